@@ -1,0 +1,95 @@
+/**
+ * The one place where Mini-Atlas pins versions.
+ *
+ * Every chart, image, CRD source, Kind node image and tool build reads its version from here.
+ * The values follow `../shared/crds/VERSIONS.md` (component pins as of August 2026).
+ */
+
+/** A Helm chart pinned to an exact version, with the repository it is pulled from. */
+export interface PinnedChart {
+  /** Chart name inside the repository. */
+  readonly chart: string;
+  /** Exact chart version (never a range). */
+  readonly version: string;
+  /** `https://` Helm repository or `oci://` chart URL. */
+  readonly repository: string;
+}
+
+/**
+ * Kubernetes: 1.35 is the one minor every component supports
+ * (CloudNativePG 1.30: 1.34–1.36; Kyverno 1.19: up to 1.35; Flux 2.9: >= 1.33; Strimzi 1.2: >= 1.30).
+ * The Kind node image, the envtest-style control plane and the kube-apiserver build all use it.
+ */
+export const KUBERNETES = {
+  /** Version of kube-apiserver built for the control-plane tests and of the Kind node. */
+  version: 'v1.35.0',
+  /** Kind node image, pinned by digest (published with the kind v0.31 release notes for v1.35.0). */
+  kindNodeImage: 'kindest/node:v1.35.0@sha256:452d707d4862f52530247495d180205e029056831160e22870e37e3f6c1ac31f',
+  /**
+   * The built-in API schema used for offline validation. cdk8s publishes no v1.35 schema next to the
+   * v1.36.0 one in `../shared/crds`; every built-in kind Mini-Atlas emits is a GA API whose fields are
+   * the same in 1.35 and 1.36, and `npm run test:cluster` validates against the real 1.35 API server.
+   */
+  schemaVersion: 'v1.36.0',
+} as const;
+
+/** etcd release that Kubernetes 1.35 is tested with (k8s.io/kubernetes v1.35.0 go.mod). */
+export const ETCD = { version: 'v3.6.5' } as const;
+
+/** Kind CLI used by `npm run cluster:up`. */
+export const KIND = { version: 'v0.32.0' } as const;
+
+/** Flux bundle and its controllers. */
+export const FLUX = {
+  version: 'v2.9.4',
+  sourceController: 'v1.9.4',
+  kustomizeController: 'v1.9.4',
+  helmController: 'v1.6.3',
+} as const;
+
+/** Cilium CNI, with Gateway API support. */
+export const CILIUM = {
+  version: '1.20.0',
+  chart: { chart: 'cilium', version: '1.20.0', repository: 'https://helm.cilium.io/' } satisfies PinnedChart,
+} as const;
+
+/** Gateway API standard channel (CRDs installed before Cilium). */
+export const GATEWAY_API = { version: 'v1.6.1' } as const;
+
+/** KRO (Kube Resource Orchestrator). */
+export const KRO = {
+  version: 'v0.9.3',
+  chart: { chart: 'kro', version: '0.9.3', repository: 'oci://registry.k8s.io/kro/charts/kro' } satisfies PinnedChart,
+} as const;
+
+/** Kyverno policy engine. */
+export const KYVERNO = {
+  version: 'v1.19.0',
+  chart: { chart: 'kyverno', version: '3.9.0', repository: 'https://kyverno.github.io/kyverno/' } satisfies PinnedChart,
+} as const;
+
+/** CloudNativePG operator and the PostgreSQL image its clusters run. */
+export const CLOUDNATIVE_PG = {
+  version: 'v1.30.0',
+  chart: {
+    chart: 'cloudnative-pg',
+    version: '0.29.0',
+    repository: 'https://cloudnative-pg.github.io/charts',
+  } satisfies PinnedChart,
+  postgresImage: 'ghcr.io/cloudnative-pg/postgresql:18.4-system-trixie',
+} as const;
+
+/** Strimzi operator and the Kafka version of the shared KRaft cluster. */
+export const STRIMZI = {
+  version: '1.2.0',
+  chart: {
+    chart: 'strimzi-kafka-operator',
+    version: '1.2.0',
+    repository: 'oci://quay.io/strimzi-helm/strimzi-kafka-operator',
+  } satisfies PinnedChart,
+  kafkaVersion: '4.3.1',
+  kafkaMetadataVersion: '4.3-IV0',
+} as const;
+
+/** The cache image an Infrastructure instance runs (Valkey, the BSD-licensed Redis fork). */
+export const VALKEY = { image: 'docker.io/valkey/valkey:8.1.1' } as const;
