@@ -33,8 +33,12 @@ export const KUBERNETES = {
   schemaVersion: 'v1.36.0',
 } as const;
 
-/** etcd release that Kubernetes 1.35 is tested with (k8s.io/kubernetes v1.35.0 go.mod). */
-export const ETCD = { version: 'v3.6.5' } as const;
+/**
+ * etcd server release that Kubernetes 1.35.0 ships and tests with: kubeadm's `DefaultEtcdVersion` (3.6.6-0),
+ * `hack/lib/etcd.sh` and `build/dependencies.yaml` in k8s.io/kubernetes v1.35.0 (its go.mod pins only the
+ * etcd client libraries, at v3.6.5).
+ */
+export const ETCD = { version: 'v3.6.6' } as const;
 
 /** Kind CLI used by `npm run cluster:up`. */
 export const KIND = { version: 'v0.32.0' } as const;
@@ -93,3 +97,37 @@ export const STRIMZI = {
 
 /** The cache image an Infrastructure instance runs (Valkey, the BSD-licensed Redis fork). */
 export const VALKEY = { image: 'docker.io/valkey/valkey:8.1.1' } as const;
+
+/**
+ * Host tools that `npm run cluster:up` checks before it creates anything, with the oldest accepted version.
+ * `minimums` lists the oldest accepted release of each major version line, oldest line first: a version
+ * passes when it is at least the entry of its own major (a major newer than every entry passes; an older
+ * one fails).
+ */
+export const CLUSTER_PREREQUISITES = {
+  docker: {
+    minimums: ['v20.10.0'],
+    why: 'Docker Engine 20.10 is the first with cgroup v2 support; Kubernetes 1.35 kubelets need a cgroup v2 host',
+    install: 'https://docs.docker.com/engine/install/',
+  },
+  kind: {
+    minimums: ['v0.31.0'],
+    why: 'the pinned node image (KUBERNETES.kindNodeImage) is the default image of kind v0.31.0',
+    install: 'https://kind.sigs.k8s.io/docs/user/quick-start/#installation',
+  },
+  kubectl: {
+    minimums: ['v1.34.0'],
+    why: 'kubectl supports one minor version of skew with the v1.35 API server',
+    install: 'https://kubernetes.io/docs/tasks/tools/#kubectl',
+  },
+  helm: {
+    minimums: ['v3.20.0', 'v4.1.0'],
+    why: 'Helm 3.20 and 4.1 are the first releases built against the Kubernetes 1.35 client (k8s.io/client-go v0.35.0)',
+    install: 'https://helm.sh/docs/intro/install/',
+  },
+  flux: {
+    minimums: ['v2.9.0'],
+    why: 'the Flux CLI must be of the same minor release as the installed bundle (FLUX.version)',
+    install: 'https://fluxcd.io/flux/installation/#install-the-flux-cli',
+  },
+} as const;

@@ -1,0 +1,68 @@
+/**
+ * FoundationChart: the four abstractions (KRO ResourceGraphDefinitions), the Kyverno policies that keep
+ * tenants inside them, and the exact RBAC KRO needs to manage what the RGDs create.
+ */
+import { Chart, ChartProps } from 'cdk8s';
+import { Construct } from 'constructs';
+import {
+  CachePasswordPolicy, FluxStage, HostIsolationPolicy, ImageRegistryPolicy, ImageRegistryPolicyProps,
+  InfrastructureDefinition, PLATFORM_GROUP, RequiredLabelsPolicy, ResourceGraph, StatefulDeletionPolicy,
+  TopicDefinition, WebApplicationDefinition, WorkspaceDefinition, WorkspaceNamingPolicy, WorkspaceScopePolicy,
+} from '../lib';
+import { CoreChart } from './core-chart';
+
+/** Properties of {@link FoundationChart}. */
+export interface FoundationChartProps extends ChartProps {
+  /** The Core layer it builds on. */
+  readonly core: CoreChart;
+  /** Image registries tenants may pull from. @default ghcr.io, docker.io, quay.io, registry.k8s.io */
+  readonly images?: ImageRegistryPolicyProps;
+}
+
+/** The Foundation layer. */
+export class FoundationChart extends Chart {
+  public readonly stage: FluxStage;
+  public readonly definitions: readonly ResourceGraph[];
+
+  public constructor(scope: Construct, id: string, props: FoundationChartProps) {
+    super(scope, id, props);
+    const { core } = props;
+    this.stage = new FluxStage(this, 'foundation', {
+      path: 'foundation',
+      dependsOn: [core.sharedServices],
+      healthCheckExpressions: [{
+        apiVersion: 'kro.run/v1alpha1',
+        kind: 'ResourceGraphDefinition',
+        current: "has(status.state) && status.state == 'Active'",
+        failed: "has(status.state) && status.state == 'Inactive'",
+      }],
+    });
+
+    this.definitions = [
+      new WorkspaceDefinition(this.stage, 'workspace', core.wiring),
+      new WebApplicationDefinition(this.stage, 'web-application', core.wiring),
+      new InfrastructureDefinition(this.stage, 'infrastructure', core.wiring),
+      new TopicDefinition(this.stage, 'topic', core.wiring),
+    ];
+
+    new WorkspaceNamingPolicy(this.stage, 'workspace-naming');
+    new WorkspaceScopePolicy(this.stage, 'workspace-scope');
+    new ImageRegistryPolicy(this.stage, 'image-registries', props.images);
+    new HostIsolationPolicy(this.stage, 'host-isolation');
+    new RequiredLabelsPolicy(this.stage, 'required-labels');
+    new StatefulDeletionPolicy(this.stage, 'stateful-deletion');
+    new CachePasswordPolicy(this.stage, 'cache-password');
+
+    // Exactly what the RGDs create (and the APIs they generate); KRO has no other access.
+    core.kro.grant('platform-abstractions', [
+      { apiGroup: PLATFORM_GROUP, resources: ['workspaces', 'webapplications', 'infrastructures', 'topics'] },
+      { apiGroup: PLATFORM_GROUP, resources: ['workspaces/status', 'webapplications/status', 'infrastructures/status', 'topics/status'], verbs: ['get', 'update', 'patch'] },
+      { apiGroup: '', resources: ['namespaces', 'services', 'resourcequotas', 'limitranges'] },
+      { apiGroup: 'apps', resources: ['deployments'] },
+      { apiGroup: 'cilium.io', resources: ['ciliumnetworkpolicies'] },
+      { apiGroup: 'gateway.networking.k8s.io', resources: ['httproutes'] },
+      { apiGroup: 'postgresql.cnpg.io', resources: ['clusters'] },
+      { apiGroup: 'kafka.strimzi.io', resources: ['kafkatopics'] },
+    ]);
+  }
+}

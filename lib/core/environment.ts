@@ -1,0 +1,79 @@
+/**
+ * Environment profiles: the sizes that differ between a laptop and a real cluster. A profile is chosen at
+ * synth time (`MINI_ATLAS_ENV=production npm run synth`, or the `environment` prop of the charts) and never
+ * appears in tenant code.
+ */
+import { IConstruct } from 'constructs';
+
+/** Sizes for one environment. */
+export interface EnvironmentProfile {
+  /** Profile name. */
+  readonly name: 'local' | 'production';
+  /** Shared Kafka cluster. */
+  readonly kafka: {
+    /** Broker+controller nodes (combined roles in one node pool). */
+    readonly nodes: number;
+    /** Default and internal-topic replication factor. */
+    readonly replicationFactor: number;
+    /** `min.insync.replicas` for the cluster. */
+    readonly minInSyncReplicas: number;
+    /** Persistent volume per node. */
+    readonly storage: string;
+    readonly cpuRequest: string;
+    readonly memoryLimit: string;
+  };
+  /** Defaults for an Infrastructure's PostgreSQL. */
+  readonly postgres: { readonly instances: number; readonly storage: string };
+  /** Replicas of a tenant's Kafka topic. */
+  readonly topicReplicas: number;
+  /** Per-workspace ResourceQuota and LimitRange. */
+  readonly workspaceQuota: {
+    readonly cpu: string;
+    readonly memory: string;
+    readonly storage: string;
+    readonly pods: number;
+    readonly defaultContainerCpu: string;
+    readonly defaultContainerMemory: string;
+  };
+}
+
+/** A single-node Kind cluster on a laptop. */
+export const LOCAL: EnvironmentProfile = {
+  name: 'local',
+  kafka: { nodes: 1, replicationFactor: 1, minInSyncReplicas: 1, storage: '2Gi', cpuRequest: '250m', memoryLimit: '1Gi' },
+  postgres: { instances: 1, storage: '1Gi' },
+  topicReplicas: 1,
+  workspaceQuota: {
+    cpu: '4', memory: '8Gi', storage: '20Gi', pods: 40, defaultContainerCpu: '250m', defaultContainerMemory: '256Mi',
+  },
+};
+
+/** A multi-node cluster with real redundancy. */
+export const PRODUCTION: EnvironmentProfile = {
+  name: 'production',
+  kafka: { nodes: 3, replicationFactor: 3, minInSyncReplicas: 2, storage: '100Gi', cpuRequest: '1', memoryLimit: '8Gi' },
+  postgres: { instances: 3, storage: '20Gi' },
+  topicReplicas: 3,
+  workspaceQuota: {
+    cpu: '32', memory: '64Gi', storage: '500Gi', pods: 200, defaultContainerCpu: '500m', defaultContainerMemory: '512Mi',
+  },
+};
+
+/** Every profile by name. */
+export const PROFILES: Readonly<Record<EnvironmentProfile['name'], EnvironmentProfile>> = { local: LOCAL, production: PRODUCTION };
+
+/** The construct-context key holding the profile name. */
+export const ENVIRONMENT_CONTEXT_KEY = 'mini-atlas:environment';
+
+/** Resolves a profile name; throws naming the valid ones. */
+export function profileNamed(name: string): EnvironmentProfile {
+  const p = (PROFILES as Record<string, EnvironmentProfile | undefined>)[name];
+  if (!p) throw new Error(`unknown environment profile ${JSON.stringify(name)}; use one of: ${Object.keys(PROFILES).join(', ')}`);
+  return p;
+}
+
+/** The profile in force for a construct: the context value if set, else `local`. */
+export function environmentOf(scope: IConstruct): EnvironmentProfile {
+  const name: unknown = scope.node.tryGetContext(ENVIRONMENT_CONTEXT_KEY);
+  return name === undefined ? LOCAL : profileNamed(String(name));
+}

@@ -1,0 +1,53 @@
+/**
+ * Images in workspaces come from allowed registries and are pinned: a tag other than `latest`, or a digest.
+ */
+import { Construct } from 'constructs';
+import { PlatformPolicy } from './platform-policy';
+
+/** Properties of {@link ImageRegistryPolicy}. */
+export interface ImageRegistryPolicyProps {
+  /**
+   * Allowed registry prefixes (with trailing `/`); images must be fully qualified.
+   * @default ['ghcr.io/', 'docker.io/', 'quay.io/', 'registry.k8s.io/']
+   */
+  readonly allowedRegistries?: readonly string[];
+}
+
+/** Last path segment carries a tag (optionally plus digest), or the reference is by digest. */
+const PINNED = '^([^/]+/)*[^/:@]+:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}(@sha256:[a-f0-9]{64})?$|@sha256:[a-f0-9]{64}$';
+
+/** The `image-registries` policy (Pods and their controllers). */
+export class ImageRegistryPolicy extends PlatformPolicy {
+  public readonly allowedRegistries: readonly string[];
+
+  public constructor(scope: Construct, id: string, props: ImageRegistryPolicyProps = {}) {
+    const registries = props.allowedRegistries ?? ['ghcr.io/', 'docker.io/', 'quay.io/', 'registry.k8s.io/'];
+    super(scope, id, {
+      name: 'image-registries',
+      description: `Images come from ${registries.join(', ')} and are pinned by tag (not latest) or digest.`,
+      match: [{ apiGroup: '', resources: ['pods'] }],
+      podControllers: true,
+      variables: {
+        allowed: JSON.stringify(registries),
+        images:
+          'object.spec.containers.map(c, c.image) + ' +
+          '(has(object.spec.initContainers) ? object.spec.initContainers.map(c, c.image) : [])',
+      },
+      rules: [
+        {
+          expression: 'variables.images.all(i, variables.allowed.exists(r, i.startsWith(r)))',
+          messageExpression:
+            '"images must come from " + variables.allowed.join(", ") + "; not allowed: " + ' +
+            'variables.images.filter(i, !variables.allowed.exists(r, i.startsWith(r))).join(", ")',
+        },
+        {
+          expression: `variables.images.all(i, i.matches(${JSON.stringify(PINNED)}) && !i.matches(":latest(@|$)"))`,
+          messageExpression:
+            '"images must be pinned by a tag other than latest, or by digest; not pinned: " + ' +
+            `variables.images.filter(i, !i.matches(${JSON.stringify(PINNED)}) || i.matches(":latest(@|$)")).join(", ")`,
+        },
+      ],
+    });
+    this.allowedRegistries = registries;
+  }
+}

@@ -1,0 +1,16 @@
+/** Patterns shared by the abstraction schemas (no backslashes: they go into SimpleSchema markers). */
+
+/** A DNS-1123 label, or the empty string. */
+export const OPTIONAL_NAME_PATTERN = '^([a-z0-9]([-a-z0-9]*[a-z0-9])?)?$';
+/** A DNS-1123 label. */
+export const NAME_PATTERN = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$';
+/** A fully qualified lowercase DNS name. */
+export const HOSTNAME_PATTERN = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?([.][a-z0-9]([-a-z0-9]*[a-z0-9])?)+$';
+/** A storage/memory quantity in binary units. */
+export const BYTES_PATTERN = '^[1-9][0-9]*(Mi|Gi|Ti)$';
+/** A CPU quantity: whole cores, decimal cores or millicores. */
+export const CPU_PATTERN = '^([1-9][0-9]*m|[0-9]+([.][0-9]+)?)$';
+/** A PostgreSQL identifier that needs no quoting. */
+export const PG_IDENTIFIER_PATTERN = '^[a-z_][a-z0-9_]*$';
+/** An HTTP path. */
+export const PATH_PATTERN = '^/[A-Za-z0-9/_.~-]*$';

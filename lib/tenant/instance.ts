@@ -1,0 +1,117 @@
+/**
+ * Shared machinery of the tenant constructs: each one emits one KRO instance (an object of a kind generated
+ * by a Foundation RGD) and validates its spec against the abstraction's single schema declaration.
+ */
+import { ApiObject, Chart } from 'cdk8s';
+import { Construct, IConstruct } from 'constructs';
+import { ANNOTATIONS, LABELS, PLATFORM_API_VERSION } from '../core/api';
+import { dnsLabelProblem } from '../core/names';
+import { addIssueCheck, issue, ValidationIssue } from '../core/validation-error';
+import { applyDefaults, checkFields, Fields, ResolvedSpecOf, SpecOf } from '../schema/fields';
+
+/** What every instance construct knows about itself. */
+export interface InstanceOptions<F extends Fields> {
+  /** Generated kind, e.g. `WebApplication`. */
+  readonly kind: string;
+  /** Kubernetes name of the instance. */
+  readonly name: string;
+  /** Namespace, or undefined for cluster-scoped kinds. */
+  readonly namespace?: string;
+  /** The schema declaration. */
+  readonly fields: F;
+  /** The spec as given (defaults not applied). */
+  readonly spec: SpecOf<F>;
+  /** Stateful: Flux must never prune it and deleting it needs the allow-delete annotation. */
+  readonly stateful: boolean;
+  /** Labels. */
+  readonly labels?: Readonly<Record<string, string>>;
+}
+
+/**
+ * Picks a free construct id: a duplicate name is reported as a validation issue (with every other problem
+ * of the synth) instead of the immediate exception `constructs` would throw.
+ */
+export function freeId(scope: IConstruct, id: string, duplicates: string[]): string {
+  if (!scope.node.tryFindChild(id)) return id;
+  duplicates.push(id);
+  let n = 2;
+  while (scope.node.tryFindChild(`${id}~${n}`)) n++;
+  return `${id}~${n}`;
+}
+
+/** Emits a KRO instance and checks its spec; base of the four tenant constructs. */
+export abstract class Instance<F extends Fields> extends Construct {
+  /** Kubernetes name of the instance. */
+  public readonly name: string;
+  /** Generated kind. */
+  public readonly kind: string;
+  /** The instance object. */
+  public readonly apiObject: ApiObject;
+  /** The spec as written to the instance (explicit values and environment defaults). */
+  public readonly spec: SpecOf<F>;
+  /** The spec with the schema defaults applied: what the RGD will see. */
+  public readonly resolvedSpec: ResolvedSpecOf<F>;
+  protected readonly duplicateIds: string[];
+
+  protected constructor(scope: Construct, id: string, duplicates: string[], options: InstanceOptions<F>) {
+    super(scope, id);
+    this.duplicateIds = duplicates;
+    this.name = options.name;
+    this.kind = options.kind;
+    this.spec = options.spec;
+    this.resolvedSpec = applyDefaults(options.fields, options.spec);
+    this.apiObject = new ApiObject(this, 'instance', {
+      apiVersion: PLATFORM_API_VERSION,
+      kind: options.kind,
+      metadata: {
+        name: options.name,
+        ...(options.namespace ? { namespace: options.namespace } : {}),
+        labels: { [LABELS.partOf]: 'mini-atlas', ...(options.labels ?? {}) },
+        ...(options.stateful ? { annotations: { [ANNOTATIONS.fluxPrune]: 'disabled' } } : {}),
+      },
+      spec: stripUndefined(options.spec),
+    });
+    addIssueCheck(this, () => [
+      ...this.duplicateIds.map((d) =>
+        issue(scope, 'name', d, `is used by two ${options.kind}s in ${scope.node.path || 'the app'}`, 'give each one a unique name')),
+      ...checkFields(options.fields, options.spec as Record<string, unknown>).map((p) =>
+        issue(this, `spec.${p.field}`, p.value, p.rule)),
+      ...this.checkName(),
+      ...this.validateInstance(),
+    ]);
+  }
+
+  /** Kind-specific checks (names of derived objects, references…). */
+  protected abstract validateInstance(): ValidationIssue[];
+
+  /** Longest allowed instance name. */
+  protected maxNameLength(): number {
+    return 63;
+  }
+
+  private checkName(): ValidationIssue[] {
+    const p = dnsLabelProblem(this.name, this.maxNameLength());
+    return p ? [issue(this, 'name', this.name, p, 'use a shorter lowercase name of letters, digits and "-"')] : [];
+  }
+}
+
+/** JSON has no undefined: drop such keys so that the synthesized spec is minimal and stable. */
+export function stripUndefined<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(stripUndefined) as T;
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined).map(([k, v]) => [k, stripUndefined(v)]),
+    ) as T;
+  }
+  return value;
+}
+
+/** All constructs of a type in the app (for cross-chart uniqueness checks). */
+export function allInApp<T extends IConstruct>(scope: IConstruct, guard: (c: unknown) => c is T): T[] {
+  return scope.node.root.node.findAll().filter(guard);
+}
+
+/** The chart holding a construct. */
+export function chartOf(scope: IConstruct): Chart {
+  return Chart.of(scope);
+}

@@ -1,0 +1,106 @@
+/** WebApplication: a containerised HTTP service exposed through the shared Gateway. */
+import { Construct } from 'constructs';
+import { hostnameProblem, imageProblem } from '../core/names';
+import { issue, ValidationIssue } from '../core/validation-error';
+import { WEB_APPLICATION_FIELDS, WebApplicationSpec } from '../schema/web-application-schema';
+import { allInApp, freeId, Instance } from './instance';
+import { Infrastructure } from './infrastructure';
+import { Topic } from './topic';
+import { Workspace } from './workspace';
+
+/** Requests and limits of the application container (requests = limits: guaranteed QoS). */
+export interface ResourceSizes {
+  /** CPU. @default '250m' */
+  readonly cpu?: string;
+  /** Memory. @default '256Mi' */
+  readonly memory?: string;
+}
+
+/** Properties of {@link WebApplication}. */
+export interface WebApplicationProps {
+  /** Kubernetes name of the instance (also of its Deployment, Service and HTTPRoute). @default `<workspace>-<id>` */
+  readonly name?: string;
+  /** Container image, fully qualified and pinned by a tag other than `latest` or by digest. */
+  readonly image: string;
+  /** Number of pods (1–10). @default 1 */
+  readonly replicas?: number;
+  /** Host name routed to the app through the shared Gateway; unique across the platform. */
+  readonly hostname: string;
+  /** Port the container listens on (1024–65535). @default 8080 */
+  readonly port?: number;
+  /** HTTP path of the readiness and liveness probes. @default '/' */
+  readonly healthPath?: string;
+  /** Container resources. @default { cpu: '250m', memory: '256Mi' } */
+  readonly resources?: ResourceSizes;
+  /** Infrastructure whose database and cache the app connects to. @default none */
+  readonly database?: Infrastructure;
+  /** Topic the app produces to / consumes from. @default none */
+  readonly topic?: Topic;
+}
+
+const WEB_APPLICATION_SYMBOL = Symbol.for('mini-atlas.WebApplication');
+
+/** A workspace's web application. */
+export class WebApplication extends Instance<typeof WEB_APPLICATION_FIELDS> {
+  /** True if `x` is a WebApplication. */
+  public static isWebApplication(x: unknown): x is WebApplication {
+    return typeof x === 'object' && x !== null && WEB_APPLICATION_SYMBOL in x;
+  }
+
+  /** The workspace it belongs to. */
+  public readonly workspace: Workspace;
+  /** The connected infrastructure, if any. */
+  public readonly database?: Infrastructure;
+  /** The connected topic, if any. */
+  public readonly topic?: Topic;
+
+  public constructor(workspace: Workspace, id: string, props: WebApplicationProps) {
+    const duplicates: string[] = [];
+    const scope: Construct = workspace.node.tryFindChild('apps') as Construct | undefined ?? new Construct(workspace, 'apps');
+    const { name, database, topic, ...rest } = props;
+    const spec: WebApplicationSpec = {
+      ...rest,
+      ...(database ? { database: database.name } : {}),
+      ...(topic ? { topic: topic.name } : {}),
+    };
+    super(scope, freeId(scope, id, duplicates), duplicates, {
+      kind: 'WebApplication',
+      name: name ?? workspace.qualify(id),
+      namespace: workspace.namespace,
+      fields: WEB_APPLICATION_FIELDS,
+      spec,
+      stateful: false,
+    });
+    Object.defineProperty(this, WEB_APPLICATION_SYMBOL, { value: true });
+    this.workspace = workspace;
+    this.database = database;
+    this.topic = topic;
+  }
+
+  /** The host name of the app. */
+  public get hostname(): string {
+    return this.resolvedSpec.hostname;
+  }
+
+  protected validateInstance(): ValidationIssue[] {
+    const out: ValidationIssue[] = [];
+    const prefix = `${this.workspace.name}-`;
+    if (!this.name.startsWith(prefix)) {
+      out.push(issue(this, 'name', this.name, `must start with the workspace prefix "${prefix}" (Kyverno policy workspace-naming)`, `name it "${prefix}${this.name}" or omit the name`));
+    }
+    const img = imageProblem(this.resolvedSpec.image);
+    if (img) out.push(issue(this, 'spec.image', this.resolvedSpec.image, img, 'use a fully qualified image with a version tag, e.g. ghcr.io/acme/web:1.4.2'));
+    const host = hostnameProblem(this.hostname);
+    if (host) out.push(issue(this, 'spec.hostname', this.hostname, host));
+    const first = allInApp(this, WebApplication.isWebApplication).find((a) => a.hostname === this.hostname);
+    if (first && first !== this && !host) {
+      out.push(issue(this, 'spec.hostname', this.hostname, `is already routed to ${first.node.path}`, 'give every application its own host name'));
+    }
+    for (const [field, ref] of [['database', this.database], ['topic', this.topic]] as const) {
+      if (ref && ref.workspace !== this.workspace) {
+        out.push(issue(this, field, ref.node.path, `belongs to workspace "${ref.workspace.name}", not "${this.workspace.name}"`, 'connect apps only to infrastructure and topics of their own workspace'));
+      }
+    }
+    return out;
+  }
+}
