@@ -55,7 +55,7 @@ export type Fields = { readonly [name: string]: Field };
 
 /** The TypeScript value type of one field. */
 export type ValueOf<F extends Field> = F extends StringField
-  ? string
+  ? F extends { readonly enum: readonly (infer E extends string)[] } ? E : string
   : F extends IntegerField
     ? number
     : F extends BooleanField

@@ -71,14 +71,17 @@ export abstract class Instance<F extends Fields> extends Construct {
       },
       spec: stripUndefined(options.spec),
     });
-    addIssueCheck(this, () => [
-      ...this.duplicateIds.map((d) =>
-        issue(scope, 'name', d, `is used by two ${options.kind}s in ${scope.node.path || 'the app'}`, 'give each one a unique name')),
-      ...checkFields(options.fields, options.spec as Record<string, unknown>).map((p) =>
-        issue(this, `spec.${p.field}`, p.value, p.rule)),
-      ...this.checkName(),
-      ...this.validateInstance(),
-    ]);
+    addIssueCheck(this, () => {
+      const specific = [...this.checkName(), ...this.validateInstance()];
+      // A kind-specific check says more than the schema pattern for the same field: keep only the former.
+      const covered = new Set(specific.map((i) => i.field));
+      const schema = checkFields(options.fields, options.spec as Record<string, unknown>)
+        .map((p) => issue(this, `spec.${p.field}`, p.value, p.rule))
+        .filter((i) => !covered.has(i.field));
+      const dupes = this.duplicateIds.map((d) =>
+        issue(scope, 'name', d, `is used by two ${options.kind}s in ${scope.node.path || 'the app'}`, 'give each one a unique name'));
+      return [...dupes, ...schema, ...specific];
+    });
   }
 
   /** Kind-specific checks (names of derived objects, references…). */

@@ -1,0 +1,32 @@
+/** Renders the default platform in memory for tests. */
+import { buildPlatform, PlatformOptions } from '../../charts/platform';
+import { addTeamA } from '../../charts/team-a';
+import { RenderedFile, RenderedObject, renderApp } from '../../lib';
+
+/** Renders the platform (team-a by default). */
+export function render(options: Partial<PlatformOptions> = {}): RenderedFile[] {
+  return renderApp(buildPlatform({ teams: (d) => { addTeamA(d); }, ...options }).app);
+}
+
+/** Objects of a kind. */
+export function ofKind(files: readonly RenderedFile[], kind: string): RenderedObject[] {
+  return files.filter((f) => f.object.kind === kind).map((f) => f.object);
+}
+
+/** The one object of a kind and name. */
+export function find(files: readonly RenderedFile[], kind: string, name: string): RenderedObject {
+  const o = files.map((f) => f.object).find((x) => x.kind === kind && x.metadata.name === name);
+  if (!o) throw new Error(`no ${kind} ${name}`);
+  return o;
+}
+
+/** A loosely typed view for field assertions. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- test-only access to nested manifest fields
+export type Json = any;
+
+/** The resources of an RGD by id. */
+export function rgdResources(files: readonly RenderedFile[], kind: string): Record<string, Json> {
+  const rgd = ofKind(files, 'ResourceGraphDefinition').find((r) => (r as Json).spec.schema.kind === kind) as Json;
+  if (!rgd) throw new Error(`no RGD for ${kind}`);
+  return Object.fromEntries(rgd.spec.resources.map((r: Json) => [r.id, r]));
+}
