@@ -109,9 +109,25 @@ export function stripUndefined<T>(value: T): T {
   return value;
 }
 
-/** All constructs of a type in the app (for cross-chart uniqueness checks). */
-export function allInApp<T extends IConstruct>(scope: IConstruct, guard: (c: unknown) => c is T): T[] {
-  return scope.node.root.node.findAll().filter(guard);
+const REGISTRIES = new WeakMap<IConstruct, Map<string, IConstruct[]>>();
+
+/**
+ * Registers `c` under `key` in its app and returns everything registered under that key so far
+ * (for cross-chart uniqueness checks without scanning the whole tree per construct).
+ */
+export function register<T extends IConstruct>(c: T, key: string): readonly T[] {
+  const root = c.node.root;
+  let byKey = REGISTRIES.get(root);
+  if (!byKey) REGISTRIES.set(root, (byKey = new Map()));
+  const list = byKey.get(key) ?? [];
+  list.push(c);
+  byKey.set(key, list);
+  return list as T[];
+}
+
+/** Everything registered under `key` in the app of `scope`. */
+export function registered<T extends IConstruct>(scope: IConstruct, key: string): readonly T[] {
+  return (REGISTRIES.get(scope.node.root)?.get(key) ?? []) as T[];
 }
 
 /** The chart holding a construct. */

@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { hostnameProblem, imageProblem } from '../core/names';
 import { issue, ValidationIssue } from '../core/validation-error';
 import { WEB_APPLICATION_FIELDS, WebApplicationSpec } from '../schema/web-application-schema';
-import { allInApp, freeId, Instance } from './instance';
+import { freeId, Instance, register, registered } from './instance';
 import { Infrastructure } from './infrastructure';
 import { Topic } from './topic';
 import { Workspace } from './workspace';
@@ -75,6 +75,7 @@ export class WebApplication extends Instance<typeof WEB_APPLICATION_FIELDS> {
     this.workspace = workspace;
     this.database = database;
     this.topic = topic;
+    register(this, `hostname:${this.resolvedSpec.hostname}`);
   }
 
   /** The host name of the app. */
@@ -92,7 +93,7 @@ export class WebApplication extends Instance<typeof WEB_APPLICATION_FIELDS> {
     if (img) out.push(issue(this, 'spec.image', this.resolvedSpec.image, img, 'use a fully qualified image with a version tag, e.g. ghcr.io/acme/web:1.4.2'));
     const host = hostnameProblem(this.hostname);
     if (host) out.push(issue(this, 'spec.hostname', this.hostname, host));
-    const first = allInApp(this, WebApplication.isWebApplication).find((a) => a.hostname === this.hostname);
+    const first = registered<WebApplication>(this, `hostname:${this.hostname}`)[0];
     if (first && first !== this && !host) {
       out.push(issue(this, 'spec.hostname', this.hostname, `is already routed to ${first.node.path}`, 'give every application its own host name'));
     }

@@ -14,7 +14,7 @@ import { issue, ValidationIssue } from '../core/validation-error';
 import { WORKSPACE_FIELDS, WorkspaceSpec } from '../schema/workspace-schema';
 import { Fields } from '../schema/fields';
 import { cacheService } from '../foundation/conventions';
-import { allInApp, freeId, Instance } from './instance';
+import { freeId, Instance, register, registered } from './instance';
 import { Infrastructure } from './infrastructure';
 import { WebApplication } from './web-application';
 
@@ -86,6 +86,7 @@ export class Workspace extends Instance<typeof WORKSPACE_FIELDS> {
     Object.defineProperty(this, WORKSPACE_SYMBOL, { value: true });
     this.namespace = name;
     this.team = props.team;
+    register(this, `workspace:${name}`);
   }
 
   /** The name an object named `name` gets in this workspace: `<workspace>-<name>`. */
@@ -102,7 +103,7 @@ export class Workspace extends Instance<typeof WORKSPACE_FIELDS> {
     if (RESERVED_NAMESPACES.includes(this.name) || this.name.startsWith('kube-')) {
       out.push(issue(this, 'name', this.name, 'is a reserved namespace (Kubernetes, Flux or a platform component)', 'choose a team-specific name such as "team-payments"'));
     }
-    const same = allInApp(this, Workspace.isWorkspace).filter((w) => w.name === this.name);
+    const same = registered<Workspace>(this, `workspace:${this.name}`);
     if (same.length > 1 && same[0] !== this) {
       out.push(issue(this, 'name', this.name, `is already the name of the workspace at ${same[0].node.path}`, 'workspace names are cluster-wide: pick another'));
     }
