@@ -6,7 +6,7 @@ module.exports = {
   // The control-plane suite needs built Go tools; it runs through `npm run test:cluster`.
   testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/cluster/'],
   transform: {
-    '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.test.json', isolatedModules: true }],
+    '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.test.json' }],
   },
   collectCoverageFrom: ['lib/**/*.ts', 'charts/**/*.ts', 'scripts/**/*.ts', '!imports/**'],
   coveragePathIgnorePatterns: ['/node_modules/', '/imports/'],
