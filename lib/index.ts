@@ -16,6 +16,7 @@ export * from './core/validation-error';
 
 export * from './schema/fields';
 export * from './schema/patterns';
+export * from './schema/docs';
 export * from './schema/workspace-schema';
 export * from './schema/web-application-schema';
 export * from './schema/infrastructure-schema';

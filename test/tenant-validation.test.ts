@@ -190,3 +190,19 @@ test('a failing synth leaves dist/ untouched', () => {
   expect(() => writeDist(bad, out)).toThrow(MiniAtlasValidationError);
   expect(readFileSync(join(out, 'x', 'keep.yaml'), 'utf8')).toContain('name: keep');
 });
+
+describe('unsafe requests are not expressible, and rejected when forced past the types', () => {
+  const inWs = (f: (ws: Workspace) => void) => issuesOf((s) => f(new Workspace(s, 'team-a', { team: 'a' })));
+  test.each([
+    ['privileged', true],
+    ['hostPath', '/var/run/docker.sock'],
+    ['hostNetwork', true],
+    ['namespace', 'kube-system'],
+  ])('WebApplication with %s', (field, value) => {
+    const issues = inWs((ws) => new WebApplication(ws, 'web', { ...app(), [field]: value } as never));
+    expect(issues).toContainEqual({
+      path: 'delivery/team/team-a/apps/web', field: `spec.${field}`, value: JSON.stringify(value),
+      rule: 'is not a known field (known: image, replicas, hostname, port, healthPath, resources, database, topic)',
+    });
+  });
+});

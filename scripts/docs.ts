@@ -1,0 +1,35 @@
+/**
+ * `npm run docs`: regenerates the README's field tables from the abstraction schemas (the single source),
+ * between `<!-- fields:Kind -->` and `<!-- /fields:Kind -->`. `npm test` fails when they are stale.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PROJECT_ROOT } from './lib/schema-store';
+import { Fields, fieldsTable, INFRASTRUCTURE_FIELDS, TOPIC_FIELDS, WEB_APPLICATION_FIELDS, WORKSPACE_FIELDS } from '../lib';
+
+/** The abstractions documented in the README. */
+export const DOCUMENTED: Readonly<Record<string, Fields>> = {
+  Workspace: WORKSPACE_FIELDS,
+  WebApplication: WEB_APPLICATION_FIELDS,
+  Infrastructure: INFRASTRUCTURE_FIELDS,
+  Topic: TOPIC_FIELDS,
+};
+
+/** The README with every field table regenerated. Throws if a marker pair is missing. */
+export function renderReadme(readme: string): string {
+  let out = readme;
+  for (const [kind, fields] of Object.entries(DOCUMENTED)) {
+    const re = new RegExp(`(<!-- fields:${kind} -->\\n)[\\s\\S]*?(<!-- /fields:${kind} -->)`);
+    if (!re.test(out)) throw new Error(`README.md has no <!-- fields:${kind} --> … <!-- /fields:${kind} --> block`);
+    out = out.replace(re, (_m, open: string, close: string) => `${open}${fieldsTable(fields)}\n${close}`);
+  }
+  return out;
+}
+
+if (require.main === module) {
+  const file = join(PROJECT_ROOT, 'README.md');
+  const before = readFileSync(file, 'utf8');
+  const after = renderReadme(before);
+  writeFileSync(file, after);
+  console.log(before === after ? 'README.md field tables are up to date' : 'README.md field tables regenerated');
+}
