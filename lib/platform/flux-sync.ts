@@ -96,7 +96,11 @@ export class FluxSync extends Construct {
       },
     });
 
+    const created = new Set<string>();
     for (const stage of [...props.stages].sort((a, b) => a.path.localeCompare(b.path))) {
+      // A second stage with the same folder is reported by check(); it gets no Kustomization of its own.
+      if (created.has(stage.kustomizationName)) continue;
+      created.add(stage.kustomizationName);
       const deps = stage.dependsOn.map((d) => d.kustomizationName);
       // Stages without dependencies still wait for the Gateway API CRDs (Cilium needs them at install).
       const dependsOn = deps.length > 0 ? deps : [GATEWAY_API_KUSTOMIZATION];
