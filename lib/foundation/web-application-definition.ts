@@ -24,6 +24,11 @@ const optionalSecret = (cond: string, then: string): string => cel(`${cond} ? ${
 
 /** Port of the Service in front of the pods. */
 export const SERVICE_PORT = 80;
+/**
+ * UID/GID every application runs as. Images often declare a user by name (`USER app`), which the kubelet
+ * cannot verify against `runAsNonRoot`; a fixed unprivileged UID makes the check verifiable for any image.
+ */
+export const APP_UID = 65532;
 
 /** The RGD behind `kind: WebApplication`. */
 export class WebApplicationDefinition extends ResourceGraph {
@@ -68,7 +73,10 @@ export class WebApplicationDefinition extends ResourceGraph {
                 metadata: { labels },
                 spec: {
                   automountServiceAccountToken: false,
-                  securityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
+                  securityContext: {
+                    runAsNonRoot: true, runAsUser: APP_UID, runAsGroup: APP_UID, fsGroup: APP_UID,
+                    seccompProfile: { type: 'RuntimeDefault' },
+                  },
                   containers: [{
                     name: 'app',
                     image: cel('schema.spec.image'),
