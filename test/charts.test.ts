@@ -186,7 +186,7 @@ describe('FoundationChart', () => {
   });
 
   test('the Workspace namespace enforces Pod Security restricted and carries the workspace label', () => {
-    const labels = rgdResources(files, 'Workspace').namespace.template.metadata.labels;
+    const labels = rgdResources(files, 'Workspace').workspaceNamespace.template.metadata.labels;
     expect(labels['pod-security.kubernetes.io/enforce']).toBe('restricted');
     expect(labels['platform.mini-atlas.io/workspace']).toBe('${schema.metadata.name}');
   });

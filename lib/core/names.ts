@@ -46,11 +46,34 @@ export function imageProblem(image: string): string | undefined {
 const IMAGE_REFERENCE =
   /^([a-z0-9]+(?:[._-][a-z0-9]+)*(?::[0-9]+(?=\/))?(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*)(?::([A-Za-z0-9_][A-Za-z0-9_.-]{0,127}))?(?:@(sha256:[a-f0-9]{64}))?$/;
 
+const TAG_CHARS = 'A-Za-z0-9_.-';
+
+/** A character class of tag characters without `c` (a lowercase letter). */
+function tagCharsExcept(c: string): string {
+  const before = String.fromCharCode(c.charCodeAt(0) - 1);
+  const after = String.fromCharCode(c.charCodeAt(0) + 1);
+  const lower = c === 'a' ? `${after}-z` : c === 'z' ? `a-${before}` : `a-${before}${after}-z`;
+  return `[A-Z${lower}0-9_.-]`;
+}
+
 /**
- * SimpleSchema/CRD pattern for an image that carries a tag or a digest (an untagged reference fails).
- * CRD patterns have no lookahead, so the "not `latest`" half of the rule is enforced by the library at synth
- * time and by the Kyverno image policy at admission.
+ * A tag other than `latest`, without lookahead (CRD and SimpleSchema patterns have none): any length but 6,
+ * or 6 characters that differ from "latest" somewhere.
  */
-export const TAGGED_IMAGE_PATTERN =
+const NOT_LATEST_TAG = ((): string => {
+  const word = 'latest';
+  const six = [...word].map((c, i) => {
+    const head = word.slice(0, i);
+    const cls = i === 0 ? tagCharsExcept(c).replace('_.-]', '_]') : tagCharsExcept(c);
+    return `${head}${cls}[${TAG_CHARS}]{${5 - i}}`;
+  });
+  return `([A-Za-z0-9_][${TAG_CHARS}]{0,4}|[A-Za-z0-9_][${TAG_CHARS}]{6,127}|${six.join('|')})`;
+})();
+
+/**
+ * SimpleSchema/CRD pattern for a pinned image: a tag other than `latest` (optionally with a digest), or a
+ * digest. The same rule the library checks at synth time and Kyverno at admission.
+ */
+export const PINNED_IMAGE_PATTERN =
   '^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(/[a-z0-9]+([._-][a-z0-9]+)*)*' +
-  '(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}(@sha256:[a-f0-9]{64})?|@sha256:[a-f0-9]{64})$';
+  `(:${NOT_LATEST_TAG}(@sha256:[a-f0-9]{64})?|:latest@sha256:[a-f0-9]{64}|@sha256:[a-f0-9]{64})$`;

@@ -24,8 +24,8 @@ const POD_NAMESPACE = 'k8s:io.kubernetes.pod.namespace';
 export const CNPG_OPERATOR_PORTS = [8000, 5432] as const;
 
 const NAME = 'schema.metadata.name';
-/** Children reference the namespace resource, so KRO creates them after it. */
-const IN_NAMESPACE = cel('namespace.metadata.name');
+/** Children reference the namespace resource, so KRO creates them after it. (`namespace` is a reserved CEL word.) */
+const IN_NAMESPACE = cel('workspaceNamespace.metadata.name');
 const q = (expr: string) => k8s.Quantity.fromString(cel(expr));
 
 /** The RGD behind `kind: Workspace` (cluster-scoped; the instance name is the namespace name). */
@@ -36,11 +36,11 @@ export class WorkspaceDefinition extends ResourceGraph {
       kind: 'Workspace',
       clusterScoped: true,
       fields: WORKSPACE_FIELDS,
-      status: { namespace: IN_NAMESPACE, phase: '${namespace.status.phase}' },
+      status: { namespace: IN_NAMESPACE, phase: '${workspaceNamespace.status.phase}' },
       printerColumns: [{ name: 'Team', type: 'string', jsonPath: '.spec.team' }],
       resources: [
         {
-          id: 'namespace',
+          id: 'workspaceNamespace',
           template: k8s.KubeNamespace.manifest({
             metadata: {
               name: ns,

@@ -1,5 +1,5 @@
 /** The WebApplication abstraction's fields: the single source of its RGD schema and its TypeScript type. */
-import { TAGGED_IMAGE_PATTERN } from '../core/names';
+import { PINNED_IMAGE_PATTERN } from '../core/names';
 import { fields, SpecOf } from './fields';
 import { BYTES_PATTERN, CPU_PATTERN, HOSTNAME_PATTERN, OPTIONAL_NAME_PATTERN, PATH_PATTERN } from './patterns';
 
@@ -8,8 +8,8 @@ export const MAX_REPLICAS = 10;
 
 export const WEB_APPLICATION_FIELDS = fields({
   image: {
-    type: 'string', required: true, pattern: TAGGED_IMAGE_PATTERN, maxLength: 255,
-    patternHint: 'an image reference with a tag or digest, e.g. ghcr.io/team/app:1.2.3',
+    type: 'string', required: true, pattern: PINNED_IMAGE_PATTERN, maxLength: 255,
+    patternHint: 'an image reference with a tag other than latest, or a digest, e.g. ghcr.io/team/app:1.2.3',
     description: 'Container image, pinned by tag or digest',
   },
   replicas: { type: 'integer', default: 1, minimum: 1, maximum: MAX_REPLICAS, description: 'Number of pods' },

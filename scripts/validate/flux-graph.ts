@@ -1,0 +1,344 @@
+/**
+ * Flux graph checks: every Flux Kustomization's path exists (relative to the repository root, or, for an
+ * upstream GitRepository, among the pinned CRD sources of that repository at that ref); its kustomization.yaml
+ * lists exactly the files beside it; `dependsOn` targets exist and form no cycle; HelmReleases use the pinned
+ * chart versions; and every custom resource of a layer has its CRD installed by a layer it (transitively)
+ * depends on (or by a CRD object in the same layer), with that layer waiting until it is ready.
+ */
+import { existsSync, statSync } from 'node:fs';
+import { dirname, relative, resolve, sep } from 'node:path';
+import { CRD_SOURCES } from '../../lib/schema-sources';
+import { CHART_COMPONENTS, PREINSTALLED_COMPONENTS } from './chart-components';
+import { findCycles, reachable } from './graph';
+import { childPath, indexPath } from './json-path';
+import { KustomizeFile, ManifestSet } from './manifests';
+import { JsonObject, ManifestDocument, Violation } from './model';
+import { asList, asObject, asString, metaOf, violation } from './objects';
+import { RgdModel } from './rgd';
+import { KindResolver, splitApiVersion } from './schema-registry';
+
+/** A Flux Kustomization and the documents it applies. */
+export interface FluxLayer {
+  readonly doc: ManifestDocument;
+  /** `namespace/name`. */
+  readonly key: string;
+  readonly path: string;
+  /** Absolute directory, for a Kustomization of this repository. */
+  readonly dir?: string;
+  readonly targetNamespace?: string;
+  /** `namespace/name` of each dependsOn target. */
+  readonly dependsOn: readonly string[];
+  /** Documents (under the validated directory) that this layer applies. */
+  readonly members: readonly ManifestDocument[];
+  /** Group/kinds of upstream CRDs this layer applies from an upstream repository. */
+  readonly upstreamCrds: readonly string[];
+}
+
+/** Who makes a group/kind exist. */
+interface Provider {
+  readonly layer?: FluxLayer;
+  readonly how: 'crd' | 'helm' | 'rgd' | 'upstream' | 'preinstalled';
+  readonly via: string;
+  readonly doc?: ManifestDocument;
+}
+
+/** What the Flux analysis found. */
+export interface FluxAnalysis {
+  readonly layers: readonly FluxLayer[];
+  /** The layer applying each file. */
+  readonly layerOfFile: ReadonlyMap<string, FluxLayer>;
+  readonly violations: readonly Violation[];
+  readonly notes: readonly string[];
+}
+
+const FLUX_KUSTOMIZE_GROUP = 'kustomize.toolkit.fluxcd.io';
+
+function isFluxKustomization(d: ManifestDocument): boolean {
+  return d.object.kind === 'Kustomization' && splitApiVersion(String(d.object.apiVersion)).group === FLUX_KUSTOMIZE_GROUP;
+}
+
+function keyOf(o: JsonObject, defaultNamespace = ''): string {
+  const { name, namespace } = metaOf(o);
+  return `${namespace ?? defaultNamespace}/${name}`;
+}
+
+function groupKindOf(o: JsonObject): string {
+  return `${splitApiVersion(String(o.apiVersion)).group}/${String(o.kind)}`;
+}
+
+function kustomizeViolation(k: KustomizeFile, path: string, message: string): Violation {
+  return { check: 'flux', file: k.file, index: 0, apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', name: '', path, message };
+}
+
+const GITHUB = /^(?:https?:\/\/|ssh:\/\/git@)github\.com[/:]([^/]+)\/([^/]+?)(?:\.git)?\/?$/;
+
+/** Analyses the Flux objects under `dir`. */
+export function analyzeFlux(set: ManifestSet, dir: string, repoRoot: string, kinds: KindResolver, rgds: readonly RgdModel[]): FluxAnalysis {
+  const violations: Violation[] = [];
+  const notes: string[] = [];
+  const docs = set.documents;
+  const byKindKey = new Map<string, ManifestDocument>();
+  for (const d of docs) byKindKey.set(`${String(d.object.kind)}/${keyOf(d.object)}`, d);
+  const findSource = (kind: string, name: string, namespace: string): ManifestDocument | undefined => byKindKey.get(`${kind}/${namespace}/${name}`);
+  const kustomizeByDir = new Map(set.kustomizeFiles.map((k) => [dirname(k.file), k]));
+  const docsByFile = new Map<string, ManifestDocument[]>();
+  for (const d of docs) docsByFile.set(d.file, [...(docsByFile.get(d.file) ?? []), d]);
+  const rel = (p: string): string => relative(repoRoot, p) || '.';
+
+  // Files a kustomize directory applies.
+  const filesOf = (d: string, seen = new Set<string>()): string[] => {
+    if (seen.has(d)) return [];
+    seen.add(d);
+    const k = kustomizeByDir.get(d);
+    if (!k) return [...docsByFile.keys()].filter((f) => f.startsWith(d + sep));
+    const out: string[] = [];
+    const listed = new Set<string>();
+    const resources = asList(k.config.resources);
+    resources.forEach((entry, i) => {
+      if (typeof entry !== 'string' || /^[a-z]+:\/\//.test(entry)) return;
+      const p = resolve(d, entry);
+      listed.add(p);
+      if (!existsSync(p)) violations.push(kustomizeViolation(k, indexPath('$.resources', i), `resource ${JSON.stringify(entry)} does not exist`));
+      else if (statSync(p).isDirectory()) out.push(...filesOf(p, seen));
+      else out.push(p);
+    });
+    for (const f of docsByFile.keys()) {
+      if (dirname(f) === d && !listed.has(f)) {
+        violations.push(kustomizeViolation(k, '$.resources', `${rel(f)} is not listed, so Flux does not apply it`));
+      }
+    }
+    return out;
+  };
+
+  const layers: FluxLayer[] = [];
+  const fluxDocs = docs.filter(isFluxKustomization);
+  for (const doc of fluxDocs) {
+    const o = doc.object;
+    const spec = asObject(o.spec) ?? {};
+    const ns = metaOf(o).namespace ?? 'flux-system';
+    const path = asString(spec.path) ?? './';
+    const sourceRef = asObject(spec.sourceRef) ?? {};
+    const srcKind = asString(sourceRef.kind) ?? '';
+    const srcName = asString(sourceRef.name) ?? '';
+    const srcNs = asString(sourceRef.namespace) ?? ns;
+    const dependsOn = asList(spec.dependsOn).map((d) => {
+      const dd = asObject(d) ?? {};
+      return `${asString(dd.namespace) ?? ns}/${asString(dd.name) ?? ''}`;
+    });
+    const base = { doc, key: `${ns}/${metaOf(o).name}`, path, targetNamespace: asString(spec.targetNamespace), dependsOn };
+    const source = findSource(srcKind, srcName, srcNs);
+    if (!source) {
+      violations.push(violation(doc, 'flux', '$.spec.sourceRef', `source ${srcKind} ${srcNs}/${srcName} is not defined under ${rel(dir)}`));
+      layers.push({ ...base, members: [], upstreamCrds: [] });
+      continue;
+    }
+    if (srcKind !== 'GitRepository') {
+      notes.push(`Kustomization ${base.key}: path ${path} of ${srcKind} ${srcName} not verified (only GitRepository sources are checked)`);
+      layers.push({ ...base, members: [], upstreamCrds: [] });
+      continue;
+    }
+    const sspec = asObject(source.object.spec) ?? {};
+    const url = asString(sspec.url) ?? '';
+    const gh = GITHUB.exec(url);
+    const upstreamPrefix = gh ? `https://raw.githubusercontent.com/${gh[1]}/${gh[2]}/` : undefined;
+    const upstreamSources = upstreamPrefix ? CRD_SOURCES.filter((s) => s.url.startsWith(upstreamPrefix)) : [];
+    if (upstreamSources.length > 0) {
+      const ref = asObject(sspec.ref) ?? {};
+      const refName = asString(ref.tag) ?? asString(ref.commit) ?? asString(ref.name) ?? asString(ref.branch) ?? '';
+      const pinnedRefs = [...new Set(upstreamSources.map((s) => s.url.slice(upstreamPrefix!.length).split('/')[0]))];
+      const dirPart = path.replace(/^\.\//, '').replace(/\/$/, '');
+      const prefix = `${upstreamPrefix}${refName}/${dirPart}/`;
+      const installed = upstreamSources.filter((s) => s.url.startsWith(prefix) && !s.url.slice(prefix.length).includes('/'));
+      if (!pinnedRefs.includes(refName)) {
+        violations.push(violation(source, 'flux', '$.spec.ref', `ref ${JSON.stringify(refName)} of ${url} is not the pinned version (${pinnedRefs.join(', ')})`));
+      } else if (installed.length === 0) {
+        violations.push(violation(doc, 'flux', '$.spec.path', `path ${path} of ${url}@${refName} holds none of the pinned CRD sources of that repository`));
+      }
+      const urls = new Set(installed.map((s) => s.url));
+      const upstreamCrds = kinds.registry.crds.filter((c) => urls.has(c.url)).map((c) => `${c.group}/${c.kind}`);
+      layers.push({ ...base, members: [], upstreamCrds });
+      continue;
+    }
+    const abs = resolve(repoRoot, path);
+    if (!existsSync(abs) || !statSync(abs).isDirectory()) {
+      violations.push(violation(doc, 'flux', '$.spec.path', `path ${path} does not exist (resolved against ${repoRoot})`));
+      layers.push({ ...base, members: [], upstreamCrds: [] });
+      continue;
+    }
+    if (abs !== dir && !abs.startsWith(dir + sep)) notes.push(`Kustomization ${base.key}: path ${path} lies outside ${rel(dir)}; its objects were not validated`);
+    const members = filesOf(abs).flatMap((f) => docsByFile.get(f) ?? []);
+    layers.push({ ...base, dir: abs, members, upstreamCrds: [] });
+  }
+
+  const layerOfFile = new Map<string, FluxLayer>();
+  for (const layer of layers) {
+    for (const m of layer.members) {
+      const other = layerOfFile.get(m.file);
+      if (other && other !== layer) {
+        violations.push(violation(m, 'flux', '$', `applied by two Kustomizations: ${other.key} and ${layer.key}`));
+      } else layerOfFile.set(m.file, layer);
+    }
+  }
+  const unowned = docs.filter((d) => !layerOfFile.has(d.file));
+  if (unowned.length > 0 && layers.length > 0) {
+    const dirs = [...new Set(unowned.map((d) => rel(dirname(d.file))))];
+    notes.push(`not applied by any Flux Kustomization under ${rel(dir)} (bootstrap objects?): ${dirs.join(', ')}`);
+  }
+
+  // dependsOn graph.
+  const byKey = new Map(layers.map((l) => [l.key, l]));
+  const graph = new Map<string, Set<string>>();
+  for (const l of layers) {
+    const targets = new Set<string>();
+    l.dependsOn.forEach((t, i) => {
+      if (!byKey.has(t)) violations.push(violation(l.doc, 'flux', indexPath('$.spec.dependsOn', i), `dependsOn target Kustomization ${t} does not exist`));
+      else targets.add(t);
+    });
+    graph.set(l.key, targets);
+  }
+  for (const cycle of findCycles(graph)) {
+    violations.push(violation(byKey.get(cycle[0])!.doc, 'flux', '$.spec.dependsOn', `dependsOn cycle: ${cycle.join(' → ')}`));
+  }
+
+  // Who installs which group/kind.
+  const providers = new Map<string, Provider>();
+  const addProvider = (gk: string, p: Provider, doc: ManifestDocument | undefined): void => {
+    const prev = providers.get(gk);
+    if (prev && prev.layer !== p.layer && prev.how !== 'preinstalled' && doc) {
+      violations.push(violation(doc, 'flux', '$', `${gk} is installed twice: by ${prev.via} and by ${p.via}`));
+      return;
+    }
+    providers.set(gk, p);
+  };
+  // Every HelmRelease uses a pinned chart (checked whether or not a layer applies it).
+  const helmComponents = new Map<ManifestDocument, string | undefined>();
+  for (const d of docs) {
+    if (d.object.kind === 'HelmRelease' && String(d.object.apiVersion).startsWith('helm.toolkit.fluxcd.io/')) {
+      helmComponents.set(d, helmReleaseComponent(d, findSource, violations));
+    }
+  }
+  for (const c of kinds.registry.crds) {
+    if (PREINSTALLED_COMPONENTS.has(c.component)) providers.set(`${c.group}/${c.kind}`, { how: 'preinstalled', via: `${c.component} (installed by flux bootstrap)` });
+  }
+  for (const l of layers) {
+    for (const gk of l.upstreamCrds) addProvider(gk, { layer: l, how: 'upstream', via: `Kustomization ${l.key} (upstream CRDs)` }, l.doc);
+    for (const m of l.members) {
+      const o = m.object;
+      if (o.kind === 'CustomResourceDefinition' && String(o.apiVersion).startsWith('apiextensions.k8s.io/')) {
+        const spec = asObject(o.spec) ?? {};
+        addProvider(`${asString(spec.group)}/${asString(asObject(spec.names)?.kind)}`, { layer: l, how: 'crd', via: `CustomResourceDefinition ${metaOf(o).name}`, doc: m }, m);
+      }
+      if (helmComponents.has(m)) {
+        const component = helmComponents.get(m);
+        const install = asObject(asObject(o.spec)?.install);
+        if (component && asString(install?.crds) !== 'Skip') {
+          for (const c of kinds.registry.crds.filter((x) => x.component === component)) {
+            addProvider(`${c.group}/${c.kind}`, { layer: l, how: 'helm', via: `HelmRelease ${keyOf(o)}`, doc: m }, m);
+          }
+        }
+      }
+    }
+    for (const rgd of rgds.filter((r) => layerOfFile.get(r.doc.file) === l)) {
+      const g = rgd.generated;
+      addProvider(`${g.group}/${g.kind}`, { layer: l, how: 'rgd', via: `ResourceGraphDefinition ${rgd.name}`, doc: rgd.doc }, rgd.doc);
+    }
+  }
+
+  // Every custom resource needs its CRD from a layer it depends on.
+  const needsWait = new Map<FluxLayer, Set<string>>();
+  for (const l of layers) {
+    const deps = reachable(graph, l.key);
+    const uses: { doc: ManifestDocument; gk: string; path: string; what: string }[] = [];
+    for (const m of l.members) {
+      uses.push({ doc: m, gk: groupKindOf(m.object), path: '$', what: `${String(m.object.kind)}` });
+      const rgd = rgds.find((r) => r.doc === m);
+      for (const r of rgd?.resources ?? []) {
+        if (r.apiVersion && r.kind) uses.push({ doc: m, gk: `${splitApiVersion(r.apiVersion).group}/${r.kind}`, path: r.path, what: `template ${r.id} (${r.kind})` });
+      }
+    }
+    for (const u of uses) {
+      const [group, kind] = [u.gk.slice(0, u.gk.lastIndexOf('/')), u.gk.slice(u.gk.lastIndexOf('/') + 1)];
+      if (kinds.registry.isBuiltinGroupKind(group, kind)) continue;
+      const p = providers.get(u.gk);
+      if (!p) {
+        violations.push(violation(u.doc, 'flux', u.path, `${u.what}: no layer installs the CRD for ${u.gk}`));
+        continue;
+      }
+      if (p.how === 'preinstalled') continue;
+      if (p.layer === l) {
+        if (p.how !== 'crd' && p.how !== 'upstream') {
+          violations.push(violation(u.doc, 'flux', u.path, `${u.what}: ${u.gk} is installed in the same layer ${l.key} by ${p.via}, which creates the CRD only after Flux applied this object; move it to a layer that depends on ${l.key}`));
+        }
+        continue;
+      }
+      if (!p.layer || !deps.has(p.layer.key)) {
+        violations.push(violation(u.doc, 'flux', u.path, `${u.what}: ${u.gk} is installed by ${p.via} in layer ${p.layer?.key ?? '?'}, but layer ${l.key} does not depend on it (dependsOn, transitively)`));
+        continue;
+      }
+      if (p.how === 'helm' || p.how === 'rgd') needsWait.set(p.layer, (needsWait.get(p.layer) ?? new Set()).add(p.via));
+    }
+  }
+  for (const [layer, vias] of needsWait) {
+    const spec = asObject(layer.doc.object.spec) ?? {};
+    if (spec.wait === true) continue;
+    const checks = asList(spec.healthChecks).map((h) => asObject(h) ?? {});
+    const missing = [...vias].filter((via) => {
+      const [kind, key] = via.split(' ');
+      return !checks.some((h) => asString(h.kind) === kind && `${asString(h.namespace) ?? ''}/${asString(h.name)}` === key);
+    });
+    if (missing.length > 0) {
+      violations.push(violation(layer.doc, 'flux', childPath('$.spec', 'wait'),
+        `dependents need the CRDs from ${missing.join(', ')}, but this Kustomization neither sets wait: true nor health-checks them, so dependents may start before the CRDs exist`));
+    }
+  }
+  return { layers, layerOfFile, violations, notes };
+}
+
+/** The component whose CRDs a HelmRelease installs; reports charts that differ from the pinned ones. */
+function helmReleaseComponent(
+  m: ManifestDocument,
+  findSource: (kind: string, name: string, namespace: string) => ManifestDocument | undefined,
+  violations: Violation[],
+): string | undefined {
+  const o = m.object;
+  const ns = metaOf(o).namespace ?? '';
+  const spec = asObject(o.spec) ?? {};
+  const chartSpec = asObject(asObject(spec.chart)?.spec);
+  const chartRef = asObject(spec.chartRef);
+  let chartName: string | undefined;
+  let version: string | undefined;
+  let versionPath = '$';
+  let repoUrl: string | undefined;
+  let repoDoc: ManifestDocument | undefined;
+  if (chartSpec) {
+    chartName = asString(chartSpec.chart);
+    version = asString(chartSpec.version);
+    versionPath = '$.spec.chart.spec.version';
+    const ref = asObject(chartSpec.sourceRef) ?? {};
+    repoDoc = findSource(asString(ref.kind) ?? '', asString(ref.name) ?? '', asString(ref.namespace) ?? ns);
+    repoUrl = asString(asObject(repoDoc?.object.spec)?.url);
+    if (repoUrl?.startsWith('oci://') && chartName) repoUrl = `${repoUrl.replace(/\/$/, '')}/${chartName}`;
+  } else if (chartRef) {
+    repoDoc = findSource(asString(chartRef.kind) ?? '', asString(chartRef.name) ?? '', asString(chartRef.namespace) ?? ns);
+    const rs = asObject(repoDoc?.object.spec) ?? {};
+    repoUrl = asString(rs.url);
+    chartName = repoUrl?.replace(/\/$/, '').split('/').pop();
+    version = asString(asObject(rs.ref)?.tag) ?? asString(asObject(rs.ref)?.semver);
+    versionPath = '$.spec.ref.tag';
+  }
+  if (!chartName) {
+    violations.push(violation(m, 'flux', '$.spec', 'cannot tell which chart this HelmRelease installs (no chart.spec.chart, or chartRef source not found)'));
+    return undefined;
+  }
+  const pinned = CHART_COMPONENTS.get(chartName);
+  if (!pinned) return undefined;
+  const where = repoDoc && chartRef ? repoDoc : m;
+  if (version !== pinned.chart.version) {
+    violations.push(violation(where, 'flux', versionPath, `chart ${chartName} version ${JSON.stringify(version ?? '')} is not the pinned ${pinned.chart.version} (lib/versions.ts)`));
+  }
+  const norm = (u: string | undefined): string => (u ?? '').replace(/\/$/, '');
+  if (repoUrl !== undefined && norm(repoUrl) !== norm(pinned.chart.repository)) {
+    violations.push(violation(repoDoc ?? m, 'flux', '$.spec.url', `chart ${chartName} comes from ${repoUrl}, not the pinned ${pinned.chart.repository}`));
+  }
+  return pinned.component;
+}

@@ -1,0 +1,221 @@
+/**
+ * Policy and hygiene checks: no Secret carries data; every container (workloads and RGD templates) has
+ * CPU/memory requests and limits and a restricted security context (Pod Security "restricted"); no mutable
+ * image tags (an image given by a CEL expression must come from a schema field whose pattern forbids them);
+ * every object of a namespaced kind has a namespace unless its Flux Kustomization sets `targetNamespace`,
+ * and no cluster-scoped object has one.
+ */
+import { parseCel, referencesOf } from './cel-ast';
+import { CelRuleEvaluator } from './cel-rules';
+import { FluxAnalysis } from './flux-graph';
+import { childPath, indexPath } from './json-path';
+import { extractExpressions } from './kro-expressions';
+import { CelStatistics, JsonObject, JsonValue, ManifestDocument, Violation } from './model';
+import { asList, asObject, asString, metaOf, violation } from './objects';
+import { nodeAtPath, RgdModel } from './rgd';
+import { KindResolver, splitApiVersion } from './schema-registry';
+import { Issue, validateValue } from './structural-validator';
+
+const scratchStats = (): CelStatistics => ({ evaluations: 0, failures: 0, transitionRules: [], unevaluable: [] });
+
+/** Where the pod spec sits in each workload kind (built-in groups only). */
+const POD_SPEC_PATHS: ReadonlyMap<string, readonly string[]> = new Map([
+  ['/Pod', ['spec']],
+  ['apps/Deployment', ['spec', 'template', 'spec']],
+  ['apps/StatefulSet', ['spec', 'template', 'spec']],
+  ['apps/DaemonSet', ['spec', 'template', 'spec']],
+  ['apps/ReplicaSet', ['spec', 'template', 'spec']],
+  ['/ReplicationController', ['spec', 'template', 'spec']],
+  ['batch/Job', ['spec', 'template', 'spec']],
+  ['batch/CronJob', ['spec', 'jobTemplate', 'spec', 'template', 'spec']],
+]);
+
+/** Samples an image pattern must reject (untagged, `latest`) and accept (a tag, a digest). */
+const MUTABLE_IMAGE_SAMPLES = ['ghcr.io/team/app', 'ghcr.io/team/app:latest', 'app'];
+const PINNED_IMAGE_SAMPLES = ['ghcr.io/team/app:1.2.3', `ghcr.io/team/app@sha256:${'a'.repeat(64)}`];
+
+const isExpr = (v: JsonValue | undefined): boolean => typeof v === 'string' && v.includes('${');
+
+/** Why an image reference is mutable, or undefined when it is pinned. */
+export function mutableImageReason(image: string): string | undefined {
+  if (/@sha256:[0-9a-f]{64}$/.test(image)) return undefined;
+  const name = image.slice(image.lastIndexOf('/') + 1);
+  const colon = name.lastIndexOf(':');
+  if (colon < 0) return 'has no tag (pulls :latest)';
+  if (name.slice(colon + 1) === 'latest') return 'uses the mutable tag latest';
+  return undefined;
+}
+
+/** Context of the hygiene checks. */
+export interface HygieneContext {
+  readonly kinds: KindResolver;
+  readonly flux: FluxAnalysis;
+  readonly rgds: readonly RgdModel[];
+  readonly notes: string[];
+}
+
+/** Runs the hygiene checks over all documents. */
+export function checkHygiene(docs: readonly ManifestDocument[], ctx: HygieneContext): Violation[] {
+  const out: Violation[] = [];
+  for (const doc of docs) {
+    const o = doc.object;
+    const group = splitApiVersion(String(o.apiVersion)).group;
+    const kind = String(o.kind);
+    if (group === '' && kind === 'Secret') checkSecret(o, '$', (p, m) => out.push(violation(doc, 'hygiene', p, m)));
+    const podPath = POD_SPEC_PATHS.get(`${group}/${kind}`);
+    if (podPath) checkPodSpec(o, podPath, '$', (p, m) => out.push(violation(doc, 'hygiene', p, m)), undefined);
+    checkNamespace(doc, ctx, out);
+  }
+  for (const rgd of ctx.rgds) {
+    for (const r of rgd.resources) {
+      if (!r.template || !r.apiVersion || !r.kind) continue;
+      const base = childPath(r.path, 'template');
+      const report = (p: string, m: string): void => { out.push(violation(rgd.doc, 'hygiene', p, `${r.kind} template ${r.id}: ${m}`)); };
+      const g = splitApiVersion(r.apiVersion).group;
+      if (g === '' && r.kind === 'Secret') checkSecret(r.template, base, report, true);
+      const podPath = POD_SPEC_PATHS.get(`${g}/${r.kind}`);
+      if (podPath) checkPodSpec(r.template, podPath, base, report, { rgd, notes: ctx.notes });
+    }
+  }
+  return out;
+}
+
+function checkSecret(o: JsonObject, base: string, report: (path: string, message: string) => void, literalOnly = false): void {
+  for (const field of ['data', 'stringData']) {
+    const m = asObject(o[field]);
+    if (!m) continue;
+    const literal = Object.entries(m).filter(([, v]) => !literalOnly || !isExpr(v));
+    if (literal.length > 0) {
+      report(childPath(base, field), `Secret carries ${field} (${literal.map(([k]) => k).join(', ')}); secrets must not be committed — let an operator generate them or reference them`);
+    }
+  }
+}
+
+function checkNamespace(doc: ManifestDocument, ctx: HygieneContext, out: Violation[]): void {
+  const o = doc.object;
+  const namespaced = ctx.kinds.namespaced(String(o.apiVersion), String(o.kind));
+  if (namespaced === undefined) return; // unknown kind: the schema check reports it
+  const { namespace } = metaOf(o);
+  if (namespaced && !namespace) {
+    const layer = ctx.flux.layerOfFile.get(doc.file);
+    if (!layer?.targetNamespace) {
+      out.push(violation(doc, 'hygiene', '$.metadata.namespace', `${String(o.kind)} is namespaced but has no metadata.namespace${layer ? ` and Kustomization ${layer.key} sets no targetNamespace` : ''}`));
+    }
+  } else if (!namespaced && namespace) {
+    out.push(violation(doc, 'hygiene', '$.metadata.namespace', `${String(o.kind)} is cluster-scoped but sets metadata.namespace ${JSON.stringify(namespace)}`));
+  }
+}
+
+interface RgdImageContext {
+  readonly rgd: RgdModel;
+  readonly notes: string[];
+}
+
+function get(o: JsonValue | undefined, path: readonly string[]): JsonValue | undefined {
+  let v = o;
+  for (const p of path) v = asObject(v)?.[p];
+  return v;
+}
+
+function checkPodSpec(
+  o: JsonObject, podPath: readonly string[], base: string, report: (path: string, message: string) => void, rgd: RgdImageContext | undefined,
+): void {
+  const pod = asObject(get(o, podPath));
+  if (!pod) return;
+  const podBase = podPath.reduce((p, s) => childPath(p, s), base);
+  const podSc = asObject(pod.securityContext) ?? {};
+  for (const f of ['hostNetwork', 'hostPID', 'hostIPC']) {
+    if (pod[f] === true) report(childPath(podBase, f), `${f} is not allowed (Pod Security restricted)`);
+  }
+  asList(pod.volumes).forEach((v, i) => {
+    if (asObject(v)?.hostPath) report(indexPath(childPath(podBase, 'volumes'), i), 'hostPath volumes are not allowed (Pod Security restricted)');
+  });
+  for (const field of ['initContainers', 'containers']) {
+    asList(pod[field]).forEach((c, i) => {
+      const container = asObject(c);
+      if (!container) return;
+      const cp = indexPath(childPath(podBase, field), i);
+      const name = asString(container.name) ?? `#${i}`;
+      checkContainer(container, podSc, cp, name, report);
+      checkImage(container.image, childPath(cp, 'image'), name, report, rgd);
+    });
+  }
+}
+
+function checkContainer(c: JsonObject, podSc: JsonObject, cp: string, name: string, report: (path: string, message: string) => void): void {
+  const res = asObject(c.resources) ?? {};
+  const missing = ['requests', 'limits'].flatMap((k) => ['cpu', 'memory'].filter((r) => asObject(res[k])?.[r] === undefined).map((r) => `${k}.${r}`));
+  if (missing.length > 0) report(childPath(cp, 'resources'), `container ${JSON.stringify(name)} has no resources ${missing.join(', ')}`);
+
+  const sc = asObject(c.securityContext) ?? {};
+  const scPath = childPath(cp, 'securityContext');
+  const problems: string[] = [];
+  const runAsNonRoot = sc.runAsNonRoot ?? podSc.runAsNonRoot;
+  if (runAsNonRoot !== true && !isExpr(runAsNonRoot)) problems.push('runAsNonRoot is not true (container or pod)');
+  if ((sc.runAsUser ?? podSc.runAsUser) === 0) problems.push('runAsUser is 0');
+  if (sc.allowPrivilegeEscalation !== false && !isExpr(sc.allowPrivilegeEscalation)) problems.push('allowPrivilegeEscalation is not false');
+  if (sc.privileged === true) problems.push('privileged is true');
+  const caps = asObject(sc.capabilities) ?? {};
+  if (!asList(caps.drop).includes('ALL')) problems.push('capabilities.drop does not include ALL');
+  const added = asList(caps.add).filter((a) => a !== 'NET_BIND_SERVICE');
+  if (added.length > 0) problems.push(`capabilities.add has ${added.join(', ')} (only NET_BIND_SERVICE is allowed)`);
+  const seccomp = asString(asObject(sc.seccompProfile)?.type) ?? asString(asObject(podSc.seccompProfile)?.type);
+  if (seccomp !== 'RuntimeDefault' && seccomp !== 'Localhost') problems.push(`seccompProfile.type is ${seccomp ?? 'unset'} (RuntimeDefault or Localhost at pod or container level)`);
+  if (problems.length > 0) report(scPath, `container ${JSON.stringify(name)} is not restricted: ${problems.join('; ')}`);
+}
+
+function checkImage(image: JsonValue | undefined, path: string, name: string, report: (path: string, message: string) => void, rgd: RgdImageContext | undefined): void {
+  if (typeof image !== 'string') {
+    report(path, `container ${JSON.stringify(name)} has no image`);
+    return;
+  }
+  if (!image.includes('${')) {
+    const why = mutableImageReason(image);
+    if (why) report(path, `image ${JSON.stringify(image)} ${why}; pin a version tag or digest`);
+    return;
+  }
+  if (!rgd) {
+    report(path, `image ${JSON.stringify(image)} contains \${…} outside a ResourceGraphDefinition`);
+    return;
+  }
+  const ex = extractExpressions(image);
+  if ('error' in ex) return; // the RGD checks report it
+  const literalTail = image.slice(image.lastIndexOf('}') + 1);
+  if (!ex.whole && /(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}|@sha256:[0-9a-f]{64})$/.test(literalTail) && !/:latest$/.test(literalTail)) {
+    rgd.notes.push(`RGD ${rgd.rgd.name}: image ${image} at ${path} ends in a literal pinned tag`);
+    return;
+  }
+  const refs = ex.expressions.flatMap((e) => {
+    const p = parseCel(e);
+    return p.ok ? referencesOf(p.expr) : [];
+  });
+  if (refs.length === 0) {
+    report(path, `image ${JSON.stringify(image)} is a CEL expression whose source cannot be checked for a pinned tag`);
+    return;
+  }
+  for (const ref of refs) {
+    const field = `${ref.root}.${ref.path.join('.')}`;
+    if (ref.root !== 'schema' || ref.path[0] !== 'spec') {
+      report(path, `image ${JSON.stringify(image)} reads ${field}; only schema.spec fields with a pattern can be checked for a pinned tag`);
+      continue;
+    }
+    const node = nodeAtPath(rgd.rgd.generated.root, ref.path).node;
+    if (!node?.pattern && !node?.rules.length && !node?.enum) {
+      report(path, `image comes from ${field}, which has no pattern (or validation/enum) marker forbidding untagged and :latest images`);
+      continue;
+    }
+    // The field's own constraints (pattern, enum, validation rules) must reject every mutable sample.
+    const rejects = (sample: string): boolean => {
+      const found: Issue[] = [];
+      validateValue(node, sample, '$', { rules: new CelRuleEvaluator('image-check', scratchStats(), new Set()) }, found);
+      return found.length > 0;
+    };
+    const accepted = MUTABLE_IMAGE_SAMPLES.filter((sample) => !rejects(sample));
+    const rejected = PINNED_IMAGE_SAMPLES.filter(rejects);
+    const how = node.pattern ? `pattern ${node.pattern.source}` : 'constraints';
+    if (accepted.length > 0) report(path, `image comes from ${field}, whose ${how} accepts mutable references such as ${accepted.join(', ')}`);
+    else {
+      rgd.notes.push(`RGD ${rgd.rgd.name}: image at ${path} is ${image}; not checked as a literal, ${field}'s constraints reject untagged and :latest images${rejected.length ? ` (they also reject ${rejected.join(', ')})` : ''}`);
+    }
+  }
+}

@@ -1,0 +1,193 @@
+/**
+ * Unit behaviour of the validator's building blocks: SimpleSchema markers and types, `${…}` extraction,
+ * CEL rule evaluation (typing, escaping, defaults, transition and unevaluable rules), structural semantics
+ * (pruning vs preserve-unknown-fields, embedded resources, nullable) and the pinned CRDs' rule inventory.
+ */
+import { referencesOf, parseCel } from '../../scripts/validate/cel-ast';
+import { celPropertyName, CelRuleEvaluator, classifyRule } from '../../scripts/validate/cel-rules';
+import { mutableImageReason } from '../../scripts/validate/hygiene';
+import { extractExpressions } from '../../scripts/validate/kro-expressions';
+import { CelStatistics } from '../../scripts/validate/model';
+import { RawSchema, SchemaCompiler } from '../../scripts/validate/schema-node';
+import { sharedRegistry } from '../../scripts/validate/schema-registry';
+import { parseMarkers, SimpleSchemaConverter } from '../../scripts/validate/simple-schema';
+import { Issue, validateValue } from '../../scripts/validate/structural-validator';
+
+const stats = (): CelStatistics => ({ evaluations: 0, failures: 0, transitionRules: [], unevaluable: [] });
+
+function check(raw: RawSchema, value: unknown, cel = stats()): Issue[] {
+  const node = new SchemaCompiler().compile(raw, 'crd', 'test');
+  const issues: Issue[] = [];
+  validateValue(node, value, '$', { rules: new CelRuleEvaluator('test/v1/T', cel, new Set()) }, issues);
+  return issues;
+}
+
+describe('SimpleSchema', () => {
+  it('parses quoted marker values with escapes and spaces', () => {
+    expect(parseMarkers(' required=true description="a \\"quoted\\" text" pattern="^[a-z ]+$" default=3')).toEqual([
+      { key: 'required', value: 'true' },
+      { key: 'description', value: 'a "quoted" text' },
+      { key: 'pattern', value: '^[a-z ]+$' },
+      { key: 'default', value: '3' },
+    ]);
+  });
+
+  it('rejects a marker without a value and an unclosed quote', () => {
+    expect(() => parseMarkers('required')).toThrow('has no value');
+    expect(() => parseMarkers('description="open')).toThrow('unclosed quote');
+  });
+
+  it('converts types, collections, custom types and markers to OpenAPI', () => {
+    const { schema, issues } = new SimpleSchemaConverter({ Port: { number: 'integer | default=80' } }).convert({
+      name: 'string | required=true minLength=1 maxLength=63',
+      ratio: 'float | minimum=0 maximum=1',
+      tags: '[]string | uniqueItems=true maxItems=3',
+      env: 'map[string]string',
+      ports: '[]Port',
+      extra: 'object',
+      tier: 'string | default="web" enum="web, worker"',
+      nested: { enabled: 'boolean | default=false' },
+    }, '$.spec.schema.spec');
+    expect(issues).toEqual([]);
+    expect(schema).toMatchObject({
+      type: 'object',
+      required: ['name'],
+      properties: {
+        name: { type: 'string', minLength: 1, maxLength: 63 },
+        ratio: { type: 'number', minimum: 0, maximum: 1 },
+        tags: { type: 'array', items: { type: 'string' }, 'x-kubernetes-list-type': 'set', maxItems: 3 },
+        env: { type: 'object', additionalProperties: { type: 'string' } },
+        ports: { type: 'array', items: { type: 'object', properties: { number: { type: 'integer', default: 80 } } } },
+        extra: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true },
+        tier: { type: 'string', default: 'web', enum: ['web', 'worker'] },
+        nested: { type: 'object', default: {}, properties: { enabled: { type: 'boolean', default: false } } },
+      },
+    });
+  });
+
+  it('reports bad types and markers at their paths', () => {
+    const { issues } = new SimpleSchemaConverter().convert({
+      a: 'map[int]string', b: '[]', c: 'integer | minLength=2', d: 'string | pattern="(unclosed"', e: 7,
+    }, '$.s');
+    expect(issues.map((i) => `${i.path}: ${i.message}`)).toEqual([
+      '$.s.a: type "map[int]string": map key must be string',
+      '$.s.b: type "[]": empty slice element type',
+      '$.s.c: marker minLength="2": only valid for string fields, this field is integer',
+      expect.stringMatching(/^\$\.s\.d: marker pattern=".*": invalid RE2 pattern/),
+      '$.s.e: a SimpleSchema field must be a type string or a nested map, got 7',
+    ]);
+  });
+});
+
+describe('KRO expressions', () => {
+  it('extracts expressions with nested braces and string literals', () => {
+    expect(extractExpressions('${a.b}')).toEqual({ expressions: ['a.b'], whole: true });
+    expect(extractExpressions('x-${ {"k": "}"}["k"] }-${b}')).toEqual({ expressions: [' {"k": "}"}["k"] ', 'b'], whole: false });
+    expect(extractExpressions('${a.b')).toEqual({ error: expect.stringContaining('unterminated') });
+  });
+
+  it('finds the references of an expression, ignoring comprehension variables', () => {
+    const parsed = parseCel('schema.spec.items.map(i, i.name + deploy.metadata.name).size() > 0 && has(schema.spec.x)');
+    if (!parsed.ok) throw new Error(parsed.error);
+    expect(referencesOf(parsed.expr).map((r) => `${r.root}.${r.path.join('.')}`).sort()).toEqual([
+      'deploy.metadata.name', 'schema.spec.items', 'schema.spec.x',
+    ]);
+  });
+});
+
+describe('structural semantics', () => {
+  it('prunes undeclared fields of CRD objects but keeps preserve-unknown-fields and maps open', () => {
+    const raw: RawSchema = {
+      type: 'object',
+      properties: {
+        closed: { type: 'object' },
+        open: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true },
+        map: { type: 'object', additionalProperties: { type: 'integer' } },
+      },
+    };
+    expect(check(raw, { closed: { a: 1 }, open: { b: { c: 1 } }, map: { x: 1, y: 'two' } }).map((i) => `${i.path}: ${i.message}`)).toEqual([
+      '$.closed.a: unknown field "a"',
+      '$.map.y: expected integer, got string "two"',
+    ]);
+  });
+
+  it('accepts apiVersion/kind/metadata on embedded resources and checks nullable', () => {
+    const raw: RawSchema = {
+      type: 'object',
+      properties: {
+        obj: { type: 'object', 'x-kubernetes-embedded-resource': true, 'x-kubernetes-preserve-unknown-fields': true },
+        n: { type: 'string', nullable: true },
+        m: { type: 'string' },
+      },
+    };
+    expect(check(raw, { obj: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' } }, n: null, m: null }))
+      .toEqual([{ path: '$.m', message: 'null value in a field that is not nullable (the API server drops it)' }]);
+  });
+});
+
+describe('CEL rules', () => {
+  it('evaluates with integer typing, escaped names and defaults applied', () => {
+    const raw: RawSchema = {
+      type: 'object',
+      properties: {
+        'max-replicas': { type: 'integer' },
+        min: { type: 'integer', default: 1 },
+        namespace: { type: 'string' },
+      },
+      'x-kubernetes-validations': [
+        { rule: 'self.min <= self.max__dash__replicas', message: 'min must not exceed max' },
+        { rule: "self.__namespace__ != 'kube-system'", messageExpression: "'namespace ' + self.__namespace__ + ' is reserved'" },
+      ],
+    };
+    const cel = stats();
+    expect(check(raw, { 'max-replicas': 3, namespace: 'apps' }, cel)).toEqual([]);
+    expect(check(raw, { 'max-replicas': 0, namespace: 'kube-system' }, cel)).toEqual([
+      { path: '$', message: 'min must not exceed max' },
+      { path: '$', message: 'namespace kube-system is reserved' },
+    ]);
+    expect(cel.evaluations).toBe(4);
+    expect(cel.failures).toBe(2);
+  });
+
+  it('lists transition rules and unevaluable rules instead of passing them silently', () => {
+    const raw: RawSchema = {
+      type: 'string',
+      'x-kubernetes-validations': [
+        { rule: 'self == oldSelf', message: 'immutable' },
+        { rule: "url(self).getHost() == 'example.com'" },
+      ],
+    };
+    const cel = stats();
+    expect(check(raw, 'https://example.com', cel)).toEqual([]);
+    expect(cel.transitionRules).toEqual([expect.objectContaining({ rule: 'self == oldSelf' })]);
+    expect(cel.unevaluable).toEqual([expect.objectContaining({ rule: "url(self).getHost() == 'example.com'", reason: expect.stringContaining('url') })]);
+    expect(cel.evaluations).toBe(0);
+  });
+
+  it('escapes property names as the API server does', () => {
+    expect(celPropertyName('namespace')).toBe('__namespace__');
+    expect(celPropertyName('a.b-c/d__e')).toBe('a__dot__b__dash__c__slash__d__underscores__e');
+    expect(celPropertyName('1abc')).toBeUndefined();
+  });
+
+  it('can evaluate or classify every rule of the pinned CRDs', () => {
+    const { registry } = sharedRegistry();
+    const rules = registry.crdRules();
+    const classified = rules.map((r) => ({ ...r, ...classifyRule(r.rule) }));
+    expect(rules.length).toBeGreaterThan(300);
+    expect(classified.filter((c) => c.status === 'unevaluable')).toEqual([]);
+    expect(classified.filter((c) => c.status === 'transition').length).toBeGreaterThan(0);
+  });
+});
+
+describe('image references', () => {
+  it.each([
+    ['nginx', 'has no tag (pulls :latest)'],
+    ['registry.local:5000/team/app', 'has no tag (pulls :latest)'],
+    ['ghcr.io/team/app:latest', 'uses the mutable tag latest'],
+    ['registry.local:5000/team/app:1.2', undefined],
+    [`ghcr.io/team/app@sha256:${'0'.repeat(64)}`, undefined],
+  ])('%s', (image, reason) => {
+    expect(mutableImageReason(image)).toBe(reason);
+  });
+});
