@@ -6,12 +6,13 @@ import { HelmComponent } from '../helm-component';
 /** Properties of {@link Cilium}. */
 export interface CiliumProps {
   /**
-   * Host and port of the API server as seen from the nodes. Without kube-proxy, Cilium cannot use the
-   * `kubernetes` Service to reach it. On Kind this is the control-plane container.
-   * @default 'mini-atlas-control-plane'
+   * Host of the API server as seen from the nodes. Without kube-proxy, Cilium cannot use the `kubernetes`
+   * Service to reach it. `auto` makes the chart read host and port from `kube-public/cluster-info`, which
+   * every kubeadm-based cluster (Kind included) publishes, so the Kind cluster name can be anything.
+   * @default 'auto'
    */
   readonly apiServerHost?: string;
-  /** @default 6443 */
+  /** API server port; ignored with `auto`. @default 6443 */
   readonly apiServerPort?: number;
   /** Install Hubble (flow observability) with its relay. @default false */
   readonly hubble?: boolean;
@@ -21,14 +22,16 @@ export interface CiliumProps {
 export class Cilium extends HelmComponent {
   public constructor(scope: Construct, id: string, props: CiliumProps = {}) {
     const hubble = props.hubble ?? false;
+    const host = props.apiServerHost ?? 'auto';
     super(scope, id, {
       chart: CILIUM.chart,
       namespace: 'kube-system',
       createNamespace: false,
       values: {
         kubeProxyReplacement: true,
-        k8sServiceHost: props.apiServerHost ?? 'mini-atlas-control-plane',
-        k8sServicePort: props.apiServerPort ?? 6443,
+        ...(host === 'auto'
+          ? { k8sServiceHost: 'auto' }
+          : { k8sServiceHost: host, k8sServicePort: props.apiServerPort ?? 6443 }),
         ipam: { mode: 'kubernetes' },
         operator: { replicas: 1 },
         l7Proxy: true,

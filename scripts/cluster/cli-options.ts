@@ -1,0 +1,210 @@
+/**
+ * Command line of `npm run cluster:<command> -- [flags]`: strict parsing (an unknown flag or a bad value is
+ * an error before anything runs), defaults, and the help text.
+ */
+import { isAbsolute, join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { UsageError } from './cluster-error';
+import { formatDuration, parseDuration } from './duration';
+import { CLUSTER_NAME_PATTERN } from './kind-config';
+
+/** The subcommands. */
+export type CommandName = 'up' | 'status' | 'down';
+
+/** Options shared by every command. */
+export interface CommonOptions {
+  readonly command: CommandName;
+  /** Kind cluster name; the kubeconfig context is `kind-<name>`. */
+  readonly name: string;
+  /** Print every command and its output. */
+  readonly verbose: boolean;
+  readonly help: boolean;
+}
+
+/** Options of `cluster:up`. */
+export interface UpOptions extends CommonOptions {
+  readonly command: 'up';
+  readonly repo?: string;
+  readonly branch?: string;
+  readonly sshToHttps: boolean;
+  /** Overall budget for the whole run, in ms. */
+  readonly timeoutMs: number;
+  /** Poll interval while waiting, in ms. */
+  readonly pollMs: number;
+  /** The synthesized manifests. */
+  readonly distDir: string;
+}
+
+/** Options of `cluster:status`. */
+export interface StatusOptions extends CommonOptions {
+  readonly command: 'status';
+  readonly json: boolean;
+}
+
+/** Options of `cluster:down`. */
+export interface DownOptions extends CommonOptions {
+  readonly command: 'down';
+  readonly yes: boolean;
+}
+
+/** Parsed command line. */
+export type CliOptions = UpOptions | StatusOptions | DownOptions;
+
+/** Default cluster name. */
+export const DEFAULT_CLUSTER_NAME = 'mini-atlas';
+/** Default overall timeout of `up`. */
+export const DEFAULT_TIMEOUT = '25m';
+const DEFAULT_POLL = '5s';
+
+type FlagSpec = { readonly type: 'string' | 'boolean'; readonly short?: string; readonly help: string; readonly value?: string };
+
+const COMMON: Record<string, FlagSpec> = {
+  name: { type: 'string', value: '<name>', help: `Kind cluster name (default ${DEFAULT_CLUSTER_NAME}); kubeconfig context kind-<name>` },
+  verbose: { type: 'boolean', short: 'v', help: 'print every command run and its output' },
+  help: { type: 'boolean', short: 'h', help: 'show this help' },
+};
+
+const FLAGS: Record<CommandName, Record<string, FlagSpec>> = {
+  up: {
+    ...COMMON,
+    repo: { type: 'string', value: '<url>', help: 'Git repository Flux pulls (default: the URL of the git remote of the checkout)' },
+    branch: { type: 'string', value: '<name>', help: 'branch Flux follows (default: the upstream of the current branch, else the current branch)' },
+    'ssh-to-https': { type: 'boolean', help: 'turn an SSH repository URL into https:// (anonymous clone, for public repositories)' },
+    timeout: { type: 'string', value: '<duration>', help: `overall time limit, e.g. 40m (default ${DEFAULT_TIMEOUT})` },
+    'poll-interval': { type: 'string', value: '<duration>', help: `how often readiness is checked (default ${DEFAULT_POLL})` },
+    dist: { type: 'string', value: '<dir>', help: 'synthesized manifests (default: dist/ of the project)' },
+  },
+  status: {
+    ...COMMON,
+    json: { type: 'boolean', help: 'print JSON instead of tables' },
+  },
+  down: {
+    ...COMMON,
+    yes: { type: 'boolean', short: 'y', help: 'do not ask for confirmation' },
+  },
+};
+
+const SUMMARY: Record<CommandName, string> = {
+  up: 'Create the Kind cluster (if needed), install Gateway API CRDs, Cilium and Flux, point Flux at the repository and wait until every layer is Ready. Safe to re-run: it converges.',
+  status: 'Show the readiness of the layers (Flux Kustomizations), HelmReleases, ResourceGraphDefinitions and the workspaces with their instances. Exit code 0 when everything is Ready, 1 otherwise.',
+  down: 'Delete the Kind cluster (asks first unless --yes).',
+};
+
+/** The help text of a command. */
+export function helpText(command: CommandName): string {
+  const flags = Object.entries(FLAGS[command]).map(([name, spec]) => {
+    const left = `${spec.short ? `-${spec.short}, ` : '    '}--${name}${spec.value ? ` ${spec.value}` : ''}`;
+    return `  ${left.padEnd(32)} ${spec.help}`;
+  });
+  return [`Usage: npm run cluster:${command} -- [flags]`, '', SUMMARY[command], '', 'Flags:', ...flags, ''].join('\n');
+}
+
+/** The general usage text (no or unknown command). */
+export function usageText(): string {
+  return [
+    'Usage: node build/scripts/cluster.js <up|status|down> [flags]   (npm run cluster:<command> -- [flags])',
+    '',
+    ...(['up', 'status', 'down'] as const).map((c) => `  ${c.padEnd(7)} ${SUMMARY[c]}`),
+    '',
+  ].join('\n');
+}
+
+function flagList(command: CommandName): string {
+  return Object.keys(FLAGS[command]).map((f) => `--${f}`).join(', ');
+}
+
+/**
+ * Flags that are not npm settings, so an `npm_config_<flag>` variable can only come from `npm run x --flag`
+ * typed without `--` (npm keeps such flags for itself). `--yes`, `--json`, `--verbose` and `--help` are
+ * npm settings too and may be set globally, so they are not inferred.
+ */
+const NOT_NPM_SETTINGS = new Set(['name', 'repo', 'branch', 'ssh-to-https', 'timeout', 'poll-interval', 'dist']);
+
+/** The flags npm swallowed from `npm run cluster:x --flag …`. */
+function swallowedByNpm(command: CommandName, env: NodeJS.ProcessEnv, given: Record<string, unknown>): string[] {
+  if (env.npm_lifecycle_event === undefined) return [];
+  return Object.keys(FLAGS[command])
+    .filter((f) => NOT_NPM_SETTINGS.has(f) && given[f] === undefined && env[`npm_config_${f.replace(/-/g, '_')}`] !== undefined)
+    .map((f) => `--${f}`);
+}
+
+/**
+ * Parses `argv` (after the script name); relative paths resolve against `cwd`. Throws {@link UsageError} for an unknown command or flag, a
+ * missing or bad value, or a stray positional argument.
+ */
+export function parseCliOptions(argv: readonly string[], env: NodeJS.ProcessEnv, projectRoot: string, cwd: string): CliOptions {
+  const [command, ...rest] = argv;
+  if (command !== 'up' && command !== 'status' && command !== 'down') {
+    throw new UsageError(
+      command === undefined ? 'no command given' : `unknown command ${JSON.stringify(command)}`,
+      'use one of: npm run cluster:up, npm run cluster:status, npm run cluster:down',
+    );
+  }
+  const specs = FLAGS[command];
+  let values: Record<string, string | boolean | undefined>;
+  let positionals: string[];
+  try {
+    const parsed = parseArgs({
+      args: [...rest],
+      options: Object.fromEntries(Object.entries(specs).map(([k, s]) => [k, { type: s.type, ...(s.short ? { short: s.short } : {}) }])),
+      strict: true,
+      allowPositionals: true,
+    });
+    values = parsed.values as Record<string, string | boolean | undefined>;
+    positionals = parsed.positionals;
+  } catch (e) {
+    // (duck-typed: errors from node:util may come from another realm, e.g. under jest)
+    const msg = typeof (e as { message?: unknown }).message === 'string' ? (e as { message: string }).message : String(e);
+    const unknown = /Unknown option '([^']+)'/.exec(msg);
+    throw new UsageError(
+      unknown ? `unknown flag ${unknown[1]} for cluster:${command}` : `bad command line for cluster:${command}: ${msg.split('\n')[0]}`,
+      `valid flags: ${flagList(command)} (see npm run cluster:${command} -- --help)`,
+    );
+  }
+  const swallowed = swallowedByNpm(command, env, values);
+  if (swallowed.length > 0) {
+    throw new UsageError(
+      `npm consumed ${swallowed.join(', ')} instead of passing ${swallowed.length > 1 ? 'them' : 'it'} to cluster:${command}`,
+      `put flags after a double dash: npm run cluster:${command} -- ${swallowed.join(' ')} …`,
+    );
+  }
+  if (positionals.length > 0) {
+    throw new UsageError(
+      `unexpected argument ${JSON.stringify(positionals[0])} for cluster:${command}`,
+      `flags take the form --flag value; valid flags: ${flagList(command)}`,
+    );
+  }
+  const name = (values.name as string | undefined) ?? DEFAULT_CLUSTER_NAME;
+  if (!CLUSTER_NAME_PATTERN.test(name) || name.length > 40) {
+    throw new UsageError(`--name ${JSON.stringify(name)} is not a valid cluster name`, 'use lowercase letters, digits and dashes (at most 40), e.g. --name mini-atlas');
+  }
+  const common = { name, verbose: values.verbose === true, help: values.help === true };
+  if (command === 'status') return { ...common, command, json: values.json === true };
+  if (command === 'down') return { ...common, command, yes: values.yes === true };
+
+  const duration = (flag: string, fallback: string): number => {
+    const text = (values[flag] as string | undefined) ?? fallback;
+    const ms = parseDuration(text);
+    if (ms === undefined) {
+      throw new UsageError(`--${flag} ${JSON.stringify(text)} is not a duration`, `use e.g. --${flag} ${flag === 'timeout' ? '40m' : '10s'} (units h, m, s, ms)`);
+    }
+    return ms;
+  };
+  const timeoutMs = duration('timeout', DEFAULT_TIMEOUT);
+  if (timeoutMs < 1000) throw new UsageError(`--timeout ${formatDuration(timeoutMs)} is too short`, `use e.g. --timeout ${DEFAULT_TIMEOUT}`);
+  const dist = values.dist as string | undefined;
+  for (const flag of ['repo', 'branch', 'dist'] as const) {
+    if (values[flag] === '') throw new UsageError(`--${flag} needs a value`, `pass --${flag} <value> or leave the flag out`);
+  }
+  return {
+    ...common,
+    command,
+    ...(typeof values.repo === 'string' ? { repo: values.repo } : {}),
+    ...(typeof values.branch === 'string' ? { branch: values.branch } : {}),
+    sshToHttps: values['ssh-to-https'] === true,
+    timeoutMs,
+    pollMs: duration('poll-interval', DEFAULT_POLL),
+    // npm runs scripts in the package root; INIT_CWD is where the user typed the command.
+    distDir: dist ? (isAbsolute(dist) ? dist : resolve(env.INIT_CWD ?? cwd, dist)) : join(projectRoot, 'dist'),
+  };
+}

@@ -1,0 +1,160 @@
+/** Versions and minimums, durations, readiness rules, progress output and the command runner. */
+import { CLUSTER_PREREQUISITES } from '../../lib/versions';
+import { formatClusterError, ClusterError } from '../../scripts/cluster/cluster-error';
+import { CommandFailedError, CommandRunner, posixQuote } from '../../scripts/cluster/command-runner';
+import { formatDuration, parseDuration } from '../../scripts/cluster/duration';
+import { KubeObject } from '../../scripts/cluster/kube-object';
+import { describeMinimums, satisfiesMinimums } from '../../scripts/cluster/prerequisites';
+import { Progress } from '../../scripts/cluster/progress';
+import { readinessOf } from '../../scripts/cluster/readiness';
+import { compareVersions, findVersion, parseVersion } from '../../scripts/cluster/semantic-version';
+import { Captured } from './cli-harness';
+
+describe('versions', () => {
+  test.each([
+    ['kind v0.32.0 go1.25.1 linux/amd64', 'v0.32.0'],
+    ['flux: v2.9.4', 'v2.9.4'],
+    ['v3.20.0+g1a2b3c4', 'v3.20.0'],
+    ['28.3.2', 'v28.3.2'],
+    ['Client Version: v1.35.0-rc.1', 'v1.35.0-rc.1'],
+    ['1.35', 'v1.35.0'],
+  ])('finds the version in %j', (text, expected) => {
+    const v = findVersion(text)!;
+    expect(`v${v.major}.${v.minor}.${v.patch}${v.prerelease ? `-${v.prerelease}` : ''}`).toBe(expected);
+  });
+
+  test('compares numerically; a pre-release sorts before its release', () => {
+    expect(compareVersions(parseVersion('v1.10.0'), parseVersion('v1.9.9'))).toBeGreaterThan(0);
+    expect(compareVersions(parseVersion('v1.35.0-rc.1'), parseVersion('v1.35.0'))).toBeLessThan(0);
+    expect(compareVersions(parseVersion('v2.9.4'), parseVersion('2.9.4'))).toBe(0);
+    expect(findVersion('no version here')).toBeUndefined();
+  });
+
+  test('per-major minimums: Helm 3.20+ or 4.1+, a newer major passes, an older one fails', () => {
+    const helm = CLUSTER_PREREQUISITES.helm.minimums;
+    expect(describeMinimums(helm)).toBe('v3.20.0 (3.x) or v4.1.0 (4.x)');
+    expect(satisfiesMinimums(parseVersion('v3.20.0'), helm)).toBe(true);
+    expect(satisfiesMinimums(parseVersion('v3.19.9'), helm)).toBe(false);
+    expect(satisfiesMinimums(parseVersion('v4.0.5'), helm)).toBe(false);
+    expect(satisfiesMinimums(parseVersion('v4.1.0'), helm)).toBe(true);
+    expect(satisfiesMinimums(parseVersion('v5.0.0'), helm)).toBe(true);
+    expect(satisfiesMinimums(parseVersion('v2.17.0'), helm)).toBe(false);
+  });
+
+  test('every prerequisite has a minimum, a reason and an install link', () => {
+    for (const [tool, req] of Object.entries(CLUSTER_PREREQUISITES)) {
+      expect(req.minimums.length).toBeGreaterThan(0);
+      for (const m of req.minimums) expect(parseVersion(m)).toBeDefined();
+      expect(req.why.length).toBeGreaterThan(20);
+      expect(req.install).toMatch(/^https:\/\//);
+      expect(tool).toMatch(/^(docker|kind|kubectl|helm|flux)$/);
+    }
+  });
+});
+
+describe('durations', () => {
+  test.each([['20m', 1_200_000], ['90s', 90_000], ['1h30m', 5_400_000], ['1m30s', 90_000], ['250ms', 250], ['45', 45_000]])('%s = %d ms', (text, ms) => {
+    expect(parseDuration(text)).toBe(ms);
+  });
+  test.each([['0'], ['0s'], ['soon'], ['1d'], ['-5m'], ['']])('%j is not a duration', (text) => {
+    expect(parseDuration(text)).toBeUndefined();
+  });
+  test('formats for progress lines', () => {
+    expect([formatDuration(42_000), formatDuration(187_000), formatDuration(3_720_000)]).toEqual(['42s', '3m07s', '1h02m']);
+  });
+});
+
+describe('readiness', () => {
+  const obj = (status: Record<string, unknown>, generation = 2, spec: Record<string, unknown> = {}): KubeObject =>
+    ({ apiVersion: 'x/v1', kind: 'K', metadata: { name: 'n', generation }, spec, status } as KubeObject);
+  const ready = (observedGeneration: number): Record<string, unknown> =>
+    ({ conditions: [{ type: 'Ready', status: 'True', reason: 'Succeeded', message: 'ok', observedGeneration }] });
+
+  test('Ready=True for the current generation is ready', () => {
+    expect(readinessOf(obj(ready(2)))).toEqual({ ready: true, failed: false, reason: 'Succeeded', message: 'ok' });
+  });
+  test('a Ready condition for an older generation is not ready yet', () => {
+    expect(readinessOf(obj(ready(1)))).toMatchObject({ ready: false, failed: false, reason: 'Progressing' });
+  });
+  test('Stalled=True has failed', () => {
+    const status = { conditions: [{ type: 'Ready', status: 'False', observedGeneration: 2 }, { type: 'Stalled', status: 'True', reason: 'InvalidPath', message: 'path not found' }] };
+    expect(readinessOf(obj(status))).toEqual({ ready: false, failed: true, reason: 'InvalidPath', message: 'path not found' });
+  });
+  test('suspended objects fail', () => {
+    expect(readinessOf(obj(ready(2), 2, { suspend: true }))).toMatchObject({ ready: false, failed: true, reason: 'Suspended' });
+  });
+  test('KRO state without a Ready condition', () => {
+    expect(readinessOf(obj({ state: 'ACTIVE' }))).toMatchObject({ ready: true });
+    expect(readinessOf(obj({ state: 'IN_PROGRESS' }))).toMatchObject({ ready: false, failed: false });
+    expect(readinessOf(obj({ state: 'ERROR' }))).toMatchObject({ ready: false, failed: true });
+  });
+  test('no status yet is pending', () => {
+    expect(readinessOf(obj({}))).toMatchObject({ ready: false, failed: false, reason: 'Pending' });
+  });
+});
+
+describe('progress', () => {
+  test('plain mode (not a TTY): start, changed details, heartbeat, result lines with elapsed time', () => {
+    let now = 0;
+    const out = new Captured(false);
+    const p = new Progress(out, 30_000, () => now);
+    p.start('Waiting for layer 1/2: a');
+    now = 5_000;
+    p.update('a: Progressing');
+    now = 10_000;
+    p.update('a: Progressing'); // unchanged, before the heartbeat: not repeated
+    now = 40_000;
+    p.update('a: Progressing'); // heartbeat
+    now = 65_000;
+    p.succeed('Ready: layer 1/2: a');
+    p.skip('Cilium left to Flux');
+    expect(out.text).toBe([
+      '… Waiting for layer 1/2: a',
+      '  a: Progressing (5s)',
+      '  a: Progressing (40s)',
+      '✔ Ready: layer 1/2: a (1m05s)',
+      '✔ Cilium left to Flux',
+      '',
+    ].join('\n'));
+    expect(p.completed).toEqual(['Ready: layer 1/2: a', 'Cilium left to Flux']);
+  });
+
+  test('TTY mode: a spinner line rewritten in place, cleared when the step ends', () => {
+    const out = new Captured(true);
+    const p = new Progress(out, 30_000, () => 0);
+    p.start('Installing Flux');
+    p.update('waiting');
+    p.fail();
+    expect(out.text).toContain('\r\x1b[2K');
+    expect(out.text).toMatch(/Installing Flux — waiting \(0s\)/);
+    expect(out.text.endsWith('✖ Installing Flux (0s)\n')).toBe(true);
+    expect(p.completed).toEqual([]);
+  });
+});
+
+describe('command runner and errors', () => {
+  test('POSIX quoting survives quotes, spaces, braces and newlines', async () => {
+    const runner = new CommandRunner({ PATH: '/usr/bin:/bin' }, '/');
+    const args = ["it's", 'a b', '{{.ServerVersion}}', 'x\ny', '$HOME', ''];
+    const r = await runner.run('printf', ['%s|', ...args]);
+    expect(r.stdout).toBe(`${args.join('|')}|`);
+    expect(posixQuote('plain-arg_1.2')).toBe('plain-arg_1.2');
+  });
+
+  test('a failing command becomes an error with its output and a fix', async () => {
+    const runner = new CommandRunner({ PATH: '/usr/bin:/bin' }, '/');
+    const err = await runner.run('sh', ['-c', 'echo boom >&2; exit 3']).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(CommandFailedError);
+    expect(formatClusterError(err as ClusterError)).toBe([
+      "✖ `sh -c 'echo boom >&2; exit 3'` failed (exit 3)",
+      '    boom',
+      '  → fix the cause shown above, then re-run the same command: finished steps are skipped or converge',
+    ].join('\n'));
+  });
+
+  test('tools are looked up on the given PATH only', () => {
+    const runner = new CommandRunner({ PATH: '/nonexistent:relative/dir' }, '/');
+    expect(runner.which('sh')).toBeUndefined();
+    expect(new CommandRunner({ PATH: '/bin:/usr/bin' }, '/').which('sh')).toMatch(/\/sh$/);
+  });
+});

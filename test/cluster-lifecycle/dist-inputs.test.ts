@@ -1,0 +1,206 @@
+/**
+ * What `cluster:up` reads from the real synthesized dist/: the Kind config (ports from the shared Gateway),
+ * the Cilium release (chart, version and the very values of the CoreChart's HelmRelease), the Flux layers.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { CILIUM, KUBERNETES } from '../../lib/versions';
+import { helmInstallFor, mergeValues, readCiliumInstall } from '../../scripts/cluster/cilium-release';
+import { ClusterError } from '../../scripts/cluster/cluster-error';
+import { readDistFolder } from '../../scripts/cluster/dist-manifests';
+import { fluxKustomizations, fluxLayers, layerLabel } from '../../scripts/cluster/flux-layers';
+import { planSync, readFluxSync } from '../../scripts/cluster/flux-sync';
+import { exampleUrl, gatewayListeners, publishedPorts, readGatewayListeners } from '../../scripts/cluster/gateway-listeners';
+import { gatewayNodeLabels, kindClusterConfig, kindConfigYaml } from '../../scripts/cluster/kind-config';
+import { KubeObject } from '../../scripts/cluster/kube-object';
+import { checkApiServerHost } from '../../scripts/cluster/up-command';
+import { REAL_DIST } from './cli-harness';
+
+/** The Gateway and Cilium HelmRelease as the synthesized files hold them, parsed independently of the code under test. */
+function distFile<T>(...path: string[]): T {
+  return parse(readFileSync(join(REAL_DIST, ...path), 'utf8')) as T;
+}
+
+interface GatewayDoc { spec: { listeners: { port: number; protocol: string; hostname?: string }[] } }
+interface HelmReleaseDoc { metadata: { name: string; namespace: string }; spec: { values: Record<string, unknown>; releaseName?: string; chart: { spec: { version: string } } } }
+
+describe('Kind config from dist/', () => {
+  const gateway = distFile<GatewayDoc>('core', 'shared-services', 'gateway-gateway-system-platform.yaml');
+  const cilium = readCiliumInstall(REAL_DIST);
+  const listeners = readGatewayListeners(REAL_DIST);
+  const config = kindClusterConfig({ name: 'mini-atlas', ports: publishedPorts(listeners), ciliumValues: cilium.values });
+
+  test('publishes exactly the shared Gateway listener ports, on loopback, same port inside and out', () => {
+    const expected = [...new Set(gateway.spec.listeners.map((l) => l.port))].sort((a, b) => a - b);
+    expect(expected.length).toBeGreaterThan(0);
+    expect(config.nodes).toHaveLength(1);
+    expect(config.nodes[0].extraPortMappings).toEqual(
+      expected.map((port) => ({ containerPort: port, hostPort: port, listenAddress: '127.0.0.1', protocol: 'TCP' })),
+    );
+  });
+
+  test('pins the node image, disables the default CNI and kube-proxy', () => {
+    expect(config).toMatchObject({
+      kind: 'Cluster',
+      apiVersion: 'kind.x-k8s.io/v1alpha4',
+      name: 'mini-atlas',
+      networking: { disableDefaultCNI: true, kubeProxyMode: 'none' },
+    });
+    expect(config.nodes[0]).toMatchObject({ role: 'control-plane', image: KUBERNETES.kindNodeImage });
+    expect(KUBERNETES.kindNodeImage).toMatch(/^kindest\/node:v\d+\.\d+\.\d+@sha256:[0-9a-f]{64}$/);
+  });
+
+  test('the YAML kind reads round-trips to the same config', () => {
+    expect(parse(kindConfigYaml(config))).toEqual(config);
+  });
+
+  test('the example URL uses the listener hostname wildcard and port', () => {
+    const http = gateway.spec.listeners[0];
+    expect(exampleUrl(listeners[0])).toBe(`http://${(http.hostname ?? 'localhost').replace('*.', '<app>.')}:${http.port}`);
+  });
+
+  test('labels the node for Cilium host-network Gateway node selection when the values ask for it', () => {
+    const values = mergeValues(cilium.values, { gatewayAPI: { hostNetwork: { nodes: { matchLabels: { 'ingress-ready': true } } } } });
+    expect(gatewayNodeLabels(values)).toEqual({ 'ingress-ready': 'true' });
+    expect(kindClusterConfig({ name: 'x', ports: [], ciliumValues: values }).nodes[0].labels).toEqual({ 'ingress-ready': 'true' });
+    expect(config.nodes[0].labels).toEqual(
+      Object.keys(gatewayNodeLabels(cilium.values)).length > 0 ? gatewayNodeLabels(cilium.values) : undefined,
+    );
+  });
+
+  test('UDP listeners map as UDP, duplicate ports once', () => {
+    const objects = [{
+      apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', metadata: { name: 'g', namespace: 'n' },
+      spec: { listeners: [
+        { name: 'a', port: 8080, protocol: 'HTTP', hostname: '*.a.localtest.me' },
+        { name: 'b', port: 8080, protocol: 'HTTP', hostname: '*.b.localtest.me' },
+        { name: 'dns', port: 5353, protocol: 'UDP' },
+      ] },
+    }] as KubeObject[];
+    expect(publishedPorts(gatewayListeners(objects))).toEqual([{ port: 5353, protocol: 'UDP' }, { port: 8080, protocol: 'TCP' }]);
+  });
+
+  test('a listener without a valid port is an error', () => {
+    const objects = [{ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', metadata: { name: 'g', namespace: 'n' }, spec: { listeners: [{ name: 'x', port: 70000 }] } }] as KubeObject[];
+    expect(() => gatewayListeners(objects)).toThrow(/Gateway\/n\/g listener x has no valid port/);
+  });
+});
+
+describe('Cilium release from dist/', () => {
+  const hr = distFile<HelmReleaseDoc>('core', 'operators', 'helmrelease-kube-system-cilium.yaml');
+  const install = readCiliumInstall(REAL_DIST);
+
+  test('carries exactly the values of the CoreChart HelmRelease', () => {
+    expect(install.values).toEqual(hr.spec.values);
+    // the values that make Cilium work on this Kind cluster are really there
+    expect(install.values).toMatchObject({ kubeProxyReplacement: true, gatewayAPI: { enabled: true, hostNetwork: { enabled: true } } });
+  });
+
+  test('uses the chart, version and repository pinned in lib/versions.ts (through the HelmRelease and HelmRepository)', () => {
+    expect(install).toMatchObject({
+      chart: CILIUM.chart.chart,
+      version: CILIUM.chart.version,
+      repository: CILIUM.chart.repository,
+      releaseName: hr.spec.releaseName ?? hr.metadata.name,
+      namespace: hr.metadata.namespace,
+      source: `HelmRelease/${hr.metadata.namespace}/${hr.metadata.name}`,
+    });
+  });
+
+  test('the default cluster name matches the API server host the values pin', () => {
+    expect(() => checkApiServerHost(install.values, 'mini-atlas', install.source)).not.toThrow();
+    if (typeof install.values.k8sServiceHost === 'string' && install.values.k8sServiceHost !== 'auto') {
+      expect(() => checkApiServerHost(install.values, 'other', install.source)).toThrow(ClusterError);
+    }
+    expect(() => checkApiServerHost({ ...install.values, k8sServiceHost: 'auto' }, 'other', install.source)).not.toThrow();
+  });
+
+  const operators = (): KubeObject[] => readDistFolder(REAL_DIST, 'core/operators').map((d) => d.object);
+
+  test('other operators resolve too, including OCI chart sources (chartRef → OCIRepository)', () => {
+    const oci = operators().filter((o) => o.kind === 'OCIRepository');
+    expect(oci.length).toBeGreaterThan(0);
+    for (const repo of oci) {
+      const chart = String(repo.spec?.url).split('/').pop()!;
+      const kroLike = helmInstallFor(operators(), chart);
+      expect(kroLike.chart).toBe(repo.spec?.url);
+      expect(kroLike.repository).toBeUndefined();
+      expect(kroLike.version).toBe((repo.spec?.ref as { tag: string }).tag);
+    }
+  });
+
+  test('valuesFrom ConfigMaps/Secrets in dist/ are merged under spec.values, like helm-controller does', () => {
+    const base = operators().filter((o) => o.kind !== 'HelmRelease' || o.metadata.name !== 'cilium');
+    const cm = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cilium-extra', namespace: 'kube-system' }, data: { 'values.yaml': 'hubble:\n  enabled: true\n  relay: {enabled: true}\nipam: {mode: cluster-pool}\n' } };
+    const secret = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'cilium-secret', namespace: 'kube-system' }, data: { token: Buffer.from('s3cret').toString('base64') } };
+    const withFrom = operators().find((o) => o.kind === 'HelmRelease' && o.metadata.name === 'cilium')!;
+    const spec = { ...withFrom.spec, valuesFrom: [
+      { kind: 'ConfigMap', name: 'cilium-extra' },
+      { kind: 'Secret', name: 'cilium-secret', valuesKey: 'token', targetPath: 'clustermesh.apiserver.token' },
+      { kind: 'ConfigMap', name: 'absent', optional: true },
+    ] };
+    const result = helmInstallFor([...base, { ...withFrom, spec }, cm as unknown as KubeObject, secret as unknown as KubeObject], 'cilium');
+    expect(result.values.hubble).toEqual({ ...(hr.spec.values.hubble as object), relay: { enabled: true } });
+    expect(result.values.ipam).toEqual(hr.spec.values.ipam); // spec.values wins over valuesFrom
+    expect(result.values.clustermesh).toEqual({ apiserver: { token: 's3cret' } });
+    expect(() => helmInstallFor([...base, { ...withFrom, spec: { ...spec, valuesFrom: [{ kind: 'ConfigMap', name: 'absent' }] } }], 'cilium'))
+      .toThrow(/valuesFrom ConfigMap\/absent key values.yaml is not in dist/);
+  });
+
+  test('no Cilium HelmRelease, or two, is an error that points at the CoreChart', () => {
+    const without = operators().filter((o) => !(o.kind === 'HelmRelease' && o.metadata.name === 'cilium'));
+    expect(() => helmInstallFor(without, 'cilium')).toThrow(/no HelmRelease for the cilium chart in dist\/core\/operators/);
+    const cilium = operators().find((o) => o.kind === 'HelmRelease' && o.metadata.name === 'cilium')!;
+    const twice = [...operators(), { ...cilium, metadata: { ...cilium.metadata, name: 'cilium-2' } }];
+    expect(() => helmInstallFor(twice, 'cilium')).toThrow(/2 HelmReleases install the cilium chart/);
+  });
+
+  test('a version range is refused (helm must install exactly what Flux pins)', () => {
+    const objects = operators();
+    const cilium = objects.find((o) => o.kind === 'HelmRelease' && o.metadata.name === 'cilium')!;
+    const ranged = { ...cilium, spec: { ...cilium.spec, chart: { spec: { ...(cilium.spec!.chart as { spec: object }).spec, version: '>=1.20.0' } } } };
+    expect(() => helmInstallFor([...objects.filter((o) => o !== cilium), ranged], 'cilium')).toThrow(/not an exact version/);
+  });
+});
+
+describe('Flux layers from dist/flux-system', () => {
+  const sync = readFluxSync(REAL_DIST);
+
+  test('orders every Kustomization so each comes after what it depends on', () => {
+    const layers = fluxLayers(sync.kustomizations);
+    const position = new Map(layers.flatMap((l) => l.kustomizations.map((k) => [`${k.namespace}/${k.name}`, l.index])));
+    expect(position.size).toBe(sync.kustomizations.length);
+    for (const k of sync.kustomizations) {
+      for (const d of k.dependsOn) expect(position.get(d)!).toBeLessThan(position.get(`${k.namespace}/${k.name}`)!);
+    }
+    // the documented order: Gateway API CRDs → core/operators → core/shared-services → foundation → delivery
+    const order = layers.map(layerLabel).join(' | ');
+    expect(order).toMatch(/gateway-api-crds.*\| core-operators \| core-shared-services \| foundation \| delivery-/);
+  });
+
+  test('the platform source is the GitRepository the dist/ Kustomizations read', () => {
+    expect(sync.platformSource.kind).toBe('GitRepository');
+    const readers = sync.kustomizations.filter((k) => k.path.startsWith('./dist/'));
+    expect(readers.length).toBeGreaterThan(0);
+    for (const k of readers) expect(k.sourceRef.name).toBe(sync.platformSource.metadata.name);
+  });
+
+  test('pointing Flux elsewhere leaves out only a self-managing Kustomization', () => {
+    const url = String(sync.platformSource.spec?.url);
+    const branch = String((sync.platformSource.spec?.ref as { branch: string }).branch);
+    expect(planSync(sync, url, branch).kustomizations).toHaveLength(sync.kustomizations.length);
+    const away = planSync(sync, 'https://example.com/fork.git', branch);
+    expect(away.leftOut?.name).toBe(sync.selfManaging?.name);
+    expect(away.kustomizations.length).toBe(sync.kustomizations.length - (sync.selfManaging ? 1 : 0));
+  });
+
+  test('a dependency cycle or a missing dependency is reported', () => {
+    const k = (name: string, deps: string[]): KubeObject => ({
+      apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization', metadata: { name, namespace: 'flux-system' },
+      spec: { path: `./dist/${name}`, sourceRef: { kind: 'GitRepository', name: 'x' }, dependsOn: deps.map((d) => ({ name: d })) },
+    });
+    expect(() => fluxLayers(fluxKustomizations([k('a', ['b']), k('b', ['a'])]))).toThrow(/depend on each other in a cycle/);
+    expect(() => fluxLayers(fluxKustomizations([k('a', ['zzz'])]))).toThrow(/depends on flux-system\/zzz, which is not in dist\/flux-system/);
+  });
+});

@@ -1,0 +1,230 @@
+/**
+ * `cluster:up` against fake tools: the exact command sequence of a fresh install and of a re-run on an
+ * existing cluster, the files handed to kind/helm/kubectl, and the convergence paths.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse, parseAllDocuments } from 'yaml';
+import { FLUX, GATEWAY_API, KUBERNETES } from '../../lib/versions';
+import { FakeTools } from '../fakes/fake-tools';
+import {
+  FIXTURE_DIST, FIXTURE_FLAGS, FIXTURE_KUSTOMIZATIONS, FIXTURE_REPO, fluxObject, GET_KUSTOMIZATIONS, kustomizationList, runCli,
+} from './cli-harness';
+
+const CTX = 'kind-mini-atlas';
+const GATEWAY_URL = `https://github.com/kubernetes-sigs/gateway-api/releases/download/${GATEWAY_API.version}/standard-install.yaml`;
+const CRDS = ['gatewayclasses', 'gateways', 'httproutes', 'grpcroutes', 'referencegrants']
+  .map((n) => `customresourcedefinition.apiextensions.k8s.io/${n}.gateway.networking.k8s.io`).join(' ');
+
+/** The timeout flags carry the remaining budget, which shrinks while the test runs. */
+function normalizeTimeouts(lines: string[]): string[] {
+  return lines.map((l) => l.replace(/--timeout(=| )\d+s/g, '--timeout$1<n>s'));
+}
+
+const PREREQUISITES = [
+  'docker info --format {{.ServerVersion}}',
+  'kind version',
+  'kubectl version --client --output=json',
+  'helm version --short',
+  'flux version --client',
+  'kind get clusters',
+];
+
+const INSTALL = [
+  `kubectl --context ${CTX} apply --server-side --force-conflicts --field-manager=mini-atlas-cluster-up --filename ${GATEWAY_URL}`,
+  `kubectl --context ${CTX} wait --for=condition=Established ${CRDS} --timeout=<n>s`,
+  `kubectl --context ${CTX} get helmreleases.helm.toolkit.fluxcd.io cilium --namespace kube-system --output json`,
+  `helm status cilium --namespace kube-system --kube-context ${CTX} --output json`,
+  `helm upgrade --install cilium cilium --repo https://helm.cilium.io/ --version 1.20.0 --namespace kube-system --kube-context ${CTX} --values <tmp>/cilium-values.yaml --timeout <n>s`,
+  `kubectl --context ${CTX} rollout status daemonset/cilium --namespace kube-system --timeout=<n>s`,
+  `kubectl --context ${CTX} rollout status deployment/cilium-operator --namespace kube-system --timeout=<n>s`,
+  `kubectl --context ${CTX} wait --for=condition=Ready node --all --timeout=<n>s`,
+];
+
+const FLUX_AND_SYNC = [
+  `flux install --version=${FLUX.version} --context=${CTX} --timeout=<n>s`,
+  `kubectl --context ${CTX} apply --server-side --force-conflicts --field-manager=mini-atlas-cluster-up --filename <tmp>/flux-system.yaml`,
+];
+
+const WAIT_ONE_POLL_PER_LAYER = Array(5).fill(
+  `kubectl --context ${CTX} get kustomizations.kustomize.toolkit.fluxcd.io --all-namespaces --output json`,
+);
+
+describe('cluster:up, fresh install', () => {
+  let fakes: FakeTools;
+  beforeEach(() => {
+    fakes = new FakeTools().on('kubectl', GET_KUSTOMIZATIONS, { stdout: kustomizationList(FIXTURE_KUSTOMIZATIONS) });
+  });
+  afterEach(() => fakes.dispose());
+
+  test('runs the exact sequence: checks, kind create, CRDs, Cilium, Flux, sync, one wait per layer', async () => {
+    const run = await runCli(fakes, ['up', ...FIXTURE_FLAGS]);
+    expect(run.stderr).not.toContain('✖');
+    expect(run.code).toBe(0);
+    expect(normalizeTimeouts(fakes.commandLines())).toEqual([
+      ...PREREQUISITES,
+      `kind create cluster --name mini-atlas --config <tmp>/kind-config.yaml`,
+      ...INSTALL,
+      ...FLUX_AND_SYNC,
+      ...WAIT_ONE_POLL_PER_LAYER,
+    ]);
+    expect(run.stdout).toContain('Mini-Atlas is Ready on Kind cluster mini-atlas');
+    expect(run.stdout).toContain('http://<app>.localtest.me:47080');
+  });
+
+  test('hands kind the generated config, helm the HelmRelease values, kubectl the sync objects', async () => {
+    await runCli(fakes, ['up', ...FIXTURE_FLAGS]);
+    const calls = fakes.calls();
+    const kindConfig = parse(calls.find((c) => c.tool === 'kind' && c.argv[0] === 'create')!.files['kind-config.yaml']) as Record<string, unknown>;
+    expect(kindConfig).toEqual({
+      kind: 'Cluster',
+      apiVersion: 'kind.x-k8s.io/v1alpha4',
+      name: 'mini-atlas',
+      networking: { disableDefaultCNI: true, kubeProxyMode: 'none' },
+      nodes: [{
+        role: 'control-plane',
+        image: KUBERNETES.kindNodeImage,
+        extraPortMappings: [{ containerPort: 47080, hostPort: 47080, listenAddress: '127.0.0.1', protocol: 'TCP' }],
+      }],
+    });
+
+    const values = parse(calls.find((c) => c.tool === 'helm' && c.argv[0] === 'upgrade')!.files['cilium-values.yaml']) as unknown;
+    const hr = parse(readFileSync(join(FIXTURE_DIST, 'core/operators/helmrelease-kube-system-cilium.yaml'), 'utf8')) as { spec: { values: unknown } };
+    expect(values).toEqual(hr.spec.values);
+
+    const sync = calls.find((c) => c.tool === 'kubectl' && c.files['flux-system.yaml'] !== undefined)!.files['flux-system.yaml'];
+    const objects = parseAllDocuments(sync).map((d) => d.toJS() as { kind: string; metadata: { name: string }; spec: Record<string, unknown> });
+    expect(objects.map((o) => `${o.kind}/${o.metadata.name}`).sort()).toEqual([
+      'GitRepository/gateway-api', 'GitRepository/mini-atlas',
+      ...FIXTURE_KUSTOMIZATIONS.map((k) => `Kustomization/${k}`),
+    ].sort());
+    const repo = objects.find((o) => o.metadata.name === 'mini-atlas')!;
+    expect(repo.spec.url).toBe(FIXTURE_REPO);
+    expect(repo.spec.ref).toEqual({ branch: 'main' });
+  });
+
+  test('--repo/--branch elsewhere re-point the GitRepository and leave out the self-managing Kustomization', async () => {
+    const run = await runCli(fakes, ['up', ...FIXTURE_FLAGS, '--repo', 'https://gitlab.example.com/me/atlas-fork.git', '--branch', 'feature/x']);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toMatch(/Kustomization flux-system\/flux-system .* would reset GitRepository\/flux-system\/mini-atlas to https:\/\/github.com\/mini-atlas\/mini-atlas.git main; it is not applied/);
+    const sync = fakes.calls().find((c) => c.files['flux-system.yaml'] !== undefined)!.files['flux-system.yaml'];
+    const objects = parseAllDocuments(sync).map((d) => d.toJS() as { kind: string; metadata: { name: string }; spec: Record<string, unknown> });
+    expect(objects.find((o) => o.kind === 'Kustomization' && o.metadata.name === 'flux-system')).toBeUndefined();
+    expect(objects.find((o) => o.metadata.name === 'mini-atlas')!.spec).toMatchObject({
+      url: 'https://gitlab.example.com/me/atlas-fork.git',
+      ref: { branch: 'feature/x' },
+    });
+    expect(objects.find((o) => o.metadata.name === 'gateway-api')!.spec).toMatchObject({ ref: { tag: GATEWAY_API.version } });
+    // the GET of the self-managing Kustomization guards against a cluster where it already runs
+    expect(fakes.commandLines()).toContain(`kubectl --context ${CTX} get kustomizations.kustomize.toolkit.fluxcd.io flux-system --namespace flux-system --output json`);
+  });
+
+  test('waits while layers progress and reports each layer in order', async () => {
+    fakes.dispose();
+    const progressing = { ready: 'Unknown' as const, reason: 'Progressing', message: 'Reconciliation in progress' };
+    const upTo = (last: string): string[] => FIXTURE_KUSTOMIZATIONS.slice(0, FIXTURE_KUSTOMIZATIONS.indexOf(last) + 1);
+    fakes = new FakeTools().on('kubectl', GET_KUSTOMIZATIONS,
+      { stdout: kustomizationList(upTo('core-shared-services'), { 'core-operators': progressing }) }, // layer 1 Ready
+      { stdout: kustomizationList(upTo('core-shared-services'), { 'core-operators': progressing }) }, // layer 2 waits
+      { stdout: kustomizationList(upTo('core-shared-services')) }, // layer 2 Ready
+      { stdout: kustomizationList(upTo('core-shared-services')) }, // layer 3 Ready
+      { stdout: kustomizationList(upTo('core-shared-services')) }, // layer 4: foundation not applied yet
+      { stdout: kustomizationList(FIXTURE_KUSTOMIZATIONS) }, // layers 4 and 5 Ready
+    );
+    const run = await runCli(fakes, ['up', ...FIXTURE_FLAGS]);
+    expect(run.code).toBe(0);
+    const order = [...run.stderr.matchAll(/✔ Ready: layer (\d)\/5: ([^(]+)/g)].map((m) => `${m[1]} ${m[2].trim()}`);
+    expect(order).toEqual(['1 flux-system, gateway-api-crds', '2 core-operators', '3 core-shared-services', '4 foundation', '5 delivery-team-a, delivery-team-b']);
+    expect(run.stderr).toContain('core-operators: Progressing — Reconciliation in progress');
+    expect(run.stderr).toContain('foundation: not applied yet');
+  });
+});
+
+describe('cluster:up, re-run on an existing cluster', () => {
+  let fakes: FakeTools;
+  beforeEach(() => {
+    fakes = new FakeTools()
+      .on('kind', 'get clusters', { stdout: 'other\nmini-atlas\n' })
+      .on('docker', 'port mini-atlas-control-plane', { stdout: '6443/tcp -> 127.0.0.1:38383\n47080/tcp -> 127.0.0.1:47080\n' })
+      .on('kubectl', GET_KUSTOMIZATIONS, { stdout: kustomizationList(FIXTURE_KUSTOMIZATIONS) });
+  });
+  afterEach(() => fakes.dispose());
+
+  test('reuses the cluster (no create, no port check), re-exports the kubeconfig, converges every step', async () => {
+    const run = await runCli(fakes, ['up', ...FIXTURE_FLAGS]);
+    expect(run.code).toBe(0);
+    expect(normalizeTimeouts(fakes.commandLines())).toEqual([
+      ...PREREQUISITES,
+      'kind export kubeconfig --name mini-atlas',
+      `kubectl --context ${CTX} get --raw /readyz`,
+      'docker port mini-atlas-control-plane',
+      ...INSTALL,
+      ...FLUX_AND_SYNC,
+      ...WAIT_ONE_POLL_PER_LAYER,
+    ]);
+    expect(run.stderr).toContain('Kind cluster mini-atlas exists (context kind-mini-atlas); reusing it');
+    expect(run.stderr).not.toContain('does not publish');
+  });
+
+  test('warns when the existing cluster does not publish a port the Gateway now listens on', async () => {
+    fakes.dispose();
+    fakes = new FakeTools()
+      .on('kind', 'get clusters', { stdout: 'mini-atlas\n' })
+      .on('docker', 'port mini-atlas-control-plane', { stdout: '6443/tcp -> 127.0.0.1:38383\n8080/tcp -> 127.0.0.1:8080\n' })
+      .on('kubectl', GET_KUSTOMIZATIONS, { stdout: kustomizationList(FIXTURE_KUSTOMIZATIONS) });
+    const run = await runCli(fakes, ['up', ...FIXTURE_FLAGS]);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toContain('⚠ Kind cluster mini-atlas does not publish 47080/TCP, where the Gateway now listens');
+    expect(run.stderr).toContain('npm run cluster:down -- --yes && npm run cluster:up');
+  });
+
+  test('leaves Cilium to Flux once its HelmRelease is Ready', async () => {
+    fakes.on('kubectl', '*get helmreleases.helm.toolkit.fluxcd.io cilium --namespace kube-system --output json', {
+      stdout: JSON.stringify(fluxObject('helm.toolkit.fluxcd.io/v2', 'HelmRelease', 'cilium', 'kube-system')),
+    });
+    const run = await runCli(fakes, ['up', ...FIXTURE_FLAGS]);
+    expect(run.code).toBe(0);
+    const lines = fakes.commandLines();
+    expect(lines.filter((l) => l.startsWith('helm '))).toEqual(['helm version --short']);
+    expect(lines.some((l) => l.includes('rollout status'))).toBe(false);
+    expect(run.stderr).toContain('Cilium is managed by Flux (HelmRelease/kube-system/cilium is Ready); left to Flux');
+  });
+
+  test('repairs a Helm release left pending-install by an interrupted run before upgrading', async () => {
+    fakes.on('helm', 'status cilium *', { stdout: JSON.stringify({ name: 'cilium', info: { status: 'pending-install' } }) });
+    const run = await runCli(fakes, ['up', ...FIXTURE_FLAGS]);
+    expect(run.code).toBe(0);
+    const helm = fakes.commandLines().filter((l) => l.startsWith('helm ') && !l.startsWith('helm version'));
+    expect(normalizeTimeouts(helm)).toEqual([
+      `helm status cilium --namespace kube-system --kube-context ${CTX} --output json`,
+      `helm uninstall cilium --namespace kube-system --kube-context ${CTX} --wait`,
+      expect.stringMatching(/^helm upgrade --install cilium cilium /),
+    ]);
+  });
+
+  test('rolls back a release left pending-upgrade', async () => {
+    fakes.on('helm', 'status cilium *', { stdout: JSON.stringify({ info: { status: 'pending-upgrade' } }) });
+    await runCli(fakes, ['up', ...FIXTURE_FLAGS]);
+    expect(fakes.commandLines()).toContain(`helm rollback cilium --namespace kube-system --kube-context ${CTX} --wait`);
+  });
+
+  test('fails clearly when the existing cluster does not answer', async () => {
+    fakes.on('kubectl', '*get --raw /readyz', { exit: 1, stderr: 'The connection to the server 127.0.0.1:41234 was refused' });
+    const run = await runCli(fakes, ['up', ...FIXTURE_FLAGS]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('Kind cluster mini-atlas exists but its API server does not answer');
+    expect(run.stderr).toContain('npm run cluster:down -- --yes --name mini-atlas && npm run cluster:up');
+    expect(fakes.commandLines().some((l) => l.includes('apply'))).toBe(false);
+  });
+
+  test('refuses to re-point Flux when the self-managing Kustomization already runs', async () => {
+    fakes.on('kubectl', '*get kustomizations.kustomize.toolkit.fluxcd.io flux-system --namespace flux-system --output json', {
+      stdout: JSON.stringify(fluxObject('kustomize.toolkit.fluxcd.io/v1', 'Kustomization', 'flux-system', 'flux-system')),
+    });
+    const run = await runCli(fakes, ['up', ...FIXTURE_FLAGS, '--repo', 'https://github.com/me/fork.git']);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('already runs in the cluster and would reset GitRepository/flux-system/mini-atlas');
+    expect(run.stderr).toContain(`--repo ${FIXTURE_REPO} --branch main`);
+    expect(fakes.commandLines().some((l) => l.includes('flux-system.yaml'))).toBe(false);
+  });
+});
