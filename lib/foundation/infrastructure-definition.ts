@@ -21,6 +21,7 @@ import { INFRASTRUCTURE_FIELDS } from '../schema/infrastructure-schema';
 import { CLOUDNATIVE_PG, VALKEY } from '../versions';
 import { PlatformWiring } from './platform-wiring';
 import { ResourceGraph } from './resource-graph';
+import { RESTRICTED_CONTAINER, restrictedPod } from './restricted-security';
 
 const NAME = 'schema.metadata.name';
 const NS = 'schema.metadata.namespace';
@@ -99,10 +100,7 @@ export class InfrastructureDefinition extends ResourceGraph {
                 metadata: { labels: { ...labels, ...cacheSelector } },
                 spec: {
                   automountServiceAccountToken: false,
-                  securityContext: {
-                    runAsNonRoot: true, runAsUser: VALKEY_UID, runAsGroup: VALKEY_UID, fsGroup: VALKEY_UID,
-                    seccompProfile: { type: 'RuntimeDefault' },
-                  },
+                  securityContext: restrictedPod(VALKEY_UID),
                   containers: [{
                     name: 'valkey',
                     image: VALKEY.image,
@@ -116,13 +114,7 @@ export class InfrastructureDefinition extends ResourceGraph {
                       requests: { cpu: k8s.Quantity.fromString('50m'), memory: cacheMemory },
                       limits: { cpu: k8s.Quantity.fromString('500m'), memory: cacheMemory },
                     },
-                    securityContext: {
-                      runAsNonRoot: true,
-                      allowPrivilegeEscalation: false,
-                      readOnlyRootFilesystem: true,
-                      capabilities: { drop: ['ALL'] },
-                      seccompProfile: { type: 'RuntimeDefault' },
-                    },
+                    securityContext: RESTRICTED_CONTAINER,
                     volumeMounts: [{ name: 'data', mountPath: '/data' }],
                   }],
                   volumes: [{ name: 'data', emptyDir: { sizeLimit: k8s.Quantity.fromString('256Mi') } }],

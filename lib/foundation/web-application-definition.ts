@@ -11,6 +11,7 @@ import { cel } from '../core/cel';
 import { WEB_APPLICATION_FIELDS } from '../schema/web-application-schema';
 import { PlatformWiring } from './platform-wiring';
 import { ResourceGraph } from './resource-graph';
+import { RESTRICTED_CONTAINER, restrictedPod } from './restricted-security';
 
 const NAME = 'schema.metadata.name';
 const NS = 'schema.metadata.namespace';
@@ -73,10 +74,7 @@ export class WebApplicationDefinition extends ResourceGraph {
                 metadata: { labels },
                 spec: {
                   automountServiceAccountToken: false,
-                  securityContext: {
-                    runAsNonRoot: true, runAsUser: APP_UID, runAsGroup: APP_UID, fsGroup: APP_UID,
-                    seccompProfile: { type: 'RuntimeDefault' },
-                  },
+                  securityContext: restrictedPod(APP_UID),
                   containers: [{
                     name: 'app',
                     image: cel('schema.spec.image'),
@@ -100,13 +98,7 @@ export class WebApplicationDefinition extends ResourceGraph {
                     readinessProbe: probe(2),
                     livenessProbe: probe(10),
                     resources,
-                    securityContext: {
-                      runAsNonRoot: true,
-                      allowPrivilegeEscalation: false,
-                      readOnlyRootFilesystem: true,
-                      capabilities: { drop: ['ALL'] },
-                      seccompProfile: { type: 'RuntimeDefault' },
-                    },
+                    securityContext: RESTRICTED_CONTAINER,
                     volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
                   }],
                   volumes: [{ name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('64Mi') } }],
