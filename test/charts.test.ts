@@ -7,7 +7,7 @@ const byFolder = (prefix: string) =>
   Object.fromEntries(files.filter((f) => f.path.startsWith(prefix)).map((f) => [f.path, f.object]));
 
 describe('snapshots (guard against unreviewed drift)', () => {
-  test.each(['flux-system/', 'core/operators/', 'core/shared-services/', 'foundation/', 'delivery/team-a/'])('%s', (folder) => {
+  test.each(['flux-system/', 'core/operators/', 'core/shared-services/', 'foundation/', 'delivery/workspaces/', 'delivery/team-a/'])('%s', (folder) => {
     expect(byFolder(folder)).toMatchSnapshot();
   });
 });
@@ -15,7 +15,7 @@ describe('snapshots (guard against unreviewed drift)', () => {
 describe('dist layout', () => {
   test('one folder per Flux path, every object placed', () => {
     const folders = new Set(files.map((f) => f.path.split('/').slice(0, -1).join('/')));
-    expect([...folders].sort()).toEqual(['core/operators', 'core/shared-services', 'delivery/team-a', 'flux-system', 'foundation']);
+    expect([...folders].sort()).toEqual(['core/operators', 'core/shared-services', 'delivery/team-a', 'delivery/workspaces', 'flux-system', 'foundation']);
   });
 
   test('rendering is deterministic', () => {
@@ -118,13 +118,22 @@ describe('Flux wiring', () => {
     expect(new Set(paths)).toEqual(folders);
   });
 
-  test('dependsOn is complete and acyclic: CRDs → operators → shared services → foundation → delivery', () => {
+  test('dependsOn is complete and acyclic: CRDs → operators → shared services → foundation → workspaces → teams', () => {
     for (const k of ks) for (const d of k.spec.dependsOn ?? []) expect(byName.has(d.name)).toBe(true);
     const order = (name: string): number => {
       const deps = byName.get(name).spec.dependsOn ?? [];
       return deps.length === 0 ? 0 : 1 + Math.max(...deps.map((d: Json) => order(d.name)));
     };
-    expect(['gateway-api-crds', 'core-operators', 'core-shared-services', 'foundation', 'delivery-team-a'].map(order)).toEqual([0, 1, 2, 3, 4]);
+    expect(['gateway-api-crds', 'core-operators', 'core-shared-services', 'foundation', 'delivery-workspaces', 'delivery-team-a'].map(order))
+      .toEqual([0, 1, 2, 3, 4, 5]);
+  });
+
+  test('Workspaces (which create namespaces) are applied one step before the objects that live in them', () => {
+    // kustomize-controller dry-runs a whole stage first: an object in a namespace created by the same stage never applies.
+    const workspaces = files.filter((f) => f.object.kind === 'Workspace').map((f) => f.path);
+    expect(workspaces).toEqual(['delivery/workspaces/workspace-team-a.yaml']);
+    expect(byName.get('delivery-team-a').spec.dependsOn).toEqual([{ name: 'delivery-workspaces' }]);
+    expect(byName.get('delivery-workspaces').spec.wait).toBe(true);
   });
 
   test('the foundation is healthy only when KRO reports every RGD Active', () => {
@@ -210,6 +219,27 @@ describe('FoundationChart', () => {
       expect(Object.keys(rgd.spec.schema.spec)).not.toEqual(expect.arrayContaining(['name']));
       expect(Object.keys(rgd.spec.schema.spec)).not.toContain('namespace');
     }
+  });
+
+  test('Pod policies match exactly v1 pods, so Kyverno auto-generates their Deployment/StatefulSet/… rules', () => {
+    for (const name of ['host-isolation', 'image-registries']) {
+      const p = find(files, 'ValidatingPolicy', name) as Json;
+      expect(p.spec.matchConstraints.resourceRules).toEqual([expect.objectContaining({ apiGroups: [''], apiVersions: ['v1'], resources: ['pods'] })]);
+      expect(p.spec.autogen.podControllers.controllers).toEqual(['deployments', 'statefulsets', 'daemonsets', 'jobs', 'cronjobs']);
+    }
+  });
+
+  test('every RGD status field refers to a resource (KRO rejects constant status expressions)', () => {
+    for (const rgd of ofKind(files, 'ResourceGraphDefinition') as Json[]) {
+      const ids = rgd.spec.resources.map((r: Json) => r.id);
+      for (const [field, expr] of Object.entries(rgd.spec.schema.status ?? {}) as [string, string][]) {
+        const refs = ['schema', ...ids].filter((id) => new RegExp(`\\b${id}\\.`).test(expr));
+        expect([field, refs.length > 0]).toEqual([field, true]);
+      }
+    }
+    expect(rgdResources(files, 'Topic').topic).toBeDefined();
+    const topic = (ofKind(files, 'ResourceGraphDefinition') as Json[]).find((r) => r.spec.schema.kind === 'Topic');
+    expect(topic.spec.schema.status.bootstrapServers).toBe('${"shared-kafka-bootstrap." + topic.metadata.namespace + ".svc:9092"}');
   });
 
   test('policies enforce (Deny) and the naming policy reads the prefix from the namespace label', () => {

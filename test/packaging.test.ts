@@ -34,7 +34,7 @@ test('a consumer installs the packed package, imports { Workspace } from "mini-a
   const files = readdirSync(join(consumer, 'dist'));
   const theirs = files.flatMap((f) => parseAllDocuments(readFileSync(join(consumer, 'dist', f), 'utf8')).map((d) => d.toJS()))
     .sort((a, b) => `${a.kind}/${a.metadata.name}`.localeCompare(`${b.kind}/${b.metadata.name}`));
-  const ours = render().filter((f) => f.path.startsWith('delivery/team-a/')).map((f) => f.object)
+  const ours = render().filter((f) => f.path.startsWith('delivery/')).map((f) => f.object)
     .sort((a, b) => `${a.kind}/${a.metadata.name}`.localeCompare(`${b.kind}/${b.metadata.name}`));
   expect(theirs).toEqual(ours);
 }, 300_000);

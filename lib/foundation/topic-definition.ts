@@ -21,7 +21,8 @@ export class TopicDefinition extends ResourceGraph {
       fields: TOPIC_FIELDS,
       status: {
         topicName: '${topic.spec.topicName}',
-        bootstrapServers: `\${${JSON.stringify(wiring.kafka.bootstrapServers)}}`,
+        // KRO requires status fields to refer to a resource: the address is built from the KafkaTopic's namespace.
+        bootstrapServers: `\${"${wiring.kafka.bootstrapService}." + topic.metadata.namespace + ".svc:${wiring.kafka.plainPort}"}`,
       },
       printerColumns: [
         { name: 'Partitions', type: 'integer', jsonPath: '.spec.partitions' },

@@ -40,6 +40,7 @@ export interface FluxStageProps {
 }
 
 const STAGE_SYMBOL = Symbol.for('mini-atlas.FluxStage');
+const PLACEMENTS = new WeakMap<IConstruct, FluxStage>();
 const PATH_PATTERN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\/[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
 /** A folder of `dist/` and the Flux Kustomization that applies it. */
@@ -49,9 +50,26 @@ export class FluxStage extends Construct {
     return typeof x === 'object' && x !== null && STAGE_SYMBOL in x;
   }
 
-  /** The nearest stage enclosing `scope`, or undefined. */
+  /**
+   * The stage an object is written to: the stage it was explicitly {@link place}d in (on it or the nearest
+   * ancestor), else the nearest stage enclosing it, else undefined.
+   */
   public static of(scope: IConstruct): FluxStage | undefined {
-    return [...scope.node.scopes].reverse().find(FluxStage.isFluxStage);
+    for (const c of [...scope.node.scopes].reverse()) {
+      const placed = PLACEMENTS.get(c);
+      if (placed) return placed;
+      if (FluxStage.isFluxStage(c)) return c;
+    }
+    return undefined;
+  }
+
+  /**
+   * Writes `construct` (and what it contains) to `stage` instead of the stage enclosing it. Used when an
+   * object must be applied one Flux step earlier than its siblings, e.g. a Workspace (which creates the
+   * namespace) before the objects that live in that namespace.
+   */
+  public static place(construct: IConstruct, stage: FluxStage): void {
+    PLACEMENTS.set(construct, stage);
   }
 
   /** Folder below `dist/`. */

@@ -45,6 +45,10 @@ export class SharedKafka extends Construct {
   public readonly bootstrapServers: string;
   /** Ports clients connect to (for network policies). */
   public readonly clientPorts: readonly number[] = [PLAIN_PORT, TLS_PORT];
+  /** Plain-text listener port of the bootstrap Service. */
+  public readonly plainPort = PLAIN_PORT;
+  /** Name of the bootstrap Service (in {@link namespace}). */
+  public readonly bootstrapService: string;
   /** Pod labels of the broker pods (for network policies). */
   public readonly brokerPodLabels: Readonly<Record<string, string>>;
 
@@ -53,7 +57,8 @@ export class SharedKafka extends Construct {
     const env = environmentOf(this);
     this.clusterName = props.name ?? 'shared';
     this.namespace = props.namespace ?? 'kafka';
-    this.bootstrapServers = `${this.clusterName}-kafka-bootstrap.${this.namespace}.svc:${PLAIN_PORT}`;
+    this.bootstrapService = `${this.clusterName}-kafka-bootstrap`;
+    this.bootstrapServers = `${this.bootstrapService}.${this.namespace}.svc:${PLAIN_PORT}`;
     this.brokerPodLabels = { 'strimzi.io/cluster': this.clusterName, 'strimzi.io/broker-role': 'true' };
     const labels = { [LABELS.partOf]: 'mini-atlas', [LABELS.component]: 'kafka' };
     // Losing the cluster loses every team's topics: Flux must never prune it.

@@ -17,7 +17,7 @@ export interface PolicyMatch {
   readonly apiGroup: string;
   /** Plural resources. */
   readonly resources: readonly string[];
-  /** @default ['*'] */
+  /** @default ['*'] (['v1'] for Pod policies with pod controllers: Kyverno only auto-generates from an exact match) */
   readonly apiVersions?: readonly string[];
 }
 
@@ -77,7 +77,7 @@ export class PlatformPolicy extends Construct {
         matchConstraints: {
           resourceRules: props.match.map((m) => ({
             apiGroups: [m.apiGroup],
-            apiVersions: [...(m.apiVersions ?? ['*'])],
+            apiVersions: [...(m.apiVersions ?? (props.podControllers ? ['v1'] : ['*']))],
             resources: [...m.resources],
             operations,
           })),
