@@ -1,0 +1,20 @@
+/**
+ * `npm run test:cluster`: the control-plane suite (real etcd, kube-apiserver, KRO controller and Kyverno CLI,
+ * built by `npm run tools`). Separate from `npm test`, which needs only Node.
+ * @type {import('jest').Config}
+ */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test/cluster'],
+  testMatch: ['**/*.test.ts'],
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.test.json' }],
+  },
+  // Each file starts its own processes; two workers keep the two cores busy without starving the API server.
+  maxWorkers: 2,
+  // List every test, also when several files run (CI logs show what was proven).
+  verbose: true,
+  testTimeout: 300000,
+  // Child processes are stopped in afterAll; this only guards against a hung handle.
+  forceExit: false,
+};

@@ -1,0 +1,113 @@
+/**
+ * Where the control-plane test tools live once built.
+ *
+ * `npm run tools` (scripts/build-tools.ts) builds each tool once from the Go module proxy into
+ * `<cache>/<tool>-<version>/` and the control-plane suite reads them from there. The cache root is
+ * `$MINI_ATLAS_CACHE_DIR`, else `~/.cache/mini-atlas`; the Go module and build caches sit under `<cache>/go/`
+ * so that a warm re-run compiles nothing.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { CILIUM, ETCD, KRO, KUBERNETES, KYVERNO } from '../../lib/versions';
+
+/** The tools the control-plane suite needs. */
+export type ToolName = 'kubernetes' | 'etcd' | 'kro' | 'kyverno' | 'cilium-crds';
+
+/** Name of the file written into a tool directory once its build completed. */
+export const COMPLETE_MARKER = '.complete.json';
+
+/** One timed step of a build (a `go build` of one binary, a module download, …). */
+export interface BuildStep {
+  /** What the step did. */
+  readonly name: string;
+  /** Wall-clock seconds. */
+  readonly seconds: number;
+  /** Largest resident set size of any process of the step in KiB, when `/usr/bin/time` was available. */
+  readonly peakRssKiB?: number;
+}
+
+/** What a completed build recorded about itself (the content of {@link COMPLETE_MARKER}). */
+export interface BuildRecord {
+  /** Tool name. */
+  readonly tool: ToolName;
+  /** Pinned version it was built at. */
+  readonly version: string;
+  /** Output file names (relative to the tool directory). */
+  readonly outputs: readonly string[];
+  /** Wall-clock seconds the build took. */
+  readonly seconds: number;
+  /** Largest resident set size of any build process in KiB, when `/usr/bin/time` was available. */
+  readonly peakRssKiB?: number;
+  /** The timed steps, in order. */
+  readonly steps: readonly BuildStep[];
+  /** `go version` output of the toolchain that built it. */
+  readonly goVersion?: string;
+  /** ISO timestamp of completion. */
+  readonly builtAt: string;
+}
+
+/** The cache root: `$MINI_ATLAS_CACHE_DIR`, else `~/.cache/mini-atlas`. */
+export function cacheRoot(): string {
+  return process.env.MINI_ATLAS_CACHE_DIR ?? join(homedir(), '.cache', 'mini-atlas');
+}
+
+/** `GOMODCACHE` and `GOCACHE` used by the tool builds (kept in the cache root so warm runs are fast). */
+export function goCacheDirs(): { readonly GOMODCACHE: string; readonly GOCACHE: string } {
+  return { GOMODCACHE: join(cacheRoot(), 'go', 'mod'), GOCACHE: join(cacheRoot(), 'go', 'build') };
+}
+
+/** The pinned version of each tool, from `lib/versions.ts`. */
+export const TOOL_VERSIONS: Readonly<Record<ToolName, string>> = {
+  kubernetes: KUBERNETES.version,
+  etcd: ETCD.version,
+  kro: KRO.version,
+  kyverno: KYVERNO.version,
+  'cilium-crds': `v${CILIUM.version}`,
+};
+
+/** The cache directory of one tool at its pinned version. */
+export function toolDir(tool: ToolName): string {
+  return join(cacheRoot(), `${tool}-${TOOL_VERSIONS[tool]}`);
+}
+
+/** The build record of a tool, or undefined when it has not been built (completely) yet. */
+export function readBuildRecord(tool: ToolName): BuildRecord | undefined {
+  const marker = join(toolDir(tool), COMPLETE_MARKER);
+  if (!existsSync(marker)) return undefined;
+  const record = JSON.parse(readFileSync(marker, 'utf8')) as BuildRecord;
+  const complete = record.outputs.every((f) => existsSync(join(toolDir(tool), f)));
+  return complete ? record : undefined;
+}
+
+/** Absolute paths of every tool the control-plane suite runs. */
+export interface ToolPaths {
+  /** `kube-apiserver` binary. */
+  readonly kubeApiserver: string;
+  /** `kube-controller-manager` binary (namespace deletion and garbage collection). */
+  readonly kubeControllerManager: string;
+  /** `etcd` binary. */
+  readonly etcd: string;
+  /** KRO controller binary (`cmd/controller`). */
+  readonly kroController: string;
+  /** Kyverno CLI binary (`kubectl-kyverno`). */
+  readonly kyverno: string;
+  /** Directory holding the real Cilium CRD YAML files (`v2/` and `v2alpha1/` below it). */
+  readonly ciliumCrds: string;
+}
+
+/** The tool paths; throws, naming what is missing, unless the `needed` tools (default: all) are built. */
+export function toolPaths(needed: readonly ToolName[] = Object.keys(TOOL_VERSIONS) as ToolName[]): ToolPaths {
+  const missing = needed.filter((t) => !readBuildRecord(t));
+  if (missing.length > 0) {
+    throw new Error(`tools not built: ${missing.join(', ')} (under ${cacheRoot()}); run \`npm run tools\` first`);
+  }
+  return {
+    kubeApiserver: join(toolDir('kubernetes'), 'kube-apiserver'),
+    kubeControllerManager: join(toolDir('kubernetes'), 'kube-controller-manager'),
+    etcd: join(toolDir('etcd'), 'etcd'),
+    kroController: join(toolDir('kro'), 'kro-controller'),
+    kyverno: join(toolDir('kyverno'), 'kubectl-kyverno'),
+    ciliumCrds: toolDir('cilium-crds'),
+  };
+}

@@ -1,0 +1,157 @@
+/**
+ * Runs the real Kyverno CLI (`kubectl-kyverno`, built by `npm run tools`) and reads its results.
+ *
+ * `kyverno test` counts a resource its policy did not evaluate ("Excluded") as passed, whatever result the
+ * test expected; {@link unevaluatedExpectations} finds those, so a pass/fail expectation the policy never
+ * looked at cannot slip through.
+ */
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { isAbsolute, join, resolve } from 'node:path';
+import { parse, stringify } from 'yaml';
+import { toolPaths } from '../../../scripts/tools/tool-cache';
+
+/** One expectation of a `kyverno-test.yaml`. */
+export interface KyvernoExpectation {
+  readonly policy: string;
+  readonly rule?: string;
+  readonly kind: string;
+  readonly resources: readonly string[];
+  readonly result: 'pass' | 'fail' | 'skip' | 'warn' | 'error';
+  readonly operation?: string;
+}
+
+/** The parts of a `kyverno-test.yaml` the driver reads. */
+export interface KyvernoTestFile {
+  readonly metadata?: { readonly name?: string };
+  readonly policies: string[];
+  readonly resources: string[];
+  readonly results: KyvernoExpectation[];
+  readonly [key: string]: unknown;
+}
+
+/** One row of `kyverno test -o json --detailed-results`. */
+export interface KyvernoRow {
+  readonly ID: number;
+  readonly POLICY: string;
+  readonly RULE: string;
+  readonly RESOURCE: string;
+  readonly RESULT: string;
+  readonly REASON: string;
+  readonly Message: string;
+}
+
+/** Result of running one suite. */
+export interface KyvernoRun {
+  readonly exitCode: number;
+  readonly rows: readonly KyvernoRow[];
+  /** Combined output, for messages. */
+  readonly output: string;
+}
+
+/** The Kyverno CLI binary. */
+export function kyvernoBinary(): string {
+  return toolPaths(['kyverno']).kyverno;
+}
+
+/** Every suite directory (`<dir>/<name>/kyverno-test.yaml`). */
+export function suiteDirs(root: string): string[] {
+  return readdirSync(root, { withFileTypes: true })
+    .filter((e) => e.isDirectory() && existsSync(join(root, e.name, 'kyverno-test.yaml')))
+    .map((e) => join(root, e.name))
+    .sort();
+}
+
+/** Reads a suite's `kyverno-test.yaml`. */
+export function readSuite(dir: string): KyvernoTestFile {
+  return parse(readFileSync(join(dir, 'kyverno-test.yaml'), 'utf8')) as KyvernoTestFile;
+}
+
+/**
+ * Copies a suite into a new directory under `parent` with every policy path made absolute and mapped through
+ * `mapPolicy` (e.g. into another dist directory), so the suite runs unchanged against any copy of dist/.
+ */
+export function stageSuite(dir: string, mapPolicy: (absolute: string) => string, parent = tmpdir()): string {
+  const out = mkdtempSync(join(parent, 'suite-'));
+  cpSync(dir, out, { recursive: true });
+  const suite = readSuite(dir);
+  const policies = suite.policies.map((p) => mapPolicy(isAbsolute(p) ? p : resolve(dir, p)));
+  writeFileSync(join(out, 'kyverno-test.yaml'), stringify({ ...suite, policies }));
+  return out;
+}
+
+function jsonRows(stdout: string): KyvernoRow[] {
+  const start = stdout.search(/^\[/m);
+  if (start < 0) return [];
+  const end = stdout.lastIndexOf(']');
+  return JSON.parse(stdout.slice(start, end + 1)) as KyvernoRow[];
+}
+
+/** Runs `kyverno test` on one suite directory. */
+export function runKyvernoTest(dir: string): KyvernoRun {
+  const res = spawnSync(kyvernoBinary(), ['test', dir, '--detailed-results', '--remove-color', '-o', 'json'], {
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
+  if (res.error) throw res.error;
+  return { exitCode: res.status ?? -1, rows: jsonRows(res.stdout), output: `${res.stdout}\n${res.stderr}` };
+}
+
+/** Runs `kyverno apply` and returns the generated resources (from `-o <dir>`) and the summary line. */
+export function runKyvernoApply(policies: readonly string[], resources: readonly string[], valuesFile?: string, parent = tmpdir()): {
+  readonly exitCode: number; readonly output: string; readonly generated: readonly Record<string, unknown>[];
+  readonly summary: Record<string, number>;
+} {
+  const outDir = mkdtempSync(join(parent, 'apply-'));
+  const args = ['apply', ...policies, ...resources.flatMap((r) => ['--resource', r]), '--remove-color', '-o', outDir,
+    ...(valuesFile ? ['--values-file', valuesFile] : [])];
+  const res = spawnSync(kyvernoBinary(), args, { encoding: 'utf8', timeout: 120_000 });
+  if (res.error) throw res.error;
+  const output = `${res.stdout}\n${res.stderr}`;
+  const generated = readdirSync(outDir).flatMap((f) => readFileSync(join(outDir, f), 'utf8').split(/^---$/m)
+    .map((d) => parse(d) as Record<string, unknown> | null).filter((d): d is Record<string, unknown> => !!d));
+  const m = /pass: (\d+), fail: (\d+), warn: (\d+), error: (\d+), skip: (\d+)/.exec(output);
+  const summary: Record<string, number> = m
+    ? { pass: Number(m[1]), fail: Number(m[2]), warn: Number(m[3]), error: Number(m[4]), skip: Number(m[5]) }
+    : {};
+  return { exitCode: res.status ?? -1, output, generated, summary };
+}
+
+/** `namespace/name` or `name` of a row's RESOURCE (`<group>/<version>/<Kind>/<ns>/<name>`). */
+function rowKey(row: KyvernoRow): { kind: string; id: string; name: string } | undefined {
+  const parts = row.RESOURCE.split('/');
+  if (parts.length < 4) return undefined;
+  const name = parts[parts.length - 1]!;
+  const ns = parts[parts.length - 2]!;
+  const kind = parts[parts.length - 3]!;
+  return { kind, id: `${ns}/${name}`, name };
+}
+
+/**
+ * Expectations of `pass` or `fail` whose resource the policy did not evaluate: every row the CLI printed for
+ * it is "Excluded" (which the CLI counts as passed). A resource can have an Excluded row from the policy and
+ * an evaluated row from its autogen rules (controllers); that counts as evaluated.
+ */
+export function unevaluatedExpectations(suite: KyvernoTestFile, rows: readonly KyvernoRow[]): string[] {
+  const evaluated = new Set<string>();
+  const excluded = new Map<string, { kind: string; id: string; name: string; policy: string }>();
+  for (const row of rows) {
+    const key = rowKey(row);
+    if (!key) continue;
+    const k = `${row.POLICY}|${key.kind}|${key.id}`;
+    if (row.REASON === 'Excluded') excluded.set(k, { ...key, policy: row.POLICY });
+    else evaluated.add(k);
+  }
+  const out: string[] = [];
+  for (const [k, key] of excluded) {
+    if (evaluated.has(k)) continue;
+    for (const e of suite.results) {
+      if (e.policy !== key.policy || e.kind !== key.kind || e.result === 'skip') continue;
+      if (e.resources.some((r) => r === key.id || r === key.name)) {
+        out.push(`${e.policy}: ${e.kind} ${key.id} expected ${e.result}, but the policy did not evaluate it (Excluded)`);
+      }
+    }
+  }
+  return [...new Set(out)];
+}

@@ -1,0 +1,156 @@
+/**
+ * Compares what KRO created against the ResourceGraphDefinition templates in `dist/`, so the suite's
+ * expectations come from the RGDs themselves rather than from copies typed into the test.
+ *
+ * Only template values whose meaning is unambiguous are checked: literals, and `${…}` references to
+ * `schema.metadata.name|namespace`, `schema.spec.<path>` (read from the live instance, so CRD defaults
+ * apply) and `<resourceId>.metadata.name|namespace` (read from the live sibling), alone or interpolated into
+ * a string. Anything else (CEL operators, functions, conditionals) is left to KRO and skipped here; the
+ * list of skipped paths is returned so a test can show what it did not check.
+ */
+import type { KubeObject } from './kube-client';
+
+/** One `spec.resources[]` entry of an RGD. */
+export interface RgdResource {
+  readonly id: string;
+  readonly template?: KubeObject;
+  readonly externalRef?: unknown;
+  readonly includeWhen?: readonly string[];
+  readonly forEach?: unknown;
+}
+
+/** What `${…}` references resolve against. */
+export interface TemplateContext {
+  /** The live instance. */
+  readonly instance: KubeObject;
+  /** Live children by resource id (for `<id>.metadata.*`). */
+  readonly children: ReadonlyMap<string, KubeObject>;
+}
+
+/** Marker for an expression this checker does not evaluate. */
+export const UNKNOWN = Symbol('unknown');
+
+const EXPR = /\$\{([^}]*)\}/g;
+const SIMPLE = /^\s*([A-Za-z_][A-Za-z0-9_]*)((?:\.[A-Za-z_][A-Za-z0-9_]*)+)\s*$/;
+
+function dig(obj: unknown, path: readonly string[]): unknown {
+  let cur = obj;
+  for (const p of path) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<string, unknown>)[p];
+  }
+  return cur;
+}
+
+/** Evaluates one simple reference, or returns {@link UNKNOWN}. */
+function evalRef(expr: string, ctx: TemplateContext): unknown {
+  const m = SIMPLE.exec(expr);
+  if (!m) return UNKNOWN;
+  const root = m[1]!;
+  const path = m[2]!.slice(1).split('.');
+  if (root === 'schema') {
+    if (path[0] === 'metadata' && (path[1] === 'name' || path[1] === 'namespace') && path.length === 2) {
+      return ctx.instance.metadata[path[1]];
+    }
+    if (path[0] === 'spec') {
+      const v = dig(ctx.instance.spec, path.slice(1));
+      return v === undefined ? UNKNOWN : v;
+    }
+    return UNKNOWN;
+  }
+  const sibling = ctx.children.get(root);
+  if (sibling && path[0] === 'metadata' && (path[1] === 'name' || path[1] === 'namespace') && path.length === 2) {
+    return sibling.metadata[path[1]];
+  }
+  return UNKNOWN;
+}
+
+/** Resolves a template string: a lone `${ref}` keeps the value's type; interpolations give a string. */
+export function resolveTemplateString(value: string, ctx: TemplateContext): unknown {
+  const parts = [...value.matchAll(EXPR)];
+  if (parts.length === 0) return value;
+  if (parts.length === 1 && parts[0]![0] === value) return evalRef(parts[0]![1]!, ctx);
+  let unknown = false;
+  const out = value.replace(EXPR, (_all, expr: string) => {
+    const v = evalRef(expr, ctx);
+    if (v === UNKNOWN || (typeof v === 'object' && v !== null)) {
+      unknown = true;
+      return '';
+    }
+    return String(v);
+  });
+  return unknown ? UNKNOWN : out;
+}
+
+const QUANTITY = /^([0-9]+(?:\.[0-9]+)?)(m|k|M|G|T|Ki|Mi|Gi|Ti)?$/;
+const FACTOR: Record<string, number> = { '': 1, m: 1e-3, k: 1e3, M: 1e6, G: 1e9, T: 1e12, Ki: 1024, Mi: 1024 ** 2, Gi: 1024 ** 3, Ti: 1024 ** 4 };
+
+function quantity(v: unknown): number | undefined {
+  if (typeof v === 'number') return v;
+  if (typeof v !== 'string') return undefined;
+  const m = QUANTITY.exec(v);
+  return m ? Number(m[1]) * FACTOR[m[2] ?? '']! : undefined;
+}
+
+function sameScalar(expected: unknown, actual: unknown): boolean {
+  if (expected === actual) return true;
+  if (typeof expected !== 'object' && typeof actual !== 'object' && String(expected) === String(actual)) return true;
+  const a = quantity(expected);
+  const b = quantity(actual);
+  return a !== undefined && b !== undefined && Math.abs(a - b) < 1e-9;
+}
+
+/** Result of {@link compareTemplate}. */
+export interface TemplateComparison {
+  /** `path: expected … got …` for every value that differs. */
+  readonly mismatches: string[];
+  /** Paths holding expressions this checker does not evaluate. */
+  readonly skipped: string[];
+}
+
+/** Checks that every checkable value of `template` is present in `live` (live may hold more, e.g. defaults). */
+export function compareTemplate(template: unknown, live: unknown, ctx: TemplateContext, path = ''): TemplateComparison {
+  const result: TemplateComparison = { mismatches: [], skipped: [] };
+  const merge = (r: TemplateComparison): void => {
+    result.mismatches.push(...r.mismatches);
+    result.skipped.push(...r.skipped);
+  };
+  if (typeof template === 'string') {
+    const expected = resolveTemplateString(template, ctx);
+    if (expected === UNKNOWN) result.skipped.push(path);
+    else if (!sameScalar(expected, live)) result.mismatches.push(`${path}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(live)}`);
+    return result;
+  }
+  if (Array.isArray(template)) {
+    if (!Array.isArray(live) || live.length !== template.length) {
+      result.mismatches.push(`${path}: expected a list of ${template.length}, got ${JSON.stringify(live)}`);
+      return result;
+    }
+    template.forEach((t, i) => merge(compareTemplate(t, live[i], ctx, `${path}[${i}]`)));
+    return result;
+  }
+  if (template !== null && typeof template === 'object') {
+    if (live === null || typeof live !== 'object' || Array.isArray(live)) {
+      result.mismatches.push(`${path}: expected an object, got ${JSON.stringify(live)}`);
+      return result;
+    }
+    for (const [k, v] of Object.entries(template)) {
+      merge(compareTemplate(v, (live as Record<string, unknown>)[k], ctx, path ? `${path}.${k}` : k));
+    }
+    return result;
+  }
+  if (!sameScalar(template, live)) result.mismatches.push(`${path}: expected ${JSON.stringify(template)}, got ${JSON.stringify(live)}`);
+  return result;
+}
+
+/** Evaluates `includeWhen`: true/false when every condition is a simple reference, else undefined. */
+export function evaluateIncludeWhen(resource: RgdResource, ctx: TemplateContext): boolean | undefined {
+  if (!resource.includeWhen || resource.includeWhen.length === 0) return true;
+  let all = true;
+  for (const cond of resource.includeWhen) {
+    const v = resolveTemplateString(cond, ctx);
+    if (typeof v !== 'boolean') return undefined;
+    all = all && v;
+  }
+  return all;
+}
