@@ -1,7 +1,7 @@
 /**
  * Writes an app to `dist/`: one folder per Flux stage, one file per object, a `kustomization.yaml` per
- * folder. The write is atomic: everything is validated and rendered into a temporary directory next to the
- * output, checked by the removal guard, and only then swapped in. Any error leaves `dist/` as it was.
+ * folder. Everything is validated, rendered and checked by the removal guard before anything is written, so
+ * any error leaves `dist/` as it was; changed Flux paths are then swapped in folder by folder (see writeDist).
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
@@ -96,23 +96,34 @@ export function toYaml(o: RenderedObject): string {
   return stringify(o, { lineWidth: 0 });
 }
 
+/** Objects in YAML text. */
+function parseObjects(text: string): RenderedObject[] {
+  return parseAllDocuments(text).map((d) => d.toJS() as RenderedObject | null).filter((o): o is RenderedObject => !!o?.kind);
+}
+
+/** The folders (relative paths) below `dir` that hold files, with their file names. */
+function listFolders(dir: string): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  if (!existsSync(dir)) return out;
+  const walk = (rel: string): void => {
+    const names: string[] = [];
+    for (const e of readdirSync(join(dir, rel), { withFileTypes: true })) {
+      if (e.name.startsWith('.')) continue;
+      if (e.isDirectory()) walk(rel ? `${rel}/${e.name}` : e.name);
+      else names.push(e.name);
+    }
+    if (names.length) out.set(rel, names.sort());
+  };
+  walk('');
+  return out;
+}
+
 /** Reads every object of an existing output directory. */
 export function readDist(dir: string): RenderedObject[] {
-  if (!existsSync(dir)) return [];
   const out: RenderedObject[] = [];
-  const walk = (d: string): void => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      const p = join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (e.name.endsWith('.yaml') && e.name !== 'kustomization.yaml') {
-        for (const doc of parseAllDocuments(readFileSync(p, 'utf8'))) {
-          const o = doc.toJS() as RenderedObject | null;
-          if (o?.kind) out.push(o);
-        }
-      }
-    }
-  };
-  walk(dir);
+  for (const [folder, names] of listFolders(dir)) {
+    for (const n of names) if (n.endsWith('.yaml') && n !== 'kustomization.yaml') out.push(...parseObjects(readFileSync(join(dir, folder, n), 'utf8')));
+  }
   return out;
 }
 
@@ -123,40 +134,104 @@ export function unacknowledgedRemovals(before: readonly RenderedObject[], after:
   return before.filter(stateful).map(objectKey).filter((k) => !kept.has(k) && !allowed.includes(k)).sort();
 }
 
-/** Renders `app` and atomically replaces `outdir` with the result. */
+/** The text of every output file, by folder: the objects plus a `kustomization.yaml` per folder. */
+function layout(files: readonly RenderedFile[]): Map<string, Map<string, string>> {
+  const folders = new Map<string, Map<string, string>>();
+  for (const f of files) {
+    const folder = dirname(f.path);
+    let entries = folders.get(folder);
+    if (!entries) folders.set(folder, (entries = new Map()));
+    entries.set(basename(f.path), toYaml(f.object));
+  }
+  for (const entries of folders.values()) {
+    const kustomization = { apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: [...entries.keys()].sort() };
+    entries.set('kustomization.yaml', stringify(kustomization));
+  }
+  return folders;
+}
+
+/**
+ * Renders `app` and replaces `outdir` with the result.
+ *
+ * Nothing is written until the whole app has validated, rendered and passed the removal guard. Then each
+ * Flux path whose content changed is written to a temporary folder and swapped in with a rename, so every
+ * path Flux reads is always complete; paths that did not change are not touched (a re-synth of 1,000
+ * workspaces with no change writes nothing), and paths no longer synthesized are removed.
+ */
 export function writeDist(app: App, outdir: string, options: WriteDistOptions = {}): WriteDistResult {
   const files = renderApp(app);
-  const previous = readDist(outdir);
-  const blocked = unacknowledgedRemovals(previous, files.map((f) => f.object), options.allowRemoval ?? []);
+  const next = layout(files);
+  const previous = listFolders(outdir);
+
+  // The removal guard needs the previous objects; an unchanged file holds the same objects as the new one.
+  const before: RenderedObject[] = [];
+  const unchanged = new Set<string>();
+  for (const [folder, names] of previous) {
+    const entries = next.get(folder);
+    let same = !!entries && entries.size === names.length;
+    for (const n of names) {
+      const text = readFileSync(join(outdir, folder, n), 'utf8');
+      if (entries?.get(n) === text) continue;
+      same = false;
+      if (n.endsWith('.yaml') && n !== 'kustomization.yaml') before.push(...parseObjects(text));
+    }
+    if (same) unchanged.add(folder);
+  }
+  const after = files.map((f) => f.object);
+  const blocked = unacknowledgedRemovals(before, after, options.allowRemoval ?? []);
   if (blocked.length) throw new RemovalGuardError(blocked);
 
-  const parent = dirname(outdir);
-  mkdirSync(parent, { recursive: true });
-  const tmp = join(parent, `.${basename(outdir)}.tmp-${process.pid}`);
+  mkdirSync(outdir, { recursive: true });
+  const tmp = join(outdir, `.tmp-${process.pid}`);
   rmSync(tmp, { recursive: true, force: true });
-  const folders = new Map<string, string[]>();
   try {
-    for (const f of files) {
-      const target = join(tmp, f.path);
+    for (const [folder, entries] of next) {
+      if (unchanged.has(folder)) continue;
+      const staged = join(tmp, folder);
+      mkdirSync(staged, { recursive: true });
+      for (const [name, text] of entries) writeFileSync(join(staged, name), text);
+      const target = join(outdir, folder);
       mkdirSync(dirname(target), { recursive: true });
-      writeFileSync(target, toYaml(f.object));
-      const folder = dirname(f.path);
-      folders.set(folder, [...(folders.get(folder) ?? []), basename(f.path)]);
+      if (previous.has(folder)) {
+        const old = join(tmp, `${folder}.old`);
+        mkdirSync(dirname(old), { recursive: true });
+        moveFilesOut(target, old);
+        for (const name of entries.keys()) renameSync(join(staged, name), join(target, name));
+      } else if (existsSync(target)) {
+        for (const name of entries.keys()) renameSync(join(staged, name), join(target, name));
+      } else {
+        renameSync(staged, target);
+      }
     }
-    for (const [folder, names] of folders) {
-      const kustomization = { apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: [...names].sort() };
-      writeFileSync(join(tmp, folder, 'kustomization.yaml'), stringify(kustomization));
+    for (const folder of previous.keys()) {
+      if (!next.has(folder)) moveFilesOut(join(outdir, folder), join(tmp, `${folder}.removed`));
     }
-    const backup = join(parent, `.${basename(outdir)}.old-${process.pid}`);
-    if (existsSync(outdir)) renameSync(outdir, backup);
-    renameSync(tmp, outdir);
-    rmSync(backup, { recursive: true, force: true });
+    removeEmptyFolders(outdir);
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
-  const currentKeys = new Set(files.map((f) => objectKey(f.object)));
-  const removed = (options.allowRemoval ?? []).filter((k) => previous.some((o) => objectKey(o) === k) && !currentKeys.has(k));
-  return { files: files.length, folders: folders.size, removed };
+  const currentKeys = new Set(after.map(objectKey));
+  const removed = (options.allowRemoval ?? []).filter((k) => before.some((o) => objectKey(o) === k) && !currentKeys.has(k));
+  return { files: files.length, folders: next.size, removed };
+}
+
+/** Moves the files (not sub-folders, which are other Flux paths) of `from` into a new folder `to`. */
+function moveFilesOut(from: string, to: string): void {
+  mkdirSync(to, { recursive: true });
+  for (const e of readdirSync(from, { withFileTypes: true })) {
+    if (!e.isDirectory()) renameSync(join(from, e.name), join(to, e.name));
+  }
+}
+
+/** Removes folders left empty below `dir` (not `dir` itself). */
+function removeEmptyFolders(dir: string): boolean {
+  let empty = true;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory() && removeEmptyFolders(p)) rmSync(p, { recursive: true, force: true });
+    else empty = false;
+  }
+  return empty;
 }
 
 /** True for errors that are the user's configuration, not a bug (printed without a stack). */

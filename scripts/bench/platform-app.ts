@@ -1,0 +1,75 @@
+/**
+ * The benchmark's app: synthesizes a generated platform into an output directory, exactly as `main.ts`
+ * does for the default one (`buildPlatform` + `writeDist`). `npm run bench` runs it as compiled JavaScript
+ * on plain node (the `npm run synth` path) and through `cdk8s synth` with ts-node (the reference), one
+ * process per run.
+ *
+ *   node build/scripts/bench/platform-app.js --workspaces <n> --out <dir>
+ *
+ * Prints one line `bench-result {json}` (see {@link AppReport}) on success; exits 1 on any error.
+ */
+import { resolve } from 'node:path';
+import { writeDist } from '../../lib';
+import { buildGeneratedPlatform } from './generated-platform';
+
+/** Marker of the result line on stdout. */
+export const RESULT_MARKER = 'bench-result ';
+
+/** What one run of the app reports about itself. */
+export interface AppReport {
+  readonly workspaces: number;
+  /** Objects written (one file each; kustomization.yaml files not counted). */
+  readonly objects: number;
+  /** Flux paths (folders) written. */
+  readonly folders: number;
+  /** Constructing the construct tree (`buildPlatform`). */
+  readonly buildMs: number;
+  /** Validating, rendering, checking the removal guard and writing (`writeDist`). */
+  readonly writeMs: number;
+  /** Peak resident set size of this process, KiB (`process.resourceUsage().maxRSS`). */
+  readonly maxRssKiB: number;
+}
+
+/** Parses `--workspaces <n> --out <dir>`. */
+export function parseAppArgs(argv: readonly string[]): { workspaces: number; out: string } {
+  let workspaces: number | undefined;
+  let out: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i];
+    const value = argv[++i];
+    if (value === undefined) throw new Error(`${flag} needs a value`);
+    if (flag === '--workspaces') workspaces = Number(value);
+    else if (flag === '--out') out = value;
+    else throw new Error(`unknown option ${flag}`);
+  }
+  if (workspaces === undefined || !Number.isInteger(workspaces) || workspaces < 0) throw new Error('--workspaces <n> (a non-negative integer) is required');
+  if (!out) throw new Error('--out <dir> is required');
+  return { workspaces, out };
+}
+
+function main(): void {
+  const { workspaces, out } = parseAppArgs(process.argv.slice(2));
+  const t0 = process.hrtime.bigint();
+  const platform = buildGeneratedPlatform(workspaces);
+  const t1 = process.hrtime.bigint();
+  const result = writeDist(platform.app, resolve(out));
+  const t2 = process.hrtime.bigint();
+  const report: AppReport = {
+    workspaces,
+    objects: result.files,
+    folders: result.folders,
+    buildMs: Number(t1 - t0) / 1e6,
+    writeMs: Number(t2 - t1) / 1e6,
+    maxRssKiB: process.resourceUsage().maxRSS,
+  };
+  console.log(RESULT_MARKER + JSON.stringify(report));
+}
+
+if (require.main === module) {
+  try {
+    main();
+  } catch (e) {
+    console.error(e instanceof Error ? e.stack ?? e.message : String(e));
+    process.exit(1);
+  }
+}

@@ -1,0 +1,53 @@
+/** The dist/ writer: what it writes, what it leaves alone, and what it removes. */
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildPlatform } from '../charts/platform';
+import { addTeamA } from '../charts/team-a';
+import { Infrastructure, WebApplication, writeDist } from '../lib';
+
+const synth = (out: string, extra: 'none' | 'team-b' | 'team-b-app' = 'none', allowRemoval: string[] = []) => {
+  const p = buildPlatform({
+    teams: (d) => {
+      addTeamA(d);
+      if (extra !== 'none') {
+        const ws = d.addWorkspace('team-b', { team: 'team-b' });
+        if (extra === 'team-b-app') new WebApplication(ws, 'web', { image: 'ghcr.io/acme/b:1.0.0', hostname: 'b.localtest.me' });
+        else new Infrastructure(ws, 'db');
+      }
+    },
+  });
+  return writeDist(p.app, out, { allowRemoval });
+};
+const mtimes = (dir: string) => Object.fromEntries(readdirSync(dir).map((f) => [f, statSync(join(dir, f)).mtimeMs]));
+
+test('a re-synth without changes writes nothing; a change rewrites only its Flux path', () => {
+  const out = join(mkdtempSync(join(tmpdir(), 'mini-atlas-writer-')), 'dist');
+  synth(out);
+  const foundation = mtimes(join(out, 'foundation'));
+  const team = mtimes(join(out, 'delivery/team-a'));
+  synth(out);
+  expect(mtimes(join(out, 'foundation'))).toEqual(foundation);
+  synth(out, 'team-b-app');
+  expect(mtimes(join(out, 'foundation'))).toEqual(foundation);
+  expect(mtimes(join(out, 'delivery/team-a'))).toEqual(team);
+  expect(readdirSync(join(out, 'delivery/team-b')).sort()).toEqual(['kustomization.yaml', 'webapplication-team-b-team-b-web.yaml']);
+  expect(readFileSync(join(out, 'delivery/workspaces/kustomization.yaml'), 'utf8')).toContain('workspace-team-b.yaml');
+  expect(readdirSync(out).filter((f) => f.startsWith('.'))).toEqual([]);
+});
+
+test('objects and Flux paths no longer synthesized are removed (stateless ones without asking)', () => {
+  const out = join(mkdtempSync(join(tmpdir(), 'mini-atlas-writer-')), 'dist');
+  synth(out, 'team-b-app');
+  synth(out, 'none', ['Workspace/team-b']);
+  expect(existsSync(join(out, 'delivery/team-b'))).toBe(false);
+  expect(readFileSync(join(out, 'delivery/workspaces/kustomization.yaml'), 'utf8')).not.toContain('team-b');
+  expect(readdirSync(join(out, 'flux-system'))).not.toContain('kustomization-flux-system-delivery-team-b.yaml');
+});
+
+test('the guard still sees stateful objects of changed files', () => {
+  const out = join(mkdtempSync(join(tmpdir(), 'mini-atlas-writer-')), 'dist');
+  synth(out, 'team-b');
+  expect(() => synth(out, 'team-b-app')).toThrow('  - Infrastructure/team-b/team-b-db\n');
+  expect(readdirSync(join(out, 'delivery/team-b'))).toContain('infrastructure-team-b-team-b-db.yaml');
+});
