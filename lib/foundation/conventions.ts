@@ -1,25 +1,48 @@
 /**
  * Names derived from instance names. Each abstraction's RGD creates objects under these names and the
- * others (and the library) refer to them through the same functions, so the wiring cannot disagree.
- * Every function has a TypeScript form (for synth-time checks) and a CEL form (for RGD templates).
+ * others (and the library) refer to them through the same definitions, so the wiring cannot disagree.
+ * Every rule has a TypeScript form (for synth-time checks) and a CEL form (for RGD templates).
  */
 
-/** The CloudNativePG Cluster of an Infrastructure. */
-export const databaseCluster = (infra: string): string => infra;
+/** A name derived from an instance name by a suffix, as a value and as a KRO expression. */
+export interface DerivedName {
+  /** The derived name, e.g. `team-a-db-app`. */
+  (instance: string): string;
+  readonly suffix: string;
+  /** CEL producing the derived name from a CEL expression for the instance name. */
+  cel(instanceExpr: string): string;
+  /** In-cluster host of the derived Service: `<name><suffix>.<namespace>.svc`. */
+  host(instance: string, namespace: string): string;
+  /** CEL for {@link host}. */
+  celHost(instanceExpr: string, namespaceExpr: string): string;
+}
+
+function derivedName(suffix: string): DerivedName {
+  return Object.assign((instance: string) => `${instance}${suffix}`, {
+    suffix,
+    cel: (instanceExpr: string) => `${instanceExpr} + "${suffix}"`,
+    host: (instance: string, namespace: string) => `${instance}${suffix}.${namespace}.svc`,
+    celHost: (instanceExpr: string, namespaceExpr: string) => `${instanceExpr} + "${suffix}." + ${namespaceExpr} + ".svc"`,
+  });
+}
+
 /** The operator-generated credentials Secret of an Infrastructure's database. */
-export const databaseSecret = (infra: string): string => `${infra}-app`;
+export const databaseSecret = derivedName('-app');
 /** The read-write Service of an Infrastructure's database. */
-export const databaseService = (infra: string): string => `${infra}-rw`;
+export const databaseService = derivedName('-rw');
+/** Every Service CloudNativePG creates for a cluster (read-write, read-only, any instance). */
+export const DATABASE_SERVICE_SUFFIXES = ['-rw', '-ro', '-r'] as const;
 /** The cache Deployment/Service of an Infrastructure. */
-export const cacheService = (infra: string): string => `${infra}-cache`;
+export const cacheService = derivedName('-cache');
 /** The Secret holding the generated cache password. */
-export const cacheSecret = (infra: string): string => `${infra}-cache-auth`;
+export const cacheSecret = derivedName('-cache-auth');
+
 /** The Kafka topic (and KafkaTopic object) of a Topic: unique across workspaces because namespaces have no dots. */
 export const kafkaTopicName = (namespace: string, topic: string): string => `${namespace}.${topic}`;
+/** CEL for {@link kafkaTopicName}. */
+export const celKafkaTopicName = (namespaceExpr: string, topicExpr: string): string => `${namespaceExpr} + "." + ${topicExpr}`;
+
 /** Longest name CloudNativePG-derived objects allow for a cluster (`<name>-<n>` pods, `-rw`/`-app`, jobs). */
 export const MAX_DATABASE_NAME = 50;
 /** Kafka's limit on topic names. */
 export const MAX_KAFKA_TOPIC_NAME = 249;
-
-/** CEL for a suffixed name: `name + "-suffix"`. */
-export const celSuffixed = (nameExpr: string, suffix: string): string => `${nameExpr} + "${suffix}"`;

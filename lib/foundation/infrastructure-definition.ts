@@ -19,6 +19,7 @@ import { ANNOTATIONS, LABELS } from '../core/api';
 import { cel } from '../core/cel';
 import { INFRASTRUCTURE_FIELDS } from '../schema/infrastructure-schema';
 import { CLOUDNATIVE_PG, VALKEY } from '../versions';
+import { cacheSecret, cacheService, databaseSecret, databaseService } from './conventions';
 import { PlatformWiring } from './platform-wiring';
 import { ResourceGraph } from './resource-graph';
 import { RESTRICTED_CONTAINER, restrictedPod } from './restricted-security';
@@ -36,8 +37,8 @@ export class InfrastructureDefinition extends ResourceGraph {
   public constructor(scope: Construct, id: string, wiring: PlatformWiring) {
     const name = cel(NAME);
     const ns = cel(NS);
-    const cacheName = cel(`${NAME} + "-cache"`);
-    const cacheSecretName = cel(`${NAME} + "-cache-auth"`);
+    const cacheName = cel(cacheService.cel(NAME));
+    const cacheSecretName = cel(cacheSecret.cel(NAME));
     const labels = { [LABELS.workspace]: ns, [LABELS.managedBy]: 'kro', [LABELS.instance]: name };
     const cacheSelector = { [LABELS.name]: 'valkey', [LABELS.instance]: name, [LABELS.component]: 'cache' };
     const cacheMemory = k8s.Quantity.fromString(cel('schema.spec.cache.memory'));
@@ -46,10 +47,10 @@ export class InfrastructureDefinition extends ResourceGraph {
       kind: 'Infrastructure',
       fields: INFRASTRUCTURE_FIELDS,
       status: {
-        databaseSecret: '${database.metadata.name + "-app"}',
-        databaseHost: '${database.metadata.name + "-rw." + database.metadata.namespace + ".svc"}',
-        cacheHost: `\${schema.spec.cache.enabled ? ${NAME} + "-cache." + ${NS} + ".svc" : ""}`,
-        cacheSecret: `\${schema.spec.cache.enabled ? ${NAME} + "-cache-auth" : ""}`,
+        databaseSecret: cel(databaseSecret.cel('database.metadata.name')),
+        databaseHost: cel(databaseService.celHost('database.metadata.name', 'database.metadata.namespace')),
+        cacheHost: cel(`schema.spec.cache.enabled ? ${cacheService.celHost(NAME, NS)} : ""`),
+        cacheSecret: cel(`schema.spec.cache.enabled ? ${cacheSecret.cel(NAME)} : ""`),
       },
       printerColumns: [
         { name: 'Instances', type: 'integer', jsonPath: '.spec.postgres.instances' },

@@ -7,10 +7,11 @@ import { KafkaTopic } from '../../imports/kafka.strimzi.io';
 import { LABELS } from '../core/api';
 import { cel } from '../core/cel';
 import { TOPIC_FIELDS } from '../schema/topic-schema';
+import { celKafkaTopicName } from './conventions';
 import { PlatformWiring } from './platform-wiring';
 import { ResourceGraph } from './resource-graph';
 
-const TOPIC_NAME = 'schema.metadata.namespace + "." + schema.metadata.name';
+const TOPIC_NAME = celKafkaTopicName('schema.metadata.namespace', 'schema.metadata.name');
 const HOUR_MS = 3_600_000;
 
 /** The RGD behind `kind: Topic`. */

@@ -9,6 +9,7 @@ import { HttpRoute } from '../../imports/gateway.networking.k8s.io';
 import { LABELS } from '../core/api';
 import { cel } from '../core/cel';
 import { WEB_APPLICATION_FIELDS } from '../schema/web-application-schema';
+import { cacheSecret, cacheService, celKafkaTopicName, databaseSecret, databaseService } from './conventions';
 import { PlatformWiring } from './platform-wiring';
 import { ResourceGraph } from './resource-graph';
 import { RESTRICTED_CONTAINER, restrictedPod } from './restricted-security';
@@ -81,19 +82,19 @@ export class WebApplicationDefinition extends ResourceGraph {
                     ports: [{ name: 'http', containerPort: cel<number>('schema.spec.port') }],
                     env: [
                       { name: 'PORT', value: cel('string(schema.spec.port)') },
-                      { name: 'DATABASE_SECRET_NAME', value: when(hasDb, `${DB} + "-app"`) },
-                      { name: 'DATABASE_HOST', value: when(hasDb, `${DB} + "-rw." + ${NS} + ".svc"`) },
+                      { name: 'DATABASE_SECRET_NAME', value: when(hasDb, databaseSecret.cel(DB)) },
+                      { name: 'DATABASE_HOST', value: when(hasDb, databaseService.celHost(DB, NS)) },
                       {
                         name: 'DATABASE_URI',
-                        valueFrom: { secretKeyRef: { name: optionalSecret(hasDb, `${DB} + "-app"`), key: 'uri', optional: true } },
+                        valueFrom: { secretKeyRef: { name: optionalSecret(hasDb, databaseSecret.cel(DB)), key: 'uri', optional: true } },
                       },
-                      { name: 'CACHE_HOST', value: when(hasDb, `${DB} + "-cache." + ${NS} + ".svc"`) },
+                      { name: 'CACHE_HOST', value: when(hasDb, cacheService.celHost(DB, NS)) },
                       {
                         name: 'CACHE_PASSWORD',
-                        valueFrom: { secretKeyRef: { name: optionalSecret(hasDb, `${DB} + "-cache-auth"`), key: 'password', optional: true } },
+                        valueFrom: { secretKeyRef: { name: optionalSecret(hasDb, cacheSecret.cel(DB)), key: 'password', optional: true } },
                       },
                       { name: 'KAFKA_BOOTSTRAP_SERVERS', value: when(hasTopic, JSON.stringify(wiring.kafka.bootstrapServers)) },
-                      { name: 'KAFKA_TOPIC', value: when(hasTopic, `${NS} + "." + ${TOPIC}`) },
+                      { name: 'KAFKA_TOPIC', value: when(hasTopic, celKafkaTopicName(NS, TOPIC)) },
                     ],
                     readinessProbe: probe(2),
                     livenessProbe: probe(10),

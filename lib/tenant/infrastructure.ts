@@ -68,12 +68,12 @@ export class Infrastructure extends Instance<typeof INFRASTRUCTURE_FIELDS> {
 
   /** In-cluster host of the read-write database Service. */
   public get databaseHost(): string {
-    return `${databaseService(this.name)}.${this.workspace.namespace}.svc`;
+    return databaseService.host(this.name, this.workspace.namespace);
   }
 
   /** In-cluster host of the cache, or undefined when the cache is disabled. */
   public get cacheHost(): string | undefined {
-    return this.resolvedSpec.cache.enabled ? `${cacheService(this.name)}.${this.workspace.namespace}.svc` : undefined;
+    return this.resolvedSpec.cache.enabled ? cacheService.host(this.name, this.workspace.namespace) : undefined;
   }
 
   /** The Secret holding the generated cache password, or undefined when the cache is disabled. */

@@ -13,7 +13,7 @@ import { environmentOf } from '../core/environment';
 import { issue, ValidationIssue } from '../core/validation-error';
 import { WORKSPACE_FIELDS, WorkspaceSpec } from '../schema/workspace-schema';
 import { Fields } from '../schema/fields';
-import { cacheService } from '../foundation/conventions';
+import { cacheService, DATABASE_SERVICE_SUFFIXES } from '../foundation/conventions';
 import { freeId, Instance, register, registered } from './instance';
 import { Infrastructure } from './infrastructure';
 import { WebApplication } from './web-application';
@@ -123,7 +123,7 @@ export class Workspace extends Instance<typeof WORKSPACE_FIELDS> {
     };
     for (const c of this.node.findAll()) {
       if (c instanceof Infrastructure) {
-        for (const s of ['rw', 'ro', 'r']) claim(`Service ${c.name}-${s}`, c);
+        for (const s of DATABASE_SERVICE_SUFFIXES) claim(`Service ${c.name}${s}`, c);
         if (c.cacheHost) { claim(`Service ${cacheService(c.name)}`, c); claim(`Deployment ${cacheService(c.name)}`, c); }
       } else if (c instanceof WebApplication) {
         claim(`Service ${c.name}`, c);
