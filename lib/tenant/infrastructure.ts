@@ -1,7 +1,6 @@
 /** Infrastructure: a PostgreSQL cluster (CloudNativePG) and a Valkey cache for a workspace. */
 import { Construct } from 'constructs';
 import { environmentOf } from '../core/environment';
-import { issue, ValidationIssue } from '../core/validation-error';
 import { cacheSecret, cacheService, databaseSecret, databaseService, MAX_DATABASE_NAME } from '../foundation/conventions';
 import { INFRASTRUCTURE_FIELDS, InfrastructureSpec } from '../schema/infrastructure-schema';
 import { freeId, Instance } from './instance';
@@ -57,6 +56,7 @@ export class Infrastructure extends Instance<typeof INFRASTRUCTURE_FIELDS> {
       fields: INFRASTRUCTURE_FIELDS,
       spec,
       stateful: true,
+      workspace: workspace.name,
     });
     this.workspace = workspace;
   }
@@ -83,14 +83,5 @@ export class Infrastructure extends Instance<typeof INFRASTRUCTURE_FIELDS> {
 
   protected override maxNameLength(): number {
     return MAX_DATABASE_NAME;
-  }
-
-  protected validateInstance(): ValidationIssue[] {
-    const out: ValidationIssue[] = [];
-    const prefix = `${this.workspace.name}-`;
-    if (!this.name.startsWith(prefix)) {
-      out.push(issue(this, 'name', this.name, `must start with the workspace prefix "${prefix}" (Kyverno policy workspace-naming)`, `name it "${prefix}${this.name}" or omit the name`));
-    }
-    return out;
   }
 }

@@ -25,6 +25,11 @@ export interface InstanceOptions<F extends Fields> {
   readonly stateful: boolean;
   /** Labels. */
   readonly labels?: Readonly<Record<string, string>>;
+  /**
+   * Name of the workspace the instance belongs to: its name must then start with `<workspace>-` (the rule
+   * the Kyverno workspace-naming policy enforces). Unset for the Workspace itself.
+   */
+  readonly workspace?: string;
 }
 
 /**
@@ -52,10 +57,12 @@ export abstract class Instance<F extends Fields> extends Construct {
   /** The spec with the schema defaults applied: what the RGD will see. */
   public readonly resolvedSpec: ResolvedSpecOf<F>;
   protected readonly duplicateIds: string[];
+  private readonly workspacePrefix?: string;
 
   protected constructor(scope: Construct, id: string, duplicates: string[], options: InstanceOptions<F>) {
     super(scope, id);
     this.duplicateIds = duplicates;
+    this.workspacePrefix = options.workspace === undefined ? undefined : `${options.workspace}-`;
     this.name = options.name;
     this.kind = options.kind;
     this.spec = options.spec;
@@ -84,8 +91,10 @@ export abstract class Instance<F extends Fields> extends Construct {
     });
   }
 
-  /** Kind-specific checks (names of derived objects, references…). */
-  protected abstract validateInstance(): ValidationIssue[];
+  /** Kind-specific checks (names of derived objects, references…). @returns none by default */
+  protected validateInstance(): ValidationIssue[] {
+    return [];
+  }
 
   /** Longest allowed instance name. */
   protected maxNameLength(): number {
@@ -93,8 +102,14 @@ export abstract class Instance<F extends Fields> extends Construct {
   }
 
   private checkName(): ValidationIssue[] {
+    const out: ValidationIssue[] = [];
     const p = dnsLabelProblem(this.name, this.maxNameLength());
-    return p ? [issue(this, 'name', this.name, p, 'use a shorter lowercase name of letters, digits and "-"')] : [];
+    if (p) out.push(issue(this, 'name', this.name, p, 'use a shorter lowercase name of letters, digits and "-"'));
+    const prefix = this.workspacePrefix;
+    if (prefix !== undefined && !this.name.startsWith(prefix)) {
+      out.push(issue(this, 'name', this.name, `must start with the workspace prefix "${prefix}" (Kyverno policy workspace-naming)`, `name it "${prefix}${this.name}" or omit the name`));
+    }
+    return out;
   }
 }
 

@@ -38,6 +38,7 @@ export class Topic extends Instance<typeof TOPIC_FIELDS> {
       fields: TOPIC_FIELDS,
       spec,
       stateful: true,
+      workspace: workspace.name,
     });
     this.workspace = workspace;
   }
@@ -47,12 +48,8 @@ export class Topic extends Instance<typeof TOPIC_FIELDS> {
     return kafkaTopicName(this.workspace.namespace, this.name);
   }
 
-  protected validateInstance(): ValidationIssue[] {
+  protected override validateInstance(): ValidationIssue[] {
     const out: ValidationIssue[] = [];
-    const prefix = `${this.workspace.name}-`;
-    if (!this.name.startsWith(prefix)) {
-      out.push(issue(this, 'name', this.name, `must start with the workspace prefix "${prefix}" (Kyverno policy workspace-naming)`, `name it "${prefix}${this.name}" or omit the name`));
-    }
     if (this.topicName.length > MAX_KAFKA_TOPIC_NAME) {
       out.push(issue(this, 'topicName', this.topicName, `is longer than Kafka's ${MAX_KAFKA_TOPIC_NAME} characters`));
     }

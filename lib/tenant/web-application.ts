@@ -70,6 +70,7 @@ export class WebApplication extends Instance<typeof WEB_APPLICATION_FIELDS> {
       fields: WEB_APPLICATION_FIELDS,
       spec,
       stateful: false,
+      workspace: workspace.name,
     });
     Object.defineProperty(this, WEB_APPLICATION_SYMBOL, { value: true });
     this.workspace = workspace;
@@ -83,12 +84,8 @@ export class WebApplication extends Instance<typeof WEB_APPLICATION_FIELDS> {
     return this.resolvedSpec.hostname;
   }
 
-  protected validateInstance(): ValidationIssue[] {
+  protected override validateInstance(): ValidationIssue[] {
     const out: ValidationIssue[] = [];
-    const prefix = `${this.workspace.name}-`;
-    if (!this.name.startsWith(prefix)) {
-      out.push(issue(this, 'name', this.name, `must start with the workspace prefix "${prefix}" (Kyverno policy workspace-naming)`, `name it "${prefix}${this.name}" or omit the name`));
-    }
     const img = imageProblem(this.resolvedSpec.image);
     if (img) out.push(issue(this, 'spec.image', this.resolvedSpec.image, img, 'use a fully qualified image with a version tag, e.g. ghcr.io/acme/web:1.4.2'));
     const host = hostnameProblem(this.hostname);

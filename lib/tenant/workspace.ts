@@ -98,7 +98,7 @@ export class Workspace extends Instance<typeof WORKSPACE_FIELDS> {
     return MAX_WORKSPACE_NAME;
   }
 
-  protected validateInstance(): ValidationIssue[] {
+  protected override validateInstance(): ValidationIssue[] {
     const out: ValidationIssue[] = [];
     if (RESERVED_NAMESPACES.includes(this.name) || this.name.startsWith('kube-')) {
       out.push(issue(this, 'name', this.name, 'is a reserved namespace (Kubernetes, Flux or a platform component)', 'choose a team-specific name such as "team-payments"'));
