@@ -1,6 +1,6 @@
 /** Builds the whole Mini-Atlas platform: the three layers and the Flux wiring, in one App. */
 import { App } from 'cdk8s';
-import { ENVIRONMENT_CONTEXT_KEY, EnvironmentProfile, FluxStage, FluxSyncProps } from '../lib';
+import { ENVIRONMENT_CONTEXT_KEY, EnvironmentProfile, FluxSyncProps, stagesOf } from '../lib';
 import { CoreChart, CoreChartProps } from './core-chart';
 import { DeliveryChart } from './delivery-chart';
 import { FluxSystemChart } from './flux-system-chart';
@@ -37,9 +37,7 @@ export function buildPlatform(options: PlatformOptions): Platform {
   const foundation = new FoundationChart(app, 'foundation', { ...options.foundation, core });
   const delivery = new DeliveryChart(app, 'delivery', { foundation });
   options.teams(delivery);
-  const stages = [core.operators, core.sharedServices, foundation.stage, ...delivery.node.findAll().filter(isStage)];
-  const fluxSystem = new FluxSystemChart(app, 'flux-system', { ...options.git, stages });
+  // Every stage so far; the flux-system chart adds its own, which it reconciles separately.
+  const fluxSystem = new FluxSystemChart(app, 'flux-system', { ...options.git, stages: stagesOf(app) });
   return { app, core, foundation, delivery, fluxSystem };
 }
-
-const isStage = (c: unknown): c is FluxStage => FluxStage.isFluxStage(c);

@@ -17,8 +17,3 @@ export function cel<T = string>(expr: string): T {
   if (expr.includes('${')) throw new Error(`cel(): pass the bare expression, not "\${…}": ${expr}`);
   return `\${${expr}}` as unknown as T;
 }
-
-/** A CEL string literal (double-quoted, escaped). */
-export function celString(value: string): string {
-  return JSON.stringify(value);
-}

@@ -2,7 +2,7 @@
  * Shared machinery of the tenant constructs: each one emits one KRO instance (an object of a kind generated
  * by a Foundation RGD) and validates its spec against the abstraction's single schema declaration.
  */
-import { ApiObject, Chart } from 'cdk8s';
+import { ApiObject } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { ANNOTATIONS, LABELS, PLATFORM_API_VERSION } from '../core/api';
 import { dnsLabelProblem } from '../core/names';
@@ -143,9 +143,4 @@ export function register<T extends IConstruct>(c: T, key: string): readonly T[] 
 /** Everything registered under `key` in the app of `scope`. */
 export function registered<T extends IConstruct>(scope: IConstruct, key: string): readonly T[] {
   return (REGISTRIES.get(scope.node.root)?.get(key) ?? []) as T[];
-}
-
-/** The chart holding a construct. */
-export function chartOf(scope: IConstruct): Chart {
-  return Chart.of(scope);
 }

@@ -38,15 +38,8 @@ export interface WebApplicationProps {
   readonly topic?: Topic;
 }
 
-const WEB_APPLICATION_SYMBOL = Symbol.for('mini-atlas.WebApplication');
-
 /** A workspace's web application. */
 export class WebApplication extends Instance<typeof WEB_APPLICATION_FIELDS> {
-  /** True if `x` is a WebApplication. */
-  public static isWebApplication(x: unknown): x is WebApplication {
-    return typeof x === 'object' && x !== null && WEB_APPLICATION_SYMBOL in x;
-  }
-
   /** The workspace it belongs to. */
   public readonly workspace: Workspace;
   /** The connected infrastructure, if any. */
@@ -72,7 +65,6 @@ export class WebApplication extends Instance<typeof WEB_APPLICATION_FIELDS> {
       stateful: false,
       workspace: workspace.name,
     });
-    Object.defineProperty(this, WEB_APPLICATION_SYMBOL, { value: true });
     this.workspace = workspace;
     this.database = database;
     this.topic = topic;

@@ -7,7 +7,7 @@
  * new WebApplication(ws, 'web', { image: 'ghcr.io/acme/web:1.0.0', hostname: 'web.localtest.me', database: db });
  * ```
  */
-import { Construct, IConstruct } from 'constructs';
+import { Construct } from 'constructs';
 import { LABELS, RESERVED_NAMESPACES } from '../core/api';
 import { environmentOf } from '../core/environment';
 import { issue, ValidationIssue } from '../core/validation-error';
@@ -45,22 +45,8 @@ export interface WorkspaceProps {
 /** Longest workspace name: leaves room for `<workspace>-<name>` objects and their suffixes. */
 export const MAX_WORKSPACE_NAME = 30;
 
-const WORKSPACE_SYMBOL = Symbol.for('mini-atlas.Workspace');
-
 /** A tenant workspace (cluster-scoped `Workspace` instance; its name is the namespace name). */
 export class Workspace extends Instance<typeof WORKSPACE_FIELDS> {
-  /** True if `x` is a Workspace. */
-  public static isWorkspace(x: unknown): x is Workspace {
-    return typeof x === 'object' && x !== null && WORKSPACE_SYMBOL in x;
-  }
-
-  /** The workspace enclosing `scope`; throws if there is none. */
-  public static of(scope: IConstruct): Workspace {
-    const ws = [...scope.node.scopes].reverse().find(Workspace.isWorkspace);
-    if (!ws) throw new Error(`${scope.node.path}: must be created inside a Workspace`);
-    return ws;
-  }
-
   /** Namespace of the workspace (equal to its name). */
   public readonly namespace: string;
   /** Owning team. */
@@ -83,7 +69,6 @@ export class Workspace extends Instance<typeof WORKSPACE_FIELDS> {
       stateful: true,
       labels: { [LABELS.workspace]: name, [LABELS.team]: props.team },
     });
-    Object.defineProperty(this, WORKSPACE_SYMBOL, { value: true });
     this.namespace = name;
     this.team = props.team;
     register(this, `workspace:${name}`);
