@@ -118,15 +118,6 @@ function listFolders(dir: string): Map<string, string[]> {
   return out;
 }
 
-/** Reads every object of an existing output directory. */
-export function readDist(dir: string): RenderedObject[] {
-  const out: RenderedObject[] = [];
-  for (const [folder, names] of listFolders(dir)) {
-    for (const n of names) if (n.endsWith('.yaml') && n !== 'kustomization.yaml') out.push(...parseObjects(readFileSync(join(dir, folder, n), 'utf8')));
-  }
-  return out;
-}
-
 /** Stateful objects in `before` that are missing from `after` and not in `allowed`. */
 export function unacknowledgedRemovals(before: readonly RenderedObject[], after: readonly RenderedObject[], allowed: readonly string[]): string[] {
   const stateful = (o: RenderedObject) => o.metadata.annotations?.[ANNOTATIONS.fluxPrune] === 'disabled';
