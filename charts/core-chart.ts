@@ -46,6 +46,8 @@ export class CoreChart extends Chart {
     const storage = new RetainedStorageClass(this.operators, 'retained-storage');
 
     this.kafka = new SharedKafka(this.sharedServices, 'kafka');
+    // Strimzi writes a RoleBinding into every namespace it watches when it installs: the namespace comes first.
+    FluxStage.place(this.kafka.namespaceResource, this.operators);
     this.strimzi = new Strimzi(this.operators, 'strimzi', { dependsOn: afterCni, watchNamespaces: [this.kafka.namespace] });
     this.gateway = new SharedGateway(this.sharedServices, 'gateway', props.gateway);
 

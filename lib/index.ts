@@ -25,6 +25,7 @@ export * from './schema/topic-schema';
 export * from './platform/flux-stage';
 export * from './platform/flux-sync';
 export * from './platform/helm-component';
+export * from './platform/namespaces';
 export * from './platform/retained-storage-class';
 export * from './platform/shared-gateway';
 export * from './platform/shared-kafka';

@@ -12,6 +12,7 @@ import { LABELS } from '../core/api';
 import { addIssueCheck, issue, ValidationIssue } from '../core/validation-error';
 import { GATEWAY_API } from '../versions';
 import { FluxStage } from './flux-stage';
+import { KUBERNETES_NAMESPACES, namespaceIssues } from './namespaces';
 
 /** Properties of {@link FluxSync}. */
 export interface FluxSyncProps {
@@ -142,7 +143,12 @@ export class FluxSync extends Construct {
       }
     }
     const cycle = findCycle(this.stages);
-    if (cycle) out.push(issue(this, 'stages', cycle.map((s) => s.path), 'dependsOn forms a cycle'));
+    if (cycle) {
+      out.push(issue(this, 'stages', cycle.map((s) => s.path), 'dependsOn forms a cycle'));
+      return out;
+    }
+    // Flux's own namespace exists before any stage: `flux bootstrap` (or `flux install`) creates it.
+    out.push(...namespaceIssues(this.node.root, [...KUBERNETES_NAMESPACES, FLUX_NAMESPACE]));
     return out;
   }
 }

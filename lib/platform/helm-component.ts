@@ -17,6 +17,7 @@ import { LABELS } from '../core/api';
 import { dnsLabelProblem } from '../core/names';
 import { addIssueCheck, issue, ValidationIssue } from '../core/validation-error';
 import { PinnedChart } from '../versions';
+import { DeclaresNamespaceUse, NamespaceUse } from './namespaces';
 
 /** JSON-compatible Helm values. */
 export type HelmValues = { readonly [key: string]: HelmValue };
@@ -43,10 +44,17 @@ export interface HelmComponentProps {
   readonly interval?: string;
   /** Install/upgrade timeout. @default '10m' */
   readonly timeout?: string;
+  /**
+   * What the chart does in namespaces besides its own: the namespaces it writes objects into at install, and
+   * the pods the operator creates for its custom resources. The Flux graph check requires each namespace to
+   * exist before this component's stage is applied, and the operand pods to meet the Pod Security level of
+   * every namespace they land in. @default [] (the chart stays inside its own namespace)
+   */
+  readonly namespaceUse?: readonly NamespaceUse[];
 }
 
 /** A Flux-managed Helm release. */
-export class HelmComponent extends Construct {
+export class HelmComponent extends Construct implements DeclaresNamespaceUse {
   /** The HelmRelease object. */
   public readonly release: HelmRelease;
   /** Release name. */
@@ -57,6 +65,8 @@ export class HelmComponent extends Construct {
   public readonly chart: PinnedChart;
   /** The chart values (as written to the HelmRelease). */
   public readonly values: HelmValues;
+  /** What the chart does in namespaces besides its own. */
+  public readonly namespaceUse: readonly NamespaceUse[];
 
   public constructor(scope: Construct, id: string, props: HelmComponentProps) {
     super(scope, id);
@@ -64,6 +74,7 @@ export class HelmComponent extends Construct {
     this.namespace = props.namespace;
     this.releaseName = props.releaseName ?? props.chart.chart;
     this.values = props.values ?? {};
+    this.namespaceUse = props.namespaceUse ?? [];
     const interval = props.interval ?? '30m';
     const labels = { [LABELS.partOf]: 'mini-atlas', [LABELS.component]: this.releaseName };
 

@@ -51,6 +51,11 @@ export class SharedKafka extends Construct {
   public readonly bootstrapService: string;
   /** Pod labels of the broker pods (for network policies). */
   public readonly brokerPodLabels: Readonly<Record<string, string>>;
+  /**
+   * The Namespace object. The operator that watches it writes into it at install, so a platform places it in
+   * the operator's Flux stage (`FluxStage.place`); the Flux graph check fails when it comes later.
+   */
+  public readonly namespaceResource: k8s.KubeNamespace;
 
   public constructor(scope: Construct, id: string, props: SharedKafkaProps = {}) {
     super(scope, id);
@@ -64,7 +69,7 @@ export class SharedKafka extends Construct {
     // Losing the cluster loses every team's topics: Flux must never prune it.
     const keep = { [ANNOTATIONS.fluxPrune]: 'disabled' };
 
-    new k8s.KubeNamespace(this, 'namespace', {
+    this.namespaceResource = new k8s.KubeNamespace(this, 'namespace', {
       metadata: {
         name: this.namespace,
         labels: { ...labels, 'pod-security.kubernetes.io/enforce': 'restricted' },

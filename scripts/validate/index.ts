@@ -7,6 +7,7 @@ import { CelRuleEvaluator } from './cel-rules';
 import { analyzeFlux } from './flux-graph';
 import { checkHygiene } from './hygiene';
 import { loadManifests } from './manifests';
+import { checkNamespaces } from './namespaces';
 import { CelStatistics, KindSummary, ManifestDocument, ValidationReport, Violation } from './model';
 import { violation } from './objects';
 import { checkRgd, isRgd, readRgd, RgdModel } from './rgd';
@@ -87,6 +88,7 @@ export function validateDirectory(dir: string, options: ValidateOptions = {}): V
   }
   const flux = analyzeFlux(set, root, repoRoot, kinds, rgds);
   violations.push(...flux.violations);
+  violations.push(...checkNamespaces(set.documents, flux, rgds));
   notes.push(...flux.notes);
   violations.push(...checkHygiene(set.documents, { kinds, flux, rgds, notes }));
   const t4 = performance.now();

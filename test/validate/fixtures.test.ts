@@ -110,6 +110,12 @@ const CASES: Record<string, readonly Expected[]> = {
     { check: 'flux', kind: 'Kustomization', path: '$.spec.wait', message: 'dependents need the CRDs from HelmRelease strimzi-system/strimzi' },
     { check: 'flux', kind: 'KafkaTopic', path: '$', message: 'is installed in the same layer flux-system/operators by HelmRelease strimzi-system/strimzi' },
     { check: 'flux', kind: 'KafkaTopic', path: '$', message: 'layer flux-system/unordered does not depend on it' },
+    { check: 'flux', kind: 'KafkaTopic', path: '$.metadata.namespace', message: 'namespace "strimzi-system" must exist before layer flux-system/unordered is applied, but it is created by Namespace strimzi-system in layer flux-system/operators, and flux-system/unordered does not depend on it' },
+  ],
+  'flux-namespace-order/dist': [
+    { check: 'flux', kind: 'HelmRelease', path: '$.spec.values.watchNamespaces[0]', message: 'namespace "kafka" must exist before layer flux-system/operators is applied, but it is created by Namespace kafka in layer flux-system/shared-services, and flux-system/operators does not depend on it' },
+    { check: 'flux', kind: 'HelmRelease', path: '$.spec.values', message: 'creates pods in namespace "kafka", which enforces Pod Security "restricted", but its pods meet only "baseline" (set extraEnvs STRIMZI_POD_SECURITY_PROVIDER_CLASS=restricted)' },
+    { check: 'flux', kind: 'HelmRelease', path: '$.spec.targetNamespace', message: 'namespace "acme-data" must exist before layer flux-system/operators is applied, but no layer creates it' },
   ],
   'flux-kustomization-file/dist': [
     { check: 'flux', kind: 'Kustomization', path: '$.resources', message: 'dist/flux-system/extra.yaml is not listed, so Flux does not apply it' },

@@ -22,6 +22,13 @@ export class CloudNativePg extends HelmComponent {
       namespace: CloudNativePg.NAMESPACE,
       dependsOn: props.dependsOn,
       values: { replicaCount: 1, config: { clusterWide: true } },
+      // Instance and job pods meet `restricted` with the operator's defaults: seccomp RuntimeDefault (the
+      // Cluster CRD's `spec.seccompProfile` default), every capability dropped, non-root, no privilege
+      // escalation (CloudNativePG `pkg/specs`). The RGD's Cluster template overrides none of them.
+      namespaceUse: [{
+        field: 'config.clusterWide',
+        operandPods: { namespaces: '*', podSecurity: 'restricted', howToRaise: 'keep the Cluster security contexts at the operator defaults' },
+      }],
     });
   }
 }

@@ -1,0 +1,171 @@
+/**
+ * Issue 11, items 1 and 2, at synth: a namespace exists before the stage that writes into it, and an operator's
+ * pods meet the Pod Security level of the namespaces they land in. Each rule: today's case, and a made-up
+ * component of the same shape.
+ */
+import { App, Chart } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-33';
+import { buildPlatform } from '../charts/platform';
+import { addTeamA } from '../charts/team-a';
+import {
+  FluxStage, FluxSync, HelmComponent, HelmComponentProps, meetsPodSecurity, MiniAtlasValidationError, renderApp, SharedKafka,
+  Strimzi, STRIMZI_POD_SECURITY_PROVIDER_ENV, ValidationIssue,
+} from '../lib';
+import { Json, render } from './helpers/platform';
+
+function issues(f: () => unknown): ValidationIssue[] {
+  try { f(); } catch (e) { if (e instanceof MiniAtlasValidationError) return [...e.issues]; throw e; }
+  return [];
+}
+
+/** An app with an operators stage and a stage after it, wired to Flux (which runs the graph checks). */
+function twoStages(): { app: App; operators: FluxStage; later: FluxStage } {
+  const app = new App();
+  const core = new Chart(app, 'core');
+  const operators = new FluxStage(core, 'operators', { path: 'core/operators' });
+  const later = new FluxStage(core, 'shared-services', { path: 'core/shared-services', dependsOn: [operators] });
+  new FluxSync(new FluxStage(new Chart(app, 'flux'), 'fs', { path: 'flux-system' }), 'sync', { stages: [operators, later] });
+  return { app, operators, later };
+}
+
+const ACME: HelmComponentProps = {
+  chart: { chart: 'acme-operator', version: '1.0.0', repository: 'https://charts.acme.example' },
+  namespace: 'acme-system',
+  namespaceUse: [{
+    field: 'targetNamespaces',
+    writesInto: ['acme-data'],
+    operandPods: { namespaces: ['acme-data'], podSecurity: 'baseline', howToRaise: 'set securityProfile: restricted' },
+  }],
+};
+
+describe('a namespace a chart writes into exists before the chart installs', () => {
+  test('today: Strimzi watches "kafka", which the shared services create one stage later', () => {
+    const { app, operators, later } = twoStages();
+    const kafka = new SharedKafka(later, 'kafka');
+    new Strimzi(operators, 'strimzi', { watchNamespaces: [kafka.namespace] });
+    expect(issues(() => renderApp(app))).toEqual([{
+      path: 'core/operators/strimzi',
+      field: 'watchNamespaces',
+      value: '"kafka"',
+      rule: 'must exist before stage core/operators is applied, but it is created by Namespace kafka in stage core/shared-services, which stage core/operators does not depend on',
+      fix: 'create the namespace in stage core/operators or in a stage it depends on',
+    }]);
+  });
+
+  test('the platform creates "kafka" in the operators stage, beside Strimzi', () => {
+    const files = render();
+    expect(files.filter((f) => f.object.kind === 'Namespace').map((f) => f.path).sort()).toEqual([
+      'core/operators/namespace-cnpg-system.yaml',
+      'core/operators/namespace-kafka.yaml',
+      'core/operators/namespace-kro-system.yaml',
+      'core/operators/namespace-kyverno.yaml',
+      'core/operators/namespace-strimzi-system.yaml',
+      'core/shared-services/namespace-gateway-system.yaml',
+    ]);
+  });
+
+  test('made up: a chart told to write into a namespace no stage creates', () => {
+    const { app, operators } = twoStages();
+    new HelmComponent(operators, 'acme', ACME);
+    expect(issues(() => renderApp(app))).toEqual([{
+      path: 'core/operators/acme', field: 'targetNamespaces', value: '"acme-data"',
+      rule: 'must exist before stage core/operators is applied, but no stage creates it',
+      fix: 'create the namespace in stage core/operators or in a stage it depends on',
+    }]);
+  });
+
+  test('made up: the namespace in the same stage is in time (Flux applies Namespaces first)', () => {
+    const { app, operators } = twoStages();
+    new HelmComponent(operators, 'acme', ACME);
+    new k8s.KubeNamespace(operators, 'data', { metadata: { name: 'acme-data' } });
+    expect(issues(() => renderApp(app))).toEqual([]);
+  });
+
+  test('made up: any namespaced object, in a namespace created nowhere', () => {
+    const platform = buildPlatform({ teams: (d) => { addTeamA(d); } });
+    new k8s.KubeConfigMap(platform.foundation.stage, 'settings', { metadata: { name: 'settings', namespace: 'ghost' } });
+    expect(issues(() => renderApp(platform.app))).toEqual([{
+      path: 'foundation/foundation/settings', field: 'metadata.namespace', value: '"ghost"',
+      rule: 'must exist before stage foundation is applied, but no stage creates it',
+      fix: 'create the namespace in stage foundation or in a stage it depends on',
+    }]);
+  });
+
+  test('made up: an object in a workspace namespace, in the same stage as the Workspace that creates it', () => {
+    const platform = buildPlatform({ teams: (d) => { addTeamA(d); } });
+    new k8s.KubeConfigMap(platform.delivery.workspaces, 'early', { metadata: { name: 'early', namespace: 'team-a' } });
+    expect(issues(() => renderApp(platform.app))).toEqual([{
+      path: 'delivery/workspaces/early', field: 'metadata.namespace', value: '"team-a"',
+      rule: 'must exist before stage delivery/workspaces is applied, but it is created by Workspace team-a in stage delivery/workspaces, and Flux dry-runs a whole stage before an instance can create it',
+      fix: 'create the namespace in stage delivery/workspaces or in a stage it depends on',
+    }]);
+  });
+});
+
+describe("an operator's pods meet the Pod Security level of the namespaces they land in", () => {
+  test('today: Strimzi with its own default (baseline) provider in "kafka", which enforces restricted', () => {
+    const { app, operators } = twoStages();
+    const kafka = new SharedKafka(operators, 'kafka');
+    new Strimzi(operators, 'strimzi', { watchNamespaces: [kafka.namespace], podSecurity: 'baseline' });
+    expect(issues(() => renderApp(app))).toEqual([{
+      path: 'core/operators/strimzi', field: 'podSecurity', value: '"baseline"',
+      rule: 'is below the Pod Security level "restricted" that namespace "kafka" enforces, where this operator creates pods, so the API server rejects them',
+      fix: "set podSecurity: 'restricted' (STRIMZI_POD_SECURITY_PROVIDER_CLASS=restricted)",
+    }]);
+  });
+
+  test('the platform runs Strimzi with its restricted pod security provider', () => {
+    const strimzi = render().find((f) => f.object.kind === 'HelmRelease' && f.object.metadata.name === 'strimzi-kafka-operator')!.object as Json;
+    expect(strimzi.spec.values.extraEnvs).toEqual([{ name: STRIMZI_POD_SECURITY_PROVIDER_ENV, value: 'restricted' }]);
+    expect(STRIMZI_POD_SECURITY_PROVIDER_ENV).toBe('STRIMZI_POD_SECURITY_PROVIDER_CLASS');
+  });
+
+  test('made up: an operator creating baseline pods in a namespace of a later stage that enforces restricted', () => {
+    const { app, operators, later } = twoStages();
+    new HelmComponent(operators, 'acme', ACME);
+    new k8s.KubeNamespace(later, 'data', { metadata: { name: 'acme-data', labels: { 'pod-security.kubernetes.io/enforce': 'restricted' } } });
+    expect(issues(() => renderApp(app))).toEqual([
+      {
+        path: 'core/operators/acme', field: 'targetNamespaces', value: '"acme-data"',
+        rule: 'must exist before stage core/operators is applied, but it is created by Namespace acme-data in stage core/shared-services, which stage core/operators does not depend on',
+        fix: 'create the namespace in stage core/operators or in a stage it depends on',
+      },
+      {
+        path: 'core/operators/acme', field: 'podSecurity', value: '"baseline"',
+        rule: 'is below the Pod Security level "restricted" that namespace "acme-data" enforces, where this operator creates pods, so the API server rejects them',
+        fix: 'set securityProfile: restricted',
+      },
+    ]);
+  });
+
+  test('made up: a cluster-wide operator with baseline pods meets every Workspace namespace (restricted)', () => {
+    const platform = buildPlatform({ teams: (d) => { addTeamA(d); } });
+    new HelmComponent(platform.core.operators, 'acme', {
+      ...ACME,
+      namespaceUse: [{ field: 'watchAnyNamespace', operandPods: { namespaces: '*', podSecurity: 'baseline', howToRaise: 'set securityProfile: restricted' } }],
+    });
+    const rule = (where: string) =>
+      `is below the Pod Security level "restricted" that ${where} enforces, where this operator creates pods, so the API server rejects them`;
+    expect(issues(() => renderApp(platform.app))).toEqual(
+      ['namespace "kafka"', 'namespace "gateway-system"', 'the namespace of every Workspace'].map((where) => ({
+        path: 'core/operators/acme', field: 'podSecurity', value: '"baseline"', rule: rule(where), fix: 'set securityProfile: restricted',
+      })),
+    );
+  });
+
+  test('CloudNativePG creates pods in every namespace and meets restricted there', () => {
+    expect(issues(() => render())).toEqual([]);
+    const platform = buildPlatform({ teams: (d) => { addTeamA(d); } });
+    expect(platform.core.cloudNativePg.namespaceUse).toEqual([{
+      field: 'config.clusterWide',
+      operandPods: { namespaces: '*', podSecurity: 'restricted', howToRaise: 'keep the Cluster security contexts at the operator defaults' },
+    }]);
+  });
+
+  test.each([
+    ['restricted', 'restricted', true], ['baseline', 'restricted', false], ['restricted', 'baseline', true],
+    ['privileged', 'baseline', false], ['baseline', 'privileged', true],
+  ] as const)('%s pods in a namespace enforcing %s: admitted %s', (pods, enforced, admitted) => {
+    expect(meetsPodSecurity(pods, enforced)).toBe(admitted);
+  });
+});
