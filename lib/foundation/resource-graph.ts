@@ -1,6 +1,8 @@
 /**
  * A KRO ResourceGraphDefinition whose instance schema comes from a {@link Fields} declaration, so the RGD
- * schema and the library's TypeScript types cannot drift apart.
+ * schema and the library's TypeScript types cannot drift apart. Every resource gets the `readyWhen` of its kind
+ * from `CHILD_READINESS` (./readiness.ts), so an instance is Ready only when its children are; a resource of a
+ * kind the table does not classify is a synth error.
  */
 import { Construct } from 'constructs';
 import {
