@@ -37,6 +37,7 @@ export * from './platform/operators/strimzi';
 
 export * from './foundation/conventions';
 export * from './foundation/platform-wiring';
+export * from './foundation/readiness';
 export * from './foundation/resource-graph';
 export * from './foundation/restricted-security';
 export * from './foundation/workspace-definition';

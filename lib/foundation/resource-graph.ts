@@ -1,6 +1,8 @@
 /**
  * A KRO ResourceGraphDefinition whose instance schema comes from a {@link Fields} declaration, so the RGD
- * schema and the library's TypeScript types cannot drift apart.
+ * schema and the library's TypeScript types cannot drift apart. Every resource gets the `readyWhen` of its kind
+ * from `CHILD_READINESS` (./readiness.ts), so an instance is Ready only when its children are; a resource of a
+ * kind the table does not classify is a synth error.
  */
 import { Construct } from 'constructs';
 import {
@@ -8,7 +10,10 @@ import {
   ResourceGraphDefinitionSpecSchemaScope,
 } from '../../imports/kro.run';
 import { LABELS, PLATFORM_GROUP, PLATFORM_VERSION } from '../core/api';
+import { cel } from '../core/cel';
+import { addIssueCheck, issue, ValidationIssue } from '../core/validation-error';
 import { Fields, toSimpleSchema } from '../schema/fields';
+import { apiGroupOf, readinessOf } from './readiness';
 
 /** One resource of the graph. */
 export interface GraphResource {
@@ -18,7 +23,11 @@ export interface GraphResource {
   readonly template: object;
   /** Conditions under which the resource exists at all. @default always */
   readonly includeWhen?: readonly string[];
-  /** Conditions under which the resource counts as ready. @default KRO's default readiness */
+  /**
+   * Extra `${…}` conditions for readiness, after the rule of the resource's kind in `CHILD_READINESS`
+   * (lib/foundation/readiness.ts), which applies to every resource automatically.
+   * @default none: the kind's rule alone
+   */
   readonly readyWhen?: readonly string[];
 }
 
@@ -34,9 +43,33 @@ export interface ResourceGraphProps {
   readonly clusterScoped?: boolean;
   /** The resources. */
   readonly resources: readonly GraphResource[];
-  /** Extra `kubectl get` columns. @default none */
-  readonly printerColumns?: readonly { name: string; type: string; jsonPath: string }[];
+  /** Extra `kubectl get` columns, shown between {@link READINESS_COLUMNS} and {@link AGE_COLUMN}. @default none */
+  readonly printerColumns?: readonly PrinterColumn[];
 }
+
+/** A `kubectl get` column of the generated CRD. */
+export interface PrinterColumn {
+  /** Column header. */
+  readonly name: string;
+  /** OpenAPI type of the value: `string`, `integer`, `date`… */
+  readonly type: string;
+  /** JSONPath into the instance, e.g. `.spec.replicas`. */
+  readonly jsonPath: string;
+  /** Shown in `kubectl explain` and API docs. @default none */
+  readonly description?: string;
+}
+
+/**
+ * The instance's state and Ready condition, first in every generated CRD's columns. KRO shows these by default
+ * but drops its defaults when an RGD sets `additionalPrinterColumns` (KRO v0.9 `pkg/graph/crd/crd.go`,
+ * `newCRDAdditionalPrinterColumns`), so the platform always lists them itself.
+ */
+export const READINESS_COLUMNS: readonly PrinterColumn[] = [
+  { name: 'State', type: 'string', jsonPath: '.status.state', description: 'KRO\'s state of the instance: ACTIVE once every resource is ready' },
+  { name: 'Ready', type: 'string', jsonPath: '.status.conditions[?(@.type=="Ready")].status', description: 'The instance\'s Ready condition' },
+];
+/** The age column `kubectl get` shows when a CRD has no columns of its own; last in every generated CRD. */
+export const AGE_COLUMN: PrinterColumn = { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' };
 
 /** A ResourceGraphDefinition in the platform group. */
 export class ResourceGraph extends Construct {
@@ -51,6 +84,19 @@ export class ResourceGraph extends Construct {
     super(scope, id);
     this.kind = props.kind;
     this.resourceIds = props.resources.map((r) => r.id);
+    const unclassified: ValidationIssue[] = [];
+    const resources = props.resources.map((r) => {
+      const { apiVersion, kind } = r.template as { apiVersion?: unknown; kind?: unknown };
+      const readiness = typeof apiVersion === 'string' && typeof kind === 'string' ? readinessOf(apiVersion, kind) : undefined;
+      if (!readiness) {
+        unclassified.push(issue(this, `resources.${r.id}.template`, `${String(apiVersion)} ${String(kind)}`,
+          'has no readiness rule: its kind is not in CHILD_READINESS (lib/foundation/readiness.ts), so KRO would count it ready as soon as it exists',
+          `add group ${JSON.stringify(typeof apiVersion === 'string' ? apiGroupOf(apiVersion) : '')} kind ${JSON.stringify(kind)} to CHILD_READINESS, with its readyWhen rule or the reason it reports no readiness`));
+      }
+      const readyWhen = [...(readiness && 'readyWhen' in readiness ? readiness.readyWhen(r.id).map((c) => cel(c)) : []), ...(r.readyWhen ?? [])];
+      return { ...r, readyWhen };
+    });
+    addIssueCheck(this, () => unclassified);
     const name = `${props.kind.replace(/([a-z])([A-Z])/g, '$1-$2').toLowerCase()}.${PLATFORM_GROUP}`;
     this.definition = new ResourceGraphDefinition(this, 'rgd', {
       metadata: { name, labels: { [LABELS.partOf]: 'mini-atlas' } },
@@ -62,13 +108,13 @@ export class ResourceGraph extends Construct {
           scope: props.clusterScoped ? ResourceGraphDefinitionSpecSchemaScope.CLUSTER : ResourceGraphDefinitionSpecSchemaScope.NAMESPACED,
           spec: toSimpleSchema(props.fields),
           ...(props.status ? { status: props.status } : {}),
-          ...(props.printerColumns ? { additionalPrinterColumns: [...props.printerColumns] } : {}),
+          additionalPrinterColumns: [...READINESS_COLUMNS, ...(props.printerColumns ?? []), AGE_COLUMN],
         },
-        resources: props.resources.map((r) => ({
+        resources: resources.map((r) => ({
           id: r.id,
           template: r.template,
           ...(r.includeWhen ? { includeWhen: [...r.includeWhen] } : {}),
-          ...(r.readyWhen ? { readyWhen: [...r.readyWhen] } : {}),
+          ...(r.readyWhen.length > 0 ? { readyWhen: r.readyWhen } : {}),
         })),
       },
     });

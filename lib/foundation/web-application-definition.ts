@@ -61,6 +61,7 @@ export class WebApplicationDefinition extends ResourceGraph {
       printerColumns: [
         { name: 'Image', type: 'string', jsonPath: '.spec.image' },
         { name: 'Replicas', type: 'integer', jsonPath: '.spec.replicas' },
+        { name: 'Available', type: 'integer', jsonPath: '.status.availableReplicas' },
         { name: 'URL', type: 'string', jsonPath: '.status.url' },
       ],
       resources: [

@@ -260,7 +260,13 @@ export function checkRgd(model: RgdModel, ctx: RgdCheckContext): Issue[] {
         if (typeof cond !== 'string' || found.length !== 1 || !found[0].whole) {
           issues.push({ path: p, message: `${field} entries must each be one standalone \${…} expression` });
         }
-        found.forEach((e) => checkExpression(e, field, r));
+        found.forEach((e) => {
+          const expr = checkExpression(e, field, r);
+          const type = expr ? resultTypeOf(expr, typeOfRef) : undefined;
+          if (type !== undefined && type !== 'boolean') {
+            issues.push({ path: e.path, message: `${field} \${${e.source}} returns ${type}; KRO requires a bool (or optional bool) condition` });
+          }
+        });
       });
     }
     for (const e of findExpressions(raw.forEach, childPath(r.path, 'forEach'), exprErrors)) checkExpression(e, 'forEach', r);
@@ -276,6 +282,62 @@ export function checkRgd(model: RgdModel, ctx: RgdCheckContext): Issue[] {
     issues.push({ path: '$.spec.resources', message: `dependency cycle between resources: ${cycle.join(' → ')}` });
   }
   return issues;
+}
+
+/** Calls whose result is a bool whatever their operands (comparisons, logic, string and list tests). */
+const BOOL_CALLS = new Set(['_==_', '_!=_', '_<_', '_<=_', '_>_', '_>=_', '_&&_', '_||_', '!_', '@in', 'startsWith', 'endsWith', 'contains', 'matches']);
+/** Arithmetic: the result has the type of the first operand. */
+const ARITHMETIC = new Set(['_+_', '_-_', '_*_', '_/_', '_%_', '-_']);
+const CONSTANT_TYPES: Record<string, string> = {
+  boolValue: 'boolean', int64Value: 'integer', uint64Value: 'integer', doubleValue: 'number', stringValue: 'string', bytesValue: 'bytes', nullValue: 'null',
+};
+
+/**
+ * The type a condition expression yields, in schema terms (`boolean`, `integer`, `string`…), when it can be
+ * told without a full CEL type checker; undefined when it cannot (KRO type-checks it when the RGD is applied,
+ * v0.9 `pkg/graph/builder.go` `validateConditionExpression`).
+ */
+function resultTypeOf(e: CelExpr, typeOfRef: (ref: CelReference) => string | undefined): string | undefined {
+  const k = e.exprKind;
+  switch (k.case) {
+    case 'constExpr':
+      return CONSTANT_TYPES[k.value.constantKind.case ?? ''];
+    case 'selectExpr':
+    case 'identExpr': {
+      if (k.case === 'selectExpr' && k.value.testOnly) return 'boolean';
+      const refs = referencesOf(e);
+      return refs.length === 1 && !refs[0].testOnly ? typeOfRef(refs[0]) : undefined;
+    }
+    case 'callExpr': {
+      const fn = k.value.function;
+      if (BOOL_CALLS.has(fn)) return 'boolean';
+      if (fn === '_?_:_') {
+        const [a, b] = [resultTypeOf(k.value.args[1], typeOfRef), resultTypeOf(k.value.args[2], typeOfRef)];
+        return a === b ? a : undefined;
+      }
+      if (ARITHMETIC.has(fn)) return resultTypeOf(k.value.args[0], typeOfRef);
+      if (fn === 'size') return 'integer';
+      if (fn === '_[_]') {
+        const refs = referencesOf(e);
+        return refs.length === 1 && !refs[0].testOnly ? typeOfRef(refs[0]) : undefined;
+      }
+      return undefined;
+    }
+    case 'listExpr':
+      return 'array';
+    case 'structExpr':
+      return 'object';
+    case 'comprehensionExpr': {
+      // Macros: exists/all keep a bool accumulator, map/filter a list; the result is usually the accumulator.
+      const c = k.value;
+      const result = c.result;
+      const returnsAccumulator = result?.exprKind.case === 'identExpr' && result.exprKind.value.name === c.accuVar;
+      const from = returnsAccumulator ? c.accuInit : result;
+      return from ? resultTypeOf(from, typeOfRef) : undefined;
+    }
+    default:
+      return undefined;
+  }
 }
 
 function checkStatusLeaves(v: JsonValue | undefined, path: string, issues: Issue[]): void {

@@ -1,6 +1,9 @@
 /**
  * Mini-Atlas on a real control plane: etcd + kube-apiserver (+ kube-controller-manager for namespace deletion,
- * garbage collection and ClusterRole aggregation), the real KRO controller, the real CRDs.
+ * garbage collection, ClusterRole aggregation, and the ServiceAccount, ResourceQuota, ReplicaSet and
+ * Deployment controllers that let a Deployment create pods and count them available), the real KRO controller,
+ * the real CRDs. No node, scheduler or operator runs: stand-ins play them where readiness needs them
+ * (`support/readiness.ts`).
  *
  * The order and the expectations come from `dist/` (Flux Kustomizations, RGDs, instances) and issue 3, not
  * from lists typed in here. Run with `npm run test:cluster`.
@@ -9,7 +12,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { CRD_SOURCES } from '../../lib/schema-sources';
-import { ControlPlane } from '../../scripts/lib/control-plane';
+import { ControlPlane, DEFAULT_CONTROLLERS } from '../../scripts/lib/control-plane';
 import { KroController } from '../../scripts/lib/kro-controller';
 import { installCrds, platformCrds } from './support/crds';
 import { Dist, FluxStage, readDist } from './support/dist';
@@ -20,6 +23,7 @@ import { KubeClient, KubeObject, waitFor } from './support/kube-client';
 import {
   deliveryWorkspaces, deriveWorkspace, GeneratedKind, generatedKinds, kindOf, single, WorkspaceInstances,
 } from './support/platform-model';
+import { actorDone, childReadiness, instanceReadiness, InstanceReadiness, makeReady } from './support/readiness';
 import { compareTemplate, evaluateIncludeWhen, TemplateContext } from './support/rgd-template';
 
 const MINUTE = 60_000;
@@ -51,7 +55,11 @@ const applyFailures = new Map<string, string>();
 
 beforeAll(async () => {
   const started = Date.now();
-  plane = await ControlPlane.start({ log: progress });
+  plane = await ControlPlane.start({
+    log: progress,
+    // Pods need their namespace's default ServiceAccount and a computed ResourceQuota status to pass admission.
+    controllers: [...DEFAULT_CONTROLLERS, 'serviceaccount-controller', 'resourcequota-controller', 'replicaset-controller', 'deployment-controller'],
+  });
   client = new KubeClient(plane.admin);
   progress(`control plane up in ${Date.now() - started} ms (${plane.server}, dir ${plane.dir})`);
 }, 3 * MINUTE);
@@ -121,6 +129,54 @@ async function waitForChildren(instance: KubeObject): Promise<{ live: KubeObject
     }
     return { live, children, excluded };
   }, { timeoutMs: 2 * MINUTE, intervalMs: 500, describe: () => describeInstance(instance) });
+}
+
+/**
+ * KRO reports an instance Ready exactly when its children are ready. The children waiting for an absent actor
+ * (pods to run, an operator to report; `actorDone`) must be exactly those the RGD's readyWhen counts not ready.
+ * While any is waiting, the instance must be IN_PROGRESS with Ready False and KRO's message must name each
+ * (a waiting Deployment has fewer available replicas than it asks for); stand-ins then play the absent kubelet
+ * or operator, and the instance must become ACTIVE with Ready True, each child ready (a Deployment's available
+ * replicas, counted by the real controllers, equal to its spec.replicas). Returns the ids that were waiting.
+ */
+async function proveReadiness(instance: KubeObject): Promise<string[]> {
+  const k = kindFor(instance);
+  const verdicts = async (): Promise<{ id: string; child: KubeObject; ready: boolean; actorDone?: boolean }[]> => {
+    const children = await childrenOf(instance);
+    return k.resources.filter((r) => children.has(r.id)).map((r) => {
+      const child = children.get(r.id)!;
+      return { id: r.id, child, ready: childReadiness(r, child).ready, actorDone: actorDone(child) };
+    });
+  };
+  await waitForChildren(instance);
+  const before = await verdicts();
+  const waiting = before.filter((v) => !v.ready);
+  expect(waiting.map((v) => v.id)).toEqual(before.filter((v) => v.actorDone === false).map((v) => v.id));
+  if (waiting.length > 0) {
+    const ids = waiting.map((w) => w.id);
+    const seen: InstanceReadiness = await waitFor(`${describeObject(instance)} not Ready while ${ids.join(', ')} are not`, async () => {
+      const r = instanceReadiness(await liveInstance(instance));
+      return r.state === 'IN_PROGRESS' && ids.every((id) => r.message?.includes(`waiting for node "${id}"`)) ? r : undefined;
+    }, { timeoutMs: MINUTE, describe: () => describeInstance(instance) });
+    expect({ state: seen.state, ready: seen.ready, reason: seen.reason }).toEqual({ state: 'IN_PROGRESS', ready: 'False', reason: 'NotReady' });
+    for (const w of waiting.filter((x) => x.child.kind === 'Deployment')) {
+      const available = (w.child.status as { availableReplicas?: number } | undefined)?.availableReplicas ?? 0;
+      expect(available).toBeLessThan((w.child.spec as { replicas: number }).replicas);
+    }
+    progress(`${describeObject(instance)}: ${seen.state}, Ready ${seen.ready} while ${ids.join(', ')} not ready`);
+    for (const w of waiting) progress(await makeReady(client, w.child));
+  }
+  const done: InstanceReadiness = await waitFor(`${describeObject(instance)} Ready`, async () => {
+    const r = instanceReadiness(await liveInstance(instance));
+    return r.state === 'ACTIVE' && r.ready === 'True' ? r : undefined;
+  }, { timeoutMs: 2 * MINUTE, describe: () => describeInstance(instance) });
+  expect({ state: done.state, ready: done.ready }).toEqual({ state: 'ACTIVE', ready: 'True' });
+  const after = await verdicts();
+  expect(after.filter((v) => !v.ready || v.actorDone === false).map((v) => v.id)).toEqual([]);
+  for (const v of after.filter((x) => x.child.kind === 'Deployment')) {
+    expect((v.child.status as { availableReplicas?: number }).availableReplicas).toBe((v.child.spec as { replicas: number }).replicas);
+  }
+  return waiting.map((w) => w.id);
 }
 
 /** Waits until KRO has either activated an RGD or refused its graph (GraphAccepted False). */
@@ -264,16 +320,10 @@ describe('platform CRDs and Flux order', () => {
     }
     if (rgds.length > 0) await client.refreshDiscovery();
 
-    // `wait: true`: Flux waits until what it applied is Ready (kstatus reads the Ready condition). Only the
-    // RGD instances can become Ready here (no operator or workload controller runs), so they are waited for.
+    // `wait: true`: Flux waits until what it applied is Ready (kstatus reads the Ready condition). The RGD
+    // instances are waited for: not Ready while a child is not, Ready once the stand-ins made the children ready.
     if ((stage.kustomization.spec as { wait?: boolean } | undefined)?.wait) {
-      for (const { object } of stage.objects.filter((o) => kindOf(kinds, o.object))) {
-        await waitFor(`${describeObject(object)} Ready (Flux wait)`, async () => {
-          const live = await liveInstance(object);
-          const ready = ((live?.status?.conditions ?? []) as { type: string; status: string }[]).find((c) => c.type === 'Ready');
-          return ready?.status === 'True' ? true : undefined;
-        }, { timeoutMs: 2 * MINUTE, describe: () => describeInstance(object) });
-      }
+      for (const { object } of stage.objects.filter((o) => kindOf(kinds, o.object))) await proveReadiness(object);
     }
   }, 4 * MINUTE);
 
@@ -358,12 +408,8 @@ describe('KRO: delivery instances', () => {
       }
       if (skipped.length > 0) progress(`${describeObject(instance)}: ${skipped.length} CEL-computed fields left to KRO (${skipped.slice(0, 6).join(', ')}${skipped.length > 6 ? ', …' : ''})`);
       expect(problems).toEqual([]);
-      const state = await waitFor(`${describeObject(instance)} ACTIVE`, async () => {
-        const s = (await liveInstance(instance))?.status?.state;
-        return s === 'ACTIVE' ? s : undefined;
-      }, { timeoutMs: MINUTE, describe: () => describeInstance(instance) });
-      expect(state).toBe('ACTIVE');
-    }, 3 * MINUTE);
+      await proveReadiness(instance);
+    }, 4 * MINUTE);
 
     test('the workspace namespace carries the workspace and team labels and default-deny network policies', async () => {
       const workspace = ws.instances.find((o) => !kindFor(o).namespaced)!;
@@ -543,7 +589,11 @@ describe('KRO: changes and deletion', () => {
       return (t?.spec as { partitions?: number } | undefined)?.partitions === partitions ? t : undefined;
     }, { timeoutMs: 2 * MINUTE, describe: () => describeInstance(topic) });
     expect((kt.spec as { partitions: number }).partitions).toBe(partitions);
-  });
+    // The extra pod is not running yet and the KafkaTopic's Ready condition is for the previous generation:
+    // neither instance is Ready until the new state is.
+    expect(await proveReadiness(app)).toEqual(['deployment']);
+    expect(await proveReadiness(topic)).toEqual(['topic']);
+  }, 5 * MINUTE);
 
   test('deleting instances removes their children; the workspace namespace goes last', async () => {
     expect(second).toBeDefined();

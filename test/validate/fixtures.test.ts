@@ -62,6 +62,11 @@ const CASES: Record<string, readonly Expected[]> = {
     { check: 'rgd', kind: 'ResourceGraphDefinition', path: '$.spec.resources[1].template.spec.ports[0].targetPort', message: '"containerPortt" is not a field of Deployment' },
     { check: 'rgd', kind: 'ResourceGraphDefinition', path: '$.spec.schema.status.phase', message: 'only schema.spec.* and schema.metadata.* are allowed' },
   ],
+  'rgd-condition-type': [
+    { check: 'rgd', kind: 'ResourceGraphDefinition', path: '$.spec.resources[0].includeWhen[1]', message: 'includeWhen ${schema.spec.name} returns string; KRO requires a bool (or optional bool) condition' },
+    { check: 'rgd', kind: 'ResourceGraphDefinition', path: '$.spec.resources[0].readyWhen[0]', message: 'readyWhen ${deployment.status.availableReplicas} returns integer; KRO requires a bool (or optional bool) condition' },
+    { check: 'rgd', kind: 'ResourceGraphDefinition', path: '$.spec.resources[0].readyWhen[1]', message: 'readyWhen ${has(deployment.status.readyReplicas) ? deployment.status.readyReplicas : 0} returns integer; KRO requires a bool (or optional bool) condition' },
+  ],
   'rgd-cycle': [
     { check: 'rgd', kind: 'ResourceGraphDefinition', path: '$.spec.resources', message: 'dependency cycle between resources: first → second → first' },
   ],

@@ -219,10 +219,10 @@ export class KubeClient {
     return this.call<KubeObject>('PATCH', `${path}?${query.toString()}`, obj, 'application/apply-patch+yaml');
   }
 
-  /** Merge-patches an object. */
-  async mergePatch(apiVersion: string, kind: string, name: string, namespace: string | undefined, patch: unknown): Promise<KubeObject> {
+  /** Merge-patches an object, or its `status` subresource (as the controller that owns the status would). */
+  async mergePatch(apiVersion: string, kind: string, name: string, namespace: string | undefined, patch: unknown, subresource?: 'status'): Promise<KubeObject> {
     const path = await this.pathFor(apiVersion, kind, namespace, name);
-    return this.call<KubeObject>('PATCH', `${path}?fieldValidation=Strict`, patch, 'application/merge-patch+json');
+    return this.call<KubeObject>('PATCH', `${path}${subresource ? `/${subresource}` : ''}?fieldValidation=Strict`, patch, 'application/merge-patch+json');
   }
 
   /** The object, or undefined when it does not exist. */

@@ -16,6 +16,7 @@ export interface RgdResource {
   readonly template?: KubeObject;
   readonly externalRef?: unknown;
   readonly includeWhen?: readonly string[];
+  readonly readyWhen?: readonly string[];
   readonly forEach?: unknown;
 }
 

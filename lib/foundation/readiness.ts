@@ -1,0 +1,130 @@
+/**
+ * When a child of a ResourceGraphDefinition counts as ready, defined once per kind.
+ *
+ * KRO (v0.9, `pkg/runtime/node_readiness.go`) treats a resource without `readyWhen` as ready as soon as it
+ * exists, and an instance is `ACTIVE` with `Ready=True` only when every resource is ready
+ * (`pkg/controller/instance/state.go`). So every child kind that reports readiness must carry a `readyWhen`,
+ * or a WebApplication whose pods never start reports Ready. {@link ResourceGraph} applies the rule of this
+ * table to every resource of the kind; a kind missing from the table is a synth error, so a kind added later
+ * must be classified here: with its readiness rule, or with the reason it has none.
+ *
+ * KRO's restrictions on `readyWhen` (v0.9 `pkg/graph/builder.go`, `validateAndCompileNode`): an expression may
+ * read only its own resource (by id), is type-checked against the kind's schema and must return bool. At run
+ * time all entries must be true; a missing field (`no such key`) counts as "not ready yet". The expressions
+ * below guard every optional field with `has()` anyway, so each is total: it never errors, on any status.
+ */
+
+/** A kind whose readiness KRO must wait for. */
+export interface ReadinessSignal {
+  /** What "ready" means for the kind, and the upstream source of the rule. */
+  readonly signal: string;
+  /**
+   * The `readyWhen` conditions for a resource with id `self`: bare CEL (no `${…}`), all of which must hold.
+   * Each reads only `self` and is total (guards optional fields with `has()`).
+   */
+  readonly readyWhen: (self: string) => readonly string[];
+}
+
+/** A kind with no readiness to wait for. */
+export interface NoReadinessSignal {
+  /** Why KRO may count the resource ready once it exists (one line). */
+  readonly noSignal: string;
+}
+
+/** One kind of child and its readiness. */
+export type ChildReadiness = { readonly group: string; readonly kind: string } & (ReadinessSignal | NoReadinessSignal);
+
+/** CEL: the counter at `path`, or 0 when absent (Kubernetes status counters are `omitempty`). */
+const count = (path: string): string => `(has(${path}) ? ${path} : 0)`;
+
+/**
+ * CEL: `self`'s controller has observed its current spec (`status.observedGeneration` has reached
+ * `metadata.generation`), so its status conditions and counters describe the current generation.
+ */
+export function celObservedCurrentGeneration(self: string): string {
+  return `has(${self}.status) && has(${self}.status.observedGeneration) && ${self}.status.observedGeneration >= ${self}.metadata.generation`;
+}
+
+/** CEL: `self` has a status condition of `type` with status `"True"`. */
+export function celConditionTrue(self: string, type: string): string {
+  return `has(${self}.status) && has(${self}.status.conditions) && ${self}.status.conditions.exists(c, c.type == ${JSON.stringify(type)} && c.status == "True")`;
+}
+
+/**
+ * Readiness of every child kind the platform's RGDs create. Key: API group (`''` for the core group) and kind;
+ * every version of the kind shares the rule.
+ */
+export const CHILD_READINESS: readonly ChildReadiness[] = [
+  {
+    group: 'apps',
+    kind: 'Deployment',
+    signal: 'rolled out: the Deployment controller observed the current generation, every replica of spec.replicas is updated and available, ' +
+      'and no old replica is left (the rule of `kubectl rollout status`, k8s.io/kubectl pkg/polymorphichelpers/rollout_status.go); ' +
+      'spec.replicas 0 is ready, and absent counters count as 0',
+    readyWhen: (d) => [
+      celObservedCurrentGeneration(d),
+      `has(${d}.status) && ${count(`${d}.status.updatedReplicas`)} >= ${d}.spec.replicas`,
+      `has(${d}.status) && ${count(`${d}.status.replicas`)} <= ${count(`${d}.status.updatedReplicas`)}`,
+      `has(${d}.status) && ${count(`${d}.status.availableReplicas`)} >= ${count(`${d}.status.updatedReplicas`)}`,
+    ],
+  },
+  {
+    group: 'postgresql.cnpg.io',
+    kind: 'Cluster',
+    // CloudNativePG sets `Ready` True only in the phase "Cluster in healthy state" (pkg/resources/status/phase.go),
+    // i.e. no switchover, failover, upgrade or replica creation under way. Its conditions carry no
+    // observedGeneration and the Cluster status has none either, so right after `instances` changes the True
+    // condition still describes the old spec: `readyInstances == spec.instances` closes that gap.
+    signal: 'CloudNativePG\'s Ready condition is True and readyInstances equals spec.instances',
+    readyWhen: (db) => [
+      celConditionTrue(db, 'Ready'),
+      `has(${db}.status) && ${count(`${db}.status.readyInstances`)} == ${db}.spec.instances`,
+    ],
+  },
+  {
+    group: 'kafka.strimzi.io',
+    kind: 'KafkaTopic',
+    // Strimzi: status.observedGeneration is "the generation of the CRD that was last reconciled by the operator"
+    // (043-Crd-kafkatopic.yaml); its own `kubectl get` column Ready reads the Ready condition.
+    signal: 'the Topic Operator reconciled the current generation and reports the Ready condition True',
+    readyWhen: (t) => [celObservedCurrentGeneration(t), celConditionTrue(t, 'Ready')],
+  },
+  {
+    group: '',
+    kind: 'Namespace',
+    signal: 'status.phase is Active (the API server sets it on creation; Terminating while it is deleted)',
+    readyWhen: (ns) => [`has(${ns}.status) && has(${ns}.status.phase) && ${ns}.status.phase == "Active"`],
+  },
+  {
+    group: '',
+    kind: 'Service',
+    noSignal: 'a ClusterIP Service works once it exists; the pods behind it are covered by their Deployment\'s rule',
+  },
+  { group: '', kind: 'ResourceQuota', noSignal: 'admission enforces it from creation; its status is usage accounting, not readiness' },
+  { group: '', kind: 'LimitRange', noSignal: 'admission applies it from creation; it has no status' },
+  {
+    group: 'cilium.io',
+    kind: 'CiliumNetworkPolicy',
+    noSignal: 'the agents enforce it once it exists; its only status is a `Valid` verdict from the optional operator-side validator, not enforcement',
+  },
+  {
+    group: 'gateway.networking.k8s.io',
+    kind: 'HTTPRoute',
+    // Decision: not gated. A route's Accepted/ResolvedRefs conditions are written per parent by the Gateway's
+    // controller. Gating on them would turn every team's WebApplication red whenever the one shared Gateway is
+    // missing or not programmed; that fault is reported once, by the health check of the shared-services stage.
+    noSignal: 'its Accepted condition is written by the shared Gateway\'s controller; a Gateway fault is reported once, by the shared-services stage, not by every team',
+  },
+];
+
+/** The API group of an `apiVersion` (`''` for the core group's `v1`). */
+export function apiGroupOf(apiVersion: string): string {
+  const slash = apiVersion.indexOf('/');
+  return slash < 0 ? '' : apiVersion.slice(0, slash);
+}
+
+/** The readiness entry of a kind, or undefined when the table does not classify it. */
+export function readinessOf(apiVersion: string, kind: string): ChildReadiness | undefined {
+  const group = apiGroupOf(apiVersion);
+  return CHILD_READINESS.find((r) => r.group === group && r.kind === kind);
+}

@@ -1,0 +1,33 @@
+/**
+ * Evaluates a resource's `readyWhen` list the way KRO v0.9 does (`pkg/runtime/node_readiness.go`,
+ * `checkSingleResourceReadiness`): the observed object is bound to the resource id, the entries are evaluated
+ * in order, and the first that is false makes the resource not ready. Evaluation uses @bufbuild/cel, with
+ * integers bound as CEL ints (as KRO binds the API server's JSON). A condition that errors or returns a
+ * non-bool throws: the platform's conditions are meant to be total.
+ */
+import { celEnv, isCelError, plan } from '@bufbuild/cel';
+import { parseCel } from '../../scripts/validate/cel-ast';
+import { toCel } from '../../scripts/validate/cel-rules';
+import { extractExpressions } from '../../scripts/validate/kro-expressions';
+import type { JsonValue } from '../../scripts/validate/model';
+
+/** KRO's verdict on one resource. */
+export type Readiness = { readonly ready: true } | { readonly ready: false; readonly failed: string };
+
+const ENV = celEnv();
+
+/** The verdict of `readyWhen` (each entry one `${…}`) for the object observed as resource `id`. */
+export function evaluateReadyWhen(readyWhen: readonly string[], id: string, observed: unknown): Readiness {
+  for (const entry of readyWhen) {
+    const extracted = extractExpressions(entry);
+    if ('error' in extracted || !extracted.whole) throw new Error(`readyWhen entry ${entry} is not one \${…} expression`);
+    const source = extracted.expressions[0]!;
+    const parsed = parseCel(source);
+    if (!parsed.ok) throw new Error(`readyWhen ${source} does not parse: ${parsed.error}`);
+    const result = plan(ENV, parsed.expr)({ [id]: toCel(undefined, observed as JsonValue) } as never);
+    if (isCelError(result)) throw new Error(`readyWhen ${source} fails on ${JSON.stringify(observed)}: ${result.message}`);
+    if (typeof result !== 'boolean') throw new Error(`readyWhen ${source} returned ${String(result)}, not a bool`);
+    if (!result) return { ready: false, failed: entry };
+  }
+  return { ready: true };
+}
