@@ -61,3 +61,4 @@ export * from './tenant/infrastructure';
 export * from './tenant/topic';
 
 export * from './synth/dist-writer';
+export * from './synth/kubernetes-yaml';

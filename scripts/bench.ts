@@ -16,6 +16,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join, relative } from 'node:path';
+import { toYaml } from '../lib/synth/kubernetes-yaml';
 import { workspaceName } from './bench/generated-platform';
 import { parseBenchArgs, USAGE } from './bench/options';
 import { compareTrees, countDocuments, listFiles, workspaceFolders, writeCombinedKustomization } from './bench/output-tree';
@@ -185,7 +186,7 @@ function measureKustomizeStartup(tmp: string, runs: number): Measurement {
   progress('kubectl start-up');
   const dir = join(tmp, 'empty-kustomization');
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'kustomization.yaml'), 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: []\n');
+  writeFileSync(join(dir, 'kustomization.yaml'), toYaml({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: [] }));
   return measurement('kubectl kustomize <empty folder>', repeat('kustomize of an empty folder', runs, () => kustomize(dir, 0)));
 }
 

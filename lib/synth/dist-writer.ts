@@ -7,10 +7,11 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, w
 import { basename, dirname, join, relative } from 'node:path';
 import { ApiObject, App } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { parseAllDocuments, stringify } from 'yaml';
+import { parseAllDocuments } from 'yaml';
 import { ANNOTATIONS } from '../core/api';
 import { assertValid, MiniAtlasValidationError } from '../core/validation-error';
 import { FluxStage } from '../platform/flux-stage';
+import { toYaml } from './kubernetes-yaml';
 
 /** A rendered Kubernetes object. */
 export interface RenderedObject {
@@ -91,11 +92,6 @@ export function renderApp(app: App): RenderedFile[] {
   return files.sort((a, b) => a.path.localeCompare(b.path));
 }
 
-/** YAML of one object. */
-export function toYaml(o: RenderedObject): string {
-  return stringify(o, { lineWidth: 0 });
-}
-
 /** Objects in YAML text. */
 function parseObjects(text: string): RenderedObject[] {
   return parseAllDocuments(text).map((d) => d.toJS() as RenderedObject | null).filter((o): o is RenderedObject => !!o?.kind);
@@ -136,7 +132,7 @@ function layout(files: readonly RenderedFile[]): Map<string, Map<string, string>
   }
   for (const entries of folders.values()) {
     const kustomization = { apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: [...entries.keys()].sort() };
-    entries.set('kustomization.yaml', stringify(kustomization));
+    entries.set('kustomization.yaml', toYaml(kustomization));
   }
   return folders;
 }

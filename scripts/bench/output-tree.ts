@@ -4,7 +4,7 @@
  */
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
-import { stringify } from 'yaml';
+import { toYaml } from '../../lib/synth/kubernetes-yaml';
 
 /** Every file below `dir`, as sorted `/`-separated relative paths. */
 export function listFiles(dir: string): string[] {
@@ -47,7 +47,7 @@ export function combinedKustomization(workspaceFolders: ReadonlyMap<string, read
     ? folders
     : folders.flatMap((f) => [...workspaceFolders.get(f)!].sort().map((file) => `${f}/${file}`));
   const objects = folders.reduce((n, f) => n + workspaceFolders.get(f)!.length, 0);
-  return { yaml: stringify({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources }), objects };
+  return { yaml: toYaml({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources }), objects };
 }
 
 /** The folder holding every Workspace instance (a Flux path of its own, applied before the teams'). */

@@ -7,7 +7,6 @@
  * Flux is pointed elsewhere, the self-managing Kustomization is left out (and reported): Flux then follows
  * the chosen repository, and changes to `dist/flux-system` take effect on the next `cluster:up`.
  */
-import { stringify } from 'yaml';
 import { ClusterError } from './cluster-error';
 import { readDistFolder } from './dist-manifests';
 import { fluxKustomizations, FluxKustomization, kustomizationKey } from './flux-layers';
@@ -109,11 +108,6 @@ export function retargetedObjects(sync: FluxSync, url: string, branch: string): 
   return sync.objects.map((o) =>
     o === sync.platformSource ? { ...o, spec: { ...(o.spec ?? {}), url, ref: { branch } } } : o,
   );
-}
-
-/** Multi-document YAML for `kubectl apply -f`. */
-export function toYamlDocuments(objects: readonly KubeObject[]): string {
-  return objects.map((o) => stringify(o)).join('---\n');
 }
 
 /** `GitRepository/flux-system/mini-atlas`, for messages. */

@@ -9,7 +9,7 @@
  * - Node labels that Cilium's `gatewayAPI.hostNetwork.nodes.matchLabels` selects (if the values set any), so
  *   Envoy listens on the node that has the port mappings.
  */
-import { stringify } from 'yaml';
+import { toYaml } from '../../lib/synth/kubernetes-yaml';
 import { KUBERNETES } from '../../lib/versions';
 import { HelmValues } from './cilium-release';
 import { getPath } from './kube-object';
@@ -90,5 +90,5 @@ export function kindClusterConfig(options: KindConfigOptions): KindClusterConfig
 
 /** The configuration as the YAML file passed to `kind create cluster --config`. */
 export function kindConfigYaml(config: KindClusterConfig): string {
-  return stringify(config);
+  return toYaml(config);
 }

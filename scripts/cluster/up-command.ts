@@ -10,8 +10,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { stringify } from 'yaml';
 import { PLATFORM_GROUP } from '../../lib/core/api';
+import { toYaml, toYamlDocuments } from '../../lib/synth/kubernetes-yaml';
 import { FLUX, GATEWAY_API } from '../../lib/versions';
 import { readCiliumInstall, HelmInstall, HelmValues } from './cilium-release';
 import { UpOptions } from './cli-options';
@@ -19,7 +19,7 @@ import { ClusterError, InterruptedError, UsageError } from './cluster-error';
 import { CommandContext } from './command-context';
 import { formatDuration, toSecondsFlag } from './duration';
 import { fluxLayers, kustomizationKey } from './flux-layers';
-import { committedSource, hasSecretRef, planSync, platformSourceRef, readFluxSync, toYamlDocuments } from './flux-sync';
+import { committedSource, hasSecretRef, planSync, platformSourceRef, readFluxSync } from './flux-sync';
 import { exampleUrl, publishedPorts, readGatewayListeners } from './gateway-listeners';
 import { distDriftWarnings, resolveGitSource } from './git-source';
 import { createKindCluster, deleteKindCluster, exportKubeconfig, kindClusterExists, kindContext, publishedNodePorts } from './kind-cluster';
@@ -93,7 +93,7 @@ async function installCilium(ctx: CommandContext, kube: KubeClient, cilium: Helm
     }
   }
   const valuesFile = join(workDir, 'cilium-values.yaml');
-  writeFileSync(valuesFile, stringify(cilium.values));
+  writeFileSync(valuesFile, toYaml(cilium.values));
   await runner.run('helm', [
     'upgrade', '--install', cilium.releaseName, cilium.chart,
     ...(cilium.repository ? ['--repo', cilium.repository] : []),

@@ -17,7 +17,7 @@ import { request as httpRequest } from 'node:http';
 import { AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { stringify } from 'yaml';
+import { toYaml } from '../../lib/synth/kubernetes-yaml';
 import { ManagedProcess, registerScratchDir, unregisterScratchDir } from '../tools/managed-process';
 import { CertificateAuthority, IssuedCertificate, writeServiceAccountKeyPair } from '../tools/pki';
 import { toolPaths } from '../tools/tool-cache';
@@ -151,7 +151,7 @@ export async function waitReady(proc: ManagedProcess, what: string, timeoutMs: n
 /** Renders a kubeconfig with embedded credentials. */
 export function renderKubeconfig(name: string, creds: KubeCredentials): string {
   const b64 = (s: string): string => Buffer.from(s, 'utf8').toString('base64');
-  return stringify({
+  return toYaml({
     apiVersion: 'v1',
     kind: 'Config',
     clusters: [{ name: 'mini-atlas-test', cluster: { server: creds.server, 'certificate-authority-data': b64(creds.caPem) } }],

@@ -3,13 +3,16 @@
  * CPU/memory requests and limits and a restricted security context (Pod Security "restricted"); no mutable
  * image tags (an image given by a CEL expression must come from a schema field whose pattern forbids them);
  * every object of a namespaced kind has a namespace unless its Flux Kustomization sets `targetNamespace`,
- * and no cluster-scoped object has one.
+ * and no cluster-scoped object has one; every file means the same under YAML 1.1 and YAML 1.2.
  */
+import { isMap, isScalar, isSeq } from 'yaml';
+import { parseYamlDocuments } from '../../lib/synth/kubernetes-yaml';
 import { parseCel, referencesOf } from './cel-ast';
 import { CelRuleEvaluator } from './cel-rules';
 import { FluxAnalysis } from './flux-graph';
 import { childPath, indexPath } from './json-path';
 import { extractExpressions } from './kro-expressions';
+import { ManifestSet } from './manifests';
 import { CelStatistics, JsonObject, JsonValue, ManifestDocument, Violation } from './model';
 import { asList, asObject, asString, metaOf, violation } from './objects';
 import { nodeAtPath, RgdModel } from './rgd';
@@ -218,4 +221,82 @@ function checkImage(image: JsonValue | undefined, path: string, name: string, re
       rgd.notes.push(`RGD ${rgd.rgd.name}: image at ${path} is ${image}; not checked as a literal, ${field}'s constraints reject untagged and :latest images${rejected.length ? ` (they also reject ${rejected.join(', ')})` : ''}`);
     }
   }
+}
+
+/** A plain scalar that YAML 1.1 and YAML 1.2 read differently. */
+export interface ReadingDifference {
+  /** Index of the document in its file. */
+  readonly index: number;
+  /** JSON path of the value, or of the key's entry, as YAML 1.2 reads the keys. */
+  readonly path: string;
+  readonly message: string;
+}
+
+/** A resolved scalar for a message: strings quoted, numbers and booleans as is, timestamps in ISO form. */
+function describeScalar(v: unknown): string {
+  if (typeof v === 'string') return JSON.stringify(v);
+  if (v instanceof Date) return `the timestamp ${v.toISOString()}`;
+  if (typeof v === 'symbol') return 'a merge key';
+  return String(v);
+}
+
+const sameScalar = (a: unknown, b: unknown): boolean =>
+  a === b || (Number.isNaN(a) && Number.isNaN(b)) || (a instanceof Date && b instanceof Date && a.getTime() === b.getTime());
+
+/**
+ * Where `text` means something else to Kubernetes than to a YAML 1.2 reader: every plain scalar (value or
+ * key) that resolves differently under YAML 1.1 as Kubernetes' decoder reads it (sigs.k8s.io/yaml over
+ * go-yaml v2: `no` is false, `0755` is 493) and under the YAML 1.2 core schema (kustomize, the validator).
+ * A document that does not parse is left to the load check.
+ */
+export function yamlReadingDifferences(text: string): ReadingDifference[] {
+  const yaml11 = parseYamlDocuments(text, '1.1');
+  const out: ReadingDifference[] = [];
+  parseYamlDocuments(text, '1.2').forEach((doc, index) => {
+    if (doc.errors.length === 0) compareReadings(yaml11[index]?.contents, doc.contents, '$', index, out);
+  });
+  return out;
+}
+
+/** Walks the two readings of one node tree (same shape: they come from the same text) side by side. */
+function compareReadings(a: unknown, b: unknown, path: string, index: number, out: ReadingDifference[]): void {
+  const differs = (what: 'value' | 'key', x: unknown, y: unknown, at: string): void => {
+    if (!isScalar(x) || !isScalar(y) || sameScalar(x.value, y.value)) return;
+    out.push({
+      index, path: at,
+      message: `plain ${what} ${y.source ?? String(y.value)} is ${describeScalar(x.value)} under YAML 1.1 (kubectl and the API server) but ${describeScalar(y.value)} under YAML 1.2; quote it`,
+    });
+  };
+  if (isScalar(b)) differs('value', a, b, path);
+  else if (isSeq(b) && isSeq(a)) b.items.forEach((item, i) => compareReadings(a.items[i], item, indexPath(path, i), index, out));
+  else if (isMap(b) && isMap(a)) {
+    b.items.forEach((pair, i) => {
+      const other = a.items[i];
+      const at = childPath(path, isScalar(pair.key) ? String(pair.key.value) : String(pair.key));
+      differs('key', other?.key, pair.key, at);
+      compareReadings(other?.value, pair.value, at, index, out);
+    });
+  }
+}
+
+/**
+ * Every file under the directory (objects and kustomize files) means the same under YAML 1.1 and YAML 1.2:
+ * `kubectl apply -f` and the API server read YAML 1.1, kustomize reads YAML 1.2, so a plain `no`, `on`,
+ * `0755` or `1_000` reaches the cluster as a boolean or number. The writer (lib/synth/kubernetes-yaml.ts)
+ * quotes them; this catches hand-edited and foreign files.
+ */
+export function checkYamlReadings(set: ManifestSet): Violation[] {
+  const docs = new Map(set.documents.map((d) => [`${d.file}#${d.index}`, d]));
+  const kustomize = new Map(set.kustomizeFiles.map((k) => [k.file, k.config]));
+  const out: Violation[] = [];
+  for (const [file, text] of set.sources) {
+    for (const d of yamlReadingDifferences(text)) {
+      const doc = docs.get(`${file}#${d.index}`);
+      const config = kustomize.get(file) ?? {};
+      out.push(doc
+        ? violation(doc, 'hygiene', d.path, d.message)
+        : { check: 'hygiene', file, index: d.index, apiVersion: asString(config.apiVersion) ?? '', kind: asString(config.kind) ?? '', name: '', path: d.path, message: d.message });
+    }
+  }
+  return out;
 }

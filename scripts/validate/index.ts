@@ -5,7 +5,7 @@
 import { basename, dirname, resolve } from 'node:path';
 import { CelRuleEvaluator } from './cel-rules';
 import { analyzeFlux } from './flux-graph';
-import { checkHygiene } from './hygiene';
+import { checkHygiene, checkYamlReadings } from './hygiene';
 import { loadManifests } from './manifests';
 import { checkNamespaces } from './namespaces';
 import { CelStatistics, KindSummary, ManifestDocument, ValidationReport, Violation } from './model';
@@ -91,6 +91,7 @@ export function validateDirectory(dir: string, options: ValidateOptions = {}): V
   violations.push(...checkNamespaces(set.documents, flux, rgds));
   notes.push(...flux.notes);
   violations.push(...checkHygiene(set.documents, { kinds, flux, rgds, notes }));
+  violations.push(...checkYamlReadings(set));
   const t4 = performance.now();
 
   violations.sort((a, b) => a.file.localeCompare(b.file) || a.index - b.index || a.path.localeCompare(b.path) || a.message.localeCompare(b.message));

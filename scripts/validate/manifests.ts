@@ -23,6 +23,8 @@ export interface ManifestSet {
   readonly kustomizeFiles: readonly KustomizeFile[];
   /** Files or documents that could not be read as Kubernetes objects. */
   readonly errors: readonly Violation[];
+  /** The text of every file read (manifests and kustomize files), by absolute path. */
+  readonly sources: ReadonlyMap<string, string>;
 }
 
 const KUSTOMIZE_FILE_NAMES = new Set(['kustomization.yaml', 'kustomization.yml', 'Kustomization']);
@@ -82,8 +84,10 @@ export function loadManifests(dir: string): ManifestSet {
   const documents: ManifestDocument[] = [];
   const kustomizeFiles: KustomizeFile[] = [];
   const errors: Violation[] = [];
+  const sources = new Map<string, string>();
   for (const file of listYamlFiles(dir)) {
     const text = readFileSync(file, 'utf8');
+    sources.set(file, text);
     if (KUSTOMIZE_FILE_NAMES.has(basename(file))) {
       let config: unknown;
       try {
@@ -104,5 +108,5 @@ export function loadManifests(dir: string): ManifestSet {
     documents.push(...parsed.documents);
     errors.push(...parsed.errors);
   }
-  return { documents, kustomizeFiles, errors };
+  return { documents, kustomizeFiles, errors, sources };
 }

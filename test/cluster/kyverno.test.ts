@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
-import { stringify } from 'yaml';
+import { toYaml } from '../../lib/synth/kubernetes-yaml';
 import { PROJECT_ROOT } from '../../scripts/lib/schema-store';
 import { DistObject, readDist } from './support/dist';
 import type { KubeObject } from './support/kube-client';
@@ -77,7 +77,7 @@ test.each(validating.map((p) => [p.object.metadata.name!, p] as const))('breakin
   const spec = policy.object.spec as { validations: { expression: string }[] };
   const broken = { ...policy.object, spec: { ...spec, validations: spec.validations.map((v) => ({ ...v, expression: 'true' })) } };
   const file = join(mkdtempSync(join(scratch, 'broken-')), 'policy.yaml');
-  writeFileSync(file, stringify(broken));
+  writeFileSync(file, toYaml(broken));
   const target = join(dist.dir, policy.file);
   const dir = suitesFor(policy)[0]!;
   const run = runKyvernoTest(stageSuite(dir, (p) => (intoDist(p) === target ? file : intoDist(p)), scratch));
@@ -93,7 +93,7 @@ test.each(policies.filter((p) => isGenerating(p.object)).map((p) => [p.object.me
     const dir = suitesFor(policy)[0]!;
     const suite = readSuite(dir);
     const valuesFile = join(mkdtempSync(join(scratch, 'values-')), 'values.yaml');
-    writeFileSync(valuesFile, stringify({ apiVersion: 'cli.kyverno.io/v1alpha1', kind: 'Values', ...(suite.values as object) }));
+    writeFileSync(valuesFile, toYaml({ apiVersion: 'cli.kyverno.io/v1alpha1', kind: 'Values', ...(suite.values as object) }));
     const run = runKyvernoApply([join(dist.dir, policy.file)], suite.resources.map((r) => resolve(dir, r)), valuesFile, scratch);
     expect(run.exitCode).toBe(0);
     // Only the annotated Service in a workspace namespace triggers generation.

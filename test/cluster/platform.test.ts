@@ -10,8 +10,8 @@
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { stringify } from 'yaml';
 import { CRD_SOURCES } from '../../lib/schema-sources';
+import { toYaml, toYamlDocuments } from '../../lib/synth/kubernetes-yaml';
 import { ControlPlane, DEFAULT_CONTROLLERS } from '../../scripts/lib/control-plane';
 import { KroController } from '../../scripts/lib/kro-controller';
 import { installCrds, platformCrds } from './support/crds';
@@ -540,9 +540,9 @@ describe('KRO: delivery instances', () => {
       const namespaces = (await client.list('v1', 'Namespace')).map(strip);
       const scratch = mkdtempSync(join(plane!.dir, 'kyverno-'));
       const resources = join(scratch, 'resources.yaml');
-      writeFileSync(resources, objects.map((o) => stringify(o)).join('---\n'));
+      writeFileSync(resources, toYamlDocuments(objects));
       const values = join(scratch, 'values.yaml');
-      writeFileSync(values, stringify({
+      writeFileSync(values, toYaml({
         apiVersion: 'cli.kyverno.io/v1alpha1',
         kind: 'Values',
         namespaces,

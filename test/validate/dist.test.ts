@@ -7,6 +7,7 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as jsyaml from 'js-yaml';
+import { toYamlDocuments } from '../../lib/synth/kubernetes-yaml';
 import { PROJECT_ROOT } from '../../scripts/lib/schema-store';
 import { listYamlFiles } from '../../scripts/validate/manifests';
 import { validateDirectory } from '../../scripts/validate/index';
@@ -60,7 +61,7 @@ function inject(dir: string): { path: string; field: string }[] {
       const target = docs.find((d) => d && d.kind === inj.kind && (!inj.select || inj.select(d)));
       if (!target) continue;
       const path = inj.inject(target);
-      writeFileSync(file, docs.map((d) => jsyaml.dump(d, { schema: jsyaml.CORE_SCHEMA, lineWidth: -1 })).join('---\n'));
+      writeFileSync(file, toYamlDocuments(docs));
       done.push({ path, field: inj.field });
       applied = true;
       break;

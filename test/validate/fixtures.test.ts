@@ -101,6 +101,9 @@ const CASES: Record<string, readonly Expected[]> = {
     { check: 'hygiene', kind: 'ConfigMap', path: '$.metadata.namespace', message: 'ConfigMap is namespaced but has no metadata.namespace' },
     { check: 'hygiene', kind: 'ClusterRole', path: '$.metadata.namespace', message: 'ClusterRole is cluster-scoped but sets metadata.namespace "apps"' },
   ],
+  'hygiene-yaml-1.1': [
+    { check: 'hygiene', kind: 'ConfigMap', path: '$.data.appendonly', message: 'plain value no is false under YAML 1.1 (kubectl and the API server) but "no" under YAML 1.2; quote it' },
+  ],
   'hygiene-rgd-image': [
     { check: 'hygiene', kind: 'ResourceGraphDefinition', path: '$.spec.resources[0].template.spec.template.spec.containers[0].image', message: 'image comes from schema.spec.image, which has no pattern (or validation/enum) marker' },
   ],

@@ -1,11 +1,12 @@
 /**
  * Unit behaviour of the validator's building blocks: SimpleSchema markers and types, `${…}` extraction,
  * CEL rule evaluation (typing, escaping, defaults, transition and unevaluable rules), structural semantics
- * (pruning vs preserve-unknown-fields, embedded resources, nullable) and the pinned CRDs' rule inventory.
+ * (pruning vs preserve-unknown-fields, embedded resources, nullable), the pinned CRDs' rule inventory and
+ * scalars that YAML 1.1 and YAML 1.2 read differently.
  */
 import { referencesOf, parseCel } from '../../scripts/validate/cel-ast';
 import { celPropertyName, CelRuleEvaluator, classifyRule } from '../../scripts/validate/cel-rules';
-import { mutableImageReason } from '../../scripts/validate/hygiene';
+import { mutableImageReason, yamlReadingDifferences } from '../../scripts/validate/hygiene';
 import { extractExpressions } from '../../scripts/validate/kro-expressions';
 import { CelStatistics } from '../../scripts/validate/model';
 import { RawSchema, SchemaCompiler } from '../../scripts/validate/schema-node';
@@ -189,5 +190,30 @@ describe('image references', () => {
     [`ghcr.io/team/app@sha256:${'0'.repeat(64)}`, undefined],
   ])('%s', (image, reason) => {
     expect(mutableImageReason(image)).toBe(reason);
+  });
+});
+
+describe('YAML 1.1 and 1.2 readings', () => {
+  const k8s = 'under YAML 1.1 (kubectl and the API server) but';
+
+  it('reports every plain scalar the two read differently, with its path, in every document', () => {
+    const text = [
+      'kind: ConfigMap', 'data:', '  appendonly: no', '  enabled: "on"', '  mode: 0755', '  size: 1_000', '  ratio: 1:20', '  on: x',
+      'args: [--appendonly, no, ~]', 'replicas: 3', '---', 'kind: Other', 'spec:', '  hex: 0X1F', '  when: 2024-01-01', '',
+    ].join('\n');
+    expect(yamlReadingDifferences(text)).toEqual([
+      { index: 0, path: '$.data.appendonly', message: `plain value no is false ${k8s} "no" under YAML 1.2; quote it` },
+      { index: 0, path: '$.data.mode', message: `plain value 0755 is 493 ${k8s} 755 under YAML 1.2; quote it` },
+      { index: 0, path: '$.data.size', message: `plain value 1_000 is 1000 ${k8s} "1_000" under YAML 1.2; quote it` },
+      { index: 0, path: '$.data.ratio', message: `plain value 1:20 is 80 ${k8s} "1:20" under YAML 1.2; quote it` },
+      { index: 0, path: '$.data.on', message: `plain key on is true ${k8s} "on" under YAML 1.2; quote it` },
+      { index: 0, path: '$.args[1]', message: `plain value no is false ${k8s} "no" under YAML 1.2; quote it` },
+      { index: 1, path: '$.spec.hex', message: `plain value 0X1F is 31 ${k8s} "0X1F" under YAML 1.2; quote it` },
+      { index: 1, path: '$.spec.when', message: `plain value 2024-01-01 is the timestamp 2024-01-01T00:00:00.000Z ${k8s} "2024-01-01" under YAML 1.2; quote it` },
+    ]);
+  });
+
+  it('accepts what both read alike: quoted strings, true/false, null, decimal numbers, .inf', () => {
+    expect(yamlReadingDifferences('a: "no"\nb: true\nc: null\nd: ~\ne: 42\nf: 0.5\ng: .inf\nh: .nan\ni: -0\nj: 0x1F\nk: hello\n')).toEqual([]);
   });
 });

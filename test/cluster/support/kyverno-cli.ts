@@ -9,7 +9,8 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
-import { parse, stringify } from 'yaml';
+import { parse } from 'yaml';
+import { toYaml } from '../../../lib/synth/kubernetes-yaml';
 import { toolPaths } from '../../../scripts/tools/tool-cache';
 
 /** One expectation of a `kyverno-test.yaml`. */
@@ -77,7 +78,7 @@ export function stageSuite(dir: string, mapPolicy: (absolute: string) => string,
   cpSync(dir, out, { recursive: true });
   const suite = readSuite(dir);
   const policies = suite.policies.map((p) => mapPolicy(isAbsolute(p) ? p : resolve(dir, p)));
-  writeFileSync(join(out, 'kyverno-test.yaml'), stringify({ ...suite, policies }));
+  writeFileSync(join(out, 'kyverno-test.yaml'), toYaml({ ...suite, policies }));
   return out;
 }
 
