@@ -67,7 +67,7 @@ export class FluxStage extends Construct {
    */
   public static place(construct: IConstruct, stage: FluxStage): void {
     PLACEMENTS.set(construct, stage);
-    if (!stage.placed.includes(construct)) stage.placed.push(construct);
+    stage.placed.add(construct);
   }
 
   /** Folder below `dist/`. */
@@ -81,7 +81,7 @@ export class FluxStage extends Construct {
   public readonly explicitHealthChecks: readonly HealthCheckExpression[];
   private readonly deps: FluxStage[];
   /** Constructs {@link place}d in this stage from elsewhere in the tree. */
-  private readonly placed: IConstruct[] = [];
+  private readonly placed = new Set<IConstruct>();
 
   public constructor(scope: Construct, id: string, props: FluxStageProps) {
     super(scope, id);
