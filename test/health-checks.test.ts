@@ -67,6 +67,7 @@ function widgetApp(options: { wait?: boolean; register?: HealthCheckExpression; 
   const stage = new FluxStage(new Chart(app, 'c'), 'widgets', {
     path: 'delivery/widgets', wait: options.wait, healthCheckExpressions: options.explicit,
   });
+  new ApiObject(stage, 'namespace', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team' } });
   new ApiObject(stage, 'widget', { apiVersion: 'widgets.example.com/v1', kind: 'Widget', metadata: { name: 'w', namespace: 'team' } });
   if (options.register) registerHealthCheck(stage, options.register);
   new FluxSync(new FluxStage(new Chart(app, 'flux'), 'fs', { path: 'flux-system' }), 'sync', { stages: [stage] });
