@@ -6,7 +6,8 @@
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parse, stringify } from 'yaml';
+import { parse } from 'yaml';
+import { toYaml } from '../../lib/synth/kubernetes-yaml';
 import { PROJECT_ROOT } from '../../scripts/lib/schema-store';
 import { statusHasConditions } from '../../scripts/validate/flux-health';
 import { validateDirectory } from '../../scripts/validate/index';
@@ -34,7 +35,7 @@ function validateEdited(source: string, edit: (dist: string) => void): string[] 
     expect(validateEdited(DIST, (dist) => {
       const ks = parse(readFileSync(join(dist, file), 'utf8'));
       ks.spec.healthCheckExprs = ks.spec.healthCheckExprs.filter((e: { kind: string }) => e.kind !== 'Kafka');
-      writeFileSync(join(dist, file), stringify(ks));
+      writeFileSync(join(dist, file), toYaml(ks));
     })).toEqual([
       `dist/${file}: kustomize.toolkit.fluxcd.io/v1/Kustomization flux-system/core-shared-services: $.spec.healthCheckExprs: ` +
       'waits for kafka.strimzi.io/v1 Kafka (dist/core/shared-services/kafka-kafka-shared.yaml), whose readiness is in status ' +
