@@ -27,16 +27,8 @@ export class FoundationChart extends Chart {
   public constructor(scope: Construct, id: string, props: FoundationChartProps) {
     super(scope, id, props);
     const { core } = props;
-    this.stage = new FluxStage(this, 'foundation', {
-      path: 'foundation',
-      dependsOn: [core.sharedServices],
-      healthCheckExpressions: [{
-        apiVersion: 'kro.run/v1alpha1',
-        kind: 'ResourceGraphDefinition',
-        current: "has(status.state) && status.state == 'Active'",
-        failed: "has(status.state) && status.state == 'Inactive'",
-      }],
-    });
+    // Waits for the RGDs and the policies (each registers its kind's health check) before tenants arrive.
+    this.stage = new FluxStage(this, 'foundation', { path: 'foundation', dependsOn: [core.sharedServices] });
 
     this.definitions = [
       new WorkspaceDefinition(this.stage, 'workspace', core.wiring),

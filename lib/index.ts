@@ -22,6 +22,7 @@ export * from './schema/web-application-schema';
 export * from './schema/infrastructure-schema';
 export * from './schema/topic-schema';
 
+export * from './platform/health-checks';
 export * from './platform/flux-stage';
 export * from './platform/flux-sync';
 export * from './platform/helm-component';

@@ -136,12 +136,6 @@ describe('Flux wiring', () => {
     expect(byName.get('delivery-workspaces').spec.wait).toBe(true);
   });
 
-  test('the foundation is healthy only when KRO reports every RGD Active', () => {
-    expect(byName.get('foundation').spec.healthCheckExprs).toEqual([expect.objectContaining({
-      apiVersion: 'kro.run/v1alpha1', kind: 'ResourceGraphDefinition', current: expect.stringContaining("status.state == 'Active'"),
-    })]);
-  });
-
   test('the Gateway API CRDs are never pruned', () => {
     expect(byName.get('gateway-api-crds').spec.prune).toBe(false);
   });

@@ -9,11 +9,64 @@ import {
   ResourceGraphDefinition,
   ResourceGraphDefinitionSpecSchemaScope,
 } from '../../imports/kro.run';
-import { LABELS, PLATFORM_GROUP, PLATFORM_VERSION } from '../core/api';
+import { LABELS, PLATFORM_API_VERSION, PLATFORM_GROUP, PLATFORM_VERSION } from '../core/api';
 import { cel } from '../core/cel';
 import { addIssueCheck, issue, ValidationIssue } from '../core/validation-error';
+import {
+  CONDITION_OBSERVED_CURRENT, conditionExists, HealthCheckExpression, registerHealthCheck,
+} from '../platform/health-checks';
 import { Fields, toSimpleSchema } from '../schema/fields';
 import { apiGroupOf, readinessOf } from './readiness';
+
+/**
+ * CEL: KRO's root `Ready` condition is True for the current generation. KRO (v0.9.3, pkg/apis/condition_set.go)
+ * stamps every condition it sets with the object's `metadata.generation` and recomputes `Ready` from the
+ * dependent conditions, counting a dependent as unhealthy while its `observedGeneration` is stale; its own
+ * `IsRootReady` is exactly this test. Neither RGDs nor instances have a `status.observedGeneration`.
+ */
+const KRO_READY_FOR_GENERATION = conditionExists(`c.type == 'Ready' && c.status == 'True' && ${CONDITION_OBSERVED_CURRENT}`);
+
+/**
+ * Flux health check of a `ResourceGraphDefinition` (kro.run/v1alpha1, KRO v0.9.3): `Ready` for the current
+ * generation, failed when KRO rejects the graph.
+ *
+ * `Ready` depends on GraphRevisionsResolved, GraphAccepted, KindReady and ControllerReady, so it is True only
+ * once the generated CRD is established and the instance controller serves this generation
+ * (pkg/controller/resourcegraphdefinition/controller_status.go). `status.state` is not used: it is `Inactive`
+ * on the first reconciliation of every new RGD (GraphAccepted True, revision still compiling, kind and
+ * controller not ready yet), so a `failed` on `Inactive` would end Flux's wait at once on every fresh
+ * install; and `Active` says nothing about which generation is served. `GraphAccepted=False`
+ * (reason InvalidResourceGraph) for this generation means the spec itself is invalid: a real failure.
+ */
+export const RESOURCE_GRAPH_DEFINITION_HEALTH_CHECK: HealthCheckExpression = {
+  apiVersion: ResourceGraphDefinition.GVK.apiVersion,
+  kind: ResourceGraphDefinition.GVK.kind,
+  current: KRO_READY_FOR_GENERATION,
+  failed: conditionExists(`c.type == 'GraphAccepted' && c.status == 'False' && ${CONDITION_OBSERVED_CURRENT}`),
+};
+
+/**
+ * Flux health check of the instances of an RGD-generated kind (KRO v0.9.3): `Ready` for the current
+ * generation; failed when KRO's `status.state` is `ERROR` (reconciliation hit an error) or the legacy `FAILED`
+ * for the current generation.
+ *
+ * KRO adds `status.conditions` and `status.state` to every generated CRD (pkg/graph/crd/crd.go) and writes
+ * the built-in conditions Ready ← InstanceManaged, GraphResolved, ResourcesReady; `state` is `ACTIVE` exactly
+ * when Ready is True for the current generation, otherwise IN_PROGRESS, ERROR or DELETING (api/v1alpha1/
+ * instance_state.go; pkg/controller/instance/status.go `initialStatus`, state.go `Update`). `ResourcesReady`
+ * is False while a child is not ready yet, which is progress, not failure. An RGD that declares its own
+ * `conditions` replaces the built-in ones on the wire; {@link ResourceGraph} never does.
+ * @param apiVersion the instances' API version, e.g. `platform.mini-atlas.io/v1alpha1`
+ * @param kind the generated kind, e.g. `WebApplication`
+ */
+export function kroInstanceHealthCheck(apiVersion: string, kind: string): HealthCheckExpression {
+  return {
+    apiVersion,
+    kind,
+    current: KRO_READY_FOR_GENERATION,
+    failed: `has(status.state) && status.state in ['ERROR', 'FAILED'] && ${conditionExists(`c.type == 'Ready' && ${CONDITION_OBSERVED_CURRENT}`)}`,
+  };
+}
 
 /** One resource of the graph. */
 export interface GraphResource {
@@ -118,5 +171,8 @@ export class ResourceGraph extends Construct {
         })),
       },
     });
+    // Flux waits for the RGD in its stage and for the instances in theirs.
+    registerHealthCheck(this, RESOURCE_GRAPH_DEFINITION_HEALTH_CHECK);
+    registerHealthCheck(this, kroInstanceHealthCheck(PLATFORM_API_VERSION, props.kind));
   }
 }

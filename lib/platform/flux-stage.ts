@@ -5,20 +5,12 @@
  * turns the stages into Kustomizations, so the Flux graph is derived from the construct tree and can never
  * list a path that is not synthesized.
  */
+import { ApiObject } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { addIssueCheck, issue } from '../core/validation-error';
-
-/** A Flux health check expression (kustomize-controller `healthCheckExprs`). */
-export interface HealthCheckExpression {
-  /** API version of the checked kind, e.g. `kro.run/v1alpha1`. */
-  readonly apiVersion: string;
-  /** Kind. */
-  readonly kind: string;
-  /** CEL: the object is healthy. */
-  readonly current: string;
-  /** CEL: the object has failed. @default - none */
-  readonly failed?: string;
-}
+import { addIssueCheck, issue, ValidationIssue } from '../core/validation-error';
+import {
+  groupKindOf, HealthCheckExpression, isBuiltinApiVersion, readinessDeclarationOf, registeredHealthCheck,
+} from './health-checks';
 
 /** Properties of a {@link FluxStage}. */
 export interface FluxStageProps {
@@ -28,7 +20,12 @@ export interface FluxStageProps {
   readonly dependsOn?: readonly FluxStage[];
   /** Wait for every applied object to become healthy before the stage is Ready. @default true */
   readonly wait?: boolean;
-  /** Extra health checks for custom kinds (Flux `healthCheckExprs`). @default [] */
+  /**
+   * Health checks for kinds whose constructs register none (Flux `healthCheckExprs`), added to those derived
+   * from the kinds the stage holds (see {@link registerHealthCheck}). An entry for a kind that has a
+   * registered check is an error: Flux would use only one of the two.
+   * @default []
+   */
   readonly healthCheckExpressions?: readonly HealthCheckExpression[];
   /**
    * Delete objects that disappear from Git. Stateful objects inside additionally carry
@@ -70,6 +67,7 @@ export class FluxStage extends Construct {
    */
   public static place(construct: IConstruct, stage: FluxStage): void {
     PLACEMENTS.set(construct, stage);
+    stage.placed.add(construct);
   }
 
   /** Folder below `dist/`. */
@@ -79,8 +77,11 @@ export class FluxStage extends Construct {
   public readonly wait: boolean;
   public readonly prune: boolean;
   public readonly timeout: string;
-  public readonly healthCheckExpressions: readonly HealthCheckExpression[];
+  /** The health checks given explicitly ({@link FluxStageProps.healthCheckExpressions}). */
+  public readonly explicitHealthChecks: readonly HealthCheckExpression[];
   private readonly deps: FluxStage[];
+  /** Constructs {@link place}d in this stage from elsewhere in the tree. */
+  private readonly placed = new Set<IConstruct>();
 
   public constructor(scope: Construct, id: string, props: FluxStageProps) {
     super(scope, id);
@@ -90,13 +91,43 @@ export class FluxStage extends Construct {
     this.wait = props.wait ?? true;
     this.prune = props.prune ?? true;
     this.timeout = props.timeout ?? '10m';
-    this.healthCheckExpressions = props.healthCheckExpressions ?? [];
+    this.explicitHealthChecks = props.healthCheckExpressions ?? [];
     this.deps = [...(props.dependsOn ?? [])];
-    addIssueCheck(this, () =>
-      PATH_PATTERN.test(this.path)
+    addIssueCheck(this, () => [
+      ...(PATH_PATTERN.test(this.path)
         ? []
-        : [issue(this, 'path', this.path, 'must be lowercase DNS-label segments separated by "/"', 'use a path like "core/operators"')],
-    );
+        : [issue(this, 'path', this.path, 'must be lowercase DNS-label segments separated by "/"', 'use a path like "core/operators"')]),
+      ...this.checkHealthCoverage(),
+    ]);
+  }
+
+  /**
+   * The objects written to this stage: those in its subtree and in constructs {@link place}d here, minus
+   * those placed in (or nested in) another stage. In construct-tree order.
+   */
+  public apiObjects(): ApiObject[] {
+    const found = new Set<ApiObject>();
+    for (const root of [this, ...this.placed]) {
+      for (const c of root.node.findAll()) if (c instanceof ApiObject && FluxStage.of(c) === this) found.add(c);
+    }
+    return [...found];
+  }
+
+  /**
+   * The stage's Flux `healthCheckExprs`: the registered health check of every kind the stage holds, plus the
+   * explicit ones, sorted by API version and kind. Derived from the construct tree each time it is read.
+   */
+  public get healthCheckExpressions(): readonly HealthCheckExpression[] {
+    const byKind = new Map<string, HealthCheckExpression>();
+    for (const o of this.apiObjects()) {
+      const check = registeredHealthCheck(this, o.apiVersion, o.kind);
+      if (check) byKind.set(groupKindOf(check.apiVersion, check.kind), check);
+    }
+    for (const e of this.explicitHealthChecks) {
+      const key = groupKindOf(e.apiVersion, e.kind);
+      if (!byKind.has(key)) byKind.set(key, e);
+    }
+    return [...byKind.values()].sort((a, b) => a.apiVersion.localeCompare(b.apiVersion) || a.kind.localeCompare(b.kind));
   }
 
   /** Stages this one depends on. */
@@ -107,5 +138,38 @@ export class FluxStage extends Construct {
   /** Adds a dependency. */
   public addDependency(...stages: FluxStage[]): void {
     for (const s of stages) if (!this.deps.includes(s)) this.deps.push(s);
+  }
+
+  /**
+   * A waiting stage must be able to tell that each custom resource it holds works: its kind needs a
+   * registered health check or a readiness declaration (kstatus would count it healthy as soon as it
+   * exists; see `health-checks.ts`). An explicit check must not shadow a registered one.
+   */
+  private checkHealthCoverage(): ValidationIssue[] {
+    const out: ValidationIssue[] = [];
+    for (const e of this.explicitHealthChecks) {
+      if (registeredHealthCheck(this, e.apiVersion, e.kind)) {
+        out.push(issue(this, 'healthCheckExpressions', `${e.apiVersion} ${e.kind}`,
+          `duplicates the health check registered for ${groupKindOf(e.apiVersion, e.kind)} (Flux uses only the first entry per kind)`,
+          'remove the explicit entry; the registered check is derived for every stage that holds the kind'));
+      }
+    }
+    if (!this.wait) return out;
+    const uncovered = new Map<string, { apiVersion: string; kind: string; objects: string[] }>();
+    for (const o of this.apiObjects()) {
+      if (isBuiltinApiVersion(o.apiVersion) || readinessDeclarationOf(o.apiVersion, o.kind)) continue;
+      const key = groupKindOf(o.apiVersion, o.kind);
+      if (registeredHealthCheck(this, o.apiVersion, o.kind) || this.explicitHealthChecks.some((e) => groupKindOf(e.apiVersion, e.kind) === key)) continue;
+      const entry = uncovered.get(key) ?? { apiVersion: o.apiVersion, kind: o.kind, objects: [] };
+      entry.objects.push(o.node.path);
+      uncovered.set(key, entry);
+    }
+    for (const { apiVersion, kind, objects } of uncovered.values()) {
+      out.push(issue(this, 'healthCheckExpressions', `${apiVersion} ${kind}`,
+        `stage "${this.path}" waits for ${objects.join(', ')}, but custom kind ${groupKindOf(apiVersion, kind)} has no registered ` +
+        'health check and no readiness declaration, so Flux would count it healthy as soon as it exists',
+        `register one in the construct that creates the kind: registerHealthCheck(this, { apiVersion: '${apiVersion}', kind: '${kind}', current: <CEL: ready for the current generation> })`));
+    }
+    return out;
   }
 }

@@ -2,6 +2,7 @@
  * The GitOps wiring in `flux-system`: the GitRepository Flux pulls `dist/` from, the Gateway API CRDs from
  * upstream, and one Kustomization per {@link FluxStage}, ordered by the stages' dependencies.
  */
+import { Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
   Kustomization,
@@ -116,9 +117,13 @@ export class FluxSync extends Construct {
           wait: stage.wait,
           dependsOn: dependsOn.map((name) => ({ name })),
           sourceRef: { kind: KustomizationSpecSourceRefKind.GIT_REPOSITORY, name: SOURCE_NAME },
-          ...(stage.healthCheckExpressions.length
-            ? { healthCheckExprs: stage.healthCheckExpressions.map((h) => ({ ...h })) }
-            : {}),
+          // Derived at synth from the kinds the stage then holds (constructs may be added after this one).
+          healthCheckExprs: Lazy.any({
+            produce: () => {
+              const checks = stage.healthCheckExpressions.map((h) => ({ ...h }));
+              return checks.length > 0 ? checks : undefined;
+            },
+          }),
         },
       });
     }

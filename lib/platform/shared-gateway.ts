@@ -11,6 +11,31 @@ import {
 import { LABELS } from '../core/api';
 import { hostnameProblem } from '../core/names';
 import { addIssueCheck, issue, ValidationIssue } from '../core/validation-error';
+import { CONDITION_OBSERVED_CURRENT, conditionExists, HealthCheckExpression, registerHealthCheck } from './health-checks';
+
+/** Reasons of `Accepted=False` that reject the Gateway's spec: it stays rejected until the spec changes. */
+const GATEWAY_REJECTED_REASONS = ['Invalid', 'InvalidParameters', 'UnsupportedAddress', 'ListenersNotValid'];
+
+/**
+ * Flux health check of a Gateway API `Gateway` (gateway.networking.k8s.io/v1, Gateway API v1.6.1):
+ * `Programmed=True` for the current generation.
+ *
+ * A Gateway has no `status.observedGeneration` (so Flux's generation check never applies); each condition
+ * carries its own `observedGeneration`, which implementations "MUST always update" to the generation they
+ * acted on. The CRD defaults the status to `Accepted` and `Programmed` Unknown with reason `Pending`.
+ * `Programmed` "indicates whether a Gateway has generated some configuration that is assumed to be ready soon
+ * in the underlying data plane" and may be False with `Pending`, `NoResources` or `AddressNotAssigned` while
+ * the controller works, so False alone is not a failure. `Accepted=False` with `Invalid`, `InvalidParameters`,
+ * `UnsupportedAddress` or `ListenersNotValid` rejects the spec itself (apis/v1/gateway_types.go,
+ * GatewayConditionProgrammed / GatewayConditionAccepted).
+ */
+export const GATEWAY_HEALTH_CHECK: HealthCheckExpression = {
+  apiVersion: Gateway.GVK.apiVersion,
+  kind: Gateway.GVK.kind,
+  current: conditionExists(`c.type == 'Programmed' && c.status == 'True' && ${CONDITION_OBSERVED_CURRENT}`),
+  failed: conditionExists(
+    `c.type == 'Accepted' && c.status == 'False' && c.reason in [${GATEWAY_REJECTED_REASONS.map((r) => `'${r}'`).join(', ')}] && ${CONDITION_OBSERVED_CURRENT}`),
+};
 
 /** Properties of {@link SharedGateway}. */
 export interface SharedGatewayProps {
@@ -72,6 +97,7 @@ export class SharedGateway extends Construct {
         ],
       },
     });
+    registerHealthCheck(this, GATEWAY_HEALTH_CHECK);
     addIssueCheck(this, () => this.check());
   }
 

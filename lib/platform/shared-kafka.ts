@@ -19,6 +19,26 @@ import { environmentOf } from '../core/environment';
 import { dnsLabelProblem } from '../core/names';
 import { addIssueCheck, issue, ValidationIssue } from '../core/validation-error';
 import { STRIMZI } from '../versions';
+import { conditionExists, HealthCheckExpression, registerHealthCheck, STATUS_OBSERVED_CURRENT } from './health-checks';
+
+/**
+ * Flux health check of a Strimzi `Kafka` (kafka.strimzi.io/v1, Strimzi 1.2): Ready for the current generation.
+ *
+ * Strimzi's cluster operator (KafkaAssemblyOperator) first gives a new Kafka the status
+ * `NotReady=True, reason Creating` with no `observedGeneration`; every reconciliation then ends by setting
+ * `status.observedGeneration` to `metadata.generation` and adding `Ready=True` on success or `NotReady=True`
+ * (reason: the exception class) on failure (`createOrUpdate`; `StatusUtils.setStatusConditionAndObservedGeneration`).
+ * Strimzi conditions carry no `observedGeneration` of their own. So: current is `Ready=True` with the status
+ * observed for this generation; failed is a finished reconciliation of this generation that failed
+ * (`NotReady=True`, or `Ready=False` should a version use it); the initial `Creating` status, which has no
+ * observedGeneration, is in progress. Flux's own generic check would read `NotReady=True` as healthy.
+ */
+export const KAFKA_HEALTH_CHECK: HealthCheckExpression = {
+  apiVersion: Kafka.GVK.apiVersion,
+  kind: Kafka.GVK.kind,
+  current: `${STATUS_OBSERVED_CURRENT} && ${conditionExists("c.type == 'Ready' && c.status == 'True'")}`,
+  failed: `${STATUS_OBSERVED_CURRENT} && ${conditionExists("(c.type == 'NotReady' && c.status == 'True') || (c.type == 'Ready' && c.status == 'False')")}`,
+};
 
 /** Properties of {@link SharedKafka}. */
 export interface SharedKafkaProps {
@@ -127,6 +147,8 @@ export class SharedKafka extends Construct {
       },
     });
 
+    // The KafkaNodePool needs no check of its own: the Kafka's covers it (READINESS_DECLARATIONS).
+    registerHealthCheck(this, KAFKA_HEALTH_CHECK);
     addIssueCheck(this, () => this.check());
   }
 

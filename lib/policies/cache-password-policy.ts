@@ -15,6 +15,20 @@ import {
   ClusterPolicySpecRulesMatchAnyResourcesOperations,
 } from '../../imports/kyverno.io';
 import { ANNOTATIONS, LABELS } from '../core/api';
+import { conditionExists, HealthCheckExpression, registerHealthCheck } from '../platform/health-checks';
+
+/**
+ * Flux health check of a Kyverno `ClusterPolicy` (kyverno.io/v1, Kyverno 1.19): its `Ready` condition is True,
+ * which Kyverno's `IsReady` defines as "the policy is ready to serve the admission request" (api/kyverno/v1,
+ * `PolicyStatus.SetReady`/`IsReady`; the CRD's READY printer column). `Ready=False` (reason Failed) is also
+ * what a policy shows until its webhook is configured, so there is no failed expression; Kyverno stamps no
+ * generation on the condition.
+ */
+export const CLUSTER_POLICY_HEALTH_CHECK: HealthCheckExpression = {
+  apiVersion: ClusterPolicy.GVK.apiVersion,
+  kind: ClusterPolicy.GVK.kind,
+  current: conditionExists("c.type == 'Ready' && c.status == 'True'"),
+};
 
 /** Length of generated passwords. */
 export const GENERATED_PASSWORD_LENGTH = 32;
@@ -60,5 +74,6 @@ export class CachePasswordPolicy extends Construct {
         }],
       },
     });
+    registerHealthCheck(this, CLUSTER_POLICY_HEALTH_CHECK);
   }
 }

@@ -10,6 +10,22 @@ import {
   ValidatingPolicySpecValidationActions,
 } from '../../imports/policies.kyverno.io';
 import { LABELS } from '../core/api';
+import { HealthCheckExpression, registerHealthCheck } from '../platform/health-checks';
+
+/**
+ * Flux health check of a Kyverno `ValidatingPolicy` (policies.kyverno.io/v1, Kyverno 1.19): Kyverno reports
+ * it ready. Kyverno's status controller sets `status.conditionStatus.ready` to true only when every condition
+ * it tracks is True: `WebhookConfigured` (the admission webhook enforces the policy) and
+ * `RBACPermissionsGranted` (reports can be written) (pkg/controllers/policystatus, `updateVpolStatus`,
+ * `reconcileConditions`); it is the CRD's READY printer column. Its False states are "not yet" (the webhook
+ * is configured moments after the policy appears), so there is no failed expression. Kyverno stamps no
+ * generation on these conditions, so a stale ready cannot be told apart.
+ */
+export const VALIDATING_POLICY_HEALTH_CHECK: HealthCheckExpression = {
+  apiVersion: ValidatingPolicy.GVK.apiVersion,
+  kind: ValidatingPolicy.GVK.kind,
+  current: 'has(status.conditionStatus) && has(status.conditionStatus.ready) && status.conditionStatus.ready == true',
+};
 
 /** Resources a policy matches. */
 export interface PolicyMatch {
@@ -99,5 +115,7 @@ export class PlatformPolicy extends Construct {
         validations: props.rules.map((r) => ({ expression: r.expression, messageExpression: r.messageExpression })),
       },
     });
+    // Tenants must not arrive before the policies that keep them in bounds enforce: their stage waits for this.
+    registerHealthCheck(this, VALIDATING_POLICY_HEALTH_CHECK);
   }
 }

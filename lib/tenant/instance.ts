@@ -7,6 +7,8 @@ import { Construct, IConstruct } from 'constructs';
 import { ANNOTATIONS, LABELS, PLATFORM_API_VERSION } from '../core/api';
 import { dnsLabelProblem } from '../core/names';
 import { addIssueCheck, issue, ValidationIssue } from '../core/validation-error';
+import { kroInstanceHealthCheck } from '../foundation/resource-graph';
+import { registerHealthCheck } from '../platform/health-checks';
 import { applyDefaults, checkFields, Fields, ResolvedSpecOf, SpecOf } from '../schema/fields';
 
 /** What every instance construct knows about itself. */
@@ -78,6 +80,8 @@ export abstract class Instance<F extends Fields> extends Construct {
       },
       spec: stripUndefined(options.spec),
     });
+    // The same check the kind's ResourceGraph registers: a stage of instances alone still knows it.
+    registerHealthCheck(this, kroInstanceHealthCheck(PLATFORM_API_VERSION, options.kind));
     addIssueCheck(this, () => {
       const specific = [...this.checkName(), ...this.validateInstance()];
       // A kind-specific check says more than the schema pattern for the same field: keep only the former.

@@ -68,56 +68,58 @@ function chainOf(e: CelExpr, bound: ReadonlySet<string>): Chain | undefined {
   return undefined;
 }
 
+/**
+ * Calls `visit` on each direct sub-expression of `e` with the names bound there (a comprehension binds its
+ * iteration and accumulator variables in its condition, step and result).
+ */
+function eachChild(e: CelExpr, bound: ReadonlySet<string>, visit: (child: CelExpr | undefined, bound: ReadonlySet<string>) => void): void {
+  const k = e.exprKind;
+  switch (k.case) {
+    case 'selectExpr':
+      visit(k.value.operand, bound);
+      return;
+    case 'callExpr':
+      visit(k.value.target, bound);
+      k.value.args.forEach((a) => visit(a, bound));
+      return;
+    case 'listExpr':
+      k.value.elements.forEach((el) => visit(el, bound));
+      return;
+    case 'structExpr':
+      for (const entry of k.value.entries) {
+        if (entry.keyKind.case === 'mapKey') visit(entry.keyKind.value, bound);
+        visit(entry.value, bound);
+      }
+      return;
+    case 'comprehensionExpr': {
+      const c = k.value;
+      visit(c.iterRange, bound);
+      visit(c.accuInit, bound);
+      const inner = new Set([...bound, ...[c.iterVar, c.iterVar2, c.accuVar].filter((v) => v)]);
+      [c.loopCondition, c.loopStep, c.result].forEach((x) => visit(x, inner));
+      return;
+    }
+    default:
+      return;
+  }
+}
+
 /** Free variables read by the expression, each with the longest field path selected on it. */
 export function referencesOf(expr: CelExpr): CelReference[] {
   const out: CelReference[] = [];
   const walk = (e: CelExpr | undefined, bound: ReadonlySet<string>): void => {
     if (!e) return;
     const k = e.exprKind;
-    switch (k.case) {
-      case 'identExpr':
-      case 'selectExpr': {
-        const c = chainOf(e, bound);
-        if (c) out.push(c);
-        else if (k.case === 'selectExpr') walk(k.value.operand, bound);
+    if (k.case === 'identExpr' || k.case === 'selectExpr' || (k.case === 'callExpr' && k.value.function === '_[_]')) {
+      const c = chainOf(e, bound);
+      if (c) {
+        out.push(c);
+        // An index expression's key may read variables of its own.
+        if (k.case === 'callExpr') walk(k.value.args[1], bound);
         return;
       }
-      case 'callExpr': {
-        if (k.value.function === '_[_]') {
-          const c = chainOf(e, bound);
-          if (c) {
-            out.push(c);
-            walk(k.value.args[1], bound);
-            return;
-          }
-        }
-        walk(k.value.target, bound);
-        k.value.args.forEach((a) => walk(a, bound));
-        return;
-      }
-      case 'listExpr':
-        k.value.elements.forEach((el) => walk(el, bound));
-        return;
-      case 'structExpr':
-        for (const entry of k.value.entries) {
-          if (entry.keyKind.case === 'mapKey') walk(entry.keyKind.value, bound);
-          walk(entry.value, bound);
-        }
-        return;
-      case 'comprehensionExpr': {
-        const c = k.value;
-        walk(c.iterRange, bound);
-        walk(c.accuInit, bound);
-        const inner = new Set(bound);
-        [c.iterVar, c.iterVar2, c.accuVar].filter((v) => v).forEach((v) => inner.add(v));
-        walk(c.loopCondition, inner);
-        walk(c.loopStep, inner);
-        walk(c.result, inner);
-        return;
-      }
-      default:
-        return;
     }
+    eachChild(e, bound, walk);
   };
   walk(expr, new Set());
   return out;
@@ -128,32 +130,28 @@ export function functionsOf(expr: CelExpr): Set<string> {
   const out = new Set<string>();
   const walk = (e: CelExpr | undefined): void => {
     if (!e) return;
-    const k = e.exprKind;
-    switch (k.case) {
-      case 'selectExpr':
-        walk(k.value.operand);
-        return;
-      case 'callExpr':
-        if (!INTERNAL_FUNCTIONS.has(k.value.function)) out.add(k.value.function);
-        walk(k.value.target);
-        k.value.args.forEach(walk);
-        return;
-      case 'listExpr':
-        k.value.elements.forEach(walk);
-        return;
-      case 'structExpr':
-        for (const entry of k.value.entries) {
-          if (entry.keyKind.case === 'mapKey') walk(entry.keyKind.value);
-          walk(entry.value);
-        }
-        return;
-      case 'comprehensionExpr':
-        [k.value.iterRange, k.value.accuInit, k.value.loopCondition, k.value.loopStep, k.value.result].forEach(walk);
-        return;
-      default:
-        return;
-    }
+    if (e.exprKind.case === 'callExpr' && !INTERNAL_FUNCTIONS.has(e.exprKind.value.function)) out.add(e.exprKind.value.function);
+    eachChild(e, new Set(), walk);
   };
   walk(expr);
   return out;
+}
+
+/**
+ * Replaces, in place, every free identifier (one not bound by a comprehension) named in `names` by a call
+ * `fn("<name>")`, so that evaluating it runs `fn` instead of looking the name up.
+ */
+export function replaceFreeIdentifiers(expr: CelExpr, names: ReadonlySet<string>, fn: string): void {
+  const walk = (e: CelExpr | undefined, bound: ReadonlySet<string>): void => {
+    if (!e) return;
+    const k = e.exprKind;
+    if (k.case !== 'identExpr') {
+      eachChild(e, bound, walk);
+      return;
+    }
+    if (!names.has(k.value.name) || bound.has(k.value.name)) return;
+    const arg = { ...e, exprKind: { case: 'constExpr' as const, value: { $typeName: 'cel.expr.Constant' as const, constantKind: { case: 'stringValue' as const, value: k.value.name } } } };
+    e.exprKind = { case: 'callExpr', value: { $typeName: 'cel.expr.Expr.Call', function: fn, args: [arg] } };
+  };
+  walk(expr, new Set());
 }

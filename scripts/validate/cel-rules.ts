@@ -69,9 +69,10 @@ export function celPropertyName(name: string): string | undefined {
 }
 
 /** A CEL input value. */
-type CelIn = null | boolean | bigint | number | string | CelIn[] | { [key: string]: CelIn };
+export type CelIn = null | boolean | bigint | number | string | CelIn[] | { [key: string]: CelIn };
 
-function dynamic(v: JsonValue): CelIn {
+/** A JSON value as CEL sees untyped (unstructured) data: whole numbers are int, others double. */
+export function dynamic(v: JsonValue): CelIn {
   if (typeof v === 'number') return Number.isInteger(v) ? BigInt(v) : v;
   if (Array.isArray(v)) return v.map(dynamic);
   if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, dynamic(x)]));

@@ -5,13 +5,14 @@
 import { basename, dirname, resolve } from 'node:path';
 import { CelRuleEvaluator } from './cel-rules';
 import { analyzeFlux } from './flux-graph';
+import { checkHealthCoverage } from './flux-health';
 import { checkHygiene, checkYamlReadings } from './hygiene';
 import { loadManifests } from './manifests';
 import { checkNamespaces } from './namespaces';
 import { CelStatistics, KindSummary, ManifestDocument, ValidationReport, Violation } from './model';
 import { violation } from './objects';
 import { checkRgd, isRgd, readRgd, RgdModel } from './rgd';
-import { KindResolver, KindSchema, SchemaRegistry, sharedRegistry } from './schema-registry';
+import { crdDocumentKinds, KindResolver, KindSchema, SchemaRegistry, sharedRegistry } from './schema-registry';
 import { Issue, validateValue } from './structural-validator';
 
 export { formatReport, formatViolation } from './report';
@@ -68,6 +69,10 @@ export function validateDirectory(dir: string, options: ValidateOptions = {}): V
     else generated.set(model.generated.id, model.generated);
     rgds.push(model);
   }
+  // CRDs shipped in the directory define their kinds too (a kind an RGD generates keeps the RGD's schema).
+  for (const doc of set.documents) {
+    for (const k of crdDocumentKinds(doc.object, registry)) if (!generated.has(k.id)) generated.set(k.id, k);
+  }
   const kinds = new KindResolver(registry, generated);
   const kindOf = new Map<ManifestDocument, KindSchema | { error: string }>();
   for (const doc of set.documents) kindOf.set(doc, kinds.lookup(String(doc.object.apiVersion), String(doc.object.kind)));
@@ -89,6 +94,7 @@ export function validateDirectory(dir: string, options: ValidateOptions = {}): V
   const flux = analyzeFlux(set, root, repoRoot, kinds, rgds);
   violations.push(...flux.violations);
   violations.push(...checkNamespaces(set.documents, flux, rgds));
+  violations.push(...checkHealthCoverage(flux.layers, kinds, repoRoot));
   notes.push(...flux.notes);
   violations.push(...checkHygiene(set.documents, { kinds, flux, rgds, notes }));
   violations.push(...checkYamlReadings(set));

@@ -266,3 +266,24 @@ export class KindResolver {
     return 'error' in k ? undefined : k.namespaced;
   }
 }
+
+/**
+ * The kinds a `CustomResourceDefinition` document under validation defines (one per version with a schema),
+ * compiled with the registry's CRD compiler, so objects of a CRD that a layer installs itself are validated
+ * like those of the pinned CRDs. Not a CRD, or malformed: none.
+ */
+export function crdDocumentKinds(crd: { readonly [key: string]: unknown }, registry: SchemaRegistry): KindSchema[] {
+  if (crd.kind !== 'CustomResourceDefinition' || typeof crd.apiVersion !== 'string' || !crd.apiVersion.startsWith('apiextensions.k8s.io/')) return [];
+  const spec = crd.spec as RawSchema | undefined;
+  const group = spec?.group;
+  const kind = (spec?.names as RawSchema | undefined)?.kind;
+  if (typeof group !== 'string' || typeof kind !== 'string' || !Array.isArray(spec?.versions)) return [];
+  const out: KindSchema[] = [];
+  for (const v of spec.versions as RawSchema[]) {
+    const raw = (v.schema as RawSchema | undefined)?.openAPIV3Schema as RawSchema | undefined;
+    if (typeof v.name !== 'string' || !raw) continue;
+    const id = gvkId(group, v.name, kind);
+    out.push({ id, group, version: v.name, kind, namespaced: spec.scope !== 'Cluster', origin: 'crd', root: registry.crdRoot(raw, id) });
+  }
+  return out;
+}

@@ -10,10 +10,13 @@
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { groupKindOf, HealthCheckExpression } from '../../lib/platform/health-checks';
 import { CRD_SOURCES } from '../../lib/schema-sources';
 import { toYaml, toYamlDocuments } from '../../lib/synth/kubernetes-yaml';
 import { ControlPlane, DEFAULT_CONTROLLERS } from '../../scripts/lib/control-plane';
 import { KroController } from '../../scripts/lib/kro-controller';
+import { evaluateFluxHealth, FluxHealthVerdict } from '../../scripts/validate/flux-health-eval';
+import { JsonObject } from '../../scripts/validate/model';
 import { installCrds, platformCrds } from './support/crds';
 import { Dist, FluxStage, readDist } from './support/dist';
 import { describeObject, FLUX_FIELD_MANAGER, fluxApplyStaged, Rejection } from './support/flux-apply';
@@ -188,6 +191,24 @@ async function waitForRgdVerdict(rgd: KubeObject): Promise<KubeObject> {
   }, { timeoutMs: 2 * MINUTE, describe: async () => `${JSON.stringify((await client.get(rgd.apiVersion, rgd.kind, rgd.metadata.name!))?.status)}\nKRO log tail:\n${kro?.logTail(10) ?? ''}` });
 }
 
+/**
+ * Polls `object` as Flux's health check of `kustomization` does until the verdict is final (Current or
+ * Failed); fails when the Kustomization has no `healthCheckExprs` entry for the object's kind.
+ */
+async function waitForFluxVerdict(kustomization: KubeObject, object: KubeObject): Promise<FluxHealthVerdict> {
+  const entries = ((kustomization.spec as { healthCheckExprs?: HealthCheckExpression[] } | undefined)?.healthCheckExprs ?? []);
+  const check = entries.find((e) => groupKindOf(e.apiVersion, e.kind) === groupKindOf(object.apiVersion, object.kind));
+  if (!check) throw new Error(`Kustomization ${kustomization.metadata.name} has no health check for ${object.apiVersion} ${object.kind}`);
+  const verdict = async (): Promise<FluxHealthVerdict | undefined> => {
+    const live = await client.get(object.apiVersion, object.kind, object.metadata.name!, object.metadata.namespace);
+    return live ? evaluateFluxHealth(check, live as unknown as JsonObject) : undefined;
+  };
+  return waitFor(`Flux's health check of ${describeObject(object)}`, async () => {
+    const v = await verdict();
+    return v && (v.status === 'Current' || v.status === 'Failed') ? v : undefined;
+  }, { timeoutMs: MINUTE, describe: async () => `${JSON.stringify(await verdict())}: ${JSON.stringify((await client.get(object.apiVersion, object.kind, object.metadata.name!, object.metadata.namespace))?.status)}` });
+}
+
 function instancesOf(ws: WorkspaceInstances, kind: string): KubeObject[] {
   return ws.instances.filter((o) => o.kind === kind);
 }
@@ -317,6 +338,9 @@ describe('platform CRDs and Flux order', () => {
         const conditions = (live.status?.conditions ?? []) as { type: string; status: string; message?: string }[];
         throw new Error(`KRO did not accept RGD ${object.metadata.name}: ${conditions.filter((c) => c.status === 'False').map((c) => `${c.type}: ${c.message}`).join('; ')}`);
       }
+      // The stage's own healthCheckExprs entry, evaluated as kustomize-controller does, on the live RGD.
+      const verdict = await waitForFluxVerdict(stage.kustomization, object);
+      expect(verdict).toEqual({ status: 'Current', decidedBy: 'current' });
     }
     if (rgds.length > 0) await client.refreshDiscovery();
 

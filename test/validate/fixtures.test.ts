@@ -129,6 +129,12 @@ const CASES: Record<string, readonly Expected[]> = {
     { check: 'flux', kind: 'Kustomization', path: '$.resources', message: 'dist/flux-system/extra.yaml is not listed, so Flux does not apply it' },
     { check: 'flux', kind: 'Kustomization', path: '$.resources[1]', message: 'resource "missing.yaml" does not exist' },
   ],
+  'flux-health-crd/dist': [
+    {
+      check: 'flux', kind: 'Kustomization', path: '$.spec.healthCheckExprs',
+      message: "waits for example.com/v1 Widget (dist/widgets/objects.yaml), whose readiness is in status conditions that Flux's generic kstatus check does not read, but healthCheckExprs has no entry for example.com/Widget: Flux would count it healthy as soon as it exists",
+    },
+  ],
   'flux-chart-pin/dist': [
     { check: 'flux', kind: 'HelmRepository', path: '$.spec.url', message: 'chart cloudnative-pg comes from https://charts.example.com/cnpg, not the pinned' },
     { check: 'flux', kind: 'HelmRelease', path: '$.spec.chart.spec.version', message: 'chart cloudnative-pg version "0.28.0" is not the pinned 0.29.0' },
