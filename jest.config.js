@@ -8,7 +8,7 @@ module.exports = {
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.test.json' }],
   },
-  collectCoverageFrom: ['lib/**/*.ts', 'charts/**/*.ts', 'scripts/**/*.ts', '!imports/**'],
+  collectCoverageFrom: ['lib/**/*.ts', 'teams/**/*.ts', 'scripts/**/*.ts', '!imports/**'],
   coveragePathIgnorePatterns: ['/node_modules/', '/imports/'],
   testTimeout: 60000,
 };

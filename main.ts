@@ -9,9 +9,8 @@
  *   --allow-removal <Kind/ns/name>                   acknowledge removing a stateful object (repeatable)
  */
 import { resolve } from 'node:path';
-import { buildPlatform } from './charts/platform';
-import { addTeamA } from './charts/team-a';
-import { display, isConfigurationError, profileNamed, writeDist } from './lib';
+import { addTeamA } from './teams/team-a';
+import { buildPlatform, display, isConfigurationError, profileNamed, writeDist } from './lib';
 
 interface Args {
   env: string;

@@ -1,65 +1,76 @@
 /**
  * Mini-Atlas: typed cdk8s constructs for a small Internal Developer Platform on Kubernetes.
  *
- * - Tenant API (what teams use): {@link Workspace}, {@link WebApplication}, {@link Infrastructure}, {@link Topic}.
- * - Foundation (what the platform team defines): the KRO ResourceGraphDefinitions and Kyverno policies.
- * - Platform (operators and shared services): Helm components, the shared Kafka and Gateway, Flux wiring.
+ * The folders are the layers, lowest first; a layer imports only the layers before it (`npm run lint` checks):
+ * shared → gitops → core → foundation → delivery → synth, and `buildPlatform` composes them all.
  */
-export * from './versions';
-export * from './schema-sources';
 
-export * from './core/api';
-export * from './core/cel';
-export * from './core/environment';
-export * from './core/names';
-export * from './core/validation-error';
+// Shared: versions, the API group and labels, the schema language, names, the one error type.
+export * from './shared/versions';
+export * from './shared/schema-sources';
+export * from './shared/api';
+export * from './shared/cel';
+export * from './shared/environment';
+export * from './shared/names';
+export * from './shared/validation-error';
+export * from './shared/fields';
+export * from './shared/patterns';
+export * from './shared/schema-docs';
 
-export * from './schema/fields';
-export * from './schema/patterns';
-export * from './schema/docs';
-export * from './schema/workspace-schema';
-export * from './schema/web-application-schema';
-export * from './schema/infrastructure-schema';
-export * from './schema/topic-schema';
+// GitOps: Flux stages, the Flux sync objects, health checks and the namespace rules of the Flux graph.
+export * from './gitops/health-checks';
+export * from './gitops/flux-stage';
+export * from './gitops/flux-sync';
+export * from './gitops/namespaces';
+export * from './gitops/flux-system-chart';
 
-export * from './platform/health-checks';
-export * from './platform/flux-stage';
-export * from './platform/flux-sync';
-export * from './platform/helm-component';
-export * from './platform/namespaces';
-export * from './platform/retained-storage-class';
-export * from './platform/shared-gateway';
-export * from './platform/shared-kafka';
-export * from './platform/operators/cilium';
-export * from './platform/operators/cloudnative-pg';
-export * from './platform/operators/kro';
-export * from './platform/operators/kyverno';
-export * from './platform/operators/strimzi';
+// Core layer: operators (Helm releases) and shared services (Kafka, Gateway), composed by CoreChart.
+export * from './core/helm-component';
+export * from './core/retained-storage-class';
+export * from './core/shared-gateway';
+export * from './core/shared-kafka';
+export * from './core/operators/cilium';
+export * from './core/operators/cloudnative-pg';
+export * from './core/operators/kro';
+export * from './core/operators/kyverno';
+export * from './core/operators/strimzi';
+export * from './core/platform-wiring';
+export * from './core/core-chart';
 
+// Foundation layer: the four abstractions (schema + RGD each), readiness, policies; FoundationChart.
+export * from './foundation/workspace/schema';
+export * from './foundation/web-application/schema';
+export * from './foundation/infrastructure/schema';
+export * from './foundation/topic/schema';
 export * from './foundation/conventions';
-export * from './foundation/platform-wiring';
 export * from './foundation/readiness';
 export * from './foundation/resource-graph';
 export * from './foundation/restricted-security';
-export * from './foundation/workspace-definition';
-export * from './foundation/web-application-definition';
-export * from './foundation/infrastructure-definition';
-export * from './foundation/topic-definition';
+export * from './foundation/workspace/definition';
+export * from './foundation/web-application/definition';
+export * from './foundation/infrastructure/definition';
+export * from './foundation/topic/definition';
+export * from './foundation/policies/platform-policy';
+export * from './foundation/policies/workspace-naming-policy';
+export * from './foundation/policies/workspace-scope-policy';
+export * from './foundation/policies/image-registry-policy';
+export * from './foundation/policies/host-isolation-policy';
+export * from './foundation/policies/required-labels-policy';
+export * from './foundation/policies/stateful-deletion-policy';
+export * from './foundation/policies/cache-password-policy';
+export * from './foundation/foundation-chart';
 
-export * from './policies/platform-policy';
-export * from './policies/workspace-naming-policy';
-export * from './policies/workspace-scope-policy';
-export * from './policies/image-registry-policy';
-export * from './policies/host-isolation-policy';
-export * from './policies/required-labels-policy';
-export * from './policies/stateful-deletion-policy';
-export * from './policies/cache-password-policy';
+// Delivery layer: the tenant constructs teams write, and DeliveryChart.
+export * from './delivery/instance';
+export * from './delivery/workspace';
+export * from './delivery/web-application';
+export * from './delivery/infrastructure';
+export * from './delivery/topic';
+export * from './delivery/delivery-chart';
 
-export * from './tenant/instance';
-export * from './tenant/workspace';
-export * from './tenant/web-application';
-export * from './tenant/infrastructure';
-export * from './tenant/topic';
-
+// Synth: rendering an app into dist/ and the one YAML writer.
 export * from './synth/dist-writer';
 export * from './synth/kubernetes-yaml';
+
+// The whole platform in one call.
+export * from './build-platform';

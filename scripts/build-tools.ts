@@ -1,6 +1,6 @@
 /**
  * `npm run tools`: builds, once, the real components the control-plane suite (`npm run test:cluster`) runs,
- * from the Go module proxy, at the versions pinned in `lib/versions.ts`:
+ * from the Go module proxy, at the versions pinned in `lib/shared/versions.ts`:
  *
  * - `kube-apiserver` and `kube-controller-manager` (k8s.io/kubernetes, through a wrapper module that maps
  *   each staging module to its published `v0.<minor>.<patch>` release, the list read from upstream go.mod);
@@ -17,7 +17,7 @@
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { $, ProcessOutput } from 'zx';
-import { CILIUM, KRO, KUBERNETES, KYVERNO } from '../lib/versions';
+import { CILIUM, KRO, KUBERNETES, KYVERNO } from '../lib/shared/versions';
 import { GoModFile, GoReplace, isLocalReplace, parseGoMod, renderWrapperGoMod } from './tools/go-mod';
 import {
   BuildRecord, BuildStep, cacheRoot, COMPLETE_MARKER, goCacheDirs, readBuildRecord, TOOL_VERSIONS, toolDir, ToolName,

@@ -28,7 +28,7 @@ function sources(dir) {
 function transpileStale() {
   let esbuild;
   let count = 0;
-  for (const src of ['main.ts', ...sources('lib'), ...sources('charts'), ...sources('imports')]) {
+  for (const src of ['main.ts', ...sources('lib'), ...sources('teams'), ...sources('imports')]) {
     const target = join(out, src.replace(/\.ts$/, '.js'));
     let stale = true;
     try { stale = statSync(target).mtimeMs < statSync(join(root, src)).mtimeMs; } catch { /* missing */ }

@@ -2,8 +2,8 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildPlatform } from '../charts/platform';
-import { addTeamA } from '../charts/team-a';
+import { buildPlatform } from '../lib/build-platform';
+import { addTeamA } from '../teams/team-a';
 import { Infrastructure, WebApplication, writeDist } from '../lib';
 
 const synth = (out: string, extra: 'none' | 'team-b' | 'team-b-app' = 'none', allowRemoval: string[] = []) => {

@@ -9,7 +9,7 @@ import {
   FluxStage, FluxSync, HealthCheckExpression, KUBERNETES_API_GROUPS, MiniAtlasValidationError, READINESS_DECLARATIONS,
   registerHealthCheck, renderApp, ValidationIssue,
 } from '../lib';
-import { KUBERNETES_DEFINITIONS_URL } from '../lib/schema-sources';
+import { KUBERNETES_DEFINITIONS_URL } from '../lib/shared/schema-sources';
 import { resolveSchema } from '../scripts/lib/schema-store';
 import { Json, ofKind, render } from './helpers/platform';
 

@@ -5,8 +5,8 @@
  */
 import { App, Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-33';
-import { buildPlatform } from '../charts/platform';
-import { addTeamA } from '../charts/team-a';
+import { buildPlatform } from '../lib/build-platform';
+import { addTeamA } from '../teams/team-a';
 import {
   FluxStage, FluxSync, HelmComponent, HelmComponentProps, meetsPodSecurity, MiniAtlasValidationError, renderApp, SharedKafka,
   Strimzi, STRIMZI_POD_SECURITY_PROVIDER_ENV, ValidationIssue,

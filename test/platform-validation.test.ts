@@ -27,8 +27,8 @@ test('an unpinned or unknown component version', () => {
   new HelmComponent(stage, 'x', { chart: { chart: 'x', version: '>=1.0', repository: 'https://charts.example.com' }, namespace: 'x' });
   new HelmComponent(stage, 'y', { chart: { chart: 'y', version: 'latest', repository: 'charts.example.com' }, namespace: 'Y_NS' });
   expect(issues(() => renderApp(app))).toEqual([
-    { path: 'core/ops/x', field: 'chart.version', value: '">=1.0"', rule: 'must be an exact version like 1.2.3 (no ranges, no "latest")', fix: 'pin the chart in lib/versions.ts' },
-    { path: 'core/ops/y', field: 'chart.version', value: '"latest"', rule: 'must be an exact version like 1.2.3 (no ranges, no "latest")', fix: 'pin the chart in lib/versions.ts' },
+    { path: 'core/ops/x', field: 'chart.version', value: '">=1.0"', rule: 'must be an exact version like 1.2.3 (no ranges, no "latest")', fix: 'pin the chart in lib/shared/versions.ts' },
+    { path: 'core/ops/y', field: 'chart.version', value: '"latest"', rule: 'must be an exact version like 1.2.3 (no ranges, no "latest")', fix: 'pin the chart in lib/shared/versions.ts' },
     { path: 'core/ops/y', field: 'chart.repository', value: '"charts.example.com"', rule: 'must be an https:// or oci:// URL' },
     expect.objectContaining({ path: 'core/ops/y', field: 'namespace', value: '"Y_NS"' }),
   ]);

@@ -1,6 +1,6 @@
 /**
  * The props interfaces (with their TSDoc) and the schema declarations agree field by field and default by
- * default. Types and optionality are proven at compile time (lib/tenant/spec-agreement.ts); this test reads
+ * default. Types and optionality are proven at compile time (lib/delivery/spec-agreement.ts); this test reads
  * the `@default` tags with the TypeScript compiler and compares them with the schema defaults, and checks
  * that every RGD in dist carries exactly the SimpleSchema generated from the same declaration.
  */
@@ -18,11 +18,11 @@ program.getTypeChecker();
 
 function iface(name: string): ts.InterfaceDeclaration {
   for (const sf of program.getSourceFiles()) {
-    if (!sf.fileName.includes('/lib/tenant/')) continue;
+    if (!sf.fileName.includes('/lib/delivery/')) continue;
     const found = sf.statements.find((s): s is ts.InterfaceDeclaration => ts.isInterfaceDeclaration(s) && s.name.text === name);
     if (found) return found;
   }
-  throw new Error(`interface ${name} not found in lib/tenant`);
+  throw new Error(`interface ${name} not found in lib/delivery`);
 }
 
 /** The literal at the start of a `@default` tag (`'4' (local profile)` → "4", `1` → 1, `none` → undefined). */
@@ -109,6 +109,6 @@ test('every RGD carries the SimpleSchema generated from the declaration', () => 
 });
 
 test('the compile-time agreement file covers all four abstractions', () => {
-  const src = readFileSync(join(__dirname, '..', 'lib', 'tenant', 'spec-agreement.ts'), 'utf8');
+  const src = readFileSync(join(__dirname, '..', 'lib', 'delivery', 'spec-agreement.ts'), 'utf8');
   for (const kind of ['Workspace', 'WebApplication', 'Infrastructure', 'Topic']) expect(src).toContain(`${kind}PropsMatchSchema`);
 });

@@ -2,8 +2,8 @@
 import { mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildPlatform } from '../charts/platform';
-import { addTeamA } from '../charts/team-a';
+import { buildPlatform } from '../lib/build-platform';
+import { addTeamA } from '../teams/team-a';
 import { ANNOTATIONS, RemovalGuardError, RenderedObject, RESERVED_NAMESPACES, Topic, writeDist } from '../lib';
 import { find, Json, ofKind, render, rgdResources } from './helpers/platform';
 

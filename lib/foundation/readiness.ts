@@ -13,6 +13,7 @@
  * time all entries must be true; a missing field (`no such key`) counts as "not ready yet". The expressions
  * below guard every optional field with `has()` anyway, so each is total: it never errors, on any status.
  */
+import { apiGroupOf } from '../shared/api';
 
 /** A kind whose readiness KRO must wait for. */
 export interface ReadinessSignal {
@@ -116,12 +117,6 @@ export const CHILD_READINESS: readonly ChildReadiness[] = [
     noSignal: 'its Accepted condition is written by the shared Gateway\'s controller; a Gateway fault is reported once, by the shared-services stage, not by every team',
   },
 ];
-
-/** The API group of an `apiVersion` (`''` for the core group's `v1`). */
-export function apiGroupOf(apiVersion: string): string {
-  const slash = apiVersion.indexOf('/');
-  return slash < 0 ? '' : apiVersion.slice(0, slash);
-}
 
 /** The readiness entry of a kind, or undefined when the table does not classify it. */
 export function readinessOf(apiVersion: string, kind: string): ChildReadiness | undefined {

@@ -9,14 +9,15 @@ import {
   ResourceGraphDefinition,
   ResourceGraphDefinitionSpecSchemaScope,
 } from '../../imports/kro.run';
-import { LABELS, PLATFORM_API_VERSION, PLATFORM_GROUP, PLATFORM_VERSION } from '../core/api';
-import { cel } from '../core/cel';
-import { addIssueCheck, issue, ValidationIssue } from '../core/validation-error';
+import { LABELS, PLATFORM_API_VERSION, PLATFORM_GROUP, PLATFORM_VERSION } from '../shared/api';
+import { cel } from '../shared/cel';
+import { addIssueCheck, issue, ValidationIssue } from '../shared/validation-error';
 import {
   CONDITION_OBSERVED_CURRENT, conditionExists, HealthCheckExpression, registerHealthCheck,
-} from '../platform/health-checks';
-import { Fields, toSimpleSchema } from '../schema/fields';
-import { apiGroupOf, readinessOf } from './readiness';
+} from '../gitops/health-checks';
+import { Fields, toSimpleSchema } from '../shared/fields';
+import { apiGroupOf } from '../shared/api';
+import { readinessOf } from './readiness';
 
 /**
  * CEL: KRO's root `Ready` condition is True for the current generation. KRO (v0.9.3, pkg/apis/condition_set.go)

@@ -8,9 +8,9 @@ import { basename, dirname, join, relative } from 'node:path';
 import { ApiObject, App } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { parseAllDocuments } from 'yaml';
-import { ANNOTATIONS } from '../core/api';
-import { assertValid, MiniAtlasValidationError } from '../core/validation-error';
-import { FluxStage } from '../platform/flux-stage';
+import { ANNOTATIONS } from '../shared/api';
+import { assertValid, MiniAtlasValidationError } from '../shared/validation-error';
+import { FluxStage } from '../gitops/flux-stage';
 import { toYaml } from './kubernetes-yaml';
 
 /** A rendered Kubernetes object. */

@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import { transformSync } from 'esbuild';
 
 /** Folders (relative to the project root) whose sources the generated-platform app loads. */
-export const APP_SOURCE_DIRS: readonly string[] = ['lib', 'charts', 'imports', 'scripts/bench'];
+export const APP_SOURCE_DIRS: readonly string[] = ['lib', 'teams', 'imports', 'scripts/bench'];
 
 function sources(root: string, dir: string): string[] {
   return readdirSync(join(root, dir), { withFileTypes: true }).flatMap((e) => {

@@ -10,7 +10,7 @@
  *   Envoy listens on the node that has the port mappings.
  */
 import { toYaml } from '../../lib/synth/kubernetes-yaml';
-import { KUBERNETES } from '../../lib/versions';
+import { KUBERNETES } from '../../lib/shared/versions';
 import { HelmValues } from './cilium-release';
 import { getPath } from './kube-object';
 import { PublishedPort } from './gateway-listeners';

@@ -1,10 +1,10 @@
 /**
  * Prerequisite checks, run before anything is created: the tools are on PATH, each is at least its minimum
- * version (`CLUSTER_PREREQUISITES` in lib/versions.ts), the Docker daemon answers, and the Gateway's ports
+ * version (`CLUSTER_PREREQUISITES` in lib/shared/versions.ts), the Docker daemon answers, and the Gateway's ports
  * are free on the laptop. Every failure names the tool or port and the fix; all missing or outdated tools
  * are reported together.
  */
-import { CLUSTER_PREREQUISITES } from '../../lib/versions';
+import { CLUSTER_PREREQUISITES } from '../../lib/shared/versions';
 import { ClusterError } from './cluster-error';
 import { CommandRunner, tail } from './command-runner';
 import { PublishedPort } from './gateway-listeners';

@@ -1,5 +1,5 @@
 /**
- * Resolves upstream schema URLs (see `lib/schema-sources.ts`) to files on disk.
+ * Resolves upstream schema URLs (see `lib/shared/schema-sources.ts`) to files on disk.
  *
  * Order: a local schema directory (`$MINI_ATLAS_SCHEMA_DIR`, else `../shared/crds` beside the project),
  * mapped through its `sources.json`; otherwise a download cache under `~/.cache/mini-atlas/schemas`,

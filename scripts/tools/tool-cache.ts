@@ -9,7 +9,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { CILIUM, ETCD, KRO, KUBERNETES, KYVERNO } from '../../lib/versions';
+import { CILIUM, ETCD, KRO, KUBERNETES, KYVERNO } from '../../lib/shared/versions';
 
 /** The tools the control-plane suite needs. */
 export type ToolName = 'kubernetes' | 'etcd' | 'kro' | 'kyverno' | 'cilium-crds';
@@ -57,7 +57,7 @@ export function goCacheDirs(): { readonly GOMODCACHE: string; readonly GOCACHE: 
   return { GOMODCACHE: join(cacheRoot(), 'go', 'mod'), GOCACHE: join(cacheRoot(), 'go', 'build') };
 }
 
-/** The pinned version of each tool, from `lib/versions.ts`. */
+/** The pinned version of each tool, from `lib/shared/versions.ts`. */
 export const TOOL_VERSIONS: Readonly<Record<ToolName, string>> = {
   kubernetes: KUBERNETES.version,
   etcd: ETCD.version,

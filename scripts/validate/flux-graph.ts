@@ -7,7 +7,7 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { dirname, relative, resolve, sep } from 'node:path';
-import { CRD_SOURCES } from '../../lib/schema-sources';
+import { CRD_SOURCES } from '../../lib/shared/schema-sources';
 import { CHART_COMPONENTS, PREINSTALLED_COMPONENTS } from './chart-components';
 import { findCycles, reachable } from './graph';
 import { childPath, indexPath } from './json-path';
@@ -334,7 +334,7 @@ function helmReleaseComponent(
   if (!pinned) return undefined;
   const where = repoDoc && chartRef ? repoDoc : m;
   if (version !== pinned.chart.version) {
-    violations.push(violation(where, 'flux', versionPath, `chart ${chartName} version ${JSON.stringify(version ?? '')} is not the pinned ${pinned.chart.version} (lib/versions.ts)`));
+    violations.push(violation(where, 'flux', versionPath, `chart ${chartName} version ${JSON.stringify(version ?? '')} is not the pinned ${pinned.chart.version} (lib/shared/versions.ts)`));
   }
   const norm = (u: string | undefined): string => (u ?? '').replace(/\/$/, '');
   if (repoUrl !== undefined && norm(repoUrl) !== norm(pinned.chart.repository)) {

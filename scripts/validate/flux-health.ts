@@ -8,12 +8,12 @@
  * A kind has such a signal when its schema's status holds a `conditions` field, directly or one object below
  * (Kyverno's `status.conditionStatus.conditions`). RGD-generated kinds always have one: KRO adds
  * `status.conditions` and `status.state` to every CRD it generates (KRO v0.9.3 `pkg/graph/crd/crd.go`).
- * Exempt are built-in kinds and the kinds of `READINESS_DECLARATIONS` (lib/platform/health-checks.ts): Flux's
+ * Exempt are built-in kinds and the kinds of `READINESS_DECLARATIONS` (lib/gitops/health-checks.ts): Flux's
  * own kinds, which follow kstatus, and kinds another kind's check covers (Strimzi's KafkaNodePool).
  * Entries match by API group and kind, as Flux matches them.
  */
 import { relative } from 'node:path';
-import { groupKindOf, readinessDeclarationOf } from '../../lib/platform/health-checks';
+import { groupKindOf, readinessDeclarationOf } from '../../lib/gitops/health-checks';
 import { FluxLayer } from './flux-graph';
 import { childPath } from './json-path';
 import { Violation } from './model';

@@ -1,16 +1,16 @@
 /**
  * Namespace order and Pod Security across Flux layers, on `dist/` (the synth-time twin is
- * `lib/platform/namespaces.ts`, which states the two rules):
+ * `lib/gitops/namespaces.ts`, which states the two rules):
  * 1. every namespace a layer writes into — an object's `metadata.namespace`, a Kustomization's or
  *    HelmRelease's `targetNamespace`/`storageNamespace`, a chart value that names namespaces (Strimzi's
  *    `watchNamespaces`), a literal namespace in an RGD template — exists before that layer is applied;
  * 2. the pods a known operator creates meet the Pod Security level that their namespaces enforce.
  */
-import { FLUX_NAMESPACE } from '../../lib/platform/flux-sync';
+import { FLUX_NAMESPACE } from '../../lib/gitops/flux-sync';
 import {
   KUBERNETES_NAMESPACES, meetsPodSecurity, POD_SECURITY_ENFORCE_LABEL, PodSecurityLevel, podSecurityLevel,
-} from '../../lib/platform/namespaces';
-import { STRIMZI_POD_SECURITY_PROVIDER_ENV } from '../../lib/platform/operators/strimzi';
+} from '../../lib/gitops/namespaces';
+import { STRIMZI_POD_SECURITY_PROVIDER_ENV } from '../../lib/core/operators/strimzi';
 import { CHART_COMPONENTS } from './chart-components';
 import { FluxAnalysis, FluxLayer } from './flux-graph';
 import { reachable } from './graph';

@@ -1,11 +1,11 @@
 /**
- * The upstream schemas, loaded from their pinned URLs (`lib/schema-sources.ts`) through the schema store
+ * The upstream schemas, loaded from their pinned URLs (`lib/shared/schema-sources.ts`) through the schema store
  * (`scripts/lib/schema-store.ts`): the Kubernetes built-in definitions and every CRD of every platform
  * component. Kinds are indexed by group/version/kind; each kind's schema compiles on first use and stays
  * compiled for the life of the process.
  */
 import { readFileSync } from 'node:fs';
-import { CRD_SOURCES, CrdSource, KUBERNETES_DEFINITIONS_URL } from '../../lib/schema-sources';
+import { CRD_SOURCES, CrdSource, KUBERNETES_DEFINITIONS_URL } from '../../lib/shared/schema-sources';
 import { resolveSchema } from '../lib/schema-store';
 import { CLUSTER_SCOPED_BUILTINS } from './builtin-scopes';
 import { loadYamlDocuments } from './schema-cache';

@@ -1,5 +1,5 @@
 /** Versions and minimums, durations, readiness rules, progress output and the command runner. */
-import { CLUSTER_PREREQUISITES } from '../../lib/versions';
+import { CLUSTER_PREREQUISITES } from '../../lib/shared/versions';
 import { formatClusterError, ClusterError } from '../../scripts/cluster/cluster-error';
 import { CommandFailedError, CommandRunner, posixQuote } from '../../scripts/cluster/command-runner';
 import { formatDuration, parseDuration } from '../../scripts/cluster/duration';

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { CILIUM, KUBERNETES } from '../../lib/versions';
+import { CILIUM, KUBERNETES } from '../../lib/shared/versions';
 import { helmInstallFor, mergeValues, readCiliumInstall } from '../../scripts/cluster/cilium-release';
 import { ClusterError } from '../../scripts/cluster/cluster-error';
 import { readDistFolder } from '../../scripts/cluster/dist-manifests';
@@ -97,7 +97,7 @@ describe('Cilium release from dist/', () => {
     expect(install.values).toMatchObject({ kubeProxyReplacement: true, gatewayAPI: { enabled: true, hostNetwork: { enabled: true } } });
   });
 
-  test('uses the chart, version and repository pinned in lib/versions.ts (through the HelmRelease and HelmRepository)', () => {
+  test('uses the chart, version and repository pinned in lib/shared/versions.ts (through the HelmRelease and HelmRepository)', () => {
     expect(install).toMatchObject({
       chart: CILIUM.chart.chart,
       version: CILIUM.chart.version,

@@ -6,7 +6,7 @@ import { rmSync } from 'node:fs';
 import { AddressInfo, createServer, Server } from 'node:net';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { CLUSTER_PREREQUISITES } from '../../lib/versions';
+import { CLUSTER_PREREQUISITES } from '../../lib/shared/versions';
 import { ALL_FAKE_TOOLS, FakeToolName, FakeTools } from '../fakes/fake-tools';
 import {
   FIXTURE_DIST, FIXTURE_FLAGS, FIXTURE_KUSTOMIZATIONS, fixtureDistWithPort, fluxObject, GET_KUSTOMIZATIONS, kustomizationList, list, runCli,

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
-import { FLUX, GATEWAY_API, KUBERNETES } from '../../lib/versions';
+import { FLUX, GATEWAY_API, KUBERNETES } from '../../lib/shared/versions';
 import { FakeTools } from '../fakes/fake-tools';
 import {
   FIXTURE_DIST, FIXTURE_FLAGS, FIXTURE_KUSTOMIZATIONS, FIXTURE_REPO, fluxObject, GET_KUSTOMIZATIONS, kustomizationList, runCli,

@@ -10,8 +10,8 @@
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { groupKindOf, HealthCheckExpression } from '../../lib/platform/health-checks';
-import { CRD_SOURCES } from '../../lib/schema-sources';
+import { groupKindOf, HealthCheckExpression } from '../../lib/gitops/health-checks';
+import { CRD_SOURCES } from '../../lib/shared/schema-sources';
 import { toYaml, toYamlDocuments } from '../../lib/synth/kubernetes-yaml';
 import { ControlPlane, DEFAULT_CONTROLLERS } from '../../scripts/lib/control-plane';
 import { KroController } from '../../scripts/lib/kro-controller';

@@ -1,6 +1,6 @@
 /** Renders the default platform in memory for tests. */
-import { buildPlatform, PlatformOptions } from '../../charts/platform';
-import { addTeamA } from '../../charts/team-a';
+import { buildPlatform, PlatformOptions } from '../../lib/build-platform';
+import { addTeamA } from '../../teams/team-a';
 import { RenderedFile, RenderedObject, renderApp } from '../../lib';
 
 /** Renders the platform (team-a by default). */

@@ -3,8 +3,8 @@
  * check, then inProgress → failed → current, else InProgress; an evaluation error is Unknown) against fixture
  * statuses: ready, not ready, ready for a stale generation, and no status yet; plus the evaluator's own order.
  */
-import { buildPlatform } from '../../charts/platform';
-import { addTeamA } from '../../charts/team-a';
+import { buildPlatform } from '../../lib/build-platform';
+import { addTeamA } from '../../teams/team-a';
 import { groupKindOf, HealthCheckExpression, registeredHealthChecks } from '../../lib';
 import { evaluateFluxHealth, FluxHealthVerdict } from '../../scripts/validate/flux-health-eval';
 import { JsonObject } from '../../scripts/validate/model';

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
-import { CRD_SOURCES } from '../../../lib/schema-sources';
+import { CRD_SOURCES } from '../../../lib/shared/schema-sources';
 import { ControlPlane } from '../../../scripts/lib/control-plane';
 import { KroController } from '../../../scripts/lib/kro-controller';
 import { resolveSchema } from '../../../scripts/lib/schema-store';

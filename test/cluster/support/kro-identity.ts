@@ -10,7 +10,7 @@
  *   aggregated ClusterRoles in `dist/`, which is exactly what the suite proves.
  * The controller authenticates with a client certificate for its ServiceAccount's user name.
  */
-import { KRO } from '../../../lib/versions';
+import { KRO } from '../../../lib/shared/versions';
 import type { Dist } from './dist';
 import type { KubeObject } from './kube-client';
 

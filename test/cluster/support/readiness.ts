@@ -11,7 +11,7 @@
  * Each stand-in also says, by looking at the live child, whether its actor's work is done: the suite's own
  * account of readiness, independent of the RGDs, against which KRO's verdict is checked.
  */
-import { apiGroupOf } from '../../../lib/foundation/readiness';
+import { apiGroupOf } from '../../../lib/shared/api';
 import { evaluateReadyWhen, Readiness } from '../../helpers/kro-readiness';
 import { KubeClient, KubeObject, waitFor } from './kube-client';
 import type { RgdResource } from './rgd-template';

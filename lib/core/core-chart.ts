@@ -1,0 +1,67 @@
+/**
+ * CoreChart: the operators and the shared services.
+ *
+ * Two Flux stages, because the shared services are custom resources whose CRDs the operators install:
+ * `core/operators` (Cilium, Kyverno, KRO, CloudNativePG, Strimzi) → `core/shared-services` (Kafka, Gateway).
+ */
+import { Chart, ChartProps } from 'cdk8s';
+import { Construct } from 'constructs';
+import { PlatformWiring } from './platform-wiring';
+import { FluxStage } from '../gitops/flux-stage';
+import { Cilium, CiliumProps } from './operators/cilium';
+import { CloudNativePg } from './operators/cloudnative-pg';
+import { Kro } from './operators/kro';
+import { Kyverno } from './operators/kyverno';
+import { Strimzi } from './operators/strimzi';
+import { RetainedStorageClass } from './retained-storage-class';
+import { SharedGateway, SharedGatewayProps } from './shared-gateway';
+import { SharedKafka } from './shared-kafka';
+
+/** Properties of {@link CoreChart}. */
+export interface CoreChartProps extends ChartProps {
+  /** Cilium settings. @default Kind defaults */
+  readonly cilium?: CiliumProps;
+  /** The shared Gateway. @default `*.localtest.me` on port 8080 */
+  readonly gateway?: SharedGatewayProps;
+}
+
+/** The Core layer. */
+export class CoreChart extends Chart {
+  public readonly operators: FluxStage;
+  public readonly sharedServices: FluxStage;
+  public readonly cilium: Cilium;
+  public readonly kyverno: Kyverno;
+  public readonly kro: Kro;
+  public readonly cloudNativePg: CloudNativePg;
+  public readonly strimzi: Strimzi;
+  public readonly kafka: SharedKafka;
+  public readonly gateway: SharedGateway;
+  /** What the Foundation layer wires the abstractions to. */
+  public readonly wiring: PlatformWiring;
+
+  public constructor(scope: Construct, id: string, props: CoreChartProps = {}) {
+    super(scope, id, props);
+    this.operators = new FluxStage(this, 'operators', { path: 'core/operators' });
+    this.sharedServices = new FluxStage(this, 'shared-services', { path: 'core/shared-services', dependsOn: [this.operators] });
+
+    this.cilium = new Cilium(this.operators, 'cilium', props.cilium);
+    const afterCni = [this.cilium];
+    this.kyverno = new Kyverno(this.operators, 'kyverno', { dependsOn: afterCni });
+    this.kro = new Kro(this.operators, 'kro', { dependsOn: afterCni });
+    this.cloudNativePg = new CloudNativePg(this.operators, 'cloudnative-pg', { dependsOn: afterCni });
+    const storage = new RetainedStorageClass(this.operators, 'retained-storage');
+
+    this.kafka = new SharedKafka(this.sharedServices, 'kafka');
+    // Strimzi writes a RoleBinding into every namespace it watches when it installs: the namespace comes first.
+    FluxStage.place(this.kafka.namespaceResource, this.operators);
+    this.strimzi = new Strimzi(this.operators, 'strimzi', { dependsOn: afterCni, watchNamespaces: [this.kafka.namespace] });
+    this.gateway = new SharedGateway(this.sharedServices, 'gateway', props.gateway);
+
+    this.wiring = {
+      kafka: this.kafka,
+      gateway: this.gateway,
+      databaseStorageClass: storage.storageClassName,
+      cnpgOperator: { namespace: CloudNativePg.NAMESPACE, podLabels: CloudNativePg.POD_LABELS },
+    };
+  }
+}

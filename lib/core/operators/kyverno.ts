@@ -1,0 +1,40 @@
+/** Kyverno: admission policies (CEL ValidatingPolicy) and the background controller that generates Secrets. */
+import { Construct } from 'constructs';
+import { k8s } from 'cdk8s-plus-33';
+import { LABELS } from '../../shared/api';
+import { KYVERNO } from '../../shared/versions';
+import { HelmComponent } from '../helm-component';
+
+/** Properties of {@link Kyverno}. */
+export interface KyvernoProps {
+  /** Releases Kyverno waits for (Cilium). @default [] */
+  readonly dependsOn?: readonly HelmComponent[];
+  /** Admission controller replicas; 3 for high availability. @default 1 */
+  readonly replicas?: number;
+}
+
+/** The Kyverno HelmRelease, plus the RBAC its background controller needs to generate cache Secrets. */
+export class Kyverno extends HelmComponent {
+  public constructor(scope: Construct, id: string, props: KyvernoProps = {}) {
+    const replicas = props.replicas ?? 1;
+    super(scope, id, {
+      chart: KYVERNO.chart,
+      namespace: 'kyverno',
+      dependsOn: props.dependsOn,
+      values: {
+        admissionController: { replicas },
+        backgroundController: { replicas: 1 },
+        cleanupController: { replicas: 1 },
+        reportsController: { replicas: 1 },
+      },
+    });
+    // The background controller creates the cache password Secret of each Infrastructure (generate rule).
+    new k8s.KubeClusterRole(this, 'generate-secrets', {
+      metadata: {
+        name: 'mini-atlas:kyverno:generate-secrets',
+        labels: { 'rbac.kyverno.io/aggregate-to-background-controller': 'true', [LABELS.partOf]: 'mini-atlas' },
+      },
+      rules: [{ apiGroups: [''], resources: ['secrets'], verbs: ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'] }],
+    });
+  }
+}

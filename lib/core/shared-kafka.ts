@@ -1,0 +1,163 @@
+/**
+ * The shared message bus: one Strimzi KRaft Kafka cluster (`kafka.strimzi.io/v1`) with one node pool of
+ * combined controller+broker nodes, sized by the environment profile. Tenant topics are KafkaTopics in its
+ * namespace, where its Topic Operator watches.
+ */
+import { Construct } from 'constructs';
+import { k8s } from 'cdk8s-plus-33';
+import {
+  Kafka,
+  KafkaNodePool,
+  KafkaNodePoolSpecResourcesLimits,
+  KafkaNodePoolSpecResourcesRequests,
+  KafkaNodePoolSpecRoles,
+  KafkaNodePoolSpecStorageType,
+  KafkaSpecKafkaListenersType,
+} from '../../imports/kafka.strimzi.io';
+import { ANNOTATIONS, LABELS } from '../shared/api';
+import { environmentOf } from '../shared/environment';
+import { dnsLabelProblem } from '../shared/names';
+import { addIssueCheck, issue, ValidationIssue } from '../shared/validation-error';
+import { STRIMZI } from '../shared/versions';
+import { conditionExists, HealthCheckExpression, registerHealthCheck, STATUS_OBSERVED_CURRENT } from '../gitops/health-checks';
+
+/**
+ * Flux health check of a Strimzi `Kafka` (kafka.strimzi.io/v1, Strimzi 1.2): Ready for the current generation.
+ *
+ * Strimzi's cluster operator (KafkaAssemblyOperator) first gives a new Kafka the status
+ * `NotReady=True, reason Creating` with no `observedGeneration`; every reconciliation then ends by setting
+ * `status.observedGeneration` to `metadata.generation` and adding `Ready=True` on success or `NotReady=True`
+ * (reason: the exception class) on failure (`createOrUpdate`; `StatusUtils.setStatusConditionAndObservedGeneration`).
+ * Strimzi conditions carry no `observedGeneration` of their own. So: current is `Ready=True` with the status
+ * observed for this generation; failed is a finished reconciliation of this generation that failed
+ * (`NotReady=True`, or `Ready=False` should a version use it); the initial `Creating` status, which has no
+ * observedGeneration, is in progress. Flux's own generic check would read `NotReady=True` as healthy.
+ */
+export const KAFKA_HEALTH_CHECK: HealthCheckExpression = {
+  apiVersion: Kafka.GVK.apiVersion,
+  kind: Kafka.GVK.kind,
+  current: `${STATUS_OBSERVED_CURRENT} && ${conditionExists("c.type == 'Ready' && c.status == 'True'")}`,
+  failed: `${STATUS_OBSERVED_CURRENT} && ${conditionExists("(c.type == 'NotReady' && c.status == 'True') || (c.type == 'Ready' && c.status == 'False')")}`,
+};
+
+/** Properties of {@link SharedKafka}. */
+export interface SharedKafkaProps {
+  /** Name of the Kafka cluster. @default 'shared' */
+  readonly name?: string;
+  /** Namespace of the cluster and of every tenant KafkaTopic. @default 'kafka' */
+  readonly namespace?: string;
+  /** StorageClass of the broker volumes. @default the cluster default */
+  readonly storageClass?: string;
+}
+
+/** Plain-text in-cluster listener port. */
+const PLAIN_PORT = 9092;
+/** TLS in-cluster listener port. */
+const TLS_PORT = 9093;
+
+/** The shared KRaft Kafka cluster. */
+export class SharedKafka extends Construct {
+  /** Kafka cluster name (the `strimzi.io/cluster` label value of its topics). */
+  public readonly clusterName: string;
+  /** Namespace where the cluster runs and where KafkaTopics must live. */
+  public readonly namespace: string;
+  /** In-cluster bootstrap address (plain listener). */
+  public readonly bootstrapServers: string;
+  /** Ports clients connect to (for network policies). */
+  public readonly clientPorts: readonly number[] = [PLAIN_PORT, TLS_PORT];
+  /** Plain-text listener port of the bootstrap Service. */
+  public readonly plainPort = PLAIN_PORT;
+  /** Name of the bootstrap Service (in {@link namespace}). */
+  public readonly bootstrapService: string;
+  /** Pod labels of the broker pods (for network policies). */
+  public readonly brokerPodLabels: Readonly<Record<string, string>>;
+  /**
+   * The Namespace object. The operator that watches it writes into it at install, so a platform places it in
+   * the operator's Flux stage (`FluxStage.place`); the Flux graph check fails when it comes later.
+   */
+  public readonly namespaceResource: k8s.KubeNamespace;
+
+  public constructor(scope: Construct, id: string, props: SharedKafkaProps = {}) {
+    super(scope, id);
+    const env = environmentOf(this);
+    this.clusterName = props.name ?? 'shared';
+    this.namespace = props.namespace ?? 'kafka';
+    this.bootstrapService = `${this.clusterName}-kafka-bootstrap`;
+    this.bootstrapServers = `${this.bootstrapService}.${this.namespace}.svc:${PLAIN_PORT}`;
+    this.brokerPodLabels = { 'strimzi.io/cluster': this.clusterName, 'strimzi.io/broker-role': 'true' };
+    const labels = { [LABELS.partOf]: 'mini-atlas', [LABELS.component]: 'kafka' };
+    // Losing the cluster loses every team's topics: Flux must never prune it.
+    const keep = { [ANNOTATIONS.fluxPrune]: 'disabled' };
+
+    this.namespaceResource = new k8s.KubeNamespace(this, 'namespace', {
+      metadata: {
+        name: this.namespace,
+        labels: { ...labels, 'pod-security.kubernetes.io/enforce': 'restricted' },
+      },
+    });
+
+    const { kafka } = env;
+    new KafkaNodePool(this, 'pool', {
+      metadata: {
+        name: 'dual-role',
+        namespace: this.namespace,
+        labels: { ...labels, 'strimzi.io/cluster': this.clusterName },
+        annotations: keep,
+      },
+      spec: {
+        replicas: kafka.nodes,
+        roles: [KafkaNodePoolSpecRoles.CONTROLLER, KafkaNodePoolSpecRoles.BROKER],
+        storage: {
+          type: KafkaNodePoolSpecStorageType.PERSISTENT_HYPHEN_CLAIM,
+          size: kafka.storage,
+          deleteClaim: false,
+          ...(props.storageClass ? { class: props.storageClass } : {}),
+        },
+        resources: {
+          requests: { cpu: KafkaNodePoolSpecResourcesRequests.fromString(kafka.cpuRequest), memory: KafkaNodePoolSpecResourcesRequests.fromString(kafka.memoryLimit) },
+          limits: { memory: KafkaNodePoolSpecResourcesLimits.fromString(kafka.memoryLimit) },
+        },
+      },
+    });
+
+    new Kafka(this, 'cluster', {
+      metadata: { name: this.clusterName, namespace: this.namespace, labels, annotations: keep },
+      spec: {
+        kafka: {
+          version: STRIMZI.kafkaVersion,
+          metadataVersion: STRIMZI.kafkaMetadataVersion,
+          listeners: [
+            { name: 'plain', port: PLAIN_PORT, type: KafkaSpecKafkaListenersType.INTERNAL, tls: false },
+            { name: 'tls', port: TLS_PORT, type: KafkaSpecKafkaListenersType.INTERNAL, tls: true },
+          ],
+          config: {
+            'default.replication.factor': kafka.replicationFactor,
+            'min.insync.replicas': kafka.minInSyncReplicas,
+            'offsets.topic.replication.factor': kafka.replicationFactor,
+            'transaction.state.log.replication.factor': kafka.replicationFactor,
+            'transaction.state.log.min.isr': kafka.minInSyncReplicas,
+            // Topics exist only as KafkaTopic resources; clients cannot create them by accident.
+            'auto.create.topics.enable': false,
+          },
+        },
+        entityOperator: {
+          // Watches this namespace only (the default), which is where tenant KafkaTopics are created.
+          topicOperator: {},
+        },
+      },
+    });
+
+    // The KafkaNodePool needs no check of its own: the Kafka's covers it (READINESS_DECLARATIONS).
+    registerHealthCheck(this, KAFKA_HEALTH_CHECK);
+    addIssueCheck(this, () => this.check());
+  }
+
+  private check(): ValidationIssue[] {
+    const out: ValidationIssue[] = [];
+    const ns = dnsLabelProblem(this.namespace);
+    if (ns) out.push(issue(this, 'namespace', this.namespace, ns));
+    const name = dnsLabelProblem(this.clusterName, 40);
+    if (name) out.push(issue(this, 'name', this.clusterName, name));
+    return out;
+  }
+}

@@ -1,0 +1,44 @@
+/**
+ * DeliveryChart: the teams' instances.
+ *
+ * - `delivery/workspaces`: every Workspace instance. KRO turns each into a namespace; this stage is Ready
+ *   only when they are. It must come first: kustomize-controller dry-runs every object of a stage before
+ *   applying any, so objects in a namespace that a Workspace of the same stage creates would block it forever.
+ * - `delivery/<workspace>`: one stage (and Flux Kustomization) per team, so one team's broken manifest cannot
+ *   block another team's reconcile, and each reconcile builds one small folder.
+ */
+import { Chart, ChartProps } from 'cdk8s';
+import { Construct } from 'constructs';
+import { FluxStage } from '../gitops/flux-stage';
+import { Workspace, WorkspaceProps } from './workspace';
+import { FoundationChart } from '../foundation/foundation-chart';
+
+/** Properties of {@link DeliveryChart}. */
+export interface DeliveryChartProps extends ChartProps {
+  /** The Foundation layer whose APIs the instances use. */
+  readonly foundation: FoundationChart;
+}
+
+/** The Delivery layer. */
+export class DeliveryChart extends Chart {
+  /** The stage holding every Workspace instance. */
+  public readonly workspaces: FluxStage;
+
+  public constructor(scope: Construct, id: string, props: DeliveryChartProps) {
+    super(scope, id, props);
+    this.workspaces = new FluxStage(this, 'workspaces', { path: 'delivery/workspaces', dependsOn: [props.foundation.stage] });
+  }
+
+  /** Adds a workspace (instance in `delivery/workspaces`); create its apps, infrastructure and topics inside it. */
+  public addWorkspace(name: string, props: WorkspaceProps): Workspace {
+    const stage = new FluxStage(this, name, {
+      path: `delivery/${name}`,
+      dependsOn: [this.workspaces],
+      // Instances become Ready only when their children are; a team's stage reports its own health.
+      timeout: '15m',
+    });
+    const workspace = new Workspace(stage, name, props);
+    FluxStage.place(workspace.apiObject, this.workspaces);
+    return workspace;
+  }
+}

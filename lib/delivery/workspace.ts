@@ -1,0 +1,111 @@
+/**
+ * A Workspace: an isolated tenant. Apps, infrastructure and topics are created *in* it:
+ *
+ * ```ts
+ * const ws = new Workspace(chart, 'team-a', { team: 'team-a' });
+ * const db = new Infrastructure(ws, 'db');
+ * new WebApplication(ws, 'web', { image: 'ghcr.io/acme/web:1.0.0', hostname: 'web.localtest.me', database: db });
+ * ```
+ */
+import { Construct } from 'constructs';
+import { LABELS, RESERVED_NAMESPACES } from '../shared/api';
+import { environmentOf } from '../shared/environment';
+import { issue, ValidationIssue } from '../shared/validation-error';
+import { WORKSPACE_FIELDS, WorkspaceSpec } from '../foundation/workspace/schema';
+import { Fields } from '../shared/fields';
+import { freeId, Instance, register, registered } from './instance';
+
+/** Resource limits of a workspace; every value defaults from the environment profile. */
+export interface WorkspaceQuota {
+  /** Total CPU limits of all pods. @default '4' (local profile) */
+  readonly cpu?: string;
+  /** Total memory limits of all pods. @default '8Gi' (local profile) */
+  readonly memory?: string;
+  /** Total requested persistent storage. @default '20Gi' (local profile) */
+  readonly storage?: string;
+  /** Maximum number of pods. @default 40 (local profile) */
+  readonly pods?: number;
+  /** CPU limit given to containers that set none. @default '250m' (local profile) */
+  readonly defaultContainerCpu?: string;
+  /** Memory limit given to containers that set none. @default '256Mi' (local profile) */
+  readonly defaultContainerMemory?: string;
+}
+
+/** Properties of a {@link Workspace}. */
+export interface WorkspaceProps {
+  /** Team that owns the workspace (DNS label). */
+  readonly team: string;
+  /** ResourceQuota and LimitRange sizes. @default the environment profile's workspace quota */
+  readonly quota?: WorkspaceQuota;
+}
+
+/** Longest workspace name: leaves room for `<workspace>-<name>` objects and their suffixes. */
+export const MAX_WORKSPACE_NAME = 30;
+
+/** A tenant workspace (cluster-scoped `Workspace` instance; its name is the namespace name). */
+export class Workspace extends Instance<typeof WORKSPACE_FIELDS> {
+  /** Namespace of the workspace (equal to its name). */
+  public readonly namespace: string;
+  /** Owning team. */
+  public readonly team: string;
+
+  /**
+   * @param scope the chart (or any construct) holding the workspace
+   * @param name workspace name: the namespace and the prefix of everything in it
+   */
+  public constructor(scope: Construct, name: string, props: WorkspaceProps) {
+    const duplicates: string[] = [];
+    const id = freeId(scope, name, duplicates);
+    const quota = { ...environmentOf(scope).workspaceQuota, ...(props.quota ?? {}) };
+    const spec: WorkspaceSpec = { team: props.team, quota };
+    super(scope, id, duplicates, {
+      kind: 'Workspace',
+      name,
+      fields: WORKSPACE_FIELDS,
+      spec,
+      stateful: true,
+      labels: { [LABELS.workspace]: name, [LABELS.team]: props.team },
+    });
+    this.namespace = name;
+    this.team = props.team;
+    register(this, `workspace:${name}`);
+  }
+
+  /** The name an object named `name` gets in this workspace: `<workspace>-<name>`. */
+  public qualify(name: string): string {
+    return `${this.name}-${name}`;
+  }
+
+  protected override maxNameLength(): number {
+    return MAX_WORKSPACE_NAME;
+  }
+
+  protected override validateInstance(): ValidationIssue[] {
+    const out: ValidationIssue[] = [];
+    if (RESERVED_NAMESPACES.includes(this.name) || this.name.startsWith('kube-')) {
+      out.push(issue(this, 'name', this.name, 'is a reserved namespace (Kubernetes, Flux or a platform component)', 'choose a team-specific name such as "team-payments"'));
+    }
+    const same = registered<Workspace>(this, `workspace:${this.name}`);
+    if (same.length > 1 && same[0] !== this) {
+      out.push(issue(this, 'name', this.name, `is already the name of the workspace at ${same[0].node.path}`, 'workspace names are cluster-wide: pick another'));
+    }
+    out.push(...this.derivedNameClashes());
+    return out;
+  }
+
+  /** Services and Deployments that two instances of this workspace would both create. */
+  private derivedNameClashes(): ValidationIssue[] {
+    const owners = new Map<string, string>();
+    const out: ValidationIssue[] = [];
+    const claim = (object: string, by: Instance<Fields>): void => {
+      const prev = owners.get(object);
+      if (prev && prev !== by.node.path) {
+        out.push(issue(by, 'name', by.name, `would create ${object}, which ${prev} creates too`, 'rename one of them'));
+      } else owners.set(object, by.node.path);
+    };
+    for (const c of this.node.findAll()) {
+      if (c instanceof Instance && c !== this) for (const object of c.derivedObjects()) claim(object, c);
+    }
+    return out;
+  }
+}

@@ -1,0 +1,69 @@
+/**
+ * FoundationChart: the four abstractions (KRO ResourceGraphDefinitions), the Kyverno policies that keep
+ * tenants inside them, and the exact RBAC KRO needs to manage what the RGDs create.
+ */
+import { Chart, ChartProps } from 'cdk8s';
+import { Construct } from 'constructs';
+import { FluxStage } from '../gitops/flux-stage';
+import { PLATFORM_GROUP } from '../shared/api';
+import { InfrastructureDefinition } from './infrastructure/definition';
+import { CachePasswordPolicy } from './policies/cache-password-policy';
+import { HostIsolationPolicy } from './policies/host-isolation-policy';
+import { ImageRegistryPolicy, ImageRegistryPolicyProps } from './policies/image-registry-policy';
+import { RequiredLabelsPolicy } from './policies/required-labels-policy';
+import { StatefulDeletionPolicy } from './policies/stateful-deletion-policy';
+import { WorkspaceNamingPolicy } from './policies/workspace-naming-policy';
+import { WorkspaceScopePolicy } from './policies/workspace-scope-policy';
+import { ResourceGraph } from './resource-graph';
+import { TopicDefinition } from './topic/definition';
+import { WebApplicationDefinition } from './web-application/definition';
+import { WorkspaceDefinition } from './workspace/definition';
+import { CoreChart } from '../core/core-chart';
+
+/** Properties of {@link FoundationChart}. */
+export interface FoundationChartProps extends ChartProps {
+  /** The Core layer it builds on. */
+  readonly core: CoreChart;
+  /** Image registries tenants may pull from. @default ghcr.io, docker.io, quay.io, registry.k8s.io */
+  readonly images?: ImageRegistryPolicyProps;
+}
+
+/** The Foundation layer. */
+export class FoundationChart extends Chart {
+  public readonly stage: FluxStage;
+  public readonly definitions: readonly ResourceGraph[];
+
+  public constructor(scope: Construct, id: string, props: FoundationChartProps) {
+    super(scope, id, props);
+    const { core } = props;
+    // Waits for the RGDs and the policies (each registers its kind's health check) before tenants arrive.
+    this.stage = new FluxStage(this, 'foundation', { path: 'foundation', dependsOn: [core.sharedServices] });
+
+    this.definitions = [
+      new WorkspaceDefinition(this.stage, 'workspace', core.wiring),
+      new WebApplicationDefinition(this.stage, 'web-application', core.wiring),
+      new InfrastructureDefinition(this.stage, 'infrastructure', core.wiring),
+      new TopicDefinition(this.stage, 'topic', core.wiring),
+    ];
+
+    new WorkspaceNamingPolicy(this.stage, 'workspace-naming');
+    new WorkspaceScopePolicy(this.stage, 'workspace-scope');
+    new ImageRegistryPolicy(this.stage, 'image-registries', props.images);
+    new HostIsolationPolicy(this.stage, 'host-isolation');
+    new RequiredLabelsPolicy(this.stage, 'required-labels');
+    new StatefulDeletionPolicy(this.stage, 'stateful-deletion');
+    new CachePasswordPolicy(this.stage, 'cache-password');
+
+    // Exactly what the RGDs create (and the APIs they generate); KRO has no other access.
+    core.kro.grant('platform-abstractions', [
+      { apiGroup: PLATFORM_GROUP, resources: ['workspaces', 'webapplications', 'infrastructures', 'topics'] },
+      { apiGroup: PLATFORM_GROUP, resources: ['workspaces/status', 'webapplications/status', 'infrastructures/status', 'topics/status'], verbs: ['get', 'update', 'patch'] },
+      { apiGroup: '', resources: ['namespaces', 'services', 'resourcequotas', 'limitranges'] },
+      { apiGroup: 'apps', resources: ['deployments'] },
+      { apiGroup: 'cilium.io', resources: ['ciliumnetworkpolicies'] },
+      { apiGroup: 'gateway.networking.k8s.io', resources: ['httproutes'] },
+      { apiGroup: 'postgresql.cnpg.io', resources: ['clusters'] },
+      { apiGroup: 'kafka.strimzi.io', resources: ['kafkatopics'] },
+    ]);
+  }
+}

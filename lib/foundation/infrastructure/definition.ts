@@ -1,0 +1,130 @@
+/**
+ * The Infrastructure API: a CloudNativePG PostgreSQL cluster and a Valkey cache, with credentials generated
+ * in the cluster (never in Git) and exposed by reference, and service discovery in the instance status.
+ *
+ * - PostgreSQL: database and owner come from the instance; the operator generates the owner's password in
+ *   the `<name>-app` Secret (no `bootstrap.initdb.secret`, no superuser access, no post-init SQL).
+ *   Volumes use the `retained` StorageClass, so deleting the Cluster keeps the data on a Released volume.
+ * - Valkey: `requirepass` comes from `<name>-cache-auth`, which Kyverno generates with a random password
+ *   the first time the cache Service appears (see `CachePasswordPolicy`).
+ */
+import { Construct } from 'constructs';
+import { k8s } from 'cdk8s-plus-33';
+import {
+  Cluster,
+  ClusterSpecResourcesLimits,
+  ClusterSpecResourcesRequests,
+} from '../../../imports/postgresql.cnpg.io';
+import { ANNOTATIONS, LABELS } from '../../shared/api';
+import { cel } from '../../shared/cel';
+import { INFRASTRUCTURE_FIELDS } from './schema';
+import { CLOUDNATIVE_PG, VALKEY } from '../../shared/versions';
+import { cacheSecret, cacheService, databaseSecret, databaseService } from '../conventions';
+import { PlatformWiring } from '../../core/platform-wiring';
+import { ResourceGraph } from '../resource-graph';
+import { RESTRICTED_CONTAINER, restrictedPod } from '../restricted-security';
+
+const NAME = 'schema.metadata.name';
+const NS = 'schema.metadata.namespace';
+const CACHE_ON = '${schema.spec.cache.enabled}';
+/** Valkey's port. */
+export const CACHE_PORT = 6379;
+/** UID/GID of the `valkey` user in the official image. */
+const VALKEY_UID = 999;
+
+/** The RGD behind `kind: Infrastructure`. */
+export class InfrastructureDefinition extends ResourceGraph {
+  public constructor(scope: Construct, id: string, wiring: PlatformWiring) {
+    const name = cel(NAME);
+    const ns = cel(NS);
+    const cacheName = cel(cacheService.cel(NAME));
+    const cacheSecretName = cel(cacheSecret.cel(NAME));
+    const labels = { [LABELS.workspace]: ns, [LABELS.managedBy]: 'kro', [LABELS.instance]: name };
+    const cacheSelector = { [LABELS.name]: 'valkey', [LABELS.instance]: name, [LABELS.component]: 'cache' };
+    const cacheMemory = k8s.Quantity.fromString(cel('schema.spec.cache.memory'));
+
+    super(scope, id, {
+      kind: 'Infrastructure',
+      fields: INFRASTRUCTURE_FIELDS,
+      status: {
+        databaseSecret: cel(databaseSecret.cel('database.metadata.name')),
+        databaseHost: cel(databaseService.celHost('database.metadata.name', 'database.metadata.namespace')),
+        cacheHost: cel(`schema.spec.cache.enabled ? ${cacheService.celHost(NAME, NS)} : ""`),
+        cacheSecret: cel(`schema.spec.cache.enabled ? ${cacheSecret.cel(NAME)} : ""`),
+      },
+      printerColumns: [
+        { name: 'Instances', type: 'integer', jsonPath: '.spec.postgres.instances' },
+        { name: 'Secret', type: 'string', jsonPath: '.status.databaseSecret' },
+      ],
+      resources: [
+        {
+          id: 'database',
+          template: Cluster.manifest({
+            metadata: { name, namespace: ns, labels },
+            spec: {
+              instances: cel<number>('schema.spec.postgres.instances'),
+              imageName: CLOUDNATIVE_PG.postgresImage,
+              enableSuperuserAccess: false,
+              storage: { size: cel('schema.spec.postgres.storage'), storageClass: wiring.databaseStorageClass },
+              bootstrap: { initdb: { database: cel('schema.spec.postgres.database'), owner: cel('schema.spec.postgres.owner') } },
+              resources: {
+                requests: { cpu: ClusterSpecResourcesRequests.fromString('100m'), memory: ClusterSpecResourcesRequests.fromString('256Mi') },
+                limits: { cpu: ClusterSpecResourcesLimits.fromString('1'), memory: ClusterSpecResourcesLimits.fromString('512Mi') },
+              },
+              inheritedMetadata: { labels: { [LABELS.workspace]: ns } },
+            },
+          }),
+        },
+        {
+          id: 'cacheService',
+          includeWhen: [CACHE_ON],
+          template: k8s.KubeService.manifest({
+            metadata: {
+              name: cacheName,
+              namespace: ns,
+              labels: { ...labels, ...cacheSelector },
+              // Kyverno generates this Secret (random password) once; see CachePasswordPolicy.
+              annotations: { [ANNOTATIONS.generatePassword]: cacheSecretName },
+            },
+            spec: { selector: cacheSelector, ports: [{ name: 'valkey', port: CACHE_PORT, targetPort: k8s.IntOrString.fromString('valkey') }] },
+          }),
+        },
+        {
+          id: 'cache',
+          includeWhen: [CACHE_ON],
+          template: k8s.KubeDeployment.manifest({
+            metadata: { name: cel('cacheService.metadata.name'), namespace: ns, labels: { ...labels, ...cacheSelector } },
+            spec: {
+              replicas: 1,
+              selector: { matchLabels: cacheSelector },
+              template: {
+                metadata: { labels: { ...labels, ...cacheSelector } },
+                spec: {
+                  automountServiceAccountToken: false,
+                  securityContext: restrictedPod(VALKEY_UID),
+                  containers: [{
+                    name: 'valkey',
+                    image: VALKEY.image,
+                    // A cache: no persistence. $(VALKEY_PASSWORD) is expanded by the kubelet from the Secret.
+                    args: ['--requirepass', '$(VALKEY_PASSWORD)', '--save', '', '--appendonly', 'no', '--dir', '/data'],
+                    env: [{ name: 'VALKEY_PASSWORD', valueFrom: { secretKeyRef: { name: cacheSecretName, key: 'password' } } }],
+                    ports: [{ name: 'valkey', containerPort: CACHE_PORT }],
+                    readinessProbe: { tcpSocket: { port: k8s.IntOrString.fromString('valkey') }, periodSeconds: 5 },
+                    livenessProbe: { tcpSocket: { port: k8s.IntOrString.fromString('valkey') }, initialDelaySeconds: 10, periodSeconds: 10 },
+                    resources: {
+                      requests: { cpu: k8s.Quantity.fromString('50m'), memory: cacheMemory },
+                      limits: { cpu: k8s.Quantity.fromString('500m'), memory: cacheMemory },
+                    },
+                    securityContext: RESTRICTED_CONTAINER,
+                    volumeMounts: [{ name: 'data', mountPath: '/data' }],
+                  }],
+                  volumes: [{ name: 'data', emptyDir: { sizeLimit: k8s.Quantity.fromString('256Mi') } }],
+                },
+              },
+            },
+          }),
+        },
+      ],
+    });
+  }
+}

@@ -1,0 +1,35 @@
+/**
+ * Naming convention: in a workspace namespace, workloads, Services, routes, databases and platform
+ * instances are named `<workspace>-…`. One policy for every workspace: it reads the prefix from the
+ * namespace's `platform.mini-atlas.io/workspace` label.
+ */
+import { Construct } from 'constructs';
+import { PLATFORM_GROUP } from '../../shared/api';
+import { PlatformPolicy } from './platform-policy';
+
+/** Resources the naming convention covers. */
+export const NAMED_RESOURCES = [
+  { apiGroup: 'apps', resources: ['deployments', 'statefulsets', 'daemonsets'] },
+  { apiGroup: 'batch', resources: ['cronjobs'] },
+  { apiGroup: '', resources: ['services'] },
+  { apiGroup: 'gateway.networking.k8s.io', resources: ['httproutes'] },
+  { apiGroup: 'postgresql.cnpg.io', resources: ['clusters'] },
+  { apiGroup: PLATFORM_GROUP, resources: ['webapplications', 'infrastructures', 'topics'] },
+] as const;
+
+/** The `workspace-naming` policy. */
+export class WorkspaceNamingPolicy extends PlatformPolicy {
+  public constructor(scope: Construct, id: string) {
+    super(scope, id, {
+      name: 'workspace-naming',
+      description: 'Objects in a workspace are named after it: <workspace>-<name>.',
+      match: NAMED_RESOURCES,
+      operations: ['CREATE'],
+      rules: [{
+        expression: 'object.metadata.name.startsWith(variables.workspace + "-")',
+        messageExpression:
+          '"name \\"" + object.metadata.name + "\\" must start with the workspace prefix \\"" + variables.workspace + "-\\" (namespace " + object.metadata.namespace + ")"',
+      }],
+    });
+  }
+}

@@ -1,0 +1,134 @@
+/**
+ * The Workspace API: a tenant namespace (labelled, Pod Security `restricted` enforced), default-deny
+ * network isolation with exactly the flows a workspace needs, and a ResourceQuota + LimitRange.
+ */
+import { Construct } from 'constructs';
+import { k8s } from 'cdk8s-plus-33';
+import {
+  CiliumNetworkPolicy,
+  CiliumNetworkPolicySpecEgressToEntities,
+  CiliumNetworkPolicySpecEndpointSelectorMatchExpressionsOperator,
+  CiliumNetworkPolicySpecEgressToPortsPortsProtocol as Protocol,
+  CiliumNetworkPolicySpecIngressFromEntities,
+  CiliumNetworkPolicySpecIngressToPortsPortsProtocol as IngressProtocol,
+} from '../../../imports/cilium.io';
+import { LABELS } from '../../shared/api';
+import { cel } from '../../shared/cel';
+import { WORKSPACE_FIELDS } from './schema';
+import { PlatformWiring } from '../../core/platform-wiring';
+import { ResourceGraph } from '../resource-graph';
+
+/** Cilium's label for a pod's namespace, usable in endpoint selectors. */
+const POD_NAMESPACE = 'k8s:io.kubernetes.pod.namespace';
+/** Ports of a CloudNativePG instance the operator calls: status (8000) and PostgreSQL (5432). */
+export const CNPG_OPERATOR_PORTS = [8000, 5432] as const;
+
+const NAME = 'schema.metadata.name';
+/** Children reference the namespace resource, so KRO creates them after it. (`namespace` is a reserved CEL word.) */
+const IN_NAMESPACE = cel('workspaceNamespace.metadata.name');
+const q = (expr: string) => k8s.Quantity.fromString(cel(expr));
+
+/** The RGD behind `kind: Workspace` (cluster-scoped; the instance name is the namespace name). */
+export class WorkspaceDefinition extends ResourceGraph {
+  public constructor(scope: Construct, id: string, wiring: PlatformWiring) {
+    const ns = cel(NAME);
+    super(scope, id, {
+      kind: 'Workspace',
+      clusterScoped: true,
+      fields: WORKSPACE_FIELDS,
+      status: { namespace: IN_NAMESPACE, phase: '${workspaceNamespace.status.phase}' },
+      printerColumns: [{ name: 'Team', type: 'string', jsonPath: '.spec.team' }],
+      resources: [
+        {
+          id: 'workspaceNamespace',
+          template: k8s.KubeNamespace.manifest({
+            metadata: {
+              name: ns,
+              labels: {
+                [LABELS.workspace]: ns,
+                [LABELS.team]: cel('schema.spec.team'),
+                [LABELS.managedBy]: 'kro',
+                'pod-security.kubernetes.io/enforce': 'restricted',
+                'pod-security.kubernetes.io/enforce-version': 'latest',
+                'pod-security.kubernetes.io/warn': 'restricted',
+                'pod-security.kubernetes.io/audit': 'restricted',
+              },
+            },
+          }),
+        },
+        {
+          id: 'isolation',
+          template: CiliumNetworkPolicy.manifest({
+            metadata: { name: 'workspace-isolation', namespace: IN_NAMESPACE },
+            spec: {
+              description: 'Default deny; allow same namespace, DNS, the shared Gateway, the CloudNativePG operator and the shared Kafka',
+              // An empty selector selects every pod; with rules present, everything else is denied both ways.
+              endpointSelector: {},
+              ingress: [
+                { fromEndpoints: [{}] },
+                { fromEntities: [CiliumNetworkPolicySpecIngressFromEntities.INGRESS] },
+                {
+                  fromEndpoints: [{ matchLabels: { [POD_NAMESPACE]: wiring.cnpgOperator.namespace, ...wiring.cnpgOperator.podLabels } }],
+                  toPorts: [{ ports: CNPG_OPERATOR_PORTS.map((p) => ({ port: String(p), protocol: IngressProtocol.TCP })) }],
+                },
+              ],
+              egress: [
+                { toEndpoints: [{}] },
+                {
+                  toEndpoints: [{ matchLabels: { [POD_NAMESPACE]: 'kube-system', 'k8s:k8s-app': 'kube-dns' } }],
+                  toPorts: [{
+                    ports: [{ port: '53', protocol: Protocol.UDP }, { port: '53', protocol: Protocol.TCP }],
+                    rules: { dns: [{ matchPattern: '*' }] },
+                  }],
+                },
+                {
+                  toEndpoints: [{ matchLabels: { [POD_NAMESPACE]: wiring.kafka.namespace, ...wiring.kafka.brokerPodLabels } }],
+                  toPorts: [{ ports: wiring.kafka.clientPorts.map((p) => ({ port: String(p), protocol: Protocol.TCP })) }],
+                },
+              ],
+            },
+          }),
+        },
+        {
+          // CloudNativePG's instance manager watches its Cluster through the API server; nothing else may.
+          id: 'postgresApiAccess',
+          template: CiliumNetworkPolicy.manifest({
+            metadata: { name: 'postgres-api-server', namespace: IN_NAMESPACE },
+            spec: {
+              description: 'PostgreSQL instance managers reach the Kubernetes API server',
+              endpointSelector: { matchExpressions: [{ key: 'cnpg.io/cluster', operator: CiliumNetworkPolicySpecEndpointSelectorMatchExpressionsOperator.EXISTS }] },
+              egress: [{ toEntities: [CiliumNetworkPolicySpecEgressToEntities.KUBE_HYPHEN_APISERVER] }],
+            },
+          }),
+        },
+        {
+          id: 'quota',
+          template: k8s.KubeResourceQuota.manifest({
+            metadata: { name: 'workspace-quota', namespace: IN_NAMESPACE },
+            spec: {
+              hard: {
+                'limits.cpu': q('schema.spec.quota.cpu'),
+                'limits.memory': q('schema.spec.quota.memory'),
+                'requests.storage': q('schema.spec.quota.storage'),
+                pods: q('string(schema.spec.quota.pods)'),
+              },
+            },
+          }),
+        },
+        {
+          id: 'limits',
+          template: k8s.KubeLimitRange.manifest({
+            metadata: { name: 'workspace-limits', namespace: IN_NAMESPACE },
+            spec: {
+              limits: [{
+                type: 'Container',
+                default: { cpu: q('schema.spec.quota.defaultContainerCpu'), memory: q('schema.spec.quota.defaultContainerMemory') },
+                defaultRequest: { cpu: q('schema.spec.quota.defaultContainerCpu'), memory: q('schema.spec.quota.defaultContainerMemory') },
+              }],
+            },
+          }),
+        },
+      ],
+    });
+  }
+}

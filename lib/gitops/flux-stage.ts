@@ -1,0 +1,175 @@
+/**
+ * A Flux stage: one folder of `dist/` reconciled by one Flux Kustomization.
+ *
+ * Every object created inside a stage (at any depth) is written to `dist/<path>/`. The flux-system chart
+ * turns the stages into Kustomizations, so the Flux graph is derived from the construct tree and can never
+ * list a path that is not synthesized.
+ */
+import { ApiObject } from 'cdk8s';
+import { Construct, IConstruct } from 'constructs';
+import { addIssueCheck, issue, ValidationIssue } from '../shared/validation-error';
+import {
+  groupKindOf, HealthCheckExpression, isBuiltinApiVersion, readinessDeclarationOf, registeredHealthCheck,
+} from './health-checks';
+
+/** Properties of a {@link FluxStage}. */
+export interface FluxStageProps {
+  /** Folder below `dist/`, e.g. `core/operators`. Lowercase segments separated by `/`. */
+  readonly path: string;
+  /** Stages that must be Ready before this one is applied. @default [] */
+  readonly dependsOn?: readonly FluxStage[];
+  /** Wait for every applied object to become healthy before the stage is Ready. @default true */
+  readonly wait?: boolean;
+  /**
+   * Health checks for kinds whose constructs register none (Flux `healthCheckExprs`), added to those derived
+   * from the kinds the stage holds (see {@link registerHealthCheck}). An entry for a kind that has a
+   * registered check is an error: Flux would use only one of the two.
+   * @default []
+   */
+  readonly healthCheckExpressions?: readonly HealthCheckExpression[];
+  /**
+   * Delete objects that disappear from Git. Stateful objects inside additionally carry
+   * `kustomize.toolkit.fluxcd.io/prune: disabled`. @default true
+   */
+  readonly prune?: boolean;
+  /** How long Flux waits for health before failing the stage. @default '10m' */
+  readonly timeout?: string;
+}
+
+const STAGE_SYMBOL = Symbol.for('mini-atlas.FluxStage');
+const PLACEMENTS = new WeakMap<IConstruct, FluxStage>();
+const PATH_PATTERN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\/[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+/** A folder of `dist/` and the Flux Kustomization that applies it. */
+export class FluxStage extends Construct {
+  /** True if `x` is a FluxStage (works across copies of the library). */
+  public static isFluxStage(x: unknown): x is FluxStage {
+    return typeof x === 'object' && x !== null && STAGE_SYMBOL in x;
+  }
+
+  /**
+   * The stage an object is written to: the stage it was explicitly {@link place}d in (on it or the nearest
+   * ancestor), else the nearest stage enclosing it, else undefined.
+   */
+  public static of(scope: IConstruct): FluxStage | undefined {
+    for (const c of [...scope.node.scopes].reverse()) {
+      const placed = PLACEMENTS.get(c);
+      if (placed) return placed;
+      if (FluxStage.isFluxStage(c)) return c;
+    }
+    return undefined;
+  }
+
+  /**
+   * Writes `construct` (and what it contains) to `stage` instead of the stage enclosing it. Used when an
+   * object must be applied one Flux step earlier than its siblings, e.g. a Workspace (which creates the
+   * namespace) before the objects that live in that namespace.
+   */
+  public static place(construct: IConstruct, stage: FluxStage): void {
+    PLACEMENTS.set(construct, stage);
+    stage.placed.add(construct);
+  }
+
+  /** Folder below `dist/`. */
+  public readonly path: string;
+  /** Name of the Flux Kustomization (the path with `/` replaced by `-`). */
+  public readonly kustomizationName: string;
+  public readonly wait: boolean;
+  public readonly prune: boolean;
+  public readonly timeout: string;
+  /** The health checks given explicitly ({@link FluxStageProps.healthCheckExpressions}). */
+  public readonly explicitHealthChecks: readonly HealthCheckExpression[];
+  private readonly deps: FluxStage[];
+  /** Constructs {@link place}d in this stage from elsewhere in the tree. */
+  private readonly placed = new Set<IConstruct>();
+
+  public constructor(scope: Construct, id: string, props: FluxStageProps) {
+    super(scope, id);
+    Object.defineProperty(this, STAGE_SYMBOL, { value: true });
+    this.path = props.path;
+    this.kustomizationName = props.path.replace(/\//g, '-');
+    this.wait = props.wait ?? true;
+    this.prune = props.prune ?? true;
+    this.timeout = props.timeout ?? '10m';
+    this.explicitHealthChecks = props.healthCheckExpressions ?? [];
+    this.deps = [...(props.dependsOn ?? [])];
+    addIssueCheck(this, () => [
+      ...(PATH_PATTERN.test(this.path)
+        ? []
+        : [issue(this, 'path', this.path, 'must be lowercase DNS-label segments separated by "/"', 'use a path like "core/operators"')]),
+      ...this.checkHealthCoverage(),
+    ]);
+  }
+
+  /**
+   * The objects written to this stage: those in its subtree and in constructs {@link place}d here, minus
+   * those placed in (or nested in) another stage. In construct-tree order.
+   */
+  public apiObjects(): ApiObject[] {
+    const found = new Set<ApiObject>();
+    for (const root of [this, ...this.placed]) {
+      for (const c of root.node.findAll()) if (c instanceof ApiObject && FluxStage.of(c) === this) found.add(c);
+    }
+    return [...found];
+  }
+
+  /**
+   * The stage's Flux `healthCheckExprs`: the registered health check of every kind the stage holds, plus the
+   * explicit ones, sorted by API version and kind. Derived from the construct tree each time it is read.
+   */
+  public get healthCheckExpressions(): readonly HealthCheckExpression[] {
+    const byKind = new Map<string, HealthCheckExpression>();
+    for (const o of this.apiObjects()) {
+      const check = registeredHealthCheck(this, o.apiVersion, o.kind);
+      if (check) byKind.set(groupKindOf(check.apiVersion, check.kind), check);
+    }
+    for (const e of this.explicitHealthChecks) {
+      const key = groupKindOf(e.apiVersion, e.kind);
+      if (!byKind.has(key)) byKind.set(key, e);
+    }
+    return [...byKind.values()].sort((a, b) => a.apiVersion.localeCompare(b.apiVersion) || a.kind.localeCompare(b.kind));
+  }
+
+  /** Stages this one depends on. */
+  public get dependsOn(): readonly FluxStage[] {
+    return this.deps;
+  }
+
+  /** Adds a dependency. */
+  public addDependency(...stages: FluxStage[]): void {
+    for (const s of stages) if (!this.deps.includes(s)) this.deps.push(s);
+  }
+
+  /**
+   * A waiting stage must be able to tell that each custom resource it holds works: its kind needs a
+   * registered health check or a readiness declaration (kstatus would count it healthy as soon as it
+   * exists; see `health-checks.ts`). An explicit check must not shadow a registered one.
+   */
+  private checkHealthCoverage(): ValidationIssue[] {
+    const out: ValidationIssue[] = [];
+    for (const e of this.explicitHealthChecks) {
+      if (registeredHealthCheck(this, e.apiVersion, e.kind)) {
+        out.push(issue(this, 'healthCheckExpressions', `${e.apiVersion} ${e.kind}`,
+          `duplicates the health check registered for ${groupKindOf(e.apiVersion, e.kind)} (Flux uses only the first entry per kind)`,
+          'remove the explicit entry; the registered check is derived for every stage that holds the kind'));
+      }
+    }
+    if (!this.wait) return out;
+    const uncovered = new Map<string, { apiVersion: string; kind: string; objects: string[] }>();
+    for (const o of this.apiObjects()) {
+      if (isBuiltinApiVersion(o.apiVersion) || readinessDeclarationOf(o.apiVersion, o.kind)) continue;
+      const key = groupKindOf(o.apiVersion, o.kind);
+      if (registeredHealthCheck(this, o.apiVersion, o.kind) || this.explicitHealthChecks.some((e) => groupKindOf(e.apiVersion, e.kind) === key)) continue;
+      const entry = uncovered.get(key) ?? { apiVersion: o.apiVersion, kind: o.kind, objects: [] };
+      entry.objects.push(o.node.path);
+      uncovered.set(key, entry);
+    }
+    for (const { apiVersion, kind, objects } of uncovered.values()) {
+      out.push(issue(this, 'healthCheckExpressions', `${apiVersion} ${kind}`,
+        `stage "${this.path}" waits for ${objects.join(', ')}, but custom kind ${groupKindOf(apiVersion, kind)} has no registered ` +
+        'health check and no readiness declaration, so Flux would count it healthy as soon as it exists',
+        `register one in the construct that creates the kind: registerHealthCheck(this, { apiVersion: '${apiVersion}', kind: '${kind}', current: <CEL: ready for the current generation> })`));
+    }
+    return out;
+  }
+}
