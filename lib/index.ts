@@ -5,7 +5,8 @@
  * shared → gitops → core → foundation → delivery → synth, and `buildPlatform` composes them all.
  */
 
-// Shared: versions, the API group and labels, the schema language, names, the one error type.
+// Shared: versions, the API group and labels, the schema language, names, the one error type, JSON values and
+// dependency graphs.
 export * from './shared/versions';
 export * from './shared/schema-sources';
 export * from './shared/api';
@@ -16,6 +17,8 @@ export * from './shared/validation-error';
 export * from './shared/fields';
 export * from './shared/patterns';
 export * from './shared/schema-docs';
+export * from './shared/json';
+export * from './shared/graph';
 
 // GitOps: Flux stages, the Flux sync objects, health checks and the namespace rules of the Flux graph.
 export * from './gitops/health-checks';
@@ -68,9 +71,10 @@ export * from './delivery/infrastructure';
 export * from './delivery/topic';
 export * from './delivery/delivery-chart';
 
-// Synth: rendering an app into dist/ and the one YAML writer.
+// Synth: rendering an app into dist/, the one YAML writer, and the one model of dist/ every tool reads it with.
 export * from './synth/dist-writer';
 export * from './synth/kubernetes-yaml';
+export * from './synth/dist-model';
 
 // The whole platform in one call.
 export * from './build-platform';

@@ -7,10 +7,10 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, w
 import { basename, dirname, join, relative } from 'node:path';
 import { ApiObject, App } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { parseAllDocuments } from 'yaml';
 import { ANNOTATIONS } from '../shared/api';
 import { assertValid, MiniAtlasValidationError } from '../shared/validation-error';
 import { FluxStage } from '../gitops/flux-stage';
+import { DistFile, listDist, parseDistFile } from './dist-model';
 import { toYaml } from './kubernetes-yaml';
 
 /** A rendered Kubernetes object. */
@@ -92,26 +92,10 @@ export function renderApp(app: App): RenderedFile[] {
   return files.sort((a, b) => a.path.localeCompare(b.path));
 }
 
-/** Objects in YAML text. */
-function parseObjects(text: string): RenderedObject[] {
-  return parseAllDocuments(text).map((d) => d.toJS() as RenderedObject | null).filter((o): o is RenderedObject => !!o?.kind);
-}
-
-/** The folders (relative paths) below `dir` that hold files, with their file names. */
-function listFolders(dir: string): Map<string, string[]> {
-  const out = new Map<string, string[]>();
-  if (!existsSync(dir)) return out;
-  const walk = (rel: string): void => {
-    const names: string[] = [];
-    for (const e of readdirSync(join(dir, rel), { withFileTypes: true })) {
-      if (e.name.startsWith('.')) continue;
-      if (e.isDirectory()) walk(rel ? `${rel}/${e.name}` : e.name);
-      else names.push(e.name);
-    }
-    if (names.length) out.set(rel, names.sort());
-  };
-  walk('');
-  return out;
+/** The folders (relative paths) of the dist directory `dir` that hold files, with their files. */
+function listFolders(dir: string): Map<string, readonly DistFile[]> {
+  if (!existsSync(dir)) return new Map();
+  return new Map([...listDist(dir).folders.values()].filter((f) => f.files.length > 0).map((f) => [f.path, f.files]));
 }
 
 /** Stateful objects in `before` that are missing from `after` and not in `allowed`. */
@@ -153,14 +137,14 @@ export function writeDist(app: App, outdir: string, options: WriteDistOptions = 
   // The removal guard needs the previous objects; an unchanged file holds the same objects as the new one.
   const before: RenderedObject[] = [];
   const unchanged = new Set<string>();
-  for (const [folder, names] of previous) {
+  for (const [folder, previousFiles] of previous) {
     const entries = next.get(folder);
-    let same = !!entries && entries.size === names.length;
-    for (const n of names) {
-      const text = readFileSync(join(outdir, folder, n), 'utf8');
-      if (entries?.get(n) === text) continue;
+    let same = !!entries && entries.size === previousFiles.length;
+    for (const f of previousFiles) {
+      const text = readFileSync(f.file, 'utf8');
+      if (entries?.get(f.name) === text) continue;
       same = false;
-      if (n.endsWith('.yaml') && n !== 'kustomization.yaml') before.push(...parseObjects(text));
+      if (f.kind === 'objects') before.push(...parseDistFile(f, text).documents.map((d) => d.object as unknown as RenderedObject));
     }
     if (same) unchanged.add(folder);
   }
