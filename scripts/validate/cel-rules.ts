@@ -7,9 +7,10 @@
 import { isIP } from 'node:net';
 import { celEnv, celFunc, CelScalar, isCelError, plan } from '@bufbuild/cel';
 import { strings } from '@bufbuild/cel/ext';
+import { JsonValue } from '../../lib/shared/json';
 import { functionsOf, parseCel } from './cel-ast';
 import { isCidr, isQuantity } from './formats';
-import { CelStatistics, JsonValue, UnevaluatedRule } from './model';
+import { CelStatistics, UnevaluatedRule } from './model';
 import { SchemaNode, ValidationRuleSpec } from './schema-node';
 import { Issue, RuleEvaluator } from './structural-validator';
 

@@ -6,30 +6,22 @@
  * depends on (or by a CRD object in the same layer), with that layer waiting until it is ready.
  */
 import { existsSync, statSync } from 'node:fs';
-import { dirname, relative, resolve, sep } from 'node:path';
+import { dirname, relative, resolve } from 'node:path';
 import { CRD_SOURCES } from '../../lib/shared/schema-sources';
+import { reachable } from '../../lib/shared/graph';
+import { JsonObject } from '../../lib/shared/json';
+import { DistDocument, DistKustomization, DistModel, DistProblem, fluxOrder, kustomizeResources } from '../../lib/synth/dist-model';
 import { CHART_COMPONENTS, PREINSTALLED_COMPONENTS } from './chart-components';
-import { findCycles, reachable } from './graph';
-import { childPath, indexPath } from './json-path';
-import { KustomizeFile, ManifestSet } from './manifests';
-import { JsonObject, ManifestDocument, Violation } from './model';
-import { asList, asObject, asString, metaOf, violation } from './objects';
+import { childPath } from './json-path';
+import { Violation } from './model';
+import { asObject, asString, metaOf, violation } from './objects';
 import { RgdModel } from './rgd';
 import { KindResolver, splitApiVersion } from './schema-registry';
 
 /** A Flux Kustomization and the documents it applies. */
-export interface FluxLayer {
-  readonly doc: ManifestDocument;
-  /** `namespace/name`. */
-  readonly key: string;
-  readonly path: string;
-  /** Absolute directory, for a Kustomization of this repository. */
-  readonly dir?: string;
-  readonly targetNamespace?: string;
-  /** `namespace/name` of each dependsOn target. */
-  readonly dependsOn: readonly string[];
+export interface FluxLayer extends DistKustomization {
   /** Documents (under the validated directory) that this layer applies. */
-  readonly members: readonly ManifestDocument[];
+  readonly members: readonly DistDocument[];
   /** Group/kinds of upstream CRDs this layer applies from an upstream repository. */
   readonly upstreamCrds: readonly string[];
 }
@@ -39,7 +31,7 @@ interface Provider {
   readonly layer?: FluxLayer;
   readonly how: 'crd' | 'helm' | 'rgd' | 'upstream' | 'preinstalled';
   readonly via: string;
-  readonly doc?: ManifestDocument;
+  readonly doc?: DistDocument;
 }
 
 /** What the Flux analysis found. */
@@ -51,12 +43,6 @@ export interface FluxAnalysis {
   readonly notes: readonly string[];
 }
 
-const FLUX_KUSTOMIZE_GROUP = 'kustomize.toolkit.fluxcd.io';
-
-function isFluxKustomization(d: ManifestDocument): boolean {
-  return d.object.kind === 'Kustomization' && splitApiVersion(String(d.object.apiVersion)).group === FLUX_KUSTOMIZE_GROUP;
-}
-
 function keyOf(o: JsonObject, defaultNamespace = ''): string {
   const { name, namespace } = metaOf(o);
   return `${namespace ?? defaultNamespace}/${name}`;
@@ -66,75 +52,34 @@ function groupKindOf(o: JsonObject): string {
   return `${splitApiVersion(String(o.apiVersion)).group}/${String(o.kind)}`;
 }
 
-function kustomizeViolation(k: KustomizeFile, path: string, message: string): Violation {
-  return { check: 'flux', file: k.file, index: 0, apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', name: '', path, message };
+function kustomizeViolation(p: DistProblem): Violation {
+  return { check: 'flux', file: p.file, index: p.index, apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', name: '', path: p.at, message: p.message };
 }
 
 const GITHUB = /^(?:https?:\/\/|ssh:\/\/git@)github\.com[/:]([^/]+)\/([^/]+?)(?:\.git)?\/?$/;
 
-/** Analyses the Flux objects under `dir`. */
-export function analyzeFlux(set: ManifestSet, dir: string, repoRoot: string, kinds: KindResolver, rgds: readonly RgdModel[]): FluxAnalysis {
+/** Analyses the Flux objects of a dist directory; Kustomization paths of this repository resolve against `repoRoot`. */
+export function analyzeFlux(model: DistModel, repoRoot: string, kinds: KindResolver, rgds: readonly RgdModel[]): FluxAnalysis {
   const violations: Violation[] = [];
   const notes: string[] = [];
-  const docs = set.documents;
-  const byKindKey = new Map<string, ManifestDocument>();
+  const docs = model.documents;
+  const byKindKey = new Map<string, DistDocument>();
   for (const d of docs) byKindKey.set(`${String(d.object.kind)}/${keyOf(d.object)}`, d);
-  const findSource = (kind: string, name: string, namespace: string): ManifestDocument | undefined => byKindKey.get(`${kind}/${namespace}/${name}`);
-  const kustomizeByDir = new Map(set.kustomizeFiles.map((k) => [dirname(k.file), k]));
-  const docsByFile = new Map<string, ManifestDocument[]>();
-  for (const d of docs) docsByFile.set(d.file, [...(docsByFile.get(d.file) ?? []), d]);
+  const findSource = (kind: string, name: string, namespace: string): DistDocument | undefined => byKindKey.get(`${kind}/${namespace}/${name}`);
   const rel = (p: string): string => relative(repoRoot, p) || '.';
 
-  // Files a kustomize directory applies.
-  const filesOf = (d: string, seen = new Set<string>()): string[] => {
-    if (seen.has(d)) return [];
-    seen.add(d);
-    const k = kustomizeByDir.get(d);
-    if (!k) return [...docsByFile.keys()].filter((f) => f.startsWith(d + sep));
-    const out: string[] = [];
-    const listed = new Set<string>();
-    const resources = asList(k.config.resources);
-    resources.forEach((entry, i) => {
-      if (typeof entry !== 'string' || /^[a-z]+:\/\//.test(entry)) return;
-      const p = resolve(d, entry);
-      listed.add(p);
-      if (!existsSync(p)) violations.push(kustomizeViolation(k, indexPath('$.resources', i), `resource ${JSON.stringify(entry)} does not exist`));
-      else if (statSync(p).isDirectory()) out.push(...filesOf(p, seen));
-      else out.push(p);
-    });
-    for (const f of docsByFile.keys()) {
-      if (dirname(f) === d && !listed.has(f)) {
-        violations.push(kustomizeViolation(k, '$.resources', `${rel(f)} is not listed, so Flux does not apply it`));
-      }
-    }
-    return out;
-  };
-
   const layers: FluxLayer[] = [];
-  const fluxDocs = docs.filter(isFluxKustomization);
-  for (const doc of fluxDocs) {
-    const o = doc.object;
-    const spec = asObject(o.spec) ?? {};
-    const ns = metaOf(o).namespace ?? 'flux-system';
-    const path = asString(spec.path) ?? './';
-    const sourceRef = asObject(spec.sourceRef) ?? {};
-    const srcKind = asString(sourceRef.kind) ?? '';
-    const srcName = asString(sourceRef.name) ?? '';
-    const srcNs = asString(sourceRef.namespace) ?? ns;
-    const dependsOn = asList(spec.dependsOn).map((d) => {
-      const dd = asObject(d) ?? {};
-      return `${asString(dd.namespace) ?? ns}/${asString(dd.name) ?? ''}`;
-    });
-    const base = { doc, key: `${ns}/${metaOf(o).name}`, path, targetNamespace: asString(spec.targetNamespace), dependsOn };
-    const source = findSource(srcKind, srcName, srcNs);
+  for (const k of model.kustomizations) {
+    const { document: doc, path, sourceRef } = k;
+    const source = findSource(sourceRef.kind, sourceRef.name, sourceRef.namespace);
     if (!source) {
-      violations.push(violation(doc, 'flux', '$.spec.sourceRef', `source ${srcKind} ${srcNs}/${srcName} is not defined under ${rel(dir)}`));
-      layers.push({ ...base, members: [], upstreamCrds: [] });
+      violations.push(violation(doc, 'flux', '$.spec.sourceRef', `source ${sourceRef.kind} ${sourceRef.namespace}/${sourceRef.name} is not defined under ${rel(model.dir)}`));
+      layers.push({ ...k, members: [], upstreamCrds: [] });
       continue;
     }
-    if (srcKind !== 'GitRepository') {
-      notes.push(`Kustomization ${base.key}: path ${path} of ${srcKind} ${srcName} not verified (only GitRepository sources are checked)`);
-      layers.push({ ...base, members: [], upstreamCrds: [] });
+    if (sourceRef.kind !== 'GitRepository') {
+      notes.push(`Kustomization ${k.key}: path ${path} of ${sourceRef.kind} ${sourceRef.name} not verified (only GitRepository sources are checked)`);
+      layers.push({ ...k, members: [], upstreamCrds: [] });
       continue;
     }
     const sspec = asObject(source.object.spec) ?? {};
@@ -156,18 +101,22 @@ export function analyzeFlux(set: ManifestSet, dir: string, repoRoot: string, kin
       }
       const urls = new Set(installed.map((s) => s.url));
       const upstreamCrds = kinds.registry.crds.filter((c) => urls.has(c.url)).map((c) => `${c.group}/${c.kind}`);
-      layers.push({ ...base, members: [], upstreamCrds });
+      layers.push({ ...k, members: [], upstreamCrds });
       continue;
     }
-    const abs = resolve(repoRoot, path);
-    if (!existsSync(abs) || !statSync(abs).isDirectory()) {
-      violations.push(violation(doc, 'flux', '$.spec.path', `path ${path} does not exist (resolved against ${repoRoot})`));
-      layers.push({ ...base, members: [], upstreamCrds: [] });
+    if (k.folder === undefined || !model.tree.folders.has(k.folder)) {
+      const abs = resolve(repoRoot, path);
+      if (k.folder === undefined && existsSync(abs) && statSync(abs).isDirectory()) {
+        notes.push(`Kustomization ${k.key}: path ${path} lies outside ${rel(model.dir)}; its objects were not validated`);
+      } else {
+        violations.push(violation(doc, 'flux', '$.spec.path', `path ${path} does not exist (resolved against ${repoRoot})`));
+      }
+      layers.push({ ...k, members: [], upstreamCrds: [] });
       continue;
     }
-    if (abs !== dir && !abs.startsWith(dir + sep)) notes.push(`Kustomization ${base.key}: path ${path} lies outside ${rel(dir)}; its objects were not validated`);
-    const members = filesOf(abs).flatMap((f) => docsByFile.get(f) ?? []);
-    layers.push({ ...base, dir: abs, members, upstreamCrds: [] });
+    const applied = kustomizeResources(model, k.folder);
+    violations.push(...applied.problems.map(kustomizeViolation));
+    layers.push({ ...k, members: applied.files.flatMap((f) => f.documents), upstreamCrds: [] });
   }
 
   const layerOfFile = new Map<string, FluxLayer>();
@@ -182,27 +131,16 @@ export function analyzeFlux(set: ManifestSet, dir: string, repoRoot: string, kin
   const unowned = docs.filter((d) => !layerOfFile.has(d.file));
   if (unowned.length > 0 && layers.length > 0) {
     const dirs = [...new Set(unowned.map((d) => rel(dirname(d.file))))];
-    notes.push(`not applied by any Flux Kustomization under ${rel(dir)} (bootstrap objects?): ${dirs.join(', ')}`);
+    notes.push(`not applied by any Flux Kustomization under ${rel(model.dir)} (bootstrap objects?): ${dirs.join(', ')}`);
   }
 
-  // dependsOn graph.
-  const byKey = new Map(layers.map((l) => [l.key, l]));
-  const graph = new Map<string, Set<string>>();
-  for (const l of layers) {
-    const targets = new Set<string>();
-    l.dependsOn.forEach((t, i) => {
-      if (!byKey.has(t)) violations.push(violation(l.doc, 'flux', indexPath('$.spec.dependsOn', i), `dependsOn target Kustomization ${t} does not exist`));
-      else targets.add(t);
-    });
-    graph.set(l.key, targets);
-  }
-  for (const cycle of findCycles(graph)) {
-    violations.push(violation(byKey.get(cycle[0])!.doc, 'flux', '$.spec.dependsOn', `dependsOn cycle: ${cycle.join(' → ')}`));
-  }
+  // dependsOn: every target exists, no cycle.
+  for (const p of fluxOrder(layers).problems) violations.push(violation(p.kustomization.document, 'flux', p.at, p.message));
+  const graph = new Map(layers.map((l) => [l.key, new Set(l.dependsOn)]));
 
   // Who installs which group/kind.
   const providers = new Map<string, Provider>();
-  const addProvider = (gk: string, p: Provider, doc: ManifestDocument | undefined): void => {
+  const addProvider = (gk: string, p: Provider, doc: DistDocument | undefined): void => {
     const prev = providers.get(gk);
     if (prev && prev.layer !== p.layer && prev.how !== 'preinstalled' && doc) {
       violations.push(violation(doc, 'flux', '$', `${gk} is installed twice: by ${prev.via} and by ${p.via}`));
@@ -211,7 +149,7 @@ export function analyzeFlux(set: ManifestSet, dir: string, repoRoot: string, kin
     providers.set(gk, p);
   };
   // Every HelmRelease uses a pinned chart (checked whether or not a layer applies it).
-  const helmComponents = new Map<ManifestDocument, string | undefined>();
+  const helmComponents = new Map<DistDocument, string | undefined>();
   for (const d of docs) {
     if (d.object.kind === 'HelmRelease' && String(d.object.apiVersion).startsWith('helm.toolkit.fluxcd.io/')) {
       helmComponents.set(d, helmReleaseComponent(d, findSource, violations));
@@ -221,7 +159,7 @@ export function analyzeFlux(set: ManifestSet, dir: string, repoRoot: string, kin
     if (PREINSTALLED_COMPONENTS.has(c.component)) providers.set(`${c.group}/${c.kind}`, { how: 'preinstalled', via: `${c.component} (installed by flux bootstrap)` });
   }
   for (const l of layers) {
-    for (const gk of l.upstreamCrds) addProvider(gk, { layer: l, how: 'upstream', via: `Kustomization ${l.key} (upstream CRDs)` }, l.doc);
+    for (const gk of l.upstreamCrds) addProvider(gk, { layer: l, how: 'upstream', via: `Kustomization ${l.key} (upstream CRDs)` }, l.document);
     for (const m of l.members) {
       const o = m.object;
       if (o.kind === 'CustomResourceDefinition' && String(o.apiVersion).startsWith('apiextensions.k8s.io/')) {
@@ -248,7 +186,7 @@ export function analyzeFlux(set: ManifestSet, dir: string, repoRoot: string, kin
   const needsWait = new Map<FluxLayer, Set<string>>();
   for (const l of layers) {
     const deps = reachable(graph, l.key);
-    const uses: { doc: ManifestDocument; gk: string; path: string; what: string }[] = [];
+    const uses: { doc: DistDocument; gk: string; path: string; what: string }[] = [];
     for (const m of l.members) {
       uses.push({ doc: m, gk: groupKindOf(m.object), path: '$', what: `${String(m.object.kind)}` });
       const rgd = rgds.find((r) => r.doc === m);
@@ -279,15 +217,14 @@ export function analyzeFlux(set: ManifestSet, dir: string, repoRoot: string, kin
     }
   }
   for (const [layer, vias] of needsWait) {
-    const spec = asObject(layer.doc.object.spec) ?? {};
-    if (spec.wait === true) continue;
-    const checks = asList(spec.healthChecks).map((h) => asObject(h) ?? {});
+    if (layer.wait) continue;
+    const checks = layer.healthChecks;
     const missing = [...vias].filter((via) => {
       const [kind, key] = via.split(' ');
       return !checks.some((h) => asString(h.kind) === kind && `${asString(h.namespace) ?? ''}/${asString(h.name)}` === key);
     });
     if (missing.length > 0) {
-      violations.push(violation(layer.doc, 'flux', childPath('$.spec', 'wait'),
+      violations.push(violation(layer.document, 'flux', childPath('$.spec', 'wait'),
         `dependents need the CRDs from ${missing.join(', ')}, but this Kustomization neither sets wait: true nor health-checks them, so dependents may start before the CRDs exist`));
     }
   }
@@ -296,8 +233,8 @@ export function analyzeFlux(set: ManifestSet, dir: string, repoRoot: string, kin
 
 /** The component whose CRDs a HelmRelease installs; reports charts that differ from the pinned ones. */
 function helmReleaseComponent(
-  m: ManifestDocument,
-  findSource: (kind: string, name: string, namespace: string) => ManifestDocument | undefined,
+  m: DistDocument,
+  findSource: (kind: string, name: string, namespace: string) => DistDocument | undefined,
   violations: Violation[],
 ): string | undefined {
   const o = m.object;
@@ -309,7 +246,7 @@ function helmReleaseComponent(
   let version: string | undefined;
   let versionPath = '$';
   let repoUrl: string | undefined;
-  let repoDoc: ManifestDocument | undefined;
+  let repoDoc: DistDocument | undefined;
   if (chartSpec) {
     chartName = asString(chartSpec.chart);
     version = asString(chartSpec.version);

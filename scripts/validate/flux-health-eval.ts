@@ -16,9 +16,9 @@
  */
 import { celEnv, celFunc, CelScalar, isCelError, plan } from '@bufbuild/cel';
 import { strings } from '@bufbuild/cel/ext';
+import { JsonObject, JsonValue } from '../../lib/shared/json';
 import { functionsOf, parseCel, referencesOf, replaceFreeIdentifiers } from './cel-ast';
 import { dynamic } from './cel-rules';
-import { JsonObject, JsonValue } from './model';
 
 /** kstatus statuses a health check can produce. */
 export type FluxHealthStatus = 'Current' | 'InProgress' | 'Failed' | 'Unknown';

@@ -17,7 +17,7 @@ import { groupKindOf, readinessDeclarationOf } from '../../lib/gitops/health-che
 import { FluxLayer } from './flux-graph';
 import { childPath } from './json-path';
 import { Violation } from './model';
-import { asList, asObject, asString, violation } from './objects';
+import { asString, violation } from './objects';
 import { KindResolver, splitApiVersion } from './schema-registry';
 import { SchemaNode } from './schema-node';
 
@@ -33,12 +33,8 @@ export function statusHasConditions(root: SchemaNode): boolean {
 export function checkHealthCoverage(layers: readonly FluxLayer[], kinds: KindResolver, repoRoot: string): Violation[] {
   const out: Violation[] = [];
   for (const layer of layers) {
-    const spec = asObject(layer.doc.object.spec) ?? {};
-    if (spec.wait !== true) continue;
-    const checked = new Set(asList(spec.healthCheckExprs).map((e) => {
-      const entry = asObject(e) ?? {};
-      return groupKindOf(asString(entry.apiVersion) ?? '', asString(entry.kind) ?? '');
-    }));
+    if (!layer.wait) continue;
+    const checked = new Set(layer.healthCheckExprs.map((entry) => groupKindOf(asString(entry.apiVersion) ?? '', asString(entry.kind) ?? '')));
     const uncovered = new Map<string, { apiVersion: string; kind: string; files: Set<string> }>();
     for (const m of layer.members) {
       const apiVersion = String(m.object.apiVersion);
@@ -55,7 +51,7 @@ export function checkHealthCoverage(layers: readonly FluxLayer[], kinds: KindRes
       uncovered.set(key, entry);
     }
     for (const { apiVersion, kind, files } of uncovered.values()) {
-      out.push(violation(layer.doc, 'flux', childPath('$.spec', 'healthCheckExprs'),
+      out.push(violation(layer.document, 'flux', childPath('$.spec', 'healthCheckExprs'),
         `waits for ${apiVersion} ${kind} (${[...files].sort().join(', ')}), whose readiness is in status conditions that ` +
         `Flux's generic kstatus check does not read, but healthCheckExprs has no entry for ${groupKindOf(apiVersion, kind)}: ` +
         'Flux would count it healthy as soon as it exists'));

@@ -5,15 +5,16 @@
  * every object of a namespaced kind has a namespace unless its Flux Kustomization sets `targetNamespace`,
  * and no cluster-scoped object has one; every file means the same under YAML 1.1 and YAML 1.2.
  */
-import { isMap, isScalar, isSeq } from 'yaml';
+import { Document, isMap, isScalar, isSeq } from 'yaml';
+import { JsonObject, JsonValue } from '../../lib/shared/json';
+import { DistDocument, DistModel } from '../../lib/synth/dist-model';
 import { parseYamlDocuments } from '../../lib/synth/kubernetes-yaml';
 import { parseCel, referencesOf } from './cel-ast';
 import { CelRuleEvaluator } from './cel-rules';
 import { FluxAnalysis } from './flux-graph';
 import { childPath, indexPath } from './json-path';
 import { extractExpressions } from './kro-expressions';
-import { ManifestSet } from './manifests';
-import { CelStatistics, JsonObject, JsonValue, ManifestDocument, Violation } from './model';
+import { CelStatistics, Violation } from './model';
 import { asList, asObject, asString, metaOf, violation } from './objects';
 import { nodeAtPath, RgdModel } from './rgd';
 import { KindResolver, splitApiVersion } from './schema-registry';
@@ -58,7 +59,7 @@ export interface HygieneContext {
 }
 
 /** Runs the hygiene checks over all documents. */
-export function checkHygiene(docs: readonly ManifestDocument[], ctx: HygieneContext): Violation[] {
+export function checkHygiene(docs: readonly DistDocument[], ctx: HygieneContext): Violation[] {
   const out: Violation[] = [];
   for (const doc of docs) {
     const o = doc.object;
@@ -94,7 +95,7 @@ function checkSecret(o: JsonObject, base: string, report: (path: string, message
   }
 }
 
-function checkNamespace(doc: ManifestDocument, ctx: HygieneContext, out: Violation[]): void {
+function checkNamespace(doc: DistDocument, ctx: HygieneContext, out: Violation[]): void {
   const o = doc.object;
   const namespaced = ctx.kinds.namespaced(String(o.apiVersion), String(o.kind));
   if (namespaced === undefined) return; // unknown kind: the schema check reports it
@@ -247,12 +248,13 @@ const sameScalar = (a: unknown, b: unknown): boolean =>
  * Where `text` means something else to Kubernetes than to a YAML 1.2 reader: every plain scalar (value or
  * key) that resolves differently under YAML 1.1 as Kubernetes' decoder reads it (sigs.k8s.io/yaml over
  * go-yaml v2: `no` is false, `0755` is 493) and under the YAML 1.2 core schema (kustomize, the validator).
- * A document that does not parse is left to the load check.
+ * A document that does not parse is left to the load check. `yaml12` is the YAML 1.2 reading of `text`, when
+ * the caller has it already.
  */
-export function yamlReadingDifferences(text: string): ReadingDifference[] {
+export function yamlReadingDifferences(text: string, yaml12: readonly Document[] = parseYamlDocuments(text, '1.2')): ReadingDifference[] {
   const yaml11 = parseYamlDocuments(text, '1.1');
   const out: ReadingDifference[] = [];
-  parseYamlDocuments(text, '1.2').forEach((doc, index) => {
+  yaml12.forEach((doc, index) => {
     if (doc.errors.length === 0) compareReadings(yaml11[index]?.contents, doc.contents, '$', index, out);
   });
   return out;
@@ -285,12 +287,12 @@ function compareReadings(a: unknown, b: unknown, path: string, index: number, ou
  * `0755` or `1_000` reaches the cluster as a boolean or number. The writer (lib/synth/kubernetes-yaml.ts)
  * quotes them; this catches hand-edited and foreign files.
  */
-export function checkYamlReadings(set: ManifestSet): Violation[] {
-  const docs = new Map(set.documents.map((d) => [`${d.file}#${d.index}`, d]));
-  const kustomize = new Map(set.kustomizeFiles.map((k) => [k.file, k.config]));
+export function checkYamlReadings(model: DistModel): Violation[] {
+  const docs = new Map(model.documents.map((d) => [`${d.file}#${d.index}`, d]));
+  const kustomize = new Map(model.kustomizeFiles.map((k) => [k.file, k.config]));
   const out: Violation[] = [];
-  for (const [file, text] of set.sources) {
-    for (const d of yamlReadingDifferences(text)) {
+  for (const { file, text, yaml } of model.files) {
+    for (const d of yamlReadingDifferences(text, yaml)) {
       const doc = docs.get(`${file}#${d.index}`);
       const config = kustomize.get(file) ?? {};
       out.push(doc

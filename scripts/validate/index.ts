@@ -2,14 +2,14 @@
  * The offline conformance suite as a library: {@link validateDirectory} runs every check over a directory of
  * synthesized manifests and returns a {@link ValidationReport}; {@link formatReport} renders it.
  */
-import { basename, dirname, resolve } from 'node:path';
+import { basename, dirname, relative, resolve } from 'node:path';
+import { DistDocument, DistProblem, readDist } from '../../lib/synth/dist-model';
 import { CelRuleEvaluator } from './cel-rules';
 import { analyzeFlux } from './flux-graph';
 import { checkHealthCoverage } from './flux-health';
 import { checkHygiene, checkYamlReadings } from './hygiene';
-import { loadManifests } from './manifests';
 import { checkNamespaces } from './namespaces';
-import { CelStatistics, KindSummary, ManifestDocument, ValidationReport, Violation } from './model';
+import { CelStatistics, KindSummary, ValidationReport, Violation } from './model';
 import { violation } from './objects';
 import { checkRgd, isRgd, readRgd, RgdModel } from './rgd';
 import { crdDocumentKinds, KindResolver, KindSchema, SchemaRegistry, sharedRegistry } from './schema-registry';
@@ -37,12 +37,17 @@ export function validateObject(kind: KindSchema, object: unknown, registry: Sche
   return issues;
 }
 
+/** A file or document that is not a Kubernetes object. */
+function loadViolation(p: DistProblem): Violation {
+  return { check: 'load', file: p.file, index: p.index, apiVersion: '', kind: '', name: '', path: p.at, message: p.message };
+}
+
 /** Runs every check over the YAML documents under `dir`. */
 export function validateDirectory(dir: string, options: ValidateOptions = {}): ValidationReport {
   const root = resolve(dir);
   const repoRoot = resolve(options.repoRoot ?? dirname(root));
   const t0 = performance.now();
-  const set = loadManifests(root);
+  const dist = readDist(root, { repoPath: relative(repoRoot, root) });
   const t1 = performance.now();
 
   let registry = options.registry;
@@ -52,7 +57,7 @@ export function validateDirectory(dir: string, options: ValidateOptions = {}): V
     registry = shared.registry;
     registryMs = shared.loadMs;
   }
-  const violations: Violation[] = [...set.errors];
+  const violations: Violation[] = dist.problems.map(loadViolation);
   const notes: string[] = [];
   const cel: CelStatistics = { evaluations: 0, failures: 0, transitionRules: [], unevaluable: [] };
   const celSeen = new Set<string>();
@@ -61,7 +66,7 @@ export function validateDirectory(dir: string, options: ValidateOptions = {}): V
   const t2 = performance.now();
   const rgds: RgdModel[] = [];
   const generated = new Map<string, KindSchema>();
-  for (const doc of set.documents.filter(isRgd)) {
+  for (const doc of dist.documents.filter(isRgd)) {
     const model = readRgd(doc, registry);
     if (!model) continue;
     const clash = generated.get(model.generated.id);
@@ -70,17 +75,17 @@ export function validateDirectory(dir: string, options: ValidateOptions = {}): V
     rgds.push(model);
   }
   // CRDs shipped in the directory define their kinds too (a kind an RGD generates keeps the RGD's schema).
-  for (const doc of set.documents) {
+  for (const doc of dist.documents) {
     for (const k of crdDocumentKinds(doc.object, registry)) if (!generated.has(k.id)) generated.set(k.id, k);
   }
   const kinds = new KindResolver(registry, generated);
-  const kindOf = new Map<ManifestDocument, KindSchema | { error: string }>();
-  for (const doc of set.documents) kindOf.set(doc, kinds.lookup(String(doc.object.apiVersion), String(doc.object.kind)));
+  const kindOf = new Map<DistDocument, KindSchema | { error: string }>();
+  for (const doc of dist.documents) kindOf.set(doc, kinds.lookup(String(doc.object.apiVersion), String(doc.object.kind)));
   for (const r of rgds.flatMap((m) => m.resources)) if (r.apiVersion && r.kind) kinds.lookup(r.apiVersion, r.kind);
   const t3 = performance.now();
 
   // Validate.
-  for (const doc of set.documents) {
+  for (const doc of dist.documents) {
     const k = kindOf.get(doc)!;
     if ('error' in k) {
       violations.push(violation(doc, 'schema', '$', k.error));
@@ -91,28 +96,28 @@ export function validateDirectory(dir: string, options: ValidateOptions = {}): V
   for (const model of rgds) {
     for (const i of checkRgd(model, { kinds, cel, celSeen })) violations.push(violation(model.doc, 'rgd', i.path, i.message));
   }
-  const flux = analyzeFlux(set, root, repoRoot, kinds, rgds);
+  const flux = analyzeFlux(dist, repoRoot, kinds, rgds);
   violations.push(...flux.violations);
-  violations.push(...checkNamespaces(set.documents, flux, rgds));
+  violations.push(...checkNamespaces(dist.documents, flux, rgds));
   violations.push(...checkHealthCoverage(flux.layers, kinds, repoRoot));
   notes.push(...flux.notes);
-  violations.push(...checkHygiene(set.documents, { kinds, flux, rgds, notes }));
-  violations.push(...checkYamlReadings(set));
+  violations.push(...checkHygiene(dist.documents, { kinds, flux, rgds, notes }));
+  violations.push(...checkYamlReadings(dist));
   const t4 = performance.now();
 
   violations.sort((a, b) => a.file.localeCompare(b.file) || a.index - b.index || a.path.localeCompare(b.path) || a.message.localeCompare(b.message));
   return {
     dir: root,
-    documents: set.documents.length,
+    documents: dist.documents.length,
     violations,
-    kinds: summarize(set.documents, violations),
+    kinds: summarize(dist.documents, violations),
     cel,
     notes,
     timings: { loadMs: t1 - t0, compileMs: registryMs + (t3 - t2), validateMs: t4 - t3 },
   };
 }
 
-function summarize(docs: readonly ManifestDocument[], violations: readonly Violation[]): KindSummary[] {
+function summarize(docs: readonly DistDocument[], violations: readonly Violation[]): KindSummary[] {
   const rows = new Map<string, { apiVersion: string; kind: string; objects: number; violations: number }>();
   const row = (apiVersion: string, kind: string): { objects: number; violations: number } => {
     const key = `${apiVersion} ${kind}`;

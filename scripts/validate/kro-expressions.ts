@@ -2,8 +2,8 @@
  * KRO `${…}` expressions inside strings: extraction (brace- and string-literal-aware), and replacement of a
  * template's expression strings by {@link ExpressionPlaceholder}s.
  */
+import { JsonValue } from '../../lib/shared/json';
 import { childPath, indexPath } from './json-path';
-import { JsonValue } from './model';
 import { ExpressionPlaceholder } from './placeholder';
 
 /** The expressions of one string. */

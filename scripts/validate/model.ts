@@ -2,26 +2,8 @@
  * Shared data types of the offline conformance suite (`npm run validate`).
  */
 
-/** A JSON value as read from YAML. */
-export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
-
-/** A JSON object. */
-export type JsonObject = { [key: string]: JsonValue };
-
 /** The check family that reported a violation. */
 export type CheckName = 'load' | 'schema' | 'rgd' | 'flux' | 'hygiene';
-
-/** One YAML document of a manifest file. */
-export interface ManifestDocument {
-  /** Absolute path of the file. */
-  readonly file: string;
-  /** Index of the document inside its file (0 for the first). */
-  readonly index: number;
-  /** How many documents the file holds. */
-  readonly documentsInFile: number;
-  /** The parsed document. */
-  readonly object: JsonObject;
-}
 
 /** One broken rule. */
 export interface Violation {

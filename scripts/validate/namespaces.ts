@@ -11,11 +11,13 @@ import {
   KUBERNETES_NAMESPACES, meetsPodSecurity, POD_SECURITY_ENFORCE_LABEL, PodSecurityLevel, podSecurityLevel,
 } from '../../lib/gitops/namespaces';
 import { STRIMZI_POD_SECURITY_PROVIDER_ENV } from '../../lib/core/operators/strimzi';
+import { reachable } from '../../lib/shared/graph';
+import { JsonObject, JsonValue } from '../../lib/shared/json';
+import { DistDocument } from '../../lib/synth/dist-model';
 import { CHART_COMPONENTS } from './chart-components';
 import { FluxAnalysis, FluxLayer } from './flux-graph';
-import { reachable } from './graph';
 import { childPath, indexPath } from './json-path';
-import { JsonObject, JsonValue, ManifestDocument, Violation } from './model';
+import { Violation } from './model';
 import { asList, asObject, asString, metaOf, violation } from './objects';
 import { RgdModel } from './rgd';
 
@@ -75,7 +77,7 @@ const CHART_NAMESPACE_USE: ReadonlyMap<string, ChartNamespaceUse> = new Map([
 ]);
 
 /** The pinned component a HelmRelease installs, by its chart name (chart.spec.chart, or an OCI chartRef's URL). */
-function componentOf(doc: ManifestDocument, docs: readonly ManifestDocument[]): string | undefined {
+function componentOf(doc: DistDocument, docs: readonly DistDocument[]): string | undefined {
   const spec = asObject(doc.object.spec) ?? {};
   let chart = asString(asObject(asObject(spec.chart)?.spec)?.chart);
   const ref = asObject(spec.chartRef);
@@ -94,9 +96,9 @@ const literal = (v: JsonValue | undefined): string | undefined => {
 };
 
 /** Checks both rules over the layers of a Flux analysis. */
-export function checkNamespaces(docs: readonly ManifestDocument[], flux: FluxAnalysis, rgds: readonly RgdModel[]): Violation[] {
+export function checkNamespaces(docs: readonly DistDocument[], flux: FluxAnalysis, rgds: readonly RgdModel[]): Violation[] {
   const out: Violation[] = [];
-  const layerOf = (d: ManifestDocument): FluxLayer | undefined => flux.layerOfFile.get(d.file);
+  const layerOf = (d: DistDocument): FluxLayer | undefined => flux.layerOfFile.get(d.file);
   const graph = new Map(flux.layers.map((l) => [l.key, new Set(l.dependsOn)]));
   const preexisting = new Set([...KUBERNETES_NAMESPACES, FLUX_NAMESPACE]);
 
@@ -123,7 +125,7 @@ export function checkNamespaces(docs: readonly ManifestDocument[], flux: FluxAna
     if (namespaceKinds.has(instanceKey)) add({ layer, how: 'instance', what: `${String(o.kind)} ${name}`, enforce: namespaceKinds.get(instanceKey) });
   }
 
-  const checkExists = (doc: ManifestDocument, path: string, namespace: string, layer: FluxLayer): void => {
+  const checkExists = (doc: DistDocument, path: string, namespace: string, layer: FluxLayer): void => {
     if (preexisting.has(namespace)) return;
     const found = sources.get(namespace) ?? [];
     const before = reachable(graph, layer.key);
@@ -141,8 +143,8 @@ export function checkNamespaces(docs: readonly ManifestDocument[], flux: FluxAna
   };
 
   for (const layer of flux.layers) {
-    const target = literal(asObject(layer.doc.object.spec)?.targetNamespace);
-    if (target) checkExists(layer.doc, '$.spec.targetNamespace', target, layer);
+    const target = literal(layer.targetNamespace);
+    if (target) checkExists(layer.document, '$.spec.targetNamespace', target, layer);
   }
   for (const d of docs) {
     const layer = layerOf(d);
@@ -175,7 +177,7 @@ export function checkNamespaces(docs: readonly ManifestDocument[], flux: FluxAna
   return out;
 }
 
-function checkOperandPods(doc: ManifestDocument, pods: OperandPods, sources: ReadonlyMap<string, readonly Source[]>, out: Violation[]): void {
+function checkOperandPods(doc: DistDocument, pods: OperandPods, sources: ReadonlyMap<string, readonly Source[]>, out: Violation[]): void {
   const targets = pods.namespaces === '*'
     ? [...sources.entries()]
     : pods.namespaces.map((n) => [n, sources.get(n) ?? []] as const);

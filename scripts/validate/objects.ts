@@ -1,7 +1,9 @@
 /**
  * Small accessors for Kubernetes objects as parsed JSON, and the constructor of violations.
  */
-import { CheckName, JsonObject, JsonValue, ManifestDocument, Violation } from './model';
+import { JsonObject, JsonValue } from '../../lib/shared/json';
+import { DistDocument } from '../../lib/synth/dist-model';
+import { CheckName, Violation } from './model';
 
 /** The value as an object, or undefined. */
 export function asObject(v: JsonValue | undefined): JsonObject | undefined {
@@ -31,7 +33,7 @@ export function displayName(o: JsonObject): string {
 }
 
 /** A violation about a document. */
-export function violation(doc: ManifestDocument, check: CheckName, path: string, message: string): Violation {
+export function violation(doc: DistDocument, check: CheckName, path: string, message: string): Violation {
   return {
     check, file: doc.file, index: doc.index,
     apiVersion: asString(doc.object.apiVersion) ?? '', kind: asString(doc.object.kind) ?? '',

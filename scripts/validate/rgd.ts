@@ -4,16 +4,18 @@
  * `schema.metadata`, existing resource ids (or forEach iterators), along fields that exist; no dependency
  * cycles; each template, with expressions replaced by typed placeholders, valid against its kind's schema.
  */
+import { JsonObject, JsonValue } from '../../lib/shared/json';
+import { DistDocument } from '../../lib/synth/dist-model';
+import { findCycles } from '../../lib/shared/graph';
 import { CelExpr, CelReference, parseCel, referencesOf } from './cel-ast';
 import { CelRuleEvaluator } from './cel-rules';
 import { childPath, indexPath } from './json-path';
 import { findExpressions, LocatedExpression, withPlaceholders } from './kro-expressions';
-import { CelStatistics, JsonObject, JsonValue, ManifestDocument } from './model';
+import { CelStatistics } from './model';
 import { gvkId, KindResolver, KindSchema, SchemaRegistry } from './schema-registry';
 import { RawSchema, SchemaNode } from './schema-node';
 import { SimpleSchemaConverter } from './simple-schema';
 import { Issue, validateValue } from './structural-validator';
-import { findCycles } from './graph';
 
 /** The API of RGDs. */
 export const RGD_API_VERSION = 'kro.run/v1alpha1';
@@ -53,7 +55,7 @@ export interface RgdResource {
 
 /** An RGD and the kind it generates. */
 export interface RgdModel {
-  readonly doc: ManifestDocument;
+  readonly doc: DistDocument;
   readonly name: string;
   readonly generated: KindSchema;
   /** Compiled schema of the instance `spec`. */
@@ -68,12 +70,12 @@ function obj(v: JsonValue | undefined): JsonObject | undefined {
 }
 
 /** Whether a document is an RGD. */
-export function isRgd(doc: ManifestDocument): boolean {
+export function isRgd(doc: DistDocument): boolean {
   return doc.object.apiVersion === RGD_API_VERSION && doc.object.kind === RGD_KIND;
 }
 
 /** Reads an RGD: generates its kind's schema (compiled with the registry's CRD compiler). */
-export function readRgd(doc: ManifestDocument, registry: SchemaRegistry): RgdModel | undefined {
+export function readRgd(doc: DistDocument, registry: SchemaRegistry): RgdModel | undefined {
   const spec = obj(doc.object.spec);
   const schema = obj(spec?.schema);
   if (!spec || !schema || typeof schema.kind !== 'string' || typeof schema.apiVersion !== 'string') return undefined;

@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import * as jsyaml from 'js-yaml';
+import { parseYamlDocuments } from '../../lib/synth/kubernetes-yaml';
 import { PROJECT_ROOT } from '../lib/schema-store';
 
 const CACHE_FORMAT = 1;
@@ -29,7 +29,7 @@ export function schemaCacheDir(): string {
   return join(PROJECT_ROOT, 'node_modules', '.cache', 'mini-atlas-validate');
 }
 
-/** Every YAML document of a schema file, parsed with the core schema (from the cache when fresh). */
+/** Every YAML document of a schema file, parsed with the YAML 1.2 core schema (from the cache when fresh). */
 export function loadYamlDocuments(file: string): unknown[] {
   const st = statSync(file);
   const key = createHash('sha256').update(`${CACHE_FORMAT}|${file}|${st.size}|${st.mtimeMs}`).digest('hex').slice(0, 24);
@@ -39,7 +39,10 @@ export function loadYamlDocuments(file: string): unknown[] {
   } catch {
     // not cached yet
   }
-  const docs = (jsyaml.loadAll(readFileSync(file, 'utf8'), undefined, { schema: jsyaml.CORE_SCHEMA }) as unknown[]).map(stripDescriptions);
+  const docs = parseYamlDocuments(readFileSync(file, 'utf8'), '1.2').map((doc) => {
+    if (doc.errors.length > 0) throw new Error(`${file}: ${doc.errors[0].message}`);
+    return stripDescriptions(doc.toJS());
+  });
   try {
     mkdirSync(schemaCacheDir(), { recursive: true });
     writeFileSync(cached, JSON.stringify(docs));

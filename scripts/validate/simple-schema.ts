@@ -8,9 +8,9 @@
  * optionally double-quoted with backslash escapes.
  */
 import { RE2JS } from '@bufbuild/re2';
+import { JsonObject, JsonValue } from '../../lib/shared/json';
 import { parseCel } from './cel-ast';
 import { childPath } from './json-path';
-import { JsonObject, JsonValue } from './model';
 import { RawSchema } from './schema-node';
 import { Issue } from './structural-validator';
 

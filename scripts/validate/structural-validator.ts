@@ -4,9 +4,9 @@
  * set duplicates, int-or-string and quantities, `allOf`/`anyOf`/`oneOf`/`not`, and hands
  * `x-kubernetes-validations` to a CEL evaluator.
  */
+import { JsonValue } from '../../lib/shared/json';
 import { checkNumberFormat, checkStringFormat, isQuantity } from './formats';
 import { childPath, indexPath } from './json-path';
-import { JsonValue } from './model';
 import { isPlaceholder } from './placeholder';
 import { acceptsType, SchemaNode, SchemaType } from './schema-node';
 

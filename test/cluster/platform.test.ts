@@ -16,7 +16,7 @@ import { toYaml, toYamlDocuments } from '../../lib/synth/kubernetes-yaml';
 import { ControlPlane, DEFAULT_CONTROLLERS } from '../../scripts/lib/control-plane';
 import { KroController } from '../../scripts/lib/kro-controller';
 import { evaluateFluxHealth, FluxHealthVerdict } from '../../scripts/validate/flux-health-eval';
-import { JsonObject } from '../../scripts/validate/model';
+import { JsonObject } from '../../lib/shared/json';
 import { installCrds, platformCrds } from './support/crds';
 import { Dist, FluxStage, readDist } from './support/dist';
 import { describeObject, FLUX_FIELD_MANAGER, fluxApplyStaged, Rejection } from './support/flux-apply';

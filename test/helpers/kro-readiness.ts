@@ -9,7 +9,7 @@ import { celEnv, isCelError, plan } from '@bufbuild/cel';
 import { parseCel } from '../../scripts/validate/cel-ast';
 import { toCel } from '../../scripts/validate/cel-rules';
 import { extractExpressions } from '../../scripts/validate/kro-expressions';
-import type { JsonValue } from '../../scripts/validate/model';
+import type { JsonValue } from '../../lib/shared/json';
 
 /** KRO's verdict on one resource. */
 export type Readiness = { readonly ready: true } | { readonly ready: false; readonly failed: string };

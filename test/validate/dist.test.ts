@@ -3,13 +3,12 @@
  * into a HelmRelease, a Kafka, an RGD, a Deployment inside an RGD template and a built-in Namespace must
  * fail, naming each field. The injection also runs on the valid fixture, so it is exercised without dist/.
  */
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as jsyaml from 'js-yaml';
+import { readDist } from '../../lib/synth/dist-model';
 import { toYamlDocuments } from '../../lib/synth/kubernetes-yaml';
 import { PROJECT_ROOT } from '../../scripts/lib/schema-store';
-import { listYamlFiles } from '../../scripts/validate/manifests';
 import { validateDirectory } from '../../scripts/validate/index';
 import { formatViolation } from '../../scripts/validate/report';
 
@@ -55,13 +54,13 @@ function inject(dir: string): { path: string; field: string }[] {
   const done: { path: string; field: string }[] = [];
   for (const inj of INJECTIONS) {
     let applied = false;
-    for (const file of listYamlFiles(dir)) {
-      if (file.endsWith('kustomization.yaml')) continue;
-      const docs = jsyaml.loadAll(readFileSync(file, 'utf8'), undefined, { schema: jsyaml.CORE_SCHEMA }) as Obj[];
-      const target = docs.find((d) => d && d.kind === inj.kind && (!inj.select || inj.select(d)));
+    for (const file of readDist(dir).files) {
+      if (file.kind !== 'objects') continue;
+      const docs = file.documents.map((d) => d.object as Obj);
+      const target = docs.find((d) => d.kind === inj.kind && (!inj.select || inj.select(d)));
       if (!target) continue;
       const path = inj.inject(target);
-      writeFileSync(file, toYamlDocuments(docs));
+      writeFileSync(file.file, toYamlDocuments(docs));
       done.push({ path, field: inj.field });
       applied = true;
       break;

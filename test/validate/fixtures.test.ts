@@ -47,7 +47,8 @@ const CASES: Record<string, readonly Expected[]> = {
     { check: 'schema', kind: 'Widget', path: '$', message: 'no schema for example.com/v1 Widget: not a built-in kind and not in any pinned CRD' },
     { check: 'schema', kind: 'Kafka', path: '$', message: 'no schema for kafka.strimzi.io/v1beta2 Kafka; known versions: kafka.strimzi.io/v1' },
   ],
-  'load-bad-yaml': [{ check: 'load', kind: '', path: '$', message: /YAML does not parse: duplicated mapping key/ }],
+  // The `yaml` library's wording for a duplicate key (js-yaml said "duplicated mapping key (5:3)").
+  'load-bad-yaml': [{ check: 'load', kind: '', path: '$', message: 'YAML does not parse: Map keys must be unique at line 5, column 3' }],
   'rgd-simple-schema': [
     { check: 'rgd', kind: 'ResourceGraphDefinition', path: '$.spec.schema.spec.count', message: 'marker default="many": not a valid integer default' },
     { check: 'rgd', kind: 'ResourceGraphDefinition', path: '$.spec.schema.spec.enabled', message: 'enum is only supported for string and integer fields' },

@@ -7,7 +7,7 @@ import { buildPlatform } from '../../lib/build-platform';
 import { addTeamA } from '../../teams/team-a';
 import { groupKindOf, HealthCheckExpression, registeredHealthChecks } from '../../lib';
 import { evaluateFluxHealth, FluxHealthVerdict } from '../../scripts/validate/flux-health-eval';
-import { JsonObject } from '../../scripts/validate/model';
+import { JsonObject } from '../../lib/shared/json';
 
 const registered = new Map(registeredHealthChecks(buildPlatform({ teams: (d) => { addTeamA(d); } }).app)
   .map(({ check }) => [groupKindOf(check.apiVersion, check.kind), check]));
