@@ -7,9 +7,10 @@
  * Flux is pointed elsewhere, the self-managing Kustomization is left out (and reported): Flux then follows
  * the chosen repository, and changes to `dist/flux-system` take effect on the next `cluster:up`.
  */
+import { distFolderOf, FluxKustomization } from '../../lib/synth/dist-model';
 import { ClusterError } from './cluster-error';
 import { readDistFolder } from './dist-manifests';
-import { fluxKustomizations, FluxKustomization, kustomizationKey } from './flux-layers';
+import { fluxKustomizations } from './flux-layers';
 import { repoIdentity } from './git-source';
 import { apiGroup, getString, KubeObject, objectRef } from './kube-object';
 
@@ -42,8 +43,7 @@ function isGitRepository(o: KubeObject): boolean {
 
 /** True for a Kustomization path inside `dist/` (`./dist/core/operators`, `dist/foundation`, …). */
 export function isDistPath(path: string): boolean {
-  const p = path.replace(/^\.\//, '').replace(/\/+$/, '');
-  return p === 'dist' || p.startsWith('dist/');
+  return distFolderOf(path) !== undefined;
 }
 
 /** Splits the flux-system objects; finds the GitRepository behind the Kustomizations of `dist/` paths. */
@@ -67,7 +67,7 @@ export function fluxSyncOf(objects: readonly KubeObject[]): FluxSync {
   const platformSource = objects.find((o) => isGitRepository(o) && `${o.metadata.namespace ?? 'flux-system'}/${o.metadata.name}` === key);
   if (!platformSource) throw new ClusterError(`GitRepository ${key} is referenced but not in dist/${FLUX_SYSTEM_FOLDER}`, FIX);
   const selfManaging = kustomizations.find(
-    (k) => isDistPath(k.path) && k.path.replace(/^\.\//, '').replace(/\/+$/, '') === `dist/${FLUX_SYSTEM_FOLDER}`,
+    (k) => distFolderOf(k.path) === FLUX_SYSTEM_FOLDER,
   );
   return { objects, kustomizations, platformSource, ...(selfManaging ? { selfManaging } : {}) };
 }
@@ -87,7 +87,7 @@ export function planSync(sync: FluxSync, url: string, branch: string): SyncPlan 
   const leftOut = same ? undefined : sync.selfManaging;
   const objects = retargetedObjects(sync, url, branch).filter(
     (o) => !(leftOut && o.kind === 'Kustomization' && apiGroup(o.apiVersion) === 'kustomize.toolkit.fluxcd.io'
-      && `${o.metadata.namespace ?? 'flux-system'}/${o.metadata.name}` === kustomizationKey(leftOut)),
+      && `${o.metadata.namespace ?? 'flux-system'}/${o.metadata.name}` === leftOut.key),
   );
   const kustomizations = leftOut ? sync.kustomizations.filter((k) => k !== leftOut) : sync.kustomizations;
   return { objects, kustomizations, ...(leftOut ? { leftOut } : {}) };

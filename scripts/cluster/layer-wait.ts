@@ -6,7 +6,7 @@
 import { ClusterError, InterruptedError } from './cluster-error';
 import { diagnose } from './diagnosis';
 import { formatDuration } from './duration';
-import { FluxLayer, kustomizationKey, layerLabel } from './flux-layers';
+import { FluxLayer, layerLabel } from './flux-layers';
 import { KubeClient, RESOURCES } from './kube-client';
 import { KubeObject } from './kube-object';
 import { Progress } from './progress';
@@ -64,7 +64,7 @@ export async function waitForLayers(kube: KubeClient, layers: readonly FluxLayer
       const notReady: KubeObject[] = [];
       const failed: KubeObject[] = [];
       for (const k of layer.kustomizations) {
-        const o = byKey.get(kustomizationKey(k));
+        const o = byKey.get(k.key);
         if (!o) {
           pending.push(`${k.name}: not applied yet`);
           continue;

@@ -3,7 +3,7 @@
  * `dependsOn`), HelmReleases, ResourceGraphDefinitions, and the workspaces with the platform instances in
  * their namespaces. Read from the cluster only (not from `dist/`), so it shows what is really there.
  */
-import { fluxKustomizations, fluxLayers, kustomizationKey } from './flux-layers';
+import { fluxKustomizations, fluxLayers } from './flux-layers';
 import { KubeClient, RESOURCES } from './kube-client';
 import { getString, KubeObject } from './kube-object';
 import { readinessOf } from './readiness';
@@ -70,7 +70,7 @@ function layerNumbers(objects: readonly KubeObject[]): Map<string, number> {
   const numbers = new Map<string, number>();
   try {
     for (const layer of fluxLayers(fluxKustomizations(objects))) {
-      for (const k of layer.kustomizations) numbers.set(kustomizationKey(k), layer.index);
+      for (const k of layer.kustomizations) numbers.set(k.key, layer.index);
     }
   } catch {
     // a dependency outside the cluster or a cycle: report without numbers

@@ -18,7 +18,7 @@ import { UpOptions } from './cli-options';
 import { ClusterError, InterruptedError, UsageError } from './cluster-error';
 import { CommandContext } from './command-context';
 import { formatDuration, toSecondsFlag } from './duration';
-import { fluxLayers, kustomizationKey } from './flux-layers';
+import { fluxLayers } from './flux-layers';
 import { committedSource, hasSecretRef, planSync, platformSourceRef, readFluxSync } from './flux-sync';
 import { exampleUrl, publishedPorts, readGatewayListeners } from './gateway-listeners';
 import { distDriftWarnings, resolveGitSource } from './git-source';
@@ -142,7 +142,7 @@ export async function clusterUp(options: UpOptions, ctx: CommandContext): Promis
   if (plan.leftOut) {
     const committed = committedSource(sync);
     progress.warn(
-      `Kustomization ${kustomizationKey(plan.leftOut)} (it applies dist/flux-system from Git) would reset ${platformSourceRef(sync)} to ${committed.url} ${committed.branch ?? ''}; ` +
+      `Kustomization ${plan.leftOut.key} (it applies dist/flux-system from Git) would reset ${platformSourceRef(sync)} to ${committed.url} ${committed.branch ?? ''}; ` +
         `it is not applied, so Flux follows ${source.url} ${source.branch} and changes to dist/flux-system take effect on the next cluster:up ` +
         `(to let Flux manage them itself, synthesize for this repository: npm run synth -- --repo ${source.url} --branch ${source.branch}, then commit and push dist/)`,
     );
@@ -201,7 +201,7 @@ export async function clusterUp(options: UpOptions, ctx: CommandContext): Promis
     if (plan.leftOut && (await kube.get(RESOURCES.kustomizations, plan.leftOut.name, plan.leftOut.namespace))) {
       const committed = committedSource(sync);
       throw new ClusterError(
-        `Kustomization ${kustomizationKey(plan.leftOut)} already runs in the cluster and would reset ${platformSourceRef(sync)} to ${committed.url} ${committed.branch ?? ''}, undoing --repo ${source.url} --branch ${source.branch}`,
+        `Kustomization ${plan.leftOut.key} already runs in the cluster and would reset ${platformSourceRef(sync)} to ${committed.url} ${committed.branch ?? ''}, undoing --repo ${source.url} --branch ${source.branch}`,
         `keep the repository the cluster was created with (--repo ${committed.url} --branch ${committed.branch ?? 'main'}), or recreate the cluster: npm run cluster:down -- --yes && npm run cluster:up`,
       );
     }
