@@ -34,7 +34,7 @@ function intoDist(absolute: string): string {
 }
 
 function suitesFor(policy: DistObject): string[] {
-  const file = join(dist.dir, policy.file);
+  const file = policy.file;
   return suites.filter((dir) => readSuite(dir).policies.some((p) => intoDist(resolve(dir, p)) === file));
 }
 
@@ -78,7 +78,7 @@ test.each(validating.map((p) => [p.object.metadata.name!, p] as const))('breakin
   const broken = { ...policy.object, spec: { ...spec, validations: spec.validations.map((v) => ({ ...v, expression: 'true' })) } };
   const file = join(mkdtempSync(join(scratch, 'broken-')), 'policy.yaml');
   writeFileSync(file, toYaml(broken));
-  const target = join(dist.dir, policy.file);
+  const target = policy.file;
   const dir = suitesFor(policy)[0]!;
   const run = runKyvernoTest(stageSuite(dir, (p) => (intoDist(p) === target ? file : intoDist(p)), scratch));
   const failed = run.rows.filter((r) => r.RESULT === 'Fail');
@@ -94,7 +94,7 @@ test.each(policies.filter((p) => isGenerating(p.object)).map((p) => [p.object.me
     const suite = readSuite(dir);
     const valuesFile = join(mkdtempSync(join(scratch, 'values-')), 'values.yaml');
     writeFileSync(valuesFile, toYaml({ apiVersion: 'cli.kyverno.io/v1alpha1', kind: 'Values', ...(suite.values as object) }));
-    const run = runKyvernoApply([join(dist.dir, policy.file)], suite.resources.map((r) => resolve(dir, r)), valuesFile, scratch);
+    const run = runKyvernoApply([policy.file], suite.resources.map((r) => resolve(dir, r)), valuesFile, scratch);
     expect(run.exitCode).toBe(0);
     // Only the annotated Service in a workspace namespace triggers generation.
     const expected = suite.results.filter((r) => r.policy === policy.object.metadata.name && r.result === 'pass').flatMap((r) => r.resources);

@@ -261,8 +261,8 @@ describe('platform CRDs and Flux order', () => {
     progress(`installed ${crds.length} CRDs (${CRD_SOURCES.filter((s) => s.component !== 'cilium').length} pinned upstream + real Cilium)`);
     const generated = new Set(kinds.map((k) => `${k.apiVersion}/${k.kind}`));
     const used = new Map<string, string>();
-    for (const { object, file } of dist.all) {
-      if (!generated.has(`${object.apiVersion}/${object.kind}`)) used.set(`${object.apiVersion}/${object.kind}`, file);
+    for (const { object, path } of dist.all) {
+      if (!generated.has(`${object.apiVersion}/${object.kind}`)) used.set(`${object.apiVersion}/${object.kind}`, path);
     }
     for (const k of kinds) {
       for (const r of k.resources) {
@@ -572,7 +572,7 @@ describe('KRO: delivery instances', () => {
         namespaces,
         namespaceSelector: namespaces.map((n) => ({ name: n.metadata.name, labels: n.metadata.labels ?? {} })),
       }));
-      const policyFiles = dist.all.filter((o) => /^(policies\.)?kyverno\.io\//.test(o.object.apiVersion) && /Policy$/.test(o.object.kind)).map((o) => join(dist.dir, o.file));
+      const policyFiles = dist.all.filter((o) => /^(policies\.)?kyverno\.io\//.test(o.object.apiVersion) && /Policy$/.test(o.object.kind)).map((o) => o.file);
       const run = runKyvernoApply(policyFiles, [resources], values, scratch);
       progress(`kyverno apply on ${objects.length} objects of workspace ${ws.name}: ${JSON.stringify(run.summary)}`);
       expect({ fail: run.summary.fail, error: run.summary.error }).toEqual({ fail: 0, error: 0 });

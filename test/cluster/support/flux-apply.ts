@@ -60,7 +60,7 @@ async function applyAll(client: KubeClient, objects: readonly DistObject[]): Pro
       await client.apply(o.object, { fieldManager: FLUX_FIELD_MANAGER, dryRun: true });
       return undefined;
     } catch (e) {
-      return { file: o.file, object: describeObject(o.object), phase: 'dry-run', message: messageOf(e) };
+      return { file: o.path, object: describeObject(o.object), phase: 'dry-run', message: messageOf(e) };
     }
   }));
   const refused = dry.filter((r): r is Rejection => r !== undefined);
@@ -72,7 +72,7 @@ async function applyAll(client: KubeClient, objects: readonly DistObject[]): Pro
       await client.apply(o.object, { fieldManager: FLUX_FIELD_MANAGER });
       applied.push(o);
     } catch (e) {
-      rejections.push({ file: o.file, object: describeObject(o.object), phase: 'apply', message: messageOf(e) });
+      rejections.push({ file: o.path, object: describeObject(o.object), phase: 'apply', message: messageOf(e) });
     }
   }
   return { applied, rejections };
