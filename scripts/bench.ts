@@ -19,7 +19,7 @@ import { join, relative } from 'node:path';
 import { toYaml } from '../lib/synth/kubernetes-yaml';
 import { workspaceName } from './bench/generated-platform';
 import { parseBenchArgs, USAGE } from './bench/options';
-import { compareTrees, countDocuments, listFiles, workspaceFolders, writeCombinedKustomization } from './bench/output-tree';
+import { compareTrees, countDocuments, countObjectFiles, workspaceFolders, writeCombinedKustomization } from './bench/output-tree';
 import { AppReport, RESULT_MARKER } from './bench/platform-app';
 import { hasGnuTime, TimedProcess, timeProcess } from './bench/process-timer';
 import { BenchResult, computeRatios, evaluateTargets, MachineInfo, measurement, Measurement, renderReport, SizeResult } from './bench/report';
@@ -65,8 +65,6 @@ function repeat(name: string, runs: number, once: (k: number) => Sample): Sample
   return samples;
 }
 
-/** Object files (not kustomization.yaml) of an output tree. */
-const objectFiles = (dir: string): number => listFiles(dir).filter((f) => !f.endsWith('/kustomization.yaml')).length;
 
 /** Records a failure when a reference's output differs from the fast path's. */
 function sameOutput(what: string, expected: string, actual: string): void {
@@ -80,7 +78,7 @@ function sameOutput(what: string, expected: string, actual: string): void {
 function cdk8sSynth(appTs: string, appArgs: string, out: string, compareWith: string): Sample {
   const p = ok(timeProcess('npx', ['cdk8s', 'synth', '--app', `npx ts-node ${appTs} ${appArgs} --out ${out}`, '--output', out], { cwd: PROJECT_ROOT }));
   sameOutput('cdk8s synth', compareWith, out);
-  return { wallMs: p.wallMs, maxRssKiB: p.maxRssKiB, objects: objectFiles(out) };
+  return { wallMs: p.wallMs, maxRssKiB: p.maxRssKiB, objects: countObjectFiles(out) };
 }
 
 /** The object count `main.ts` prints ("synthesized N objects into …"). */

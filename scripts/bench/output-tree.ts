@@ -1,23 +1,21 @@
 /**
- * Helpers over a synthesized output tree: listing and comparing it (the references must produce the same
- * output as the fast path) and laying out the delivery folders for `kubectl kustomize`.
+ * Helpers over a synthesized output tree, read with the dist model (`lib/synth/dist-model.ts`): listing,
+ * counting and comparing it (the references must produce the same output as the fast path) and laying out the
+ * delivery folders for `kubectl kustomize`.
  */
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { listDist } from '../../lib/synth/dist-model';
 import { toYaml } from '../../lib/synth/kubernetes-yaml';
 
 /** Every file below `dir`, as sorted `/`-separated relative paths. */
 export function listFiles(dir: string): string[] {
-  const out: string[] = [];
-  const walk = (d: string): void => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      const p = join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else out.push(relative(dir, p).split(sep).join('/'));
-    }
-  };
-  walk(dir);
-  return out.sort();
+  return listDist(dir).files.map((f) => f.path).sort();
+}
+
+/** The object files (not kustomization files) below `dir`. */
+export function countObjectFiles(dir: string): number {
+  return listDist(dir).files.filter((f) => f.kind === 'objects').length;
 }
 
 /** Files that differ between two trees (missing on one side or with other content), sorted. */
@@ -59,10 +57,9 @@ export const WORKSPACES_FOLDER = 'workspaces';
  */
 export function workspaceFolders(deliveryDir: string): Map<string, string[]> {
   const out = new Map<string, string[]>();
-  for (const e of readdirSync(deliveryDir, { withFileTypes: true })) {
-    if (!e.isDirectory() || e.name === WORKSPACES_FOLDER) continue;
-    const files = readdirSync(join(deliveryDir, e.name)).filter((f) => f.endsWith('.yaml') && f !== 'kustomization.yaml');
-    out.set(e.name, files.sort());
+  for (const folder of listDist(deliveryDir).folders.values()) {
+    if (folder.path === '' || folder.path.includes('/') || folder.path === WORKSPACES_FOLDER) continue;
+    out.set(folder.path, folder.files.filter((f) => f.kind === 'objects').map((f) => f.name).sort());
   }
   return out;
 }

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { combinedKustomization, compareTrees, countDocuments, listFiles, workspaceFolders, writeCombinedKustomization } from '../../scripts/bench/output-tree';
+import { combinedKustomization, compareTrees, countDocuments, countObjectFiles, listFiles, workspaceFolders, writeCombinedKustomization } from '../../scripts/bench/output-tree';
 import { parseMaxRss } from '../../scripts/bench/process-timer';
 
 let dir: string;
@@ -37,6 +37,13 @@ describe('compareTrees', () => {
     write('z.yaml', '');
     write('d/e/f.yaml', '');
     expect(listFiles(dir)).toEqual(['d/e/f.yaml', 'z.yaml']);
+  });
+  test('countObjectFiles counts the object files, not kustomization.yaml or other files', () => {
+    write('a/kustomization.yaml', 'resources: []\n');
+    write('a/x.yaml', 'kind: X\n');
+    write('a/b/y.yml', 'kind: Y\n');
+    write('a/README.md', '');
+    expect(countObjectFiles(join(dir, 'a'))).toBe(2);
   });
 });
 
