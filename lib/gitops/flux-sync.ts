@@ -10,6 +10,7 @@ import {
 } from '../../imports/kustomize.toolkit.fluxcd.io';
 import { GitRepository } from '../../imports/source.toolkit.fluxcd.io';
 import { LABELS } from '../shared/api';
+import { findCycles } from '../shared/graph';
 import { addIssueCheck, issue, ValidationIssue } from '../shared/validation-error';
 import { GATEWAY_API } from '../shared/versions';
 import { FluxStage } from './flux-stage';
@@ -158,26 +159,9 @@ export class FluxSync extends Construct {
   }
 }
 
-/** A dependency cycle among stages, or undefined. */
+/** A dependency cycle among stages (the one cycle check, `findCycles`), or undefined. */
 export function findCycle(stages: readonly FluxStage[]): FluxStage[] | undefined {
-  const state = new Map<FluxStage, 'visiting' | 'done'>();
-  const stack: FluxStage[] = [];
-  const visit = (s: FluxStage): FluxStage[] | undefined => {
-    if (state.get(s) === 'done') return undefined;
-    if (state.get(s) === 'visiting') return [...stack.slice(stack.indexOf(s)), s];
-    state.set(s, 'visiting');
-    stack.push(s);
-    for (const d of s.dependsOn) {
-      const c = visit(d);
-      if (c) return c;
-    }
-    stack.pop();
-    state.set(s, 'done');
-    return undefined;
-  };
-  for (const s of stages) {
-    const c = visit(s);
-    if (c) return c;
-  }
-  return undefined;
+  const byId = new Map(stages.map((s) => [s.node.path, s]));
+  const [cycle] = findCycles(new Map(stages.map((s) => [s.node.path, new Set(s.dependsOn.map((d) => d.node.path))])));
+  return cycle?.map((id) => byId.get(id)!);
 }
