@@ -7,6 +7,7 @@
  */
 import { ApiObject } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
+import { DNS_LABEL_SOURCE } from '../shared/names';
 import { addIssueCheck, issue, ValidationIssue } from '../shared/validation-error';
 import {
   groupKindOf, HealthCheckExpression, isBuiltinApiVersion, readinessDeclarationOf, registeredHealthCheck,
@@ -38,7 +39,7 @@ export interface FluxStageProps {
 
 const STAGE_SYMBOL = Symbol.for('mini-atlas.FluxStage');
 const PLACEMENTS = new WeakMap<IConstruct, FluxStage>();
-const PATH_PATTERN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\/[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const PATH_PATTERN = new RegExp(`^${DNS_LABEL_SOURCE}(/${DNS_LABEL_SOURCE})*$`);
 
 /** A folder of `dist/` and the Flux Kustomization that applies it. */
 export class FluxStage extends Construct {

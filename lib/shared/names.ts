@@ -1,11 +1,17 @@
-/** Kubernetes naming rules shared by every construct. */
+/**
+ * Kubernetes naming rules and the pinned-image rule, shared by every construct, the RGD schemas
+ * (`patterns.ts`), the Kyverno policies, the Kind CLI and the offline validator. Each rule is written once
+ * here; the patterns for other languages (SimpleSchema markers, CEL) are built from the same fragments.
+ */
 
+/** One DNS-1123 label, as a pattern fragment (no anchors, no backslash). */
+export const DNS_LABEL_SOURCE = '[a-z0-9]([-a-z0-9]*[a-z0-9])?';
 /** DNS-1123 label: what Namespace, Service and most object names must be. */
-export const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+export const DNS_LABEL = new RegExp(`^${DNS_LABEL_SOURCE}$`);
 /** Kubernetes' limit for a DNS-1123 label. */
 export const DNS_LABEL_MAX = 63;
 /** DNS-1123 subdomain (e.g. a hostname): dot-separated labels, at most 253 characters. */
-export const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+export const DNS_SUBDOMAIN = new RegExp(`^${DNS_LABEL_SOURCE}([.]${DNS_LABEL_SOURCE})*$`);
 /** Kubernetes' limit for a DNS-1123 subdomain. */
 export const DNS_SUBDOMAIN_MAX = 253;
 
@@ -30,23 +36,39 @@ export function hostnameProblem(host: string): string | undefined {
   return undefined;
 }
 
+const TAG_CHARS = 'A-Za-z0-9_.-';
+/** An image tag, as a pattern fragment: 1 to 128 characters, not starting with `.` or `-`. */
+export const IMAGE_TAG_SOURCE = `[A-Za-z0-9_][${TAG_CHARS}]{0,127}`;
+/** An image digest, as a pattern fragment. */
+export const IMAGE_DIGEST_SOURCE = 'sha256:[a-f0-9]{64}';
+
+const IMAGE_REFERENCE = new RegExp(
+  `^([a-z0-9]+(?:[._-][a-z0-9]+)*(?::[0-9]+(?=\\/))?(?:\\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*)(?::(${IMAGE_TAG_SOURCE}))?(?:@(${IMAGE_DIGEST_SOURCE}))?$`,
+);
+const DIGEST_AT_END = new RegExp(`@${IMAGE_DIGEST_SOURCE}$`);
+
 /**
- * Why `image` is not a pinned image reference, or undefined when it is one.
- * Pinned means an explicit tag other than `latest`, or a `@sha256:` digest.
+ * The pinned-image rule: why `image` is mutable, or undefined when it is pinned by a tag other than `latest`
+ * or by a digest. Only the tag and digest are read (a port is not a tag), so it applies to any reference and
+ * to the literal end of a templated one (`${schema.spec.registry}/app:1.2`).
  */
-export function imageProblem(image: string): string | undefined {
-  const m = IMAGE_REFERENCE.exec(image);
-  if (!m) return 'is not an image reference like "registry.example.com/team/app:1.2.3"';
-  const [, , tag, digest] = m;
-  if (!tag && !digest) return 'has no tag; mutable references are not allowed';
-  if (tag === 'latest' && !digest) return 'uses the mutable tag "latest"';
+export function imagePinProblem(image: string): string | undefined {
+  if (DIGEST_AT_END.test(image)) return undefined;
+  const name = image.slice(image.lastIndexOf('/') + 1);
+  const colon = name.lastIndexOf(':');
+  if (colon < 0) return 'has no tag; mutable references are not allowed';
+  if (name.slice(colon + 1) === 'latest') return 'uses the mutable tag "latest"';
   return undefined;
 }
 
-const IMAGE_REFERENCE =
-  /^([a-z0-9]+(?:[._-][a-z0-9]+)*(?::[0-9]+(?=\/))?(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*)(?::([A-Za-z0-9_][A-Za-z0-9_.-]{0,127}))?(?:@(sha256:[a-f0-9]{64}))?$/;
-
-const TAG_CHARS = 'A-Za-z0-9_.-';
+/**
+ * Why `image` is not a pinned image reference, or undefined when it is one: a well-formed reference
+ * ({@link imagePinProblem} for what pinned means).
+ */
+export function imageProblem(image: string): string | undefined {
+  if (!IMAGE_REFERENCE.test(image)) return 'is not an image reference like "registry.example.com/team/app:1.2.3"';
+  return imagePinProblem(image);
+}
 
 /** A character class of tag characters without `c` (a lowercase letter). */
 function tagCharsExcept(c: string): string {
@@ -76,4 +98,12 @@ const NOT_LATEST_TAG = ((): string => {
  */
 export const PINNED_IMAGE_PATTERN =
   '^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(/[a-z0-9]+([._-][a-z0-9]+)*)*' +
-  `(:${NOT_LATEST_TAG}(@sha256:[a-f0-9]{64})?|:latest@sha256:[a-f0-9]{64}|@sha256:[a-f0-9]{64})$`;
+  `(:${NOT_LATEST_TAG}(@${IMAGE_DIGEST_SOURCE})?|:latest@${IMAGE_DIGEST_SOURCE}|@${IMAGE_DIGEST_SOURCE})$`;
+
+/**
+ * The rule for CEL's RE2 `matches` (Kyverno): the last path segment carries a tag (optionally plus a digest),
+ * or the reference is by digest. Together with `!image.matches(LATEST_TAG_CEL_PATTERN)` it is the pinned rule.
+ */
+export const TAGGED_IMAGE_CEL_PATTERN = `^([^/]+/)*[^/:@]+:${IMAGE_TAG_SOURCE}(@${IMAGE_DIGEST_SOURCE})?$|@${IMAGE_DIGEST_SOURCE}$`;
+/** The `latest` tag (alone or before a digest), for CEL's RE2 `matches`. */
+export const LATEST_TAG_CEL_PATTERN = ':latest(@|$)';

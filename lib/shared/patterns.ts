@@ -1,11 +1,12 @@
 /** Patterns shared by the abstraction schemas (no backslashes: they go into SimpleSchema markers). */
+import { DNS_LABEL_SOURCE } from './names';
 
 /** A DNS-1123 label, or the empty string. */
-export const OPTIONAL_NAME_PATTERN = '^([a-z0-9]([-a-z0-9]*[a-z0-9])?)?$';
+export const OPTIONAL_NAME_PATTERN = `^(${DNS_LABEL_SOURCE})?$`;
 /** A DNS-1123 label. */
-export const NAME_PATTERN = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$';
+export const NAME_PATTERN = `^${DNS_LABEL_SOURCE}$`;
 /** A fully qualified lowercase DNS name. */
-export const HOSTNAME_PATTERN = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?([.][a-z0-9]([-a-z0-9]*[a-z0-9])?)+$';
+export const HOSTNAME_PATTERN = `^${DNS_LABEL_SOURCE}([.]${DNS_LABEL_SOURCE})+$`;
 /** A storage/memory quantity in binary units. */
 export const BYTES_PATTERN = '^[1-9][0-9]*(Mi|Gi|Ti)$';
 /** A CPU quantity: whole cores, decimal cores or millicores. */

@@ -9,6 +9,7 @@
  * - Node labels that Cilium's `gatewayAPI.hostNetwork.nodes.matchLabels` selects (if the values set any), so
  *   Envoy listens on the node that has the port mappings.
  */
+import { DNS_LABEL } from '../../lib/shared/names';
 import { toYaml } from '../../lib/synth/kubernetes-yaml';
 import { KUBERNETES } from '../../lib/shared/versions';
 import { HelmValues } from './cilium-release';
@@ -58,7 +59,7 @@ export interface KindConfigOptions {
 }
 
 /** Kind cluster names: what kind accepts (a DNS-label-like name; it becomes part of container names). */
-export const CLUSTER_NAME_PATTERN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+export const CLUSTER_NAME_PATTERN = DNS_LABEL;
 
 /** Labels Cilium's host-network Gateway selects nodes by, if the values set any. */
 export function gatewayNodeLabels(values: HelmValues): Record<string, string> {

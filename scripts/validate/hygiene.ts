@@ -7,6 +7,7 @@
  */
 import { Document, isMap, isScalar, isSeq } from 'yaml';
 import { JsonObject, JsonValue } from '../../lib/shared/json';
+import { imagePinProblem } from '../../lib/shared/names';
 import { DistDocument, DistModel } from '../../lib/synth/dist-model';
 import { parseYamlDocuments } from '../../lib/synth/kubernetes-yaml';
 import { parseCel, referencesOf } from './cel-ast';
@@ -39,16 +40,6 @@ const MUTABLE_IMAGE_SAMPLES = ['ghcr.io/team/app', 'ghcr.io/team/app:latest', 'a
 const PINNED_IMAGE_SAMPLES = ['ghcr.io/team/app:1.2.3', `ghcr.io/team/app@sha256:${'a'.repeat(64)}`];
 
 const isExpr = (v: JsonValue | undefined): boolean => typeof v === 'string' && v.includes('${');
-
-/** Why an image reference is mutable, or undefined when it is pinned. */
-export function mutableImageReason(image: string): string | undefined {
-  if (/@sha256:[0-9a-f]{64}$/.test(image)) return undefined;
-  const name = image.slice(image.lastIndexOf('/') + 1);
-  const colon = name.lastIndexOf(':');
-  if (colon < 0) return 'has no tag (pulls :latest)';
-  if (name.slice(colon + 1) === 'latest') return 'uses the mutable tag latest';
-  return undefined;
-}
 
 /** Context of the hygiene checks. */
 export interface HygieneContext {
@@ -174,8 +165,8 @@ function checkImage(image: JsonValue | undefined, path: string, name: string, re
     return;
   }
   if (!image.includes('${')) {
-    const why = mutableImageReason(image);
-    if (why) report(path, `image ${JSON.stringify(image)} ${why}; pin a version tag or digest`);
+    const why = imagePinProblem(image);
+    if (why) report(path, `image ${JSON.stringify(image)} ${why} (pin a version tag or digest)`);
     return;
   }
   if (!rgd) {
@@ -185,7 +176,7 @@ function checkImage(image: JsonValue | undefined, path: string, name: string, re
   const ex = extractExpressions(image);
   if ('error' in ex) return; // the RGD checks report it
   const literalTail = image.slice(image.lastIndexOf('}') + 1);
-  if (!ex.whole && /(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}|@sha256:[0-9a-f]{64})$/.test(literalTail) && !/:latest$/.test(literalTail)) {
+  if (!ex.whole && imagePinProblem(literalTail) === undefined) {
     rgd.notes.push(`RGD ${rgd.rgd.name}: image ${image} at ${path} ends in a literal pinned tag`);
     return;
   }

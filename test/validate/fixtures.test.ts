@@ -95,8 +95,8 @@ const CASES: Record<string, readonly Expected[]> = {
     { check: 'hygiene', kind: 'Deployment', path: '$.spec.template.spec.containers[0].securityContext', message: /runAsNonRoot is not true.*allowPrivilegeEscalation is not false.*capabilities.drop does not include ALL.*seccompProfile.type is unset/ },
   ],
   'hygiene-image-tag': [
-    { check: 'hygiene', kind: 'Deployment', path: '$.spec.template.spec.containers[0].image', message: 'image "nginx" has no tag (pulls :latest)' },
-    { check: 'hygiene', kind: 'Deployment', path: '$.spec.template.spec.containers[1].image', message: 'uses the mutable tag latest' },
+    { check: 'hygiene', kind: 'Deployment', path: '$.spec.template.spec.containers[0].image', message: 'image "nginx" has no tag; mutable references are not allowed' },
+    { check: 'hygiene', kind: 'Deployment', path: '$.spec.template.spec.containers[1].image', message: 'uses the mutable tag "latest"' },
   ],
   'hygiene-namespace': [
     { check: 'hygiene', kind: 'ConfigMap', path: '$.metadata.namespace', message: 'ConfigMap is namespaced but has no metadata.namespace' },

@@ -6,7 +6,8 @@
  */
 import { referencesOf, parseCel } from '../../scripts/validate/cel-ast';
 import { celPropertyName, CelRuleEvaluator, classifyRule } from '../../scripts/validate/cel-rules';
-import { mutableImageReason, yamlReadingDifferences } from '../../scripts/validate/hygiene';
+import { imagePinProblem } from '../../lib/shared/names';
+import { yamlReadingDifferences } from '../../scripts/validate/hygiene';
 import { extractExpressions } from '../../scripts/validate/kro-expressions';
 import { CelStatistics } from '../../scripts/validate/model';
 import { RawSchema, SchemaCompiler } from '../../scripts/validate/schema-node';
@@ -181,15 +182,15 @@ describe('CEL rules', () => {
   });
 });
 
-describe('image references', () => {
+describe('image references (the one pinned-image rule, lib/shared/names.ts)', () => {
   it.each([
-    ['nginx', 'has no tag (pulls :latest)'],
-    ['registry.local:5000/team/app', 'has no tag (pulls :latest)'],
-    ['ghcr.io/team/app:latest', 'uses the mutable tag latest'],
+    ['nginx', 'has no tag; mutable references are not allowed'],
+    ['registry.local:5000/team/app', 'has no tag; mutable references are not allowed'],
+    ['ghcr.io/team/app:latest', 'uses the mutable tag "latest"'],
     ['registry.local:5000/team/app:1.2', undefined],
     [`ghcr.io/team/app@sha256:${'0'.repeat(64)}`, undefined],
   ])('%s', (image, reason) => {
-    expect(mutableImageReason(image)).toBe(reason);
+    expect(imagePinProblem(image)).toBe(reason);
   });
 });
 

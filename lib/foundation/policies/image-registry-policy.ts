@@ -2,6 +2,7 @@
  * Images in workspaces come from allowed registries and are pinned: a tag other than `latest`, or a digest.
  */
 import { Construct } from 'constructs';
+import { LATEST_TAG_CEL_PATTERN, TAGGED_IMAGE_CEL_PATTERN } from '../../shared/names';
 import { PlatformPolicy } from './platform-policy';
 
 /** Properties of {@link ImageRegistryPolicy}. */
@@ -13,8 +14,8 @@ export interface ImageRegistryPolicyProps {
   readonly allowedRegistries?: readonly string[];
 }
 
-/** Last path segment carries a tag (optionally plus digest), or the reference is by digest. */
-const PINNED = '^([^/]+/)*[^/:@]+:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}(@sha256:[a-f0-9]{64})?$|@sha256:[a-f0-9]{64}$';
+const PINNED = JSON.stringify(TAGGED_IMAGE_CEL_PATTERN);
+const LATEST = JSON.stringify(LATEST_TAG_CEL_PATTERN);
 
 /** The `image-registries` policy (Pods and their controllers). */
 export class ImageRegistryPolicy extends PlatformPolicy {
@@ -41,10 +42,10 @@ export class ImageRegistryPolicy extends PlatformPolicy {
             'variables.images.filter(i, !variables.allowed.exists(r, i.startsWith(r))).join(", ")',
         },
         {
-          expression: `variables.images.all(i, i.matches(${JSON.stringify(PINNED)}) && !i.matches(":latest(@|$)"))`,
+          expression: `variables.images.all(i, i.matches(${PINNED}) && !i.matches(${LATEST}))`,
           messageExpression:
             '"images must be pinned by a tag other than latest, or by digest; not pinned: " + ' +
-            `variables.images.filter(i, !i.matches(${JSON.stringify(PINNED)}) || i.matches(":latest(@|$)")).join(", ")`,
+            `variables.images.filter(i, !i.matches(${PINNED}) || i.matches(${LATEST})).join(", ")`,
         },
       ],
     });
