@@ -1,5 +1,6 @@
 /**
- * Policy and hygiene checks: no Secret carries data; every container (workloads and RGD templates) has
+ * Policy and hygiene checks: no Secret carries data and no file holds a secret-looking literal (the one
+ * secret scanner, {@link checkSecrets}); every container (workloads and RGD templates) has
  * CPU/memory requests and limits and a restricted security context (Pod Security "restricted"); no mutable
  * image tags (an image given by a CEL expression must come from a schema field whose pattern forbids them);
  * every object of a namespaced kind has a namespace unless its Flux Kustomization sets `targetNamespace`,
@@ -7,8 +8,8 @@
  */
 import { Document, isMap, isScalar, isSeq } from 'yaml';
 import { JsonObject, JsonValue } from '../../lib/shared/json';
-import { imagePinProblem } from '../../lib/shared/names';
-import { DistDocument, DistModel } from '../../lib/synth/dist-model';
+import { DNS_SUBDOMAIN, imagePinProblem } from '../../lib/shared/names';
+import { DistDocument, DistModel, ParsedDistFile } from '../../lib/synth/dist-model';
 import { parseYamlDocuments } from '../../lib/synth/kubernetes-yaml';
 import { parseCel, referencesOf } from './cel-ast';
 import { CelRuleEvaluator } from './cel-rules';
@@ -56,7 +57,6 @@ export function checkHygiene(docs: readonly DistDocument[], ctx: HygieneContext)
     const o = doc.object;
     const group = splitApiVersion(String(o.apiVersion)).group;
     const kind = String(o.kind);
-    if (group === '' && kind === 'Secret') checkSecret(o, '$', (p, m) => out.push(violation(doc, 'hygiene', p, m)));
     const podPath = POD_SPEC_PATHS.get(`${group}/${kind}`);
     if (podPath) checkPodSpec(o, podPath, '$', (p, m) => out.push(violation(doc, 'hygiene', p, m)), undefined);
     checkNamespace(doc, ctx, out);
@@ -272,6 +272,14 @@ function compareReadings(a: unknown, b: unknown, path: string, index: number, ou
   }
 }
 
+/** A violation at document `index` of a file: on its object, or (a kustomize file, a broken document) on the file. */
+function fileViolation(file: ParsedDistFile, index: number, path: string, message: string): Violation {
+  const doc = file.documents.find((d) => d.index === index);
+  if (doc) return violation(doc, 'hygiene', path, message);
+  const config = file.kustomization?.config ?? {};
+  return { check: 'hygiene', file: file.file, index, apiVersion: asString(config.apiVersion) ?? '', kind: asString(config.kind) ?? '', name: '', path, message };
+}
+
 /**
  * Every file under the directory (objects and kustomize files) means the same under YAML 1.1 and YAML 1.2:
  * `kubectl apply -f` and the API server read YAML 1.1, kustomize reads YAML 1.2, so a plain `no`, `on`,
@@ -279,16 +287,81 @@ function compareReadings(a: unknown, b: unknown, path: string, index: number, ou
  * quotes them; this catches hand-edited and foreign files.
  */
 export function checkYamlReadings(model: DistModel): Violation[] {
-  const docs = new Map(model.documents.map((d) => [`${d.file}#${d.index}`, d]));
-  const kustomize = new Map(model.kustomizeFiles.map((k) => [k.file, k.config]));
+  return model.files.flatMap((file) =>
+    yamlReadingDifferences(file.text, file.yaml).map((d) => fileViolation(file, d.index, d.path, d.message)));
+}
+
+const SECRET_FIX = 'secrets must not be committed — let an operator generate them or reference them';
+/** A key that names a secret, with the rest of its line (as YAML text, so embedded YAML is read too). */
+const SECRET_KEY = /^[ \t]*["']?([A-Za-z_.-]*(?:password|passwd|secret|token|api[_-]?key)[A-Za-z_.-]*)["']?:[ \t]*([^\n]*)$/gim;
+const PRIVATE_KEY = /-----BEGIN [A-Z ]*PRIVATE KEY-----/g;
+
+/** A secret-looking literal in YAML text. */
+export interface SecretLiteral {
+  /** Offset in the text. */
+  readonly offset: number;
+  readonly message: string;
+}
+
+/**
+ * Secret-looking literals in YAML text, line by line (so also inside embedded YAML such as Helm values in a
+ * string): a private key, or a password-, token- or key-like key with a literal value. Not a literal: an
+ * empty or boolean value, a KRO expression (`${…}`, evaluated in the cluster), a Kyverno generator
+ * (`{{ random(…) }}`), and a reference by name (`…Ref`, `…Name`, `…Secret` holding a DNS name).
+ */
+export function secretLiterals(text: string): SecretLiteral[] {
+  const out: SecretLiteral[] = [];
+  for (const m of text.matchAll(PRIVATE_KEY)) out.push({ offset: m.index, message: `holds a private key; ${SECRET_FIX}` });
+  for (const m of text.matchAll(SECRET_KEY)) {
+    const [line, key, raw] = m;
+    const value = raw.trim().replace(/^["']|["']$/g, '');
+    if (value === '' || value === '{}' || value === 'true' || value === 'false') continue;
+    if (/^\$\{.*\}$/.test(value)) continue;
+    if (/^\{\{\s*random\(/.test(value)) continue;
+    if (/(Ref|Name|Secret)$/i.test(key) && DNS_SUBDOMAIN.test(value)) continue;
+    out.push({ offset: m.index + line.indexOf(key), message: `${key} has a literal value that looks like a secret; ${SECRET_FIX}` });
+  }
+  return out.sort((a, b) => a.offset - b.offset);
+}
+
+/** JSON path of the deepest key or value whose source holds `offset`. */
+function pathAt(node: unknown, offset: number, path: string): string {
+  const holds = (n: unknown): boolean => {
+    const range = (n as { range?: [number, number, number] } | null)?.range;
+    return !!range && offset >= range[0] && offset < range[2];
+  };
+  if (isMap(node)) {
+    for (const pair of node.items) {
+      const at = childPath(path, isScalar(pair.key) ? String(pair.key.value) : String(pair.key));
+      if (holds(pair.key)) return at;
+      if (holds(pair.value)) return pathAt(pair.value, offset, at);
+    }
+  } else if (isSeq(node)) {
+    const i = node.items.findIndex(holds);
+    if (i >= 0) return pathAt(node.items[i], offset, indexPath(path, i));
+  }
+  return path;
+}
+
+/**
+ * The one secret scanner, over the files of a dist directory: a core Secret that carries `data` or
+ * `stringData`, and every secret-looking literal ({@link secretLiterals}) outside such a Secret's data
+ * (reported once, as the Secret's).
+ */
+export function checkSecrets(files: readonly ParsedDistFile[]): Violation[] {
   const out: Violation[] = [];
-  for (const { file, text, yaml } of model.files) {
-    for (const d of yamlReadingDifferences(text, yaml)) {
-      const doc = docs.get(`${file}#${d.index}`);
-      const config = kustomize.get(file) ?? {};
-      out.push(doc
-        ? violation(doc, 'hygiene', d.path, d.message)
-        : { check: 'hygiene', file, index: d.index, apiVersion: asString(config.apiVersion) ?? '', kind: asString(config.kind) ?? '', name: '', path: d.path, message: d.message });
+  for (const file of files) {
+    const secrets = new Set<number>();
+    for (const doc of file.documents) {
+      if (doc.object.apiVersion !== 'v1' || doc.object.kind !== 'Secret') continue;
+      secrets.add(doc.index);
+      checkSecret(doc.object, '$', (p, m) => out.push(violation(doc, 'hygiene', p, m)));
+    }
+    for (const literal of secretLiterals(file.text)) {
+      const index = file.yaml.findIndex((d) => !!d.range && d.range[0] <= literal.offset && literal.offset < d.range[2]);
+      const path = pathAt(file.yaml[index]?.contents, literal.offset, '$');
+      if (secrets.has(index) && /^\$\.(data|stringData)\b/.test(path)) continue;
+      out.push(fileViolation(file, Math.max(index, 0), path, literal.message));
     }
   }
   return out;

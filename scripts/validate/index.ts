@@ -7,7 +7,7 @@ import { DistDocument, DistProblem, readDist } from '../../lib/synth/dist-model'
 import { CelRuleEvaluator } from './cel-rules';
 import { analyzeFlux } from './flux-graph';
 import { checkHealthCoverage } from './flux-health';
-import { checkHygiene, checkYamlReadings } from './hygiene';
+import { checkHygiene, checkSecrets, checkYamlReadings } from './hygiene';
 import { checkNamespaces } from './namespaces';
 import { CelStatistics, KindSummary, ValidationReport, Violation } from './model';
 import { violation } from './objects';
@@ -102,6 +102,7 @@ export function validateDirectory(dir: string, options: ValidateOptions = {}): V
   violations.push(...checkHealthCoverage(flux.layers, kinds, repoRoot));
   notes.push(...flux.notes);
   violations.push(...checkHygiene(dist.documents, { kinds, flux, rgds, notes }));
+  violations.push(...checkSecrets(dist.files));
   violations.push(...checkYamlReadings(dist));
   const t4 = performance.now();
 

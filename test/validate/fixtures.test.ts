@@ -90,6 +90,9 @@ const CASES: Record<string, readonly Expected[]> = {
     { check: 'schema', kind: 'App', path: '$.spec.tier', message: 'value "batch" is not one of ["web","worker"]' },
   ],
   'hygiene-secret': [{ check: 'hygiene', kind: 'Secret', path: '$.stringData', message: 'Secret carries stringData (password)' }],
+  'hygiene-secret-literal': [
+    { check: 'hygiene', kind: 'ConfigMap', path: "$.data['values.yaml']", message: 'adminPassword has a literal value that looks like a secret' },
+  ],
   'hygiene-container': [
     { check: 'hygiene', kind: 'Deployment', path: '$.spec.template.spec.containers[0].resources', message: 'has no resources requests.cpu, requests.memory, limits.cpu, limits.memory' },
     { check: 'hygiene', kind: 'Deployment', path: '$.spec.template.spec.containers[0].securityContext', message: /runAsNonRoot is not true.*allowPrivilegeEscalation is not false.*capabilities.drop does not include ALL.*seccompProfile.type is unset/ },
