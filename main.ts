@@ -10,7 +10,7 @@
  */
 import { resolve } from 'node:path';
 import { addTeamA } from './teams/team-a';
-import { buildPlatform, display, isConfigurationError, profileNamed, writeDist } from './lib';
+import { buildPlatform, display, EnvironmentProfile, isConfigurationError, profileNamed, writeDist } from './lib';
 
 interface Args {
   env: string;
@@ -44,15 +44,24 @@ function parseArgs(argv: readonly string[]): Args {
       default: throw new Error(`unknown option ${flag}; see the header of main.ts or the README`);
     }
   }
-  profileNamed(args.env);
   return args;
+}
+
+/** The profile `--env`/MINI_ATLAS_ENV names, resolved once; an unknown name ends the run with one line. */
+function profile(name: string): EnvironmentProfile {
+  try {
+    return profileNamed(name);
+  } catch (e) {
+    console.error((e as Error).message);
+    process.exit(1);
+  }
 }
 
 function main(): void {
   const started = process.hrtime.bigint();
   const args = parseArgs(process.argv.slice(2));
   const platform = buildPlatform({
-    environment: args.env as 'local' | 'production',
+    environment: profile(args.env),
     git: { repositoryUrl: args.repo, branch: args.branch },
     teams: (delivery) => {
       addTeamA(delivery);

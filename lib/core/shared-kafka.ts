@@ -15,7 +15,7 @@ import {
   KafkaSpecKafkaListenersType,
 } from '../../imports/kafka.strimzi.io';
 import { ANNOTATIONS, LABELS } from '../shared/api';
-import { environmentOf } from '../shared/environment';
+import { EnvironmentProfile, LOCAL } from '../shared/environment';
 import { dnsLabelProblem } from '../shared/names';
 import { addIssueCheck, issue, ValidationIssue } from '../shared/validation-error';
 import { STRIMZI } from '../shared/versions';
@@ -48,6 +48,8 @@ export interface SharedKafkaProps {
   readonly namespace?: string;
   /** StorageClass of the broker volumes. @default the cluster default */
   readonly storageClass?: string;
+  /** Sizes: nodes, replication, storage and resources of the brokers. @default LOCAL */
+  readonly environment?: EnvironmentProfile;
 }
 
 /** Plain-text in-cluster listener port. */
@@ -79,7 +81,6 @@ export class SharedKafka extends Construct {
 
   public constructor(scope: Construct, id: string, props: SharedKafkaProps = {}) {
     super(scope, id);
-    const env = environmentOf(this);
     this.clusterName = props.name ?? 'shared';
     this.namespace = props.namespace ?? 'kafka';
     this.bootstrapService = `${this.clusterName}-kafka-bootstrap`;
@@ -96,7 +97,7 @@ export class SharedKafka extends Construct {
       },
     });
 
-    const { kafka } = env;
+    const { kafka } = props.environment ?? LOCAL;
     new KafkaNodePool(this, 'pool', {
       metadata: {
         name: 'dual-role',
