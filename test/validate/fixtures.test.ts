@@ -124,6 +124,7 @@ const CASES: Record<string, readonly Expected[]> = {
     { check: 'flux', kind: 'HelmRelease', path: '$.spec.values.watchNamespaces[0]', message: 'namespace "kafka" must exist before layer flux-system/operators is applied, but it is created by Namespace kafka in layer flux-system/shared-services, and flux-system/operators does not depend on it' },
     { check: 'flux', kind: 'HelmRelease', path: '$.spec.values', message: 'creates pods in namespace "kafka", which enforces Pod Security "restricted", but its pods meet only "baseline" (set extraEnvs STRIMZI_POD_SECURITY_PROVIDER_CLASS=restricted)' },
     { check: 'flux', kind: 'HelmRelease', path: '$.spec.targetNamespace', message: 'namespace "acme-data" must exist before layer flux-system/operators is applied, but no layer creates it' },
+    { check: 'flux', kind: 'HelmRelease', path: '$.spec.values.controller.watchNamespaces[0]', message: 'namespace "ghost" must exist before layer flux-system/operators is applied, but no layer creates it' },
   ],
   'flux-kustomization-file/dist': [
     { check: 'flux', kind: 'Kustomization', path: '$.resources', message: 'dist/flux-system/extra.yaml is not listed, so Flux does not apply it' },
