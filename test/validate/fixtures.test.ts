@@ -126,6 +126,9 @@ const CASES: Record<string, readonly Expected[]> = {
     { check: 'flux', kind: 'HelmRelease', path: '$.spec.targetNamespace', message: 'namespace "acme-data" must exist before layer flux-system/operators is applied, but no layer creates it' },
     { check: 'flux', kind: 'HelmRelease', path: '$.spec.values.controller.watchNamespaces[0]', message: 'namespace "ghost" must exist before layer flux-system/operators is applied, but no layer creates it' },
   ],
+  'flux-wait/dist': [
+    { check: 'flux', kind: 'Kustomization', path: '$.spec.wait', message: 'flux-system/apps depends on this Kustomization, which does not set wait: true, so Flux counts it Ready once applied and the dependents may start before its objects work' },
+  ],
   'flux-kustomization-file/dist': [
     { check: 'flux', kind: 'Kustomization', path: '$.resources', message: 'dist/flux-system/extra.yaml is not listed, so Flux does not apply it' },
     { check: 'flux', kind: 'Kustomization', path: '$.resources[1]', message: 'resource "missing.yaml" does not exist' },
