@@ -136,7 +136,11 @@ const CASES: Record<string, readonly Expected[]> = {
   'flux-health-crd/dist': [
     {
       check: 'flux', kind: 'Kustomization', path: '$.spec.healthCheckExprs',
-      message: "waits for example.com/v1 Widget (dist/widgets/objects.yaml), whose readiness is in status conditions that Flux's generic kstatus check does not read, but healthCheckExprs has no entry for example.com/Widget: Flux would count it healthy as soon as it exists",
+      message: "waits for example.com/v1 Widget (dist/widgets/objects.yaml), whose status reports readiness that Flux's generic kstatus check does not read, but healthCheckExprs has no entry for example.com/Widget: Flux would count it healthy as soon as it exists",
+    },
+    {
+      check: 'flux', kind: 'Kustomization', path: '$.spec.healthCheckExprs',
+      message: "waits for example.com/v1 Gadget (dist/widgets/objects.yaml), whose status reports readiness that Flux's generic kstatus check does not read, but healthCheckExprs has no entry for example.com/Gadget: Flux would count it healthy as soon as it exists",
     },
   ],
   'flux-chart-pin/dist': [
