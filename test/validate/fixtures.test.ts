@@ -17,6 +17,12 @@ interface Expected {
   readonly message: string | RegExp;
 }
 
+/** The readiness rule (CHILD_READINESS) as it reports a Deployment template without its readyWhen. */
+const deploymentReadiness = (index = 0): Expected => ({
+  check: 'rgd', kind: 'ResourceGraphDefinition', path: `$.spec.resources[${index}].readyWhen`,
+  message: 'Deployment "deployment" lacks 4 of the 4 readyWhen conditions of its kind (CHILD_READINESS), so KRO counts it ready too early; first missing: ${has(deployment.status) && has(deployment.status.observedGeneration)',
+});
+
 const CASES: Record<string, readonly Expected[]> = {
   'schema-unknown-field': [
     { check: 'schema', kind: 'Deployment', path: '$.spec.template.spec.containers[0].imagePullPolicyy', message: 'unknown field "imagePullPolicyy" (did you mean "imagePullPolicy"?)' },
@@ -54,6 +60,7 @@ const CASES: Record<string, readonly Expected[]> = {
     { check: 'rgd', kind: 'ResourceGraphDefinition', path: '$.spec.schema.spec.mode', message: 'unknown marker "defualt"' },
     { check: 'rgd', kind: 'ResourceGraphDefinition', path: '$.spec.schema.spec.port', message: 'marker pattern="^[0-9]+$": only valid for string fields' },
     { check: 'rgd', kind: 'ResourceGraphDefinition', path: '$.spec.schema.spec.size', message: 'unknown type "Strin"' },
+    deploymentReadiness(),
   ],
   'rgd-references': [
     { check: 'rgd', kind: 'ResourceGraphDefinition', path: '$.spec.resources[0].template.metadata.name', message: '"imagee" is not a field of the App schema' },
@@ -61,25 +68,32 @@ const CASES: Record<string, readonly Expected[]> = {
     { check: 'rgd', kind: 'ResourceGraphDefinition', path: '$.spec.resources[1].template.metadata.name', message: 'reads "svc", which is not schema, a resource id' },
     { check: 'rgd', kind: 'ResourceGraphDefinition', path: '$.spec.resources[1].template.spec.ports[0].targetPort', message: '"containerPortt" is not a field of Deployment' },
     { check: 'rgd', kind: 'ResourceGraphDefinition', path: '$.spec.schema.status.phase', message: 'only schema.spec.* and schema.metadata.* are allowed' },
+    deploymentReadiness(),
   ],
   'rgd-condition-type': [
     { check: 'rgd', kind: 'ResourceGraphDefinition', path: '$.spec.resources[0].includeWhen[1]', message: 'includeWhen ${schema.spec.name} returns string; KRO requires a bool (or optional bool) condition' },
     { check: 'rgd', kind: 'ResourceGraphDefinition', path: '$.spec.resources[0].readyWhen[0]', message: 'readyWhen ${deployment.status.availableReplicas} returns integer; KRO requires a bool (or optional bool) condition' },
     { check: 'rgd', kind: 'ResourceGraphDefinition', path: '$.spec.resources[0].readyWhen[1]', message: 'readyWhen ${has(deployment.status.readyReplicas) ? deployment.status.readyReplicas : 0} returns integer; KRO requires a bool (or optional bool) condition' },
+    deploymentReadiness(),
   ],
   'rgd-cycle': [
     { check: 'rgd', kind: 'ResourceGraphDefinition', path: '$.spec.resources', message: 'dependency cycle between resources: first → second → first' },
+    { check: 'rgd', kind: 'ResourceGraphDefinition', path: '$.spec.resources[0]', message: 'ConfigMap (v1) is not in CHILD_READINESS, so nobody decided when KRO may count it ready' },
+    { check: 'rgd', kind: 'ResourceGraphDefinition', path: '$.spec.resources[1]', message: 'ConfigMap (v1) is not in CHILD_READINESS, so nobody decided when KRO may count it ready' },
   ],
   'rgd-template-schema': [
     { check: 'rgd', kind: 'ResourceGraphDefinition', path: '$.spec.resources[0].template.spec.replicas', message: 'Deployment (apps/v1): string template "${schema.spec.replicas}-x" in a field of type integer' },
     { check: 'rgd', kind: 'ResourceGraphDefinition', path: '$.spec.resources[0].template.spec.replicass', message: 'Deployment (apps/v1): unknown field "replicass"' },
     { check: 'rgd', kind: 'ResourceGraphDefinition', path: '$.spec.resources[0].template.spec.revisionHistoryLimit', message: 'yields string but the field expects integer' },
+    deploymentReadiness(),
   ],
   'rgd-parse-error': [
     { check: 'rgd', kind: 'ResourceGraphDefinition', path: '$.spec.resources[0].template.metadata.name', message: 'expression ${schema.spec.name +} does not parse' },
+    deploymentReadiness(),
   ],
   'rgd-reserved-id': [
     { check: 'rgd', kind: 'ResourceGraphDefinition', path: '$.spec.resources[0].id', message: 'resource id "namespace" is a reserved word in KRO/CEL' },
+    { check: 'rgd', kind: 'ResourceGraphDefinition', path: '$.spec.resources[0].readyWhen', message: 'Namespace "namespace" lacks 1 of the 1 readyWhen conditions of its kind (CHILD_READINESS), so KRO counts it ready too early; first missing: ${has(namespace.status)' },
   ],
   'rgd-instance': [
     { check: 'schema', kind: 'App', path: '$.spec.colour', message: 'unknown field "colour"' },
@@ -87,6 +101,7 @@ const CASES: Record<string, readonly Expected[]> = {
     { check: 'schema', kind: 'App', path: '$.spec.name', message: 'validation failed' },
     { check: 'schema', kind: 'App', path: '$.spec.replicas', message: 'expected integer, got string "two"' },
     { check: 'schema', kind: 'App', path: '$.spec.tier', message: 'value "batch" is not one of ["web","worker"]' },
+    deploymentReadiness(),
   ],
   'hygiene-secret': [{ check: 'hygiene', kind: 'Secret', path: '$.stringData', message: 'Secret carries stringData (password)' }],
   'hygiene-container': [
@@ -106,6 +121,7 @@ const CASES: Record<string, readonly Expected[]> = {
   ],
   'hygiene-rgd-image': [
     { check: 'hygiene', kind: 'ResourceGraphDefinition', path: '$.spec.resources[0].template.spec.template.spec.containers[0].image', message: 'image comes from schema.spec.image, which has no pattern (or validation/enum) marker' },
+    deploymentReadiness(),
   ],
   'flux-path-missing/dist': [
     { check: 'flux', kind: 'Kustomization', path: '$.spec.path', message: 'path ./dist/apps does not exist' },
