@@ -1,58 +1,36 @@
 /**
  * `npm run synth`: builds the platform and writes `dist/` atomically.
  *
- * Options (flags or environment):
- *   --env <local|production>     MINI_ATLAS_ENV      environment profile (default local)
- *   --repo <git url>             MINI_ATLAS_REPO     Git URL Flux pulls from
- *   --branch <name>              MINI_ATLAS_BRANCH   branch Flux follows (default main)
- *   --out <dir>                                      output directory (default dist)
- *   --allow-removal <Kind/ns/name>                   acknowledge removing a stateful object (repeatable)
+ * Options: `npm run synth -- --help` (declared in `scripts/synth/options.ts`): --env, --repo, --branch (or
+ * MINI_ATLAS_ENV, MINI_ATLAS_REPO, MINI_ATLAS_BRANCH), --out, --allow-removal (repeatable).
  */
 import { resolve } from 'node:path';
 import { addTeamA } from './teams/team-a';
-import { buildPlatform, display, isConfigurationError, profileNamed, writeDist } from './lib';
+import { buildPlatform, display, EnvironmentProfile, isConfigurationError, profileNamed, writeDist } from './lib';
+import { parseOrExit } from './scripts/lib/command-line';
+import { parseSynthArgs, SYNTH_COMMAND, SynthOptions } from './scripts/synth/options';
 
-interface Args {
-  env: string;
-  repo?: string;
-  branch?: string;
-  out: string;
-  allowRemoval: string[];
-}
+type Args = SynthOptions;
 
 function parseArgs(argv: readonly string[]): Args {
-  const args: Args = {
-    env: process.env.MINI_ATLAS_ENV ?? 'local',
-    repo: process.env.MINI_ATLAS_REPO || undefined,
-    branch: process.env.MINI_ATLAS_BRANCH || undefined,
-    out: 'dist',
-    allowRemoval: [],
-  };
-  for (let i = 0; i < argv.length; i++) {
-    const flag = argv[i];
-    const value = (): string => {
-      const v = argv[++i];
-      if (v === undefined || v.startsWith('--')) throw new Error(`${flag} needs a value`);
-      return v;
-    };
-    switch (flag) {
-      case '--env': args.env = value(); break;
-      case '--repo': args.repo = value(); break;
-      case '--branch': args.branch = value(); break;
-      case '--out': args.out = value(); break;
-      case '--allow-removal': args.allowRemoval.push(value()); break;
-      default: throw new Error(`unknown option ${flag}; see the header of main.ts or the README`);
-    }
+  return parseOrExit(SYNTH_COMMAND, () => parseSynthArgs(argv, process.env));
+}
+
+/** The profile `--env`/MINI_ATLAS_ENV names, resolved once; an unknown name ends the run with one line. */
+function profile(name: string): EnvironmentProfile {
+  try {
+    return profileNamed(name);
+  } catch (e) {
+    console.error((e as Error).message);
+    process.exit(1);
   }
-  profileNamed(args.env);
-  return args;
 }
 
 function main(): void {
   const started = process.hrtime.bigint();
   const args = parseArgs(process.argv.slice(2));
   const platform = buildPlatform({
-    environment: args.env as 'local' | 'production',
+    environment: profile(args.env),
     git: { repositoryUrl: args.repo, branch: args.branch },
     teams: (delivery) => {
       addTeamA(delivery);

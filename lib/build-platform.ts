@@ -1,7 +1,7 @@
 /** Builds the whole Mini-Atlas platform: the three layers and the Flux wiring, in one App. */
 import { App } from 'cdk8s';
 import { FluxSyncProps } from './gitops/flux-sync';
-import { ENVIRONMENT_CONTEXT_KEY, EnvironmentProfile } from './shared/environment';
+import { EnvironmentProfile, LOCAL } from './shared/environment';
 import { stagesOf } from './synth/dist-writer';
 import { CoreChart, CoreChartProps } from './core/core-chart';
 import { DeliveryChart } from './delivery/delivery-chart';
@@ -10,12 +10,15 @@ import { FoundationChart, FoundationChartProps } from './foundation/foundation-c
 
 /** Options of {@link buildPlatform}. */
 export interface PlatformOptions {
-  /** Environment profile name. @default 'local' */
-  readonly environment?: EnvironmentProfile['name'];
+  /**
+   * The environment profile: a built-in (`LOCAL`, `PRODUCTION`; `profileNamed` resolves one by name) or your
+   * own {@link EnvironmentProfile}. Passed to the Core and Delivery charts. @default LOCAL
+   */
+  readonly environment?: EnvironmentProfile;
   /** Git source Flux follows. @default the FluxSync defaults */
   readonly git?: Pick<FluxSyncProps, 'repositoryUrl' | 'branch'>;
   /** Core layer settings. @default Kind defaults */
-  readonly core?: CoreChartProps;
+  readonly core?: Omit<CoreChartProps, 'environment'>;
   /** Foundation layer settings. @default defaults */
   readonly foundation?: Omit<FoundationChartProps, 'core'>;
   /** Adds the teams' workspaces to the Delivery layer. */
@@ -34,10 +37,10 @@ export interface Platform {
 /** Composes the layers. Nothing is written: pass `platform.app` to `writeDist`. */
 export function buildPlatform(options: PlatformOptions): Platform {
   const app = new App({ outdir: 'dist' });
-  app.node.setContext(ENVIRONMENT_CONTEXT_KEY, options.environment ?? 'local');
-  const core = new CoreChart(app, 'core', options.core);
+  const environment = options.environment ?? LOCAL;
+  const core = new CoreChart(app, 'core', { ...options.core, environment });
   const foundation = new FoundationChart(app, 'foundation', { ...options.foundation, core });
-  const delivery = new DeliveryChart(app, 'delivery', { foundation });
+  const delivery = new DeliveryChart(app, 'delivery', { foundation, environment });
   options.teams(delivery);
   // Every stage so far; the flux-system chart adds its own, which it reconciles separately.
   const fluxSystem = new FluxSystemChart(app, 'flux-system', { ...options.git, stages: stagesOf(app) });

@@ -18,13 +18,14 @@ import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join, relative } from 'node:path';
 import { toYaml } from '../lib/synth/kubernetes-yaml';
 import { workspaceName } from './bench/generated-platform';
-import { parseBenchArgs, USAGE } from './bench/options';
+import { BENCH_COMMAND, parseBenchArgs } from './bench/options';
 import { compareTrees, countDocuments, countObjectFiles, workspaceFolders, writeCombinedKustomization } from './bench/output-tree';
 import { AppReport, RESULT_MARKER } from './bench/platform-app';
 import { hasGnuTime, TimedProcess, timeProcess } from './bench/process-timer';
 import { BenchResult, computeRatios, evaluateTargets, MachineInfo, measurement, Measurement, renderReport, SizeResult } from './bench/report';
 import { Sample, spreadIndexes } from './bench/stats';
 import { transpileStale } from './bench/transpile';
+import { parseOrExit } from './lib/command-line';
 import { PROJECT_ROOT } from './lib/schema-store';
 
 /** The compiled generated-platform app. */
@@ -209,11 +210,7 @@ function machineInfo(): MachineInfo {
 }
 
 function main(): number {
-  const options = parseBenchArgs(process.argv.slice(2));
-  if (options.help) {
-    console.log(USAGE);
-    return 0;
-  }
+  const options = parseOrExit(BENCH_COMMAND, () => parseBenchArgs(process.argv.slice(2)));
   const startedAt = new Date();
   const start = loadavg();
   const machine = machineInfo();

@@ -10,7 +10,7 @@
  * - the real Cilium CRDs, copied from the pinned github.com/cilium/cilium module.
  *
  * Each lands in `<cache>/<tool>-<version>/` (see `scripts/tools/tool-cache.ts`) and is skipped once there.
- * Usage: `node build/scripts/build-tools.js [--rebuild] [tool…]`.
+ * Usage: `npm run tools -- [--rebuild] [tool…]` (or `node build/scripts/build-tools.js …`; `--help` lists the tools).
  * A failed build does not stop the others; the script exits non-zero and says what failed, how long it ran
  * and how much memory it used.
  */
@@ -18,6 +18,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFile
 import { join } from 'node:path';
 import { $, ProcessOutput } from 'zx';
 import { CILIUM, KRO, KUBERNETES, KYVERNO } from '../lib/shared/versions';
+import { CommandSpec, HELP_OPTION, parseCommandLine, parseOrExit, UsageError } from './lib/command-line';
 import { GoModFile, GoReplace, isLocalReplace, parseGoMod, renderWrapperGoMod } from './tools/go-mod';
 import {
   BuildRecord, BuildStep, cacheRoot, COMPLETE_MARKER, goCacheDirs, readBuildRecord, TOOL_VERSIONS, toolDir, ToolName,
@@ -297,12 +298,37 @@ async function buildTool(spec: ToolSpec, goVersion: string, rebuild: boolean): P
   }
 }
 
+/** The tools command line. */
+export const TOOLS_COMMAND = {
+  name: 'tools',
+  usage: 'npm run tools -- [--rebuild] [tool…]',
+  summary: `Builds the tools of the control-plane suite into the cache, skipping those already there. Tools: ${SPECS.map((s) => s.tool).join(', ')} (default: all).`,
+  options: {
+    rebuild: { type: 'boolean', help: 'build again even when cached' },
+    help: HELP_OPTION,
+  },
+  positionals: { label: 'tool…', max: Infinity },
+} as const satisfies CommandSpec;
+
+/** Parsed options of `npm run tools`. */
+export interface ToolsOptions {
+  readonly rebuild: boolean;
+  /** The tools named, in the order given; empty means all. */
+  readonly only: readonly ToolName[];
+  readonly help: boolean;
+}
+
+/** Parses the arguments after `npm run tools --`. Throws a `UsageError` for a bad command line or an unknown tool. */
+export function parseToolsArgs(argv: readonly string[]): ToolsOptions {
+  const { values, positionals } = parseCommandLine(TOOLS_COMMAND, argv);
+  const known = SPECS.map((s) => s.tool);
+  const unknown = positionals.filter((t) => !(known as readonly string[]).includes(t));
+  if (unknown.length > 0) throw new UsageError(`unknown tool(s) ${unknown.join(', ')}`, `known: ${known.join(', ')}`);
+  return { rebuild: values.rebuild, only: positionals as ToolName[], help: values.help };
+}
+
 async function main(): Promise<void> {
-  const args = process.argv.slice(2);
-  const rebuild = args.includes('--rebuild');
-  const only = args.filter((a) => !a.startsWith('--'));
-  const unknown = only.filter((t) => !SPECS.some((s) => s.tool === t));
-  if (unknown.length > 0) throw new Error(`unknown tool(s) ${unknown.join(', ')}; known: ${SPECS.map((s) => s.tool).join(', ')}`);
+  const { rebuild, only } = parseOrExit(TOOLS_COMMAND, () => parseToolsArgs(process.argv.slice(2)));
   const selected = SPECS.filter((s) => only.length === 0 || only.includes(s.tool));
 
   const goVersion = (await $({ env: goEnv(), quiet: true })`go version`).stdout.trim();
@@ -323,7 +349,9 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((e: unknown) => {
-  console.error(`[tools] ${e instanceof Error ? e.message : String(e)}`);
-  process.exit(1);
-});
+if (require.main === module) {
+  main().catch((e: unknown) => {
+    console.error(`[tools] ${e instanceof Error ? e.message : String(e)}`);
+    process.exit(1);
+  });
+}

@@ -4,6 +4,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { CommandSpec, HELP_OPTION, parseOptionsOrExit } from './lib/command-line';
 import { PROJECT_ROOT } from './lib/schema-store';
 import { Fields, fieldsTable, INFRASTRUCTURE_FIELDS, TOPIC_FIELDS, WEB_APPLICATION_FIELDS, WORKSPACE_FIELDS } from '../lib';
 
@@ -26,7 +27,16 @@ export function renderReadme(readme: string): string {
   return out;
 }
 
+/** The docs command line: no arguments but `--help`. */
+export const DOCS_COMMAND = {
+  name: 'docs',
+  usage: 'npm run docs',
+  summary: "Regenerates the README's field tables from the abstraction schemas.",
+  options: { help: HELP_OPTION },
+} as const satisfies CommandSpec;
+
 if (require.main === module) {
+  parseOptionsOrExit(DOCS_COMMAND, process.argv.slice(2));
   const file = join(PROJECT_ROOT, 'README.md');
   const before = readFileSync(file, 'utf8');
   const after = renderReadme(before);

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { $ } from 'zx';
 import { readImports } from './lib/cdk8s-config';
+import { CommandSpec, HELP_OPTION, parseOptionsOrExit } from './lib/command-line';
 import { fetchToCache, PROJECT_ROOT } from './lib/schema-store';
 
 async function main(): Promise<void> {
@@ -40,7 +41,18 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((e: unknown) => {
-  console.error(e instanceof Error ? e.message : e);
-  process.exit(1);
-});
+/** The import command line: no arguments but `--help`. */
+export const IMPORT_COMMAND = {
+  name: 'import',
+  usage: 'npm run import',
+  summary: 'Regenerates imports/ from the CRD URLs listed in cdk8s.yaml.',
+  options: { help: HELP_OPTION },
+} as const satisfies CommandSpec;
+
+if (require.main === module) {
+  parseOptionsOrExit(IMPORT_COMMAND, process.argv.slice(2));
+  main().catch((e: unknown) => {
+    console.error(e instanceof Error ? e.message : e);
+    process.exit(1);
+  });
+}

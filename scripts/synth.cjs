@@ -28,7 +28,9 @@ function sources(dir) {
 function transpileStale() {
   let esbuild;
   let count = 0;
-  for (const src of ['main.ts', ...sources('lib'), ...sources('teams'), ...sources('imports')]) {
+  // main.ts, the modules it loads from scripts/ (its options and the shared parser), and everything below it.
+  const entry = ['main.ts', ...sources('scripts/synth'), 'scripts/lib/command-line.ts'];
+  for (const src of [...entry, ...sources('lib'), ...sources('teams'), ...sources('imports')]) {
     const target = join(out, src.replace(/\.ts$/, '.js'));
     let stale = true;
     try { stale = statSync(target).mtimeMs < statSync(join(root, src)).mtimeMs; } catch { /* missing */ }

@@ -3,15 +3,15 @@
  * pods meet the Pod Security level of the namespaces they land in. Each rule: today's case, and a made-up
  * component of the same shape.
  */
-import { App, Chart } from 'cdk8s';
+import { ApiObject, App, Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-33';
 import { buildPlatform } from '../lib/build-platform';
 import { addTeamA } from '../teams/team-a';
 import {
-  FluxStage, FluxSync, HelmComponent, HelmComponentProps, meetsPodSecurity, MiniAtlasValidationError, renderApp, SharedKafka,
+  FluxStage, FluxSync, HelmComponent, HelmComponentProps, meetsPodSecurity, namespacesInValues, MiniAtlasValidationError, renderApp, SharedKafka,
   Strimzi, STRIMZI_POD_SECURITY_PROVIDER_ENV, ValidationIssue,
 } from '../lib';
-import { Json, render } from './helpers/platform';
+import { Json, render, rgdResources } from './helpers/platform';
 
 function issues(f: () => unknown): ValidationIssue[] {
   try { f(); } catch (e) { if (e instanceof MiniAtlasValidationError) return [...e.issues]; throw e; }
@@ -79,6 +79,41 @@ describe('a namespace a chart writes into exists before the chart installs', () 
     new HelmComponent(operators, 'acme', ACME);
     new k8s.KubeNamespace(operators, 'data', { metadata: { name: 'acme-data' } });
     expect(issues(() => renderApp(app))).toEqual([]);
+  });
+
+  test('made up: a chart whose values name a namespace, declared or not', () => {
+    const { app, operators } = twoStages();
+    new HelmComponent(operators, 'watcher', {
+      chart: { chart: 'acme-watcher', version: '1.0.0', repository: 'https://charts.acme.example' },
+      namespace: 'acme-system',
+      values: { controller: { watchNamespaces: ['ghost'], logLevel: 'info' } },
+    });
+    expect(issues(() => renderApp(app))).toEqual([{
+      path: 'core/operators/watcher', field: 'values.controller.watchNamespaces[0]', value: '"ghost"',
+      rule: 'must exist before stage core/operators is applied, but no stage creates it',
+      fix: 'create the namespace in stage core/operators or in a stage it depends on',
+    }]);
+    expect(namespacesInValues({ namespace: 'a', targetNamespaces: ['b', 'c'], nested: [{ watchNamespace: 'd' }], namespaceCount: 3, other: 'e' }))
+      .toEqual([
+        { path: 'namespace', namespace: 'a' }, { path: 'targetNamespaces[0]', namespace: 'b' },
+        { path: 'targetNamespaces[1]', namespace: 'c' }, { path: 'nested[0].watchNamespace', namespace: 'd' },
+      ]);
+  });
+
+  test('made up: a literal namespace in an RGD template that no stage creates', () => {
+    const platform = buildPlatform({ teams: (d) => { addTeamA(d); } });
+    new ApiObject(platform.foundation.stage, 'gadget', {
+      apiVersion: 'kro.run/v1alpha1', kind: 'ResourceGraphDefinition', metadata: { name: 'gadget.example.com' },
+      spec: {
+        schema: { apiVersion: 'v1alpha1', kind: 'Gadget', group: 'example.com', spec: {} },
+        resources: [{ id: 'config', template: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: '${schema.metadata.name}', namespace: 'ghost' } } }],
+      },
+    });
+    expect(issues(() => renderApp(platform.app))).toEqual([{
+      path: 'foundation/foundation/gadget', field: 'resources.config.template.metadata.namespace', value: '"ghost"',
+      rule: 'must exist before stage foundation is applied, but no stage creates it',
+      fix: 'create the namespace in stage foundation or in a stage it depends on',
+    }]);
   });
 
   test('made up: any namespaced object, in a namespace created nowhere', () => {
@@ -153,13 +188,14 @@ describe("an operator's pods meet the Pod Security level of the namespaces they 
     );
   });
 
-  test('CloudNativePG creates pods in every namespace and meets restricted there', () => {
+  test('CloudNativePG pods meet restricted because the Cluster template keeps the operator defaults', () => {
+    // The declaration (restricted, in every namespace) holds only while no Cluster overrides the operator's
+    // security defaults: seccomp RuntimeDefault (the CRD's spec.seccompProfile default), capabilities dropped,
+    // non-root. A template that set any of these fields could weaken them.
     expect(issues(() => render())).toEqual([]);
-    const platform = buildPlatform({ teams: (d) => { addTeamA(d); } });
-    expect(platform.core.cloudNativePg.namespaceUse).toEqual([{
-      field: 'config.clusterWide',
-      operandPods: { namespaces: '*', podSecurity: 'restricted', howToRaise: 'keep the Cluster security contexts at the operator defaults' },
-    }]);
+    const cluster = rgdResources(render(), 'Infrastructure').database.template as Json;
+    expect(cluster.kind).toBe('Cluster');
+    expect(Object.keys(cluster.spec).filter((k) => /securityContext|seccompProfile/i.test(k))).toEqual([]);
   });
 
   test.each([

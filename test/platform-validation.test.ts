@@ -46,6 +46,19 @@ test('two stages with the same folder, and a dependency cycle', () => {
   expect(found).toContainEqual(expect.objectContaining({ field: 'stages', value: '["same","same","same"]', rule: 'dependsOn forms a cycle' }));
 });
 
+test('a stage others depend on must wait for its objects to work', () => {
+  const app = new App();
+  const chart = new Chart(app, 'c');
+  const base = new FluxStage(chart, 'base', { path: 'base', wait: false });
+  const apps = new FluxStage(chart, 'apps', { path: 'apps', dependsOn: [base] });
+  new FluxSync(new FluxStage(new Chart(app, 'flux'), 'fs', { path: 'flux-system' }), 'sync', { stages: [base, apps] });
+  expect(issues(() => renderApp(app))).toEqual([{
+    path: 'c/base', field: 'wait', value: 'false',
+    rule: 'is off, but apps depends on this stage: Flux then counts it Ready once applied, so they may start before its objects work',
+    fix: 'leave wait on (the default) for a stage others depend on',
+  }]);
+});
+
 test('an object outside any Flux stage cannot be placed', () => {
   const app = new App();
   new HelmComponent(new Chart(app, 'loose'), 'x', { chart: { chart: 'x', version: '1.0.0', repository: 'https://c.example.com' }, namespace: 'x' });

@@ -45,6 +45,9 @@ const PROFILE_DEFAULTS: Record<string, unknown> = {
   'Infrastructure.postgres.storage': LOCAL.postgres.storage,
 };
 
+/** Props of the constructs that are not spec fields: the instance's name, and the profile that sizes defaults. */
+const NOT_IN_SPEC = ['name', 'environment'];
+
 function compare(where: string, decl: ts.InterfaceDeclaration, fields: Fields, refs: readonly string[] = []): string[] {
   const problems: string[] = [];
   const members = new Map(decl.members.filter(ts.isPropertySignature).map((m) => [(m.name as ts.Identifier).text, m]));
@@ -72,7 +75,7 @@ function compare(where: string, decl: ts.InterfaceDeclaration, fields: Fields, r
     if (documented !== expected) problems.push(`${path}: @default ${String(documented)} but the schema says ${JSON.stringify(expected)}`);
   }
   for (const name of members.keys()) {
-    if (!(name in fields) && name !== 'name' && !refs.includes(name)) problems.push(`${where}.${name}: in ${decl.name.text}, not in the schema`);
+    if (!(name in fields) && !NOT_IN_SPEC.includes(name) && !refs.includes(name)) problems.push(`${where}.${name}: in ${decl.name.text}, not in the schema`);
   }
   return problems;
 }

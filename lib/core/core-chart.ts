@@ -6,6 +6,7 @@
  */
 import { Chart, ChartProps } from 'cdk8s';
 import { Construct } from 'constructs';
+import { EnvironmentProfile } from '../shared/environment';
 import { PlatformWiring } from './platform-wiring';
 import { FluxStage } from '../gitops/flux-stage';
 import { Cilium, CiliumProps } from './operators/cilium';
@@ -23,6 +24,8 @@ export interface CoreChartProps extends ChartProps {
   readonly cilium?: CiliumProps;
   /** The shared Gateway. @default `*.localtest.me` on port 8080 */
   readonly gateway?: SharedGatewayProps;
+  /** Sizes of the shared Kafka. @default LOCAL */
+  readonly environment?: EnvironmentProfile;
 }
 
 /** The Core layer. */
@@ -51,7 +54,7 @@ export class CoreChart extends Chart {
     this.cloudNativePg = new CloudNativePg(this.operators, 'cloudnative-pg', { dependsOn: afterCni });
     const storage = new RetainedStorageClass(this.operators, 'retained-storage');
 
-    this.kafka = new SharedKafka(this.sharedServices, 'kafka');
+    this.kafka = new SharedKafka(this.sharedServices, 'kafka', { environment: props.environment });
     // Strimzi writes a RoleBinding into every namespace it watches when it installs: the namespace comes first.
     FluxStage.place(this.kafka.namespaceResource, this.operators);
     this.strimzi = new Strimzi(this.operators, 'strimzi', { dependsOn: afterCni, watchNamespaces: [this.kafka.namespace] });

@@ -15,7 +15,7 @@ import {
   KafkaSpecKafkaListenersType,
 } from '../../imports/kafka.strimzi.io';
 import { ANNOTATIONS, LABELS } from '../shared/api';
-import { environmentOf } from '../shared/environment';
+import { EnvironmentProfile, LOCAL } from '../shared/environment';
 import { dnsLabelProblem } from '../shared/names';
 import { addIssueCheck, issue, ValidationIssue } from '../shared/validation-error';
 import { STRIMZI } from '../shared/versions';
@@ -29,15 +29,16 @@ import { conditionExists, HealthCheckExpression, registerHealthCheck, STATUS_OBS
  * `status.observedGeneration` to `metadata.generation` and adding `Ready=True` on success or `NotReady=True`
  * (reason: the exception class) on failure (`createOrUpdate`; `StatusUtils.setStatusConditionAndObservedGeneration`).
  * Strimzi conditions carry no `observedGeneration` of their own. So: current is `Ready=True` with the status
- * observed for this generation; failed is a finished reconciliation of this generation that failed
- * (`NotReady=True`, or `Ready=False` should a version use it); the initial `Creating` status, which has no
- * observedGeneration, is in progress. Flux's own generic check would read `NotReady=True` as healthy.
+ * observed for this generation; the initial `Creating` status, which has no observedGeneration, is in
+ * progress. There is deliberately no `failed`: a failed reconciliation (`NotReady=True`, e.g. a
+ * `TimeoutException` while the first brokers start on a small cluster) is retried by Strimzi every two
+ * minutes and usually clears, and a `failed` match would end Flux's wait at once; the stage's timeout decides.
+ * Flux's own generic check would read `NotReady=True` as healthy.
  */
 export const KAFKA_HEALTH_CHECK: HealthCheckExpression = {
   apiVersion: Kafka.GVK.apiVersion,
   kind: Kafka.GVK.kind,
   current: `${STATUS_OBSERVED_CURRENT} && ${conditionExists("c.type == 'Ready' && c.status == 'True'")}`,
-  failed: `${STATUS_OBSERVED_CURRENT} && ${conditionExists("(c.type == 'NotReady' && c.status == 'True') || (c.type == 'Ready' && c.status == 'False')")}`,
 };
 
 /** Properties of {@link SharedKafka}. */
@@ -48,6 +49,8 @@ export interface SharedKafkaProps {
   readonly namespace?: string;
   /** StorageClass of the broker volumes. @default the cluster default */
   readonly storageClass?: string;
+  /** Sizes: nodes, replication, storage and resources of the brokers. @default LOCAL */
+  readonly environment?: EnvironmentProfile;
 }
 
 /** Plain-text in-cluster listener port. */
@@ -79,7 +82,6 @@ export class SharedKafka extends Construct {
 
   public constructor(scope: Construct, id: string, props: SharedKafkaProps = {}) {
     super(scope, id);
-    const env = environmentOf(this);
     this.clusterName = props.name ?? 'shared';
     this.namespace = props.namespace ?? 'kafka';
     this.bootstrapService = `${this.clusterName}-kafka-bootstrap`;
@@ -96,7 +98,7 @@ export class SharedKafka extends Construct {
       },
     });
 
-    const { kafka } = env;
+    const { kafka } = props.environment ?? LOCAL;
     new KafkaNodePool(this, 'pool', {
       metadata: {
         name: 'dual-role',

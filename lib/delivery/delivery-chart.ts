@@ -9,6 +9,7 @@
  */
 import { Chart, ChartProps } from 'cdk8s';
 import { Construct } from 'constructs';
+import { EnvironmentProfile, LOCAL } from '../shared/environment';
 import { FluxStage } from '../gitops/flux-stage';
 import { Workspace, WorkspaceProps } from './workspace';
 import { FoundationChart } from '../foundation/foundation-chart';
@@ -17,27 +18,32 @@ import { FoundationChart } from '../foundation/foundation-chart';
 export interface DeliveryChartProps extends ChartProps {
   /** The Foundation layer whose APIs the instances use. */
   readonly foundation: FoundationChart;
+  /** Sizes of every workspace added with {@link DeliveryChart.addWorkspace}, and of its instances. @default LOCAL */
+  readonly environment?: EnvironmentProfile;
 }
 
 /** The Delivery layer. */
 export class DeliveryChart extends Chart {
   /** The stage holding every Workspace instance. */
   public readonly workspaces: FluxStage;
+  /** The environment profile its workspaces get. */
+  public readonly environment: EnvironmentProfile;
 
   public constructor(scope: Construct, id: string, props: DeliveryChartProps) {
     super(scope, id, props);
+    this.environment = props.environment ?? LOCAL;
     this.workspaces = new FluxStage(this, 'workspaces', { path: 'delivery/workspaces', dependsOn: [props.foundation.stage] });
   }
 
   /** Adds a workspace (instance in `delivery/workspaces`); create its apps, infrastructure and topics inside it. */
-  public addWorkspace(name: string, props: WorkspaceProps): Workspace {
+  public addWorkspace(name: string, props: Omit<WorkspaceProps, 'environment'>): Workspace {
     const stage = new FluxStage(this, name, {
       path: `delivery/${name}`,
       dependsOn: [this.workspaces],
       // Instances become Ready only when their children are; a team's stage reports its own health.
       timeout: '15m',
     });
-    const workspace = new Workspace(stage, name, props);
+    const workspace = new Workspace(stage, name, { ...props, environment: this.environment });
     FluxStage.place(workspace.apiObject, this.workspaces);
     return workspace;
   }

@@ -1,6 +1,5 @@
 /** Infrastructure: a PostgreSQL cluster (CloudNativePG) and a Valkey cache for a workspace. */
 import { Construct } from 'constructs';
-import { environmentOf } from '../shared/environment';
 import {
   cacheSecret, cacheService, DATABASE_SERVICE_SUFFIXES, databaseSecret, databaseService, MAX_DATABASE_NAME,
 } from '../foundation/conventions';
@@ -46,7 +45,7 @@ export class Infrastructure extends Instance<typeof INFRASTRUCTURE_FIELDS> {
   public constructor(workspace: Workspace, id: string, props: InfrastructureProps = {}) {
     const duplicates: string[] = [];
     const scope: Construct = workspace.node.tryFindChild('infrastructure') as Construct | undefined ?? new Construct(workspace, 'infrastructure');
-    const env = environmentOf(workspace);
+    const env = workspace.environment;
     const spec: InfrastructureSpec = {
       postgres: { instances: env.postgres.instances, storage: env.postgres.storage, ...(props.postgres ?? {}) },
       ...(props.cache ? { cache: { ...props.cache } } : {}),

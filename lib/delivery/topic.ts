@@ -1,5 +1,4 @@
 /** Topic: a Kafka topic on the shared message bus, owned by a workspace. */
-import { environmentOf } from '../shared/environment';
 import { issue, ValidationIssue } from '../shared/validation-error';
 import { kafkaTopicName, MAX_KAFKA_TOPIC_NAME } from '../foundation/conventions';
 import { TOPIC_FIELDS, TopicSpec } from '../foundation/topic/schema';
@@ -30,7 +29,7 @@ export class Topic extends Instance<typeof TOPIC_FIELDS> {
     const duplicates: string[] = [];
     const scope: Construct = workspace.node.tryFindChild('topics') as Construct | undefined ?? new Construct(workspace, 'topics');
     const { name, ...rest } = props;
-    const spec: TopicSpec = { replicas: environmentOf(workspace).topicReplicas, ...rest };
+    const spec: TopicSpec = { replicas: workspace.environment.topicReplicas, ...rest };
     super(scope, freeId(scope, id, duplicates), duplicates, {
       kind: 'Topic',
       name: name ?? workspace.qualify(id),

@@ -9,7 +9,7 @@
  */
 import { Construct } from 'constructs';
 import { LABELS, RESERVED_NAMESPACES } from '../shared/api';
-import { environmentOf } from '../shared/environment';
+import { EnvironmentProfile, LOCAL } from '../shared/environment';
 import { issue, ValidationIssue } from '../shared/validation-error';
 import { WORKSPACE_FIELDS, WorkspaceSpec } from '../foundation/workspace/schema';
 import { Fields } from '../shared/fields';
@@ -37,6 +37,11 @@ export interface WorkspaceProps {
   readonly team: string;
   /** ResourceQuota and LimitRange sizes. @default the environment profile's workspace quota */
   readonly quota?: WorkspaceQuota;
+  /**
+   * Sizes: the quota defaults here, and the defaults of the Infrastructure and Topics created in the workspace.
+   * Not part of the instance's spec. @default LOCAL
+   */
+  readonly environment?: EnvironmentProfile;
 }
 
 /** Longest workspace name: leaves room for `<workspace>-<name>` objects and their suffixes. */
@@ -48,6 +53,8 @@ export class Workspace extends Instance<typeof WORKSPACE_FIELDS> {
   public readonly namespace: string;
   /** Owning team. */
   public readonly team: string;
+  /** The environment profile that sizes the workspace and its instances. */
+  public readonly environment: EnvironmentProfile;
 
   /**
    * @param scope the chart (or any construct) holding the workspace
@@ -56,7 +63,8 @@ export class Workspace extends Instance<typeof WORKSPACE_FIELDS> {
   public constructor(scope: Construct, name: string, props: WorkspaceProps) {
     const duplicates: string[] = [];
     const id = freeId(scope, name, duplicates);
-    const quota = { ...environmentOf(scope).workspaceQuota, ...(props.quota ?? {}) };
+    const environment = props.environment ?? LOCAL;
+    const quota = { ...environment.workspaceQuota, ...(props.quota ?? {}) };
     const spec: WorkspaceSpec = { team: props.team, quota };
     super(scope, id, duplicates, {
       kind: 'Workspace',
@@ -68,6 +76,7 @@ export class Workspace extends Instance<typeof WORKSPACE_FIELDS> {
     });
     this.namespace = name;
     this.team = props.team;
+    this.environment = environment;
     register(this, `workspace:${name}`);
   }
 

@@ -48,8 +48,9 @@ export const RESOURCE_GRAPH_DEFINITION_HEALTH_CHECK: HealthCheckExpression = {
 
 /**
  * Flux health check of the instances of an RGD-generated kind (KRO v0.9.3): `Ready` for the current
- * generation; failed when KRO's `status.state` is `ERROR` (reconciliation hit an error) or the legacy `FAILED`
- * for the current generation.
+ * generation. There is deliberately no `failed`: KRO sets `status.state` to `ERROR` whenever one reconcile
+ * hits an error (a webhook not ready yet, a conflict) and then retries, so a `failed` on it would end Flux's
+ * wait on errors that clear by themselves; the stage's timeout decides.
  *
  * KRO adds `status.conditions` and `status.state` to every generated CRD (pkg/graph/crd/crd.go) and writes
  * the built-in conditions Ready ← InstanceManaged, GraphResolved, ResourcesReady; `state` is `ACTIVE` exactly
@@ -65,7 +66,6 @@ export function kroInstanceHealthCheck(apiVersion: string, kind: string): Health
     apiVersion,
     kind,
     current: KRO_READY_FOR_GENERATION,
-    failed: `has(status.state) && status.state in ['ERROR', 'FAILED'] && ${conditionExists(`c.type == 'Ready' && ${CONDITION_OBSERVED_CURRENT}`)}`,
   };
 }
 

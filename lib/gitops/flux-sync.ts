@@ -148,6 +148,15 @@ export class FluxSync extends Construct {
         if (!this.stages.includes(d)) out.push(issue(s, 'dependsOn', d.path, 'is not a stage of this platform'));
       }
     }
+    for (const s of this.stages) {
+      if (s.wait) continue;
+      const dependents = this.stages.filter((d) => d.dependsOn.includes(s)).map((d) => d.path);
+      if (dependents.length > 0) {
+        out.push(issue(s, 'wait', false,
+          `is off, but ${dependents.join(', ')} depend${dependents.length === 1 ? 's' : ''} on this stage: Flux then counts it Ready once applied, so they may start before its objects work`,
+          'leave wait on (the default) for a stage others depend on'));
+      }
+    }
     const cycle = findCycle(this.stages);
     if (cycle) {
       out.push(issue(this, 'stages', cycle.map((s) => s.path), 'dependsOn forms a cycle'));

@@ -110,6 +110,56 @@ function namespaceTemplates(rgd: Json): NamespaceTemplate[] {
   return out;
 }
 
+/** A literal namespace in an RGD resource template (no `${…}`): KRO writes there for every instance. */
+interface TemplateNamespace {
+  readonly id: string;
+  readonly namespace: string;
+}
+
+function templateNamespaces(rgd: Json): TemplateNamespace[] {
+  const resources = asJson(rgd.spec)?.resources;
+  if (!Array.isArray(resources)) return [];
+  return resources.flatMap((r: unknown) => {
+    const ns = asJson(asJson(asJson(r)?.template)?.metadata)?.namespace;
+    return typeof ns === 'string' && !ns.includes('${') ? [{ id: String(asJson(r)?.id), namespace: ns }] : [];
+  });
+}
+
+/** A namespace named in Helm chart values. */
+export interface ValueNamespace {
+  /** Dotted path of the value below `values`, e.g. `watchNamespaces[0]`. */
+  readonly path: string;
+  readonly namespace: string;
+}
+
+/** Value keys that name namespaces a chart writes into (`namespace`, `watchNamespaces`, `targetNamespace`, …). */
+const NAMESPACE_KEY = /namespaces?$/i;
+
+/**
+ * Every namespace that Helm values name under a key ending in `namespace(s)` (any letter case), at any depth:
+ * a chart given such a value writes objects there (Strimzi: a RoleBinding per watched namespace), so the
+ * namespace must exist before the chart installs, whoever the chart is.
+ */
+export function namespacesInValues(values: unknown, path = ''): ValueNamespace[] {
+  if (Array.isArray(values)) return values.flatMap((v, i) => namespacesInValues(v, `${path}[${i}]`));
+  const obj = asJson(values);
+  if (!obj) return [];
+  return Object.entries(obj).flatMap(([key, v]) => {
+    const at = path ? `${path}.${key}` : key;
+    if (NAMESPACE_KEY.test(key)) {
+      if (typeof v === 'string' && v !== '') return [{ path: at, namespace: v }];
+      if (Array.isArray(v) && v.every((x) => typeof x === 'string')) return v.map((x, i) => ({ path: `${at}[${i}]`, namespace: x as string }));
+    }
+    return namespacesInValues(v, at);
+  });
+}
+
+/** Something whose Helm values may name namespaces ({@link HelmComponent}). */
+interface HasValues {
+  readonly values: unknown;
+}
+const hasValues = (x: unknown): x is HasValues => typeof x === 'object' && x !== null && 'values' in x;
+
 /** Stages `stage` waits for, transitively (not itself). */
 function upstreamOf(stage: FluxStage): Set<FluxStage> {
   const out = new Set<FluxStage>();
@@ -135,10 +185,15 @@ export function namespaceIssues(root: IConstruct, preexisting: readonly string[]
   const constructs = root.node.findAll();
   const templates: NamespaceTemplate[] = [];
   const objects: ApiObject[] = [];
+  const rgds: { rgd: ApiObject; uses: TemplateNamespace[] }[] = [];
   for (const c of constructs) {
     if (!(c instanceof ApiObject)) continue;
     objects.push(c);
-    if (c.kind === 'ResourceGraphDefinition' && c.apiVersion.startsWith('kro.run/')) templates.push(...namespaceTemplates(c.toJson() as Json));
+    if (c.kind === 'ResourceGraphDefinition' && c.apiVersion.startsWith('kro.run/')) {
+      const json = c.toJson() as Json;
+      templates.push(...namespaceTemplates(json));
+      rgds.push({ rgd: c, uses: templateNamespaces(json) });
+    }
   }
 
   const sources = new Map<string, NamespaceSource[]>();
@@ -183,11 +238,22 @@ export function namespaceIssues(root: IConstruct, preexisting: readonly string[]
     if (stage && ns) checkExists(o, 'metadata.namespace', ns, stage);
   }
 
+  // Rule 1 for literal namespaces in RGD templates: KRO writes there once the RGD is applied.
+  for (const { rgd, uses } of rgds) {
+    const stage = FluxStage.of(rgd);
+    if (stage) for (const u of uses) checkExists(rgd, `resources.${u.id}.template.metadata.namespace`, u.namespace, stage);
+  }
+
   // Rule 1 for what components declare (charts writing into other namespaces), and rule 2 for operators.
   for (const c of constructs) {
     if (!declaresNamespaceUse(c)) continue;
     const stage = FluxStage.of(c);
     if (!stage) continue;
+    // Namespaces named in chart values are written into whether or not the component declares them.
+    const declared = new Set(c.namespaceUse.flatMap((u) => u.writesInto ?? []));
+    if (hasValues(c)) {
+      for (const v of namespacesInValues(c.values)) if (!declared.has(v.namespace)) checkExists(c, `values.${v.path}`, v.namespace, stage);
+    }
     for (const use of c.namespaceUse) {
       for (const ns of use.writesInto ?? []) checkExists(c, use.field, ns, stage);
       const pods = use.operandPods;

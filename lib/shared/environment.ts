@@ -1,14 +1,15 @@
 /**
- * Environment profiles: the sizes that differ between a laptop and a real cluster. A profile is chosen at
- * synth time (`MINI_ATLAS_ENV=production npm run synth`, or the `environment` prop of the charts) and never
- * appears in tenant code.
+ * Environment profiles: the sizes that differ between a laptop and a real cluster. A profile is an object of
+ * {@link EnvironmentProfile}: the built-ins {@link LOCAL} and {@link PRODUCTION}, or one a consumer writes. It is
+ * chosen once — `buildPlatform({ environment })`, or `npm run synth -- --env production` (`MINI_ATLAS_ENV`),
+ * which resolves a built-in by name — and passed as a prop to the constructs it sizes (charts → SharedKafka and
+ * Workspace; Infrastructure and Topic take their Workspace's). It never appears in tenant code.
  */
-import { IConstruct } from 'constructs';
 
-/** Sizes for one environment. */
+/** Sizes for one environment; write your own for an environment the built-ins do not fit. */
 export interface EnvironmentProfile {
-  /** Profile name. */
-  readonly name: 'local' | 'production';
+  /** Profile name, e.g. `local` or a consumer's `staging`. */
+  readonly name: string;
   /** Shared Kafka cluster. */
   readonly kafka: {
     /** Broker+controller nodes (combined roles in one node pool). */
@@ -59,21 +60,12 @@ export const PRODUCTION: EnvironmentProfile = {
   },
 };
 
-/** Every profile by name. */
-export const PROFILES: Readonly<Record<EnvironmentProfile['name'], EnvironmentProfile>> = { local: LOCAL, production: PRODUCTION };
+/** The built-in profiles by name (what `--env` and `MINI_ATLAS_ENV` choose from). */
+export const PROFILES: Readonly<Record<string, EnvironmentProfile>> = { local: LOCAL, production: PRODUCTION };
 
-/** The construct-context key holding the profile name. */
-export const ENVIRONMENT_CONTEXT_KEY = 'mini-atlas:environment';
-
-/** Resolves a profile name; throws naming the valid ones. */
+/** Resolves a built-in profile by name; throws naming the valid ones. */
 export function profileNamed(name: string): EnvironmentProfile {
-  const p = (PROFILES as Record<string, EnvironmentProfile | undefined>)[name];
+  const p = Object.hasOwn(PROFILES, name) ? PROFILES[name] : undefined;
   if (!p) throw new Error(`unknown environment profile ${JSON.stringify(name)}; use one of: ${Object.keys(PROFILES).join(', ')}`);
   return p;
-}
-
-/** The profile in force for a construct: the context value if set, else `local`. */
-export function environmentOf(scope: IConstruct): EnvironmentProfile {
-  const name: unknown = scope.node.tryGetContext(ENVIRONMENT_CONTEXT_KEY);
-  return name === undefined ? LOCAL : profileNamed(String(name));
 }

@@ -1,10 +1,11 @@
 /**
  * The one error type Mini-Atlas throws for bad configuration.
  *
- * Constructs record problems with {@link recordIssue} (through `node.addValidation`), and synthesis
- * collects every problem of the whole app before throwing once, so a user sees all of them in one run.
+ * Constructs register their checks with {@link addIssueCheck} (cdk8s's `node.addValidation`, the only registry).
+ * Synthesis — `app.synth()` as much as `renderApp`/`writeDist` (`npm run synth`) — collects every problem of
+ * the whole app before throwing once, so a user sees all of them in one run, as the same error.
  */
-import { IConstruct } from 'constructs';
+import { IConstruct, IValidation } from 'constructs';
 
 /** One configuration problem, located precisely. */
 export interface ValidationIssue {
@@ -53,26 +54,70 @@ export function issue(scope: IConstruct, field: string, value: unknown, rule: st
 }
 
 /**
- * Registers a validation on `scope`: `check` runs at synthesis and returns the problems it found.
- * Problems are collected across the whole tree by {@link collectIssues}.
+ * Registers a check on `scope` (through cdk8s's `node.addValidation`): `check` runs at synthesis and returns
+ * the problems it found. The first check under a root also hooks the root (see {@link assertValid}), so plain
+ * `app.synth()` reports the problems of the whole app as one {@link MiniAtlasValidationError}.
  */
 export function addIssueCheck(scope: IConstruct, check: () => readonly ValidationIssue[]): void {
-  scope.node.addValidation({ validate: () => check().map(formatIssue) });
-  ISSUE_CHECKS.set(scope, [...(ISSUE_CHECKS.get(scope) ?? []), check]);
+  scope.node.addValidation(new IssueCheck(check));
+  const root = scope.node.root;
+  if (!HOOKED_ROOTS.has(root)) {
+    HOOKED_ROOTS.add(root);
+    // cdk8s validates the root first: this throws the typed error before cdk8s's own wrapper sees a string.
+    root.node.addValidation({
+      validate: () => {
+        if (!collecting) assertValid(root);
+        return [];
+      },
+    });
+  }
 }
 
-const ISSUE_CHECKS = new WeakMap<IConstruct, Array<() => readonly ValidationIssue[]>>();
+/** Roots that already carry the hook (a marker, so each root gets one; the checks live in `node.addValidation`). */
+const HOOKED_ROOTS = new WeakSet<IConstruct>();
 
-/** Runs every registered check under `root` and returns all problems (construct-tree order). */
+/** Set while {@link collectIssues} walks a tree: checks report into it instead of returning strings. */
+let collecting: ValidationIssue[] | undefined;
+
+/** A check registered by {@link addIssueCheck}: typed issues while collecting, lines for `node.validate()`. */
+class IssueCheck implements IValidation {
+  public constructor(private readonly check: () => readonly ValidationIssue[]) {}
+
+  public validate(): string[] {
+    const found = this.check();
+    if (collecting) {
+      collecting.push(...found);
+      return [];
+    }
+    return found.map(formatIssue);
+  }
+}
+
+/**
+ * Runs every validation under `root` (ours and any other `node.addValidation`) and returns all problems, in
+ * construct-tree order (per construct, ours first). A message of another validation becomes an issue of its
+ * construct: field `validation`, value the construct's class name.
+ */
 export function collectIssues(root: IConstruct): ValidationIssue[] {
+  const outer = collecting;
   const issues: ValidationIssue[] = [];
-  for (const c of root.node.findAll()) {
-    for (const check of ISSUE_CHECKS.get(c) ?? []) issues.push(...check());
+  collecting = issues;
+  try {
+    for (const c of root.node.findAll()) {
+      // Our checks push into `issues` while this runs and return nothing; what returns is another validation's.
+      const others = c.node.validate();
+      for (const message of others) issues.push({ path: c.node.path, field: 'validation', value: show(c.constructor.name), rule: message });
+    }
+  } finally {
+    collecting = outer;
   }
   return issues;
 }
 
-/** Throws a {@link MiniAtlasValidationError} if any check under `root` reports a problem. */
+/**
+ * Throws a {@link MiniAtlasValidationError} listing every problem under `root`. The one validation path:
+ * `renderApp` (so `npm run synth`) calls it, and cdk8s's `app.synth()` runs it first through the root's hook.
+ */
 export function assertValid(root: IConstruct): void {
   const issues = collectIssues(root);
   if (issues.length > 0) throw new MiniAtlasValidationError(issues);

@@ -52,8 +52,32 @@ export const GO_YAML_NUMBER: ScalarTag = {
   },
 };
 
-/** The tags a YAML 1.1 reader resolves: the `yaml` library's YAML 1.1 schema, then go-yaml's numbers. */
+/**
+ * The tags the writer guards against: the `yaml` library's YAML 1.1 schema, then go-yaml's numbers. A superset
+ * of what go-yaml reads (it also quotes YAML 1.1 timestamps and sexagesimals, which go-yaml leaves strings):
+ * quoting more is harmless.
+ */
 const YAML_1_1_READER = [...new Schema({ schema: 'yaml-1.1' }).tags, GO_YAML_NUMBER];
+
+/** go-yaml v2's numbers: as {@link GO_YAML_NUMBER}, but only v2's `0b` fallback takes a sign after the prefix. */
+const GO_YAML_V2_NUMBER: ScalarTag = {
+  ...GO_YAML_NUMBER,
+  tag: 'tag:mini-atlas.io,2026:go-yaml-v2-number',
+  test: new RegExp(`^(?=[-+0-9])(?:[-+]_*)?(?:${PREFIXED}|${DECIMAL})$|^0_*b_*[-+]_*[01][01_]*$`),
+};
+
+/**
+ * What Kubernetes' decoder (go-yaml v2 under `sigs.k8s.io/yaml`) resolves plain scalars to, for reading:
+ * YAML 1.1 booleans and nulls, `.inf`/`.nan`, and go-yaml's numbers. Not the `yaml` library's YAML 1.1
+ * timestamps, sexagesimals (`1:20`) or its loose exponent floats (`e1`): go-yaml leaves those strings when it
+ * decodes into JSON values (checked against go-yaml v2.4.2 through `sigs.k8s.io/yaml` v1.6.0).
+ */
+const GO_YAML_V2_TAGS = [
+  ...new Schema({ schema: 'yaml-1.1' }).tags.filter((t) =>
+    ['tag:yaml.org,2002:map', 'tag:yaml.org,2002:seq', 'tag:yaml.org,2002:str', 'tag:yaml.org,2002:null', 'tag:yaml.org,2002:bool'].includes(t.tag) ||
+    (t.tag === 'tag:yaml.org,2002:float' && t.test !== undefined && t.test.test('.inf'))),
+  GO_YAML_V2_NUMBER,
+];
 
 /**
  * YAML of one value (block style, no line folding), every string that a YAML 1.1 or 1.2 reader would take
@@ -68,7 +92,7 @@ export function toYamlDocuments(values: readonly unknown[]): string {
   return values.map(toYaml).join('---\n');
 }
 
-/** A YAML reading: `1.1` as Kubernetes' decoder (go-yaml v2) reads it, `1.2` as the YAML 1.2 core schema does. */
+/** A YAML reading: `1.1` as Kubernetes' decoder (go-yaml v2) reads it, `1.2` as the YAML 1.2 core schema does (kustomize). */
 export type YamlReading = '1.1' | '1.2';
 
 /**
@@ -78,6 +102,6 @@ export type YamlReading = '1.1' | '1.2';
  */
 export function parseYamlDocuments(text: string, reading: YamlReading): Document[] {
   return reading === '1.1'
-    ? parseAllDocuments(text, { version: '1.1', customTags: [GO_YAML_NUMBER], uniqueKeys: false })
+    ? parseAllDocuments(text, { version: '1.1', schema: 'failsafe', customTags: GO_YAML_V2_TAGS, uniqueKeys: false })
     : parseAllDocuments(text);
 }

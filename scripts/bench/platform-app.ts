@@ -10,6 +10,7 @@
  */
 import { resolve } from 'node:path';
 import { writeDist } from '../../lib';
+import { CommandSpec, parseCommandLine, parseOrExit, UsageError } from '../lib/command-line';
 import { buildGeneratedPlatform } from './generated-platform';
 
 /** Marker of the result line on stdout. */
@@ -30,25 +31,29 @@ export interface AppReport {
   readonly maxRssKiB: number;
 }
 
-/** Parses `--workspaces <n> --out <dir>`. */
+/** The app's command line (internal: `npm run bench` runs it). */
+export const APP_COMMAND = {
+  name: 'bench platform-app',
+  usage: 'node build/scripts/bench/platform-app.js --workspaces <n> --out <dir>',
+  options: {
+    workspaces: { type: 'string', value: '<n>', help: 'workspaces of the generated platform (required)' },
+    out: { type: 'string', value: '<dir>', help: 'output directory (required)' },
+  },
+} as const satisfies CommandSpec;
+
+/** Parses `--workspaces <n> --out <dir>`. Throws a `UsageError` on bad input. */
 export function parseAppArgs(argv: readonly string[]): { workspaces: number; out: string } {
-  let workspaces: number | undefined;
-  let out: string | undefined;
-  for (let i = 0; i < argv.length; i++) {
-    const flag = argv[i];
-    const value = argv[++i];
-    if (value === undefined) throw new Error(`${flag} needs a value`);
-    if (flag === '--workspaces') workspaces = Number(value);
-    else if (flag === '--out') out = value;
-    else throw new Error(`unknown option ${flag}`);
+  const { values } = parseCommandLine(APP_COMMAND, argv);
+  const workspaces = Number(values.workspaces);
+  if (values.workspaces === undefined || !Number.isInteger(workspaces) || workspaces < 0) {
+    throw new UsageError('--workspaces <n> (a non-negative integer) is required', 'e.g. --workspaces 10');
   }
-  if (workspaces === undefined || !Number.isInteger(workspaces) || workspaces < 0) throw new Error('--workspaces <n> (a non-negative integer) is required');
-  if (!out) throw new Error('--out <dir> is required');
-  return { workspaces, out };
+  if (values.out === undefined) throw new UsageError('--out <dir> is required', 'e.g. --out /tmp/bench');
+  return { workspaces, out: values.out };
 }
 
 function main(): void {
-  const { workspaces, out } = parseAppArgs(process.argv.slice(2));
+  const { workspaces, out } = parseOrExit(APP_COMMAND, () => parseAppArgs(process.argv.slice(2)));
   const t0 = process.hrtime.bigint();
   const platform = buildGeneratedPlatform(workspaces);
   const t1 = process.hrtime.bigint();

@@ -8,8 +8,8 @@ import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'n
 import { dirname, join } from 'node:path';
 import { transformSync } from 'esbuild';
 
-/** Folders (relative to the project root) whose sources the generated-platform app loads. */
-export const APP_SOURCE_DIRS: readonly string[] = ['lib', 'teams', 'imports', 'scripts/bench'];
+/** Folders (relative to the project root) whose sources the generated-platform app loads (`scripts/lib`: its command-line parser). */
+export const APP_SOURCE_DIRS: readonly string[] = ['lib', 'teams', 'imports', 'scripts/bench', 'scripts/lib'];
 
 function sources(root: string, dir: string): string[] {
   return readdirSync(join(root, dir), { withFileTypes: true }).flatMap((e) => {

@@ -3,7 +3,9 @@
  * an error before anything runs), defaults, and the help text.
  */
 import { isAbsolute, join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import {
+  CommandSpec, helpText as commandLineHelp, HELP_OPTION, OptionSpecs, OptionValues, parseCommandLine, UsageError as CommandLineError,
+} from '../lib/command-line';
 import { UsageError } from './cluster-error';
 import { formatDuration, parseDuration } from './duration';
 import { CLUSTER_NAME_PATTERN } from './kind-config';
@@ -56,15 +58,13 @@ export const DEFAULT_CLUSTER_NAME = 'mini-atlas';
 export const DEFAULT_TIMEOUT = '25m';
 const DEFAULT_POLL = '5s';
 
-type FlagSpec = { readonly type: 'string' | 'boolean'; readonly short?: string; readonly help: string; readonly value?: string };
-
-const COMMON: Record<string, FlagSpec> = {
+const COMMON = {
   name: { type: 'string', value: '<name>', help: `Kind cluster name (default ${DEFAULT_CLUSTER_NAME}); kubeconfig context kind-<name>` },
   verbose: { type: 'boolean', short: 'v', help: 'print every command run and its output' },
-  help: { type: 'boolean', short: 'h', help: 'show this help' },
-};
+  help: HELP_OPTION,
+} as const satisfies OptionSpecs;
 
-const FLAGS: Record<CommandName, Record<string, FlagSpec>> = {
+const FLAGS: Record<CommandName, OptionSpecs> = {
   up: {
     ...COMMON,
     repo: { type: 'string', value: '<url>', help: 'Git repository Flux pulls (default: the URL of the git remote of the checkout)' },
@@ -90,27 +90,24 @@ const SUMMARY: Record<CommandName, string> = {
   down: 'Delete the Kind cluster (asks first unless --yes).',
 };
 
+/** The command line of one subcommand. */
+function commandSpec(command: CommandName): CommandSpec {
+  return { name: `cluster:${command}`, usage: `npm run cluster:${command} -- [options]`, summary: SUMMARY[command], options: FLAGS[command] };
+}
+
 /** The help text of a command. */
 export function helpText(command: CommandName): string {
-  const flags = Object.entries(FLAGS[command]).map(([name, spec]) => {
-    const left = `${spec.short ? `-${spec.short}, ` : '    '}--${name}${spec.value ? ` ${spec.value}` : ''}`;
-    return `  ${left.padEnd(32)} ${spec.help}`;
-  });
-  return [`Usage: npm run cluster:${command} -- [flags]`, '', SUMMARY[command], '', 'Flags:', ...flags, ''].join('\n');
+  return commandLineHelp(commandSpec(command));
 }
 
 /** The general usage text (no or unknown command). */
 export function usageText(): string {
   return [
-    'Usage: node build/scripts/cluster.js <up|status|down> [flags]   (npm run cluster:<command> -- [flags])',
+    'Usage: node build/scripts/cluster.js <up|status|down> [options]   (npm run cluster:<command> -- [options])',
     '',
     ...(['up', 'status', 'down'] as const).map((c) => `  ${c.padEnd(7)} ${SUMMARY[c]}`),
     '',
   ].join('\n');
-}
-
-function flagList(command: CommandName): string {
-  return Object.keys(FLAGS[command]).map((f) => `--${f}`).join(', ');
 }
 
 /**
@@ -120,11 +117,12 @@ function flagList(command: CommandName): string {
  */
 const NOT_NPM_SETTINGS = new Set(['name', 'repo', 'branch', 'ssh-to-https', 'timeout', 'poll-interval', 'dist']);
 
-/** The flags npm swallowed from `npm run cluster:x --flag …`. */
-function swallowedByNpm(command: CommandName, env: NodeJS.ProcessEnv, given: Record<string, unknown>): string[] {
+/** The flags npm swallowed from `npm run cluster:x --flag …`: set by npm, and not on the command line. */
+function swallowedByNpm(command: CommandName, env: NodeJS.ProcessEnv, args: readonly string[]): string[] {
   if (env.npm_lifecycle_event === undefined) return [];
+  const given = (f: string): boolean => args.some((a) => a === `--${f}` || a.startsWith(`--${f}=`));
   return Object.keys(FLAGS[command])
-    .filter((f) => NOT_NPM_SETTINGS.has(f) && given[f] === undefined && env[`npm_config_${f.replace(/-/g, '_')}`] !== undefined)
+    .filter((f) => NOT_NPM_SETTINGS.has(f) && !given(f) && env[`npm_config_${f.replace(/-/g, '_')}`] !== undefined)
     .map((f) => `--${f}`);
 }
 
@@ -140,39 +138,20 @@ export function parseCliOptions(argv: readonly string[], env: NodeJS.ProcessEnv,
       'use one of: npm run cluster:up, npm run cluster:status, npm run cluster:down',
     );
   }
-  const specs = FLAGS[command];
-  let values: Record<string, string | boolean | undefined>;
-  let positionals: string[];
-  try {
-    const parsed = parseArgs({
-      args: [...rest],
-      options: Object.fromEntries(Object.entries(specs).map(([k, s]) => [k, { type: s.type, ...(s.short ? { short: s.short } : {}) }])),
-      strict: true,
-      allowPositionals: true,
-    });
-    values = parsed.values as Record<string, string | boolean | undefined>;
-    positionals = parsed.positionals;
-  } catch (e) {
-    // (duck-typed: errors from node:util may come from another realm, e.g. under jest)
-    const msg = typeof (e as { message?: unknown }).message === 'string' ? (e as { message: string }).message : String(e);
-    const unknown = /Unknown option '([^']+)'/.exec(msg);
-    throw new UsageError(
-      unknown ? `unknown flag ${unknown[1]} for cluster:${command}` : `bad command line for cluster:${command}: ${msg.split('\n')[0]}`,
-      `valid flags: ${flagList(command)} (see npm run cluster:${command} -- --help)`,
-    );
-  }
-  const swallowed = swallowedByNpm(command, env, values);
+  // Before parsing: a swallowed flag's value is left behind as a stray argument, and this message says why.
+  const swallowed = swallowedByNpm(command, env, rest);
   if (swallowed.length > 0) {
     throw new UsageError(
       `npm consumed ${swallowed.join(', ')} instead of passing ${swallowed.length > 1 ? 'them' : 'it'} to cluster:${command}`,
       `put flags after a double dash: npm run cluster:${command} -- ${swallowed.join(' ')} …`,
     );
   }
-  if (positionals.length > 0) {
-    throw new UsageError(
-      `unexpected argument ${JSON.stringify(positionals[0])} for cluster:${command}`,
-      `flags take the form --flag value; valid flags: ${flagList(command)}`,
-    );
+  let values: OptionValues<OptionSpecs>;
+  try {
+    ({ values } = parseCommandLine(commandSpec(command), rest));
+  } catch (e) {
+    if (e instanceof CommandLineError) throw new UsageError(e.problem, e.fix);
+    throw e;
   }
   const name = (values.name as string | undefined) ?? DEFAULT_CLUSTER_NAME;
   if (!CLUSTER_NAME_PATTERN.test(name) || name.length > 40) {
@@ -193,9 +172,6 @@ export function parseCliOptions(argv: readonly string[], env: NodeJS.ProcessEnv,
   const timeoutMs = duration('timeout', DEFAULT_TIMEOUT);
   if (timeoutMs < 1000) throw new UsageError(`--timeout ${formatDuration(timeoutMs)} is too short`, `use e.g. --timeout ${DEFAULT_TIMEOUT}`);
   const dist = values.dist as string | undefined;
-  for (const flag of ['repo', 'branch', 'dist'] as const) {
-    if (values[flag] === '') throw new UsageError(`--${flag} needs a value`, `pass --${flag} <value> or leave the flag out`);
-  }
   return {
     ...common,
     command,

@@ -228,6 +228,16 @@ export function analyzeFlux(model: DistModel, repoRoot: string, kinds: KindResol
         `dependents need the CRDs from ${missing.join(', ')}, but this Kustomization neither sets wait: true nor health-checks them, so dependents may start before the CRDs exist`));
     }
   }
+  // Any layer others depend on must wait for its objects' health: Flux's dependsOn waits only for the
+  // dependency's Ready, which without wait (or healthChecks) means "applied", not "working".
+  for (const layer of layers) {
+    if (layer.wait || layer.healthChecks.length > 0 || needsWait.has(layer)) continue;
+    const dependents = layers.filter((l) => l.dependsOn.includes(layer.key)).map((l) => l.key).sort();
+    if (dependents.length > 0) {
+      violations.push(violation(layer.document, 'flux', childPath('$.spec', 'wait'),
+        `${dependents.join(', ')} depend${dependents.length === 1 ? 's' : ''} on this Kustomization, which does not set wait: true, so Flux counts it Ready once applied and the dependents may start before its objects work`));
+    }
+  }
   return { layers, layerOfFile, violations, notes };
 }
 

@@ -21,12 +21,13 @@ import { asString, violation } from './objects';
 import { KindResolver, splitApiVersion } from './schema-registry';
 import { SchemaNode } from './schema-node';
 
-/** Whether a status schema reports conditions (at `status.conditions` or `status.<field>.conditions`). */
-export function statusHasConditions(root: SchemaNode): boolean {
+/**
+ * Whether a kind's status reports anything: then its readiness lives there (conditions, a phase, counts), which
+ * Flux's generic kstatus check does not read (it reads only observedGeneration and Reconciling/Stalled).
+ */
+export function statusReportsReadiness(root: SchemaNode): boolean {
   const status = root.properties?.get('status');
-  if (!status?.properties) return false;
-  if (status.properties.has('conditions')) return true;
-  return [...status.properties.values()].some((child) => child.properties?.has('conditions') === true);
+  return !!status && ((status.properties?.size ?? 0) > 0 || status.preserveUnknownFields);
 }
 
 /** Violations for waiting Flux layers that lack a health check for a custom kind with status conditions. */
@@ -45,14 +46,14 @@ export function checkHealthCoverage(layers: readonly FluxLayer[], kinds: KindRes
       if (checked.has(key)) continue;
       // Kinds without a schema are reported by the schema check.
       const schema = kinds.lookup(apiVersion, kind);
-      if ('error' in schema || !(schema.origin === 'rgd' || statusHasConditions(schema.root))) continue;
+      if ('error' in schema || !(schema.origin === 'rgd' || statusReportsReadiness(schema.root))) continue;
       const entry = uncovered.get(key) ?? { apiVersion, kind, files: new Set<string>() };
       entry.files.add(relative(repoRoot, m.file));
       uncovered.set(key, entry);
     }
     for (const { apiVersion, kind, files } of uncovered.values()) {
       out.push(violation(layer.document, 'flux', childPath('$.spec', 'healthCheckExprs'),
-        `waits for ${apiVersion} ${kind} (${[...files].sort().join(', ')}), whose readiness is in status conditions that ` +
+        `waits for ${apiVersion} ${kind} (${[...files].sort().join(', ')}), whose status reports readiness that ` +
         `Flux's generic kstatus check does not read, but healthCheckExprs has no entry for ${groupKindOf(apiVersion, kind)}: ` +
         'Flux would count it healthy as soon as it exists'));
     }

@@ -8,7 +8,7 @@
  */
 import { FLUX_NAMESPACE } from '../../lib/gitops/flux-sync';
 import {
-  KUBERNETES_NAMESPACES, meetsPodSecurity, POD_SECURITY_ENFORCE_LABEL, PodSecurityLevel, podSecurityLevel,
+  KUBERNETES_NAMESPACES, meetsPodSecurity, namespacesInValues, POD_SECURITY_ENFORCE_LABEL, PodSecurityLevel, podSecurityLevel,
 } from '../../lib/gitops/namespaces';
 import { STRIMZI_POD_SECURITY_PROVIDER_ENV } from '../../lib/core/operators/strimzi';
 import { reachable } from '../../lib/shared/graph';
@@ -16,7 +16,7 @@ import { JsonObject, JsonValue } from '../../lib/shared/json';
 import { DistDocument } from '../../lib/synth/dist-model';
 import { CHART_COMPONENTS } from './chart-components';
 import { FluxAnalysis, FluxLayer } from './flux-graph';
-import { childPath, indexPath } from './json-path';
+import { childPath } from './json-path';
 import { Violation } from './model';
 import { asList, asObject, asString, metaOf, violation } from './objects';
 import { RgdModel } from './rgd';
@@ -36,11 +36,9 @@ interface OperandPods {
   readonly howToRaise: string;
 }
 
-/** A chart that writes into namespaces named by its values, or creates pods, by the component it installs. */
+/** The pods a pinned chart's operator creates, read from its values. */
 interface ChartNamespaceUse {
-  /** Values that name namespaces the chart writes into at install. */
-  readonly writesInto: (values: JsonObject) => { readonly path: string; readonly namespace: string }[];
-  readonly operandPods?: (values: JsonObject, releaseNamespace: string) => OperandPods;
+  readonly operandPods: (values: JsonObject, releaseNamespace: string) => OperandPods;
 }
 
 const STRIMZI_RESTRICTED = ['restricted', 'io.strimzi.plugin.security.profiles.impl.RestrictedPodSecurityProvider'];
@@ -54,8 +52,6 @@ const STRIMZI_RESTRICTED = ['restricted', 'io.strimzi.plugin.security.profiles.i
  */
 const CHART_NAMESPACE_USE: ReadonlyMap<string, ChartNamespaceUse> = new Map([
   ['strimzi', {
-    writesInto: (values: JsonObject) => asList(values.watchNamespaces).flatMap((n, i) =>
-      (typeof n === 'string' ? [{ path: indexPath('$.spec.values.watchNamespaces', i), namespace: n }] : [])),
     operandPods: (values: JsonObject, releaseNamespace: string): OperandPods => {
       const env = asList(values.extraEnvs).map((e) => asObject(e) ?? {}).find((e) => e.name === STRIMZI_POD_SECURITY_PROVIDER_ENV);
       const restricted = STRIMZI_RESTRICTED.includes(asString(env?.value) ?? '');
@@ -67,7 +63,6 @@ const CHART_NAMESPACE_USE: ReadonlyMap<string, ChartNamespaceUse> = new Map([
     },
   }],
   ['cloudnative-pg', {
-    writesInto: () => [],
     operandPods: (values: JsonObject, releaseNamespace: string): OperandPods => ({
       namespaces: asObject(values.config)?.clusterWide === false ? [releaseNamespace] : '*',
       podSecurity: 'restricted',
@@ -154,15 +149,17 @@ export function checkNamespaces(docs: readonly DistDocument[], flux: FluxAnalysi
     if (ns) checkExists(d, '$.metadata.namespace', ns, layer);
     if (o.kind === 'HelmRelease' && String(o.apiVersion).startsWith('helm.toolkit.fluxcd.io/')) {
       const spec = asObject(o.spec) ?? {};
-      for (const field of ['targetNamespace', 'storageNamespace']) {
+      // Helm creates the target namespace itself when told to (`install.createNamespace`).
+      const createsTarget = asObject(spec.install)?.createNamespace === true;
+      for (const field of createsTarget ? ['storageNamespace'] : ['targetNamespace', 'storageNamespace']) {
         const v = literal(spec[field]);
         if (v) checkExists(d, childPath('$.spec', field), v, layer);
       }
-      const component = componentOf(d, docs);
-      const use = component ? CHART_NAMESPACE_USE.get(component) : undefined;
+      // Any chart: a value under a key ending in "namespace(s)" names a namespace the chart writes into.
       const values = asObject(spec.values) ?? {};
-      for (const w of use?.writesInto(values) ?? []) checkExists(d, w.path, w.namespace, layer);
-      const pods = use?.operandPods?.(values, literal(spec.targetNamespace) ?? ns ?? '');
+      for (const v of namespacesInValues(values)) checkExists(d, `$.spec.values.${v.path}`, v.namespace, layer);
+      const component = componentOf(d, docs);
+      const pods = component ? CHART_NAMESPACE_USE.get(component)?.operandPods(values, literal(spec.targetNamespace) ?? ns ?? '') : undefined;
       if (pods) checkOperandPods(d, pods, sources, out);
     }
   }

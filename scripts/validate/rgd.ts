@@ -4,9 +4,10 @@
  * `schema.metadata`, existing resource ids (or forEach iterators), along fields that exist; no dependency
  * cycles; each template, with expressions replaced by typed placeholders, valid against its kind's schema.
  */
+import { readinessOf } from '../../lib/foundation/readiness';
+import { findCycles } from '../../lib/shared/graph';
 import { JsonObject, JsonValue } from '../../lib/shared/json';
 import { DistDocument } from '../../lib/synth/dist-model';
-import { findCycles } from '../../lib/shared/graph';
 import { CelExpr, CelReference, parseCel, referencesOf } from './cel-ast';
 import { CelRuleEvaluator } from './cel-rules';
 import { childPath, indexPath } from './json-path';
@@ -16,6 +17,7 @@ import { gvkId, KindResolver, KindSchema, SchemaRegistry } from './schema-regist
 import { RawSchema, SchemaNode } from './schema-node';
 import { SimpleSchemaConverter } from './simple-schema';
 import { Issue, validateValue } from './structural-validator';
+import { asList } from './objects';
 
 /** The API of RGDs. */
 export const RGD_API_VERSION = 'kro.run/v1alpha1';
@@ -182,6 +184,7 @@ export function checkRgd(model: RgdModel, ctx: RgdCheckContext): Issue[] {
     });
     if (r.template) checkTemplateConstraints(r, model, ctx.kinds, issues);
     if (!r.template === !r.externalRef) issues.push({ path: r.path, message: 'exactly one of template or externalRef must be set' });
+    if (r.template) checkChildReadiness(r, issues);
   }
   const kindRoot = (r: RgdResource): SchemaNode | undefined => {
     if (!r.apiVersion || !r.kind) return undefined;
@@ -420,4 +423,28 @@ function checkDefaults(node: SchemaNode | undefined, path: string, issues: Issue
   for (const [k, child] of node.properties ?? []) checkDefaults(child, childPath(path, k), issues, registry);
   if (node.items) checkDefaults(node.items, `${path}[]`, issues, registry);
   if (node.additionalProperties) checkDefaults(node.additionalProperties, `${path}[*]`, issues, registry);
+}
+
+/**
+ * The readiness rule of `lib/foundation/readiness.ts` holds for a template read from `dist/`: a child of a kind
+ * with a readiness signal carries that kind's `readyWhen` (KRO counts a child without one ready as soon as it
+ * exists), and a child of a kind the table does not classify is reported.
+ */
+function checkChildReadiness(r: RgdResource, issues: Issue[]): void {
+  if (!r.apiVersion || !r.kind) return;
+  const readiness = readinessOf(r.apiVersion, r.kind);
+  if (!readiness) {
+    issues.push({ path: r.path, message: `${r.kind} (${r.apiVersion}) is not in CHILD_READINESS, so nobody decided when KRO may count it ready` });
+    return;
+  }
+  if (!('readyWhen' in readiness)) return;
+  const have = new Set(asList(r.raw.readyWhen).filter((c): c is string => typeof c === 'string'));
+  const missing = readiness.readyWhen(r.id).map((c) => `\${${c}}`).filter((c) => !have.has(c));
+  if (missing.length > 0) {
+    const all = readiness.readyWhen(r.id).length;
+    issues.push({
+      path: childPath(r.path, 'readyWhen'),
+      message: `${r.kind} ${JSON.stringify(r.id)} lacks ${missing.length} of the ${all} readyWhen conditions of its kind (CHILD_READINESS), so KRO counts it ready too early; first missing: ${missing[0]}`,
+    });
+  }
 }

@@ -2,6 +2,7 @@
 import { renderApp, RenderedFile } from '../../lib';
 import { buildGeneratedPlatform, hostnameOf, MAX_WORKSPACES, workspaceName } from '../../scripts/bench/generated-platform';
 import { parseAppArgs } from '../../scripts/bench/platform-app';
+import { usageError } from '../helpers/usage-error';
 
 type Obj = RenderedFile['object'] & { spec?: Record<string, unknown> };
 
@@ -77,5 +78,14 @@ describe('platform-app arguments', () => {
     [['--bogus', '1'], /unknown option --bogus/],
   ])('%j is rejected', (argv, message) => {
     expect(() => parseAppArgs(argv)).toThrow(message);
+  });
+  test.each([
+    [['--bogus', '1'], 'unknown option --bogus for bench platform-app; valid options: --workspaces, --out'],
+    [['--out', 'x', '--workspaces'], '--workspaces needs a value; pass --workspaces <n> or leave the option out'],
+    [['--workspaces', '3'], '--out <dir> is required; e.g. --out /tmp/bench'],
+  ])('%j → one line, exit code 2: %s', (argv, message) => {
+    const e = usageError(() => parseAppArgs(argv));
+    expect(e.message).toBe(message);
+    expect(e.exitCode).toBe(2);
   });
 });

@@ -1,5 +1,6 @@
 /** `npm run bench` options. */
 import { parseBenchArgs } from '../../scripts/bench/options';
+import { usageError } from '../helpers/usage-error';
 
 describe('parseBenchArgs', () => {
   test('defaults: 5 runs, 3 cdk8s runs, sizes 1..1000, cdk8s at every size, no JSON', () => {
@@ -29,5 +30,21 @@ describe('parseBenchArgs', () => {
     [['--fast'], /unknown option --fast/],
   ])('%j is rejected', (argv, message) => {
     expect(() => parseBenchArgs(argv)).toThrow(message);
+  });
+  test('every option', () => {
+    expect(parseBenchArgs(['--runs', '2', '--reference-runs', '1', '--sizes', '10,1', '--cdk8s-sizes', '1', '--json', 'r.json', '--keep', '--quick', '-h'])).toEqual({
+      runs: 2, referenceRuns: 1, sizes: [1, 10], cdk8sSizes: [1], json: 'r.json', keep: true, quick: true, help: true,
+    });
+  });
+  test.each([
+    [['--fast'], 'unknown option --fast for bench; valid options: --runs, --reference-runs, --sizes, --cdk8s-sizes, --quick, --json, --keep, --help'],
+    [['--runs'], '--runs needs a value; pass --runs <n> or leave the option out'],
+    [['--sizes', '--quick'], '--sizes needs a value; pass --sizes <list> or leave the option out'],
+    [['--runs', '0'], '--runs needs a positive integer, got "0"; e.g. --runs 3'],
+    [['--sizes', '1,10', '--cdk8s-sizes', '100'], '--cdk8s-sizes 100 not among --sizes 1,10; list a subset of --sizes, or "none"'],
+  ])('%j → one line, exit code 2: %s', (argv, message) => {
+    const e = usageError(() => parseBenchArgs(argv));
+    expect(e.message).toBe(message);
+    expect(e.exitCode).toBe(2);
   });
 });

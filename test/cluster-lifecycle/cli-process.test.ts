@@ -72,7 +72,7 @@ test('--help prints the flags and exits 0', async () => {
     const { done } = spawnCli(['up', '--help'], fakes.env());
     const exit = await done;
     expect(exit.code).toBe(0);
-    expect(exit.stdout).toContain('Usage: npm run cluster:up -- [flags]');
+    expect(exit.stdout).toContain('Usage: npm run cluster:up -- [options]');
     expect(exit.stdout).toMatch(/--timeout <duration>\s+overall time limit/);
     expect(fakes.calls()).toEqual([]);
   } finally {

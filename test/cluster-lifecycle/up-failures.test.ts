@@ -34,11 +34,11 @@ describe('bad command line: exit 2 before any tool runs', () => {
     fakes = new FakeTools();
   });
 
-  test('unknown flag names the flag and lists the valid ones', async () => {
+  test('unknown option names the option and lists the valid ones', async () => {
     const run = await runCli(fakes, ['up', '--nmae', 'x']);
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain('unknown flag --nmae for cluster:up');
-    expect(run.stderr).toContain('valid flags: --name, --verbose, --help, --repo, --branch, --ssh-to-https, --timeout, --poll-interval, --dist');
+    expect(run.stderr).toContain('unknown option --nmae for cluster:up');
+    expect(run.stderr).toContain('valid options: --name, --verbose, --help, --repo, --branch, --ssh-to-https, --timeout, --poll-interval, --dist');
     expect(fakes.calls()).toEqual([]);
   });
 
@@ -47,11 +47,11 @@ describe('bad command line: exit 2 before any tool runs', () => {
     [['up', '--timeout', '500ms'], '--timeout 0s is too short'],
     [['up', 'now'], 'unexpected argument "now" for cluster:up'],
     [['up', '--name', 'Mini_Atlas'], '--name "Mini_Atlas" is not a valid cluster name'],
-    [['up', '--repo'], "bad command line for cluster:up: Option '--repo <value>' argument missing"],
+    [['up', '--repo'], '--repo needs a value'],
     [['launch'], 'unknown command "launch"'],
     [[], 'no command given'],
-    [['status', '--yes'], 'unknown flag --yes for cluster:status'],
-    [['down', '--json'], 'unknown flag --json for cluster:down'],
+    [['status', '--yes'], 'unknown option --yes for cluster:status'],
+    [['down', '--json'], 'unknown option --json for cluster:down'],
   ])('%j → %s', async (argv, message) => {
     const run = await runCli(fakes, argv);
     expect(run.code).toBe(2);

@@ -17,6 +17,12 @@ interface Expected {
   readonly message: string | RegExp;
 }
 
+/** The readiness rule (CHILD_READINESS) as it reports a Deployment template without its readyWhen. */
+const deploymentReadiness = (index = 0): Expected => ({
+  check: 'rgd', kind: 'ResourceGraphDefinition', path: `$.spec.resources[${index}].readyWhen`,
+  message: 'Deployment "deployment" lacks 4 of the 4 readyWhen conditions of its kind (CHILD_READINESS), so KRO counts it ready too early; first missing: ${has(deployment.status) && has(deployment.status.observedGeneration)',
+});
+
 const CASES: Record<string, readonly Expected[]> = {
   'schema-unknown-field': [
     { check: 'schema', kind: 'Deployment', path: '$.spec.template.spec.containers[0].imagePullPolicyy', message: 'unknown field "imagePullPolicyy" (did you mean "imagePullPolicy"?)' },
@@ -55,6 +61,7 @@ const CASES: Record<string, readonly Expected[]> = {
     { check: 'rgd', kind: 'ResourceGraphDefinition', path: '$.spec.schema.spec.mode', message: 'unknown marker "defualt"' },
     { check: 'rgd', kind: 'ResourceGraphDefinition', path: '$.spec.schema.spec.port', message: 'marker pattern="^[0-9]+$": only valid for string fields' },
     { check: 'rgd', kind: 'ResourceGraphDefinition', path: '$.spec.schema.spec.size', message: 'unknown type "Strin"' },
+    deploymentReadiness(),
   ],
   'rgd-references': [
     { check: 'rgd', kind: 'ResourceGraphDefinition', path: '$.spec.resources[0].template.metadata.name', message: '"imagee" is not a field of the App schema' },
@@ -62,25 +69,32 @@ const CASES: Record<string, readonly Expected[]> = {
     { check: 'rgd', kind: 'ResourceGraphDefinition', path: '$.spec.resources[1].template.metadata.name', message: 'reads "svc", which is not schema, a resource id' },
     { check: 'rgd', kind: 'ResourceGraphDefinition', path: '$.spec.resources[1].template.spec.ports[0].targetPort', message: '"containerPortt" is not a field of Deployment' },
     { check: 'rgd', kind: 'ResourceGraphDefinition', path: '$.spec.schema.status.phase', message: 'only schema.spec.* and schema.metadata.* are allowed' },
+    deploymentReadiness(),
   ],
   'rgd-condition-type': [
     { check: 'rgd', kind: 'ResourceGraphDefinition', path: '$.spec.resources[0].includeWhen[1]', message: 'includeWhen ${schema.spec.name} returns string; KRO requires a bool (or optional bool) condition' },
     { check: 'rgd', kind: 'ResourceGraphDefinition', path: '$.spec.resources[0].readyWhen[0]', message: 'readyWhen ${deployment.status.availableReplicas} returns integer; KRO requires a bool (or optional bool) condition' },
     { check: 'rgd', kind: 'ResourceGraphDefinition', path: '$.spec.resources[0].readyWhen[1]', message: 'readyWhen ${has(deployment.status.readyReplicas) ? deployment.status.readyReplicas : 0} returns integer; KRO requires a bool (or optional bool) condition' },
+    deploymentReadiness(),
   ],
   'rgd-cycle': [
     { check: 'rgd', kind: 'ResourceGraphDefinition', path: '$.spec.resources', message: 'dependency cycle between resources: first → second → first' },
+    { check: 'rgd', kind: 'ResourceGraphDefinition', path: '$.spec.resources[0]', message: 'ConfigMap (v1) is not in CHILD_READINESS, so nobody decided when KRO may count it ready' },
+    { check: 'rgd', kind: 'ResourceGraphDefinition', path: '$.spec.resources[1]', message: 'ConfigMap (v1) is not in CHILD_READINESS, so nobody decided when KRO may count it ready' },
   ],
   'rgd-template-schema': [
     { check: 'rgd', kind: 'ResourceGraphDefinition', path: '$.spec.resources[0].template.spec.replicas', message: 'Deployment (apps/v1): string template "${schema.spec.replicas}-x" in a field of type integer' },
     { check: 'rgd', kind: 'ResourceGraphDefinition', path: '$.spec.resources[0].template.spec.replicass', message: 'Deployment (apps/v1): unknown field "replicass"' },
     { check: 'rgd', kind: 'ResourceGraphDefinition', path: '$.spec.resources[0].template.spec.revisionHistoryLimit', message: 'yields string but the field expects integer' },
+    deploymentReadiness(),
   ],
   'rgd-parse-error': [
     { check: 'rgd', kind: 'ResourceGraphDefinition', path: '$.spec.resources[0].template.metadata.name', message: 'expression ${schema.spec.name +} does not parse' },
+    deploymentReadiness(),
   ],
   'rgd-reserved-id': [
     { check: 'rgd', kind: 'ResourceGraphDefinition', path: '$.spec.resources[0].id', message: 'resource id "namespace" is a reserved word in KRO/CEL' },
+    { check: 'rgd', kind: 'ResourceGraphDefinition', path: '$.spec.resources[0].readyWhen', message: 'Namespace "namespace" lacks 1 of the 1 readyWhen conditions of its kind (CHILD_READINESS), so KRO counts it ready too early; first missing: ${has(namespace.status)' },
   ],
   'rgd-instance': [
     { check: 'schema', kind: 'App', path: '$.spec.colour', message: 'unknown field "colour"' },
@@ -88,6 +102,7 @@ const CASES: Record<string, readonly Expected[]> = {
     { check: 'schema', kind: 'App', path: '$.spec.name', message: 'validation failed' },
     { check: 'schema', kind: 'App', path: '$.spec.replicas', message: 'expected integer, got string "two"' },
     { check: 'schema', kind: 'App', path: '$.spec.tier', message: 'value "batch" is not one of ["web","worker"]' },
+    deploymentReadiness(),
   ],
   'hygiene-secret': [{ check: 'hygiene', kind: 'Secret', path: '$.stringData', message: 'Secret carries stringData (password)' }],
   'hygiene-secret-literal': [
@@ -110,6 +125,7 @@ const CASES: Record<string, readonly Expected[]> = {
   ],
   'hygiene-rgd-image': [
     { check: 'hygiene', kind: 'ResourceGraphDefinition', path: '$.spec.resources[0].template.spec.template.spec.containers[0].image', message: 'image comes from schema.spec.image, which has no pattern (or validation/enum) marker' },
+    deploymentReadiness(),
   ],
   'flux-path-missing/dist': [
     { check: 'flux', kind: 'Kustomization', path: '$.spec.path', message: 'path ./dist/apps does not exist' },
@@ -128,6 +144,10 @@ const CASES: Record<string, readonly Expected[]> = {
     { check: 'flux', kind: 'HelmRelease', path: '$.spec.values.watchNamespaces[0]', message: 'namespace "kafka" must exist before layer flux-system/operators is applied, but it is created by Namespace kafka in layer flux-system/shared-services, and flux-system/operators does not depend on it' },
     { check: 'flux', kind: 'HelmRelease', path: '$.spec.values', message: 'creates pods in namespace "kafka", which enforces Pod Security "restricted", but its pods meet only "baseline" (set extraEnvs STRIMZI_POD_SECURITY_PROVIDER_CLASS=restricted)' },
     { check: 'flux', kind: 'HelmRelease', path: '$.spec.targetNamespace', message: 'namespace "acme-data" must exist before layer flux-system/operators is applied, but no layer creates it' },
+    { check: 'flux', kind: 'HelmRelease', path: '$.spec.values.controller.watchNamespaces[0]', message: 'namespace "ghost" must exist before layer flux-system/operators is applied, but no layer creates it' },
+  ],
+  'flux-wait/dist': [
+    { check: 'flux', kind: 'Kustomization', path: '$.spec.wait', message: 'flux-system/apps depends on this Kustomization, which does not set wait: true, so Flux counts it Ready once applied and the dependents may start before its objects work' },
   ],
   'flux-kustomization-file/dist': [
     { check: 'flux', kind: 'Kustomization', path: '$.resources', message: 'dist/flux-system/extra.yaml is not listed, so Flux does not apply it' },
@@ -136,7 +156,11 @@ const CASES: Record<string, readonly Expected[]> = {
   'flux-health-crd/dist': [
     {
       check: 'flux', kind: 'Kustomization', path: '$.spec.healthCheckExprs',
-      message: "waits for example.com/v1 Widget (dist/widgets/objects.yaml), whose readiness is in status conditions that Flux's generic kstatus check does not read, but healthCheckExprs has no entry for example.com/Widget: Flux would count it healthy as soon as it exists",
+      message: "waits for example.com/v1 Widget (dist/widgets/objects.yaml), whose status reports readiness that Flux's generic kstatus check does not read, but healthCheckExprs has no entry for example.com/Widget: Flux would count it healthy as soon as it exists",
+    },
+    {
+      check: 'flux', kind: 'Kustomization', path: '$.spec.healthCheckExprs',
+      message: "waits for example.com/v1 Gadget (dist/widgets/objects.yaml), whose status reports readiness that Flux's generic kstatus check does not read, but healthCheckExprs has no entry for example.com/Gadget: Flux would count it healthy as soon as it exists",
     },
   ],
   'flux-chart-pin/dist': [

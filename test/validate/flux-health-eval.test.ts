@@ -34,11 +34,11 @@ const kroConditions = (gen: number, ready: string, resources: string): JsonObjec
 const kroInstanceCases: readonly Case[] = [
   ['ready: ACTIVE, Ready for this generation', { metadata: meta(1), status: { state: 'ACTIVE', conditions: kroConditions(1, 'True', 'True') } }, CURRENT],
   ['not ready: IN_PROGRESS while a child is not ready', { metadata: meta(1), status: { state: 'IN_PROGRESS', conditions: kroConditions(1, 'False', 'False') } }, WAITING],
-  ['failed: ERROR for this generation', { metadata: meta(1), status: { state: 'ERROR', conditions: kroConditions(1, 'False', 'False') } }, FAILED],
-  ['failed: the legacy FAILED state', { metadata: meta(1), status: { state: 'FAILED', conditions: kroConditions(1, 'False', 'False') } }, FAILED],
+  ['an ERROR of this generation is retried by KRO: still in progress, the timeout decides', { metadata: meta(1), status: { state: 'ERROR', conditions: kroConditions(1, 'False', 'False') } }, WAITING],
+  ['the legacy FAILED state: in progress, the timeout decides', { metadata: meta(1), status: { state: 'FAILED', conditions: kroConditions(1, 'False', 'False') } }, WAITING],
   ['ready for a stale generation', { metadata: meta(2), status: { state: 'ACTIVE', conditions: kroConditions(1, 'True', 'True') } }, WAITING],
   ['an ERROR of the previous generation is not this one\'s failure', { metadata: meta(2), status: { state: 'ERROR', conditions: kroConditions(1, 'False', 'False') } }, WAITING],
-  ['no status yet', { metadata: meta(1) }, NO_STATUS('failed')],
+  ['no status yet', { metadata: meta(1) }, NO_STATUS('current')],
 ];
 
 const rgdConditions = (gen: number, accepted: string, others: string, ready: string): JsonObject[] => [
@@ -53,10 +53,10 @@ const FIXTURES: Readonly<Record<string, readonly Case[]>> = {
   'kafka.strimzi.io/Kafka': [
     ['ready: Ready=True, status observed for this generation', { metadata: meta(3), status: { observedGeneration: 3, conditions: [cond('Ready', 'True')] } }, CURRENT],
     ['ready with a warning beside it', { metadata: meta(3), status: { observedGeneration: 3, conditions: [cond('Warning', 'True', { reason: 'KafkaStorage' }), cond('Ready', 'True')] } }, CURRENT],
-    ['not ready: the reconciliation of this generation failed (NotReady=True)', { metadata: meta(3), status: { observedGeneration: 3, conditions: [cond('NotReady', 'True', { reason: 'TimeoutException', message: 'Exceeded timeout' })] } }, FAILED],
+    ['not ready: the reconciliation of this generation failed and Strimzi retries (NotReady=True): in progress, the timeout decides', { metadata: meta(3), status: { observedGeneration: 3, conditions: [cond('NotReady', 'True', { reason: 'TimeoutException', message: 'Exceeded timeout' })] } }, WAITING],
     ['not ready: being created (initial NotReady=True, reason Creating, no observedGeneration)', { metadata: meta(1), status: { conditions: [cond('NotReady', 'True', { reason: 'Creating', message: 'Kafka cluster is being deployed' })] } }, WAITING],
     ['ready for a stale generation (Flux\'s generation check)', { metadata: meta(4), status: { observedGeneration: 3, conditions: [cond('Ready', 'True')] } }, STALE],
-    ['no status yet', { metadata: meta(1) }, NO_STATUS('failed')],
+    ['no status yet', { metadata: meta(1) }, NO_STATUS('current')],
   ],
   'gateway.networking.k8s.io/Gateway': [
     ['ready: Programmed=True for this generation', { metadata: meta(2), status: { conditions: [cond('Accepted', 'True', { observedGeneration: 2, reason: 'Accepted' }), cond('Programmed', 'True', { observedGeneration: 2, reason: 'Programmed' })] } }, CURRENT],

@@ -1,5 +1,5 @@
 /**
- * The offline rule "a waiting Flux layer has a health check for every custom kind with status conditions",
+ * The offline rule "a waiting Flux layer has a health check for every custom kind with a status",
  * on today's dist/ (a copy with the Kafka entry removed) and on the CRDs a layer installs itself; the made-up
  * CRD case is the fixture `broken/flux-health-crd` (test/validate/fixtures.test.ts).
  */
@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { toYaml } from '../../lib/synth/kubernetes-yaml';
 import { PROJECT_ROOT } from '../../scripts/lib/schema-store';
-import { statusHasConditions } from '../../scripts/validate/flux-health';
+import { statusReportsReadiness } from '../../scripts/validate/flux-health';
 import { validateDirectory } from '../../scripts/validate/index';
 import { formatViolation } from '../../scripts/validate/report';
 import { sharedRegistry } from '../../scripts/validate/schema-registry';
@@ -38,8 +38,8 @@ function validateEdited(source: string, edit: (dist: string) => void): string[] 
       writeFileSync(join(dist, file), toYaml(ks));
     })).toEqual([
       `dist/${file}: kustomize.toolkit.fluxcd.io/v1/Kustomization flux-system/core-shared-services: $.spec.healthCheckExprs: ` +
-      'waits for kafka.strimzi.io/v1 Kafka (dist/core/shared-services/kafka-kafka-shared.yaml), whose readiness is in status ' +
-      "conditions that Flux's generic kstatus check does not read, but healthCheckExprs has no entry for kafka.strimzi.io/Kafka: " +
+      'waits for kafka.strimzi.io/v1 Kafka (dist/core/shared-services/kafka-kafka-shared.yaml), whose status reports ' +
+      "readiness that Flux's generic kstatus check does not read, but healthCheckExprs has no entry for kafka.strimzi.io/Kafka: " +
       'Flux would count it healthy as soon as it exists',
     ]);
   });
@@ -54,11 +54,14 @@ describe('which kinds carry a readiness signal (pinned schemas)', () => {
     ['kro.run/v1alpha1', 'ResourceGraphDefinition', true],
     ['kyverno.io/v1', 'ClusterPolicy', true],
     ['policies.kyverno.io/v1', 'ValidatingPolicy', true],
-    ['gateway.networking.k8s.io/v1', 'HTTPRoute', false],
+    ['gateway.networking.k8s.io/v1', 'HTTPRoute', true],
+    ['cilium.io/v2', 'CiliumNetworkPolicy', true],
+    ['gateway.networking.k8s.io/v1', 'ReferenceGrant', false],
+    ['policies.kyverno.io/v1', 'PolicyException', false],
   ] as const)('%s %s: %s', (apiVersion, kind, expected) => {
     const schema = registry.lookup(apiVersion, kind);
     if ('error' in schema) throw new Error(schema.error);
-    expect(statusHasConditions(schema.root)).toBe(expected);
+    expect(statusReportsReadiness(schema.root)).toBe(expected);
   });
 });
 
@@ -68,6 +71,7 @@ test("a CRD a layer installs is the schema of that layer's objects", () => {
     writeFileSync(file, readFileSync(file, 'utf8').replace('spec: {size: 2}', 'spec: {sizee: 2}'));
   })).toEqual([
     'dist/checked/widget.yaml: example.com/v1/Widget demo/checked: $.spec.sizee: unknown field "sizee" (did you mean "size"?)',
+    expect.stringContaining('flux-system/widgets: $.spec.healthCheckExprs: waits for example.com/v1 Gadget'),
     expect.stringContaining('flux-system/widgets: $.spec.healthCheckExprs: waits for example.com/v1 Widget'),
   ]);
 });
