@@ -6,7 +6,8 @@
  */
 import { resolve } from 'node:path';
 import { addTeamA } from './teams/team-a';
-import { buildPlatform, display, EnvironmentProfile, isConfigurationError, profileNamed, writeDist } from './lib';
+import { buildPlatform, EnvironmentProfile, isConfigurationError, profileNamed, writeDist } from './lib';
+import { display } from './lib/synth/dist-writer';
 import { parseOrExit } from './scripts/lib/command-line';
 import { parseSynthArgs, SYNTH_COMMAND, SynthOptions } from './scripts/synth/options';
 

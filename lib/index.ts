@@ -3,78 +3,138 @@
  *
  * The folders are the layers, lowest first; a layer imports only the layers before it (`npm run lint` checks):
  * shared → gitops → core → foundation → delivery → synth, and `buildPlatform` composes them all.
+ *
+ * Every name is exported explicitly: what is not listed here (registries of the tenant constructs, the Flux
+ * graph's internal checks, the pins of the host tools) is internal and may change without notice.
  */
 
 // Shared: versions, the API group and labels, the schema language, names, the one error type, JSON values and
 // dependency graphs.
-export * from './shared/versions';
-export * from './shared/schema-sources';
-export * from './shared/api';
-export * from './shared/cel';
-export * from './shared/environment';
-export * from './shared/names';
-export * from './shared/validation-error';
-export * from './shared/fields';
-export * from './shared/patterns';
-export * from './shared/schema-docs';
-export * from './shared/json';
-export * from './shared/graph';
+export {
+  type PinnedChart, KUBERNETES, FLUX, CILIUM, GATEWAY_API, KRO, KYVERNO, CLOUDNATIVE_PG, STRIMZI, VALKEY,
+} from './shared/versions';
+export { type CrdSource, KUBERNETES_DEFINITIONS_URL, CRD_SOURCES } from './shared/schema-sources';
+export {
+  apiGroupOf, PLATFORM_GROUP, PLATFORM_VERSION, PLATFORM_API_VERSION, LABELS, ANNOTATIONS, RESERVED_NAMESPACES,
+} from './shared/api';
+export { cel, type CelExpression } from './shared/cel';
+export { profileNamed, type EnvironmentProfile, LOCAL, PRODUCTION, PROFILES } from './shared/environment';
+export {
+  dnsLabelProblem, hostnameProblem, imagePinProblem, imageProblem, DNS_LABEL_SOURCE, DNS_LABEL, DNS_LABEL_MAX,
+  DNS_SUBDOMAIN, DNS_SUBDOMAIN_MAX, IMAGE_TAG_SOURCE, IMAGE_DIGEST_SOURCE, PINNED_IMAGE_PATTERN,
+  TAGGED_IMAGE_CEL_PATTERN, LATEST_TAG_CEL_PATTERN,
+} from './shared/names';
+export {
+  formatIssue, issue, addIssueCheck, collectIssues, assertValid, type ValidationIssue, MiniAtlasValidationError,
+} from './shared/validation-error';
+export {
+  fields, simpleSchemaMarker, toSimpleSchema, applyDefaults, checkFields, type StringField, type IntegerField,
+  type BooleanField, type ObjectField, type Field, type Fields, type ValueOf, type SpecOf, type ResolvedSpecOf,
+  type SimpleSchema, type FieldProblem,
+} from './shared/fields';
+export {
+  OPTIONAL_NAME_PATTERN, NAME_PATTERN, HOSTNAME_PATTERN, BYTES_PATTERN, CPU_PATTERN, PG_IDENTIFIER_PATTERN,
+  PATH_PATTERN,
+} from './shared/patterns';
+export { fieldsTable } from './shared/schema-docs';
+export { isJsonObject, type JsonValue, type JsonObject } from './shared/json';
+export { findCycles, reachable, dependencyLayers, type DependencyGraph } from './shared/graph';
 
 // GitOps: Flux stages, the Flux sync objects, health checks and the namespace rules of the Flux graph.
-export * from './gitops/health-checks';
-export * from './gitops/flux-stage';
-export * from './gitops/flux-sync';
-export * from './gitops/namespaces';
-export * from './gitops/flux-system-chart';
+export {
+  groupKindOf, isBuiltinApiVersion, readinessDeclarationOf, registerHealthCheck, registeredHealthCheck,
+  registeredHealthChecks, conditionExists, type HealthCheckExpression, KUBERNETES_API_GROUPS,
+  type ReadinessDeclaration, READINESS_DECLARATIONS, STATUS_OBSERVED_CURRENT, CONDITION_OBSERVED_CURRENT,
+} from './gitops/health-checks';
+export { type FluxStageProps, FluxStage } from './gitops/flux-stage';
+export {
+  type FluxSyncProps, SOURCE_NAME, FLUX_NAMESPACE, GATEWAY_API_KUSTOMIZATION, FluxSync,
+} from './gitops/flux-sync';
+export {
+  meetsPodSecurity, podSecurityLevel, namespacesInValues, type PodSecurityLevel, POD_SECURITY_LEVELS,
+  POD_SECURITY_ENFORCE_LABEL, KUBERNETES_NAMESPACES, type OperandPods, type NamespaceUse, type DeclaresNamespaceUse,
+  type ValueNamespace,
+} from './gitops/namespaces';
+export { type FluxSystemChartProps, FluxSystemChart } from './gitops/flux-system-chart';
 
 // Core layer: operators (Helm releases) and shared services (Kafka, Gateway), composed by CoreChart.
-export * from './core/helm-component';
-export * from './core/retained-storage-class';
-export * from './core/shared-gateway';
-export * from './core/shared-kafka';
-export * from './core/operators/cilium';
-export * from './core/operators/cloudnative-pg';
-export * from './core/operators/kro';
-export * from './core/operators/kyverno';
-export * from './core/operators/strimzi';
-export * from './core/platform-wiring';
-export * from './core/core-chart';
+export { type HelmValues, type HelmValue, type HelmComponentProps, HelmComponent } from './core/helm-component';
+export { type RetainedStorageClassProps, RetainedStorageClass } from './core/retained-storage-class';
+export { GATEWAY_HEALTH_CHECK, type SharedGatewayProps, SharedGateway } from './core/shared-gateway';
+export { KAFKA_HEALTH_CHECK, type SharedKafkaProps, SharedKafka } from './core/shared-kafka';
+export { type CiliumProps, Cilium } from './core/operators/cilium';
+export { type CloudNativePgProps, CloudNativePg } from './core/operators/cloudnative-pg';
+export { type ManagedResources, type KroProps, KRO_AGGREGATION_LABEL, Kro } from './core/operators/kro';
+export { type KyvernoProps, Kyverno } from './core/operators/kyverno';
+export { type StrimziProps, STRIMZI_POD_SECURITY_PROVIDER_ENV, Strimzi } from './core/operators/strimzi';
+export { type PlatformWiring } from './core/platform-wiring';
+export { type CoreChartProps, CoreChart } from './core/core-chart';
 
 // Foundation layer: the four abstractions (schema + RGD each), readiness, policies; FoundationChart.
-export * from './foundation/workspace/schema';
-export * from './foundation/web-application/schema';
-export * from './foundation/infrastructure/schema';
-export * from './foundation/topic/schema';
-export * from './foundation/conventions';
-export * from './foundation/readiness';
-export * from './foundation/resource-graph';
-export * from './foundation/restricted-security';
-export * from './foundation/workspace/definition';
-export * from './foundation/web-application/definition';
-export * from './foundation/infrastructure/definition';
-export * from './foundation/topic/definition';
-export * from './foundation/policies/platform-policy';
-export * from './foundation/policies/workspace-naming-policy';
-export * from './foundation/policies/workspace-scope-policy';
-export * from './foundation/policies/image-registry-policy';
-export * from './foundation/policies/host-isolation-policy';
-export * from './foundation/policies/required-labels-policy';
-export * from './foundation/policies/stateful-deletion-policy';
-export * from './foundation/policies/cache-password-policy';
-export * from './foundation/foundation-chart';
+export { WORKSPACE_FIELDS, type WorkspaceSpec } from './foundation/workspace/schema';
+export { MAX_REPLICAS, WEB_APPLICATION_FIELDS, type WebApplicationSpec } from './foundation/web-application/schema';
+export {
+  MAX_POSTGRES_INSTANCES, INFRASTRUCTURE_FIELDS, type InfrastructureSpec,
+} from './foundation/infrastructure/schema';
+export {
+  MAX_PARTITIONS, MIN_RETENTION_HOURS, MAX_RETENTION_HOURS, TOPIC_FIELDS, type TopicSpec,
+} from './foundation/topic/schema';
+export {
+  type DerivedName, databaseSecret, databaseService, DATABASE_SERVICE_SUFFIXES, cacheService, cacheSecret,
+  kafkaTopicName, celKafkaTopicName, MAX_DATABASE_NAME, MAX_KAFKA_TOPIC_NAME,
+} from './foundation/conventions';
+export {
+  readinessOf, type ReadinessSignal, type NoReadinessSignal, type ChildReadiness, CHILD_READINESS,
+} from './foundation/readiness';
+export {
+  kroInstanceHealthCheck, RESOURCE_GRAPH_DEFINITION_HEALTH_CHECK, type GraphResource, type ResourceGraphProps,
+  type PrinterColumn, READINESS_COLUMNS, AGE_COLUMN, ResourceGraph,
+} from './foundation/resource-graph';
+export { restrictedPod, RESTRICTED_CONTAINER } from './foundation/restricted-security';
+export { CNPG_OPERATOR_PORTS, WorkspaceDefinition } from './foundation/workspace/definition';
+export { SERVICE_PORT, APP_UID, WebApplicationDefinition } from './foundation/web-application/definition';
+export { CACHE_PORT, InfrastructureDefinition } from './foundation/infrastructure/definition';
+export { TopicDefinition } from './foundation/topic/definition';
+export {
+  VALIDATING_POLICY_HEALTH_CHECK, type PolicyMatch, type PolicyRule, type PlatformPolicyProps, POD_CONTROLLERS,
+  PlatformPolicy,
+} from './foundation/policies/platform-policy';
+export { NAMED_RESOURCES, WorkspaceNamingPolicy } from './foundation/policies/workspace-naming-policy';
+export { WorkspaceScopePolicy } from './foundation/policies/workspace-scope-policy';
+export { type ImageRegistryPolicyProps, ImageRegistryPolicy } from './foundation/policies/image-registry-policy';
+export { HostIsolationPolicy } from './foundation/policies/host-isolation-policy';
+export { RequiredLabelsPolicy } from './foundation/policies/required-labels-policy';
+export { StatefulDeletionPolicy } from './foundation/policies/stateful-deletion-policy';
+export {
+  CLUSTER_POLICY_HEALTH_CHECK, GENERATED_PASSWORD_LENGTH, CachePasswordPolicy,
+} from './foundation/policies/cache-password-policy';
+export { type FoundationChartProps, FoundationChart } from './foundation/foundation-chart';
 
 // Delivery layer: the tenant constructs teams write, and DeliveryChart.
-export * from './delivery/instance';
-export * from './delivery/workspace';
-export * from './delivery/web-application';
-export * from './delivery/infrastructure';
-export * from './delivery/topic';
-export * from './delivery/delivery-chart';
+export { type InstanceOptions, Instance } from './delivery/instance';
+export { type WorkspaceQuota, type WorkspaceProps, MAX_WORKSPACE_NAME, Workspace } from './delivery/workspace';
+export { type ResourceSizes, type WebApplicationProps, WebApplication } from './delivery/web-application';
+export {
+  type PostgresOptions, type CacheOptions, type InfrastructureProps, Infrastructure,
+} from './delivery/infrastructure';
+export { type TopicProps, Topic } from './delivery/topic';
+export { type DeliveryChartProps, DeliveryChart } from './delivery/delivery-chart';
 
 // Synth: rendering an app into dist/, the one YAML writer, and the one model of dist/ every tool reads it with.
-export * from './synth/dist-writer';
-export * from './synth/kubernetes-yaml';
-export * from './synth/dist-model';
+export {
+  objectKey, renderApp, unacknowledgedRemovals, writeDist, isConfigurationError, stagesOf, type RenderedObject,
+  type RenderedFile, type WriteDistOptions, type WriteDistResult, RemovalGuardError,
+} from './synth/dist-writer';
+export {
+  toYaml, toYamlDocuments, parseYamlDocuments, GO_YAML_NUMBER, type YamlReading,
+} from './synth/kubernetes-yaml';
+export {
+  listDist, parseDistFile, distFolderOf, readDist, kustomizeResources, fluxKustomizationOf, fluxOrder,
+  formatFluxOrderProblems, formatDistProblem, type DistFileKind, type DistFile, type DistFolder, type DistTree,
+  type DistDocument, type DistProblem, type KustomizeFile, type ParsedDistFile, type FluxKustomization,
+  type DistKustomization, type DistModel, type ReadDistOptions, type KustomizeResources, type FluxOrderProblem,
+  type FluxOrder,
+} from './synth/dist-model';
 
 // The whole platform in one call.
-export * from './build-platform';
+export { buildPlatform, type PlatformOptions, type Platform } from './build-platform';
