@@ -31,38 +31,50 @@ describe('dist layout', () => {
     expect(ofKind(files, 'Kafka')).toHaveLength(1);
     expect(ofKind(files, 'KafkaNodePool')).toHaveLength(1);
     expect(ofKind(files, 'Gateway')).toHaveLength(1);
-    expect(ofKind(files, 'ValidatingPolicy').length).toBeGreaterThanOrEqual(5);
-    for (const kind of ['Workspace', 'WebApplication', 'Infrastructure', 'Topic']) {
-      expect(ofKind(files, kind).map((o) => o.metadata.name)).toEqual([kind === 'Workspace' ? 'team-a' : expect.stringMatching(/^team-a-/)]);
-    }
+    expect(ofKind(files, 'ValidatingPolicy').map((p) => p.metadata.name).sort())
+      .toEqual(['host-isolation', 'image-registries', 'required-labels', 'stateful-deletion', 'workspace-naming', 'workspace-scope']);
+    expect(['Workspace', 'WebApplication', 'Infrastructure', 'Topic'].map((kind) => ofKind(files, kind).map((o) => o.metadata.name)))
+      .toEqual([['team-a'], ['team-a-web'], ['team-a-db'], ['team-a-orders']]);
   });
 });
 
 describe('CoreChart', () => {
   const releases = ofKind(files, 'HelmRelease') as Json[];
 
-  test('every HelmRelease pins an exact chart version', () => {
-    for (const r of releases) {
-      if (r.spec.chart) {
-        expect(r.spec.chart.spec.version).toMatch(/^\d+\.\d+\.\d+$/);
-      } else {
-        const oci = find(files, 'OCIRepository', r.spec.chartRef.name) as Json;
-        expect(oci.spec.ref).toEqual({ tag: expect.stringMatching(/^\d+\.\d+\.\d+$/) });
-      }
-    }
+  /** `{ name: value }` over the five releases, so a missing or extra release fails like a wrong value. */
+  const byRelease = (value: (r: Json) => unknown): Record<string, unknown> =>
+    Object.fromEntries(releases.map((r) => [r.metadata.name, value(r)]));
+  const everyRelease = (value: unknown): Record<string, unknown> =>
+    Object.fromEntries(['cilium', 'cloudnative-pg', 'kro', 'kyverno', 'strimzi-kafka-operator'].map((n) => [n, value]));
+  const EXACT_VERSION = /^\d+\.\d+\.\d+$/;
+
+  test('every HelmRelease pins an exact chart version (in its chart, or its OCIRepository tag)', () => {
+    const pin = (r: Json): unknown => (r.spec.chart
+      ? { chart: r.spec.chart.spec.version }
+      : { ociTag: (find(files, 'OCIRepository', r.spec.chartRef.name) as Json).spec.ref.tag });
+    expect(byRelease(pin)).toEqual({
+      'cilium': { chart: expect.stringMatching(EXACT_VERSION) },
+      'cloudnative-pg': { chart: expect.stringMatching(EXACT_VERSION) },
+      'kro': { ociTag: expect.stringMatching(EXACT_VERSION) },
+      'kyverno': { chart: expect.stringMatching(EXACT_VERSION) },
+      'strimzi-kafka-operator': { ociTag: expect.stringMatching(EXACT_VERSION) },
+    });
+    // an OCI source pins by tag only (no semver range, no digest that could drift from the tag)
+    expect(ofKind(files, 'OCIRepository').map((o) => [o.metadata.name, Object.keys((o as Json).spec.ref)]))
+      .toEqual([['kro', ['tag']], ['strimzi-kafka-operator', ['tag']]]);
   });
 
   test('HelmReleases install and upgrade CRDs, and remediate', () => {
-    for (const r of releases) {
-      expect(r.spec.install).toEqual({ crds: 'CreateReplace', remediation: { retries: 3 } });
-      expect(r.spec.upgrade).toMatchObject({ crds: 'CreateReplace', remediation: { retries: 3, remediateLastFailure: true } });
-    }
+    expect(byRelease((r) => r.spec.install)).toEqual(everyRelease({ crds: 'CreateReplace', remediation: { retries: 3 } }));
+    expect(byRelease((r) => r.spec.upgrade))
+      .toEqual(everyRelease(expect.objectContaining({ crds: 'CreateReplace', remediation: { retries: 3, remediateLastFailure: true } })));
   });
 
   test('every operator but Cilium waits for Cilium (pods need the network)', () => {
-    for (const r of releases.filter((x) => x.metadata.name !== 'cilium')) {
-      expect(r.spec.dependsOn).toEqual([{ name: 'cilium', namespace: 'kube-system' }]);
-    }
+    expect(byRelease((r) => r.spec.dependsOn)).toEqual({
+      ...everyRelease([{ name: 'cilium', namespace: 'kube-system' }]),
+      cilium: undefined,
+    });
   });
 
   test('Cilium replaces kube-proxy and runs the Gateway API in host-network mode', () => {
@@ -75,9 +87,18 @@ describe('CoreChart', () => {
     expect((find(files, 'HelmRelease', 'kro') as Json).spec.values.rbac.mode).toBe('aggregation');
     const role = find(files, 'ClusterRole', 'mini-atlas:kro:platform-abstractions') as Json;
     expect(role.metadata.labels['rbac.kro.run/aggregate-to-controller']).toBe('true');
-    const granted = role.rules.flatMap((r: Json) => r.resources.map((res: string) => `${r.apiGroups[0]}/${res}`));
-    expect(granted).not.toContain('*/*');
-    expect(role.rules.every((r: Json) => !r.verbs.includes('*') && !r.resources.includes('*'))).toBe(true);
+    const granted = role.rules.flatMap((r: Json) => r.resources.map((res: string) => `${r.apiGroups.join(',')}/${res}: ${r.verbs.join(',')}`));
+    const crud = 'get,list,watch,create,update,patch,delete';
+    expect(granted).toEqual([
+      ...['workspaces', 'webapplications', 'infrastructures', 'topics'].map((k) => `platform.mini-atlas.io/${k}: ${crud}`),
+      ...['workspaces', 'webapplications', 'infrastructures', 'topics'].map((k) => `platform.mini-atlas.io/${k}/status: get,update,patch`),
+      ...['namespaces', 'services', 'resourcequotas', 'limitranges'].map((k) => `/${k}: ${crud}`),
+      `apps/deployments: ${crud}`,
+      `cilium.io/ciliumnetworkpolicies: ${crud}`,
+      `gateway.networking.k8s.io/httproutes: ${crud}`,
+      `postgresql.cnpg.io/clusters: ${crud}`,
+      `kafka.strimzi.io/kafkatopics: ${crud}`,
+    ]);
   });
 
   test('the shared Kafka is KRaft on kafka.strimzi.io/v1 with a dual-role node pool', () => {
@@ -119,7 +140,13 @@ describe('Flux wiring', () => {
   });
 
   test('dependsOn is complete and acyclic: CRDs → operators → shared services → foundation → workspaces → teams', () => {
-    for (const k of ks) for (const d of k.spec.dependsOn ?? []) expect(byName.has(d.name)).toBe(true);
+    expect(ks.flatMap((k) => (k.spec.dependsOn ?? []).map((d: Json) => `${k.metadata.name} → ${d.name}`)).sort()).toEqual([
+      'core-operators → gateway-api-crds',
+      'core-shared-services → core-operators',
+      'delivery-team-a → delivery-workspaces',
+      'delivery-workspaces → foundation',
+      'foundation → core-shared-services',
+    ]);
     const order = (name: string): number => {
       const deps = byName.get(name).spec.dependsOn ?? [];
       return deps.length === 0 ? 0 : 1 + Math.max(...deps.map((d: Json) => order(d.name)));
@@ -156,8 +183,9 @@ describe('FoundationChart', () => {
 
     test('selects every pod and has both ingress and egress rules (default deny)', () => {
       expect(spec.endpointSelector).toEqual({});
-      expect(spec.ingress.length).toBeGreaterThan(0);
-      expect(spec.egress.length).toBeGreaterThan(0);
+      // same namespace, the Gateway, the CNPG operator in; same namespace, DNS, Kafka out (each asserted below)
+      expect(spec.ingress).toHaveLength(3);
+      expect(spec.egress).toHaveLength(3);
     });
 
     test('allows DNS egress to kube-dns on 53/UDP and 53/TCP', () => {
@@ -209,10 +237,9 @@ describe('FoundationChart', () => {
   });
 
   test('instances use metadata.name/namespace only (no spec.name or spec.namespace)', () => {
-    for (const rgd of ofKind(files, 'ResourceGraphDefinition') as Json[]) {
-      expect(Object.keys(rgd.spec.schema.spec)).not.toEqual(expect.arrayContaining(['name']));
-      expect(Object.keys(rgd.spec.schema.spec)).not.toContain('namespace');
-    }
+    expect(Object.fromEntries((ofKind(files, 'ResourceGraphDefinition') as Json[])
+      .map((rgd) => [rgd.spec.schema.kind, Object.keys(rgd.spec.schema.spec).filter((f) => f === 'name' || f === 'namespace')])))
+      .toEqual({ Infrastructure: [], Topic: [], WebApplication: [], Workspace: [] });
   });
 
   test('Pod policies match exactly v1 pods, so Kyverno auto-generates their Deployment/StatefulSet/… rules', () => {
@@ -224,20 +251,29 @@ describe('FoundationChart', () => {
   });
 
   test('every RGD status field refers to a resource (KRO rejects constant status expressions)', () => {
-    for (const rgd of ofKind(files, 'ResourceGraphDefinition') as Json[]) {
-      const ids = rgd.spec.resources.map((r: Json) => r.id);
-      for (const [field, expr] of Object.entries(rgd.spec.schema.status ?? {}) as [string, string][]) {
-        const refs = ['schema', ...ids].filter((id) => new RegExp(`\\b${id}\\.`).test(expr));
-        expect([field, refs.length > 0]).toEqual([field, true]);
-      }
-    }
-    expect(rgdResources(files, 'Topic').topic).toBeDefined();
+    // status field → the ids (schema or a resource) its expression reads: an id that starts a path outside a
+    // string literal, so neither `schema.spec.cache.enabled` nor "-cache." refers to the resource `cache`
+    const refsOf = (rgd: Json): Record<string, string[]> => {
+      const ids = ['schema', ...rgd.spec.resources.map((r: Json) => r.id)];
+      const code = (expr: string): string => expr.replace(/"(?:[^"\\]|\\.)*"/g, '""');
+      return Object.fromEntries((Object.entries(rgd.spec.schema.status) as [string, string][])
+        .map(([field, expr]) => [field, ids.filter((id) => new RegExp(`(?<![\\w.])${id}\\.`).test(code(expr)))]));
+    };
+    expect(Object.fromEntries((ofKind(files, 'ResourceGraphDefinition') as Json[]).map((rgd) => [rgd.spec.schema.kind, refsOf(rgd)]))).toEqual({
+      Infrastructure: { cacheHost: ['schema'], cacheSecret: ['schema'], databaseHost: ['database'], databaseSecret: ['database'] },
+      Topic: { bootstrapServers: ['topic'], topicName: ['topic'] },
+      WebApplication: { availableReplicas: ['deployment'], url: ['schema'] },
+      Workspace: { namespace: ['workspaceNamespace'], phase: ['workspaceNamespace'] },
+    });
     const topic = (ofKind(files, 'ResourceGraphDefinition') as Json[]).find((r) => r.spec.schema.kind === 'Topic');
     expect(topic.spec.schema.status.bootstrapServers).toBe('${"shared-kafka-bootstrap." + topic.metadata.namespace + ".svc:9092"}');
   });
 
   test('policies enforce (Deny) and the naming policy reads the prefix from the namespace label', () => {
-    for (const p of ofKind(files, 'ValidatingPolicy') as Json[]) expect(p.spec.validationActions).toEqual(['Deny']);
+    expect(Object.fromEntries((ofKind(files, 'ValidatingPolicy') as Json[]).map((p) => [p.metadata.name, p.spec.validationActions]))).toEqual({
+      'host-isolation': ['Deny'], 'image-registries': ['Deny'], 'required-labels': ['Deny'],
+      'stateful-deletion': ['Deny'], 'workspace-naming': ['Deny'], 'workspace-scope': ['Deny'],
+    });
     const naming = find(files, 'ValidatingPolicy', 'workspace-naming') as Json;
     expect(naming.spec.variables).toContainEqual({ name: 'workspace', expression: 'namespaceObject.metadata.labels["platform.mini-atlas.io/workspace"]' });
     expect(naming.spec.validations[0].expression).toBe('object.metadata.name.startsWith(variables.workspace + "-")');

@@ -106,7 +106,8 @@ test('every RGD carries the SimpleSchema generated from the declaration', () => 
   const declared: Record<string, Fields> = {
     Workspace: WORKSPACE_FIELDS, WebApplication: WEB_APPLICATION_FIELDS, Infrastructure: INFRASTRUCTURE_FIELDS, Topic: TOPIC_FIELDS,
   };
-  for (const rgd of rgds) expect(rgd.spec.schema.spec).toEqual(toSimpleSchema(declared[rgd.spec.schema.kind]));
+  expect(Object.fromEntries(rgds.map((rgd) => [rgd.spec.schema.kind, rgd.spec.schema.spec])))
+    .toEqual(Object.fromEntries(Object.entries(declared).map(([kind, fields]) => [kind, toSimpleSchema(fields)])));
   expect(rgds.find((r) => r.spec.schema.kind === 'Topic').spec.schema.spec.partitions)
     .toBe('integer | default=3 minimum=1 maximum=48 description="Number of partitions (can grow, never shrink)"');
 });

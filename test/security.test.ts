@@ -59,22 +59,26 @@ describe('no secrets in Git', () => {
 });
 
 describe('containers the platform creates are restricted', () => {
-  const containers = (kind: string) => Object.values(rgdResources(files, kind))
-    .filter((r: Json) => r.template.kind === 'Deployment')
-    .map((r: Json) => r.template.spec.template.spec);
+  /** The RGD's Deployment resources, by id. */
+  const deployments = (kind: string): Record<string, Json> => Object.fromEntries(Object.entries(rgdResources(files, kind))
+    .filter(([, r]) => r.template.kind === 'Deployment'));
 
-  test.each(['WebApplication', 'Infrastructure'])('%s pods: non-root, no escalation, no capabilities, RuntimeDefault, read-only root, requests and limits', (kind) => {
-    for (const pod of containers(kind)) {
-      expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
-      expect(pod.automountServiceAccountToken).toBe(false);
-      for (const c of pod.containers) {
-        expect(c.securityContext).toEqual(expect.objectContaining({
-          runAsNonRoot: true, allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] },
-        }));
-        expect(Object.keys(c.resources.requests).sort()).toEqual(['cpu', 'memory']);
-        expect(Object.keys(c.resources.limits).sort()).toEqual(['cpu', 'memory']);
-      }
-    }
+  test.each([
+    ['WebApplication', 'deployment', 'app'],
+    ['Infrastructure', 'cache', 'valkey'],
+  ])('%s pods (%s, container %s): non-root, no escalation, no capabilities, RuntimeDefault, read-only root, requests and limits', (kind, id, container) => {
+    const found = deployments(kind);
+    expect(Object.keys(found)).toEqual([id]);
+    const pod = found[id].template.spec.template.spec;
+    expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
+    expect(pod.automountServiceAccountToken).toBe(false);
+    expect(pod.containers.map((c: Json) => c.name)).toEqual([container]);
+    const [c] = pod.containers;
+    expect(c.securityContext).toEqual(expect.objectContaining({
+      runAsNonRoot: true, allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] },
+    }));
+    expect(Object.keys(c.resources.requests).sort()).toEqual(['cpu', 'memory']);
+    expect(Object.keys(c.resources.limits).sort()).toEqual(['cpu', 'memory']);
   });
 
   test('every workspace gets a ResourceQuota and a LimitRange', () => {
@@ -128,6 +132,8 @@ describe('no data lost', () => {
 
 test('every non-workspace namespace in dist/ is reserved (no workspace can take it)', () => {
   const workspaces = new Set(ofKind(files, 'Workspace').map((w) => w.metadata.name));
-  const namespaces = new Set(objects.map((o: RenderedObject) => o.metadata.namespace).filter((n): n is string => !!n));
-  for (const ns of namespaces) if (!workspaces.has(ns)) expect(RESERVED_NAMESPACES).toContain(ns);
+  const namespaces = [...new Set(objects.map((o: RenderedObject) => o.metadata.namespace).filter((n): n is string => !!n))].sort();
+  const platform = namespaces.filter((ns) => !workspaces.has(ns));
+  expect(platform).toEqual(['cnpg-system', 'flux-system', 'gateway-system', 'kafka', 'kro-system', 'kube-system', 'kyverno', 'strimzi-system']);
+  expect(platform.filter((ns) => !RESERVED_NAMESPACES.includes(ns))).toEqual([]);
 });

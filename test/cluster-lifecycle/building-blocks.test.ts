@@ -7,7 +7,7 @@ import { KubeObject } from '../../scripts/cluster/kube-object';
 import { describeMinimums, satisfiesMinimums } from '../../scripts/cluster/prerequisites';
 import { Progress } from '../../scripts/cluster/progress';
 import { readinessOf } from '../../scripts/cluster/readiness';
-import { compareVersions, findVersion, parseVersion } from '../../scripts/cluster/semantic-version';
+import { compareVersions, findVersion, formatVersion, parseVersion } from '../../scripts/cluster/semantic-version';
 import { Captured } from './cli-harness';
 
 describe('versions', () => {
@@ -24,8 +24,9 @@ describe('versions', () => {
   });
 
   test('compares numerically; a pre-release sorts before its release', () => {
-    expect(compareVersions(parseVersion('v1.10.0'), parseVersion('v1.9.9'))).toBeGreaterThan(0);
-    expect(compareVersions(parseVersion('v1.35.0-rc.1'), parseVersion('v1.35.0'))).toBeLessThan(0);
+    // the contract is the sign (negative, 0, positive)
+    expect(Math.sign(compareVersions(parseVersion('v1.10.0'), parseVersion('v1.9.9')))).toBe(1);
+    expect(Math.sign(compareVersions(parseVersion('v1.35.0-rc.1'), parseVersion('v1.35.0')))).toBe(-1);
     expect(compareVersions(parseVersion('v2.9.4'), parseVersion('2.9.4'))).toBe(0);
     expect(findVersion('no version here')).toBeUndefined();
   });
@@ -42,13 +43,22 @@ describe('versions', () => {
   });
 
   test('every prerequisite has a minimum, a reason and an install link', () => {
-    for (const [tool, req] of Object.entries(CLUSTER_PREREQUISITES)) {
-      expect(req.minimums.length).toBeGreaterThan(0);
-      for (const m of req.minimums) expect(parseVersion(m)).toBeDefined();
-      expect(req.why.length).toBeGreaterThan(20);
-      expect(req.install).toMatch(/^https:\/\//);
-      expect(tool).toMatch(/^(docker|kind|kubectl|helm|flux)$/);
-    }
+    const table = Object.entries(CLUSTER_PREREQUISITES).map(([tool, req]) => ({
+      tool,
+      // parsed and printed back: a minimum that is no plain vMAJOR.MINOR.PATCH comes out different (or throws)
+      minimums: req.minimums.map((m) => formatVersion(parseVersion(m))),
+      why: req.why,
+      install: req.install,
+    }));
+    const reason = expect.stringMatching(/^\S.{20,}$/);
+    const link = expect.stringMatching(/^https:\/\/\S+$/);
+    expect(table).toEqual([
+      { tool: 'docker', minimums: ['v20.10.0'], why: reason, install: link },
+      { tool: 'kind', minimums: ['v0.31.0'], why: reason, install: link },
+      { tool: 'kubectl', minimums: ['v1.34.0'], why: reason, install: link },
+      { tool: 'helm', minimums: ['v3.20.0', 'v4.1.0'], why: reason, install: link },
+      { tool: 'flux', minimums: ['v2.9.0'], why: reason, install: link },
+    ]);
   });
 });
 

@@ -45,6 +45,18 @@ const secondName = ['team-b', 'team-c', 'team-d', 'team-e'].find((n) => !usedNam
 const second: WorkspaceInstances | undefined = workspaces[0] ? deriveWorkspace(workspaces[0], secondName) : undefined;
 const allWorkspaces: WorkspaceInstances[] = [...workspaces, ...(second ? [second] : [])];
 
+/**
+ * The children of each kind's instance that wait for an absent actor the first time it is proven Ready (pods to
+ * run, CloudNativePG, Strimzi's Topic Operator); {@link proveReadiness} checks these are exactly the children
+ * KRO's readyWhen counts not ready.
+ */
+const WAITS_FOR: Readonly<Record<string, readonly string[]>> = {
+  Workspace: [],
+  Infrastructure: ['database', 'cache'],
+  Topic: ['topic'],
+  WebApplication: ['deployment'],
+};
+
 const INSTANCE_LABEL = 'kro.run/instance-name';
 const INSTANCE_NS_LABEL = 'kro.run/instance-namespace';
 const NODE_LABEL = 'kro.run/node-id';
@@ -298,27 +310,29 @@ describe('platform CRDs and Flux order', () => {
     expect(outcome.applied).toHaveLength(dist.fluxSystem.length);
   });
 
-  test.each(dist.stages.map((s) => [s.key, s] as const))('Kustomization %s applies in Flux order with strict validation', async (_key, stage: FluxStage) => {
+  test('the one upstream source, the Gateway API CRDs, is what the CRD step installed', () => {
+    const external = dist.stages.filter((s) => s.external);
+    expect(external.map((s) => [s.key, s.dependsOn])).toEqual([['flux-system/gateway-api-crds', []]]);
+    // The Flux source and the pinned CRD sources name the same repository, tag and folder.
+    const stage = external[0]!;
+    const [kind, ns, name] = stage.source.split('/');
+    const source = dist.fluxSystem.map((o) => o.object).find((o) => o.kind === kind && o.metadata.name === name && o.metadata.namespace === ns);
+    const spec = source?.spec as { url?: string; ref?: { tag?: string } } | undefined;
+    const repo = spec?.url?.replace(/^https:\/\/github\.com\//, '').replace(/\.git$/, '');
+    const folder = stage.path.replace(/^\.\//, '');
+    const prefix = `https://raw.githubusercontent.com/${repo}/${spec?.ref?.tag}/${folder}/`;
+    const pinned = CRD_SOURCES.filter((s) => s.url.startsWith(prefix));
+    expect(pinned).toEqual(CRD_SOURCES.filter((s) => s.component === 'gateway-api'));
+    stageOutcome.set(stage.key, 'ok');
+    progress(`${stage.key}: external source ${prefix} = ${pinned.length} pinned CRDs, installed above`);
+  });
+
+  test.each(dist.stages.filter((s) => !s.external).map((s) => [s.key, s] as const))('Kustomization %s applies in Flux order with strict validation', async (_key, stage: FluxStage) => {
     assertPlaneHealthy();
     const blocked = stage.dependsOn.filter((d) => stageOutcome.get(d) !== 'ok');
     if (blocked.length > 0) {
       stageOutcome.set(stage.key, 'failed');
       throw new Error(`Flux would not apply ${stage.key}: its dependencies ${blocked.join(', ')} are not Ready`);
-    }
-    if (stage.external) {
-      // An upstream source (the Gateway API CRDs): the CRD step installed the same files, so check that the
-      // Flux source and the pinned CRD sources name the same repository, tag and folder.
-      const [kind, ns, name] = stage.source.split('/');
-      const source = dist.fluxSystem.map((o) => o.object).find((o) => o.kind === kind && o.metadata.name === name && o.metadata.namespace === ns);
-      const spec = source?.spec as { url?: string; ref?: { tag?: string } } | undefined;
-      const repo = spec?.url?.replace(/^https:\/\/github\.com\//, '').replace(/\.git$/, '');
-      const folder = stage.path.replace(/^\.\//, '');
-      const prefix = `https://raw.githubusercontent.com/${repo}/${spec?.ref?.tag}/${folder}/`;
-      const pinned = CRD_SOURCES.filter((s) => s.url.startsWith(prefix));
-      expect(pinned.length).toBeGreaterThan(0);
-      stageOutcome.set(stage.key, 'ok');
-      progress(`${stage.key}: external source ${prefix} = ${pinned.length} pinned CRDs, installed above`);
-      return;
     }
     const started = Date.now();
     const outcome = await fluxApplyStaged(client, stage.objects);
@@ -344,11 +358,13 @@ describe('platform CRDs and Flux order', () => {
     }
     if (rgds.length > 0) await client.refreshDiscovery();
 
-    // `wait: true`: Flux waits until what it applied is Ready (kstatus reads the Ready condition). The RGD
-    // instances are waited for: not Ready while a child is not, Ready once the stand-ins made the children ready.
-    if ((stage.kustomization.spec as { wait?: boolean } | undefined)?.wait) {
-      for (const { object } of stage.objects.filter((o) => kindOf(kinds, o.object))) await proveReadiness(object);
-    }
+    // `wait: true`: Flux waits until what it applied is Ready (kstatus reads the Ready condition). Every stage that
+    // applies RGD instances waits for them: not Ready while a child is not, Ready once the stand-ins made the
+    // children ready.
+    const instances = stage.objects.map((o) => o.object).filter((o) => kindOf(kinds, o));
+    const waits = (stage.kustomization.spec as { wait?: boolean } | undefined)?.wait === true;
+    expect(instances.length === 0 || waits).toBe(true); // instances in a stage that does not wait: Flux would not wait for them
+    for (const object of instances) expect(await proveReadiness(object)).toEqual(WAITS_FOR[object.kind]);
   }, 4 * MINUTE);
 
   test('every namespace a dist/ object lives in exists', async () => {
@@ -382,15 +398,15 @@ describe('KRO: ResourceGraphDefinitions', () => {
     // Proves the Active checks above can fail: a copy of a real RGD, under another kind, with one
     // `${schema.spec.<field>}` reference renamed to a field the schema does not declare.
     const source = kinds.find((k) => JSON.stringify(k.resources).includes('${schema.spec.'));
-    expect(source).toBeDefined();
-    const text = JSON.stringify(source!.rgd.spec).replace(/\$\{schema\.spec\.([A-Za-z]+)/, '${schema.spec.$1DoesNotExist');
+    if (!source) throw new Error('no RGD in dist/ reads ${schema.spec.…}: nothing to break');
+    const text = JSON.stringify(source.rgd.spec).replace(/\$\{schema\.spec\.([A-Za-z]+)/, '${schema.spec.$1DoesNotExist');
     const broken: KubeObject = {
-      apiVersion: source!.rgd.apiVersion,
-      kind: source!.rgd.kind,
-      metadata: { name: `broken-${source!.rgd.metadata.name}` },
+      apiVersion: source.rgd.apiVersion,
+      kind: source.rgd.kind,
+      metadata: { name: `broken-${source.rgd.metadata.name}` },
       spec: JSON.parse(text) as Record<string, unknown>,
     };
-    (broken.spec as { schema: { kind: string } }).schema.kind = `Broken${source!.kind}`;
+    (broken.spec as { schema: { kind: string } }).schema.kind = `Broken${source.kind}`;
     await client.apply(broken);
     const refused = await waitFor('KRO to refuse the broken RGD', async () => {
       const o = await client.get(broken.apiVersion, broken.kind, broken.metadata.name!);
@@ -405,9 +421,10 @@ describe('KRO: ResourceGraphDefinitions', () => {
 });
 
 describe('KRO: delivery instances', () => {
-  test('dist/ has delivery instances to prove', () => {
-    expect(workspaces.length).toBeGreaterThan(0);
-    expect(second).toBeDefined();
+  test('dist/ has delivery instances to prove: team-a, and team-b derived from it', () => {
+    expect(allWorkspaces.map((w) => [w.name, w.instances.map(describeObject)])).toEqual(['team-a', 'team-b'].map((n) => [n, [
+      `Workspace ${n}`, `Infrastructure ${n}/${n}-db`, `Topic ${n}/${n}-orders`, `WebApplication ${n}/${n}-web`,
+    ]]));
   });
 
   describe.each(allWorkspaces.map((w) => [w.name, w] as const))('workspace %s', (_name, ws: WorkspaceInstances) => {
@@ -432,7 +449,8 @@ describe('KRO: delivery instances', () => {
       }
       if (skipped.length > 0) progress(`${describeObject(instance)}: ${skipped.length} CEL-computed fields left to KRO (${skipped.slice(0, 6).join(', ')}${skipped.length > 6 ? ', …' : ''})`);
       expect(problems).toEqual([]);
-      await proveReadiness(instance);
+      // team-a was proven Ready when its Flux stage (wait: true) applied it; team-b is proven here first.
+      expect(await proveReadiness(instance)).toEqual(ws === second ? WAITS_FOR[instance.kind] : []);
     }, 4 * MINUTE);
 
     test('the workspace namespace carries the workspace and team labels and default-deny network policies', async () => {
@@ -444,7 +462,8 @@ describe('KRO: delivery instances', () => {
         'pod-security.kubernetes.io/enforce': 'restricted',
       });
       const policies = await client.list('cilium.io/v2', 'CiliumNetworkPolicy', ns!.metadata.name);
-      expect(policies.length).toBeGreaterThan(0);
+      const templated = kindFor(workspace).resources.filter((r) => r.template?.kind === 'CiliumNetworkPolicy').map((r) => r.template!.metadata?.name);
+      expect(policies.map((p) => p.metadata.name).sort()).toEqual([...templated].sort());
       // Default deny: a policy that selects every endpoint and lists ingress and egress allow rules.
       const isolation = policies.find((p) => JSON.stringify((p.spec as { endpointSelector?: unknown }).endpointSelector) === '{}');
       expect(isolation?.spec).toEqual(expect.objectContaining({ ingress: expect.any(Array), egress: expect.any(Array) }));
@@ -452,7 +471,7 @@ describe('KRO: delivery instances', () => {
 
     test('a web application gets a Deployment, a Service and an HTTPRoute on the shared Gateway', async () => {
       const apps = instancesOf(ws, 'WebApplication');
-      expect(apps.length).toBeGreaterThan(0);
+      expect(apps.map((a) => a.metadata.name)).toEqual([`${ws.name}-web`]);
       const gateway = single(dist, 'gateway.networking.k8s.io/', 'Gateway');
       for (const app of apps) {
         const { live, children } = await waitForChildren(app);
@@ -473,16 +492,17 @@ describe('KRO: delivery instances', () => {
         expect(rspec.hostnames).toEqual([spec.hostname]);
         expect(rspec.parentRefs).toEqual([expect.objectContaining({ name: gateway.metadata.name, namespace: gateway.metadata.namespace })]);
         const listeners = (gateway.spec as { listeners: { name: string; hostname?: string }[] }).listeners;
-        const listener = listeners.find((l) => l.name === (rspec.parentRefs[0]!.sectionName ?? l.name));
-        expect(listener).toBeDefined();
-        if (listener!.hostname?.startsWith('*.')) expect(spec.hostname.endsWith(listener!.hostname.slice(1))).toBe(true);
+        // The shared Gateway's listener is a wildcard (*.domain), and the app's host name lies under it.
+        const listener = listeners.find((l) => l.name === rspec.parentRefs[0]!.sectionName);
+        expect(listener?.hostname).toMatch(/^\*\./);
+        expect(spec.hostname.endsWith(listener!.hostname!.slice(1))).toBe(true);
         expect(rspec.rules[0]!.backendRefs[0]!.name).toBe(service.metadata.name);
       }
     });
 
     test('infrastructure gets a CloudNativePG Cluster on retained storage, and a cache', async () => {
       const infras = instancesOf(ws, 'Infrastructure');
-      expect(infras.length).toBeGreaterThan(0);
+      expect(infras.map((i) => i.metadata.name)).toEqual([`${ws.name}-db`]);
       for (const infra of infras) {
         const { live, children } = await waitForChildren(infra);
         const spec = live.spec as { postgres: { instances: number; storage: string; database: string; owner: string }; cache?: { enabled?: boolean } };
@@ -502,7 +522,7 @@ describe('KRO: delivery instances', () => {
 
     test('a topic becomes a KafkaTopic in the shared Kafka cluster\'s namespace', async () => {
       const topics = instancesOf(ws, 'Topic');
-      expect(topics.length).toBeGreaterThan(0);
+      expect(topics.map((t) => t.metadata.name)).toEqual([`${ws.name}-orders`]);
       const kafka = single(dist, 'kafka.strimzi.io/', 'Kafka');
       for (const topic of topics) {
         const { live, children } = await waitForChildren(topic);
@@ -517,23 +537,25 @@ describe('KRO: delivery instances', () => {
     test('a web application receives the connection details its Infrastructure and Topic publish', async () => {
       for (const app of instancesOf(ws, 'WebApplication')) {
         const spec = app.spec as { database?: string; topic?: string };
+        expect([spec.database, spec.topic]).toEqual([`${ws.name}-db`, `${ws.name}-orders`]);
         const deployment = [...(await waitForChildren(app)).children.values()].find((c) => c.kind === 'Deployment')!;
         const env = JSON.stringify((deployment.spec as { template: { spec: { containers: { env?: unknown[] }[] } } }).template.spec.containers.map((c) => c.env ?? []));
         const published: string[] = [];
         for (const [kind, ref] of [['Infrastructure', spec.database], ['Topic', spec.topic]] as const) {
-          if (!ref) continue;
-          const source = ws.instances.find((o) => o.kind === kind && o.metadata.name === ref);
-          expect(source).toBeDefined();
-          assertApplied(source!);
+          const source = ws.instances.find((o) => o.kind === kind && o.metadata.name === ref)!;
+          assertApplied(source);
+          // Every status field the RGD declares, once KRO has filled them all in.
+          const declared = Object.keys((kindFor(source).rgd.spec as { schema: { status?: Record<string, string> } }).schema.status ?? {});
           const status = await waitFor(`${kind} ${ref} status`, async () => {
-            const st = (await liveInstance(source!))?.status as Record<string, unknown> | undefined;
-            return st && Object.keys(st).some((k) => typeof st[k] === 'string' && st[k] !== '' && k !== 'state') ? st : undefined;
-          }, { describe: () => describeInstance(source!) });
-          for (const [k, v] of Object.entries(status)) {
-            if (typeof v === 'string' && v !== '' && k !== 'state') published.push(`${kind}.status.${k}=${v}`);
-          }
+            const st = (await liveInstance(source))?.status as Record<string, unknown> | undefined;
+            return st && declared.every((k) => typeof st[k] === 'string' && st[k] !== '') ? st : undefined;
+          }, { describe: () => describeInstance(source) });
+          for (const k of declared) published.push(`${kind}.status.${k}=${String(status[k])}`);
         }
-        expect(published.length).toBeGreaterThan(0);
+        expect(published.map((p) => p.slice(0, p.indexOf('=')))).toEqual([
+          'Infrastructure.status.cacheHost', 'Infrastructure.status.cacheSecret', 'Infrastructure.status.databaseHost', 'Infrastructure.status.databaseSecret',
+          'Topic.status.bootstrapServers', 'Topic.status.topicName',
+        ]);
         // Every value the referenced instances publish (host names, Secret names, topic, bootstrap servers)
         // reaches the application's containers, as a value or as a Secret reference.
         const missing = published.filter((p) => !env.includes(JSON.stringify(p.slice(p.indexOf('=') + 1))));
@@ -573,15 +595,18 @@ describe('KRO: delivery instances', () => {
         namespaceSelector: namespaces.map((n) => ({ name: n.metadata.name, labels: n.metadata.labels ?? {} })),
       }));
       const policyFiles = dist.all.filter((o) => /^(policies\.)?kyverno\.io\//.test(o.object.apiVersion) && /Policy$/.test(o.object.kind)).map((o) => o.file);
+      expect(objects).toHaveLength(16);
       const run = runKyvernoApply(policyFiles, [resources], values, scratch);
       progress(`kyverno apply on ${objects.length} objects of workspace ${ws.name}: ${JSON.stringify(run.summary)}`);
-      expect({ fail: run.summary.fail, error: run.summary.error }).toEqual({ fail: 0, error: 0 });
-      expect(run.summary.pass).toBeGreaterThan(0);
+      // Kyverno's count of (rule, resource) results over the workspace's 16 objects: a policy that stopped
+      // selecting them would lower the passes, one that refused them would show as fail or error.
+      expect(run.summary).toEqual({ pass: 20, fail: 0, warn: 0, error: 0, skip: 0 });
       // Each Secret the cache-password policy generates is the one the cache container reads its password from.
       const wanted = objects.filter((o) => o.kind === 'Service' && o.metadata.annotations?.['platform.mini-atlas.io/generate-password-secret'])
         .map((o) => `${o.metadata.namespace}/${o.metadata.annotations!['platform.mini-atlas.io/generate-password-secret']}`);
+      expect(wanted).toEqual([`${ws.name}/${ws.name}-db-cache-auth`]);
       const generated = (run.generated as KubeObject[]).map((g) => `${g.metadata.namespace}/${g.metadata.name}`);
-      expect(generated.sort()).toEqual(wanted.sort());
+      expect(generated.sort()).toEqual(wanted);
       const secretRefs = JSON.stringify(objects.filter((o) => o.kind === 'Deployment').map((d) => d.spec));
       for (const g of run.generated as KubeObject[]) {
         expect(secretRefs).toContain(`"name":"${g.metadata.name}"`);
@@ -593,12 +618,12 @@ describe('KRO: delivery instances', () => {
 });
 
 describe('KRO: changes and deletion', () => {
-  const first = workspaces[0];
+  // Which workspaces there are is pinned by 'dist/ has delivery instances to prove' above.
+  const first = workspaces[0]!;
 
   test('changing an instance changes its child (replicas, partitions)', async () => {
-    expect(first).toBeDefined();
-    const app = instancesOf(first!, 'WebApplication')[0]!;
-    const topic = instancesOf(first!, 'Topic')[0]!;
+    const app = instancesOf(first, 'WebApplication')[0]!;
+    const topic = instancesOf(first, 'Topic')[0]!;
     const replicas = (app.spec as { replicas: number }).replicas + 1;
     const partitions = (topic.spec as { partitions: number }).partitions * 2;
     await client.apply({ ...app, spec: { ...app.spec, replicas } }, { fieldManager: FLUX_FIELD_MANAGER });
@@ -620,13 +645,13 @@ describe('KRO: changes and deletion', () => {
   }, 5 * MINUTE);
 
   test('deleting instances removes their children; the workspace namespace goes last', async () => {
-    expect(second).toBeDefined();
     const ws = second!;
     const namespaced = ws.instances.filter((o) => kindFor(o).namespaced);
     const workspace = ws.instances.find((o) => !kindFor(o).namespaced)!;
     for (const instance of [...namespaced, workspace]) {
-      const children = await childrenOf(instance);
-      expect(children.size).toBeGreaterThan(0);
+      // Every child its RGD includes is there to be removed.
+      const { children, excluded } = await waitForChildren(instance);
+      expect([...children.keys()]).toEqual(kindFor(instance).resources.filter((r) => r.template && !excluded.includes(r.id)).map((r) => r.id));
       // The stateful-deletion policy (Kyverno, proven by `kyverno test`) asks for this annotation; set it as an
       // operator would, so the test follows the designed path.
       await client.mergePatch(instance.apiVersion, instance.kind, instance.metadata.name!, instance.metadata.namespace,

@@ -1,11 +1,12 @@
 /**
  * The synthesized platform (dist/) must pass every check, and a copy of it with one unknown field injected
  * into a HelmRelease, a Kafka, an RGD, a Deployment inside an RGD template and a built-in Namespace must
- * fail, naming each field. The injection also runs on the valid fixture, so it is exercised without dist/.
+ * fail, naming each field. The injection also runs on the valid fixture. dist/ is committed, so nothing here
+ * is skipped when it is missing; how fast the validator runs is printed by `npm run validate`, not tested here.
  */
-import { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { readDist } from '../../lib/synth/dist-model';
 import { toYamlDocuments } from '../../lib/synth/kubernetes-yaml';
 import { PROJECT_ROOT } from '../../scripts/lib/schema-store';
@@ -70,10 +71,8 @@ function inject(dir: string): { path: string; field: string }[] {
   return done;
 }
 
-const targets: [string, string][] = [['the valid fixture', VALID]];
-if (existsSync(DIST)) targets.push(['dist/', DIST]);
-
-describe.each(targets)('unknown fields injected into a copy of %s', (_name, source) => {
+// dist/ is committed: a checkout without it fails here rather than skipping.
+describe.each([['the valid fixture', VALID], ['dist/', DIST]])('unknown fields injected into a copy of %s', (_name, source) => {
   let tmp: string;
   beforeAll(() => {
     tmp = mkdtempSync(join(tmpdir(), 'mini-atlas-validate-'));
@@ -81,33 +80,23 @@ describe.each(targets)('unknown fields injected into a copy of %s', (_name, sour
   });
   afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-  it('fails, naming every injected field', () => {
+  it('fails with exactly one violation per injected field, naming it', () => {
     const copy = join(tmp, 'dist');
-    const baseline = new Set(validateDirectory(copy).violations.map((v) => formatViolation(v, tmp)));
+    expect(validateDirectory(copy).violations.map((v) => formatViolation(v, tmp))).toEqual([]);
     const injected = inject(copy);
-    const report = validateDirectory(copy);
-    const added = report.violations.filter((v) => !baseline.has(formatViolation(v, tmp)));
-    for (const { path, field } of injected) {
-      const hit = added.find((v) => v.path === path);
-      expect({ path, hit: hit?.message }).toEqual({ path, hit: expect.stringContaining(`unknown field "${field}"`) });
-    }
-    expect(added.map((v) => formatViolation(v, tmp))).toHaveLength(injected.length);
-    expect(report.violations.length).toBeGreaterThanOrEqual(injected.length);
+    const byPath = (a: { path: string }, b: { path: string }): number => a.path.localeCompare(b.path);
+    expect(validateDirectory(copy).violations.map((v) => ({ path: v.path, message: v.message })).sort(byPath))
+      .toEqual(injected.map(({ path, field }) => ({ path, message: expect.stringContaining(`unknown field "${field}"`) })).sort(byPath));
   });
 });
 
-(existsSync(DIST) ? describe : describe.skip)('dist/', () => {
-  it('passes every check with zero violations', () => {
+describe('dist/', () => {
+  it('passes every check with zero violations, reading every object', () => {
     const report = validateDirectory(DIST);
     expect(report.violations.map((v) => formatViolation(v, PROJECT_ROOT))).toEqual([]);
-    expect(report.documents).toBeGreaterThan(0);
-  });
-
-  it('validates in under 2 s once the schemas are compiled', () => {
-    validateDirectory(DIST);
-    const t0 = performance.now();
-    const report = validateDirectory(DIST);
-    expect(performance.now() - t0).toBeLessThan(2000);
-    expect(report.timings.validateMs).toBeLessThan(2000);
+    // dist/ holds one object per file, beside each folder's kustomization.yaml
+    const objectFiles = readdirSync(DIST, { recursive: true, encoding: 'utf8' })
+      .filter((f) => f.endsWith('.yaml') && basename(f) !== 'kustomization.yaml');
+    expect(report.documents).toBe(objectFiles.length);
   });
 });

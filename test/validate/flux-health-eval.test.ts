@@ -95,9 +95,9 @@ const FIXTURES: Readonly<Record<string, readonly Case[]>> = {
 
 describe.each(Object.keys(FIXTURES))('the registered health check of %s', (kind) => {
   test.each(FIXTURES[kind])('%s', (_name, object, verdict) => {
-    const check = registered.get(kind);
-    expect(check).toBeDefined();
-    expect(evaluateFluxHealth(check!, object)).toEqual(verdict);
+    const check = registered.get(kind)!;
+    expect(groupKindOf(check.apiVersion, check.kind)).toBe(kind);
+    expect(evaluateFluxHealth(check, object)).toEqual(verdict);
   });
 });
 

@@ -176,9 +176,11 @@ describe('CEL rules', () => {
     const { registry } = sharedRegistry();
     const rules = registry.crdRules();
     const classified = rules.map((r) => ({ ...r, ...classifyRule(r.rule) }));
-    expect(rules.length).toBeGreaterThan(300);
     expect(classified.filter((c) => c.status === 'unevaluable')).toEqual([]);
-    expect(classified.filter((c) => c.status === 'transition').length).toBeGreaterThan(0);
+    // the rules of the pinned CRDs: those reading oldSelf apply on update only
+    const counts: Record<string, number> = {};
+    for (const c of classified) counts[c.status] = (counts[c.status] ?? 0) + 1;
+    expect(counts).toEqual({ evaluable: 347, transition: 37 });
   });
 });
 
