@@ -8,7 +8,7 @@ import { resolve } from 'node:path';
 import { addTeamA } from './teams/team-a';
 import { buildPlatform, EnvironmentProfile, isConfigurationError, profileNamed, writeDist } from './lib';
 import { display } from './lib/synth/dist-writer';
-import { parseOrExit } from './scripts/lib/command-line';
+import { EXIT_USAGE, parseOrExit } from './scripts/lib/command-line';
 import { parseSynthArgs, SYNTH_COMMAND, SynthOptions } from './scripts/synth/options';
 
 type Args = SynthOptions;
@@ -17,13 +17,13 @@ function parseArgs(argv: readonly string[]): Args {
   return parseOrExit(SYNTH_COMMAND, () => parseSynthArgs(argv, process.env));
 }
 
-/** The profile `--env`/MINI_ATLAS_ENV names, resolved once; an unknown name ends the run with one line. */
+/** The profile `--env`/MINI_ATLAS_ENV names, resolved once; an unknown name is a usage error (one line, exit 2). */
 function profile(name: string): EnvironmentProfile {
   try {
     return profileNamed(name);
   } catch (e) {
     console.error((e as Error).message);
-    process.exit(1);
+    process.exit(EXIT_USAGE);
   }
 }
 

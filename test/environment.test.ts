@@ -70,13 +70,13 @@ test('an unknown profile name is rejected with the valid names', () => {
   expect(() => profileNamed('constructor')).toThrow('unknown environment profile "constructor"; use one of: local, production');
 });
 
-test('main.ts (npm run synth) with --env staging prints one line naming the valid profiles and exits 1', () => {
+test('main.ts (npm run synth) with --env staging prints one line naming the valid profiles and exits 2, like every usage error', () => {
   const env = { ...process.env };
   delete env.MINI_ATLAS_ENV;
   const run = spawnSync(join(ROOT, 'node_modules', '.bin', 'tsx'), ['main.ts', '--env', 'staging', '--out', '/nonexistent/dist'], {
     cwd: ROOT, encoding: 'utf8', env,
   });
   expect({ status: run.status, stdout: run.stdout, stderr: run.stderr }).toEqual({
-    status: 1, stdout: '', stderr: 'unknown environment profile "staging"; use one of: local, production\n',
+    status: 2, stdout: '', stderr: 'unknown environment profile "staging"; use one of: local, production\n',
   });
 }, 30_000);
