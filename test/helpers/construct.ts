@@ -54,3 +54,12 @@ export function testWiring(scope: TestScope): PlatformWiring {
     cnpgOperator: { namespace: CloudNativePg.NAMESPACE, podLabels: CloudNativePg.POD_LABELS },
   };
 }
+
+/** The resources of the one RGD among `objects`, by id. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- test-only access to nested manifest fields
+export function graphResources(objects: readonly RenderedObject[]): Record<string, any> {
+  const rgds = objects.filter((o) => o.kind === 'ResourceGraphDefinition');
+  if (rgds.length !== 1) throw new Error(`expected one RGD, found ${rgds.length}`);
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- as above
+  return Object.fromEntries((rgds[0] as any).spec.resources.map((r: any) => [r.id, r]));
+}
