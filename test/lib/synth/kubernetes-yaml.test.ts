@@ -6,10 +6,10 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ApiObject, App, Chart } from 'cdk8s';
-import { FluxStage, GO_YAML_NUMBER, parseYamlDocuments, toYaml, toYamlDocuments, writeDist } from '../lib';
-import { yamlReadingDifferences } from '../scripts/validate/hygiene';
-import { PROJECT_ROOT } from '../scripts/lib/schema-store';
-import { Json, render, rgdResources } from './helpers/platform';
+import { FluxStage, GO_YAML_NUMBER, parseYamlDocuments, toYaml, toYamlDocuments, writeDist } from '../../../lib';
+import { yamlReadingDifferences } from '../../../scripts/validate/hygiene';
+import { PROJECT_ROOT } from '../../../scripts/lib/schema-store';
+import { Json, render, rgdResources } from '../../helpers/platform';
 
 const VALKEY_ARGS = ['--requirepass', '$(VALKEY_PASSWORD)', '--save', '', '--appendonly', 'no', '--dir', '/data'];
 const valkeyArgs = (rgd: Json): unknown => rgd.spec.resources.find((r: Json) => r.id === 'cache').template.spec.template.spec.containers[0].args;

@@ -7,10 +7,9 @@ import { join } from 'node:path';
 import {
   DistFile, distFolderOf, fluxKustomizationOf, fluxOrder, formatDistProblem, formatFluxOrderProblems, kustomizeResources,
   parseDistFile, readDist,
-} from '../lib/synth/dist-model';
-import { dependencyLayers, findCycles, reachable } from '../lib/shared/graph';
+} from '../../../lib/synth/dist-model';
 
-const FIXTURES = join(__dirname, 'fixtures');
+const FIXTURES = join(__dirname, '..', '..', 'fixtures');
 const DIST = join(FIXTURES, 'dist-model', 'dist');
 
 describe('readDist', () => {
@@ -161,14 +160,4 @@ test('distFolderOf: the dist folder a Flux path names', () => {
   );
   expect(distFolderOf('./out/a', 'out')).toBe('a');
   expect(distFolderOf('./a/b', '')).toBe('a/b');
-});
-
-describe('dependency graphs', () => {
-  const graph = new Map([['a', new Set(['b'])], ['b', new Set(['c'])], ['c', new Set(['b'])], ['d', new Set<string>()], ['e', new Set(['d', 'outside'])]]);
-  test('findCycles: each cycle once, from its smallest node; reachable; layers leave out cycles and missing nodes', () => {
-    expect(findCycles(graph)).toEqual([['b', 'c', 'b']]);
-    expect([...reachable(graph, 'a')].sort()).toEqual(['b', 'c']);
-    expect(dependencyLayers(graph)).toEqual([['d']]);
-    expect(dependencyLayers(new Map([['x', new Set(['y'])], ['y', new Set<string>()], ['z', new Set<string>()]]))).toEqual([['y', 'z'], ['x']]);
-  });
 });

@@ -2,9 +2,10 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildPlatform } from '../lib/build-platform';
-import { addTeamA } from '../teams/team-a';
-import { Infrastructure, WebApplication, writeDist } from '../lib';
+import { buildPlatform } from '../../../lib/build-platform';
+import { addTeamA } from '../../../teams/team-a';
+import { App, Chart } from 'cdk8s';
+import { HelmComponent, Infrastructure, renderApp, WebApplication, writeDist } from '../../../lib';
 
 const synth = (out: string, extra: 'none' | 'team-b' | 'team-b-app' = 'none', allowRemoval: string[] = []) => {
   const p = buildPlatform({
@@ -50,4 +51,10 @@ test('the guard still sees stateful objects of changed files', () => {
   synth(out, 'team-b');
   expect(() => synth(out, 'team-b-app')).toThrow('  - Infrastructure/team-b/team-b-db\n');
   expect(readdirSync(join(out, 'delivery/team-b'))).toContain('infrastructure-team-b-team-b-db.yaml');
+});
+
+test('fails if an object is outside any Flux stage (it cannot be placed)', () => {
+  const app = new App();
+  new HelmComponent(new Chart(app, 'loose'), 'x', { chart: { chart: 'x', version: '1.0.0', repository: 'https://c.example.com' }, namespace: 'x' });
+  expect(() => renderApp(app)).toThrow('objects outside any FluxStage cannot be placed in dist/: loose/x/namespace, loose/x/source, loose/x/release');
 });

@@ -2,10 +2,10 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { App, Chart } from 'cdk8s';
-import { EnvironmentProfile, FluxStage, LOCAL, PRODUCTION, profileNamed, SharedKafka, Topic, Workspace } from '../lib';
-import { Json, find, ofKind, render } from './helpers/platform';
+import { EnvironmentProfile, FluxStage, LOCAL, PRODUCTION, profileNamed, SharedKafka, Topic, Workspace } from '../../../lib';
+import { Json, find, ofKind, render } from '../../helpers/platform';
 
-const ROOT = join(__dirname, '..');
+const ROOT = join(__dirname, '..', '..', '..');
 
 test('production: 3 Kafka nodes with replication 3 / min ISR 2, 3 Postgres instances, bigger quotas', () => {
   const local = render();
