@@ -6,6 +6,7 @@ import { PlatformWiring } from '../../lib/core/platform-wiring';
 import { SharedGateway } from '../../lib/core/shared-gateway';
 import { SharedKafka } from '../../lib/core/shared-kafka';
 import { RenderedObject, renderApp } from '../../lib/synth/dist-writer';
+import { Workspace } from '../../lib/delivery/workspace';
 
 /** Folder of the stage that holds the construct under test. */
 const UNDER_TEST = 'under-test';
@@ -62,4 +63,11 @@ export function graphResources(objects: readonly RenderedObject[]): Record<strin
   if (rgds.length !== 1) throw new Error(`expected one RGD, found ${rgds.length}`);
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- as above
   return Object.fromEntries((rgds[0] as any).spec.resources.map((r: any) => [r.id, r]));
+}
+
+/** A workspace `team-a` applied in the `before` stage (as DeliveryChart.addWorkspace places it), its objects in the stage under test. */
+export function testWorkspace(scope: TestScope): Workspace {
+  const ws = new Workspace(scope.stage, 'team-a', { team: 'team-a' });
+  FluxStage.place(ws.apiObject, scope.before);
+  return ws;
 }

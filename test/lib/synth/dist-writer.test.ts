@@ -1,11 +1,11 @@
 /** The dist/ writer: what it writes, what it leaves alone, and what it removes. */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildPlatform } from '../../../lib/build-platform';
 import { addTeamA } from '../../../teams/team-a';
 import { App, Chart } from 'cdk8s';
-import { HelmComponent, Infrastructure, renderApp, WebApplication, writeDist } from '../../../lib';
+import { FluxStage, HelmComponent, Infrastructure, MiniAtlasValidationError, renderApp, WebApplication, Workspace, writeDist } from '../../../lib';
 
 const synth = (out: string, extra: 'none' | 'team-b' | 'team-b-app' = 'none', allowRemoval: string[] = []) => {
   const p = buildPlatform({
@@ -57,4 +57,14 @@ test('fails if an object is outside any Flux stage (it cannot be placed)', () =>
   const app = new App();
   new HelmComponent(new Chart(app, 'loose'), 'x', { chart: { chart: 'x', version: '1.0.0', repository: 'https://c.example.com' }, namespace: 'x' });
   expect(() => renderApp(app)).toThrow('objects outside any FluxStage cannot be placed in dist/: loose/x/namespace, loose/x/source, loose/x/release');
+});
+
+test('a failing synth leaves dist/ untouched', () => {
+  const out = join(mkdtempSync(join(tmpdir(), 'mini-atlas-')), 'dist');
+  mkdirSync(join(out, 'x'), { recursive: true });
+  writeFileSync(join(out, 'x', 'keep.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: keep\n');
+  const bad = new App();
+  new Workspace(new FluxStage(new Chart(bad, 'c'), 's', { path: 's' }), 'BAD', { team: 'a' });
+  expect(() => writeDist(bad, out)).toThrow(MiniAtlasValidationError);
+  expect(readFileSync(join(out, 'x', 'keep.yaml'), 'utf8')).toContain('name: keep');
 });
