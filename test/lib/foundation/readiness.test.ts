@@ -7,9 +7,9 @@ import { App, Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-33';
 import {
   CHILD_READINESS, collectIssues, fields, ResourceGraph, ValidationIssue,
-} from '../lib';
-import { evaluateReadyWhen } from './helpers/kro-readiness';
-import { Json, ofKind, render, rgdResources } from './helpers/platform';
+} from '../../../lib';
+import { evaluateReadyWhen } from '../../helpers/kro-readiness';
+import { Json, ofKind, render, rgdResources } from '../../helpers/platform';
 
 const DEPLOYMENT = (d: string): string[] => [
   `\${has(${d}.status) && has(${d}.status.observedGeneration) && ${d}.status.observedGeneration >= ${d}.metadata.generation}`,

@@ -5,18 +5,14 @@
  */
 import { ApiObject, App, Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-33';
-import { buildPlatform } from '../lib/build-platform';
-import { addTeamA } from '../teams/team-a';
+import { buildPlatform } from '../../../lib/build-platform';
+import { addTeamA } from '../../../teams/team-a';
 import {
-  FluxStage, FluxSync, HelmComponent, HelmComponentProps, meetsPodSecurity, namespacesInValues, MiniAtlasValidationError, renderApp, SharedKafka,
-  Strimzi, STRIMZI_POD_SECURITY_PROVIDER_ENV, ValidationIssue,
-} from '../lib';
-import { Json, render, rgdResources } from './helpers/platform';
+  FluxStage, FluxSync, HelmComponent, HelmComponentProps, meetsPodSecurity, namespacesInValues, renderApp, SharedKafka,
+  Strimzi,
+} from '../../../lib';
+import { issues } from '../../helpers/issues';
 
-function issues(f: () => unknown): ValidationIssue[] {
-  try { f(); } catch (e) { if (e instanceof MiniAtlasValidationError) return [...e.issues]; throw e; }
-  return [];
-}
 
 /** An app with an operators stage and a stage after it, wired to Flux (which runs the graph checks). */
 function twoStages(): { app: App; operators: FluxStage; later: FluxStage } {
@@ -50,18 +46,6 @@ describe('a namespace a chart writes into exists before the chart installs', () 
       rule: 'must exist before stage core/operators is applied, but it is created by Namespace kafka in stage core/shared-services, which stage core/operators does not depend on',
       fix: 'create the namespace in stage core/operators or in a stage it depends on',
     }]);
-  });
-
-  test('the platform creates "kafka" in the operators stage, beside Strimzi', () => {
-    const files = render();
-    expect(files.filter((f) => f.object.kind === 'Namespace').map((f) => f.path).sort()).toEqual([
-      'core/operators/namespace-cnpg-system.yaml',
-      'core/operators/namespace-kafka.yaml',
-      'core/operators/namespace-kro-system.yaml',
-      'core/operators/namespace-kyverno.yaml',
-      'core/operators/namespace-strimzi-system.yaml',
-      'core/shared-services/namespace-gateway-system.yaml',
-    ]);
   });
 
   test('made up: a chart told to write into a namespace no stage creates', () => {
@@ -149,12 +133,6 @@ describe("an operator's pods meet the Pod Security level of the namespaces they 
     }]);
   });
 
-  test('the platform runs Strimzi with its restricted pod security provider', () => {
-    const strimzi = render().find((f) => f.object.kind === 'HelmRelease' && f.object.metadata.name === 'strimzi-kafka-operator')!.object as Json;
-    expect(strimzi.spec.values.extraEnvs).toEqual([{ name: STRIMZI_POD_SECURITY_PROVIDER_ENV, value: 'restricted' }]);
-    expect(STRIMZI_POD_SECURITY_PROVIDER_ENV).toBe('STRIMZI_POD_SECURITY_PROVIDER_CLASS');
-  });
-
   test('made up: an operator creating baseline pods in a namespace of a later stage that enforces restricted', () => {
     const { app, operators, later } = twoStages();
     new HelmComponent(operators, 'acme', ACME);
@@ -186,16 +164,6 @@ describe("an operator's pods meet the Pod Security level of the namespaces they 
         path: 'core/operators/acme', field: 'podSecurity', value: '"baseline"', rule: rule(where), fix: 'set securityProfile: restricted',
       })),
     );
-  });
-
-  test('CloudNativePG pods meet restricted because the Cluster template keeps the operator defaults', () => {
-    // The declaration (restricted, in every namespace) holds only while no Cluster overrides the operator's
-    // security defaults: seccomp RuntimeDefault (the CRD's spec.seccompProfile default), capabilities dropped,
-    // non-root. A template that set any of these fields could weaken them.
-    expect(issues(() => render())).toEqual([]);
-    const cluster = rgdResources(render(), 'Infrastructure').database.template as Json;
-    expect(cluster.kind).toBe('Cluster');
-    expect(Object.keys(cluster.spec).filter((k) => /securityContext|seccompProfile/i.test(k))).toEqual([]);
   });
 
   test.each([
