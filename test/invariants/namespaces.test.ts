@@ -2,9 +2,9 @@
  * The platform's namespaces and Pod Security: which stage creates each namespace, and the operators' pods meet the
  * level of the namespaces they land in (the rules themselves: test/lib/gitops/namespaces.test.ts).
  */
-import { STRIMZI_POD_SECURITY_PROVIDER_ENV } from '../../lib';
+import { RenderedObject, RESERVED_NAMESPACES, STRIMZI_POD_SECURITY_PROVIDER_ENV } from '../../lib';
 import { issues } from '../helpers/issues';
-import { Json, render, rgdResources } from '../helpers/platform';
+import { Json, ofKind, render, rgdResources } from '../helpers/platform';
 
 test('the platform creates "kafka" in the operators stage, beside Strimzi', () => {
   const files = render();
@@ -32,4 +32,14 @@ test('CloudNativePG pods meet restricted because the Cluster template keeps the 
   const cluster = rgdResources(render(), 'Infrastructure').database.template as Json;
   expect(cluster.kind).toBe('Cluster');
   expect(Object.keys(cluster.spec).filter((k) => /securityContext|seccompProfile/i.test(k))).toEqual([]);
+});
+
+test('every non-workspace namespace in dist/ is reserved (no workspace can take it)', () => {
+  const files = render();
+  const objects = files.map((f) => f.object);
+  const workspaces = new Set(ofKind(files, 'Workspace').map((w) => w.metadata.name));
+  const namespaces = [...new Set(objects.map((o: RenderedObject) => o.metadata.namespace).filter((n): n is string => !!n))].sort();
+  const platform = namespaces.filter((ns) => !workspaces.has(ns));
+  expect(platform).toEqual(['cnpg-system', 'flux-system', 'gateway-system', 'kafka', 'kro-system', 'kube-system', 'kyverno', 'strimzi-system']);
+  expect(platform.filter((ns) => !RESERVED_NAMESPACES.includes(ns))).toEqual([]);
 });

@@ -10,7 +10,8 @@ test('defaults (required props only)', () => {
   })).toMatchSnapshot();
 });
 
-test('all props (but namespaceUse, see test/namespaces.test.ts), from an OCI chart', () => {
+// namespaceUse: its rules and cases are in test/lib/gitops/namespaces.test.ts
+test('all props but namespaceUse, from an OCI chart', () => {
   expect(renderConstruct(({ before, stage }) => {
     const first = new HelmComponent(before, 'first', { chart: { chart: 'first', version: '1.0.0', repository: 'https://charts.example.com' }, namespace: 'first' });
     new HelmComponent(stage, 'x', {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { buildPlatform } from '../../../lib/build-platform';
 import { addTeamA } from '../../../teams/team-a';
 import { App, Chart } from 'cdk8s';
-import { FluxStage, HelmComponent, Infrastructure, MiniAtlasValidationError, renderApp, WebApplication, Workspace, writeDist } from '../../../lib';
+import { FluxStage, HelmComponent, Infrastructure, MiniAtlasValidationError, RemovalGuardError, renderApp, Topic, WebApplication, Workspace, writeDist } from '../../../lib';
 
 const synth = (out: string, extra: 'none' | 'team-b' | 'team-b-app' = 'none', allowRemoval: string[] = []) => {
   const p = buildPlatform({
@@ -67,4 +67,24 @@ test('a failing synth leaves dist/ untouched', () => {
   new Workspace(new FluxStage(new Chart(bad, 'c'), 's', { path: 's' }), 'BAD', { team: 'a' });
   expect(() => writeDist(bad, out)).toThrow(MiniAtlasValidationError);
   expect(readFileSync(join(out, 'x', 'keep.yaml'), 'utf8')).toContain('name: keep');
+});
+
+describe('removal guard', () => {
+  const synth = (withTopic: boolean, out: string, allowRemoval: string[] = []) => {
+    const p = buildPlatform({ teams: (d) => { const ws = addTeamA(d); if (withTopic) new Topic(ws, 'audit'); } });
+    return writeDist(p.app, out, { allowRemoval });
+  };
+  const out = join(mkdtempSync(join(tmpdir(), 'mini-atlas-guard-')), 'dist');
+
+  test('refuses to drop a stateful object, naming it, and leaves dist/ as it was', () => {
+    synth(true, out);
+    const before = readFileSync(join(out, 'delivery/team-a/topic-team-a-team-a-audit.yaml'), 'utf8');
+    expect(() => synth(false, out)).toThrow(RemovalGuardError);
+    expect(() => synth(false, out)).toThrow('  - Topic/team-a/team-a-audit\nIf this is intended, re-run with --allow-removal Topic/team-a/team-a-audit');
+    expect(readFileSync(join(out, 'delivery/team-a/topic-team-a-team-a-audit.yaml'), 'utf8')).toBe(before);
+  });
+
+  test('accepts the removal once acknowledged', () => {
+    expect(synth(false, out, ['Topic/team-a/team-a-audit']).removed).toEqual(['Topic/team-a/team-a-audit']);
+  });
 });

@@ -9,10 +9,10 @@ import { join } from 'node:path';
 import * as ts from 'typescript';
 import {
   Field, Fields, INFRASTRUCTURE_FIELDS, LOCAL, TOPIC_FIELDS, toSimpleSchema, WEB_APPLICATION_FIELDS, WORKSPACE_FIELDS,
-} from '../lib';
-import { Json, ofKind, render } from './helpers/platform';
+} from '../../lib';
+import { Json, ofKind, render } from '../helpers/platform';
 
-const program = ts.createProgram([join(__dirname, '..', 'lib', 'index.ts')], { strict: true });
+const program = ts.createProgram([join(__dirname, '..', '..', 'lib', 'index.ts')], { strict: true });
 // Binding sets the parent pointers that JSDoc lookups need.
 program.getTypeChecker();
 
@@ -113,6 +113,6 @@ test('every RGD carries the SimpleSchema generated from the declaration', () => 
 });
 
 test('the compile-time agreement file covers all four abstractions', () => {
-  const src = readFileSync(join(__dirname, '..', 'lib', 'delivery', 'spec-agreement.ts'), 'utf8');
+  const src = readFileSync(join(__dirname, '..', '..', 'lib', 'delivery', 'spec-agreement.ts'), 'utf8');
   for (const kind of ['Workspace', 'WebApplication', 'Infrastructure', 'Topic']) expect(src).toContain(`${kind}PropsMatchSchema`);
 });
