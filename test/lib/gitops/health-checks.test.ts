@@ -6,11 +6,12 @@
 import { readFileSync } from 'node:fs';
 import { ApiObject, App, Chart } from 'cdk8s';
 import {
-  FluxStage, FluxSync, HealthCheckExpression, KUBERNETES_API_GROUPS, MiniAtlasValidationError, READINESS_DECLARATIONS,
+  FluxStage, FluxSync, HealthCheckExpression, KUBERNETES_API_GROUPS, READINESS_DECLARATIONS,
   registerHealthCheck, renderApp, ValidationIssue,
 } from '../../../lib';
 import { KUBERNETES_DEFINITIONS_URL } from '../../../lib/shared/schema-sources';
 import { resolveSchema } from '../../../scripts/lib/schema-store';
+import { issues } from '../../helpers/issues';
 import { Json } from '../../helpers/platform';
 
 /** A made-up component: a `widgets.example.com/v1` Widget in a stage of its own. */
@@ -31,10 +32,8 @@ function widgetKustomization(app: App): Json {
   return renderApp(app).map((f) => f.object as Json).find((o) => o.kind === 'Kustomization' && o.metadata.name === 'delivery-widgets');
 }
 
-function issues(app: App): ValidationIssue[] {
-  try { renderApp(app); } catch (e) { if (e instanceof MiniAtlasValidationError) return [...e.issues]; throw e; }
-  return [];
-}
+/** The issues of rendering `app`. */
+const issuesOf = (app: App): ValidationIssue[] => issues(() => renderApp(app));
 
 const WIDGET_CHECK: HealthCheckExpression = {
   apiVersion: 'widgets.example.com/v1',
@@ -45,7 +44,7 @@ const WIDGET_CHECK: HealthCheckExpression = {
 
 describe('a made-up custom kind in a waiting stage', () => {
   test('without a registered health check it fails synth, naming the stage, the kind and the fix', () => {
-    expect(issues(widgetApp())).toEqual([{
+    expect(issuesOf(widgetApp())).toEqual([{
       path: 'c/widgets',
       field: 'healthCheckExpressions',
       value: '"widgets.example.com/v1 Widget"',
@@ -59,12 +58,12 @@ describe('a made-up custom kind in a waiting stage', () => {
   });
 
   test('a stage that does not wait needs no check', () => {
-    expect(issues(widgetApp({ wait: false }))).toEqual([]);
+    expect(issuesOf(widgetApp({ wait: false }))).toEqual([]);
   });
 
   test('an explicit entry is kept; one for a registered kind is a second copy Flux would ignore', () => {
     expect(widgetKustomization(widgetApp({ explicit: [WIDGET_CHECK] })).spec.healthCheckExprs).toEqual([WIDGET_CHECK]);
-    expect(issues(widgetApp({ register: WIDGET_CHECK, explicit: [{ ...WIDGET_CHECK }] }))).toEqual([{
+    expect(issuesOf(widgetApp({ register: WIDGET_CHECK, explicit: [{ ...WIDGET_CHECK }] }))).toEqual([{
       path: 'c/widgets',
       field: 'healthCheckExpressions',
       value: '"widgets.example.com/v1 Widget"',
@@ -78,7 +77,7 @@ describe('a made-up custom kind in a waiting stage', () => {
     const other = new Chart(app, 'other');
     registerHealthCheck(other, { ...WIDGET_CHECK, apiVersion: 'widgets.example.com/v2', current: 'true' });
     registerHealthCheck(other, WIDGET_CHECK);
-    expect(issues(app)).toEqual([{
+    expect(issuesOf(app)).toEqual([{
       path: 'other',
       field: 'healthCheck',
       value: '"widgets.example.com/v2 Widget"',
@@ -94,7 +93,7 @@ describe('what needs no check', () => {
     const stage = new FluxStage(new Chart(app, 'c'), 's', { path: 's' });
     new ApiObject(stage, 'repo', { apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'HelmRepository', metadata: { name: 'r', namespace: 'x' } });
     new ApiObject(stage, 'pool', { apiVersion: 'kafka.strimzi.io/v1', kind: 'KafkaNodePool', metadata: { name: 'p', namespace: 'x' } });
-    expect(issues(app)).toEqual([]);
+    expect(issuesOf(app)).toEqual([]);
     expect(READINESS_DECLARATIONS.find((d) => d.kind === 'KafkaNodePool')?.readiness).toEqual({ coveredBy: 'kafka.strimzi.io/Kafka' });
   });
 

@@ -1,6 +1,6 @@
 /** ImageRegistryPolicy: the `image-registries` policy. */
 import { ImageRegistryPolicy } from '../../../../lib/foundation/policies/image-registry-policy';
-import { Json } from '../../../helpers/platform';
+import { POD_POLICY_SCOPE, podPolicyScope } from '../../../helpers/policies';
 import { renderConstruct } from '../../../helpers/construct';
 
 test('defaults', () => {
@@ -8,9 +8,7 @@ test('defaults', () => {
 });
 
 test('matches exactly v1 pods, so Kyverno auto-generates its Deployment/StatefulSet/… rules', () => {
-  const p = renderConstruct(({ stage }) => { new ImageRegistryPolicy(stage, 'image-registries'); })[0] as Json;
-  expect(p.spec.matchConstraints.resourceRules).toEqual([expect.objectContaining({ apiGroups: [''], apiVersions: ['v1'], resources: ['pods'] })]);
-  expect(p.spec.autogen.podControllers.controllers).toEqual(['deployments', 'statefulsets', 'daemonsets', 'jobs', 'cronjobs']);
+  expect(podPolicyScope(renderConstruct(({ stage }) => { new ImageRegistryPolicy(stage, 'image-registries'); })[0])).toEqual(POD_POLICY_SCOPE);
 });
 
 test('all props', () => {
