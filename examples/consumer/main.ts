@@ -1,6 +1,6 @@
 /**
  * A platform repo that consumes Mini-Atlas as a library: one team's workspace with an app, a database and
- * a topic, synthesized with plain `app.synth()`. `test/packaging.test.ts` installs the packed package here
+ * a topic, synthesized with plain `app.synth()`. `test/invariants/packaging.test.ts` installs the packed package here
  * and checks the output equals what Mini-Atlas's own DeliveryChart produces for the same input.
  */
 import { App, Chart } from 'cdk8s';

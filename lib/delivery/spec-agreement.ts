@@ -1,7 +1,7 @@
 /**
  * Compile-time proof that each construct's props and its abstraction's schema declare the same fields with
  * the same types and optionality. Adding a field to one side only makes `tsc` (and so `npm run build`,
- * `npm run synth` and `npm run lint`) fail here. `test/schema-agreement.test.ts` checks the defaults.
+ * `npm run synth` and `npm run lint`) fail here. `test/invariants/schema-agreement.test.ts` checks the defaults.
  */
 import { InfrastructureSpec } from '../foundation/infrastructure/schema';
 import { TopicSpec } from '../foundation/topic/schema';

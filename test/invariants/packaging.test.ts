@@ -1,0 +1,40 @@
+/**
+ * Other platform repos import Mini-Atlas as a package: pack it, install the tarball into the example
+ * consumer (examples/consumer), compile the consumer against the published types, synthesize, and compare
+ * with what the DeliveryChart produces for the same team.
+ */
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import { render } from '../helpers/platform';
+
+const root = join(__dirname, '..', '..');
+const run = (cmd: string, args: string[], cwd: string) =>
+  execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, npm_config_loglevel: 'error' } });
+
+test('a consumer installs the packed package, imports { Workspace } from "mini-atlas" and synthesizes the same objects', () => {
+  const work = mkdtempSync(join(tmpdir(), 'mini-atlas-consumer-'));
+  const packed = JSON.parse(run('npm', ['pack', '--json', '--pack-destination', work], root)) as Array<{ filename: string; files: Array<{ path: string }> }>;
+  const tarball = join(work, packed[0].filename);
+  const shipped = packed[0].files.map((f) => f.path);
+  expect(shipped).toEqual(expect.arrayContaining(['build/lib/index.js', 'build/lib/index.d.ts', 'build/imports/kro.run.js', 'package.json']));
+  expect(shipped.filter((p) => /^(build\/(scripts|charts)|dist|test)\//.test(p))).toEqual([]);
+
+  const consumer = join(work, 'consumer');
+  cpSync(join(root, 'examples', 'consumer'), consumer, { recursive: true });
+  const pkg = JSON.parse(readFileSync(join(consumer, 'package.json'), 'utf8'));
+  pkg.dependencies['mini-atlas'] = `file:${tarball}`;
+  writeFileSync(join(consumer, 'package.json'), JSON.stringify(pkg, null, 2));
+  run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts'], consumer);
+  run(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', '.'], consumer);
+  run(process.execPath, ['main.js'], consumer);
+
+  const files = readdirSync(join(consumer, 'dist'));
+  const theirs = files.flatMap((f) => parseAllDocuments(readFileSync(join(consumer, 'dist', f), 'utf8')).map((d) => d.toJS()))
+    .sort((a, b) => `${a.kind}/${a.metadata.name}`.localeCompare(`${b.kind}/${b.metadata.name}`));
+  const ours = render().filter((f) => f.path.startsWith('delivery/')).map((f) => f.object)
+    .sort((a, b) => `${a.kind}/${a.metadata.name}`.localeCompare(`${b.kind}/${b.metadata.name}`));
+  expect(theirs).toEqual(ours);
+}, 300_000);

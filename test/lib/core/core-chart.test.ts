@@ -1,0 +1,57 @@
+/** CoreChart: the five operators and the shared services, wired together. */
+import { App } from 'cdk8s';
+import { CoreChart } from '../../../lib/core/core-chart';
+import { renderApp } from '../../../lib/synth/dist-writer';
+import { find, Json, ofKind } from '../../helpers/platform';
+
+const files = renderApp((() => { const app = new App(); new CoreChart(app, 'core'); return app; })());
+const releases = ofKind(files, 'HelmRelease') as Json[];
+
+/** `{ name: value }` over the five releases, so a missing or extra release fails like a wrong value. */
+const byRelease = (value: (r: Json) => unknown): Record<string, unknown> =>
+  Object.fromEntries(releases.map((r) => [r.metadata.name, value(r)]));
+const everyRelease = (value: unknown): Record<string, unknown> =>
+  Object.fromEntries(['cilium', 'cloudnative-pg', 'kro', 'kyverno', 'strimzi-kafka-operator'].map((n) => [n, value]));
+const EXACT_VERSION = /^\d+\.\d+\.\d+$/;
+
+test('two stages: the operators, then the shared services', () => {
+  expect([...new Set(files.map((f) => f.path.split('/').slice(0, -1).join('/')))]).toEqual(['core/operators', 'core/shared-services']);
+});
+
+test('every HelmRelease pins an exact chart version (in its chart, or its OCIRepository tag)', () => {
+  const pin = (r: Json): unknown => (r.spec.chart
+    ? { chart: r.spec.chart.spec.version }
+    : { ociTag: (find(files, 'OCIRepository', r.spec.chartRef.name) as Json).spec.ref.tag });
+  expect(byRelease(pin)).toEqual({
+    'cilium': { chart: expect.stringMatching(EXACT_VERSION) },
+    'cloudnative-pg': { chart: expect.stringMatching(EXACT_VERSION) },
+    'kro': { ociTag: expect.stringMatching(EXACT_VERSION) },
+    'kyverno': { chart: expect.stringMatching(EXACT_VERSION) },
+    'strimzi-kafka-operator': { ociTag: expect.stringMatching(EXACT_VERSION) },
+  });
+  // an OCI source pins by tag only (no semver range, no digest that could drift from the tag)
+  expect(ofKind(files, 'OCIRepository').map((o) => [o.metadata.name, Object.keys((o as Json).spec.ref)]))
+    .toEqual([['kro', ['tag']], ['strimzi-kafka-operator', ['tag']]]);
+});
+
+test('HelmReleases install and upgrade CRDs, and remediate', () => {
+  expect(byRelease((r) => r.spec.install)).toEqual(everyRelease({ crds: 'CreateReplace', remediation: { retries: 3 } }));
+  expect(byRelease((r) => r.spec.upgrade))
+    .toEqual(everyRelease(expect.objectContaining({ crds: 'CreateReplace', remediation: { retries: 3, remediateLastFailure: true } })));
+});
+
+test('every operator but Cilium waits for Cilium (pods need the network)', () => {
+  expect(byRelease((r) => r.spec.dependsOn)).toEqual({
+    ...everyRelease([{ name: 'cilium', namespace: 'kube-system' }]),
+    cilium: undefined,
+  });
+});
+
+test('Strimzi watches the Kafka namespace, where the topic operator looks for KafkaTopics', () => {
+  expect((find(files, 'HelmRelease', 'strimzi-kafka-operator') as Json).spec.values.watchNamespaces).toEqual(['kafka']);
+});
+
+test('one KRaft Kafka with a node pool and one Gateway in the shared services', () => {
+  expect(files.filter((f) => f.path.startsWith('core/shared-services/')).map((f) => f.object.kind).sort())
+    .toEqual(['Gateway', 'Kafka', 'KafkaNodePool', 'Namespace']);
+});

@@ -1,0 +1,13 @@
+/** RetainedStorageClass: the StorageClass databases use. */
+import { RetainedStorageClass } from '../../../lib/core/retained-storage-class';
+import { renderConstruct } from '../../helpers/construct';
+
+test('defaults', () => {
+  expect(renderConstruct(({ stage }) => { new RetainedStorageClass(stage, 'retained-storage'); })).toMatchSnapshot();
+});
+
+test('all props', () => {
+  expect(renderConstruct(({ stage }) => {
+    new RetainedStorageClass(stage, 'retained-storage', { name: 'keep', provisioner: 'ebs.csi.aws.com' });
+  })).toMatchSnapshot();
+});

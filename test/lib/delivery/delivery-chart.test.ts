@@ -1,0 +1,34 @@
+/** DeliveryChart: the workspaces stage, and one stage per team added with addWorkspace. */
+import { App } from 'cdk8s';
+import { CoreChart } from '../../../lib/core/core-chart';
+import { DeliveryChart } from '../../../lib/delivery/delivery-chart';
+import { FoundationChart } from '../../../lib/foundation/foundation-chart';
+import { FluxStage } from '../../../lib/gitops/flux-stage';
+import { PRODUCTION } from '../../../lib/shared/environment';
+import { renderApp } from '../../../lib/synth/dist-writer';
+
+/** A delivery chart on the default core and foundation. */
+function deliveryChart(environment?: typeof PRODUCTION): { app: App; delivery: DeliveryChart } {
+  const app = new App();
+  const core = new CoreChart(app, 'core');
+  const delivery = new DeliveryChart(app, 'delivery', { foundation: new FoundationChart(app, 'foundation', { core }), environment });
+  return { app, delivery };
+}
+
+test('addWorkspace places the Workspace in delivery/workspaces, one step before the team\'s own stage', () => {
+  const { app, delivery } = deliveryChart();
+  const ws = delivery.addWorkspace('team-a', { team: 'team-a' });
+  expect(renderApp(app).filter((f) => f.path.startsWith('delivery/')).map((f) => `${f.path} ${f.object.kind}`))
+    .toEqual(['delivery/workspaces/workspace-team-a.yaml Workspace']);
+  expect(delivery.workspaces.path).toBe('delivery/workspaces');
+  expect(delivery.workspaces.dependsOn.map((s) => s.path)).toEqual(['foundation']);
+  const team = delivery.node.findChild('team-a') as FluxStage;
+  expect([team.path, team.dependsOn.map((s) => s.path), team.timeout]).toEqual(['delivery/team-a', ['delivery/workspaces'], '15m']);
+  expect(ws.environment.name).toBe('local');
+});
+
+test('every workspace gets the chart\'s environment profile', () => {
+  const { delivery } = deliveryChart(PRODUCTION);
+  expect(delivery.environment).toBe(PRODUCTION);
+  expect(delivery.addWorkspace('team-a', { team: 'team-a' }).environment).toBe(PRODUCTION);
+});

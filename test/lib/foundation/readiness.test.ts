@@ -1,0 +1,204 @@
+/**
+ * Issue 11 item 4: an instance is Ready only when its children are. Every RGD resource gets the `readyWhen`
+ * of its kind from CHILD_READINESS; a kind missing from the table fails synth; the conditions are evaluated
+ * (as KRO evaluates them) against fixture statuses.
+ */
+import { App, Chart } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-33';
+import {
+  CHILD_READINESS, collectIssues, fields, ResourceGraph, ValidationIssue,
+} from '../../../lib';
+import { evaluateReadyWhen } from '../../helpers/kro-readiness';
+import { Json, ofKind, render, rgdResources } from '../../helpers/platform';
+
+const DEPLOYMENT = (d: string): string[] => [
+  `\${has(${d}.status) && has(${d}.status.observedGeneration) && ${d}.status.observedGeneration >= ${d}.metadata.generation}`,
+  `\${has(${d}.status) && (has(${d}.status.updatedReplicas) ? ${d}.status.updatedReplicas : 0) >= ${d}.spec.replicas}`,
+  `\${has(${d}.status) && (has(${d}.status.replicas) ? ${d}.status.replicas : 0) <= (has(${d}.status.updatedReplicas) ? ${d}.status.updatedReplicas : 0)}`,
+  `\${has(${d}.status) && (has(${d}.status.availableReplicas) ? ${d}.status.availableReplicas : 0) >= (has(${d}.status.updatedReplicas) ? ${d}.status.updatedReplicas : 0)}`,
+];
+const CLUSTER = [
+  '${has(database.status) && has(database.status.conditions) && database.status.conditions.exists(c, c.type == "Ready" && c.status == "True")}',
+  '${has(database.status) && (has(database.status.readyInstances) ? database.status.readyInstances : 0) == database.spec.instances}',
+];
+const KAFKA_TOPIC = [
+  '${has(topic.status) && has(topic.status.observedGeneration) && topic.status.observedGeneration >= topic.metadata.generation}',
+  '${has(topic.status) && has(topic.status.conditions) && topic.status.conditions.exists(c, c.type == "Ready" && c.status == "True")}',
+];
+const NAMESPACE = ['${has(workspaceNamespace.status) && has(workspaceNamespace.status.phase) && workspaceNamespace.status.phase == "Active"}'];
+
+const files = render();
+const readyWhenOf = (kind: string): Record<string, unknown> =>
+  Object.fromEntries(Object.entries(rgdResources(files, kind)).map(([id, r]) => [id, (r as Json).readyWhen]));
+
+describe('today\'s RGDs: every child with a readiness signal has its kind\'s readyWhen', () => {
+  test('WebApplication', () => {
+    expect(readyWhenOf('WebApplication')).toEqual({ deployment: DEPLOYMENT('deployment'), service: undefined, route: undefined });
+  });
+  test('Infrastructure', () => {
+    expect(readyWhenOf('Infrastructure')).toEqual({ database: CLUSTER, cacheService: undefined, cache: DEPLOYMENT('cache') });
+  });
+  test('Topic', () => {
+    expect(readyWhenOf('Topic')).toEqual({ topic: KAFKA_TOPIC });
+  });
+  test('Workspace', () => {
+    expect(readyWhenOf('Workspace')).toEqual({
+      workspaceNamespace: NAMESPACE, isolation: undefined, postgresApiAccess: undefined, quota: undefined, limits: undefined,
+    });
+  });
+
+  test('every generated kind shows KRO\'s state and Ready condition first and its age last', () => {
+    const columns = Object.fromEntries(ofKind(files, 'ResourceGraphDefinition').map((r) => {
+      const schema = (r as Json).spec.schema;
+      return [schema.kind, schema.additionalPrinterColumns.map((c: Json) => `${c.name}=${c.jsonPath}`)];
+    }));
+    const state = ['State=.status.state', 'Ready=.status.conditions[?(@.type=="Ready")].status'];
+    const age = 'Age=.metadata.creationTimestamp';
+    expect(columns).toEqual({
+      Workspace: [...state, 'Team=.spec.team', age],
+      WebApplication: [...state, 'Image=.spec.image', 'Replicas=.spec.replicas', 'Available=.status.availableReplicas', 'URL=.status.url', age],
+      Infrastructure: [...state, 'Instances=.spec.postgres.instances', 'Secret=.status.databaseSecret', age],
+      Topic: [...state, 'Partitions=.spec.partitions', 'Topic=.status.topicName', age],
+    });
+  });
+});
+
+describe('a made-up graph', () => {
+  const SPEC = fields({ image: { type: 'string', description: 'Image' } });
+
+  test('a child of a kind the readiness table does not know fails synth, naming the resource, kind and fix', () => {
+    const app = new App();
+    new ResourceGraph(new Chart(app, 'made-up'), 'batch', {
+      kind: 'NightlyJob',
+      fields: SPEC,
+      resources: [
+        { id: 'job', template: k8s.KubeCronJob.manifest({ metadata: { name: 'nightly' }, spec: { schedule: '@daily', jobTemplate: {} } }) },
+        { id: 'widget', template: { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' } } },
+      ],
+    });
+    const expected: ValidationIssue[] = [
+      {
+        path: 'made-up/batch', field: 'resources.job.template', value: '"batch/v1 CronJob"',
+        rule: 'has no readiness rule: its kind is not in CHILD_READINESS (lib/foundation/readiness.ts), so KRO would count it ready as soon as it exists',
+        fix: 'add group "batch" kind "CronJob" to CHILD_READINESS, with its readyWhen rule or the reason it reports no readiness',
+      },
+      {
+        path: 'made-up/batch', field: 'resources.widget.template', value: '"example.com/v1 Widget"',
+        rule: 'has no readiness rule: its kind is not in CHILD_READINESS (lib/foundation/readiness.ts), so KRO would count it ready as soon as it exists',
+        fix: 'add group "example.com" kind "Widget" to CHILD_READINESS, with its readyWhen rule or the reason it reports no readiness',
+      },
+    ];
+    expect(collectIssues(app)).toEqual(expected);
+  });
+
+  test('a second Deployment and a Namespace get their kind\'s readiness under their own ids; extra conditions come after', () => {
+    const app = new App();
+    const graph = new ResourceGraph(new Chart(app, 'made-up'), 'workers', {
+      kind: 'Workers',
+      fields: SPEC,
+      printerColumns: [{ name: 'Image', type: 'string', jsonPath: '.spec.image' }],
+      resources: [
+        { id: 'scratch', template: k8s.KubeNamespace.manifest({ metadata: { name: 'scratch' } }) },
+        { id: 'worker', template: k8s.KubeDeployment.manifest({ metadata: { name: 'worker' }, spec: { selector: {}, template: {} } }) },
+        { id: 'svc', template: k8s.KubeService.manifest({ metadata: { name: 'worker' } }), readyWhen: ['${svc.spec.clusterIP != ""}'] },
+      ],
+    });
+    expect(collectIssues(app)).toEqual([]);
+    const spec = (graph.definition.toJson() as Json).spec;
+    expect(spec.resources.map((r: Json) => [r.id, r.readyWhen])).toEqual([
+      ['scratch', ['${has(scratch.status) && has(scratch.status.phase) && scratch.status.phase == "Active"}']],
+      ['worker', DEPLOYMENT('worker')],
+      ['svc', ['${svc.spec.clusterIP != ""}']],
+    ]);
+    expect(spec.schema.additionalPrinterColumns.map((c: Json) => c.name)).toEqual(['State', 'Ready', 'Image', 'Age']);
+  });
+});
+
+describe('the readiness table', () => {
+  test('classifies each kind once, with a readyWhen rule or a reason', () => {
+    const keys = CHILD_READINESS.map((r) => `${r.group}/${r.kind}`);
+    expect(new Set(keys).size).toBe(keys.length);
+    expect(Object.fromEntries(CHILD_READINESS.map((r) => [`${r.group}/${r.kind}`, 'readyWhen' in r ? 'readyWhen' : 'none']))).toEqual({
+      'apps/Deployment': 'readyWhen',
+      'postgresql.cnpg.io/Cluster': 'readyWhen',
+      'kafka.strimzi.io/KafkaTopic': 'readyWhen',
+      '/Namespace': 'readyWhen',
+      '/Service': 'none',
+      '/ResourceQuota': 'none',
+      '/LimitRange': 'none',
+      'cilium.io/CiliumNetworkPolicy': 'none',
+      'gateway.networking.k8s.io/HTTPRoute': 'none',
+    });
+  });
+});
+
+/** KRO's verdict for the rendered readyWhen of resource `id` of `kind`'s RGD. */
+function verdict(kind: string, id: string, observed: object): ReturnType<typeof evaluateReadyWhen> {
+  return evaluateReadyWhen(readyWhenOf(kind)[id] as string[], id, observed);
+}
+
+describe('Deployment readiness, evaluated on fixture statuses', () => {
+  const deployment = (replicas: number, generation: number, status?: object): object =>
+    ({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', generation }, spec: { replicas }, ...(status ? { status } : {}) });
+  const [observed, updated, noOld, available] = DEPLOYMENT('deployment');
+
+  test.each([
+    ['rolled out', deployment(2, 2, { observedGeneration: 2, replicas: 2, updatedReplicas: 2, readyReplicas: 2, availableReplicas: 2 }), { ready: true }],
+    ['pods pending: no availableReplicas at all', deployment(2, 2, { observedGeneration: 2, replicas: 2, updatedReplicas: 2, unavailableReplicas: 2 }), { ready: false, failed: available }],
+    ['one of two available', deployment(2, 2, { observedGeneration: 2, replicas: 2, updatedReplicas: 2, readyReplicas: 1, availableReplicas: 1, unavailableReplicas: 1 }), { ready: false, failed: available }],
+    ['scaled to 0 (the controller omits every counter)', deployment(0, 2, { observedGeneration: 2 }), { ready: true }],
+    ['stale generation: ready for the previous spec', deployment(3, 3, { observedGeneration: 2, replicas: 2, updatedReplicas: 2, availableReplicas: 2 }), { ready: false, failed: observed }],
+    ['new replicas not created yet', deployment(3, 3, { observedGeneration: 3, replicas: 2, updatedReplicas: 2, availableReplicas: 2 }), { ready: false, failed: updated }],
+    ['old replicas still running', deployment(2, 3, { observedGeneration: 3, replicas: 4, updatedReplicas: 2, availableReplicas: 2 }), { ready: false, failed: noOld }],
+    ['just created: no status yet', deployment(2, 1), { ready: false, failed: observed }],
+  ])('%s', (_case, object, expected) => {
+    expect(verdict('WebApplication', 'deployment', object)).toEqual(expected);
+  });
+
+  test('the cache Deployment of an Infrastructure follows the same rule under its own id', () => {
+    const pending = deployment(1, 1, { observedGeneration: 1, replicas: 1, updatedReplicas: 1, unavailableReplicas: 1 });
+    expect(verdict('Infrastructure', 'cache', pending)).toEqual({ ready: false, failed: DEPLOYMENT('cache')[3] });
+  });
+});
+
+describe('CloudNativePG Cluster readiness, evaluated on fixture statuses', () => {
+  const cluster = (instances: number, status?: object): object =>
+    ({ apiVersion: 'postgresql.cnpg.io/v1', kind: 'Cluster', metadata: { name: 'db', generation: 1 }, spec: { instances }, ...(status ? { status } : {}) });
+  const readyCondition = (status: 'True' | 'False') => ({ type: 'Ready', status, reason: status === 'True' ? 'ClusterIsReady' : 'ClusterIsNotReady' });
+
+  test.each([
+    ['healthy', cluster(1, { phase: 'Cluster in healthy state', instances: 1, readyInstances: 1, conditions: [readyCondition('True')] }), { ready: true }],
+    ['setting up the primary', cluster(1, { phase: 'Setting up primary', instances: 1, conditions: [readyCondition('False')] }), { ready: false, failed: CLUSTER[0] }],
+    ['Ready still True from before instances went 1 → 2', cluster(2, { phase: 'Cluster in healthy state', instances: 1, readyInstances: 1, conditions: [readyCondition('True')] }), { ready: false, failed: CLUSTER[1] }],
+    ['no readyInstances reported', cluster(1, { phase: 'Cluster in healthy state', conditions: [readyCondition('True')] }), { ready: false, failed: CLUSTER[1] }],
+    ['no status yet', cluster(1), { ready: false, failed: CLUSTER[0] }],
+  ])('%s', (_case, object, expected) => {
+    expect(verdict('Infrastructure', 'database', object)).toEqual(expected);
+  });
+});
+
+describe('KafkaTopic readiness, evaluated on fixture statuses', () => {
+  const topic = (generation: number, status?: object): object =>
+    ({ apiVersion: 'kafka.strimzi.io/v1', kind: 'KafkaTopic', metadata: { name: 'team-a.orders', generation }, spec: { partitions: 3 }, ...(status ? { status } : {}) });
+
+  test.each([
+    ['ready', topic(1, { observedGeneration: 1, topicName: 'team-a.orders', conditions: [{ type: 'Ready', status: 'True' }] }), { ready: true }],
+    ['not ready (Strimzi reports a NotReady condition)', topic(1, { observedGeneration: 1, conditions: [{ type: 'NotReady', status: 'True', reason: 'KafkaError' }] }), { ready: false, failed: KAFKA_TOPIC[1] }],
+    ['Ready for a stale generation', topic(2, { observedGeneration: 1, conditions: [{ type: 'Ready', status: 'True' }] }), { ready: false, failed: KAFKA_TOPIC[0] }],
+    ['no status yet', topic(1), { ready: false, failed: KAFKA_TOPIC[0] }],
+  ])('%s', (_case, object, expected) => {
+    expect(verdict('Topic', 'topic', object)).toEqual(expected);
+  });
+});
+
+describe('Namespace readiness, evaluated on fixture statuses', () => {
+  const ns = (status?: object): object => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team-a' }, ...(status ? { status } : {}) });
+
+  test.each([
+    ['Active', ns({ phase: 'Active' }), { ready: true }],
+    ['Terminating', ns({ phase: 'Terminating' }), { ready: false, failed: NAMESPACE[0] }],
+    ['no status', ns(), { ready: false, failed: NAMESPACE[0] }],
+  ])('%s', (_case, object, expected) => {
+    expect(verdict('Workspace', 'workspaceNamespace', object)).toEqual(expected);
+  });
+});

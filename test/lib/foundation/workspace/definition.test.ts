@@ -1,0 +1,54 @@
+/** WorkspaceDefinition: the Workspace RGD (namespace, quotas, network isolation). */
+import { WorkspaceDefinition } from '../../../../lib/foundation/workspace/definition';
+import { Json } from '../../../helpers/platform';
+import { graphResources, renderConstruct, testWiring } from '../../../helpers/construct';
+
+const objects = renderConstruct((scope) => { new WorkspaceDefinition(scope.stage, 'workspace', testWiring(scope)); });
+
+test('defaults (the default shared services)', () => {
+  expect(objects).toMatchSnapshot();
+});
+
+describe('the Workspace network policy', () => {
+  const { isolation, postgresApiAccess } = graphResources(objects);
+  const spec = isolation.template.spec;
+
+  test('selects every pod and has both ingress and egress rules (default deny)', () => {
+    expect(spec.endpointSelector).toEqual({});
+    // same namespace, the Gateway, the CNPG operator in; same namespace, DNS, Kafka out (each asserted below)
+    expect(spec.ingress).toHaveLength(3);
+    expect(spec.egress).toHaveLength(3);
+  });
+
+  test('allows DNS egress to kube-dns on 53/UDP and 53/TCP', () => {
+    const dns = spec.egress.find((e: Json) => e.toEndpoints?.[0]?.matchLabels?.['k8s:k8s-app'] === 'kube-dns');
+    expect(dns.toEndpoints[0].matchLabels['k8s:io.kubernetes.pod.namespace']).toBe('kube-system');
+    expect(dns.toPorts[0].ports).toEqual(expect.arrayContaining([{ port: '53', protocol: 'UDP' }, { port: '53', protocol: 'TCP' }]));
+  });
+
+  test('allows the shared Gateway (Cilium ingress entity), the CNPG operator and the same namespace in', () => {
+    expect(spec.ingress).toContainEqual({ fromEntities: ['ingress'] });
+    expect(spec.ingress).toContainEqual({ fromEndpoints: [{}] });
+    const cnpg = spec.ingress.find((i: Json) => i.fromEndpoints?.[0]?.matchLabels?.['k8s:io.kubernetes.pod.namespace'] === 'cnpg-system');
+    expect(cnpg.toPorts[0].ports.map((p: Json) => p.port).sort()).toEqual(['5432', '8000']);
+  });
+
+  test('allows egress to the Kafka brokers only on their client ports', () => {
+    const kafka = spec.egress.find((e: Json) => e.toEndpoints?.[0]?.matchLabels?.['k8s:io.kubernetes.pod.namespace'] === 'kafka');
+    expect(kafka.toEndpoints[0].matchLabels['strimzi.io/cluster']).toBe('shared');
+    expect(kafka.toPorts[0].ports.map((p: Json) => p.port).sort()).toEqual(['9092', '9093']);
+  });
+
+  test('allows the API server only to PostgreSQL instance managers', () => {
+    expect(postgresApiAccess.template.spec.endpointSelector).toEqual({ matchExpressions: [{ key: 'cnpg.io/cluster', operator: 'Exists' }] });
+    expect(postgresApiAccess.template.spec.egress).toEqual([{ toEntities: ['kube-apiserver'] }]);
+    expect(JSON.stringify(spec)).not.toContain('kube-apiserver');
+    expect(JSON.stringify(spec)).not.toMatch(/"world"|"all"|"cluster"/);
+  });
+});
+
+test('the Workspace namespace enforces Pod Security restricted and carries the workspace label', () => {
+  const labels = graphResources(objects).workspaceNamespace.template.metadata.labels;
+  expect(labels['pod-security.kubernetes.io/enforce']).toBe('restricted');
+  expect(labels['platform.mini-atlas.io/workspace']).toBe('${schema.metadata.name}');
+});

@@ -1,0 +1,82 @@
+/** The environment profile changes sizes without touching tenant code. */
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { App, Chart } from 'cdk8s';
+import { EnvironmentProfile, FluxStage, LOCAL, PRODUCTION, profileNamed, SharedKafka, Topic, Workspace } from '../../../lib';
+import { Json, find, ofKind, render } from '../../helpers/platform';
+
+const ROOT = join(__dirname, '..', '..', '..');
+
+test('production: 3 Kafka nodes with replication 3 / min ISR 2, 3 Postgres instances, bigger quotas', () => {
+  const local = render();
+  const prod = render({ environment: PRODUCTION });
+  const pool = (f: typeof local) => (ofKind(f, 'KafkaNodePool')[0] as Json).spec;
+  const kafka = (f: typeof local) => (ofKind(f, 'Kafka')[0] as Json).spec.kafka.config;
+  expect([pool(local).replicas, pool(prod).replicas]).toEqual([1, 3]);
+  expect(kafka(prod)).toMatchObject({ 'default.replication.factor': 3, 'min.insync.replicas': 2, 'offsets.topic.replication.factor': 3 });
+  const infra = (f: typeof local) => (find(f, 'Infrastructure', 'team-a-db') as Json).spec.postgres;
+  expect([infra(local).instances, infra(prod).instances]).toEqual([1, 3]);
+  expect((find(prod, 'Topic', 'team-a-orders') as Json).spec.replicas).toBe(3);
+  expect((find(prod, 'Workspace', 'team-a') as Json).spec.quota.cpu).toBe('32');
+  // Only sizes differ: the same objects exist in both.
+  expect(prod.map((f) => f.path)).toEqual(local.map((f) => f.path));
+});
+
+/** A profile a consumer writes: not one of the built-ins. */
+const STAGING: EnvironmentProfile = {
+  name: 'staging',
+  kafka: { nodes: 2, replicationFactor: 2, minInSyncReplicas: 1, storage: '10Gi', cpuRequest: '500m', memoryLimit: '2Gi' },
+  postgres: { instances: 2, storage: '5Gi' },
+  topicReplicas: 2,
+  workspaceQuota: {
+    cpu: '8', memory: '16Gi', storage: '50Gi', pods: 80, defaultContainerCpu: '300m', defaultContainerMemory: '384Mi',
+  },
+};
+
+test('a consumer-defined profile reaches the Kafka node pool, the workspace quota and the instance defaults', () => {
+  const files = render({ environment: STAGING });
+  const pool = ofKind(files, 'KafkaNodePool')[0] as Json;
+  expect(pool.spec.replicas).toBe(2);
+  expect(pool.spec.storage.size).toBe('10Gi');
+  expect(pool.spec.resources).toEqual({ requests: { cpu: '500m', memory: '2Gi' }, limits: { memory: '2Gi' } });
+  expect((ofKind(files, 'Kafka')[0] as Json).spec.kafka.config).toMatchObject({
+    'default.replication.factor': 2, 'min.insync.replicas': 1, 'transaction.state.log.min.isr': 1,
+  });
+  expect((find(files, 'Workspace', 'team-a') as Json).spec.quota).toEqual({
+    cpu: '8', memory: '16Gi', storage: '50Gi', pods: 80, defaultContainerCpu: '300m', defaultContainerMemory: '384Mi',
+  });
+  expect((find(files, 'Topic', 'team-a-orders') as Json).spec.replicas).toBe(2);
+  expect((find(files, 'Infrastructure', 'team-a-db') as Json).spec.postgres).toEqual({
+    instances: 2, storage: '5Gi', database: 'orders', owner: 'orders_app',
+  });
+});
+
+test('standalone constructs take the profile as a prop, LOCAL by default; Topic takes its workspace\'s', () => {
+  const app = new App();
+  const stage = new FluxStage(new Chart(app, 'c'), 's', { path: 's' });
+  const kafka = (id: string, environment?: EnvironmentProfile) =>
+    (new SharedKafka(stage, id, { name: id, namespace: id, environment }).node.findChild('pool') as Json).toJson().spec.replicas;
+  expect([kafka('a'), kafka('b', STAGING)]).toEqual([LOCAL.kafka.nodes, 2]);
+  const plain = new Workspace(stage, 'team-x', { team: 'x' });
+  const staged = new Workspace(stage, 'team-y', { team: 'y', environment: STAGING });
+  expect([plain.environment, staged.environment]).toEqual([LOCAL, STAGING]);
+  const replicas = (ws: Workspace) => (new Topic(ws, 't').apiObject.toJson() as Json).spec.replicas;
+  expect([replicas(plain), replicas(staged)]).toEqual([1, 2]);
+});
+
+test('an unknown profile name is rejected with the valid names', () => {
+  expect(profileNamed('production')).toBe(PRODUCTION);
+  expect(() => profileNamed('staging')).toThrow('unknown environment profile "staging"; use one of: local, production');
+  expect(() => profileNamed('constructor')).toThrow('unknown environment profile "constructor"; use one of: local, production');
+});
+
+test('main.ts (npm run synth) with --env staging prints one line naming the valid profiles and exits 2, like every usage error', () => {
+  const env = { ...process.env };
+  delete env.MINI_ATLAS_ENV;
+  const run = spawnSync(join(ROOT, 'node_modules', '.bin', 'tsx'), ['main.ts', '--env', 'staging', '--out', '/nonexistent/dist'], {
+    cwd: ROOT, encoding: 'utf8', env,
+  });
+  expect({ status: run.status, stdout: run.stdout, stderr: run.stderr }).toEqual({
+    status: 2, stdout: '', stderr: 'unknown environment profile "staging"; use one of: local, production\n',
+  });
+}, 30_000);

@@ -1,0 +1,90 @@
+/** The dist/ writer: what it writes, what it leaves alone, and what it removes. */
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildPlatform } from '../../../lib/build-platform';
+import { addTeamA } from '../../../teams/team-a';
+import { App, Chart } from 'cdk8s';
+import { FluxStage, HelmComponent, Infrastructure, MiniAtlasValidationError, RemovalGuardError, renderApp, Topic, WebApplication, Workspace, writeDist } from '../../../lib';
+
+const synth = (out: string, extra: 'none' | 'team-b' | 'team-b-app' = 'none', allowRemoval: string[] = []) => {
+  const p = buildPlatform({
+    teams: (d) => {
+      addTeamA(d);
+      if (extra !== 'none') {
+        const ws = d.addWorkspace('team-b', { team: 'team-b' });
+        if (extra === 'team-b-app') new WebApplication(ws, 'web', { image: 'ghcr.io/acme/b:1.0.0', hostname: 'b.localtest.me' });
+        else new Infrastructure(ws, 'db');
+      }
+    },
+  });
+  return writeDist(p.app, out, { allowRemoval });
+};
+const mtimes = (dir: string) => Object.fromEntries(readdirSync(dir).map((f) => [f, statSync(join(dir, f)).mtimeMs]));
+
+test('a re-synth without changes writes nothing; a change rewrites only its Flux path', () => {
+  const out = join(mkdtempSync(join(tmpdir(), 'mini-atlas-writer-')), 'dist');
+  synth(out);
+  const foundation = mtimes(join(out, 'foundation'));
+  const team = mtimes(join(out, 'delivery/team-a'));
+  synth(out);
+  expect(mtimes(join(out, 'foundation'))).toEqual(foundation);
+  synth(out, 'team-b-app');
+  expect(mtimes(join(out, 'foundation'))).toEqual(foundation);
+  expect(mtimes(join(out, 'delivery/team-a'))).toEqual(team);
+  expect(readdirSync(join(out, 'delivery/team-b')).sort()).toEqual(['kustomization.yaml', 'webapplication-team-b-team-b-web.yaml']);
+  expect(readFileSync(join(out, 'delivery/workspaces/kustomization.yaml'), 'utf8')).toContain('workspace-team-b.yaml');
+  expect(readdirSync(out).filter((f) => f.startsWith('.'))).toEqual([]);
+});
+
+test('objects and Flux paths no longer synthesized are removed (stateless ones without asking)', () => {
+  const out = join(mkdtempSync(join(tmpdir(), 'mini-atlas-writer-')), 'dist');
+  synth(out, 'team-b-app');
+  synth(out, 'none', ['Workspace/team-b']);
+  expect(existsSync(join(out, 'delivery/team-b'))).toBe(false);
+  expect(readFileSync(join(out, 'delivery/workspaces/kustomization.yaml'), 'utf8')).not.toContain('team-b');
+  expect(readdirSync(join(out, 'flux-system'))).not.toContain('kustomization-flux-system-delivery-team-b.yaml');
+});
+
+test('the guard still sees stateful objects of changed files', () => {
+  const out = join(mkdtempSync(join(tmpdir(), 'mini-atlas-writer-')), 'dist');
+  synth(out, 'team-b');
+  expect(() => synth(out, 'team-b-app')).toThrow('  - Infrastructure/team-b/team-b-db\n');
+  expect(readdirSync(join(out, 'delivery/team-b'))).toContain('infrastructure-team-b-team-b-db.yaml');
+});
+
+test('fails if an object is outside any Flux stage (it cannot be placed)', () => {
+  const app = new App();
+  new HelmComponent(new Chart(app, 'loose'), 'x', { chart: { chart: 'x', version: '1.0.0', repository: 'https://c.example.com' }, namespace: 'x' });
+  expect(() => renderApp(app)).toThrow('objects outside any FluxStage cannot be placed in dist/: loose/x/namespace, loose/x/source, loose/x/release');
+});
+
+test('a failing synth leaves dist/ untouched', () => {
+  const out = join(mkdtempSync(join(tmpdir(), 'mini-atlas-')), 'dist');
+  mkdirSync(join(out, 'x'), { recursive: true });
+  writeFileSync(join(out, 'x', 'keep.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: keep\n');
+  const bad = new App();
+  new Workspace(new FluxStage(new Chart(bad, 'c'), 's', { path: 's' }), 'BAD', { team: 'a' });
+  expect(() => writeDist(bad, out)).toThrow(MiniAtlasValidationError);
+  expect(readFileSync(join(out, 'x', 'keep.yaml'), 'utf8')).toContain('name: keep');
+});
+
+describe('removal guard', () => {
+  const synth = (withTopic: boolean, out: string, allowRemoval: string[] = []) => {
+    const p = buildPlatform({ teams: (d) => { const ws = addTeamA(d); if (withTopic) new Topic(ws, 'audit'); } });
+    return writeDist(p.app, out, { allowRemoval });
+  };
+  const out = join(mkdtempSync(join(tmpdir(), 'mini-atlas-guard-')), 'dist');
+
+  test('refuses to drop a stateful object, naming it, and leaves dist/ as it was', () => {
+    synth(true, out);
+    const before = readFileSync(join(out, 'delivery/team-a/topic-team-a-team-a-audit.yaml'), 'utf8');
+    expect(() => synth(false, out)).toThrow(RemovalGuardError);
+    expect(() => synth(false, out)).toThrow('  - Topic/team-a/team-a-audit\nIf this is intended, re-run with --allow-removal Topic/team-a/team-a-audit');
+    expect(readFileSync(join(out, 'delivery/team-a/topic-team-a-team-a-audit.yaml'), 'utf8')).toBe(before);
+  });
+
+  test('accepts the removal once acknowledged', () => {
+    expect(synth(false, out, ['Topic/team-a/team-a-audit']).removed).toEqual(['Topic/team-a/team-a-audit']);
+  });
+});
