@@ -7,6 +7,7 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test/cluster'],
   testMatch: ['**/*.test.ts'],
+  moduleNameMapper: require('./jest.module-names.js'),
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.test.json' }],
   },

@@ -8,7 +8,7 @@ import { resolve } from 'node:path';
 import { addTeamA } from './teams/team-a';
 import { buildPlatform, EnvironmentProfile, isConfigurationError, profileNamed, writeDist } from './lib';
 import { display } from './lib/synth/dist-writer';
-import { EXIT_USAGE, parseOrExit } from './scripts/lib/command-line';
+import { EXIT_USAGE, parseOrExit } from '@mini-atlas/cli-common/command-line';
 import { parseSynthArgs, SYNTH_COMMAND, SynthOptions } from './scripts/synth/options';
 
 type Args = SynthOptions;

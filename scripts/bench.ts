@@ -25,8 +25,8 @@ import { hasGnuTime, TimedProcess, timeProcess } from './bench/process-timer';
 import { BenchResult, computeRatios, evaluateTargets, MachineInfo, measurement, Measurement, renderReport, SizeResult } from './bench/report';
 import { Sample, spreadIndexes } from './bench/stats';
 import { transpileStale } from './bench/transpile';
-import { parseOrExit } from './lib/command-line';
-import { PROJECT_ROOT } from './lib/schema-store';
+import { parseOrExit } from '@mini-atlas/cli-common/command-line';
+import { PROJECT_ROOT } from '@mini-atlas/cli-common/schema-store';
 
 /** The compiled generated-platform app. */
 const APP_JS = join(PROJECT_ROOT, 'build', 'scripts', 'bench', 'platform-app.js');

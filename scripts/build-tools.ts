@@ -18,7 +18,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFile
 import { join } from 'node:path';
 import { $, ProcessOutput } from 'zx';
 import { CILIUM, KRO, KUBERNETES, KYVERNO } from '../lib/shared/versions';
-import { CommandSpec, HELP_OPTION, parseCommandLine, parseOrExit, UsageError } from './lib/command-line';
+import { CommandSpec, HELP_OPTION, parseCommandLine, parseOrExit, UsageError } from '@mini-atlas/cli-common/command-line';
 import { GoModFile, GoReplace, isLocalReplace, parseGoMod, renderWrapperGoMod } from './tools/go-mod';
 import {
   BuildRecord, BuildStep, cacheRoot, COMPLETE_MARKER, goCacheDirs, readBuildRecord, TOOL_VERSIONS, toolDir, ToolName,

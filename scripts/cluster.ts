@@ -13,7 +13,7 @@ import { clusterDown } from './cluster/down-command';
 import { Progress, ProgressStream } from './cluster/progress';
 import { clusterStatus } from './cluster/status-command';
 import { clusterUp } from './cluster/up-command';
-import { PROJECT_ROOT } from './lib/schema-store';
+import { PROJECT_ROOT } from '@mini-atlas/cli-common/schema-store';
 
 /** The process-level things `main` uses. */
 export interface CliEnvironment {

@@ -4,8 +4,8 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CommandSpec, HELP_OPTION, parseOptionsOrExit } from './lib/command-line';
-import { PROJECT_ROOT } from './lib/schema-store';
+import { CommandSpec, HELP_OPTION, parseOptionsOrExit } from '@mini-atlas/cli-common/command-line';
+import { PROJECT_ROOT } from '@mini-atlas/cli-common/schema-store';
 import { Fields, fieldsTable, INFRASTRUCTURE_FIELDS, TOPIC_FIELDS, WEB_APPLICATION_FIELDS, WORKSPACE_FIELDS } from '../lib';
 
 /** The abstractions documented in the README. */

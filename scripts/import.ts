@@ -11,8 +11,8 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { $ } from 'zx';
 import { readImports } from './lib/cdk8s-config';
-import { CommandSpec, HELP_OPTION, parseOptionsOrExit } from './lib/command-line';
-import { fetchToCache, PROJECT_ROOT } from './lib/schema-store';
+import { CommandSpec, HELP_OPTION, parseOptionsOrExit } from '@mini-atlas/cli-common/command-line';
+import { fetchToCache, PROJECT_ROOT } from '@mini-atlas/cli-common/schema-store';
 
 async function main(): Promise<void> {
   const byGroup = new Map<string, { urls: string[]; docs: string[] }>();

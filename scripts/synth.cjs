@@ -28,10 +28,14 @@ function sources(dir) {
 function transpileStale() {
   let esbuild;
   let count = 0;
-  // main.ts, the modules it loads from scripts/ (its options and the shared parser), and everything below it.
-  const entry = ['main.ts', ...sources('scripts/synth'), 'scripts/lib/command-line.ts'];
-  for (const src of [...entry, ...sources('lib'), ...sources('teams'), ...sources('imports')]) {
-    const target = join(out, src.replace(/\.ts$/, '.js'));
+  // main.ts, its options, everything below it, and the shared parser, which main.ts loads by its package name
+  // (`@mini-atlas/cli-common`, whose exports point at tools/cli-common/build/).
+  const entry = ['main.ts', ...sources('scripts/synth')];
+  const targetOf = (src) => src.startsWith('tools/cli-common/src/')
+    ? join(root, src.replace(/^tools\/cli-common\/src\//, 'tools/cli-common/build/').replace(/\.ts$/, '.js'))
+    : join(out, src.replace(/\.ts$/, '.js'));
+  for (const src of [...entry, ...sources('tools/cli-common/src'), ...sources('lib'), ...sources('teams'), ...sources('imports')]) {
+    const target = targetOf(src);
     let stale = true;
     try { stale = statSync(target).mtimeMs < statSync(join(root, src)).mtimeMs; } catch { /* missing */ }
     if (!stale) continue;

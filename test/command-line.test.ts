@@ -1,5 +1,5 @@
 /**
- * The one command-line parser (`scripts/lib/command-line.ts`) and the commands that have no test folder of
+ * The one command-line parser (`tools/cli-common/src/command-line.ts`) and the commands that have no test folder of
  * their own: `npm run synth` (main.ts), `validate`, `tools`, `docs`, `import`. Bench and cluster commands
  * are tested beside their other tests.
  */
@@ -8,10 +8,10 @@ import { join } from 'node:path';
 import { parseToolsArgs, TOOLS_COMMAND } from '../scripts/build-tools';
 import { DOCS_COMMAND } from '../scripts/docs';
 import { IMPORT_COMMAND } from '../scripts/import';
-import { CommandSpec, EXIT_USAGE, HELP_OPTION, helpText, parseCommandLine, UsageError } from '../scripts/lib/command-line';
-import { PROJECT_ROOT } from '../scripts/lib/schema-store';
+import { CommandSpec, EXIT_USAGE, HELP_OPTION, helpText, parseCommandLine, UsageError } from '@mini-atlas/cli-common/command-line';
+import { PROJECT_ROOT } from '@mini-atlas/cli-common/schema-store';
 import { parseSynthArgs, SYNTH_COMMAND } from '../scripts/synth/options';
-import { parseValidateArgs } from '../scripts/validate/options';
+import { parseValidateArgs } from '../tools/validate/src/options';
 import { usageError } from './helpers/usage-error';
 
 const DEMO = {

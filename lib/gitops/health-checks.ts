@@ -93,7 +93,7 @@ const FLUX_KINDS_REASON =
 
 /**
  * Custom kinds whose readiness needs no expression. Facts about upstream kinds, shared by the synth rule in
- * {@link FluxStage} and the offline validator (`scripts/validate/flux-health.ts`).
+ * {@link FluxStage} and the offline validator (`tools/validate/src/flux-health.ts`).
  */
 export const READINESS_DECLARATIONS: readonly ReadinessDeclaration[] = [
   { group: 'source.toolkit.fluxcd.io', readiness: 'kstatus', reason: FLUX_KINDS_REASON },

@@ -2,7 +2,7 @@
  * Upstream schema sources, declared by their upstream URL at the pinned version (as kubeconform users do).
  *
  * The URLs are derived from `versions.ts`, so bumping a version moves every schema with it. Tools resolve
- * them to a local schema directory when one is present (see `scripts/lib/schema-store.ts`).
+ * them to a local schema directory when one is present (see `tools/cli-common/src/schema-store.ts`).
  */
 import {
   CILIUM, CLOUDNATIVE_PG, FLUX, GATEWAY_API, KRO, KUBERNETES, KYVERNO, STRIMZI,

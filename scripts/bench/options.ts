@@ -1,5 +1,5 @@
 /** Command-line options of `npm run bench`. */
-import { CommandSpec, HELP_OPTION, parseCommandLine, UsageError } from '../lib/command-line';
+import { CommandSpec, HELP_OPTION, parseCommandLine, UsageError } from '@mini-atlas/cli-common/command-line';
 
 /** The bench command line. */
 export const BENCH_COMMAND = {

@@ -10,7 +10,7 @@
  */
 import { resolve } from 'node:path';
 import { writeDist } from '../../lib';
-import { CommandSpec, parseCommandLine, parseOrExit, UsageError } from '../lib/command-line';
+import { CommandSpec, parseCommandLine, parseOrExit, UsageError } from '@mini-atlas/cli-common/command-line';
 import { buildGeneratedPlatform } from './generated-platform';
 
 /** Marker of the result line on stdout. */

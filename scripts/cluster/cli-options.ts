@@ -5,7 +5,7 @@
 import { isAbsolute, join, resolve } from 'node:path';
 import {
   CommandSpec, helpText as commandLineHelp, HELP_OPTION, OptionSpecs, OptionValues, parseCommandLine, UsageError as CommandLineError,
-} from '../lib/command-line';
+} from '@mini-atlas/cli-common/command-line';
 import { UsageError } from './cluster-error';
 import { formatDuration, parseDuration } from './duration';
 import { CLUSTER_NAME_PATTERN } from './kind-config';

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { PROJECT_ROOT } from './schema-store';
+import { PROJECT_ROOT } from '@mini-atlas/cli-common/schema-store';
 
 /** The `imports` of `cdk8s.yaml` (upstream CRD URLs), in file order. */
 export function readImports(file = join(PROJECT_ROOT, 'cdk8s.yaml')): string[] {

@@ -1,5 +1,5 @@
 /** Command-line options of `npm run synth` (`main.ts`). */
-import { CommandSpec, HELP_OPTION, parseCommandLine } from '../lib/command-line';
+import { CommandSpec, HELP_OPTION, parseCommandLine } from '@mini-atlas/cli-common/command-line';
 
 /** The synth command line. */
 export const SYNTH_COMMAND = {

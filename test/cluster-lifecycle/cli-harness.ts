@@ -9,7 +9,7 @@ import { PassThrough, Writable } from 'node:stream';
 import { main } from '../../scripts/cluster';
 import { InputStream } from '../../scripts/cluster/command-context';
 import { readDistFolder } from '../../scripts/cluster/dist-manifests';
-import { PROJECT_ROOT } from '../../scripts/lib/schema-store';
+import { PROJECT_ROOT } from '@mini-atlas/cli-common/schema-store';
 import { FakeTools } from '../fakes/fake-tools';
 
 /** A small dist/ shaped like the real one (see test/fixtures/cluster-lifecycle/README.md). */

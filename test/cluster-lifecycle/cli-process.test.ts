@@ -8,7 +8,7 @@ import { EventEmitter } from 'node:events';
 import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PROJECT_ROOT } from '../../scripts/lib/schema-store';
+import { PROJECT_ROOT } from '@mini-atlas/cli-common/schema-store';
 import { FakeTools } from '../fakes/fake-tools';
 import { FIXTURE_FLAGS, FIXTURE_KUSTOMIZATIONS, GET_KUSTOMIZATIONS, kustomizationList, runCli } from './cli-harness';
 

@@ -7,7 +7,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { portIsFree } from '../../scripts/lib/control-plane';
-import { PROJECT_ROOT } from '../../scripts/lib/schema-store';
+import { PROJECT_ROOT } from '@mini-atlas/cli-common/schema-store';
 import { waitFor } from './support/kube-client';
 
 const FIXTURE = join(PROJECT_ROOT, 'test', 'cluster', 'support', 'hold-control-plane.ts');

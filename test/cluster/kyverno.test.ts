@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { toYaml } from '../../lib/synth/kubernetes-yaml';
-import { PROJECT_ROOT } from '../../scripts/lib/schema-store';
+import { PROJECT_ROOT } from '@mini-atlas/cli-common/schema-store';
 import { DistObject, readDist } from './support/dist';
 import type { KubeObject } from './support/kube-client';
 import {

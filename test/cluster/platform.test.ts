@@ -15,7 +15,7 @@ import { CRD_SOURCES } from '../../lib/shared/schema-sources';
 import { toYaml, toYamlDocuments } from '../../lib/synth/kubernetes-yaml';
 import { ControlPlane, DEFAULT_CONTROLLERS } from '../../scripts/lib/control-plane';
 import { KroController } from '../../scripts/lib/kro-controller';
-import { evaluateFluxHealth, FluxHealthVerdict } from '../../scripts/validate/flux-health-eval';
+import { evaluateFluxHealth, FluxHealthVerdict } from '../../tools/validate/src/flux-health-eval';
 import { JsonObject } from '../../lib/shared/json';
 import { installCrds, platformCrds } from './support/crds';
 import { Dist, FluxStage, readDist } from './support/dist';

@@ -6,9 +6,9 @@
  * non-bool throws: the platform's conditions are meant to be total.
  */
 import { celEnv, isCelError, plan } from '@bufbuild/cel';
-import { parseCel } from '../../scripts/validate/cel-ast';
-import { toCel } from '../../scripts/validate/cel-rules';
-import { extractExpressions } from '../../scripts/validate/kro-expressions';
+import { parseCel } from '../../tools/validate/src/cel-ast';
+import { toCel } from '../../tools/validate/src/cel-rules';
+import { extractExpressions } from '../../tools/validate/src/kro-expressions';
 import type { JsonValue } from '../../lib/shared/json';
 
 /** KRO's verdict on one resource. */

@@ -1,5 +1,5 @@
 /** The `UsageError` a command-line parse throws (fails the test when it throws nothing or something else). */
-import { UsageError } from '../../scripts/lib/command-line';
+import { UsageError } from '@mini-atlas/cli-common/command-line';
 
 export function usageError(parse: () => unknown): UsageError {
   try {

@@ -2,7 +2,7 @@
 import { join } from 'node:path';
 import { ANNOTATIONS } from '../../lib';
 import { parseDistFile, readDist } from '../../lib/synth/dist-model';
-import { checkSecrets } from '../../scripts/validate/hygiene';
+import { checkSecrets } from '../../tools/validate/src/hygiene';
 import { find, Json, render, rgdResources } from '../helpers/platform';
 
 const files = render();

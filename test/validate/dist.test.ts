@@ -9,9 +9,9 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { readDist } from '../../lib/synth/dist-model';
 import { toYamlDocuments } from '../../lib/synth/kubernetes-yaml';
-import { PROJECT_ROOT } from '../../scripts/lib/schema-store';
-import { validateDirectory } from '../../scripts/validate/index';
-import { formatViolation } from '../../scripts/validate/report';
+import { PROJECT_ROOT } from '@mini-atlas/cli-common/schema-store';
+import { validateDirectory } from '../../tools/validate/src/index';
+import { formatViolation } from '../../tools/validate/src/report';
 
 const DIST = join(PROJECT_ROOT, 'dist');
 const VALID = join(PROJECT_ROOT, 'test', 'fixtures', 'valid', 'dist');

@@ -4,9 +4,9 @@
  * (a small platform under test/fixtures/valid/dist) must produce none.
  */
 import { join } from 'node:path';
-import { validateDirectory } from '../../scripts/validate/index';
-import { formatViolation } from '../../scripts/validate/report';
-import { CheckName, Violation } from '../../scripts/validate/model';
+import { validateDirectory } from '../../tools/validate/src/index';
+import { formatViolation } from '../../tools/validate/src/report';
+import { CheckName, Violation } from '../../tools/validate/src/model';
 
 const FIXTURES = join(__dirname, '..', 'fixtures');
 

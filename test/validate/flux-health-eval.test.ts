@@ -6,7 +6,7 @@
 import { buildPlatform } from '../../lib/build-platform';
 import { addTeamA } from '../../teams/team-a';
 import { groupKindOf, HealthCheckExpression, registeredHealthChecks } from '../../lib';
-import { evaluateFluxHealth, FluxHealthVerdict } from '../../scripts/validate/flux-health-eval';
+import { evaluateFluxHealth, FluxHealthVerdict } from '../../tools/validate/src/flux-health-eval';
 import { JsonObject } from '../../lib/shared/json';
 
 const registered = new Map(registeredHealthChecks(buildPlatform({ teams: (d) => { addTeamA(d); } }).app)

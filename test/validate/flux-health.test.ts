@@ -8,11 +8,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { toYaml } from '../../lib/synth/kubernetes-yaml';
-import { PROJECT_ROOT } from '../../scripts/lib/schema-store';
-import { statusReportsReadiness } from '../../scripts/validate/flux-health';
-import { validateDirectory } from '../../scripts/validate/index';
-import { formatViolation } from '../../scripts/validate/report';
-import { sharedRegistry } from '../../scripts/validate/schema-registry';
+import { PROJECT_ROOT } from '@mini-atlas/cli-common/schema-store';
+import { statusReportsReadiness } from '../../tools/validate/src/flux-health';
+import { validateDirectory } from '../../tools/validate/src/index';
+import { formatViolation } from '../../tools/validate/src/report';
+import { sharedRegistry } from '../../tools/validate/src/schema-registry';
 
 const DIST = join(PROJECT_ROOT, 'dist');
 const FIXTURE = join(PROJECT_ROOT, 'test', 'fixtures', 'broken', 'flux-health-crd', 'dist');

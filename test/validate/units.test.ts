@@ -4,16 +4,16 @@
  * (pruning vs preserve-unknown-fields, embedded resources, nullable), the pinned CRDs' rule inventory and
  * scalars that YAML 1.1 and YAML 1.2 read differently.
  */
-import { referencesOf, parseCel } from '../../scripts/validate/cel-ast';
-import { celPropertyName, CelRuleEvaluator, classifyRule } from '../../scripts/validate/cel-rules';
+import { referencesOf, parseCel } from '../../tools/validate/src/cel-ast';
+import { celPropertyName, CelRuleEvaluator, classifyRule } from '../../tools/validate/src/cel-rules';
 import { imagePinProblem } from '../../lib/shared/names';
-import { yamlReadingDifferences } from '../../scripts/validate/hygiene';
-import { extractExpressions } from '../../scripts/validate/kro-expressions';
-import { CelStatistics } from '../../scripts/validate/model';
-import { RawSchema, SchemaCompiler } from '../../scripts/validate/schema-node';
-import { sharedRegistry } from '../../scripts/validate/schema-registry';
-import { parseMarkers, SimpleSchemaConverter } from '../../scripts/validate/simple-schema';
-import { Issue, validateValue } from '../../scripts/validate/structural-validator';
+import { yamlReadingDifferences } from '../../tools/validate/src/hygiene';
+import { extractExpressions } from '../../tools/validate/src/kro-expressions';
+import { CelStatistics } from '../../tools/validate/src/model';
+import { RawSchema, SchemaCompiler } from '../../tools/validate/src/schema-node';
+import { sharedRegistry } from '../../tools/validate/src/schema-registry';
+import { parseMarkers, SimpleSchemaConverter } from '../../tools/validate/src/simple-schema';
+import { Issue, validateValue } from '../../tools/validate/src/structural-validator';
 
 const stats = (): CelStatistics => ({ evaluations: 0, failures: 0, transitionRules: [], unevaluable: [] });
 

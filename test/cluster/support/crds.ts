@@ -1,13 +1,13 @@
 /**
  * The CustomResourceDefinitions the platform needs on a control plane: every upstream CRD in
- * `lib/shared/schema-sources.ts` (resolved to files by `scripts/lib/schema-store.ts`), except that the
+ * `lib/shared/schema-sources.ts` (resolved to files by `tools/cli-common/src/schema-store.ts`), except that the
  * reconstructed Cilium CRDs are replaced by the real ones `npm run tools` copied from the pinned Cilium module.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { CRD_SOURCES } from '../../../lib/shared/schema-sources';
-import { resolveSchema } from '../../../scripts/lib/schema-store';
+import { resolveSchema } from '@mini-atlas/cli-common/schema-store';
 import { toolPaths } from '../../../scripts/tools/tool-cache';
 import { KubeClient, KubeObject, waitFor } from './kube-client';
 

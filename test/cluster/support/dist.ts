@@ -11,7 +11,7 @@ import { join, resolve } from 'node:path';
 import {
   DistDocument, DistModel, fluxOrder, formatDistProblem, formatFluxOrderProblems, kustomizeResources, readDist as readDistModel,
 } from '../../../lib/synth/dist-model';
-import { PROJECT_ROOT } from '../../../scripts/lib/schema-store';
+import { PROJECT_ROOT } from '@mini-atlas/cli-common/schema-store';
 import type { KubeObject } from './kube-client';
 
 /** An object of `dist/`: the dist model's document, typed as the suite's client takes it. */

@@ -7,7 +7,7 @@ import { parse } from 'yaml';
 import { CRD_SOURCES } from '../../../lib/shared/schema-sources';
 import { ControlPlane } from '../../../scripts/lib/control-plane';
 import { KroController } from '../../../scripts/lib/kro-controller';
-import { resolveSchema } from '../../../scripts/lib/schema-store';
+import { resolveSchema } from '@mini-atlas/cli-common/schema-store';
 import { installCrds } from './crds';
 import { KubeClient, KubeObject } from './kube-client';
 

@@ -10,7 +10,7 @@ import {
   registerHealthCheck, renderApp, ValidationIssue,
 } from '../../../lib';
 import { KUBERNETES_DEFINITIONS_URL } from '../../../lib/shared/schema-sources';
-import { resolveSchema } from '../../../scripts/lib/schema-store';
+import { resolveSchema } from '@mini-atlas/cli-common/schema-store';
 import { issues } from '../../helpers/issues';
 import { Json } from '../../helpers/platform';
 

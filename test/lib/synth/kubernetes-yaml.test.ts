@@ -7,8 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ApiObject, App, Chart } from 'cdk8s';
 import { FluxStage, GO_YAML_NUMBER, parseYamlDocuments, toYaml, toYamlDocuments, writeDist } from '../../../lib';
-import { yamlReadingDifferences } from '../../../scripts/validate/hygiene';
-import { PROJECT_ROOT } from '../../../scripts/lib/schema-store';
+import { yamlReadingDifferences } from '../../../tools/validate/src/hygiene';
+import { PROJECT_ROOT } from '@mini-atlas/cli-common/schema-store';
 import { Json, render, rgdResources } from '../../helpers/platform';
 
 const VALKEY_ARGS = ['--requirepass', '$(VALKEY_PASSWORD)', '--save', '', '--appendonly', 'no', '--dir', '/data'];

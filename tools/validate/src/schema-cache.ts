@@ -6,8 +6,8 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseYamlDocuments } from '../../lib/synth/kubernetes-yaml';
-import { PROJECT_ROOT } from '../lib/schema-store';
+import { parseYamlDocuments } from 'mini-atlas/synth/kubernetes-yaml';
+import { PROJECT_ROOT } from '@mini-atlas/cli-common/schema-store';
 
 const CACHE_FORMAT = 1;
 const SKIP_INSIDE = new Set(['default', 'enum', 'example']);

@@ -1,5 +1,5 @@
 /** Command-line options of `npm run validate`. */
-import { CommandSpec, HELP_OPTION, parseCommandLine } from '../lib/command-line';
+import { CommandSpec, HELP_OPTION, parseCommandLine } from '@mini-atlas/cli-common/command-line';
 
 /** The validate command line. */
 export const VALIDATE_COMMAND = {

@@ -1,12 +1,12 @@
 /**
  * The upstream schemas, loaded from their pinned URLs (`lib/shared/schema-sources.ts`) through the schema store
- * (`scripts/lib/schema-store.ts`): the Kubernetes built-in definitions and every CRD of every platform
+ * (`tools/cli-common/src/schema-store.ts`): the Kubernetes built-in definitions and every CRD of every platform
  * component. Kinds are indexed by group/version/kind; each kind's schema compiles on first use and stays
  * compiled for the life of the process.
  */
 import { readFileSync } from 'node:fs';
-import { CRD_SOURCES, CrdSource, KUBERNETES_DEFINITIONS_URL } from '../../lib/shared/schema-sources';
-import { resolveSchema } from '../lib/schema-store';
+import { CRD_SOURCES, CrdSource, KUBERNETES_DEFINITIONS_URL } from 'mini-atlas/shared/schema-sources';
+import { resolveSchema } from '@mini-atlas/cli-common/schema-store';
 import { CLUSTER_SCOPED_BUILTINS } from './builtin-scopes';
 import { loadYamlDocuments } from './schema-cache';
 import { emptyNode, RawSchema, SchemaCompiler, SchemaNode } from './schema-node';

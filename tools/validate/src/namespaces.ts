@@ -6,14 +6,14 @@
  *    `watchNamespaces`), a literal namespace in an RGD template — exists before that layer is applied;
  * 2. the pods a known operator creates meet the Pod Security level that their namespaces enforce.
  */
-import { FLUX_NAMESPACE } from '../../lib/gitops/flux-sync';
+import { FLUX_NAMESPACE } from 'mini-atlas/gitops/flux-sync';
 import {
   KUBERNETES_NAMESPACES, meetsPodSecurity, namespacesInValues, POD_SECURITY_ENFORCE_LABEL, PodSecurityLevel, podSecurityLevel,
-} from '../../lib/gitops/namespaces';
-import { STRIMZI_POD_SECURITY_PROVIDER_ENV } from '../../lib/core/operators/strimzi';
-import { reachable } from '../../lib/shared/graph';
-import { JsonObject, JsonValue } from '../../lib/shared/json';
-import { DistDocument } from '../../lib/synth/dist-model';
+} from 'mini-atlas/gitops/namespaces';
+import { STRIMZI_POD_SECURITY_PROVIDER_ENV } from 'mini-atlas/core/operators/strimzi';
+import { reachable } from 'mini-atlas/shared/graph';
+import { JsonObject, JsonValue } from 'mini-atlas/shared/json';
+import { DistDocument } from 'mini-atlas/synth/dist-model';
 import { CHART_COMPONENTS } from './chart-components';
 import { FluxAnalysis, FluxLayer } from './flux-graph';
 import { childPath } from './json-path';

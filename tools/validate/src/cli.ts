@@ -1,16 +1,17 @@
+#!/usr/bin/env node
 /**
  * `npm run validate -- [DIR] [--repo-root DIR] [--verbose] [--json]`: the offline conformance suite (options:
- * `scripts/validate/options.ts`).
+ * `tools/validate/src/options.ts`).
  * Validates every YAML document under DIR (default `dist/`) against the pinned upstream schemas, runs the
  * RGD, Flux graph and hygiene checks, prints one line per violation and a summary, and exits non-zero on
  * any violation.
  */
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { EXIT_USAGE, parseOrExit } from './lib/command-line';
-import { PROJECT_ROOT } from './lib/schema-store';
-import { formatReport, validateDirectory } from './validate/index';
-import { parseValidateArgs, VALIDATE_COMMAND } from './validate/options';
+import { EXIT_USAGE, parseOrExit } from '@mini-atlas/cli-common/command-line';
+import { PROJECT_ROOT } from '@mini-atlas/cli-common/schema-store';
+import { formatReport, validateDirectory } from './index';
+import { parseValidateArgs, VALIDATE_COMMAND } from './options';
 
 function main(argv: readonly string[]): number {
   const { dir: given, repoRoot, verbose, json } = parseOrExit(VALIDATE_COMMAND, () => parseValidateArgs(argv));

@@ -10,16 +10,27 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 
-/** The project's root directory (this file is at `<root>/scripts/lib` or `<root>/build/scripts/lib`). */
+/**
+ * The project's root directory: the nearest directory above this file with a `package.json` that is not one
+ * of the tool packages (`@mini-atlas/*`; this file is at `<root>/tools/cli-common/src`, `.../build`, or
+ * `<project>/node_modules/@mini-atlas/cli-common/build` when installed).
+ */
 export const PROJECT_ROOT = ((): string => {
   let dir = resolve(__dirname);
-  while (!existsSync(join(dir, 'package.json'))) {
+  while (!isProjectRoot(dir)) {
     const parent = resolve(dir, '..');
-    if (parent === dir) throw new Error(`schema-store: no package.json above ${__dirname}`);
+    if (parent === dir) throw new Error(`schema-store: no project package.json above ${__dirname}`);
     dir = parent;
   }
   return dir;
 })();
+
+function isProjectRoot(dir: string): boolean {
+  const file = join(dir, 'package.json');
+  if (!existsSync(file)) return false;
+  const { name } = JSON.parse(readFileSync(file, 'utf8')) as { name?: string };
+  return !name?.startsWith('@mini-atlas/');
+}
 
 /** The local schema directory, or undefined when there is none. */
 export function localSchemaDir(): string | undefined {
