@@ -5,7 +5,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { parseToolsArgs, TOOLS_COMMAND } from '../scripts/build-tools';
+import { parseToolsArgs, TOOLS_COMMAND } from '../tools/control-plane/src/build-tools';
 import { DOCS_COMMAND } from '../scripts/docs';
 import { IMPORT_COMMAND } from '../scripts/import';
 import { CommandSpec, EXIT_USAGE, HELP_OPTION, helpText, parseCommandLine, UsageError } from '@mini-atlas/cli-common/command-line';

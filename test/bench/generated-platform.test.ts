@@ -1,7 +1,7 @@
 /** The benchmark's generated platform: N workspaces, each a wired app + database + topic, all valid. */
 import { renderApp, RenderedFile } from '../../lib';
-import { buildGeneratedPlatform, hostnameOf, MAX_WORKSPACES, workspaceName } from '../../scripts/bench/generated-platform';
-import { parseAppArgs } from '../../scripts/bench/platform-app';
+import { buildGeneratedPlatform, hostnameOf, MAX_WORKSPACES, workspaceName } from '../../tools/bench/src/generated-platform';
+import { parseAppArgs } from '../../tools/bench/src/platform-app';
 import { usageError } from '../helpers/usage-error';
 
 type Obj = RenderedFile['object'] & { spec?: Record<string, unknown> };

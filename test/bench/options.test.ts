@@ -1,5 +1,5 @@
 /** `npm run bench` options. */
-import { parseBenchArgs } from '../../scripts/bench/options';
+import { parseBenchArgs } from '../../tools/bench/src/options';
 import { usageError } from '../helpers/usage-error';
 
 describe('parseBenchArgs', () => {

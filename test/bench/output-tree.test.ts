@@ -3,8 +3,8 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { combinedKustomization, compareTrees, countDocuments, countObjectFiles, listFiles, workspaceFolders, writeCombinedKustomization } from '../../scripts/bench/output-tree';
-import { parseMaxRss } from '../../scripts/bench/process-timer';
+import { combinedKustomization, compareTrees, countDocuments, countObjectFiles, listFiles, workspaceFolders, writeCombinedKustomization } from '../../tools/bench/src/output-tree';
+import { parseMaxRss } from '../../tools/bench/src/process-timer';
 
 let dir: string;
 beforeEach(() => {

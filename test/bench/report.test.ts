@@ -1,8 +1,8 @@
 /** Ratios, targets, the printed table and the JSON of `npm run bench`. */
 import {
   BenchResult, computeRatios, evaluateTargets, formatRatio, kibToMB, measurement, renderReport, renderTable, SizeResult,
-} from '../../scripts/bench/report';
-import { Sample } from '../../scripts/bench/stats';
+} from '../../tools/bench/src/report';
+import { Sample } from '../../tools/bench/src/stats';
 
 const runs = (...walls: number[]): Sample[] => walls.map((wallMs) => ({ wallMs, maxRssKiB: 200_000, objects: 45 }));
 

@@ -1,5 +1,5 @@
 /** Medians and per-workspace arithmetic of the benchmark. */
-import { marginalPerWorkspaceMs, median, perWorkspaceMs, spreadIndexes, summarize } from '../../scripts/bench/stats';
+import { marginalPerWorkspaceMs, median, perWorkspaceMs, spreadIndexes, summarize } from '../../tools/bench/src/stats';
 
 describe('median', () => {
   test('odd count: the middle value, whatever the order', () => {

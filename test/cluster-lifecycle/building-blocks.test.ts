@@ -1,13 +1,13 @@
 /** Versions and minimums, durations, readiness rules, progress output and the command runner. */
 import { CLUSTER_PREREQUISITES } from '../../lib/shared/versions';
-import { formatClusterError, ClusterError } from '../../scripts/cluster/cluster-error';
-import { CommandFailedError, CommandRunner, posixQuote } from '../../scripts/cluster/command-runner';
-import { formatDuration, parseDuration } from '../../scripts/cluster/duration';
-import { KubeObject } from '../../scripts/cluster/kube-object';
-import { describeMinimums, satisfiesMinimums } from '../../scripts/cluster/prerequisites';
-import { Progress } from '../../scripts/cluster/progress';
-import { readinessOf } from '../../scripts/cluster/readiness';
-import { compareVersions, findVersion, formatVersion, parseVersion } from '../../scripts/cluster/semantic-version';
+import { formatClusterError, ClusterError } from '../../tools/cluster/src/cluster-error';
+import { CommandFailedError, CommandRunner, posixQuote } from '../../tools/cluster/src/command-runner';
+import { formatDuration, parseDuration } from '../../tools/cluster/src/duration';
+import { KubeObject } from '../../tools/cluster/src/kube-object';
+import { describeMinimums, satisfiesMinimums } from '../../tools/cluster/src/prerequisites';
+import { Progress } from '../../tools/cluster/src/progress';
+import { readinessOf } from '../../tools/cluster/src/readiness';
+import { compareVersions, findVersion, formatVersion, parseVersion } from '../../tools/cluster/src/semantic-version';
 import { Captured } from './cli-harness';
 
 describe('versions', () => {

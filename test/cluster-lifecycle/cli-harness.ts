@@ -6,9 +6,9 @@ import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
-import { main } from '../../scripts/cluster';
-import { InputStream } from '../../scripts/cluster/command-context';
-import { readDistFolder } from '../../scripts/cluster/dist-manifests';
+import { main } from '../../tools/cluster/src/cli';
+import { InputStream } from '../../tools/cluster/src/command-context';
+import { readDistFolder } from '../../tools/cluster/src/dist-manifests';
 import { PROJECT_ROOT } from '@mini-atlas/cli-common/schema-store';
 import { FakeTools } from '../fakes/fake-tools';
 

@@ -1,7 +1,7 @@
 /** `npm run cluster:<command>` command lines, parsed without running anything (the CLI tests run them end to end). */
 import { join } from 'node:path';
-import { ClusterError } from '../../scripts/cluster/cluster-error';
-import { parseCliOptions } from '../../scripts/cluster/cli-options';
+import { ClusterError } from '../../tools/cluster/src/cluster-error';
+import { parseCliOptions } from '../../tools/cluster/src/cli-options';
 
 const ROOT = '/project';
 const parse = (argv: readonly string[], env: NodeJS.ProcessEnv = {}) => parseCliOptions(argv, env, ROOT, '/work');

@@ -13,7 +13,7 @@ import { FakeTools } from '../fakes/fake-tools';
 import { FIXTURE_FLAGS, FIXTURE_KUSTOMIZATIONS, GET_KUSTOMIZATIONS, kustomizationList, runCli } from './cli-harness';
 
 const TSX = join(PROJECT_ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
-const CLI = join(PROJECT_ROOT, 'scripts', 'cluster.ts');
+const CLI = join(PROJECT_ROOT, 'tools', 'cluster', 'src', 'cli.ts');
 
 interface Exit { code: number | null; stdout: string; stderr: string }
 

@@ -6,15 +6,15 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { CILIUM, KUBERNETES } from '../../lib/shared/versions';
-import { helmInstallFor, mergeValues, readCiliumInstall } from '../../scripts/cluster/cilium-release';
-import { ClusterError } from '../../scripts/cluster/cluster-error';
-import { readDistFolder } from '../../scripts/cluster/dist-manifests';
-import { fluxKustomizations, fluxLayers, layerLabel } from '../../scripts/cluster/flux-layers';
-import { planSync, readFluxSync } from '../../scripts/cluster/flux-sync';
-import { exampleUrl, gatewayListeners, publishedPorts, readGatewayListeners } from '../../scripts/cluster/gateway-listeners';
-import { gatewayNodeLabels, kindClusterConfig, kindConfigYaml } from '../../scripts/cluster/kind-config';
-import { KubeObject } from '../../scripts/cluster/kube-object';
-import { checkApiServerHost } from '../../scripts/cluster/up-command';
+import { helmInstallFor, mergeValues, readCiliumInstall } from '../../tools/cluster/src/cilium-release';
+import { ClusterError } from '../../tools/cluster/src/cluster-error';
+import { readDistFolder } from '../../tools/cluster/src/dist-manifests';
+import { fluxKustomizations, fluxLayers, layerLabel } from '../../tools/cluster/src/flux-layers';
+import { planSync, readFluxSync } from '../../tools/cluster/src/flux-sync';
+import { exampleUrl, gatewayListeners, publishedPorts, readGatewayListeners } from '../../tools/cluster/src/gateway-listeners';
+import { gatewayNodeLabels, kindClusterConfig, kindConfigYaml } from '../../tools/cluster/src/kind-config';
+import { KubeObject } from '../../tools/cluster/src/kube-object';
+import { checkApiServerHost } from '../../tools/cluster/src/up-command';
 import { REAL_DIST } from './cli-harness';
 
 /** The Gateway and Cilium HelmRelease as the synthesized files hold them, parsed independently of the code under test. */

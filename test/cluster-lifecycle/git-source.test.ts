@@ -6,9 +6,9 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { ClusterError, UsageError } from '../../scripts/cluster/cluster-error';
-import { CommandRunner } from '../../scripts/cluster/command-runner';
-import { distDriftWarnings, isSshUrl, normalizeScpUrl, repoIdentity, repoUrlProblem, resolveGitSource, sshToHttps } from '../../scripts/cluster/git-source';
+import { ClusterError, UsageError } from '../../tools/cluster/src/cluster-error';
+import { CommandRunner } from '../../tools/cluster/src/command-runner';
+import { distDriftWarnings, isSshUrl, normalizeScpUrl, repoIdentity, repoUrlProblem, resolveGitSource, sshToHttps } from '../../tools/cluster/src/git-source';
 import { FIXTURE_DIST } from './cli-harness';
 
 const GIT_DIR = dirname(execFileSync('/bin/sh', ['-c', 'command -v git'], { encoding: 'utf8' }).trim());

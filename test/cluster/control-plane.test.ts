@@ -6,7 +6,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { portIsFree } from '../../scripts/lib/control-plane';
+import { portIsFree } from '../../tools/control-plane/src/control-plane';
 import { PROJECT_ROOT } from '@mini-atlas/cli-common/schema-store';
 import { waitFor } from './support/kube-client';
 

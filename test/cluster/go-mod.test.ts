@@ -1,7 +1,7 @@
 /**
- * The go.mod handling behind the tool builder's wrapper modules (scripts/tools/go-mod.ts).
+ * The go.mod handling behind the tool builder's wrapper modules (tools/control-plane/src/go-mod.ts).
  */
-import { isLocalReplace, parseGoMod, renderWrapperGoMod } from '../../scripts/tools/go-mod';
+import { isLocalReplace, parseGoMod, renderWrapperGoMod } from '../../tools/control-plane/src/go-mod';
 
 const UPSTREAM = `module k8s.io/kubernetes
 

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { CRD_SOURCES } from '../../../lib/shared/schema-sources';
 import { resolveSchema } from '@mini-atlas/cli-common/schema-store';
-import { toolPaths } from '../../../scripts/tools/tool-cache';
+import { toolPaths } from '../../../tools/control-plane/src/tool-cache';
 import { KubeClient, KubeObject, waitFor } from './kube-client';
 
 /** A CRD and the file it came from. */

@@ -5,8 +5,8 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { CRD_SOURCES } from '../../../lib/shared/schema-sources';
-import { ControlPlane } from '../../../scripts/lib/control-plane';
-import { KroController } from '../../../scripts/lib/kro-controller';
+import { ControlPlane } from '../../../tools/control-plane/src/control-plane';
+import { KroController } from '../../../tools/control-plane/src/kro-controller';
 import { resolveSchema } from '@mini-atlas/cli-common/schema-store';
 import { installCrds } from './crds';
 import { KubeClient, KubeObject } from './kube-client';

@@ -1,7 +1,7 @@
 /**
  * A small typed Kubernetes REST client for the control-plane suite: discovery (kind → resource), server-side
  * apply with strict field validation, get/list/delete and polling. It speaks HTTPS with a client certificate
- * (see `scripts/lib/control-plane.ts`) and keeps every warning the API server sends back.
+ * (see `tools/control-plane/src/control-plane.ts`) and keeps every warning the API server sends back.
  *
  * Why not the official client (@kubernetes/client-node 1.4.0, the newest 1.x; 2.x needs Node >= 22.19), measured
  * for issue 12:
@@ -18,7 +18,7 @@
  */
 import { IncomingHttpHeaders } from 'node:http';
 import { request } from 'node:https';
-import type { KubeCredentials } from '../../../scripts/lib/control-plane';
+import type { KubeCredentials } from '../../../tools/control-plane/src/control-plane';
 
 /** Object metadata the suite reads. */
 export interface ObjectMeta {

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { toYaml } from '../../../lib/synth/kubernetes-yaml';
-import { toolPaths } from '../../../scripts/tools/tool-cache';
+import { toolPaths } from '../../../tools/control-plane/src/tool-cache';
 
 /** One expectation of a `kyverno-test.yaml`. */
 export interface KyvernoExpectation {

@@ -3,7 +3,7 @@ import {
   DNS_LABEL, dnsLabelProblem, hostnameProblem, HOSTNAME_PATTERN, imagePinProblem, imageProblem, LATEST_TAG_CEL_PATTERN, NAME_PATTERN,
   OPTIONAL_NAME_PATTERN, PINNED_IMAGE_PATTERN, TAGGED_IMAGE_CEL_PATTERN,
 } from '../../../lib';
-import { CLUSTER_NAME_PATTERN } from '../../../scripts/cluster/kind-config';
+import { CLUSTER_NAME_PATTERN } from '../../../tools/cluster/src/kind-config';
 
 const digest = `sha256:${'a'.repeat(64)}`;
 

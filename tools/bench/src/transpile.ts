@@ -2,14 +2,27 @@
  * Makes sure the compiled JavaScript the benchmark runs is current, the way `scripts/synth.cjs` does for
  * `npm run synth`: every TypeScript source newer than its output in `build/` is transpiled on its own with
  * esbuild. After `tsc -p tsconfig.json` (the `bench` npm script) nothing is stale and this is a no-op; it
- * lets `npx tsx scripts/bench.ts` measure the same compiled path without a full type-check first.
+ * lets `npx tsx tools/bench/src/cli.ts` measure the same compiled path without a full type-check first.
  */
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { transformSync } from 'esbuild';
 
-/** Folders (relative to the project root) whose sources the generated-platform app loads (`scripts/lib`: its command-line parser). */
-export const APP_SOURCE_DIRS: readonly string[] = ['lib', 'teams', 'imports', 'scripts/bench', 'scripts/lib'];
+/**
+ * Folders (relative to the project root) whose sources the generated-platform app loads (`tools/cli-common/src`:
+ * its command-line parser, loaded by package name, so it compiles into that package's own `build/`, as in
+ * `scripts/synth.cjs`).
+ */
+export const APP_SOURCE_DIRS: readonly string[] = ['lib', 'teams', 'imports', 'tools/bench/src', 'tools/cli-common/src'];
+
+const CLI_COMMON_SRC = /^tools\/cli-common\/src\//;
+
+/** Where `src` (relative to `root`) compiles to. */
+function targetOf(root: string, src: string): string {
+  return CLI_COMMON_SRC.test(src)
+    ? join(root, src.replace(CLI_COMMON_SRC, 'tools/cli-common/build/').replace(/\.ts$/, '.js'))
+    : join(root, 'build', src.replace(/\.ts$/, '.js'));
+}
 
 function sources(root: string, dir: string): string[] {
   return readdirSync(join(root, dir), { withFileTypes: true }).flatMap((e) => {
@@ -23,7 +36,7 @@ function sources(root: string, dir: string): string[] {
 export function transpileStale(root: string, dirs: readonly string[] = APP_SOURCE_DIRS): number {
   let count = 0;
   for (const src of dirs.flatMap((d) => sources(root, d))) {
-    const target = join(root, 'build', src.replace(/\.ts$/, '.js'));
+    const target = targetOf(root, src);
     let stale = true;
     try {
       stale = statSync(target).mtimeMs < statSync(join(root, src)).mtimeMs;

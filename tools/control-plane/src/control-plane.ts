@@ -9,7 +9,7 @@
  * ClusterRole aggregation by default).
  *
  * {@link ControlPlane.stop} tears everything down and removes the directory; so do Ctrl-C, SIGTERM and an
- * abnormal exit (see `scripts/tools/managed-process.ts`).
+ * abnormal exit (see `tools/control-plane/src/managed-process.ts`).
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
@@ -17,10 +17,10 @@ import { request as httpRequest } from 'node:http';
 import { AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { toYaml } from '../../lib/synth/kubernetes-yaml';
-import { ManagedProcess, registerScratchDir, unregisterScratchDir } from '../tools/managed-process';
-import { CertificateAuthority, IssuedCertificate, writeServiceAccountKeyPair } from '../tools/pki';
-import { toolPaths } from '../tools/tool-cache';
+import { toYaml } from '../../../lib/synth/kubernetes-yaml';
+import { ManagedProcess, registerScratchDir, unregisterScratchDir } from './managed-process';
+import { CertificateAuthority, IssuedCertificate, writeServiceAccountKeyPair } from './pki';
+import { toolPaths } from './tool-cache';
 
 /** Everything a client needs to talk to the API server as one identity. */
 export interface KubeCredentials {

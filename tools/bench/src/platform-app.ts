@@ -4,12 +4,12 @@
  * on plain node (the `npm run synth` path) and through `cdk8s synth` with ts-node (the reference), one
  * process per run.
  *
- *   node build/scripts/bench/platform-app.js --workspaces <n> --out <dir>
+ *   node build/tools/bench/src/platform-app.js --workspaces <n> --out <dir>
  *
  * Prints one line `bench-result {json}` (see {@link AppReport}) on success; exits 1 on any error.
  */
 import { resolve } from 'node:path';
-import { writeDist } from '../../lib';
+import { writeDist } from '../../../lib';
 import { CommandSpec, parseCommandLine, parseOrExit, UsageError } from '@mini-atlas/cli-common/command-line';
 import { buildGeneratedPlatform } from './generated-platform';
 
@@ -34,7 +34,7 @@ export interface AppReport {
 /** The app's command line (internal: `npm run bench` runs it). */
 export const APP_COMMAND = {
   name: 'bench platform-app',
-  usage: 'node build/scripts/bench/platform-app.js --workspaces <n> --out <dir>',
+  usage: 'node build/tools/bench/src/platform-app.js --workspaces <n> --out <dir>',
   options: {
     workspaces: { type: 'string', value: '<n>', help: 'workspaces of the generated platform (required)' },
     out: { type: 'string', value: '<dir>', help: 'output directory (required)' },

@@ -4,7 +4,7 @@
  * are free on the laptop. Every failure names the tool or port and the fix; all missing or outdated tools
  * are reported together.
  */
-import { CLUSTER_PREREQUISITES } from '../../lib/shared/versions';
+import { CLUSTER_PREREQUISITES } from '../../../lib/shared/versions';
 import { ClusterError } from './cluster-error';
 import { CommandRunner, tail } from './command-runner';
 import { PublishedPort } from './gateway-listeners';

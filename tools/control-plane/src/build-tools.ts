@@ -9,20 +9,20 @@
  *   module that restates Kyverno's `replace` directives);
  * - the real Cilium CRDs, copied from the pinned github.com/cilium/cilium module.
  *
- * Each lands in `<cache>/<tool>-<version>/` (see `scripts/tools/tool-cache.ts`) and is skipped once there.
- * Usage: `npm run tools -- [--rebuild] [tool…]` (or `node build/scripts/build-tools.js …`; `--help` lists the tools).
+ * Each lands in `<cache>/<tool>-<version>/` (see `tools/control-plane/src/tool-cache.ts`) and is skipped once there.
+ * Usage: `npm run tools -- [--rebuild] [tool…]` (or `node build/tools/control-plane/src/build-tools.js …`; `--help` lists the tools).
  * A failed build does not stop the others; the script exits non-zero and says what failed, how long it ran
  * and how much memory it used.
  */
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { $, ProcessOutput } from 'zx';
-import { CILIUM, KRO, KUBERNETES, KYVERNO } from '../lib/shared/versions';
+import { CILIUM, KRO, KUBERNETES, KYVERNO } from '../../../lib/shared/versions';
 import { CommandSpec, HELP_OPTION, parseCommandLine, parseOrExit, UsageError } from '@mini-atlas/cli-common/command-line';
-import { GoModFile, GoReplace, isLocalReplace, parseGoMod, renderWrapperGoMod } from './tools/go-mod';
+import { GoModFile, GoReplace, isLocalReplace, parseGoMod, renderWrapperGoMod } from './go-mod';
 import {
   BuildRecord, BuildStep, cacheRoot, COMPLETE_MARKER, goCacheDirs, readBuildRecord, TOOL_VERSIONS, toolDir, ToolName,
-} from './tools/tool-cache';
+} from './tool-cache';
 
 const TIME = '/usr/bin/time';
 const HEARTBEAT_MS = 60_000;

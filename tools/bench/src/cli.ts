@@ -16,22 +16,22 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join, relative } from 'node:path';
-import { toYaml } from '../lib/synth/kubernetes-yaml';
-import { workspaceName } from './bench/generated-platform';
-import { BENCH_COMMAND, parseBenchArgs } from './bench/options';
-import { compareTrees, countDocuments, countObjectFiles, workspaceFolders, writeCombinedKustomization } from './bench/output-tree';
-import { AppReport, RESULT_MARKER } from './bench/platform-app';
-import { hasGnuTime, TimedProcess, timeProcess } from './bench/process-timer';
-import { BenchResult, computeRatios, evaluateTargets, MachineInfo, measurement, Measurement, renderReport, SizeResult } from './bench/report';
-import { Sample, spreadIndexes } from './bench/stats';
-import { transpileStale } from './bench/transpile';
+import { toYaml } from '../../../lib/synth/kubernetes-yaml';
+import { workspaceName } from './generated-platform';
+import { BENCH_COMMAND, parseBenchArgs } from './options';
+import { compareTrees, countDocuments, countObjectFiles, workspaceFolders, writeCombinedKustomization } from './output-tree';
+import { AppReport, RESULT_MARKER } from './platform-app';
+import { hasGnuTime, TimedProcess, timeProcess } from './process-timer';
+import { BenchResult, computeRatios, evaluateTargets, MachineInfo, measurement, Measurement, renderReport, SizeResult } from './report';
+import { Sample, spreadIndexes } from './stats';
+import { transpileStale } from './transpile';
 import { parseOrExit } from '@mini-atlas/cli-common/command-line';
 import { PROJECT_ROOT } from '@mini-atlas/cli-common/schema-store';
 
 /** The compiled generated-platform app. */
-const APP_JS = join(PROJECT_ROOT, 'build', 'scripts', 'bench', 'platform-app.js');
+const APP_JS = join(PROJECT_ROOT, 'build', 'tools', 'bench', 'src', 'platform-app.js');
 /** Its source, for ts-node under `cdk8s synth`. */
-const APP_TS = 'scripts/bench/platform-app.ts';
+const APP_TS = 'tools/bench/src/platform-app.ts';
 /** Objects each generated workspace writes into its delivery folder. */
 /** A team folder holds its WebApplication, Infrastructure and Topic (the Workspace is in delivery/workspaces). */
 const OBJECTS_PER_WORKSPACE_FOLDER = 3;

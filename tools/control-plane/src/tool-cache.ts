@@ -1,7 +1,7 @@
 /**
  * Where the control-plane test tools live once built.
  *
- * `npm run tools` (scripts/build-tools.ts) builds each tool once from the Go module proxy into
+ * `npm run tools` (tools/control-plane/src/build-tools.ts) builds each tool once from the Go module proxy into
  * `<cache>/<tool>-<version>/` and the control-plane suite reads them from there. The cache root is
  * `$MINI_ATLAS_CACHE_DIR`, else `~/.cache/mini-atlas`; the Go module and build caches sit under `<cache>/go/`
  * so that a warm re-run compiles nothing.
@@ -9,7 +9,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { CILIUM, ETCD, KRO, KUBERNETES, KYVERNO } from '../../lib/shared/versions';
+import { CILIUM, ETCD, KRO, KUBERNETES, KYVERNO } from '../../../lib/shared/versions';
 
 /** The tools the control-plane suite needs. */
 export type ToolName = 'kubernetes' | 'etcd' | 'kro' | 'kyverno' | 'cilium-crds';

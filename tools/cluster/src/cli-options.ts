@@ -103,7 +103,7 @@ export function helpText(command: CommandName): string {
 /** The general usage text (no or unknown command). */
 export function usageText(): string {
   return [
-    'Usage: node build/scripts/cluster.js <up|status|down> [options]   (npm run cluster:<command> -- [options])',
+    'Usage: node build/tools/cluster/src/cli.js <up|status|down> [options]   (npm run cluster:<command> -- [options])',
     '',
     ...(['up', 'status', 'down'] as const).map((c) => `  ${c.padEnd(7)} ${SUMMARY[c]}`),
     '',

@@ -5,14 +5,14 @@
  * in-process with fake tools on PATH; the bottom of the file wires it to the real process.
  */
 import { EventEmitter } from 'node:events';
-import { CliOptions, helpText, parseCliOptions, usageText } from './cluster/cli-options';
-import { ClusterError, EXIT, formatClusterError, InterruptedError } from './cluster/cluster-error';
-import { CommandContext, InputStream } from './cluster/command-context';
-import { CommandResult, CommandRunner, tail } from './cluster/command-runner';
-import { clusterDown } from './cluster/down-command';
-import { Progress, ProgressStream } from './cluster/progress';
-import { clusterStatus } from './cluster/status-command';
-import { clusterUp } from './cluster/up-command';
+import { CliOptions, helpText, parseCliOptions, usageText } from './cli-options';
+import { ClusterError, EXIT, formatClusterError, InterruptedError } from './cluster-error';
+import { CommandContext, InputStream } from './command-context';
+import { CommandResult, CommandRunner, tail } from './command-runner';
+import { clusterDown } from './down-command';
+import { Progress, ProgressStream } from './progress';
+import { clusterStatus } from './status-command';
+import { clusterUp } from './up-command';
 import { PROJECT_ROOT } from '@mini-atlas/cli-common/schema-store';
 
 /** The process-level things `main` uses. */

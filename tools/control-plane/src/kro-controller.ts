@@ -5,13 +5,13 @@
  * It reads its connection from the kubeconfig it is given (controller-runtime honours `$KUBECONFIG`), writes
  * JSON logs to a file and is ready once its health probe answers `/readyz`. Metrics are off and leader
  * election is off (a single replica). Stopped with {@link KroController.stop}, on Ctrl-C/SIGTERM and when the
- * Node process dies (see `scripts/tools/managed-process.ts`).
+ * Node process dies (see `tools/control-plane/src/managed-process.ts`).
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ManagedProcess, registerScratchDir, unregisterScratchDir } from '../tools/managed-process';
-import { toolPaths } from '../tools/tool-cache';
+import { ManagedProcess, registerScratchDir, unregisterScratchDir } from './managed-process';
+import { toolPaths } from './tool-cache';
 import { freePort, get, waitReady } from './control-plane';
 
 /** Options of {@link KroController.start}. */

@@ -213,7 +213,7 @@ export function renderReport(r: BenchResult): string {
   out.push('');
 
   out.push('Generated platforms: N workspaces, each Workspace + WebApplication (wired to) Infrastructure + Topic');
-  out.push('synth = node build/scripts/bench/platform-app.js (compiled JS on plain node), re-synthesizing over the previous');
+  out.push('synth = node build/tools/bench/src/platform-app.js (compiled JS on plain node), re-synthesizing over the previous');
   out.push('output like an everyday `npm run synth` (build ms / writeDist ms: inside the process); into empty dir = first synth');
   out.push('kustomize one folder = `kubectl kustomize` of a single delivery folder listing every workspace (files | nested dirs);');
   out.push('kustomize per path = `kubectl kustomize dist/delivery/<workspace>` (one Flux Kustomization per workspace);');
