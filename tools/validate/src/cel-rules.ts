@@ -7,7 +7,7 @@
 import { isIP } from 'node:net';
 import { celEnv, celFunc, CelScalar, isCelError, plan } from '@bufbuild/cel';
 import { strings } from '@bufbuild/cel/ext';
-import { JsonValue } from 'mini-atlas/shared/json';
+import { JsonValue } from 'mini-atlas';
 import { functionsOf, parseCel } from './cel-ast';
 import { isCidr, isQuantity } from './formats';
 import { CelStatistics, UnevaluatedRule } from './model';

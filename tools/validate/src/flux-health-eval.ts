@@ -16,7 +16,7 @@
  */
 import { celEnv, celFunc, CelScalar, isCelError, plan } from '@bufbuild/cel';
 import { strings } from '@bufbuild/cel/ext';
-import { JsonObject, JsonValue } from 'mini-atlas/shared/json';
+import { JsonObject, JsonValue } from 'mini-atlas';
 import { functionsOf, parseCel, referencesOf, replaceFreeIdentifiers } from './cel-ast';
 import { dynamic } from './cel-rules';
 

@@ -13,7 +13,7 @@
  * Entries match by API group and kind, as Flux matches them.
  */
 import { relative } from 'node:path';
-import { groupKindOf, readinessDeclarationOf } from 'mini-atlas/gitops/health-checks';
+import { groupKindOf, readinessDeclarationOf } from 'mini-atlas';
 import { FluxLayer } from './flux-graph';
 import { childPath } from './json-path';
 import { Violation } from './model';

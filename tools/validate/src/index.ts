@@ -3,7 +3,7 @@
  * synthesized manifests and returns a {@link ValidationReport}; {@link formatReport} renders it.
  */
 import { basename, dirname, relative, resolve } from 'node:path';
-import { DistDocument, DistProblem, readDist } from 'mini-atlas/synth/dist-model';
+import { DistDocument, DistProblem, readDist } from 'mini-atlas';
 import { CelRuleEvaluator } from './cel-rules';
 import { analyzeFlux } from './flux-graph';
 import { checkHealthCoverage } from './flux-health';

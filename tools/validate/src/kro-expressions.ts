@@ -2,7 +2,7 @@
  * KRO `${…}` expressions inside strings: extraction (brace- and string-literal-aware), and replacement of a
  * template's expression strings by {@link ExpressionPlaceholder}s.
  */
-import { JsonValue } from 'mini-atlas/shared/json';
+import { JsonValue } from 'mini-atlas';
 import { childPath, indexPath } from './json-path';
 import { ExpressionPlaceholder } from './placeholder';
 

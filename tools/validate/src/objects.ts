@@ -1,8 +1,8 @@
 /**
  * Small accessors for Kubernetes objects as parsed JSON, and the constructor of violations.
  */
-import { JsonObject, JsonValue } from 'mini-atlas/shared/json';
-import { DistDocument } from 'mini-atlas/synth/dist-model';
+import { JsonObject, JsonValue } from 'mini-atlas';
+import { DistDocument } from 'mini-atlas';
 import { CheckName, Violation } from './model';
 
 /** The value as an object, or undefined. */

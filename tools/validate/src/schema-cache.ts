@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseYamlDocuments } from 'mini-atlas/synth/kubernetes-yaml';
+import { parseYamlDocuments } from 'mini-atlas';
 import { PROJECT_ROOT } from '@mini-atlas/cli-common/schema-store';
 
 const CACHE_FORMAT = 1;

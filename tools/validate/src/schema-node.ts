@@ -4,7 +4,7 @@
  * pre-compiles patterns (RE2, as the API server uses Go's regexp) and records the Kubernetes extensions.
  */
 import { RE2JS } from '@bufbuild/re2';
-import { JsonValue } from 'mini-atlas/shared/json';
+import { JsonValue } from 'mini-atlas';
 
 /** JSON types a schema may name. */
 export type SchemaType = 'string' | 'integer' | 'number' | 'boolean' | 'object' | 'array';

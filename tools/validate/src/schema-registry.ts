@@ -5,7 +5,7 @@
  * compiled for the life of the process.
  */
 import { readFileSync } from 'node:fs';
-import { CRD_SOURCES, CrdSource, KUBERNETES_DEFINITIONS_URL } from 'mini-atlas/shared/schema-sources';
+import { CRD_SOURCES, CrdSource, KUBERNETES_DEFINITIONS_URL } from 'mini-atlas';
 import { resolveSchema } from '@mini-atlas/cli-common/schema-store';
 import { CLUSTER_SCOPED_BUILTINS } from './builtin-scopes';
 import { loadYamlDocuments } from './schema-cache';

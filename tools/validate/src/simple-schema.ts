@@ -8,7 +8,7 @@
  * optionally double-quoted with backslash escapes.
  */
 import { RE2JS } from '@bufbuild/re2';
-import { JsonObject, JsonValue } from 'mini-atlas/shared/json';
+import { JsonObject, JsonValue } from 'mini-atlas';
 import { parseCel } from './cel-ast';
 import { childPath } from './json-path';
 import { RawSchema } from './schema-node';

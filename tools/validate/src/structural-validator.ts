@@ -4,7 +4,7 @@
  * set duplicates, int-or-string and quantities, `allOf`/`anyOf`/`oneOf`/`not`, and hands
  * `x-kubernetes-validations` to a CEL evaluator.
  */
-import { JsonValue } from 'mini-atlas/shared/json';
+import { JsonValue } from 'mini-atlas';
 import { checkNumberFormat, checkStringFormat, isQuantity } from './formats';
 import { childPath, indexPath } from './json-path';
 import { isPlaceholder } from './placeholder';
