@@ -13,6 +13,7 @@
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { issue, ValidationIssue } from '../shared/validation-error';
+import { DependencyGraph, reachable } from '../shared/graph';
 import { FluxStage } from './flux-stage';
 
 /**
@@ -160,17 +161,9 @@ interface HasValues {
 }
 const hasValues = (x: unknown): x is HasValues => typeof x === 'object' && x !== null && 'values' in x;
 
-/** Stages `stage` waits for, transitively (not itself). */
-function upstreamOf(stage: FluxStage): Set<FluxStage> {
-  const out = new Set<FluxStage>();
-  const todo = [...stage.dependsOn];
-  while (todo.length) {
-    const s = todo.pop()!;
-    if (out.has(s)) continue;
-    out.add(s);
-    todo.push(...s.dependsOn);
-  }
-  return out;
+/** Stages `stage` waits for, transitively (not itself), by construct path: the shared graph walk. */
+function upstreamOf(stage: FluxStage, graph: DependencyGraph): Set<string> {
+  return reachable(graph, stage.node.path);
 }
 
 /**
@@ -183,6 +176,8 @@ function upstreamOf(stage: FluxStage): Set<FluxStage> {
  */
 export function namespaceIssues(root: IConstruct, preexisting: readonly string[]): ValidationIssue[] {
   const constructs = root.node.findAll();
+  const stageGraph: DependencyGraph = new Map(constructs.filter(FluxStage.isFluxStage)
+    .map((st) => [st.node.path, new Set(st.dependsOn.map((d) => d.node.path))]));
   const templates: NamespaceTemplate[] = [];
   const objects: ApiObject[] = [];
   const rgds: { rgd: ApiObject; uses: TemplateNamespace[] }[] = [];
@@ -215,8 +210,8 @@ export function namespaceIssues(root: IConstruct, preexisting: readonly string[]
   const checkExists = (scope: IConstruct, field: string, namespace: string, stage: FluxStage): void => {
     if (preexisting.includes(namespace)) return;
     const found = sources.get(namespace) ?? [];
-    const before = upstreamOf(stage);
-    const inTime = found.some((s) => before.has(s.stage) || (s.how === 'object' && s.stage === stage));
+    const before = upstreamOf(stage, stageGraph);
+    const inTime = found.some((s) => before.has(s.stage.node.path) || (s.how === 'object' && s.stage === stage));
     if (inTime) return;
     const fix = `create the namespace in stage ${stage.path} or in a stage it depends on`;
     if (found.length === 0) {
