@@ -2,7 +2,7 @@
  * What `cluster:up` reads from the real synthesized dist/: the Kind config (ports from the shared Gateway),
  * the Cilium release (chart, version and the very values of the CoreChart's HelmRelease), the Flux layers.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { CILIUM, KUBERNETES } from '../../lib/shared/versions';
@@ -12,6 +12,11 @@ import { readDistFolder } from '../../tools/cluster/src/dist-manifests';
 import { fluxKustomizations, fluxLayers, layerLabel } from '../../tools/cluster/src/flux-layers';
 import { planSync, readFluxSync } from '../../tools/cluster/src/flux-sync';
 import { exampleUrl, gatewayListeners, publishedPorts, readGatewayListeners } from '../../tools/cluster/src/gateway-listeners';
+
+/** The team stages of the committed dist/: one Kustomization `delivery-<team>` per folder under dist/delivery (today: team-a). */
+function teamStages(): string[] {
+  return readdirSync(join(__dirname, '..', '..', 'dist', 'delivery')).filter((d) => d !== 'workspaces').sort().map((t) => `delivery-${t}`);
+}
 import { gatewayNodeLabels, kindClusterConfig, kindConfigYaml } from '../../tools/cluster/src/kind-config';
 import { KubeObject } from '../../tools/cluster/src/kube-object';
 import { checkApiServerHost } from '../../tools/cluster/src/up-command';
@@ -170,9 +175,11 @@ describe('Flux layers from dist/flux-system', () => {
     for (const k of sync.kustomizations) {
       for (const d of k.dependsOn) expect(position.get(d)!).toBeLessThan(position.get(`${k.namespace}/${k.name}`)!);
     }
-    // the documented order: Gateway API CRDs → core/operators → core/shared-services → foundation → delivery
+    // the documented order: Gateway API CRDs → core/operators → core/shared-services → foundation → delivery,
+    // with every team's stage (one per folder under dist/delivery) in the last layer
+    expect(teamStages()).toContain('delivery-team-a');
     expect(layers.map(layerLabel)).toEqual([
-      'flux-system, gateway-api-crds', 'core-operators', 'core-shared-services', 'foundation', 'delivery-workspaces', 'delivery-team-a',
+      'flux-system, gateway-api-crds', 'core-operators', 'core-shared-services', 'foundation', 'delivery-workspaces', teamStages().join(', '),
     ]);
   });
 
@@ -180,7 +187,7 @@ describe('Flux layers from dist/flux-system', () => {
     expect(sync.platformSource.kind).toBe('GitRepository');
     const readers = sync.kustomizations.filter((k) => k.path.startsWith('./dist/'));
     expect(readers.map((k) => [k.name, k.sourceRef.name])).toEqual([
-      'core-operators', 'core-shared-services', 'delivery-team-a', 'delivery-workspaces', 'flux-system', 'foundation',
+      'core-operators', 'core-shared-services', ...teamStages(), 'delivery-workspaces', 'flux-system', 'foundation',
     ].map((name) => [name, sync.platformSource.metadata.name]));
   });
 
