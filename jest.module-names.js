@@ -1,6 +1,5 @@
 /** Package names of the library and the tool packages, mapped to their sources (as tsconfig.json `paths`). */
 module.exports = {
   '^mini-atlas$': '<rootDir>/lib/index.ts',
-  '^mini-atlas/(.*)$': '<rootDir>/lib/$1',
   '^@mini-atlas/cli-common/(.*)$': '<rootDir>/tools/cli-common/src/$1',
 };
