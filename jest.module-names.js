@@ -2,4 +2,5 @@
 module.exports = {
   '^mini-atlas$': '<rootDir>/lib/index.ts',
   '^@mini-atlas/cli-common/(.*)$': '<rootDir>/tools/cli-common/src/$1',
+  '^@mini-atlas/synth$': '<rootDir>/tools/synth/src/index.ts',
 };

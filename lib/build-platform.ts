@@ -11,12 +11,12 @@ import { FoundationChart, FoundationChartProps } from './foundation/foundation-c
 /** Options of {@link buildPlatform}. */
 export interface PlatformOptions {
   /**
-   * The environment profile: a built-in (`LOCAL`, `PRODUCTION`; `profileNamed` resolves one by name) or your
+   * The environment profile: a built-in (`LOCAL`, `PRODUCTION`) or your
    * own {@link EnvironmentProfile}. Passed to the Core and Delivery charts. @default LOCAL
    */
   readonly environment?: EnvironmentProfile;
   /** Git source Flux follows. @default the FluxSync defaults */
-  readonly git?: Pick<FluxSyncProps, 'repositoryUrl' | 'branch'>;
+  readonly git?: Pick<FluxSyncProps, 'repositoryUrl' | 'branch' | 'distPath'>;
   /** Core layer settings. @default Kind defaults */
   readonly core?: Omit<CoreChartProps, 'environment'>;
   /** Foundation layer settings. @default defaults */

@@ -18,7 +18,7 @@ export {
   apiGroupOf, PLATFORM_GROUP, PLATFORM_VERSION, PLATFORM_API_VERSION, LABELS, ANNOTATIONS, RESERVED_NAMESPACES,
 } from './shared/api';
 export { cel, type CelExpression } from './shared/cel';
-export { profileNamed, type EnvironmentProfile, LOCAL, PRODUCTION, PROFILES } from './shared/environment';
+export { BUILT_IN_PROFILES, type EnvironmentProfile, LOCAL, PRODUCTION } from './shared/environment';
 export {
   dnsLabelProblem, hostnameProblem, imagePinProblem, imageProblem, DNS_LABEL_SOURCE, DNS_LABEL, DNS_LABEL_MAX,
   DNS_SUBDOMAIN, DNS_SUBDOMAIN_MAX, IMAGE_TAG_SOURCE, IMAGE_DIGEST_SOURCE, PINNED_IMAGE_PATTERN,

@@ -28,13 +28,18 @@ function sources(dir) {
 function transpileStale() {
   let esbuild;
   let count = 0;
-  // main.ts, its options, everything below it, and the shared parser, which main.ts loads by its package name
-  // (`@mini-atlas/cli-common`, whose exports point at tools/cli-common/build/).
-  const entry = ['main.ts', ...sources('scripts/synth')];
-  const targetOf = (src) => src.startsWith('tools/cli-common/src/')
-    ? join(root, src.replace(/^tools\/cli-common\/src\//, 'tools/cli-common/build/').replace(/\.ts$/, '.js'))
-    : join(out, src.replace(/\.ts$/, '.js'));
-  for (const src of [...entry, ...sources('tools/cli-common/src'), ...sources('lib'), ...sources('teams'), ...sources('imports')]) {
+  // main.ts and everything it loads: the library, the teams, the generated imports, and the two tool packages
+  // it loads by package name (`@mini-atlas/synth`, `@mini-atlas/cli-common`), which resolve through their
+  // workspace links to tools/<name>/build/. The library itself resolves as `mini-atlas` through the root's
+  // self-link (devDependency "file:.") to build/lib/.
+  const packages = ['synth', 'cli-common'];
+  const targetOf = (src) => {
+    const pkg = packages.find((p) => src.startsWith(`tools/${p}/src/`));
+    const rel = pkg ? join('tools', pkg, 'build', src.slice(`tools/${pkg}/src/`.length)) : join('build', src);
+    return join(root, rel.replace(/\.ts$/, '.js'));
+  };
+  const all = ['main.ts', ...packages.flatMap((p) => sources(`tools/${p}/src`)), ...sources('lib'), ...sources('teams'), ...sources('imports')];
+  for (const src of all) {
     const target = targetOf(src);
     let stale = true;
     try { stale = statSync(target).mtimeMs < statSync(join(root, src)).mtimeMs; } catch { /* missing */ }

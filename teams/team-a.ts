@@ -1,5 +1,5 @@
 /** The example team: one instance of each abstraction, wired together. */
-import { DeliveryChart, Infrastructure, Topic, WebApplication, Workspace } from '../lib';
+import { DeliveryChart, Infrastructure, Topic, WebApplication, Workspace } from 'mini-atlas';
 
 /** Adds team-a's workspace to the Delivery layer. */
 export function addTeamA(delivery: DeliveryChart): Workspace {

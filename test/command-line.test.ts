@@ -1,16 +1,12 @@
 /**
  * The one command-line parser (`tools/cli-common/src/command-line.ts`) and the commands that have no test folder of
- * their own: `npm run synth` (main.ts), `validate`, `tools`, `docs`, `import`. Bench and cluster commands
+ * their own: `validate`, `tools`, `docs`, `import`. Bench and cluster commands
  * are tested beside their other tests.
  */
-import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
 import { parseToolsArgs, TOOLS_COMMAND } from '../tools/control-plane/src/build-tools';
 import { DOCS_COMMAND } from '../scripts/docs';
 import { IMPORT_COMMAND } from '../scripts/import';
 import { CommandSpec, EXIT_USAGE, HELP_OPTION, helpText, parseCommandLine, UsageError } from '@mini-atlas/cli-common/command-line';
-import { PROJECT_ROOT } from '@mini-atlas/cli-common/schema-store';
-import { parseSynthArgs, SYNTH_COMMAND } from '../scripts/synth/options';
 import { parseValidateArgs } from '../tools/validate/src/options';
 import { usageError } from './helpers/usage-error';
 
@@ -104,60 +100,6 @@ describe('parseCommandLine', () => {
   });
 });
 
-describe('npm run synth (main.ts)', () => {
-  const SYNTH_OPTIONS = 'valid options: --env, --repo, --branch, --out, --allow-removal, --help';
-
-  test('every flag, repeated --allow-removal', () => {
-    const argv = ['--env', 'production', '--repo', 'https://example.com/r.git', '--branch', 'dev', '--out', 'o',
-      '--allow-removal', 'StatefulSet/db/pg', '--allow-removal=PersistentVolumeClaim/db/data'];
-    expect(parseSynthArgs(argv, {})).toStrictEqual({
-      env: 'production', repo: 'https://example.com/r.git', branch: 'dev', out: 'o',
-      allowRemoval: ['StatefulSet/db/pg', 'PersistentVolumeClaim/db/data'], help: false,
-    });
-  });
-
-  test('defaults: local, no repo or branch (buildPlatform decides), dist', () => {
-    expect(parseSynthArgs([], {})).toStrictEqual({ env: 'local', repo: undefined, branch: undefined, out: 'dist', allowRemoval: [], help: false });
-  });
-
-  test('a flag left out falls back to its environment variable; a flag wins over it', () => {
-    const env = { MINI_ATLAS_ENV: 'production', MINI_ATLAS_REPO: 'https://example.com/env.git', MINI_ATLAS_BRANCH: 'env' };
-    expect(parseSynthArgs([], env)).toMatchObject({ env: 'production', repo: 'https://example.com/env.git', branch: 'env' });
-    expect(parseSynthArgs(['--env', 'local', '--repo', 'https://example.com/flag.git', '--branch', 'flag'], env))
-      .toMatchObject({ env: 'local', repo: 'https://example.com/flag.git', branch: 'flag' });
-  });
-
-  test('an empty MINI_ATLAS_REPO or MINI_ATLAS_BRANCH counts as unset; an empty MINI_ATLAS_ENV is kept (and rejected later)', () => {
-    expect(parseSynthArgs([], { MINI_ATLAS_ENV: '', MINI_ATLAS_REPO: '', MINI_ATLAS_BRANCH: '' }))
-      .toStrictEqual({ env: '', repo: undefined, branch: undefined, out: 'dist', allowRemoval: [], help: false });
-  });
-
-  test.each([
-    [['--evn', 'production'], `unknown option --evn for synth; ${SYNTH_OPTIONS}`],
-    [['--repo'], '--repo needs a value; pass --repo <git url> or leave the option out'],
-    [['--allow-removal', '--out', 'x'], '--allow-removal needs a value; pass --allow-removal <Kind/ns/name> or leave the option out'],
-    [['production'], `unexpected argument "production" for synth; options take the form --option value; ${SYNTH_OPTIONS}`],
-  ])('%j → %s', (argv, message) => {
-    const e = usageError(() => parseSynthArgs(argv, {}));
-    expect(e.message).toBe(message);
-    expect(e.exitCode).toBe(2);
-  });
-
-  // The entry point itself: main.ts prints the one line (no stack, nothing written) and exits 2; --help exits 0.
-  const TSX = join(PROJECT_ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
-  const synth = (...args: string[]) => spawnSync(process.execPath, [TSX, 'main.ts', ...args], { cwd: PROJECT_ROOT, encoding: 'utf8' });
-
-  test('the process: a bad flag prints one line and exits 2', () => {
-    const run = synth('--evn', 'production');
-    expect({ status: run.status, stdout: run.stdout, stderr: run.stderr })
-      .toEqual({ status: 2, stdout: '', stderr: `unknown option --evn for synth; ${SYNTH_OPTIONS}\n` });
-  });
-
-  test('the process: --help prints the help text and exits 0', () => {
-    const run = synth('--help');
-    expect({ status: run.status, stdout: run.stdout, stderr: run.stderr }).toEqual({ status: 0, stdout: helpText(SYNTH_COMMAND), stderr: '' });
-  });
-});
 
 describe('npm run validate', () => {
   test('a directory and every flag', () => {

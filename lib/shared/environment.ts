@@ -60,12 +60,5 @@ export const PRODUCTION: EnvironmentProfile = {
   },
 };
 
-/** The built-in profiles by name (what `--env` and `MINI_ATLAS_ENV` choose from). */
-export const PROFILES: Readonly<Record<string, EnvironmentProfile>> = { local: LOCAL, production: PRODUCTION };
-
-/** Resolves a built-in profile by name; throws naming the valid ones. */
-export function profileNamed(name: string): EnvironmentProfile {
-  const p = Object.hasOwn(PROFILES, name) ? PROFILES[name] : undefined;
-  if (!p) throw new Error(`unknown environment profile ${JSON.stringify(name)}; use one of: ${Object.keys(PROFILES).join(', ')}`);
-  return p;
-}
+/** The built-in profiles, `LOCAL` first: what a synth program offers when it declares none of its own. */
+export const BUILT_IN_PROFILES: readonly EnvironmentProfile[] = [LOCAL, PRODUCTION];

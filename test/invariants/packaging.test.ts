@@ -1,10 +1,11 @@
 /**
- * Other platform repos import Mini-Atlas as a package: pack it, install the tarball into the example
- * consumer (examples/consumer), compile the consumer against the published types, synthesize, and compare
- * with what the DeliveryChart produces for the same team.
+ * Other platform repos import Mini-Atlas as a package: pack it, install the tarball into an example
+ * consumer, compile the consumer against the published types, synthesize, and compare with our own output.
+ * - examples/consumer: constructs alone, plain `app.synth()`, compared with what the DeliveryChart produces;
+ * - examples/synth-program: the public synth command (`@mini-atlas/synth`), compared with the committed dist/.
  */
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
@@ -37,4 +38,37 @@ test('a consumer installs the packed package, imports { Workspace } from "mini-a
   const ours = render().filter((f) => f.path.startsWith('delivery/')).map((f) => f.object)
     .sort((a, b) => `${a.kind}/${a.metadata.name}`.localeCompare(`${b.kind}/${b.metadata.name}`));
   expect(theirs).toEqual(ours);
+}, 300_000);
+
+/** Every file below `dir`, relative, sorted. */
+function tree(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile())
+    .map((e) => join(e.parentPath, e.name).slice(dir.length + 1)).sort();
+}
+
+test('a platform repo on the packed packages runs the public synth command and writes the committed dist/ byte for byte', () => {
+  const work = mkdtempSync(join(tmpdir(), 'mini-atlas-synth-program-'));
+  try {
+    const tarballs: Record<string, string> = {};
+    for (const [name, dir] of [['mini-atlas', root], ['@mini-atlas/cli-common', join(root, 'tools', 'cli-common')], ['@mini-atlas/synth', join(root, 'tools', 'synth')]]) {
+      const packed = JSON.parse(run('npm', ['pack', '--json', '--pack-destination', work], dir)) as Array<{ filename: string }>;
+      tarballs[name] = `file:${join(work, packed[0].filename)}`;
+    }
+    const program = join(work, 'program');
+    cpSync(join(root, 'examples', 'synth-program'), program, { recursive: true });
+    const pkg = JSON.parse(readFileSync(join(program, 'package.json'), 'utf8'));
+    Object.assign(pkg.dependencies, tarballs);
+    writeFileSync(join(program, 'package.json'), JSON.stringify(pkg, null, 2));
+    run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts'], program);
+    run(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', '.'], program);
+    const printed = run(process.execPath, ['main.js'], program);
+
+    expect(printed).toMatch(/^synthesized 46 objects into 6 Flux paths under dist \(local\) in \d+ ms\n$/);
+    const ours = tree(join(root, 'dist'));
+    expect(tree(join(program, 'dist'))).toEqual(ours);
+    const differing = ours.filter((f) => readFileSync(join(program, 'dist', f), 'utf8') !== readFileSync(join(root, 'dist', f), 'utf8'));
+    expect(differing).toEqual([]);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
 }, 300_000);

@@ -1,11 +1,7 @@
 /** The environment profile changes sizes without touching tenant code. */
-import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
 import { App, Chart } from 'cdk8s';
-import { EnvironmentProfile, FluxStage, LOCAL, PRODUCTION, profileNamed, SharedKafka, Topic, Workspace } from '../../../lib';
+import { EnvironmentProfile, FluxStage, LOCAL, PRODUCTION, SharedKafka, Topic, Workspace } from '../../../lib';
 import { Json, find, ofKind, render } from '../../helpers/platform';
-
-const ROOT = join(__dirname, '..', '..', '..');
 
 test('production: 3 Kafka nodes with replication 3 / min ISR 2, 3 Postgres instances, bigger quotas', () => {
   const local = render();
@@ -63,20 +59,3 @@ test('standalone constructs take the profile as a prop, LOCAL by default; Topic 
   const replicas = (ws: Workspace) => (new Topic(ws, 't').apiObject.toJson() as Json).spec.replicas;
   expect([replicas(plain), replicas(staged)]).toEqual([1, 2]);
 });
-
-test('an unknown profile name is rejected with the valid names', () => {
-  expect(profileNamed('production')).toBe(PRODUCTION);
-  expect(() => profileNamed('staging')).toThrow('unknown environment profile "staging"; use one of: local, production');
-  expect(() => profileNamed('constructor')).toThrow('unknown environment profile "constructor"; use one of: local, production');
-});
-
-test('main.ts (npm run synth) with --env staging prints one line naming the valid profiles and exits 2, like every usage error', () => {
-  const env = { ...process.env };
-  delete env.MINI_ATLAS_ENV;
-  const run = spawnSync(join(ROOT, 'node_modules', '.bin', 'tsx'), ['main.ts', '--env', 'staging', '--out', '/nonexistent/dist'], {
-    cwd: ROOT, encoding: 'utf8', env,
-  });
-  expect({ status: run.status, stdout: run.stdout, stderr: run.stderr }).toEqual({
-    status: 2, stdout: '', stderr: 'unknown environment profile "staging"; use one of: local, production\n',
-  });
-}, 30_000);

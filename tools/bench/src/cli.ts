@@ -16,7 +16,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join, relative } from 'node:path';
-import { toYaml } from '../../../lib/synth/kubernetes-yaml';
+import { toYaml } from 'mini-atlas';
 import { workspaceName } from './generated-platform';
 import { BENCH_COMMAND, parseBenchArgs } from './options';
 import { compareTrees, countDocuments, countObjectFiles, workspaceFolders, writeCombinedKustomization } from './output-tree';
@@ -95,12 +95,12 @@ function measureDefaultPlatform(tmp: string, runs: number, referenceRuns: number
   const npmOut = join(tmp, 'default', 'npm');
   const cdk8sOut = join(tmp, 'default', 'cdk8s');
   const node = (k: number): Sample => {
-    const p = ok(timeProcess(process.execPath, ['scripts/synth.cjs', '--out', nodeOut], { cwd: PROJECT_ROOT }));
+    const p = ok(timeProcess(process.execPath, ['scripts/synth.cjs', '--out', nodeOut, '--flux-path', 'dist'], { cwd: PROJECT_ROOT }));
     if (k < 0) return { wallMs: p.wallMs };
     return { wallMs: p.wallMs, maxRssKiB: p.maxRssKiB, objects: printedObjects(p) };
   };
   const npm = (k: number): Sample => {
-    const p = ok(timeProcess('npm', ['run', 'synth', '--', '--out', npmOut], { cwd: PROJECT_ROOT }));
+    const p = ok(timeProcess('npm', ['run', 'synth', '--', '--out', npmOut, '--flux-path', 'dist'], { cwd: PROJECT_ROOT }));
     if (k === 0) sameOutput('npm run synth', nodeOut, npmOut);
     return { wallMs: p.wallMs, maxRssKiB: p.maxRssKiB, objects: printedObjects(p) };
   };
@@ -115,7 +115,7 @@ function measureDefaultPlatform(tmp: string, runs: number, referenceRuns: number
   return {
     nodeSynth: measurement('node scripts/synth.cjs', repeat('node scripts/synth.cjs', runs, node)),
     npmRunSynth: measurement('npm run synth', repeat('npm run synth', runs, npm)),
-    cdk8sSynth: measurement('npx cdk8s synth (app: npx ts-node main.ts)', repeat('npx cdk8s synth (ts-node)', referenceRuns, () => cdk8sSynth('main.ts', '', cdk8sOut, nodeOut))),
+    cdk8sSynth: measurement('npx cdk8s synth (app: npx ts-node main.ts)', repeat('npx cdk8s synth (ts-node)', referenceRuns, () => cdk8sSynth('main.ts', '--flux-path dist', cdk8sOut, nodeOut))),
   };
 }
 

@@ -4,9 +4,7 @@
  * real Core and Foundation layers. Names and host names are derived from the index, so every platform of
  * size N is the same from run to run and every host name is unique.
  */
-import { buildPlatform, Platform } from '../../../lib/build-platform';
-import { DeliveryChart } from '../../../lib/delivery/delivery-chart';
-import { Infrastructure, Topic, WebApplication, Workspace } from '../../../lib';
+import { buildPlatform, Platform, DeliveryChart, Infrastructure, Topic, WebApplication, Workspace } from 'mini-atlas';
 
 /** Largest platform the generator produces (the names carry four digits). */
 export const MAX_WORKSPACES = 9999;

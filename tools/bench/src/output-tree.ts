@@ -5,8 +5,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { listDist } from '../../../lib/synth/dist-model';
-import { toYaml } from '../../../lib/synth/kubernetes-yaml';
+import { listDist, toYaml } from 'mini-atlas';
 
 /** Every file below `dir`, as sorted `/`-separated relative paths. */
 export function listFiles(dir: string): string[] {

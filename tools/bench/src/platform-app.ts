@@ -9,7 +9,7 @@
  * Prints one line `bench-result {json}` (see {@link AppReport}) on success; exits 1 on any error.
  */
 import { resolve } from 'node:path';
-import { writeDist } from '../../../lib';
+import { writeDist } from 'mini-atlas';
 import { CommandSpec, parseCommandLine, parseOrExit, UsageError } from '@mini-atlas/cli-common/command-line';
 import { buildGeneratedPlatform } from './generated-platform';
 

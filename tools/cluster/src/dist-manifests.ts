@@ -5,7 +5,7 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { DistDocument, formatDistProblem, readDist } from '../../../lib/synth/dist-model';
+import { DistDocument, formatDistProblem, readDist } from 'mini-atlas';
 import { ClusterError } from './cluster-error';
 import { isKubeObject, KubeObject } from './kube-object';
 

@@ -3,7 +3,7 @@
  * the dist model's one order (`fluxOrder`): layer 0 depends on nothing, layer n only on earlier layers.
  * `cluster:up` waits for the layers in this order.
  */
-import { FluxKustomization, fluxKustomizationOf, fluxOrder, formatFluxOrderProblems } from '../../../lib/synth/dist-model';
+import { FluxKustomization, fluxKustomizationOf, fluxOrder, formatFluxOrderProblems } from 'mini-atlas';
 import { ClusterError } from './cluster-error';
 import { KubeObject } from './kube-object';
 

@@ -7,7 +7,7 @@
  * Flux is pointed elsewhere, the self-managing Kustomization is left out (and reported): Flux then follows
  * the chosen repository, and changes to `dist/flux-system` take effect on the next `cluster:up`.
  */
-import { distFolderOf, FluxKustomization } from '../../../lib/synth/dist-model';
+import { distFolderOf, FluxKustomization } from 'mini-atlas';
 import { ClusterError } from './cluster-error';
 import { readDistFolder } from './dist-manifests';
 import { fluxKustomizations } from './flux-layers';

@@ -9,9 +9,7 @@
  * - Node labels that Cilium's `gatewayAPI.hostNetwork.nodes.matchLabels` selects (if the values set any), so
  *   Envoy listens on the node that has the port mappings.
  */
-import { DNS_LABEL } from '../../../lib/shared/names';
-import { toYaml } from '../../../lib/synth/kubernetes-yaml';
-import { KUBERNETES } from '../../../lib/shared/versions';
+import { DNS_LABEL, toYaml, KUBERNETES } from 'mini-atlas';
 import { HelmValues } from './cilium-release';
 import { getPath } from './kube-object';
 import { PublishedPort } from './gateway-listeners';

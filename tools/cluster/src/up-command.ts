@@ -10,9 +10,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PLATFORM_GROUP } from '../../../lib/shared/api';
-import { toYaml, toYamlDocuments } from '../../../lib/synth/kubernetes-yaml';
-import { FLUX, GATEWAY_API } from '../../../lib/shared/versions';
+import { PLATFORM_GROUP, toYaml, toYamlDocuments, FLUX, GATEWAY_API } from 'mini-atlas';
 import { readCiliumInstall, HelmInstall, HelmValues } from './cilium-release';
 import { UpOptions } from './cli-options';
 import { ClusterError, InterruptedError, UsageError } from './cluster-error';

@@ -17,7 +17,7 @@
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { $, ProcessOutput } from 'zx';
-import { CILIUM, KRO, KUBERNETES, KYVERNO } from '../../../lib/shared/versions';
+import { CILIUM, KRO, KUBERNETES, KYVERNO } from 'mini-atlas';
 import { CommandSpec, HELP_OPTION, parseCommandLine, parseOrExit, UsageError } from '@mini-atlas/cli-common/command-line';
 import { GoModFile, GoReplace, isLocalReplace, parseGoMod, renderWrapperGoMod } from './go-mod';
 import {

@@ -17,7 +17,7 @@ import { request as httpRequest } from 'node:http';
 import { AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { toYaml } from '../../../lib/synth/kubernetes-yaml';
+import { toYaml } from 'mini-atlas';
 import { ManagedProcess, registerScratchDir, unregisterScratchDir } from './managed-process';
 import { CertificateAuthority, IssuedCertificate, writeServiceAccountKeyPair } from './pki';
 import { toolPaths } from './tool-cache';

@@ -9,7 +9,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { CILIUM, ETCD, KRO, KUBERNETES, KYVERNO } from '../../../lib/shared/versions';
+import { CILIUM, KRO, KUBERNETES, KYVERNO } from 'mini-atlas';
+import { ETCD } from '../../../lib/shared/versions';
 
 /** The tools the control-plane suite needs. */
 export type ToolName = 'kubernetes' | 'etcd' | 'kro' | 'kyverno' | 'cilium-crds';

@@ -2,8 +2,7 @@
  * Which pinned Helm chart installs which component's CRDs: the bridge between a HelmRelease and the CRD
  * groups of `CRD_SOURCES` (keyed by component). Charts and versions come from `lib/shared/versions.ts`.
  */
-import { CrdSource } from 'mini-atlas';
-import { CILIUM, CLOUDNATIVE_PG, KRO, KYVERNO, PinnedChart, STRIMZI } from 'mini-atlas';
+import { CrdSource, CILIUM, CLOUDNATIVE_PG, KRO, KYVERNO, PinnedChart, STRIMZI } from 'mini-atlas';
 
 /** A pinned chart and the component whose CRDs it installs. */
 export interface ChartComponent {

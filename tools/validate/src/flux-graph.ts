@@ -7,10 +7,7 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
-import { CRD_SOURCES } from 'mini-atlas';
-import { reachable } from 'mini-atlas';
-import { JsonObject } from 'mini-atlas';
-import { DistDocument, DistKustomization, DistModel, DistProblem, fluxOrder, kustomizeResources } from 'mini-atlas';
+import { CRD_SOURCES, reachable, JsonObject, DistDocument, DistKustomization, DistModel, DistProblem, fluxOrder, kustomizeResources } from 'mini-atlas';
 import { CHART_COMPONENTS, PREINSTALLED_COMPONENTS } from './chart-components';
 import { childPath } from './json-path';
 import { Violation } from './model';

@@ -7,10 +7,7 @@
  * and no cluster-scoped object has one; every file means the same under YAML 1.1 and YAML 1.2.
  */
 import { Document, isMap, isScalar, isSeq } from 'yaml';
-import { JsonObject, JsonValue } from 'mini-atlas';
-import { DNS_SUBDOMAIN, imagePinProblem } from 'mini-atlas';
-import { DistDocument, DistModel, ParsedDistFile } from 'mini-atlas';
-import { parseYamlDocuments } from 'mini-atlas';
+import { JsonObject, JsonValue, DNS_SUBDOMAIN, imagePinProblem, DistDocument, DistModel, ParsedDistFile, parseYamlDocuments } from 'mini-atlas';
 import { parseCel, referencesOf } from './cel-ast';
 import { CelRuleEvaluator } from './cel-rules';
 import { FluxAnalysis } from './flux-graph';

@@ -6,14 +6,7 @@
  *    `watchNamespaces`), a literal namespace in an RGD template — exists before that layer is applied;
  * 2. the pods a known operator creates meet the Pod Security level that their namespaces enforce.
  */
-import { FLUX_NAMESPACE } from 'mini-atlas';
-import {
-  KUBERNETES_NAMESPACES, meetsPodSecurity, namespacesInValues, POD_SECURITY_ENFORCE_LABEL, PodSecurityLevel, podSecurityLevel,
-} from 'mini-atlas';
-import { STRIMZI_POD_SECURITY_PROVIDER_ENV } from 'mini-atlas';
-import { reachable } from 'mini-atlas';
-import { JsonObject, JsonValue } from 'mini-atlas';
-import { DistDocument } from 'mini-atlas';
+import { FLUX_NAMESPACE, KUBERNETES_NAMESPACES, meetsPodSecurity, namespacesInValues, POD_SECURITY_ENFORCE_LABEL, PodSecurityLevel, podSecurityLevel, STRIMZI_POD_SECURITY_PROVIDER_ENV, reachable, JsonObject, JsonValue, DistDocument } from 'mini-atlas';
 import { CHART_COMPONENTS } from './chart-components';
 import { FluxAnalysis, FluxLayer } from './flux-graph';
 import { childPath } from './json-path';

@@ -1,8 +1,7 @@
 /**
  * Small accessors for Kubernetes objects as parsed JSON, and the constructor of violations.
  */
-import { JsonObject, JsonValue } from 'mini-atlas';
-import { DistDocument } from 'mini-atlas';
+import { JsonObject, JsonValue, DistDocument } from 'mini-atlas';
 import { CheckName, Violation } from './model';
 
 /** The value as an object, or undefined. */

@@ -4,10 +4,7 @@
  * `schema.metadata`, existing resource ids (or forEach iterators), along fields that exist; no dependency
  * cycles; each template, with expressions replaced by typed placeholders, valid against its kind's schema.
  */
-import { readinessOf } from 'mini-atlas';
-import { findCycles } from 'mini-atlas';
-import { JsonObject, JsonValue } from 'mini-atlas';
-import { DistDocument } from 'mini-atlas';
+import { readinessOf, findCycles, JsonObject, JsonValue, DistDocument } from 'mini-atlas';
 import { CelExpr, CelReference, parseCel, referencesOf } from './cel-ast';
 import { CelRuleEvaluator } from './cel-rules';
 import { childPath, indexPath } from './json-path';

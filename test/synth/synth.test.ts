@@ -1,0 +1,166 @@
+/**
+ * `@mini-atlas/synth` (tools/synth): the synth command every platform repo runs — its command line, profile
+ * selection, the Flux path of the output, and the process `npm run synth` (main.ts, the thinnest caller).
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ApiObject, App, Chart } from 'cdk8s';
+import { EnvironmentProfile, FluxStage, LOCAL, PRODUCTION } from 'mini-atlas';
+import { fluxPathOf, parseSynthArgs, selectProfile, synthesize, SYNTH_COMMAND, UnknownProfileError, type SynthProgram } from '@mini-atlas/synth';
+import { helpText } from '@mini-atlas/cli-common/command-line';
+import { PROJECT_ROOT } from '@mini-atlas/cli-common/schema-store';
+import { usageError } from '../helpers/usage-error';
+
+const SYNTH_OPTIONS = 'valid options: --env, --repo, --branch, --out, --flux-path, --allow-removal, --help';
+
+describe('command line', () => {
+  test('every flag, repeated --allow-removal', () => {
+    const argv = ['--env', 'production', '--repo', 'https://example.com/r.git', '--branch', 'dev', '--out', 'o', '--flux-path', 'deploy/o',
+      '--allow-removal', 'StatefulSet/db/pg', '--allow-removal=PersistentVolumeClaim/db/data'];
+    expect(parseSynthArgs(argv, {})).toStrictEqual({
+      env: 'production', repo: 'https://example.com/r.git', branch: 'dev', out: 'o', fluxPath: 'deploy/o',
+      allowRemoval: ['StatefulSet/db/pg', 'PersistentVolumeClaim/db/data'], help: false,
+    });
+  });
+
+  test('defaults: the first profile, no repo or branch (buildPlatform decides), dist, the Flux path derived', () => {
+    expect(parseSynthArgs([], {})).toStrictEqual({
+      env: undefined, repo: undefined, branch: undefined, out: 'dist', fluxPath: undefined, allowRemoval: [], help: false,
+    });
+  });
+
+  test('a flag left out falls back to its environment variable; a flag wins over it', () => {
+    const env = { MINI_ATLAS_ENV: 'production', MINI_ATLAS_REPO: 'https://example.com/env.git', MINI_ATLAS_BRANCH: 'env' };
+    expect(parseSynthArgs([], env)).toMatchObject({ env: 'production', repo: 'https://example.com/env.git', branch: 'env' });
+    expect(parseSynthArgs(['--env', 'local', '--repo', 'https://example.com/flag.git', '--branch', 'flag'], env))
+      .toMatchObject({ env: 'local', repo: 'https://example.com/flag.git', branch: 'flag' });
+  });
+
+  test('an empty MINI_ATLAS_REPO or MINI_ATLAS_BRANCH counts as unset; an empty MINI_ATLAS_ENV is kept (and rejected later)', () => {
+    expect(parseSynthArgs([], { MINI_ATLAS_ENV: '', MINI_ATLAS_REPO: '', MINI_ATLAS_BRANCH: '' }))
+      .toMatchObject({ env: '', repo: undefined, branch: undefined });
+  });
+
+  test.each([
+    [['--evn', 'production'], `unknown option --evn for synth; ${SYNTH_OPTIONS}`],
+    [['--repo'], '--repo needs a value; pass --repo <git url> or leave the option out'],
+    [['--allow-removal', '--out', 'x'], '--allow-removal needs a value; pass --allow-removal <Kind/ns/name> or leave the option out'],
+    [['production'], `unexpected argument "production" for synth; options take the form --option value; ${SYNTH_OPTIONS}`],
+  ])('%j → %s', (argv, message) => {
+    const e = usageError(() => parseSynthArgs(argv, {}));
+    expect(e.message).toBe(message);
+    expect(e.exitCode).toBe(2);
+  });
+});
+
+describe('profiles', () => {
+  const STAGING: EnvironmentProfile = { ...LOCAL, name: 'staging' };
+
+  test('undefined selects the first profile; a name selects that one', () => {
+    expect(selectProfile([LOCAL, PRODUCTION], undefined)).toBe(LOCAL);
+    expect(selectProfile([STAGING, PRODUCTION], undefined)).toBe(STAGING);
+    expect(selectProfile([LOCAL, PRODUCTION, STAGING], 'staging')).toBe(STAGING);
+  });
+
+  test.each([
+    ['staging', 'unknown environment profile "staging"; use one of: local, production'],
+    ['constructor', 'unknown environment profile "constructor"; use one of: local, production'],
+    ['', 'unknown environment profile ""; use one of: local, production'],
+  ])('%j is not a profile of the program', (name, message) => {
+    expect(() => selectProfile([LOCAL, PRODUCTION], name)).toThrow(new UnknownProfileError(name, ['local', 'production']));
+    expect(new UnknownProfileError(name, ['local', 'production']).message).toBe(message);
+  });
+
+  test('a program whose profiles share a name is a bug in the program', () => {
+    expect(() => selectProfile([LOCAL, { ...PRODUCTION, name: 'local' }], undefined))
+      .toThrow('SynthProgram.profiles: the name "local" is used twice; profile names must be unique');
+  });
+});
+
+describe('the Flux path of the output', () => {
+  test.each([
+    [{ out: 'dist' }, 'dist'],
+    [{ out: './deploy/dist/' }, 'deploy/dist'],
+    [{ out: '/repo/clusters/prod' }, 'clusters/prod'],
+    [{ out: '/elsewhere/x', fluxPath: 'dist' }, 'dist'],
+    [{ out: 'o', fluxPath: './deploy//o/' }, 'deploy/o'],
+  ])('%j from /repo → %s', (options, path) => {
+    expect(fluxPathOf(options, '/repo')).toBe(path);
+  });
+
+  test.each([
+    [{ out: '/tmp/x' }, '--out /tmp/x is not a folder below the current directory, so its path in the Git repository is unknown; run synth from the repository root with --out inside it, or pass --flux-path <path> (e.g. --flux-path dist)'],
+    [{ out: '.' }, '--out . is not a folder below the current directory, so its path in the Git repository is unknown; run synth from the repository root with --out inside it, or pass --flux-path <path> (e.g. --flux-path dist)'],
+    [{ out: '../dist' }, '--out ../dist is not a folder below the current directory, so its path in the Git repository is unknown; run synth from the repository root with --out inside it, or pass --flux-path <path> (e.g. --flux-path dist)'],
+    [{ out: 'dist', fluxPath: '../dist' }, '--flux-path ../dist is not a folder inside the repository; give a relative path such as dist or deploy/dist'],
+    [{ out: 'dist', fluxPath: '/dist' }, '--flux-path /dist is not a folder inside the repository; give a relative path such as dist or deploy/dist'],
+    [{ out: 'dist', fluxPath: '.' }, '--flux-path . is not a folder inside the repository; give a relative path such as dist or deploy/dist'],
+  ])('%j from /repo is a usage error', (options, message) => {
+    const e = usageError(() => fluxPathOf(options, '/repo'));
+    expect([e.message, e.exitCode]).toEqual([message, 2]);
+  });
+});
+
+describe('synthesize', () => {
+  let repo: string;
+  beforeEach(() => { repo = mkdtempSync(join(tmpdir(), 'synth-')); });
+  afterEach(() => rmSync(repo, { recursive: true, force: true }));
+
+  /** A made-up platform: one stage holding one ConfigMap that records what the program was given. */
+  const program: SynthProgram = {
+    profiles: [{ ...LOCAL, name: 'dev' }, { ...PRODUCTION, name: 'prod' }],
+    build: ({ environment, git }) => {
+      const app = new App();
+      const stage = new FluxStage(new Chart(app, 'ops'), 'ops', { path: 'ops/config' });
+      new ApiObject(stage, 'given', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'given', namespace: 'default' },
+        data: { environment: environment.name, url: git.repositoryUrl ?? '-', branch: git.branch ?? '-', distPath: git.distPath } });
+      return app;
+    },
+  };
+
+  test('builds the selected profile with the command line\'s Git source and writes under --out', () => {
+    const result = synthesize(program, { env: 'prod', repo: 'https://git.example/p.git', out: 'deploy/out', allowRemoval: [], help: false }, repo);
+    expect([result.environment.name, result.outdir, result.files]).toEqual(['prod', join(repo, 'deploy/out'), 1]);
+    expect(readFileSync(join(repo, 'deploy/out/ops/config/configmap-default-given.yaml'), 'utf8')
+    ).toContain('data:\n  branch: "-"\n  distPath: deploy/out\n  environment: prod\n  url: https://git.example/p.git\n');
+  });
+
+  test('an unknown profile writes nothing', () => {
+    expect(() => synthesize(program, { env: 'local', out: 'dist', allowRemoval: [], help: false }, repo))
+      .toThrow('unknown environment profile "local"; use one of: dev, prod');
+    expect(() => readFileSync(join(repo, 'dist'))).toThrow(/ENOENT/);
+  });
+});
+
+describe('the process: npm run synth (main.ts)', () => {
+  const TSX = join(PROJECT_ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
+  const env = { ...process.env };
+  delete env.MINI_ATLAS_ENV;
+  const synth = (...args: string[]) => {
+    const run = spawnSync(process.execPath, [TSX, 'main.ts', ...args], { cwd: PROJECT_ROOT, encoding: 'utf8', env });
+    return { status: run.status, stdout: run.stdout, stderr: run.stderr };
+  };
+
+  test('a bad flag prints one line and exits 2', () => {
+    expect(synth('--evn', 'production')).toEqual({ status: 2, stdout: '', stderr: `unknown option --evn for synth; ${SYNTH_OPTIONS}\n` });
+  });
+
+  test('--help prints the help text and exits 0', () => {
+    expect(synth('--help')).toEqual({ status: 0, stdout: helpText(SYNTH_COMMAND), stderr: '' });
+  });
+
+  test('--env staging prints one line naming the valid profiles and exits 1', () => {
+    expect(synth('--env', 'staging', '--out', 'never-written')).toEqual({
+      status: 1, stdout: '', stderr: 'unknown environment profile "staging"; use one of: local, production\n',
+    });
+  });
+
+  test('--out outside the repository without --flux-path prints one line and exits 2', () => {
+    expect(synth('--out', '/nonexistent/dist')).toEqual({
+      status: 2, stdout: '',
+      stderr: '--out /nonexistent/dist is not a folder below the current directory, so its path in the Git repository is unknown; run synth from the repository root with --out inside it, or pass --flux-path <path> (e.g. --flux-path dist)\n',
+    });
+  });
+});

@@ -1,0 +1,58 @@
+/** Command-line options of a synth program (`runSynth`; Mini-Atlas's own is `npm run synth`). */
+import { CommandSpec, HELP_OPTION, parseCommandLine } from '@mini-atlas/cli-common/command-line';
+
+/** The synth command line. */
+export const SYNTH_COMMAND = {
+  name: 'synth',
+  usage: 'npm run synth -- [options]',
+  summary: 'Builds the platform and writes its Flux-ready output (dist/) atomically.',
+  options: {
+    env: { type: 'string', value: '<profile>', help: "environment profile (default: $MINI_ATLAS_ENV, else the program's first profile)" },
+    repo: { type: 'string', value: '<git url>', help: 'Git URL Flux pulls from (default: $MINI_ATLAS_REPO, else the platform default)' },
+    branch: { type: 'string', value: '<name>', help: 'branch Flux follows (default: $MINI_ATLAS_BRANCH, else main)' },
+    out: { type: 'string', value: '<dir>', help: 'output directory (default dist)' },
+    'flux-path': {
+      type: 'string', value: '<path>',
+      help: 'where the output lies in the Git repository, as Flux reads it\n(default: --out relative to the current directory; required when --out is outside it)',
+    },
+    'allow-removal': {
+      type: 'string', multiple: true, value: '<Kind/ns/name>', help: 'acknowledge removing a stateful object (repeatable)',
+    },
+    help: HELP_OPTION,
+  },
+} as const satisfies CommandSpec;
+
+/** Parsed options of a synth command line. */
+export interface SynthOptions {
+  /** Environment profile name, not yet checked; undefined: the program's first profile. */
+  readonly env?: string;
+  /** Git URL Flux pulls from; undefined: the platform's default. */
+  readonly repo?: string;
+  /** Branch Flux follows; undefined: the platform's default. */
+  readonly branch?: string;
+  /** Output directory, as given (relative to the current directory). */
+  readonly out: string;
+  /** The output's path inside the Git repository, as given; undefined: derived from `out`. */
+  readonly fluxPath?: string;
+  /** `Kind/namespace/name` of each stateful object whose removal is acknowledged. */
+  readonly allowRemoval: readonly string[];
+  readonly help: boolean;
+}
+
+/**
+ * Parses a synth command line; a flag left out falls back to its environment variable (`MINI_ATLAS_ENV`,
+ * `MINI_ATLAS_REPO`, `MINI_ATLAS_BRANCH`; an empty repo or branch variable counts as unset).
+ * @throws UsageError for a bad command line (one line, exit code 2).
+ */
+export function parseSynthArgs(argv: readonly string[], env: NodeJS.ProcessEnv): SynthOptions {
+  const { values } = parseCommandLine(SYNTH_COMMAND, argv);
+  return {
+    env: values.env ?? env.MINI_ATLAS_ENV,
+    repo: values.repo ?? (env.MINI_ATLAS_REPO || undefined),
+    branch: values.branch ?? (env.MINI_ATLAS_BRANCH || undefined),
+    out: values.out ?? 'dist',
+    fluxPath: values['flux-path'],
+    allowRemoval: [...values['allow-removal']],
+    help: values.help,
+  };
+}

@@ -1,0 +1,140 @@
+/**
+ * The public synth entry point: what `npm run synth` is for Mini-Atlas, any platform repo gets by calling
+ * {@link runSynth} with its own program. The same flags, profile selection, validation, removal guard and
+ * atomic write as Mini-Atlas's own `main.ts`, which is the thinnest caller of this module.
+ */
+import { isAbsolute, posix, relative, resolve, sep } from 'node:path';
+import type { App } from 'cdk8s';
+import { BUILT_IN_PROFILES, isConfigurationError, writeDist, type EnvironmentProfile, type WriteDistResult } from 'mini-atlas';
+import { parseOrExit, UsageError } from '@mini-atlas/cli-common/command-line';
+import { parseSynthArgs, SYNTH_COMMAND, type SynthOptions } from './options';
+
+/** Where Flux finds the output: passed to the program, which hands it to `buildPlatform({ git })`. */
+export interface SynthGitSource {
+  /** Git URL Flux pulls from; undefined: the platform's default. */
+  readonly repositoryUrl?: string;
+  /** Branch Flux follows; undefined: the platform's default. */
+  readonly branch?: string;
+  /** The output's folder inside the repository, POSIX-style and relative (`dist`, `deploy/dist`). */
+  readonly distPath: string;
+}
+
+/** What a program is given to build one environment's app. */
+export interface SynthContext {
+  /** The profile `--env` (or `MINI_ATLAS_ENV`) selected. */
+  readonly environment: EnvironmentProfile;
+  /** The Git source Flux follows; pass it on as `buildPlatform({ git })`. */
+  readonly git: SynthGitSource;
+}
+
+/** A platform repo's synth program. */
+export interface SynthProgram {
+  /**
+   * The profiles `--env` selects from, by their `name`; the first is the default. Names must be unique.
+   * @default BUILT_IN_PROFILES (`local`, then `production`)
+   */
+  readonly profiles?: readonly EnvironmentProfile[];
+  /** Builds the whole app for one context; typically `(c) => buildPlatform({ ...c, teams }).app`. */
+  readonly build: (context: SynthContext) => App;
+}
+
+/** What {@link synthesize} wrote. */
+export interface SynthResult extends WriteDistResult {
+  /** The profile used. */
+  readonly environment: EnvironmentProfile;
+  /** The output directory, absolute. */
+  readonly outdir: string;
+}
+
+/** An environment profile name the program does not declare (exit code 1, one line). */
+export class UnknownProfileError extends Error {
+  public constructor(public readonly profileName: string, public readonly known: readonly string[]) {
+    super(`unknown environment profile ${JSON.stringify(profileName)}; use one of: ${known.join(', ')}`);
+    this.name = 'UnknownProfileError';
+  }
+}
+
+/** The profile named `name` among `profiles`; undefined selects the first. @throws UnknownProfileError */
+export function selectProfile(profiles: readonly EnvironmentProfile[], name: string | undefined): EnvironmentProfile {
+  const names = profiles.map((p) => p.name);
+  const twice = names.find((n, i) => names.indexOf(n) !== i);
+  if (twice !== undefined) throw new Error(`SynthProgram.profiles: the name ${JSON.stringify(twice)} is used twice; profile names must be unique`);
+  const found = name === undefined ? profiles[0] : profiles.find((p) => p.name === name);
+  if (!found) throw new UnknownProfileError(name ?? '', names);
+  return found;
+}
+
+/**
+ * The output's path inside the Git repository: `--flux-path` when given, else `--out` relative to `cwd`
+ * (the repository root, where `npm run synth` runs). Flux resolves Kustomization paths from the repository
+ * root (https://fluxcd.io/flux/components/kustomize/kustomizations/#path), so a path that leaves it, or an
+ * output outside `cwd` without `--flux-path`, is a usage error.
+ * @throws UsageError
+ */
+export function fluxPathOf(options: Pick<SynthOptions, 'out' | 'fluxPath'>, cwd: string): string {
+  if (options.fluxPath !== undefined) {
+    const p = posix.normalize(options.fluxPath.replace(/^\.\//, ''));
+    if (posix.isAbsolute(p) || p === '.' || p === '..' || p.startsWith('../') || p.includes('\\')) {
+      throw new UsageError(`--flux-path ${options.fluxPath} is not a folder inside the repository`, 'give a relative path such as dist or deploy/dist');
+    }
+    return p.replace(/\/$/, '');
+  }
+  const rel = relative(cwd, resolve(cwd, options.out));
+  if (rel === '' || rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) {
+    throw new UsageError(
+      `--out ${options.out} is not a folder below the current directory, so its path in the Git repository is unknown`,
+      'run synth from the repository root with --out inside it, or pass --flux-path <path> (e.g. --flux-path dist)',
+    );
+  }
+  return rel.split(sep).join('/');
+}
+
+/**
+ * Builds `program` for the command line's profile and Git source and writes the output atomically
+ * (`writeDist`: validation of the whole app, the removal guard, one swap per changed Flux path).
+ * @throws UsageError for a bad `--out`/`--flux-path`; UnknownProfileError; MiniAtlasValidationError;
+ * RemovalGuardError. Nothing is written when it throws.
+ */
+export function synthesize(program: SynthProgram, options: SynthOptions, cwd: string = process.cwd()): SynthResult {
+  const distPath = fluxPathOf(options, cwd);
+  const environment = selectProfile(program.profiles ?? BUILT_IN_PROFILES, options.env);
+  const git: SynthGitSource = { repositoryUrl: options.repo, branch: options.branch, distPath };
+  const app = program.build({ environment, git });
+  const outdir = resolve(cwd, options.out);
+  return { ...writeDist(app, outdir, { allowRemoval: options.allowRemoval }), environment, outdir };
+}
+
+/** True for errors printed as their message alone: the user's input, not a bug. */
+function isInputError(e: unknown): e is Error {
+  return isConfigurationError(e) || e instanceof UnknownProfileError;
+}
+
+/**
+ * The synth command: parses `argv` (see `npm run synth -- --help`), runs {@link synthesize} and reports.
+ * A bad command line (`--out`/`--flux-path` included) prints one line and exits 2; `--help` prints the help
+ * and exits 0; an unknown profile prints one line naming the valid ones and exits 1; invalid props or an
+ * unacknowledged removal print their message (no stack) and that the output was left unchanged, exit 1.
+ * Sets `process.exitCode` and returns it.
+ */
+export function runSynth(program: SynthProgram, argv: readonly string[] = process.argv.slice(2), env: NodeJS.ProcessEnv = process.env): number {
+  const started = process.hrtime.bigint();
+  const options = parseOrExit(SYNTH_COMMAND, () => parseSynthArgs(argv, env));
+  const fail = (code: number, ...lines: string[]): number => {
+    for (const l of lines) console.error(l);
+    process.exitCode = code;
+    return code;
+  };
+  try {
+    const result = synthesize(program, options);
+    const ms = Number(process.hrtime.bigint() - started) / 1e6;
+    const shown = relative(process.cwd(), result.outdir) || '.';
+    console.log(`synthesized ${result.files} objects into ${result.folders} Flux paths under ${shown} (${result.environment.name}) in ${ms.toFixed(0)} ms`);
+    for (const r of result.removed) console.log(`removed on purpose: ${r}`);
+    process.exitCode = 0;
+    return 0;
+  } catch (e) {
+    if (e instanceof UsageError) return fail(e.exitCode, e.message);
+    if (e instanceof UnknownProfileError) return fail(1, e.message);
+    return fail(1, isInputError(e) ? e.message : e instanceof Error ? String(e.stack) : String(e), `${options.out} was left unchanged.`);
+  }
+}
