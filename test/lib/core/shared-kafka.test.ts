@@ -2,6 +2,7 @@
 import { SharedKafka } from '../../../lib/core/shared-kafka';
 import { PRODUCTION } from '../../../lib/shared/environment';
 import { Json } from '../../helpers/platform';
+import { issues } from '../../helpers/issues';
 import { renderConstruct } from '../../helpers/construct';
 
 test('defaults', () => {
@@ -27,4 +28,16 @@ test('the shared Kafka is KRaft on kafka.strimzi.io/v1 with a dual-role node poo
   expect(pool.spec.replicas).toBe(1);
   expect(kafka.spec.kafka.config['default.replication.factor']).toBe(1);
   expect(kafka.spec.kafka.config['min.insync.replicas']).toBe(1);
+});
+
+test('fails if the namespace or the cluster name is not a DNS label (the name at most 40 characters), all reported at once', () => {
+  const found = issues(() => renderConstruct(({ stage }) => { new SharedKafka(stage, 'kafka', { namespace: 'Kafka', name: 'k'.repeat(41) }); }));
+  expect(found.map((i) => [i.path, i.field, i.value, i.rule])).toEqual([
+    ['test/stage/kafka', 'namespace', '"Kafka"', 'must be a DNS-1123 label: lowercase letters, digits and "-", starting and ending with a letter or digit'],
+    ['test/stage/kafka', 'name', `"${'k'.repeat(41)}"`, 'is 41 characters long; the limit is 40'],
+  ]);
+});
+
+test('a 40-character cluster name is accepted', () => {
+  expect(issues(() => renderConstruct(({ stage }) => { new SharedKafka(stage, 'kafka', { name: 'k'.repeat(40) }); }))).toEqual([]);
 });
