@@ -8,7 +8,7 @@ import { basename, dirname, join, relative } from 'node:path';
 import { ApiObject, App } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { ANNOTATIONS } from '../shared/api';
-import { assertValid, MiniAtlasValidationError } from '../shared/validation-error';
+import { assertValid, issue, MiniAtlasValidationError, ValidationIssue } from '../shared/validation-error';
 import { FluxStage } from '../gitops/flux-stage';
 import { DistFile, listDist, parseDistFile } from './dist-model';
 import { toYaml } from './kubernetes-yaml';
@@ -64,17 +64,22 @@ export function objectKey(o: RenderedObject): string {
   return [o.kind, o.metadata.namespace, o.metadata.name].filter(Boolean).join('/');
 }
 
-/** Renders the app into files (validating it first). Pure: writes nothing. */
+/**
+ * Renders the app into files (validating it first). Pure: writes nothing.
+ * @throws MiniAtlasValidationError listing every problem of the app; then every object outside a FluxStage
+ * (no Flux Kustomization would apply it) and every object defined twice (same file in the same stage).
+ */
 export function renderApp(app: App): RenderedFile[] {
   assertValid(app);
   const files: RenderedFile[] = [];
   const seen = new Map<string, string>();
-  const outside: string[] = [];
+  const problems: ValidationIssue[] = [];
   for (const c of app.node.findAll()) {
     if (!(c instanceof ApiObject)) continue;
     const stage = FluxStage.of(c);
     if (!stage) {
-      outside.push(c.node.path);
+      problems.push(issue(c, 'scope', `${c.kind}/${c.name}`, 'is outside any FluxStage, so no Flux Kustomization would apply it',
+        'create it inside a FluxStage (a Workspace, a chart of buildPlatform, or your own stage), or place it with FluxStage.place'));
       continue;
     }
     const object = c.toJson() as RenderedObject;
@@ -82,13 +87,14 @@ export function renderApp(app: App): RenderedFile[] {
     const file = [kind, metadata.namespace, metadata.name].filter(Boolean).join('-').toLowerCase().replace(/[^a-z0-9.-]/g, '-');
     const path = `${stage.path}/${file}.yaml`;
     const prev = seen.get(path);
-    if (prev) throw new Error(`${c.node.path}: ${objectKey(object)} is defined twice (also at ${prev})`);
+    if (prev) {
+      problems.push(issue(c, 'metadata.name', objectKey(object), `is defined twice in ${stage.path} (also at ${prev})`, 'give one of them another name'));
+      continue;
+    }
     seen.set(path, c.node.path);
     files.push({ path, object });
   }
-  if (outside.length) {
-    throw new Error(`objects outside any FluxStage cannot be placed in dist/: ${outside.join(', ')}`);
-  }
+  if (problems.length) throw new MiniAtlasValidationError(problems);
   return files.sort((a, b) => a.path.localeCompare(b.path));
 }
 

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildPlatform } from '../../../lib/build-platform';
 import { addTeamA } from '../../../teams/team-a';
-import { App, Chart } from 'cdk8s';
+import { ApiObject, App, Chart } from 'cdk8s';
+import { issues } from '../../helpers/issues';
 import { FluxStage, HelmComponent, Infrastructure, MiniAtlasValidationError, RemovalGuardError, renderApp, Topic, WebApplication, Workspace, writeDist } from '../../../lib';
 
 const synth = (out: string, extra: 'none' | 'team-b' | 'team-b-app' = 'none', allowRemoval: string[] = []) => {
@@ -53,10 +54,29 @@ test('the guard still sees stateful objects of changed files', () => {
   expect(readdirSync(join(out, 'delivery/team-b'))).toContain('infrastructure-team-b-team-b-db.yaml');
 });
 
-test('fails if an object is outside any Flux stage (it cannot be placed)', () => {
+test('fails if an object is outside any Flux stage (it cannot be placed): every such object, as validation issues', () => {
   const app = new App();
   new HelmComponent(new Chart(app, 'loose'), 'x', { chart: { chart: 'x', version: '1.0.0', repository: 'https://c.example.com' }, namespace: 'x' });
-  expect(() => renderApp(app)).toThrow('objects outside any FluxStage cannot be placed in dist/: loose/x/namespace, loose/x/source, loose/x/release');
+  const rule = 'is outside any FluxStage, so no Flux Kustomization would apply it';
+  const fix = 'create it inside a FluxStage (a Workspace, a chart of buildPlatform, or your own stage), or place it with FluxStage.place';
+  expect(issues(() => renderApp(app))).toEqual([
+    { path: 'loose/x/namespace', field: 'scope', value: '"Namespace/x"', rule, fix },
+    { path: 'loose/x/source', field: 'scope', value: '"HelmRepository/x"', rule, fix },
+    { path: 'loose/x/release', field: 'scope', value: '"HelmRelease/x"', rule, fix },
+  ]);
+});
+
+test('fails if two objects of a made-up kind land in the same file of a stage, reported with the objects outside any stage', () => {
+  const app = new App();
+  const stage = new FluxStage(new Chart(app, 'ops'), 'ops', { path: 'ops', wait: false });
+  const widget = { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w', namespace: 'default' } };
+  new ApiObject(stage, 'first', widget);
+  new ApiObject(stage, 'second', widget);
+  new ApiObject(new Chart(app, 'loose'), 'stray', { ...widget, metadata: { name: 'stray' } });
+  expect(issues(() => renderApp(app)).map((i) => [i.path, i.field, i.value, i.rule])).toEqual([
+    ['ops/ops/second', 'metadata.name', '"Widget/default/w"', 'is defined twice in ops (also at ops/ops/first)'],
+    ['loose/stray', 'scope', '"Widget/stray"', 'is outside any FluxStage, so no Flux Kustomization would apply it'],
+  ]);
 });
 
 test('a failing synth leaves dist/ untouched', () => {
