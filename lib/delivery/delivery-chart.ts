@@ -39,6 +39,7 @@ export class DeliveryChart extends Chart {
   public addWorkspace(name: string, props: Omit<WorkspaceProps, 'environment'>): Workspace {
     const stage = new FluxStage(this, name, {
       path: `delivery/${name}`,
+      pathDerivedFrom: 'the workspace name',
       dependsOn: [this.workspaces],
       // Instances become Ready only when their children are; a team's stage reports its own health.
       timeout: '15m',

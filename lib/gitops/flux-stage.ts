@@ -35,6 +35,13 @@ export interface FluxStageProps {
   readonly prune?: boolean;
   /** How long Flux waits for health before failing the stage. @default '10m' */
   readonly timeout?: string;
+  /**
+   * Set when `path` is derived from a value that another construct checks (e.g. `DeliveryChart.addWorkspace`
+   * derives `delivery/<name>` from the workspace name, which the Workspace checks): the path is then not
+   * checked again, so one mistake is reported once, with the fix that applies to what the author wrote.
+   * Names that value, e.g. `'the workspace name'`. @default undefined (the path is checked here)
+   */
+  readonly pathDerivedFrom?: string;
 }
 
 const STAGE_SYMBOL = Symbol.for('mini-atlas.FluxStage');
@@ -95,7 +102,7 @@ export class FluxStage extends Construct {
     this.explicitHealthChecks = props.healthCheckExpressions ?? [];
     this.deps = [...(props.dependsOn ?? [])];
     addIssueCheck(this, () => [
-      ...(PATH_PATTERN.test(this.path)
+      ...(PATH_PATTERN.test(this.path) || props.pathDerivedFrom !== undefined
         ? []
         : [issue(this, 'path', this.path, 'must be lowercase DNS-label segments separated by "/"', 'use a path like "core/operators"')]),
       ...this.checkHealthCoverage(),

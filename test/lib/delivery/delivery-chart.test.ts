@@ -1,11 +1,12 @@
 /** DeliveryChart: the workspaces stage, and one stage per team added with addWorkspace. */
-import { App } from 'cdk8s';
+import { App, Chart } from 'cdk8s';
 import { CoreChart } from '../../../lib/core/core-chart';
 import { DeliveryChart } from '../../../lib/delivery/delivery-chart';
 import { FoundationChart } from '../../../lib/foundation/foundation-chart';
 import { FluxStage } from '../../../lib/gitops/flux-stage';
 import { PRODUCTION } from '../../../lib/shared/environment';
 import { renderApp } from '../../../lib/synth/dist-writer';
+import { issues } from '../../helpers/issues';
 
 /** A delivery chart on the default core and foundation. */
 function deliveryChart(environment?: typeof PRODUCTION): { app: App; delivery: DeliveryChart } {
@@ -31,4 +32,21 @@ test('every workspace gets the chart\'s environment profile', () => {
   const { delivery } = deliveryChart(PRODUCTION);
   expect(delivery.environment).toBe(PRODUCTION);
   expect(delivery.addWorkspace('team-a', { team: 'team-a' }).environment).toBe(PRODUCTION);
+});
+
+test('an invalid workspace name is reported once, on the Workspace, not again as the stage path derived from it', () => {
+  const { app, delivery } = deliveryChart();
+  delivery.addWorkspace('Team_A', { team: 'a' });
+  expect(issues(() => renderApp(app)).map((i) => [i.path, i.field, i.value])).toEqual([['delivery/Team_A/Team_A', 'name', '"Team_A"']]);
+});
+
+test('a made-up stage with a derived path leaves the check to the value it came from; a written path is checked', () => {
+  const app = new App();
+  const chart = new Chart(app, 'ops');
+  new FluxStage(chart, 'derived', { path: 'ops/Bad_Name', pathDerivedFrom: 'the team name', wait: false });
+  new FluxStage(chart, 'written', { path: 'ops/Bad_Name2', wait: false });
+  expect(issues(() => renderApp(app))).toEqual([{
+    path: 'ops/written', field: 'path', value: '"ops/Bad_Name2"',
+    rule: 'must be lowercase DNS-label segments separated by "/"', fix: 'use a path like "core/operators"',
+  }]);
 });
