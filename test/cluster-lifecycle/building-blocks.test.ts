@@ -233,11 +233,19 @@ describe('inotify limits (read from an injected /proc/sys)', () => {
     expect(failure().problem).toBe(`could not read fs.inotify.max_user_watches from ${join(dir, 'fs', 'inotify', 'max_user_watches')} (it holds "lots", not a number)`);
   });
 
-  const real = existsSync(join(PROC_SYS_DIR, 'fs', 'inotify', 'max_user_watches'));
-  (real ? test : test.skip)('this host\'s /proc/sys: the values read are the kernel\'s', () => {
-    const expected = INOTIFY_MINIMUMS.map(({ sysctl }) => Number(readFileSync(join(PROC_SYS_DIR, ...sysctl.split('.')), 'utf8').trim()));
-    const low = INOTIFY_MINIMUMS.some(({ minimum }, i) => expected[i]! < minimum);
-    if (low) expect(() => checkInotifyLimits()).toThrow(ClusterError);
-    else expect([...checkInotifyLimits().values()]).toEqual(expected);
+  test('this host\'s /proc/sys: the kernel\'s values are read where the files exist, and nothing is checked where they do not', () => {
+    const present = INOTIFY_MINIMUMS.map((m) => ({ ...m, file: join(PROC_SYS_DIR, ...m.sysctl.split('.')) })).filter((m) => existsSync(m.file))
+      .map((m) => ({ ...m, value: Number(readFileSync(m.file, 'utf8').trim()) }));
+    const low = present.filter((m) => m.value < m.minimum);
+    const outcome = (): unknown => {
+      try {
+        return [...checkInotifyLimits()];
+      } catch (e) {
+        return e instanceof ClusterError ? e.details : e;
+      }
+    };
+    expect(outcome()).toEqual(low.length > 0
+      ? low.map((m) => `${m.sysctl} is ${m.value}, below the ${m.minimum} Kind recommends (https://kind.sigs.k8s.io/docs/user/known-issues/#pod-errors-due-to-too-many-open-files)`)
+      : present.map((m) => [m.sysctl, m.value]));
   });
 });
