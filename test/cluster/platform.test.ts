@@ -659,6 +659,18 @@ describe('KRO: a WebApplication gets only the variables that have a value (issue
     await client.apply(wired, { fieldManager: FLUX_FIELD_MANAGER });
     expect(await envNames(wired)).toEqual(['PORT', 'DATABASE_SECRET_NAME', 'DATABASE_HOST', 'DATABASE_URI']);
   });
+
+  test('enabling that cache later: KRO sees the new cache Service (a watched collection) and the app gains CACHE_*', async () => {
+    const infra = source('Infrastructure');
+    const nocache = named(infra, `${first.name}-nocache`, { ...(infra.spec as Record<string, unknown>), cache: { enabled: true } });
+    await client.apply(nocache, { fieldManager: FLUX_FIELD_MANAGER });
+    const wired = named(source('WebApplication'), `${first.name}-nocache-web`, {});
+    const names = await waitFor(`CACHE_* in the Deployment of ${wired.metadata.name}`, async () => {
+      const n = await envNames(wired);
+      return n.includes('CACHE_HOST') ? n : undefined;
+    }, { timeoutMs: 2 * MINUTE, describe: () => describeInstance(wired) });
+    expect(names).toEqual(['PORT', 'DATABASE_SECRET_NAME', 'DATABASE_HOST', 'DATABASE_URI', 'CACHE_HOST', 'CACHE_PASSWORD']);
+  });
 });
 
 describe('KRO: changes and deletion', () => {
