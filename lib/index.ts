@@ -30,8 +30,9 @@ export {
 export {
   fields, simpleSchemaMarker, toSimpleSchema, applyDefaults, checkFields, type StringField, type IntegerField,
   type BooleanField, type ObjectField, type Field, type Fields, type ValueOf, type SpecOf, type ResolvedSpecOf,
-  type SimpleSchema, type FieldProblem,
+  type ResolvedValueOf, type SimpleSchema, type FieldProblem,
 } from './shared/fields';
+export { parseQuantity, formatCpu, formatBytes } from './shared/quantity';
 export {
   OPTIONAL_NAME_PATTERN, NAME_PATTERN, HOSTNAME_PATTERN, BYTES_PATTERN, CPU_PATTERN, PG_IDENTIFIER_PATTERN,
   PATH_PATTERN,
@@ -88,12 +89,19 @@ export {
 } from './foundation/readiness';
 export {
   kroInstanceHealthCheck, RESOURCE_GRAPH_DEFINITION_HEALTH_CHECK, type GraphResource, type ResourceGraphProps,
-  type PrinterColumn, READINESS_COLUMNS, AGE_COLUMN, ResourceGraph,
+  type PrinterColumn, type ExternalResource, READINESS_COLUMNS, AGE_COLUMN, ResourceGraph,
 } from './foundation/resource-graph';
 export { restrictedPod, RESTRICTED_CONTAINER } from './foundation/restricted-security';
 export { CNPG_OPERATOR_PORTS, WorkspaceDefinition } from './foundation/workspace/definition';
-export { SERVICE_PORT, APP_UID, WebApplicationDefinition } from './foundation/web-application/definition';
-export { CACHE_PORT, InfrastructureDefinition } from './foundation/infrastructure/definition';
+export { SERVICE_PORT, APP_UID, envExpression, WebApplicationDefinition } from './foundation/web-application/definition';
+export {
+  CACHE_PORT, CACHE_LABELS, DATABASE_REQUESTS, DATABASE_LIMITS, CACHE_CPU_REQUEST, CACHE_CPU_LIMIT, InfrastructureDefinition,
+} from './foundation/infrastructure/definition';
+export {
+  type RuleProblem, topicReplicasProblem, listenerHostnameProblem, imageRegistryProblem, RESERVED_POSTGRES_NAMES,
+  postgresNameProblem, type PodDemand, webApplicationPods, infrastructurePods, type QuotaLimits, type QuotaProblem,
+  quotaProblems,
+} from './foundation/cross-checks';
 export { TopicDefinition } from './foundation/topic/definition';
 export {
   VALIDATING_POLICY_HEALTH_CHECK, type PolicyMatch, type PolicyRule, type PlatformPolicyProps, POD_CONTROLLERS,
@@ -101,7 +109,9 @@ export {
 } from './foundation/policies/platform-policy';
 export { NAMED_RESOURCES, WorkspaceNamingPolicy } from './foundation/policies/workspace-naming-policy';
 export { WorkspaceScopePolicy } from './foundation/policies/workspace-scope-policy';
-export { type ImageRegistryPolicyProps, ImageRegistryPolicy } from './foundation/policies/image-registry-policy';
+export {
+  DEFAULT_ALLOWED_REGISTRIES, IMAGE_REGISTRY_POLICY_NAME, allowedRegistriesOf, type ImageRegistryPolicyProps, ImageRegistryPolicy,
+} from './foundation/policies/image-registry-policy';
 export { HostIsolationPolicy } from './foundation/policies/host-isolation-policy';
 export { RequiredLabelsPolicy } from './foundation/policies/required-labels-policy';
 export { StatefulDeletionPolicy } from './foundation/policies/stateful-deletion-policy';

@@ -65,6 +65,8 @@ export class SharedGateway extends Construct {
   public readonly httpPort: number;
   /** Name of the HTTP listener (HTTPRoutes attach to it with `sectionName`). */
   public readonly listenerName = 'http';
+  /** Hostname of the HTTP listener: `*.<domain>`; an application's host name must lie under it. */
+  public readonly listenerHostname: string;
 
   public constructor(scope: Construct, id: string, props: SharedGatewayProps = {}) {
     super(scope, id);
@@ -72,6 +74,7 @@ export class SharedGateway extends Construct {
     this.namespace = props.namespace ?? 'gateway-system';
     this.domain = props.domain ?? 'localtest.me';
     this.httpPort = props.httpPort ?? 8080;
+    this.listenerHostname = `*.${this.domain}`;
     const labels = { [LABELS.partOf]: 'mini-atlas', [LABELS.component]: 'gateway' };
 
     new k8s.KubeNamespace(this, 'namespace', {
@@ -86,7 +89,7 @@ export class SharedGateway extends Construct {
             name: this.listenerName,
             protocol: 'HTTP',
             port: this.httpPort,
-            hostname: `*.${this.domain}`,
+            hostname: this.listenerHostname,
             allowedRoutes: {
               namespaces: {
                 from: GatewaySpecListenersAllowedRoutesNamespacesFrom.SELECTOR,

@@ -4,6 +4,8 @@ import {
   cacheSecret, cacheService, DATABASE_SERVICE_SUFFIXES, databaseSecret, databaseService, MAX_DATABASE_NAME,
 } from '../foundation/conventions';
 import { INFRASTRUCTURE_FIELDS, InfrastructureSpec } from '../foundation/infrastructure/schema';
+import { infrastructurePods, PodDemand, postgresNameProblem } from '../foundation/cross-checks';
+import { issue, ValidationIssue } from '../shared/validation-error';
 import { freeId, Instance } from './instance';
 import { Workspace } from './workspace';
 
@@ -91,7 +93,22 @@ export class Infrastructure extends Instance<typeof INFRASTRUCTURE_FIELDS> {
     ];
   }
 
+  /** The PostgreSQL instances and, when enabled, the cache. */
+  public override podDemands(): readonly PodDemand[] {
+    return infrastructurePods(this.name, this.resolvedSpec);
+  }
+
   protected override maxNameLength(): number {
     return MAX_DATABASE_NAME;
+  }
+
+  protected override validateInstance(): ValidationIssue[] {
+    const out: ValidationIssue[] = [];
+    for (const field of ['database', 'owner'] as const) {
+      const value = this.resolvedSpec.postgres[field];
+      const p = postgresNameProblem(field, value);
+      if (p) out.push(issue(this, `spec.postgres.${field}`, value, p.rule, p.fix));
+    }
+    return out;
   }
 }

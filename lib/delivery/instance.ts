@@ -10,6 +10,7 @@ import { addIssueCheck, issue, ValidationIssue } from '../shared/validation-erro
 import { kroInstanceHealthCheck } from '../foundation/resource-graph';
 import { registerHealthCheck } from '../gitops/health-checks';
 import { applyDefaults, checkFields, Fields, ResolvedSpecOf, SpecOf } from '../shared/fields';
+import { PodDemand } from '../foundation/cross-checks';
 
 /** What every instance construct knows about itself. */
 export interface InstanceOptions<F extends Fields> {
@@ -101,6 +102,15 @@ export abstract class Instance<F extends Fields> extends Construct {
    * @returns none by default
    */
   public derivedObjects(): readonly string[] {
+    return [];
+  }
+
+  /**
+   * The pods KRO's children of this instance run, with their limits; the Workspace checks that its quota holds
+   * them all (`quotaProblems`).
+   * @returns none by default
+   */
+  public podDemands(): readonly PodDemand[] {
     return [];
   }
 

@@ -1,6 +1,7 @@
 /** Topic: a Kafka topic on the shared message bus, owned by a workspace. */
 import { issue, ValidationIssue } from '../shared/validation-error';
 import { kafkaTopicName, MAX_KAFKA_TOPIC_NAME } from '../foundation/conventions';
+import { topicReplicasProblem } from '../foundation/cross-checks';
 import { TOPIC_FIELDS, TopicSpec } from '../foundation/topic/schema';
 import { Construct } from 'constructs';
 import { freeId, Instance } from './instance';
@@ -52,6 +53,9 @@ export class Topic extends Instance<typeof TOPIC_FIELDS> {
     if (this.topicName.length > MAX_KAFKA_TOPIC_NAME) {
       out.push(issue(this, 'topicName', this.topicName, `is longer than Kafka's ${MAX_KAFKA_TOPIC_NAME} characters`));
     }
+    // The brokers of the profile that sizes the shared Kafka (buildPlatform passes one profile to both).
+    const replicas = topicReplicasProblem(this.resolvedSpec.replicas, this.workspace.environment.kafka.nodes);
+    if (replicas) out.push(issue(this, 'spec.replicas', this.resolvedSpec.replicas, replicas.rule, replicas.fix));
     return out;
   }
 }

@@ -2,6 +2,8 @@
 import { Construct } from 'constructs';
 import { hostnameProblem, imageProblem } from '../shared/names';
 import { issue, ValidationIssue } from '../shared/validation-error';
+import { imageRegistryProblem, listenerHostnameProblem, PodDemand, webApplicationPods } from '../foundation/cross-checks';
+import { platformServices } from './platform-services';
 import { WEB_APPLICATION_FIELDS, WebApplicationSpec } from '../foundation/web-application/schema';
 import { freeId, Instance, register, registered } from './instance';
 import { Infrastructure } from './infrastructure';
@@ -76,6 +78,11 @@ export class WebApplication extends Instance<typeof WEB_APPLICATION_FIELDS> {
     return this.resolvedSpec.hostname;
   }
 
+  /** The app's `replicas` pods, each with its container's resources (requests = limits). */
+  public override podDemands(): readonly PodDemand[] {
+    return webApplicationPods(this.name, this.resolvedSpec);
+  }
+
   /** The Deployment and Service the RGD names after the app. */
   public override derivedObjects(): readonly string[] {
     return [`Service ${this.name}`, `Deployment ${this.name}`];
@@ -85,8 +92,13 @@ export class WebApplication extends Instance<typeof WEB_APPLICATION_FIELDS> {
     const out: ValidationIssue[] = [];
     const img = imageProblem(this.resolvedSpec.image);
     if (img) out.push(issue(this, 'spec.image', this.resolvedSpec.image, img, 'use a fully qualified image with a version tag, e.g. ghcr.io/acme/web:1.4.2'));
+    const { imagePolicies, webApplicationDefinitions } = platformServices(this);
+    const denied = img ? undefined : imagePolicies.map((p) => imageRegistryProblem(this.resolvedSpec.image, p.allowedRegistries)).find((p) => p);
+    if (denied) out.push(issue(this, 'spec.image', this.resolvedSpec.image, denied.rule, denied.fix));
     const host = hostnameProblem(this.hostname);
     if (host) out.push(issue(this, 'spec.hostname', this.hostname, host));
+    const outside = host ? undefined : webApplicationDefinitions.map((d) => listenerHostnameProblem(this.hostname, d.gateway.listenerHostname)).find((p) => p);
+    if (outside) out.push(issue(this, 'spec.hostname', this.hostname, outside.rule, outside.fix));
     const first = registered<WebApplication>(this, `hostname:${this.hostname}`)[0];
     if (first && first !== this && !host) {
       out.push(issue(this, 'spec.hostname', this.hostname, `is already routed to ${first.node.path}`, 'give every application its own host name'));

@@ -13,6 +13,7 @@ import { EnvironmentProfile, LOCAL } from '../shared/environment';
 import { issue, ValidationIssue } from '../shared/validation-error';
 import { WORKSPACE_FIELDS, WorkspaceSpec } from '../foundation/workspace/schema';
 import { Fields } from '../shared/fields';
+import { quotaProblems } from '../foundation/cross-checks';
 import { freeId, Instance, register, registered } from './instance';
 
 /** Resource limits of a workspace; every value defaults from the environment profile. */
@@ -99,7 +100,14 @@ export class Workspace extends Instance<typeof WORKSPACE_FIELDS> {
       out.push(issue(this, 'name', this.name, `is already the name of the workspace at ${same[0].node.path}`, 'workspace names are cluster-wide: pick another'));
     }
     out.push(...this.derivedNameClashes());
+    out.push(...this.quotaShortfalls());
     return out;
+  }
+
+  /** Quota fields too small for the pods of the workspace's instances. */
+  private quotaShortfalls(): ValidationIssue[] {
+    const demands = this.node.findAll().flatMap((c) => (c instanceof Instance && c !== this ? c.podDemands() : []));
+    return quotaProblems(this.resolvedSpec.quota, demands).map((p) => issue(this, `spec.quota.${p.field}`, p.value, p.rule, p.fix));
   }
 
   /** Services and Deployments that two instances of this workspace would both create. */

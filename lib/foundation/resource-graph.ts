@@ -85,6 +85,23 @@ export interface GraphResource {
   readonly readyWhen?: readonly string[];
 }
 
+/**
+ * An object the graph reads but never creates (KRO `externalRef`), by name or, with a `selector`, as a
+ * collection (a list of every match; empty when none). Its id is usable in expressions like a resource's.
+ */
+export interface ExternalResource {
+  /** Identifier used in expressions. lowerCamelCase. */
+  readonly id: string;
+  readonly apiVersion: string;
+  readonly kind: string;
+  /** A name (one object), or a label selector (a collection). Without a namespace, a collection spans all. */
+  readonly metadata: {
+    readonly name?: string;
+    readonly namespace?: string;
+    readonly selector?: { readonly matchLabels: Readonly<Record<string, string>> };
+  };
+}
+
 /** Properties of {@link ResourceGraph}. */
 export interface ResourceGraphProps {
   /** Kind of the generated API, e.g. `WebApplication`. */
@@ -97,6 +114,8 @@ export interface ResourceGraphProps {
   readonly clusterScoped?: boolean;
   /** The resources. */
   readonly resources: readonly GraphResource[];
+  /** Objects the graph reads (listed before the resources). @default none */
+  readonly externals?: readonly ExternalResource[];
   /** Extra `kubectl get` columns, shown between {@link READINESS_COLUMNS} and {@link AGE_COLUMN}. @default none */
   readonly printerColumns?: readonly PrinterColumn[];
 }
@@ -164,12 +183,15 @@ export class ResourceGraph extends Construct {
           ...(props.status ? { status: props.status } : {}),
           additionalPrinterColumns: [...READINESS_COLUMNS, ...(props.printerColumns ?? []), AGE_COLUMN],
         },
-        resources: resources.map((r) => ({
+        resources: [
+          ...(props.externals ?? []).map((e) => ({ id: e.id, externalRef: { apiVersion: e.apiVersion, kind: e.kind, metadata: { ...e.metadata } } })),
+          ...resources.map((r) => ({
           id: r.id,
           template: r.template,
           ...(r.includeWhen ? { includeWhen: [...r.includeWhen] } : {}),
           ...(r.readyWhen.length > 0 ? { readyWhen: r.readyWhen } : {}),
-        })),
+          })),
+        ],
       },
     });
     // Flux waits for the RGD in its stage and for the instances in theirs.

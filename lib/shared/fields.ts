@@ -72,8 +72,10 @@ export type SpecOf<T extends Fields> = { -readonly [K in RequiredKeys<T>]: Value
   -readonly [K in OptionalKeys<T>]?: ValueOf<T[K]>;
 };
 
-/** The spec with every default applied (what KRO sees after the API server defaulted it). */
-export type ResolvedSpecOf<T extends Fields> = { -readonly [K in keyof T]-?: ValueOf<T[K]> };
+/** The spec with every default applied, in nested objects too (what KRO sees after the API server defaulted it). */
+export type ResolvedSpecOf<T extends Fields> = { -readonly [K in keyof T]-?: ResolvedValueOf<T[K]> };
+/** The value type of one field once defaults are applied (nested objects resolved too). */
+export type ResolvedValueOf<F extends Field> = F extends ObjectField ? ResolvedSpecOf<F['fields']> : ValueOf<F>;
 
 /** Declares fields; the identity function, typed so that literal types (e.g. `required: true`) survive. */
 export function fields<const T extends Fields>(f: T): T {

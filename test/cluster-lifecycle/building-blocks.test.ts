@@ -1,10 +1,13 @@
 /** Versions and minimums, durations, readiness rules, progress output and the command runner. */
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { CLUSTER_PREREQUISITES } from '../../lib/shared/versions';
 import { formatClusterError, ClusterError } from '../../tools/cluster/src/cluster-error';
 import { CommandFailedError, CommandRunner, posixQuote } from '../../tools/cluster/src/command-runner';
 import { formatDuration, parseDuration } from '../../tools/cluster/src/duration';
 import { KubeObject } from '../../tools/cluster/src/kube-object';
-import { describeMinimums, satisfiesMinimums } from '../../tools/cluster/src/prerequisites';
+import { checkInotifyLimits, describeMinimums, INOTIFY_MINIMUMS, PROC_SYS_DIR, satisfiesMinimums } from '../../tools/cluster/src/prerequisites';
 import { Progress } from '../../tools/cluster/src/progress';
 import { readinessOf } from '../../tools/cluster/src/readiness';
 import { compareVersions, findVersion, formatVersion, parseVersion } from '../../tools/cluster/src/semantic-version';
@@ -166,5 +169,83 @@ describe('command runner and errors', () => {
     const runner = new CommandRunner({ PATH: '/nonexistent:relative/dir' }, '/');
     expect(runner.which('sh')).toBeUndefined();
     expect(new CommandRunner({ PATH: '/bin:/usr/bin' }, '/').which('sh')).toMatch(/\/sh$/);
+  });
+});
+
+describe('inotify limits (read from an injected /proc/sys)', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'mini-atlas-proc-sys-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+  const write = (values: Record<string, string>): void => {
+    mkdirSync(join(dir, 'fs', 'inotify'), { recursive: true });
+    for (const [name, value] of Object.entries(values)) writeFileSync(join(dir, 'fs', 'inotify', name), `${value}\n`);
+  };
+  const failure = (): ClusterError => {
+    try {
+      checkInotifyLimits(dir);
+    } catch (e) {
+      if (e instanceof ClusterError) return e;
+      throw e;
+    }
+    throw new Error('checkInotifyLimits did not fail');
+  };
+
+  test('Kind\'s recommended values (its known-issues page) are the minimums', () => {
+    expect(INOTIFY_MINIMUMS).toEqual([
+      { sysctl: 'fs.inotify.max_user_watches', minimum: 524288 },
+      { sysctl: 'fs.inotify.max_user_instances', minimum: 512 },
+    ]);
+  });
+
+  test('at or above the minimums: the values are returned', () => {
+    write({ max_user_watches: '524288', max_user_instances: '8192' });
+    expect([...checkInotifyLimits(dir)]).toEqual([['fs.inotify.max_user_watches', 524288], ['fs.inotify.max_user_instances', 8192]]);
+  });
+
+  test('no such files (macOS, Docker Desktop): nothing to check', () => {
+    expect([...checkInotifyLimits(dir)]).toEqual([]);
+  });
+
+  test('Ubuntu\'s defaults (8192, 128): both named, with the sysctl commands', () => {
+    write({ max_user_watches: '8192', max_user_instances: '128' });
+    const e = failure();
+    expect(e.problem).toBe('the host\'s inotify limits are too low for Kind: pods would fail with "too many open files"');
+    expect(e.details).toEqual([
+      'fs.inotify.max_user_watches is 8192, below the 524288 Kind recommends (https://kind.sigs.k8s.io/docs/user/known-issues/#pod-errors-due-to-too-many-open-files)',
+      'fs.inotify.max_user_instances is 128, below the 512 Kind recommends (https://kind.sigs.k8s.io/docs/user/known-issues/#pod-errors-due-to-too-many-open-files)',
+    ]);
+    expect(e.fix).toBe('raise them now with `sudo sysctl fs.inotify.max_user_watches=524288 fs.inotify.max_user_instances=512`; ' +
+      'to keep them after a reboot, add "fs.inotify.max_user_watches = 524288" and "fs.inotify.max_user_instances = 512" to /etc/sysctl.conf; then re-run');
+  });
+
+  test('a made-up host one watch short: only that limit is named', () => {
+    write({ max_user_watches: '524287', max_user_instances: '512' });
+    const e = failure();
+    expect(e.problem).toBe('the host\'s inotify limit is too low for Kind: pods would fail with "too many open files"');
+    expect(e.details).toEqual(['fs.inotify.max_user_watches is 524287, below the 524288 Kind recommends (https://kind.sigs.k8s.io/docs/user/known-issues/#pod-errors-due-to-too-many-open-files)']);
+    expect(e.fix).toBe('raise it now with `sudo sysctl fs.inotify.max_user_watches=524288`; to keep it after a reboot, add "fs.inotify.max_user_watches = 524288" to /etc/sysctl.conf; then re-run');
+  });
+
+  test('a value that is not a number is an error naming the file', () => {
+    write({ max_user_watches: 'lots', max_user_instances: '512' });
+    expect(failure().problem).toBe(`could not read fs.inotify.max_user_watches from ${join(dir, 'fs', 'inotify', 'max_user_watches')} (it holds "lots", not a number)`);
+  });
+
+  test('this host\'s /proc/sys: the kernel\'s values are read where the files exist, and nothing is checked where they do not', () => {
+    const present = INOTIFY_MINIMUMS.map((m) => ({ ...m, file: join(PROC_SYS_DIR, ...m.sysctl.split('.')) })).filter((m) => existsSync(m.file))
+      .map((m) => ({ ...m, value: Number(readFileSync(m.file, 'utf8').trim()) }));
+    const low = present.filter((m) => m.value < m.minimum);
+    const outcome = (): unknown => {
+      try {
+        return [...checkInotifyLimits()];
+      } catch (e) {
+        return e instanceof ClusterError ? e.details : e;
+      }
+    };
+    expect(outcome()).toEqual(low.length > 0
+      ? low.map((m) => `${m.sysctl} is ${m.value}, below the ${m.minimum} Kind recommends (https://kind.sigs.k8s.io/docs/user/known-issues/#pod-errors-due-to-too-many-open-files)`)
+      : present.map((m) => [m.sysctl, m.value]));
   });
 });

@@ -183,6 +183,33 @@ describe('prerequisites', () => {
     expect(fakes.commandLines()).toEqual(['docker info --format {{.ServerVersion}}']);
   });
 
+  test('inotify limits below what Kind needs: both named with their values, the sysctl commands to raise them, nothing created', async () => {
+    // Ubuntu's defaults, which Kind's known-issues page says are too low.
+    fakes = new FakeTools().sysctl('fs.inotify.max_user_watches', '8192').sysctl('fs.inotify.max_user_instances', '128');
+    const run = await runCli(fakes, ['up', ...FIXTURE_FLAGS]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain([
+      '✖ the host\'s inotify limits are too low for Kind: pods would fail with "too many open files"',
+      '    fs.inotify.max_user_watches is 8192, below the 524288 Kind recommends (https://kind.sigs.k8s.io/docs/user/known-issues/#pod-errors-due-to-too-many-open-files)',
+      '    fs.inotify.max_user_instances is 128, below the 512 Kind recommends (https://kind.sigs.k8s.io/docs/user/known-issues/#pod-errors-due-to-too-many-open-files)',
+      '  → raise them now with `sudo sysctl fs.inotify.max_user_watches=524288 fs.inotify.max_user_instances=512`; to keep them after a reboot, ' +
+        'add "fs.inotify.max_user_watches = 524288" and "fs.inotify.max_user_instances = 512" to /etc/sysctl.conf; then re-run',
+    ].join('\n'));
+    expect(fakes.commandLines()).toEqual(VERSION_CALLS);
+    nothingCreated();
+  });
+
+  test('one inotify limit low (a made-up host: watches raised, instances one short): only that one is named', async () => {
+    fakes = new FakeTools().sysctl('fs.inotify.max_user_watches', '1048576').sysctl('fs.inotify.max_user_instances', '511');
+    const run = await runCli(fakes, ['up', ...FIXTURE_FLAGS]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('✖ the host\'s inotify limit is too low for Kind: pods would fail with "too many open files"');
+    expect(run.stderr).toContain('    fs.inotify.max_user_instances is 511, below the 512 Kind recommends');
+    expect(run.stderr).not.toContain('max_user_watches is');
+    expect(run.stderr).toContain('  → raise it now with `sudo sysctl fs.inotify.max_user_instances=512`; to keep it after a reboot, add "fs.inotify.max_user_instances = 512" to /etc/sysctl.conf; then re-run');
+    nothingCreated();
+  });
+
   describe('Gateway port taken on the laptop', () => {
     let server: Server;
     let port: number;

@@ -617,6 +617,62 @@ describe('KRO: delivery instances', () => {
   });
 });
 
+describe('KRO: a WebApplication gets only the variables that have a value (issue 13)', () => {
+  // Derived from team-a's instances in dist/: an app with neither database nor topic, and an app wired to an
+  // Infrastructure whose cache is disabled. The RGD builds the env list in CEL; this proves KRO v0.9.3 accepts
+  // it and evaluates it as intended, next to team-a's own app, which keeps every variable.
+  const first = workspaces[0]!;
+  const source = (kind: string): KubeObject => instancesOf(first, kind)[0]!;
+  const envNames = async (app: KubeObject): Promise<string[]> => {
+    const deployment = [...(await waitForChildren(app)).children.values()].find((c) => c.kind === 'Deployment')!;
+    const containers = (deployment.spec as { template: { spec: { containers: { env?: { name: string }[] }[] } } }).template.spec.containers;
+    return (containers[0]!.env ?? []).map((e) => e.name);
+  };
+  const without = (spec: unknown, ...keys: string[]): Record<string, unknown> =>
+    Object.fromEntries(Object.entries(spec as Record<string, unknown>).filter(([k]) => !keys.includes(k)));
+  const named = (o: KubeObject, name: string, spec: Record<string, unknown>): KubeObject =>
+    ({ apiVersion: o.apiVersion, kind: o.kind, metadata: { name, namespace: o.metadata.namespace, labels: o.metadata.labels }, spec });
+
+  test('team-a\'s app (database with a cache, topic): every variable', async () => {
+    expect(await envNames(source('WebApplication'))).toEqual([
+      'PORT', 'DATABASE_SECRET_NAME', 'DATABASE_HOST', 'DATABASE_URI', 'CACHE_HOST', 'CACHE_PASSWORD', 'KAFKA_BOOTSTRAP_SERVERS', 'KAFKA_TOPIC',
+    ]);
+  });
+
+  test('an app with no database and no topic: PORT only, no empty DATABASE_* or KAFKA_*', async () => {
+    const app = source('WebApplication');
+    const spec = without(app.spec, 'database', 'topic');
+    const plain = named(app, `${first.name}-plain`, { ...spec, hostname: `plain-${String(spec.hostname)}` });
+    await client.apply(plain, { fieldManager: FLUX_FIELD_MANAGER });
+    expect(await envNames(plain)).toEqual(['PORT']);
+  });
+
+  test('an app wired to an Infrastructure whose cache is disabled: DATABASE_*, no CACHE_*', async () => {
+    const infra = source('Infrastructure');
+    const nocache = named(infra, `${first.name}-nocache`, { ...(infra.spec as Record<string, unknown>), cache: { enabled: false } });
+    await client.apply(nocache, { fieldManager: FLUX_FIELD_MANAGER });
+    const { children } = await waitForChildren(nocache);
+    expect([...children.keys()]).toEqual(['database']);
+    const app = source('WebApplication');
+    const spec = without(app.spec, 'topic');
+    const wired = named(app, `${first.name}-nocache-web`, { ...spec, database: nocache.metadata.name, hostname: `nocache-${String(spec.hostname)}` });
+    await client.apply(wired, { fieldManager: FLUX_FIELD_MANAGER });
+    expect(await envNames(wired)).toEqual(['PORT', 'DATABASE_SECRET_NAME', 'DATABASE_HOST', 'DATABASE_URI']);
+  });
+
+  test('enabling that cache later: KRO sees the new cache Service (a watched collection) and the app gains CACHE_*', async () => {
+    const infra = source('Infrastructure');
+    const nocache = named(infra, `${first.name}-nocache`, { ...(infra.spec as Record<string, unknown>), cache: { enabled: true } });
+    await client.apply(nocache, { fieldManager: FLUX_FIELD_MANAGER });
+    const wired = named(source('WebApplication'), `${first.name}-nocache-web`, {});
+    const names = await waitFor(`CACHE_* in the Deployment of ${wired.metadata.name}`, async () => {
+      const n = await envNames(wired);
+      return n.includes('CACHE_HOST') ? n : undefined;
+    }, { timeoutMs: 2 * MINUTE, describe: () => describeInstance(wired) });
+    expect(names).toEqual(['PORT', 'DATABASE_SECRET_NAME', 'DATABASE_HOST', 'DATABASE_URI', 'CACHE_HOST', 'CACHE_PASSWORD']);
+  });
+});
+
 describe('KRO: changes and deletion', () => {
   // Which workspaces there are is pinned by 'dist/ has delivery instances to prove' above.
   const first = workspaces[0]!;

@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { INOTIFY_MINIMUMS } from '../../tools/cluster/src/prerequisites';
 
 /** The tools that can be faked. */
 export type FakeToolName = 'docker' | 'kind' | 'kubectl' | 'helm' | 'flux';
@@ -53,6 +54,8 @@ export class FakeTools {
   public readonly binDir: string;
   /** JSON-lines call log. */
   public readonly logFile: string;
+  /** The sandbox's `/proc/sys` (`MINI_ATLAS_PROC_SYS`): the inotify limits at Kind's recommended values, see {@link sysctl}. */
+  public readonly procSysDir: string;
   private readonly scenarioDir: string;
   private ruleCount = 0;
 
@@ -68,6 +71,8 @@ export class FakeTools {
     mkdirSync(this.binDir);
     mkdirSync(this.scenarioDir);
     writeFileSync(join(this.scenarioDir, 'rules'), '');
+    this.procSysDir = join(this.root, 'proc-sys');
+    for (const { sysctl, minimum } of INOTIFY_MINIMUMS) this.sysctl(sysctl, String(minimum));
     for (const tool of tools) {
       const shim = join(this.binDir, tool);
       writeFileSync(shim, `#!/bin/sh\nexec /bin/sh '${FAKE_SCRIPT}' ${tool} "$@"\n`);
@@ -75,6 +80,14 @@ export class FakeTools {
     }
     symlinkSync(process.execPath, join(this.binDir, 'node'));
     for (const real of realTools) symlinkSync(FakeTools.which(real), join(this.binDir, real));
+  }
+
+  /** Sets a sysctl value the CLI reads (`fs.inotify.max_user_watches` → `<procSysDir>/fs/inotify/max_user_watches`). */
+  public sysctl(name: string, value: string): this {
+    const parts = name.split('.');
+    mkdirSync(join(this.procSysDir, ...parts.slice(0, -1)), { recursive: true });
+    writeFileSync(join(this.procSysDir, ...parts), `${value}\n`);
+    return this;
   }
 
   /** Adds a rule (earlier rules win). */
@@ -106,6 +119,7 @@ export class FakeTools {
       ...(process.env.HOME ? { HOME: process.env.HOME } : {}),
       FAKE_TOOLS_LOG: this.logFile,
       FAKE_TOOLS_SCENARIO: this.scenarioDir,
+      MINI_ATLAS_PROC_SYS: this.procSysDir,
       ...extra,
     };
   }

@@ -5,7 +5,7 @@
  * integers bound as CEL ints (as KRO binds the API server's JSON). A condition that errors or returns a
  * non-bool throws: the platform's conditions are meant to be total.
  */
-import { celEnv, isCelError, plan } from '@bufbuild/cel';
+import { celEnv, isCelError, isCelList, isCelMap, plan } from '@bufbuild/cel';
 import { parseCel } from '../../tools/validate/src/cel-ast';
 import { toCel } from '../../tools/validate/src/cel-rules';
 import { extractExpressions } from '../../tools/validate/src/kro-expressions';
@@ -30,4 +30,27 @@ export function evaluateReadyWhen(readyWhen: readonly string[], id: string, obse
     if (!result) return { ready: false, failed: entry };
   }
   return { ready: true };
+}
+
+/** A CEL value back as JSON: lists and maps recursively, ints as numbers. */
+function fromCel(v: unknown): JsonValue {
+  if (isCelList(v)) return [...v].map(fromCel);
+  if (isCelMap(v)) return Object.fromEntries([...v.entries()].map(([k, x]) => [String(k), fromCel(x)]));
+  if (typeof v === 'bigint') return Number(v);
+  return v as JsonValue;
+}
+
+/**
+ * Evaluates one whole-field template expression (`${…}`) as KRO does when it renders a child: the instance is
+ * bound as `schema` and other resources by their ids. Throws when it does not evaluate.
+ */
+export function evaluateTemplate(template: string, bindings: Readonly<Record<string, unknown>>): JsonValue {
+  const extracted = extractExpressions(template);
+  if ('error' in extracted || !extracted.whole) throw new Error(`${template} is not one \${…} expression`);
+  const parsed = parseCel(extracted.expressions[0]!);
+  if (!parsed.ok) throw new Error(`${template} does not parse: ${parsed.error}`);
+  const vars = Object.fromEntries(Object.entries(bindings).map(([k, v]) => [k, toCel(undefined, v as JsonValue)]));
+  const result = plan(ENV, parsed.expr)(vars as never);
+  if (isCelError(result)) throw new Error(`${template} fails: ${result.message}`);
+  return fromCel(result);
 }

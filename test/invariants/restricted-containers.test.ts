@@ -6,7 +6,7 @@ const files = render();
 describe('containers the platform creates are restricted', () => {
   /** The RGD's Deployment resources, by id. */
   const deployments = (kind: string): Record<string, Json> => Object.fromEntries(Object.entries(rgdResources(files, kind))
-    .filter(([, r]) => r.template.kind === 'Deployment'));
+    .filter(([, r]) => r.template?.kind === 'Deployment'));
 
   test.each([
     ['WebApplication', 'deployment', 'app'],

@@ -31,6 +31,16 @@ const CACHE_ON = '${schema.spec.cache.enabled}';
 export const CACHE_PORT = 6379;
 /** UID/GID of the `valkey` user in the official image. */
 const VALKEY_UID = 999;
+/** Labels every cache Service and pod carries (with the instance's name as `app.kubernetes.io/instance`). */
+export const CACHE_LABELS = { [LABELS.name]: 'valkey', [LABELS.component]: 'cache' } as const;
+/** Requests of each PostgreSQL instance (the CNPG Cluster's `resources`). */
+export const DATABASE_REQUESTS = { cpu: '100m', memory: '256Mi' } as const;
+/** Limits of each PostgreSQL instance: what it counts against the workspace quota. */
+export const DATABASE_LIMITS = { cpu: '1', memory: '512Mi' } as const;
+/** CPU request of the cache. */
+export const CACHE_CPU_REQUEST = '50m';
+/** CPU limit of the cache (its memory request and limit are the instance's `cache.memory`). */
+export const CACHE_CPU_LIMIT = '500m';
 
 /** The RGD behind `kind: Infrastructure`. */
 export class InfrastructureDefinition extends ResourceGraph {
@@ -40,7 +50,7 @@ export class InfrastructureDefinition extends ResourceGraph {
     const cacheName = cel(cacheService.cel(NAME));
     const cacheSecretName = cel(cacheSecret.cel(NAME));
     const labels = { [LABELS.workspace]: ns, [LABELS.managedBy]: 'kro', [LABELS.instance]: name };
-    const cacheSelector = { [LABELS.name]: 'valkey', [LABELS.instance]: name, [LABELS.component]: 'cache' };
+    const cacheSelector = { ...CACHE_LABELS, [LABELS.instance]: name };
     const cacheMemory = k8s.Quantity.fromString(cel('schema.spec.cache.memory'));
 
     super(scope, id, {
@@ -68,8 +78,8 @@ export class InfrastructureDefinition extends ResourceGraph {
               storage: { size: cel('schema.spec.postgres.storage'), storageClass: wiring.databaseStorageClass },
               bootstrap: { initdb: { database: cel('schema.spec.postgres.database'), owner: cel('schema.spec.postgres.owner') } },
               resources: {
-                requests: { cpu: ClusterSpecResourcesRequests.fromString('100m'), memory: ClusterSpecResourcesRequests.fromString('256Mi') },
-                limits: { cpu: ClusterSpecResourcesLimits.fromString('1'), memory: ClusterSpecResourcesLimits.fromString('512Mi') },
+                requests: { cpu: ClusterSpecResourcesRequests.fromString(DATABASE_REQUESTS.cpu), memory: ClusterSpecResourcesRequests.fromString(DATABASE_REQUESTS.memory) },
+                limits: { cpu: ClusterSpecResourcesLimits.fromString(DATABASE_LIMITS.cpu), memory: ClusterSpecResourcesLimits.fromString(DATABASE_LIMITS.memory) },
               },
               inheritedMetadata: { labels: { [LABELS.workspace]: ns } },
             },
@@ -112,8 +122,8 @@ export class InfrastructureDefinition extends ResourceGraph {
                     readinessProbe: { tcpSocket: { port: k8s.IntOrString.fromString('valkey') }, periodSeconds: 5 },
                     livenessProbe: { tcpSocket: { port: k8s.IntOrString.fromString('valkey') }, initialDelaySeconds: 10, periodSeconds: 10 },
                     resources: {
-                      requests: { cpu: k8s.Quantity.fromString('50m'), memory: cacheMemory },
-                      limits: { cpu: k8s.Quantity.fromString('500m'), memory: cacheMemory },
+                      requests: { cpu: k8s.Quantity.fromString(CACHE_CPU_REQUEST), memory: cacheMemory },
+                      limits: { cpu: k8s.Quantity.fromString(CACHE_CPU_LIMIT), memory: cacheMemory },
                     },
                     securityContext: RESTRICTED_CONTAINER,
                     volumeMounts: [{ name: 'data', mountPath: '/data' }],

@@ -11,6 +11,7 @@ import { cel } from '../../shared/cel';
 import { WEB_APPLICATION_FIELDS } from './schema';
 import { cacheSecret, cacheService, celKafkaTopicName, databaseSecret, databaseService } from '../conventions';
 import { PlatformWiring } from '../../core/platform-wiring';
+import { CACHE_LABELS } from '../infrastructure/definition';
 import { ResourceGraph } from '../resource-graph';
 import { RESTRICTED_CONTAINER, restrictedPod } from '../restricted-security';
 
@@ -19,10 +20,63 @@ const NS = 'schema.metadata.namespace';
 const DB = 'schema.spec.database';
 const TOPIC = 'schema.spec.topic';
 
-/** `cond ? then : ""` as a KRO string expression. */
-const when = (cond: string, then: string): string => cel(`${cond} ? ${then} : ""`);
-/** A Secret name that exists only when `cond`; otherwise a name no Secret has (the reference is optional). */
-const optionalSecret = (cond: string, then: string): string => cel(`${cond} ? ${then} : ${NAME} + "-none"`);
+/** A CEL map literal of an environment variable with a literal or computed `value`. */
+const envValue = (name: string, valueExpr: string): string => `{"name": ${JSON.stringify(name)}, "value": ${valueExpr}}`;
+/** A CEL map literal of an environment variable read from a key of a Secret. */
+const envSecret = (name: string, secretExpr: string, key: string): string =>
+  `{"name": ${JSON.stringify(name)}, "valueFrom": {"secretKeyRef": {"name": ${secretExpr}, "key": ${JSON.stringify(key)}}}}`;
+/** `cond ? [entries] : []` as CEL. */
+const envWhen = (cond: string, entries: readonly string[]): string => `(${cond} ? [${entries.join(', ')}] : [])`;
+
+/**
+ * The container's environment as one KRO expression building the list, so a variable exists only when it has
+ * a value: `DATABASE_*` only with a database, `KAFKA_*` only with a topic. KRO v0.9.3 has no per-entry
+ * condition in a template (`includeWhen` takes whole resources; its `omit()` needs the alpha CELOmitFunction
+ * gate), but a field may be one standalone expression of the field's type (pkg/graph/builder.go
+ * `validateExpressionType`: a list of maps is checked structurally against the list of EnvVar).
+ * @param cacheExpr CEL that is true when the app's Infrastructure runs a cache
+ */
+export function envExpression(wiring: PlatformWiring, cacheExpr: string): string {
+  const hasDb = `${DB} != ""`;
+  const hasTopic = `${TOPIC} != ""`;
+  return [
+    `[${envValue('PORT', 'string(schema.spec.port)')}]`,
+    envWhen(hasDb, [
+      envValue('DATABASE_SECRET_NAME', databaseSecret.cel(DB)),
+      envValue('DATABASE_HOST', databaseService.celHost(DB, NS)),
+      envSecret('DATABASE_URI', databaseSecret.cel(DB), 'uri'),
+    ]),
+    envWhen(`${hasDb} && ${cacheExpr}`, [
+      envValue('CACHE_HOST', cacheService.celHost(DB, NS)),
+      envSecret('CACHE_PASSWORD', cacheSecret.cel(DB), 'password'),
+    ]),
+    envWhen(hasTopic, [
+      envValue('KAFKA_BOOTSTRAP_SERVERS', JSON.stringify(wiring.kafka.bootstrapServers)),
+      envValue('KAFKA_TOPIC', celKafkaTopicName(NS, TOPIC)),
+    ]),
+  ].join(' + ');
+}
+
+/** Id of the collection of every cache Service (KRO `externalRef` with a selector). */
+const CACHES = 'caches';
+/**
+ * CEL: the app's Infrastructure runs a cache, i.e. its cache Service exists. The WebApplication RGD cannot read
+ * the Infrastructure's spec (a scalar externalRef to it would have to exist even for apps without a database,
+ * and a skipped one skips its dependents); it reads the cache Services instead: a collection is a list, empty
+ * when nothing matches, and KRO watches it, so the variables appear once the cache does (KRO v0.9.3 docs,
+ * "External References": collections).
+ */
+const HAS_CACHE = `${CACHES}.exists(s, s.metadata.namespace == ${NS} && s.metadata.name == ${cacheService.cel(DB)})`;
+
+/**
+ * Sets the first container's `env` of a Deployment manifest to one KRO expression. The typed `manifest()`
+ * helpers serialize `env` as a list, so the expression is put in after them.
+ */
+function withEnv(expression: string, deployment: Record<string, unknown>): Record<string, unknown> {
+  const containers = (deployment.spec as { template: { spec: { containers: Record<string, unknown>[] } } }).template.spec.containers;
+  containers[0]!.env = cel(expression);
+  return deployment;
+}
 
 /** Port of the Service in front of the pods. */
 export const SERVICE_PORT = 80;
@@ -34,11 +88,12 @@ export const APP_UID = 65532;
 
 /** The RGD behind `kind: WebApplication`. */
 export class WebApplicationDefinition extends ResourceGraph {
+  /** The shared Gateway the applications' HTTPRoutes attach to. */
+  public readonly gateway: PlatformWiring['gateway'];
+
   public constructor(scope: Construct, id: string, wiring: PlatformWiring) {
     const name = cel(NAME);
     const ns = cel(NS);
-    const hasDb = `${DB} != ""`;
-    const hasTopic = `${TOPIC} != ""`;
     const selector = { [LABELS.name]: 'web-application', [LABELS.instance]: name };
     const labels = { ...selector, [LABELS.workspace]: ns, [LABELS.managedBy]: 'kro' };
     const resources = {
@@ -64,10 +119,11 @@ export class WebApplicationDefinition extends ResourceGraph {
         { name: 'Available', type: 'integer', jsonPath: '.status.availableReplicas' },
         { name: 'URL', type: 'string', jsonPath: '.status.url' },
       ],
+      externals: [{ id: CACHES, apiVersion: 'v1', kind: 'Service', metadata: { selector: { matchLabels: CACHE_LABELS } } }],
       resources: [
         {
           id: 'deployment',
-          template: k8s.KubeDeployment.manifest({
+          template: withEnv(envExpression(wiring, HAS_CACHE), k8s.KubeDeployment.manifest({
             metadata: { name, namespace: ns, labels },
             spec: {
               replicas: cel<number>('schema.spec.replicas'),
@@ -81,22 +137,6 @@ export class WebApplicationDefinition extends ResourceGraph {
                     name: 'app',
                     image: cel('schema.spec.image'),
                     ports: [{ name: 'http', containerPort: cel<number>('schema.spec.port') }],
-                    env: [
-                      { name: 'PORT', value: cel('string(schema.spec.port)') },
-                      { name: 'DATABASE_SECRET_NAME', value: when(hasDb, databaseSecret.cel(DB)) },
-                      { name: 'DATABASE_HOST', value: when(hasDb, databaseService.celHost(DB, NS)) },
-                      {
-                        name: 'DATABASE_URI',
-                        valueFrom: { secretKeyRef: { name: optionalSecret(hasDb, databaseSecret.cel(DB)), key: 'uri', optional: true } },
-                      },
-                      { name: 'CACHE_HOST', value: when(hasDb, cacheService.celHost(DB, NS)) },
-                      {
-                        name: 'CACHE_PASSWORD',
-                        valueFrom: { secretKeyRef: { name: optionalSecret(hasDb, cacheSecret.cel(DB)), key: 'password', optional: true } },
-                      },
-                      { name: 'KAFKA_BOOTSTRAP_SERVERS', value: when(hasTopic, JSON.stringify(wiring.kafka.bootstrapServers)) },
-                      { name: 'KAFKA_TOPIC', value: when(hasTopic, celKafkaTopicName(NS, TOPIC)) },
-                    ],
                     readinessProbe: probe(2),
                     livenessProbe: probe(10),
                     resources,
@@ -107,7 +147,7 @@ export class WebApplicationDefinition extends ResourceGraph {
                 },
               },
             },
-          }),
+          })),
         },
         {
           id: 'service',
@@ -136,5 +176,6 @@ export class WebApplicationDefinition extends ResourceGraph {
         },
       ],
     });
+    this.gateway = wiring.gateway;
   }
 }

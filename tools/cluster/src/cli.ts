@@ -12,6 +12,7 @@ import { CommandResult, CommandRunner, tail } from './command-runner';
 import { clusterDown } from './down-command';
 import { Progress, ProgressStream } from './progress';
 import { clusterStatus } from './status-command';
+import { PROC_SYS_DIR } from './prerequisites';
 import { clusterUp } from './up-command';
 import { PROJECT_ROOT } from '@mini-atlas/cli-common/schema-store';
 
@@ -77,7 +78,9 @@ export async function main(cli: CliEnvironment): Promise<number> {
   cli.signals.on('SIGINT', onInt);
   cli.signals.on('SIGTERM', onTerm);
   const runner = new CommandRunner(cli.env, cli.cwd, abort.signal, options.verbose ? verboseTrace(stderr) : undefined);
-  const ctx: CommandContext = { runner, progress, stdout, stderr, stdin: cli.stdin, signal: abort.signal, now: Date.now };
+  const ctx: CommandContext = { runner, progress, stdout, stderr, stdin: cli.stdin, signal: abort.signal, now: Date.now,
+    procSysDir: cli.env.MINI_ATLAS_PROC_SYS || PROC_SYS_DIR,
+  };
   try {
     switch (options.command) {
       case 'up':

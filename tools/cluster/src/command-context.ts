@@ -21,4 +21,9 @@ export interface CommandContext {
   /** Aborted on Ctrl-C. */
   readonly signal: AbortSignal;
   readonly now: () => number;
+  /**
+   * Where the host's sysctl values are read (`cluster:up` checks the inotify limits there): `/proc/sys`, or
+   * `$MINI_ATLAS_PROC_SYS` (tests point it at a directory of their own).
+   */
+  readonly procSysDir: string;
 }

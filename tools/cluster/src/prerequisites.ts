@@ -2,8 +2,10 @@
  * Prerequisite checks, run before anything is created: the tools are on PATH, each is at least its minimum
  * version (`CLUSTER_PREREQUISITES` in lib/shared/versions.ts), the Docker daemon answers, and the Gateway's ports
  * are free on the laptop. Every failure names the tool or port and the fix; all missing or outdated tools
- * are reported together.
+ * are reported together. On Linux the host's inotify limits are checked too ({@link checkInotifyLimits}).
  */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { CLUSTER_PREREQUISITES } from '../../../lib/shared/versions';
 import { ClusterError } from './cluster-error';
 import { CommandRunner, tail } from './command-runner';
@@ -134,4 +136,56 @@ export async function checkPortsFree(ports: readonly PublishedPort[], host: stri
     );
   }
   return warnings;
+}
+
+/** Where the kernel's sysctl values are read from (`fs.inotify.max_user_watches` → `<dir>/fs/inotify/max_user_watches`). */
+export const PROC_SYS_DIR = '/proc/sys';
+
+/**
+ * The inotify limits Kind needs, as its known-issues page recommends ("Pod errors due to \"too many open files\"",
+ * https://kind.sigs.k8s.io/docs/user/known-issues/#pod-errors-due-to-too-many-open-files): the limits are per
+ * user and not namespaced, so the node container and every pod in it share the host's, and distribution
+ * defaults (8192 watches and 128 instances on Ubuntu) run out; pods then fail with "too many open files".
+ */
+export const INOTIFY_MINIMUMS = [
+  { sysctl: 'fs.inotify.max_user_watches', minimum: 524288 },
+  { sysctl: 'fs.inotify.max_user_instances', minimum: 512 },
+] as const;
+
+/** The file under a `/proc/sys`-like directory that holds a sysctl (`fs.inotify.max_user_watches` → `fs/inotify/max_user_watches`). */
+function sysctlFile(procSysDir: string, sysctl: string): string {
+  return join(procSysDir, ...sysctl.split('.'));
+}
+
+/**
+ * Checks the host's inotify limits against {@link INOTIFY_MINIMUMS}, reading them under `procSysDir`.
+ * @param procSysDir the directory holding the sysctl files. @default {@link PROC_SYS_DIR}
+ * @returns the values read, by sysctl name; empty where the files do not exist (macOS, Docker Desktop's VM:
+ *   nothing to check on the host)
+ * @throws ClusterError naming every limit below its minimum, with the `sysctl` commands that raise it now and
+ *   the lines that keep it after a reboot
+ */
+export function checkInotifyLimits(procSysDir: string = PROC_SYS_DIR): ReadonlyMap<string, number> {
+  const values = new Map<string, number>();
+  const low: { sysctl: string; minimum: number; value: number }[] = [];
+  for (const { sysctl, minimum } of INOTIFY_MINIMUMS) {
+    const file = sysctlFile(procSysDir, sysctl);
+    if (!existsSync(file)) continue;
+    const text = readFileSync(file, 'utf8').trim();
+    const value = Number(text);
+    if (!/^[0-9]+$/.test(text) || !Number.isSafeInteger(value)) {
+      throw new ClusterError(`could not read ${sysctl} from ${file} (it holds ${JSON.stringify(text)}, not a number)`, `check \`sysctl ${sysctl}\`, then re-run`);
+    }
+    values.set(sysctl, value);
+    if (value < minimum) low.push({ sysctl, minimum, value });
+  }
+  if (low.length > 0) {
+    throw new ClusterError(
+      `the host's inotify limit${low.length > 1 ? 's are' : ' is'} too low for Kind: pods would fail with "too many open files"`,
+      `raise ${low.length > 1 ? 'them' : 'it'} now with \`sudo sysctl ${low.map((l) => `${l.sysctl}=${l.minimum}`).join(' ')}\`; ` +
+        `to keep ${low.length > 1 ? 'them' : 'it'} after a reboot, add ${low.map((l) => `"${l.sysctl} = ${l.minimum}"`).join(' and ')} to /etc/sysctl.conf; then re-run`,
+      { details: low.map((l) => `${l.sysctl} is ${l.value}, below the ${l.minimum} Kind recommends (https://kind.sigs.k8s.io/docs/user/known-issues/#pod-errors-due-to-too-many-open-files)`) },
+    );
+  }
+  return values;
 }

@@ -24,7 +24,7 @@ import { createKindCluster, deleteKindCluster, exportKubeconfig, kindClusterExis
 import { kindClusterConfig, kindConfigYaml } from './kind-config';
 import { KubeClient, RESOURCES } from './kube-client';
 import { abortableSleep, waitForLayers } from './layer-wait';
-import { checkPortsFree, checkTools, requireTools, TOOLS_FOR } from './prerequisites';
+import { checkInotifyLimits, checkPortsFree, checkTools, requireTools, TOOLS_FOR } from './prerequisites';
 import { readinessOf } from './readiness';
 import { formatVersion } from './semantic-version';
 
@@ -133,7 +133,9 @@ export async function clusterUp(options: UpOptions, ctx: CommandContext): Promis
     checkoutDir: options.distDir,
   });
   const versions = await checkTools(runner, TOOLS_FOR.up);
-  progress.skip(`Prerequisites: ${[...versions].map(([t, v]) => `${t} ${formatVersion(v)}`).join(', ')}`);
+  const inotify = checkInotifyLimits(ctx.procSysDir);
+  progress.skip(`Prerequisites: ${[...versions].map(([t, v]) => `${t} ${formatVersion(v)}`).join(', ')}` +
+    [...inotify].map(([k, v]) => `, ${k} ${v}`).join(''));
   for (const w of await distDriftWarnings(runner, source, options.distDir)) progress.warn(w);
   const plan = planSync(sync, source.url, source.branch);
   const layers = fluxLayers(plan.kustomizations);

@@ -5,6 +5,7 @@
 import { basename, dirname, relative, resolve } from 'node:path';
 import { DistDocument, DistProblem, readDist } from 'mini-atlas';
 import { CelRuleEvaluator } from './cel-rules';
+import { checkCrossReferences } from './cross-checks';
 import { analyzeFlux } from './flux-graph';
 import { checkHealthCoverage } from './flux-health';
 import { checkHygiene, checkSecrets, checkYamlReadings } from './hygiene';
@@ -104,6 +105,7 @@ export function validateDirectory(dir: string, options: ValidateOptions = {}): V
   violations.push(...checkHygiene(dist.documents, { kinds, flux, rgds, notes }));
   violations.push(...checkSecrets(dist.files));
   violations.push(...checkYamlReadings(dist));
+  violations.push(...checkCrossReferences(dist.documents, rgds));
   const t4 = performance.now();
 
   violations.sort((a, b) => a.file.localeCompare(b.file) || a.index - b.index || a.path.localeCompare(b.path) || a.message.localeCompare(b.message));

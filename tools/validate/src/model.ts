@@ -3,7 +3,7 @@
  */
 
 /** The check family that reported a violation. */
-export type CheckName = 'load' | 'schema' | 'rgd' | 'flux' | 'hygiene';
+export type CheckName = 'load' | 'schema' | 'rgd' | 'flux' | 'hygiene' | 'cross-check';
 
 /** One broken rule. */
 export interface Violation {

@@ -1,6 +1,7 @@
 /** WebApplicationDefinition: the WebApplication RGD (Deployment, Service, HTTPRoute). */
 import { WebApplicationDefinition } from '../../../../lib/foundation/web-application/definition';
 import { graphResources, renderConstruct, testWiring } from '../../../helpers/construct';
+import { evaluateTemplate } from '../../../helpers/kro-readiness';
 
 const objects = renderConstruct((scope) => { new WebApplicationDefinition(scope.stage, 'web-application', testWiring(scope)); });
 
@@ -13,4 +14,56 @@ test('WebApplication routes its hostname through the shared Gateway to its Servi
   expect(route.template.spec.parentRefs).toEqual([{ name: 'platform', namespace: 'gateway-system', sectionName: 'http' }]);
   expect(route.template.spec.hostnames).toEqual(['${schema.spec.hostname}']);
   expect(route.template.spec.rules[0].backendRefs[0]).toEqual({ name: '${service.metadata.name}', port: service.template.spec.ports[0].port });
+});
+
+describe('the container environment: one CEL list, each variable only with a value (issue 13)', () => {
+  const { deployment } = graphResources(objects);
+  const env = deployment.template.spec.template.spec.containers[0].env as string;
+  const instance = (spec: Record<string, unknown>, namespace = 'team-a') => ({
+    metadata: { name: 'team-a-web', namespace },
+    spec: { image: 'ghcr.io/acme/web:1.0.0', hostname: 'web.localtest.me', replicas: 1, port: 8080, healthPath: '/', resources: { cpu: '250m', memory: '256Mi' }, database: '', topic: '', ...spec },
+  });
+  const cacheService = (name: string, namespace: string) => ({ apiVersion: 'v1', kind: 'Service', metadata: { name, namespace } });
+  const names = (result: unknown): string[] => (result as { name: string }[]).map((e) => e.name);
+
+  test('is one expression, and the RGD reads every cache Service as a collection', () => {
+    expect(env).toMatch(/^\$\{\[\{"name": "PORT"/);
+    expect(graphResources(objects).caches).toEqual({
+      id: 'caches',
+      externalRef: { apiVersion: 'v1', kind: 'Service', metadata: { selector: { matchLabels: { 'app.kubernetes.io/component': 'cache', 'app.kubernetes.io/name': 'valkey' } } } },
+    });
+  });
+
+  test('team-a\'s app (database with its cache Service, topic): every variable, with its value', () => {
+    const result = evaluateTemplate(env, {
+      schema: instance({ database: 'team-a-db', topic: 'team-a-orders' }),
+      caches: [cacheService('team-a-db-cache', 'team-a')],
+    });
+    expect(result).toEqual([
+      { name: 'PORT', value: '8080' },
+      { name: 'DATABASE_SECRET_NAME', value: 'team-a-db-app' },
+      { name: 'DATABASE_HOST', value: 'team-a-db-rw.team-a.svc' },
+      { name: 'DATABASE_URI', valueFrom: { secretKeyRef: { name: 'team-a-db-app', key: 'uri' } } },
+      { name: 'CACHE_HOST', value: 'team-a-db-cache.team-a.svc' },
+      { name: 'CACHE_PASSWORD', valueFrom: { secretKeyRef: { name: 'team-a-db-cache-auth', key: 'password' } } },
+      { name: 'KAFKA_BOOTSTRAP_SERVERS', value: 'shared-kafka-bootstrap.kafka.svc:9092' },
+      { name: 'KAFKA_TOPIC', value: 'team-a.team-a-orders' },
+    ]);
+  });
+
+  test('an app with no database and no topic gets PORT only (no empty DATABASE_* or KAFKA_*)', () => {
+    expect(evaluateTemplate(env, { schema: instance({}), caches: [cacheService('team-a-db-cache', 'team-a')] })).toEqual([{ name: 'PORT', value: '8080' }]);
+  });
+
+  test('an app wired to an Infrastructure with its cache disabled (no cache Service) gets no CACHE_*', () => {
+    expect(names(evaluateTemplate(env, { schema: instance({ database: 'team-a-db' }), caches: [] })))
+      .toEqual(['PORT', 'DATABASE_SECRET_NAME', 'DATABASE_HOST', 'DATABASE_URI']);
+  });
+
+  test('a made-up app: topic only, and a cache of the same name in another workspace does not count', () => {
+    expect(names(evaluateTemplate(env, {
+      schema: instance({ database: 'team-b-store', topic: 'team-b-events' }, 'team-b'),
+      caches: [cacheService('team-b-store-cache', 'team-c'), cacheService('team-b-other-cache', 'team-b')],
+    }))).toEqual(['PORT', 'DATABASE_SECRET_NAME', 'DATABASE_HOST', 'DATABASE_URI', 'KAFKA_BOOTSTRAP_SERVERS', 'KAFKA_TOPIC']);
+  });
 });

@@ -1,0 +1,184 @@
+/**
+ * Cross-checks: rules that relate an instance to the rest of the platform (the shared Kafka, the shared
+ * Gateway, the image policy, the workspace quota, PostgreSQL and CloudNativePG). Each would otherwise pass
+ * synth and fail only in the cluster, often silently (a route that never attaches, a topic that never becomes
+ * Ready, pods the quota refuses).
+ *
+ * Each rule is one function on plain values returning the broken rule and its fix, or undefined. The tenant
+ * constructs (lib/delivery) turn a result into a validation issue with their construct path, field and value;
+ * the offline validator (`tools/validate`, `npm run validate`) applies the same functions to the instances in
+ * `dist/`. A rule is written here once.
+ */
+import { formatBytes, formatCpu, parseQuantity } from '../shared/quantity';
+import { CACHE_CPU_LIMIT, DATABASE_LIMITS } from './infrastructure/definition';
+
+/** A broken cross-check: what is wrong (appended to `field = value:`) and how to fix it. */
+export interface RuleProblem {
+  readonly rule: string;
+  readonly fix: string;
+}
+
+/**
+ * A topic's replication factor must not exceed the brokers of the shared Kafka cluster: Kafka refuses to
+ * create it (`InvalidReplicationFactorException`: replication factor larger than available brokers), so the
+ * Topic Operator keeps the KafkaTopic `Ready=False` and the Topic never becomes Ready.
+ * @param replicas the topic's `spec.replicas`
+ * @param brokers broker nodes of the shared cluster (the environment profile's `kafka.nodes`)
+ */
+export function topicReplicasProblem(replicas: number, brokers: number): RuleProblem | undefined {
+  if (replicas <= brokers) return undefined;
+  return {
+    rule: `is more than the ${brokers} broker${brokers === 1 ? '' : 's'} of the shared Kafka cluster: Kafka cannot place ${replicas} replicas, so the KafkaTopic is never Ready`,
+    fix: `set replicas to at most ${brokers}, or give the environment profile more Kafka nodes`,
+  };
+}
+
+/**
+ * An application's host name must lie inside the hostname of the Gateway listener its HTTPRoute attaches to.
+ * Gateway API (gateway.networking.k8s.io/v1 `Listener.hostname`): no hostname matches every host; `*.d` is a
+ * suffix match (`a.d` and `b.a.d`, never `d` itself); any other hostname matches only itself. A route with no
+ * matching host is not accepted (`Accepted=False`, reason `NoMatchingListenerHostname`) and gets no traffic.
+ * @param hostname the application's host name
+ * @param listenerHostname the listener's `hostname`, e.g. `*.localtest.me` (undefined: the listener has none)
+ */
+export function listenerHostnameProblem(hostname: string, listenerHostname: string | undefined): RuleProblem | undefined {
+  if (listenerHostname === undefined) return undefined;
+  const wildcard = listenerHostname.startsWith('*.');
+  const inside = wildcard ? hostname.endsWith(listenerHostname.slice(1)) && hostname.length > listenerHostname.length - 1 : hostname === listenerHostname;
+  if (inside) return undefined;
+  const domain = wildcard ? listenerHostname.slice(2) : listenerHostname;
+  return {
+    rule: `is outside the shared Gateway's listener hostname "${listenerHostname}": the HTTPRoute would not be accepted (NoMatchingListenerHostname) and the app would get no traffic`,
+    fix: wildcard ? `use a host name under ${domain}, e.g. "${hostname.split('.')[0]}.${domain}"` : `use the host name "${domain}"`,
+  };
+}
+
+/**
+ * An image must come from a registry the `image-registries` policy allows (the registries of the
+ * {@link ImageRegistryPolicy} in the app, or those of the policy in `dist/`): Kyverno would refuse the app's
+ * Deployment. The same test as the policy's CEL: the image starts with one of the allowed prefixes.
+ * @param image the image reference
+ * @param allowedRegistries the policy's allowed prefixes, e.g. `['ghcr.io/', 'docker.io/']`
+ */
+export function imageRegistryProblem(image: string, allowedRegistries: readonly string[]): RuleProblem | undefined {
+  if (allowedRegistries.some((r) => image.startsWith(r))) return undefined;
+  return {
+    rule: `comes from a registry the image-registries policy denies (allowed: ${allowedRegistries.join(', ')}): Kyverno would reject the app's Deployment`,
+    fix: `use an image from ${allowedRegistries.join(', ')}, or allow its registry in the FoundationChart's images.allowedRegistries`,
+  };
+}
+
+/**
+ * Names PostgreSQL or CloudNativePG reserve, by the field they cannot be used for:
+ * - database `postgres`: CloudNativePG connects to it for every administrative task and requires it to exist
+ *   (CloudNativePG docs, "Bootstrap": "DO NOT DELETE the postgres user or the postgres database"); initdb
+ *   creates it, so it cannot be the application database;
+ * - database `template0`, `template1`: the template databases every PostgreSQL cluster has (PostgreSQL docs,
+ *   "Template Databases"); `CREATE DATABASE` of either fails;
+ * - owner `postgres`: the superuser initdb creates, which CloudNativePG uses (same "Bootstrap" note);
+ * - owner `streaming_replica`: the replication user CloudNativePG creates and reserves (CloudNativePG docs,
+ *   "PostgreSQL Role management": reserved users `postgres`, `streaming_replica`);
+ * - owner `pg_*`: PostgreSQL reserves role names beginning with `pg_` (PostgreSQL docs, "Database Roles":
+ *   "role names beginning with pg_ are reserved"); `CREATE ROLE pg_x` fails.
+ */
+export const RESERVED_POSTGRES_NAMES = {
+  database: { names: ['postgres', 'template0', 'template1'], prefixes: [] },
+  owner: { names: ['postgres', 'streaming_replica'], prefixes: ['pg_'] },
+} as const satisfies Record<'database' | 'owner', { names: readonly string[]; prefixes: readonly string[] }>;
+
+/**
+ * Whether `name` is reserved for `field` ({@link RESERVED_POSTGRES_NAMES}): CloudNativePG's bootstrap
+ * would fail and the database would never be created.
+ */
+export function postgresNameProblem(field: 'database' | 'owner', name: string): RuleProblem | undefined {
+  const reserved = RESERVED_POSTGRES_NAMES[field];
+  const prefix = reserved.prefixes.find((p) => name.startsWith(p));
+  if (!(reserved.names as readonly string[]).includes(name) && !prefix) return undefined;
+  const all = [...reserved.names.map((n) => `"${n}"`), ...reserved.prefixes.map((p) => `"${p}*"`)].join(', ');
+  return {
+    rule: `is reserved by PostgreSQL or CloudNativePG (${field === 'database' ? 'database' : 'role'} names ${all}): the bootstrap would fail`,
+    fix: `choose another ${field === 'database' ? 'database' : 'owner'} name, e.g. "app"`,
+  };
+}
+
+/** Pods an instance creates, with the limits of each pod (requests equal limits on every platform pod). */
+export interface PodDemand {
+  /** What creates them, e.g. `team-a-web` or `team-a-db database`. */
+  readonly source: string;
+  /** Number of pods. */
+  readonly pods: number;
+  /** CPU limit of each pod, a quantity. */
+  readonly cpu: string;
+  /** Memory limit of each pod, a quantity. */
+  readonly memory: string;
+}
+
+/** The pods of a WebApplication: `replicas` pods of `resources` (requests = limits). */
+export function webApplicationPods(name: string, spec: { readonly replicas: number; readonly resources: { readonly cpu: string; readonly memory: string } }): PodDemand[] {
+  return [{ source: name, pods: spec.replicas, cpu: spec.resources.cpu, memory: spec.resources.memory }];
+}
+
+/** The pods of an Infrastructure: the PostgreSQL instances and, when enabled, the cache. */
+export function infrastructurePods(
+  name: string,
+  spec: { readonly postgres: { readonly instances: number }; readonly cache: { readonly enabled: boolean; readonly memory: string } },
+): PodDemand[] {
+  return [
+    { source: `${name} database`, pods: spec.postgres.instances, cpu: DATABASE_LIMITS.cpu, memory: DATABASE_LIMITS.memory },
+    ...(spec.cache.enabled ? [{ source: `${name} cache`, pods: 1, cpu: CACHE_CPU_LIMIT, memory: spec.cache.memory }] : []),
+  ];
+}
+
+/** A workspace quota's limits that the pods are checked against. */
+export interface QuotaLimits {
+  /** Total CPU limits (ResourceQuota `limits.cpu`). */
+  readonly cpu: string;
+  /** Total memory limits (ResourceQuota `limits.memory`). */
+  readonly memory: string;
+  /** Maximum number of pods. */
+  readonly pods: number;
+}
+
+/** A quota field too small for the pods: `field` is `cpu`, `memory` or `pods` of the quota. */
+export interface QuotaProblem extends RuleProblem {
+  readonly field: 'cpu' | 'memory' | 'pods';
+  readonly value: string | number;
+}
+
+/**
+ * A workspace's ResourceQuota must hold every pod its instances create: the API server refuses a pod that
+ * would exceed `limits.cpu`, `limits.memory` or `pods` ("exceeded quota"), so the last replicas never start
+ * and their instance never becomes Ready. Sums are exact ({@link parseQuantity}); a quantity that does not
+ * parse is left to the schema checks.
+ * @returns one problem per quota field that is too small, in the order cpu, memory, pods
+ */
+export function quotaProblems(quota: QuotaLimits, demands: readonly PodDemand[]): QuotaProblem[] {
+  const used = demands.filter((d) => d.pods > 0);
+  const list = (show: (d: PodDemand) => string): string => used.map((d) => `${d.source} ${d.pods} × ${show(d)}`).join(', ');
+  const out: QuotaProblem[] = [];
+  const resources = [
+    { field: 'cpu', what: 'CPU limits', of: (d: PodDemand) => d.cpu, format: formatCpu },
+    { field: 'memory', what: 'memory limits', of: (d: PodDemand) => d.memory, format: formatBytes },
+  ] as const;
+  for (const r of resources) {
+    const limit = parseQuantity(quota[r.field]);
+    const each = used.map((d) => parseQuantity(r.of(d)));
+    if (limit === undefined || each.some((v) => v === undefined)) continue;
+    const total = used.reduce((sum, d, i) => sum + BigInt(d.pods) * each[i]!, 0n);
+    if (total <= limit) continue;
+    out.push({
+      field: r.field, value: quota[r.field],
+      rule: `is less than the ${r.format(total)} ${r.what} of the pods the workspace's instances create (${list(r.of)}): the ResourceQuota would refuse the pods beyond it`,
+      fix: `raise quota.${r.field} to at least ${r.format(total)}, or lower the replicas or sizes`,
+    });
+  }
+  const pods = used.reduce((sum, d) => sum + d.pods, 0);
+  if (pods > quota.pods) {
+    out.push({
+      field: 'pods', value: quota.pods,
+      rule: `is less than the ${pods} pods the workspace's instances create (${used.map((d) => `${d.source} ${d.pods}`).join(', ')}): the ResourceQuota would refuse the pods beyond it`,
+      fix: `raise quota.pods to at least ${pods}, or lower the replicas`,
+    });
+  }
+  return out;
+}
