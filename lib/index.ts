@@ -71,13 +71,13 @@ export { type PlatformWiring } from './core/platform-wiring';
 export { type CoreChartProps, CoreChart } from './core/core-chart';
 
 // Foundation layer: the four abstractions (schema + RGD each), readiness, policies; FoundationChart.
-export { WORKSPACE_FIELDS, type WorkspaceSpec } from './foundation/workspace/schema';
+export { WORKSPACE_FIELDS, workspaceFields, type WorkspaceSpec } from './foundation/workspace/schema';
 export { MAX_REPLICAS, WEB_APPLICATION_FIELDS, type WebApplicationSpec } from './foundation/web-application/schema';
 export {
-  MAX_POSTGRES_INSTANCES, INFRASTRUCTURE_FIELDS, type InfrastructureSpec,
+  MAX_POSTGRES_INSTANCES, INFRASTRUCTURE_FIELDS, infrastructureFields, type InfrastructureSpec,
 } from './foundation/infrastructure/schema';
 export {
-  MAX_PARTITIONS, MIN_RETENTION_HOURS, MAX_RETENTION_HOURS, TOPIC_FIELDS, type TopicSpec,
+  MAX_PARTITIONS, MIN_RETENTION_HOURS, MAX_RETENTION_HOURS, TOPIC_FIELDS, topicFields, type TopicSpec,
 } from './foundation/topic/schema';
 export {
   type DerivedName, databaseSecret, databaseService, DATABASE_SERVICE_SUFFIXES, cacheService, cacheSecret,

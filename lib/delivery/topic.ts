@@ -1,7 +1,7 @@
 /** Topic: a Kafka topic on the shared message bus, owned by a workspace. */
 import { issue, ValidationIssue } from '../shared/validation-error';
 import { kafkaTopicName, MAX_KAFKA_TOPIC_NAME } from '../foundation/conventions';
-import { TOPIC_FIELDS, TopicSpec } from '../foundation/topic/schema';
+import { TOPIC_FIELDS, topicFields, TopicSpec } from '../foundation/topic/schema';
 import { Construct } from 'constructs';
 import { freeId, Instance } from './instance';
 import { Workspace } from './workspace';
@@ -34,7 +34,7 @@ export class Topic extends Instance<typeof TOPIC_FIELDS> {
       kind: 'Topic',
       name: name ?? workspace.qualify(id),
       namespace: workspace.namespace,
-      fields: TOPIC_FIELDS,
+      fields: topicFields(workspace.environment),
       spec,
       stateful: true,
       workspace: workspace.name,

@@ -11,7 +11,11 @@ interface FieldBase {
   readonly description: string;
   /** The instance must set it (no default). */
   readonly required?: boolean;
-  /** Cannot change after creation. */
+  /**
+   * Cannot change after creation: the RGD marks it `immutable=true` (KRO turns that into a CRD
+   * `self == oldSelf` rule, so the API server refuses a change), and the change guard of `writeDist` refuses
+   * a `dist/` that would change it — also through a changed default. @default false
+   */
   readonly immutable?: boolean;
 }
 
@@ -34,6 +38,11 @@ export interface IntegerField extends FieldBase {
   readonly default?: number;
   readonly minimum?: number;
   readonly maximum?: number;
+  /**
+   * May grow but never shrink (e.g. Kafka partitions): the change guard of `writeDist` refuses a `dist/`
+   * that would lower it. @default false
+   */
+  readonly growOnly?: boolean;
 }
 
 /** A boolean field. */

@@ -17,7 +17,8 @@ import {
 } from '../../../imports/postgresql.cnpg.io';
 import { ANNOTATIONS, LABELS } from '../../shared/api';
 import { cel } from '../../shared/cel';
-import { INFRASTRUCTURE_FIELDS } from './schema';
+import { EnvironmentProfile, LOCAL } from '../../shared/environment';
+import { infrastructureFields } from './schema';
 import { CLOUDNATIVE_PG, VALKEY } from '../../shared/versions';
 import { cacheSecret, cacheService, databaseSecret, databaseService } from '../conventions';
 import { PlatformWiring } from '../../core/platform-wiring';
@@ -34,7 +35,10 @@ const VALKEY_UID = 999;
 
 /** The RGD behind `kind: Infrastructure`. */
 export class InfrastructureDefinition extends ResourceGraph {
-  public constructor(scope: Construct, id: string, wiring: PlatformWiring) {
+  /**
+   * @param environment the profile whose sizes become the schema defaults (`postgres.instances`, `postgres.storage`) @default LOCAL
+   */
+  public constructor(scope: Construct, id: string, wiring: PlatformWiring, environment: EnvironmentProfile = LOCAL) {
     const name = cel(NAME);
     const ns = cel(NS);
     const cacheName = cel(cacheService.cel(NAME));
@@ -45,7 +49,7 @@ export class InfrastructureDefinition extends ResourceGraph {
 
     super(scope, id, {
       kind: 'Infrastructure',
-      fields: INFRASTRUCTURE_FIELDS,
+      fields: infrastructureFields(environment),
       status: {
         databaseSecret: cel(databaseSecret.cel('database.metadata.name')),
         databaseHost: cel(databaseService.celHost('database.metadata.name', 'database.metadata.namespace')),
