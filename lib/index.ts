@@ -28,7 +28,7 @@ export {
   formatIssue, issue, addIssueCheck, collectIssues, assertValid, type ValidationIssue, MiniAtlasValidationError,
 } from './shared/validation-error';
 export {
-  fields, simpleSchemaMarker, toSimpleSchema, applyDefaults, checkFields, type StringField, type IntegerField,
+  fields, simpleSchemaMarker, markerDefault, toSimpleSchema, applyDefaults, checkFields, type StringField, type IntegerField,
   type BooleanField, type ObjectField, type Field, type Fields, type ValueOf, type SpecOf, type ResolvedSpecOf,
   type SimpleSchema, type FieldProblem,
 } from './shared/fields';
@@ -86,6 +86,7 @@ export {
 export {
   readinessOf, type ReadinessSignal, type NoReadinessSignal, type ChildReadiness, CHILD_READINESS,
 } from './foundation/readiness';
+export { DATA_CHILDREN, dataChildOf, type DataChild } from './foundation/data-children';
 export {
   kroInstanceHealthCheck, RESOURCE_GRAPH_DEFINITION_HEALTH_CHECK, type GraphResource, type ResourceGraphProps,
   type PrinterColumn, READINESS_COLUMNS, AGE_COLUMN, ResourceGraph,
@@ -122,9 +123,12 @@ export { type DeliveryChartProps, DeliveryChart } from './delivery/delivery-char
 
 // Synth: rendering an app into dist/, the one YAML writer, and the one model of dist/ every tool reads it with.
 export {
-  objectKey, renderApp, unacknowledgedRemovals, writeDist, isConfigurationError, stagesOf, type RenderedObject,
-  type RenderedFile, type WriteDistOptions, type WriteDistResult, RemovalGuardError,
+  objectKey, renderApp, writeDist, isConfigurationError, stagesOf, type RenderedObject,
+  type RenderedFile, type WriteDistOptions, type WriteDistResult,
 } from './synth/dist-writer';
+export {
+  guardChanges, changeRulesOf, RemovalGuardError, type GuardedChange, type KindChangeRules, type ChangeGuardResult,
+} from './synth/change-guard';
 export {
   toYaml, toYamlDocuments, parseYamlDocuments, GO_YAML_NUMBER, type YamlReading,
 } from './synth/kubernetes-yaml';

@@ -116,6 +116,19 @@ export function simpleSchemaMarker(field: Exclude<Field, ObjectField>): string {
   return `${field.type} | ${m.join(' ')}`;
 }
 
+/**
+ * The default a SimpleSchema marker declares (the inverse of {@link simpleSchemaMarker} for `default=`), e.g.
+ * `3` for `integer | default=3 …` and `"app"` for `string | default="app" …`; undefined when it has none.
+ */
+export function markerDefault(marker: string): string | number | boolean | undefined {
+  const m = /^(\w+) \|.*? default=("[^"]*"|\S+)/.exec(marker);
+  if (!m) return undefined;
+  const [, type, raw] = m;
+  if (type === 'string') return raw.slice(1, -1);
+  if (type === 'boolean') return raw === 'true';
+  return Number(raw);
+}
+
 /** A KRO SimpleSchema value: a marker string, or a nested map of them. */
 export type SimpleSchema = { [name: string]: string | SimpleSchema };
 
