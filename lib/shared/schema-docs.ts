@@ -30,7 +30,10 @@ function rows(fields: Fields, prefix: string, variants: Variants): string[] {
   return Object.entries(fields).flatMap(([name, f]) => {
     const path = `${prefix}${name}`;
     if (f.type === 'object') return [`| \`${path}\` | object | | | ${f.description} |`, ...rows(f.fields, `${path}.`, variantsOf(variants, name))];
-    const defaults = variants.map(([profile, v]) => [profile, v[name]?.default] as const);
+    const defaults = variants.map(([profile, v]) => {
+      const other = v[name];
+      return [profile, other && other.type !== 'object' ? other.default : undefined] as const;
+    });
     const byProfile = defaults.some(([, d]) => d !== f.default);
     const def = f.required ? '**required**'
       : byProfile ? defaults.map(([profile, d]) => `${shown(d)} (${profile})`).join(', ')
