@@ -121,7 +121,8 @@ export function simpleSchemaMarker(field: Exclude<Field, ObjectField>): string {
  * `3` for `integer | default=3 …` and `"app"` for `string | default="app" …`; undefined when it has none.
  */
 export function markerDefault(marker: string): string | number | boolean | undefined {
-  const m = /^(\w+) \|.*? default=("[^"]*"|\S+)/.exec(marker);
+  // simpleSchemaMarker writes `default=` first, after `required=true` at most: never read one in a description.
+  const m = /^(\w+) \| (?:required=true )?default=("[^"]*"|\S+)/.exec(marker);
   if (!m) return undefined;
   const [, type, raw] = m;
   if (type === 'string') return raw.slice(1, -1);
