@@ -34,7 +34,7 @@ export {
 } from './shared/fields';
 export {
   OPTIONAL_NAME_PATTERN, NAME_PATTERN, HOSTNAME_PATTERN, BYTES_PATTERN, CPU_PATTERN, PG_IDENTIFIER_PATTERN,
-  PATH_PATTERN,
+  PATH_PATTERN, bytesOf,
 } from './shared/patterns';
 export { fieldsTable } from './shared/schema-docs';
 export { isJsonObject, type JsonValue, type JsonObject } from './shared/json';

@@ -19,7 +19,7 @@ interface FieldBase {
   readonly immutable?: boolean;
 }
 
-/** A string field. */
+/** A string field. (`BYTES_PATTERN`: lib/shared/patterns.ts.) */
 export interface StringField extends FieldBase {
   readonly type: 'string';
   readonly default?: string;
@@ -30,6 +30,11 @@ export interface StringField extends FieldBase {
   readonly enum?: readonly string[];
   readonly minLength?: number;
   readonly maxLength?: number;
+  /**
+   * A quantity of {@link BYTES_PATTERN} that may grow but never shrink (e.g. a volume size): the change guard
+   * of `writeDist` refuses a `dist/` that would lower it. @default false
+   */
+  readonly growOnly?: boolean;
 }
 
 /** An integer field. */

@@ -9,6 +9,14 @@ export const NAME_PATTERN = `^${DNS_LABEL_SOURCE}$`;
 export const HOSTNAME_PATTERN = `^${DNS_LABEL_SOURCE}([.]${DNS_LABEL_SOURCE})+$`;
 /** A storage/memory quantity in binary units. */
 export const BYTES_PATTERN = '^[1-9][0-9]*(Mi|Gi|Ti)$';
+
+const BINARY_UNITS: Readonly<Record<string, number>> = { Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40 };
+
+/** The bytes of a quantity that matches {@link BYTES_PATTERN} (`20Gi` → 21474836480), else undefined. */
+export function bytesOf(quantity: string): number | undefined {
+  const m = new RegExp(BYTES_PATTERN).exec(quantity);
+  return m ? Number(quantity.slice(0, -2)) * BINARY_UNITS[m[1]] : undefined;
+}
 /** A CPU quantity: whole cores, decimal cores or millicores. */
 export const CPU_PATTERN = '^([1-9][0-9]*m|[0-9]+([.][0-9]+)?)$';
 /** A PostgreSQL identifier that needs no quoting. */

@@ -12,7 +12,7 @@ function bounds(f: Field): string {
     if (f.maxLength !== undefined) parts.push(`≤ ${f.maxLength} chars`);
   }
   if (f.immutable) parts.push('immutable');
-  if (f.type === 'integer' && f.growOnly) parts.push('grow-only');
+  if ((f.type === 'integer' || f.type === 'string') && f.growOnly) parts.push('grow-only');
   return parts.join('; ');
 }
 

@@ -6,7 +6,8 @@
  * one removed with `allowRemoval`):
  *  - an `immutable` field of an instance changes (Topic `replicas`, Infrastructure `postgres.database` and
  *    `postgres.owner`): the RGD's `immutable=true` makes the API server refuse the update;
- *  - a `growOnly` field shrinks (Topic `partitions`: Kafka cannot remove partitions);
+ *  - a `growOnly` field shrinks (Topic `partitions`: Kafka cannot remove partitions; Infrastructure
+ *    `postgres.storage`: CloudNativePG refuses a smaller volume);
  *  - either of these through a changed default: an instance that does not set the field gets the RGD's
  *    schema default, and a CRD default is applied again whenever the API server reads an object that lacks
  *    the field, so a changed default (a changed profile, or a changed schema) changes the field of every
@@ -29,6 +30,7 @@ import { IConstruct } from 'constructs';
 import { ANNOTATIONS } from '../shared/api';
 import { Field, Fields, markerDefault } from '../shared/fields';
 import { isJsonObject, JsonValue } from '../shared/json';
+import { bytesOf } from '../shared/patterns';
 import { dataChildOf } from '../foundation/data-children';
 import { ResourceGraph } from '../foundation/resource-graph';
 import { objectKey, RenderedObject } from './rendered';
@@ -76,6 +78,11 @@ type Json = { [key: string]: JsonValue };
 
 const stateful = (o: RenderedObject): boolean => o.metadata.annotations?.[ANNOTATIONS.fluxPrune] === 'disabled';
 const show = (v: unknown): string => JSON.stringify(v);
+
+const growOnly = (f: Field): boolean => (f.type === 'integer' || f.type === 'string') && f.growOnly === true;
+/** A grow-only value as a number to compare: an integer, or a quantity's bytes; undefined when unreadable. */
+const magnitude = (v: unknown): number | undefined =>
+  typeof v === 'number' ? v : typeof v === 'string' ? bytesOf(v) : undefined;
 
 /** The value at a dotted path of a JSON object, or undefined. */
 function valueAt(root: unknown, path: string): JsonValue | undefined {
@@ -157,7 +164,7 @@ function rgdChanges(before: readonly RenderedObject[], afterByKey: ReadonlyMap<s
 function fieldChanges(before: readonly RenderedObject[], afterByKey: ReadonlyMap<string, RenderedObject>, rules: readonly KindChangeRules[]): GuardedChange[] {
   const out: GuardedChange[] = [];
   for (const rule of rules) {
-    const guarded = scalarFields(rule.fields).filter(([, f]) => f.immutable || (f.type === 'integer' && f.growOnly));
+    const guarded = scalarFields(rule.fields).filter(([, f]) => f.immutable || growOnly(f));
     if (guarded.length === 0) continue;
     // The previous RGD of the kind, when it changed; otherwise its defaults are today's.
     const previousRgd = before.find((o) => o.kind === RGD_KIND && schemaOf(o).kind === rule.kind);
@@ -177,8 +184,8 @@ function fieldChanges(before: readonly RenderedObject[], afterByKey: ReadonlyMap
           : '';
         if (field.immutable && was !== will) {
           out.push({ key: objectKey(old), severity: 'refused', problem: `spec.${path} is immutable and would change from ${show(was)} to ${show(will)}${inherited}` });
-        } else if (field.type === 'integer' && field.growOnly && typeof was === 'number' && typeof will === 'number' && will < was) {
-          out.push({ key: objectKey(old), severity: 'refused', problem: `spec.${path} can only grow and would shrink from ${was} to ${will}${inherited}` });
+        } else if (growOnly(field) && (magnitude(will) ?? Infinity) < (magnitude(was) ?? -Infinity)) {
+          out.push({ key: objectKey(old), severity: 'refused', problem: `spec.${path} can only grow and would shrink from ${show(was)} to ${show(will)}${inherited}` });
         }
       }
     }

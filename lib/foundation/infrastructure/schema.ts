@@ -14,6 +14,9 @@ export const MAX_POSTGRES_INSTANCES = 5;
  * `postgres.owner` are immutable — CloudNativePG uses `bootstrap.initdb` only when it creates the cluster
  * (cloudnative-pg.io/documentation, "Bootstrap": initdb initializes a new cluster), so a later change would
  * never reach PostgreSQL; the RGD marks them `immutable=true`, so the API server refuses the change.
+ * `postgres.storage` only grows: CloudNativePG's validating webhook refuses a smaller `spec.storage.size`
+ * ("can't shrink existing storage", cloudnative-pg internal/webhook/v1/cluster_webhook.go,
+ * `validateStorageChange`).
  */
 export function infrastructureFields(environment: EnvironmentProfile) {
   return fields({
@@ -21,7 +24,7 @@ export function infrastructureFields(environment: EnvironmentProfile) {
       type: 'object', description: 'The CloudNativePG PostgreSQL cluster',
       fields: {
         instances: { type: 'integer', default: environment.postgres.instances, minimum: 1, maximum: MAX_POSTGRES_INSTANCES, description: 'Primary plus streaming replicas' },
-        storage: { type: 'string', default: environment.postgres.storage, pattern: BYTES_PATTERN, patternHint: 'a quantity such as 1Gi', description: 'Volume size per instance' },
+        storage: { type: 'string', default: environment.postgres.storage, pattern: BYTES_PATTERN, growOnly: true, patternHint: 'a quantity such as 1Gi', description: 'Volume size per instance' },
         database: {
           type: 'string', default: 'app', pattern: PG_IDENTIFIER_PATTERN, maxLength: 63, immutable: true,
           patternHint: 'a lowercase PostgreSQL identifier (letters, digits, _)', description: 'Database created at bootstrap',

@@ -9,7 +9,7 @@ import { ApiObject, App, Chart, JsonPatch } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-33';
 import { KafkaTopic } from '../../../imports/kafka.strimzi.io';
 import {
-  ANNOTATIONS, buildPlatform, cel, EnvironmentProfile, fields, FluxStage, GraphResource, Infrastructure, kroInstanceHealthCheck,
+  ANNOTATIONS, buildPlatform, BYTES_PATTERN, cel, EnvironmentProfile, fields, FluxStage, GraphResource, Infrastructure, kroInstanceHealthCheck,
   Platform, PLATFORM_API_VERSION, registerHealthCheck, PostgresOptions, PRODUCTION, RemovalGuardError, ResourceGraph, Topic, TopicProps, writeDist,
   WriteDistResult,
 } from '../../../lib';
@@ -76,19 +76,21 @@ describe('today\'s platform', () => {
     writeDist(today().app, out);
     const file = join(out, 'delivery/team-a/topic-team-a-team-a-orders.yaml');
     const committed = readFileSync(file, 'utf8');
-    const changed = today({ topic: { partitions: 2, replicas: 2 }, postgres: { database: 'sales', owner: 'sales_app' } });
+    const changed = today({ topic: { partitions: 2, replicas: 2 }, postgres: { database: 'sales', owner: 'sales_app', storage: '512Mi' } });
     // An acknowledgement does not help: the cluster would still refuse the update.
     expect(attempt(() => writeDist(changed.app, out, { allowRemoval: ['Topic/team-a/team-a-orders'] }))).toBe([
-      header(4), REFUSED,
+      header(5), REFUSED,
       '  - Infrastructure/team-a/team-a-db: spec.postgres.database is immutable and would change from "orders" to "sales"',
       '  - Infrastructure/team-a/team-a-db: spec.postgres.owner is immutable and would change from "orders_app" to "sales_app"',
+      '  - Infrastructure/team-a/team-a-db: spec.postgres.storage can only grow and would shrink from "1Gi" to "512Mi"',
       '  - Topic/team-a/team-a-orders: spec.partitions can only grow and would shrink from 3 to 2',
       '  - Topic/team-a/team-a-orders: spec.replicas is immutable and would change from 1 to 2',
       fix('Infrastructure/team-a/team-a-db', 'Topic/team-a/team-a-orders'),
     ].join('\n'));
     expect(readFileSync(file, 'utf8')).toBe(committed);
     // Growing is fine, and so is a field without a change rule.
-    expect(attempt(() => writeDist(today({ topic: { partitions: 6, retentionHours: 24 } }).app, out))).toMatchObject({ removed: [] });
+    expect(attempt(() => writeDist(today({ topic: { partitions: 6, retentionHours: 24 }, postgres: { storage: '2Gi', instances: 2 } }).app, out)))
+      .toMatchObject({ removed: [] });
   });
 
   test('switching the profile changes Topic replicas: explicit on the library\'s Topic, inherited from the RGD default on a raw one', () => {
@@ -105,6 +107,19 @@ describe('today\'s platform', () => {
       (p.delivery.node.findAll().find((c) => c.node.id === 'raw') as ApiObject).addJsonPatch(JsonPatch.add('/spec/replicas', 1));
     } });
     expect(attempt(() => writeDist(kept.app, out))).toMatchObject({ removed: [] });
+  });
+
+  test('switching from a consumer-defined profile down to LOCAL shrinks the database volume and changes replicas', () => {
+    const staging: EnvironmentProfile = { ...PRODUCTION, name: 'staging', postgres: { instances: 2, storage: '5Gi' }, topicReplicas: 2 };
+    const out = newOut();
+    writeDist(today({ rawTopic: true, environment: staging }).app, out);
+    expect(attempt(() => writeDist(today({ rawTopic: true }).app, out))).toBe([
+      header(3), REFUSED,
+      '  - Infrastructure/team-a/team-a-db: spec.postgres.storage can only grow and would shrink from "5Gi" to "1Gi"',
+      '  - Topic/team-a/team-a-orders: spec.replicas is immutable and would change from 2 to 1',
+      '  - Topic/team-a/team-a-raw: spec.replicas is immutable and would change from 2 to 1 (the instance does not set it and the Topic RGD\'s default changes from 2 to 1; setting it to 2 on the instance keeps it)',
+      fix('Infrastructure/team-a/team-a-db', 'Topic/team-a/team-a-orders', 'Topic/team-a/team-a-raw'),
+    ].join('\n'));
   });
 
   test('renaming the Infrastructure\'s database child, or making it conditional, needs an acknowledgement', () => {
@@ -151,8 +166,9 @@ interface Queue {
   readonly logWhen?: string[];
   readonly withRgd?: boolean;
   readonly endpointId?: string;
+  readonly diskDefault?: string;
   /** Spec of the instance that sets its fields (the other one sets none). */
-  readonly explicit?: { shards: number; region: string; size: number };
+  readonly explicit?: { shards: number; region: string; size: number; disk: string };
 }
 function queueApp(q: Queue = {}): App {
   const app = new App();
@@ -175,6 +191,7 @@ function queueApp(q: Queue = {}): App {
         shards: { type: 'integer', default: q.shardsDefault ?? 2, minimum: 1, growOnly: true, description: 'Shards (can grow, never shrink)' },
         region: { type: 'string', default: q.regionDefault ?? 'eu', immutable: true, description: 'Region' },
         size: { type: 'integer', default: 1, description: 'Size' },
+        disk: { type: 'string', default: q.diskDefault ?? '2Gi', pattern: BYTES_PATTERN, growOnly: true, description: 'Disk (can grow, never shrink)' },
       }),
       resources: [log, endpoint],
     });
@@ -187,7 +204,7 @@ function queueApp(q: Queue = {}): App {
     apiVersion: PLATFORM_API_VERSION, kind: 'Queue',
     metadata: { name, namespace: 'team-q', annotations: { [ANNOTATIONS.fluxPrune]: 'disabled' } }, spec,
   });
-  instance('q-set', q.explicit ?? { shards: 4, region: 'eu', size: 1 });
+  instance('q-set', q.explicit ?? { shards: 4, region: 'eu', size: 1, disk: '1Ti' });
   instance('q-default', {});
   return app;
 }
@@ -197,16 +214,18 @@ describe('a made-up kind of the same shape', () => {
   test('a grow-only field shrinking and an immutable field changing are refused, set or inherited from a changed default', () => {
     const out = newOut();
     writeDist(queueApp(), out);
-    expect(attempt(() => writeDist(queueApp({ explicit: { shards: 3, region: 'us', size: 1 }, shardsDefault: 1, regionDefault: 'ap' }), out))).toBe([
-      header(4), REFUSED,
+    expect(attempt(() => writeDist(queueApp({ explicit: { shards: 3, region: 'us', size: 1, disk: '1023Gi' }, shardsDefault: 1, regionDefault: 'ap', diskDefault: '1536Mi' }), out))).toBe([
+      header(6), REFUSED,
+      '  - Queue/team-q/q-default: spec.disk can only grow and would shrink from "2Gi" to "1536Mi" (the instance does not set it and the Queue RGD\'s default changes from "2Gi" to "1536Mi"; setting it to "2Gi" on the instance keeps it)',
       '  - Queue/team-q/q-default: spec.region is immutable and would change from "eu" to "ap" (the instance does not set it and the Queue RGD\'s default changes from "eu" to "ap"; setting it to "eu" on the instance keeps it)',
       '  - Queue/team-q/q-default: spec.shards can only grow and would shrink from 2 to 1 (the instance does not set it and the Queue RGD\'s default changes from 2 to 1; setting it to 2 on the instance keeps it)',
+      '  - Queue/team-q/q-set: spec.disk can only grow and would shrink from "1Ti" to "1023Gi"',
       '  - Queue/team-q/q-set: spec.region is immutable and would change from "eu" to "us"',
       '  - Queue/team-q/q-set: spec.shards can only grow and would shrink from 4 to 3',
       fix('Queue/team-q/q-default', 'Queue/team-q/q-set'),
     ].join('\n'));
     // Growing, a field without a rule, and a changed default the instances do not inherit are all fine.
-    expect(attempt(() => writeDist(queueApp({ explicit: { shards: 8, region: 'eu', size: 5 }, shardsDefault: 3 }), out))).toMatchObject({ removed: [] });
+    expect(attempt(() => writeDist(queueApp({ explicit: { shards: 8, region: 'eu', size: 5, disk: '2Ti' }, shardsDefault: 3, diskDefault: '3Gi' }), out))).toMatchObject({ removed: [] });
   });
 
   test('a data child renamed or made conditional, and the RGD removed, need an acknowledgement; a plain child does not', () => {
