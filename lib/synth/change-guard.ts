@@ -182,7 +182,8 @@ function fieldChanges(before: readonly RenderedObject[], afterByKey: ReadonlyMap
         const inherited = oldSet === undefined && newSet === undefined
           ? ` (the instance does not set it and the ${rule.kind} RGD's default changes from ${show(oldDefault)} to ${show(field.default)}; setting it to ${show(oldDefault)} on the instance keeps it)`
           : '';
-        if (field.immutable && was !== will) {
+        // A transition rule (`self == oldSelf`) holds only where the field has a value before and after.
+        if (field.immutable && was !== undefined && will !== undefined && was !== will) {
           out.push({ key: objectKey(old), severity: 'refused', problem: `spec.${path} is immutable and would change from ${show(was)} to ${show(will)}${inherited}` });
         } else if (growOnly(field) && (magnitude(will) ?? Infinity) < (magnitude(was) ?? -Infinity)) {
           out.push({ key: objectKey(old), severity: 'refused', problem: `spec.${path} can only grow and would shrink from ${show(was)} to ${show(will)}${inherited}` });

@@ -167,6 +167,8 @@ interface Queue {
   readonly withRgd?: boolean;
   readonly endpointId?: string;
   readonly diskDefault?: string;
+  /** A new immutable field without a default, set on the instance that sets its fields. */
+  readonly zone?: string;
   /** Spec of the instance that sets its fields (the other one sets none). */
   readonly explicit?: { shards: number; region: string; size: number; disk: string };
 }
@@ -192,6 +194,7 @@ function queueApp(q: Queue = {}): App {
         region: { type: 'string', default: q.regionDefault ?? 'eu', immutable: true, description: 'Region' },
         size: { type: 'integer', default: 1, description: 'Size' },
         disk: { type: 'string', default: q.diskDefault ?? '2Gi', pattern: BYTES_PATTERN, growOnly: true, description: 'Disk (can grow, never shrink)' },
+        ...(q.zone ? { zone: { type: 'string', immutable: true, description: 'Zone' } } : {}),
       }),
       resources: [log, endpoint],
     });
@@ -204,7 +207,7 @@ function queueApp(q: Queue = {}): App {
     apiVersion: PLATFORM_API_VERSION, kind: 'Queue',
     metadata: { name, namespace: 'team-q', annotations: { [ANNOTATIONS.fluxPrune]: 'disabled' } }, spec,
   });
-  instance('q-set', q.explicit ?? { shards: 4, region: 'eu', size: 1, disk: '1Ti' });
+  instance('q-set', { ...(q.explicit ?? { shards: 4, region: 'eu', size: 1, disk: '1Ti' }), ...(q.zone ? { zone: q.zone } : {}) });
   instance('q-default', {});
   return app;
 }
@@ -224,8 +227,9 @@ describe('a made-up kind of the same shape', () => {
       '  - Queue/team-q/q-set: spec.shards can only grow and would shrink from 4 to 3',
       fix('Queue/team-q/q-default', 'Queue/team-q/q-set'),
     ].join('\n'));
-    // Growing, a field without a rule, and a changed default the instances do not inherit are all fine.
-    expect(attempt(() => writeDist(queueApp({ explicit: { shards: 8, region: 'eu', size: 5, disk: '2Ti' }, shardsDefault: 3, diskDefault: '3Gi' }), out))).toMatchObject({ removed: [] });
+    // Growing, a field without a rule, a changed default the instances do not inherit, and a first value for
+    // an immutable field that had none (a transition rule needs a value before and after) are all fine.
+    expect(attempt(() => writeDist(queueApp({ explicit: { shards: 8, region: 'eu', size: 5, disk: '2Ti' }, shardsDefault: 3, diskDefault: '3Gi', zone: 'a' }), out))).toMatchObject({ removed: [] });
   });
 
   test('a data child renamed or made conditional, and the RGD removed, need an acknowledgement; a plain child does not', () => {
