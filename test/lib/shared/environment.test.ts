@@ -1,6 +1,6 @@
 /** The environment profile changes sizes without touching tenant code. */
 import { App, Chart } from 'cdk8s';
-import { CoreChart, EnvironmentProfile, FluxStage, FoundationChart, LOCAL, PRODUCTION, renderApp, SharedKafka, Topic, Workspace } from '../../../lib';
+import { CoreChart, DeliveryChart, EnvironmentProfile, FluxStage, FoundationChart, LOCAL, PRODUCTION, renderApp, SharedKafka, Topic, Workspace } from '../../../lib';
 import { Json, find, ofKind, render } from '../../helpers/platform';
 
 test('production: 3 Kafka nodes with replication 3 / min ISR 2, 3 Postgres instances, bigger quotas', () => {
@@ -126,14 +126,19 @@ test('the RGD schema defaults follow a consumer-defined profile; no other defaul
   ]);
 });
 
-test('a FoundationChart takes its Core layer\'s profile unless given its own', () => {
-  const defaults = (core?: EnvironmentProfile, foundation?: EnvironmentProfile) => {
+test('a FoundationChart takes its Core layer\'s profile, a DeliveryChart its Foundation layer\'s, unless given their own', () => {
+  const defaults = (core?: EnvironmentProfile, foundation?: EnvironmentProfile, delivery?: EnvironmentProfile) => {
     const app = new App();
     const c = new CoreChart(app, 'core', { environment: core });
     const f = new FoundationChart(app, 'foundation', { core: c, environment: foundation });
-    return [f.environment.name, rgdDefaults(renderApp(app), 'Topic').replicas];
+    const d = new DeliveryChart(app, 'delivery', { foundation: f, environment: delivery });
+    const ws = d.addWorkspace('team-x', { team: 'x' });
+    new Topic(ws, 't');
+    const files = renderApp(app);
+    return [f.environment.name, rgdDefaults(files, 'Topic').replicas, d.environment.name, (find(files, 'Topic', 'team-x-t') as Json).spec.replicas];
   };
-  expect(defaults()).toEqual(['local', '1']);
-  expect(defaults(STAGING)).toEqual(['staging', '2']);
-  expect(defaults(LOCAL, PRODUCTION)).toEqual(['production', '3']);
+  expect(defaults()).toEqual(['local', '1', 'local', 1]);
+  expect(defaults(STAGING)).toEqual(['staging', '2', 'staging', 2]);
+  expect(defaults(LOCAL, PRODUCTION)).toEqual(['production', '3', 'production', 3]);
+  expect(defaults(LOCAL, LOCAL, STAGING)).toEqual(['local', '1', 'staging', 2]);
 });
