@@ -1,7 +1,7 @@
 /**
  * `npm run synth`: Mini-Atlas's own platform, written the way any platform repo writes its synth program —
  * the library composes the layers (`buildPlatform`), `@mini-atlas/synth` gives the command (flags, profiles,
- * validation, removal guard, atomic write). Options: `npm run synth -- --help`.
+ * validation, change guard, atomic write). Options: `npm run synth -- --help`.
  */
 import { buildPlatform } from 'mini-atlas';
 import { runSynth } from '@mini-atlas/synth';

@@ -12,7 +12,7 @@ import { FoundationChart, FoundationChartProps } from './foundation/foundation-c
 export interface PlatformOptions {
   /**
    * The environment profile: a built-in (`LOCAL`, `PRODUCTION`) or your
-   * own {@link EnvironmentProfile}. Passed to the Core and Delivery charts. @default LOCAL
+   * own {@link EnvironmentProfile}. Passed to the Core, Foundation and Delivery charts. @default LOCAL
    */
   readonly environment?: EnvironmentProfile;
   /** Git source Flux follows. @default the FluxSync defaults */
@@ -20,7 +20,7 @@ export interface PlatformOptions {
   /** Core layer settings. @default Kind defaults */
   readonly core?: Omit<CoreChartProps, 'environment'>;
   /** Foundation layer settings. @default defaults */
-  readonly foundation?: Omit<FoundationChartProps, 'core'>;
+  readonly foundation?: Omit<FoundationChartProps, 'core' | 'environment'>;
   /** Adds the teams' workspaces to the Delivery layer. */
   readonly teams: (delivery: DeliveryChart) => void;
 }
@@ -39,7 +39,7 @@ export function buildPlatform(options: PlatformOptions): Platform {
   const app = new App({ outdir: 'dist' });
   const environment = options.environment ?? LOCAL;
   const core = new CoreChart(app, 'core', { ...options.core, environment });
-  const foundation = new FoundationChart(app, 'foundation', { ...options.foundation, core });
+  const foundation = new FoundationChart(app, 'foundation', { ...options.foundation, core, environment });
   const delivery = new DeliveryChart(app, 'delivery', { foundation, environment });
   options.teams(delivery);
   // Every stage so far; the flux-system chart adds its own, which it reconciles separately.

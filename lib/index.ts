@@ -28,7 +28,7 @@ export {
   formatIssue, issue, addIssueCheck, collectIssues, assertValid, type ValidationIssue, MiniAtlasValidationError,
 } from './shared/validation-error';
 export {
-  fields, simpleSchemaMarker, toSimpleSchema, applyDefaults, checkFields, type StringField, type IntegerField,
+  fields, simpleSchemaMarker, markerDefault, toSimpleSchema, applyDefaults, checkFields, type StringField, type IntegerField,
   type BooleanField, type ObjectField, type Field, type Fields, type ValueOf, type SpecOf, type ResolvedSpecOf,
   type ResolvedValueOf, type SimpleSchema, type FieldProblem,
 } from './shared/fields';
@@ -72,13 +72,13 @@ export { type PlatformWiring } from './core/platform-wiring';
 export { type CoreChartProps, CoreChart } from './core/core-chart';
 
 // Foundation layer: the four abstractions (schema + RGD each), readiness, policies; FoundationChart.
-export { WORKSPACE_FIELDS, type WorkspaceSpec } from './foundation/workspace/schema';
+export { WORKSPACE_FIELDS, workspaceFields, type WorkspaceSpec } from './foundation/workspace/schema';
 export { MAX_REPLICAS, WEB_APPLICATION_FIELDS, type WebApplicationSpec } from './foundation/web-application/schema';
 export {
-  MAX_POSTGRES_INSTANCES, INFRASTRUCTURE_FIELDS, type InfrastructureSpec,
+  MAX_POSTGRES_INSTANCES, INFRASTRUCTURE_FIELDS, infrastructureFields, type InfrastructureSpec,
 } from './foundation/infrastructure/schema';
 export {
-  MAX_PARTITIONS, MIN_RETENTION_HOURS, MAX_RETENTION_HOURS, TOPIC_FIELDS, type TopicSpec,
+  MAX_PARTITIONS, MIN_RETENTION_HOURS, MAX_RETENTION_HOURS, TOPIC_FIELDS, topicFields, type TopicSpec,
 } from './foundation/topic/schema';
 export {
   type DerivedName, databaseSecret, databaseService, DATABASE_SERVICE_SUFFIXES, cacheService, cacheSecret,
@@ -87,6 +87,7 @@ export {
 export {
   readinessOf, type ReadinessSignal, type NoReadinessSignal, type ChildReadiness, CHILD_READINESS,
 } from './foundation/readiness';
+export { DATA_CHILDREN, dataChildOf, type DataChild } from './foundation/data-children';
 export {
   kroInstanceHealthCheck, RESOURCE_GRAPH_DEFINITION_HEALTH_CHECK, type GraphResource, type ResourceGraphProps,
   type PrinterColumn, type ExternalResource, READINESS_COLUMNS, AGE_COLUMN, ResourceGraph,
@@ -132,9 +133,12 @@ export { type DeliveryChartProps, DeliveryChart } from './delivery/delivery-char
 
 // Synth: rendering an app into dist/, the one YAML writer, and the one model of dist/ every tool reads it with.
 export {
-  objectKey, renderApp, unacknowledgedRemovals, writeDist, isConfigurationError, stagesOf, type RenderedObject,
-  type RenderedFile, type WriteDistOptions, type WriteDistResult, RemovalGuardError,
+  objectKey, renderApp, writeDist, isConfigurationError, stagesOf, type RenderedObject,
+  type RenderedFile, type WriteDistOptions, type WriteDistResult,
 } from './synth/dist-writer';
+export {
+  guardChanges, changeRulesOf, RemovalGuardError, type GuardedChange, type KindChangeRules, type ChangeGuardResult,
+} from './synth/change-guard';
 export {
   toYaml, toYamlDocuments, parseYamlDocuments, GO_YAML_NUMBER, type YamlReading,
 } from './synth/kubernetes-yaml';

@@ -6,23 +6,27 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CommandSpec, HELP_OPTION, parseOptionsOrExit } from '@mini-atlas/cli-common/command-line';
 import { PROJECT_ROOT } from '@mini-atlas/cli-common/schema-store';
-import { Fields, fieldsTable, INFRASTRUCTURE_FIELDS, TOPIC_FIELDS, WEB_APPLICATION_FIELDS, WORKSPACE_FIELDS } from '../lib';
+import {
+  BUILT_IN_PROFILES, EnvironmentProfile, Fields, fieldsTable, infrastructureFields, topicFields, WEB_APPLICATION_FIELDS, workspaceFields,
+} from '../lib';
 
-/** The abstractions documented in the README. */
-export const DOCUMENTED: Readonly<Record<string, Fields>> = {
-  Workspace: WORKSPACE_FIELDS,
-  WebApplication: WEB_APPLICATION_FIELDS,
-  Infrastructure: INFRASTRUCTURE_FIELDS,
-  Topic: TOPIC_FIELDS,
+/** The abstractions documented in the README: their declaration with a profile's defaults. */
+export const DOCUMENTED: Readonly<Record<string, (environment: EnvironmentProfile) => Fields>> = {
+  Workspace: workspaceFields,
+  WebApplication: () => WEB_APPLICATION_FIELDS,
+  Infrastructure: infrastructureFields,
+  Topic: topicFields,
 };
 
 /** The README with every field table regenerated. Throws if a marker pair is missing. */
 export function renderReadme(readme: string): string {
   let out = readme;
-  for (const [kind, fields] of Object.entries(DOCUMENTED)) {
+  for (const [kind, declare] of Object.entries(DOCUMENTED)) {
+    const [first] = BUILT_IN_PROFILES;
+    const table = fieldsTable(declare(first), BUILT_IN_PROFILES.map((p) => [p.name, declare(p)] as const));
     const re = new RegExp(`(<!-- fields:${kind} -->\\n)[\\s\\S]*?(<!-- /fields:${kind} -->)`);
     if (!re.test(out)) throw new Error(`README.md has no <!-- fields:${kind} --> … <!-- /fields:${kind} --> block`);
-    out = out.replace(re, (_m, open: string, close: string) => `${open}${fieldsTable(fields)}\n${close}`);
+    out = out.replace(re, (_m, open: string, close: string) => `${open}${table}\n${close}`);
   }
   return out;
 }

@@ -6,7 +6,7 @@
  */
 import { Chart, ChartProps } from 'cdk8s';
 import { Construct } from 'constructs';
-import { EnvironmentProfile } from '../shared/environment';
+import { EnvironmentProfile, LOCAL } from '../shared/environment';
 import { PlatformWiring } from './platform-wiring';
 import { FluxStage } from '../gitops/flux-stage';
 import { Cilium, CiliumProps } from './operators/cilium';
@@ -24,7 +24,7 @@ export interface CoreChartProps extends ChartProps {
   readonly cilium?: CiliumProps;
   /** The shared Gateway. @default `*.localtest.me` on port 8080 */
   readonly gateway?: SharedGatewayProps;
-  /** Sizes of the shared Kafka. @default LOCAL */
+  /** The environment profile: sizes of the shared Kafka, and the Foundation's defaults. @default LOCAL */
   readonly environment?: EnvironmentProfile;
 }
 
@@ -41,9 +41,12 @@ export class CoreChart extends Chart {
   public readonly gateway: SharedGateway;
   /** What the Foundation layer wires the abstractions to. */
   public readonly wiring: PlatformWiring;
+  /** The environment profile in force: the Foundation's RGD defaults follow it. */
+  public readonly environment: EnvironmentProfile;
 
   public constructor(scope: Construct, id: string, props: CoreChartProps = {}) {
     super(scope, id, props);
+    this.environment = props.environment ?? LOCAL;
     this.operators = new FluxStage(this, 'operators', { path: 'core/operators' });
     this.sharedServices = new FluxStage(this, 'shared-services', { path: 'core/shared-services', dependsOn: [this.operators] });
 
@@ -54,7 +57,7 @@ export class CoreChart extends Chart {
     this.cloudNativePg = new CloudNativePg(this.operators, 'cloudnative-pg', { dependsOn: afterCni });
     const storage = new RetainedStorageClass(this.operators, 'retained-storage');
 
-    this.kafka = new SharedKafka(this.sharedServices, 'kafka', { environment: props.environment });
+    this.kafka = new SharedKafka(this.sharedServices, 'kafka', { environment: this.environment });
     // Strimzi writes a RoleBinding into every namespace it watches when it installs: the namespace comes first.
     FluxStage.place(this.kafka.namespaceResource, this.operators);
     this.strimzi = new Strimzi(this.operators, 'strimzi', { dependsOn: afterCni, watchNamespaces: [this.kafka.namespace] });

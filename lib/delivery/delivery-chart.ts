@@ -9,7 +9,7 @@
  */
 import { Chart, ChartProps } from 'cdk8s';
 import { Construct } from 'constructs';
-import { EnvironmentProfile, LOCAL } from '../shared/environment';
+import { EnvironmentProfile } from '../shared/environment';
 import { FluxStage } from '../gitops/flux-stage';
 import { Workspace, WorkspaceProps } from './workspace';
 import { FoundationChart } from '../foundation/foundation-chart';
@@ -18,7 +18,10 @@ import { FoundationChart } from '../foundation/foundation-chart';
 export interface DeliveryChartProps extends ChartProps {
   /** The Foundation layer whose APIs the instances use. */
   readonly foundation: FoundationChart;
-  /** Sizes of every workspace added with {@link DeliveryChart.addWorkspace}, and of its instances. @default LOCAL */
+  /**
+   * Sizes of every workspace added with {@link DeliveryChart.addWorkspace}, and of its instances.
+   * @default the Foundation layer's profile (`foundation.environment`), so the instances and the RGD defaults agree
+   */
   readonly environment?: EnvironmentProfile;
 }
 
@@ -31,7 +34,7 @@ export class DeliveryChart extends Chart {
 
   public constructor(scope: Construct, id: string, props: DeliveryChartProps) {
     super(scope, id, props);
-    this.environment = props.environment ?? LOCAL;
+    this.environment = props.environment ?? props.foundation.environment;
     this.workspaces = new FluxStage(this, 'workspaces', { path: 'delivery/workspaces', dependsOn: [props.foundation.stage] });
   }
 

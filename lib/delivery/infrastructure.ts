@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import {
   cacheSecret, cacheService, DATABASE_SERVICE_SUFFIXES, databaseSecret, databaseService, MAX_DATABASE_NAME,
 } from '../foundation/conventions';
-import { INFRASTRUCTURE_FIELDS, InfrastructureSpec } from '../foundation/infrastructure/schema';
+import { INFRASTRUCTURE_FIELDS, infrastructureFields, InfrastructureSpec } from '../foundation/infrastructure/schema';
 import { infrastructurePods, PodDemand, postgresNameProblem } from '../foundation/cross-checks';
 import { issue, ValidationIssue } from '../shared/validation-error';
 import { freeId, Instance } from './instance';
@@ -56,7 +56,7 @@ export class Infrastructure extends Instance<typeof INFRASTRUCTURE_FIELDS> {
       kind: 'Infrastructure',
       name: props.name ?? workspace.qualify(id),
       namespace: workspace.namespace,
-      fields: INFRASTRUCTURE_FIELDS,
+      fields: infrastructureFields(env),
       spec,
       stateful: true,
       workspace: workspace.name,

@@ -2,7 +2,7 @@
 import { issue, ValidationIssue } from '../shared/validation-error';
 import { kafkaTopicName, MAX_KAFKA_TOPIC_NAME } from '../foundation/conventions';
 import { topicReplicasProblem } from '../foundation/cross-checks';
-import { TOPIC_FIELDS, TopicSpec } from '../foundation/topic/schema';
+import { TOPIC_FIELDS, topicFields, TopicSpec } from '../foundation/topic/schema';
 import { Construct } from 'constructs';
 import { freeId, Instance } from './instance';
 import { Workspace } from './workspace';
@@ -35,7 +35,7 @@ export class Topic extends Instance<typeof TOPIC_FIELDS> {
       kind: 'Topic',
       name: name ?? workspace.qualify(id),
       namespace: workspace.namespace,
-      fields: TOPIC_FIELDS,
+      fields: topicFields(workspace.environment),
       spec,
       stateful: true,
       workspace: workspace.name,

@@ -11,7 +11,7 @@ import { Construct } from 'constructs';
 import { LABELS, RESERVED_NAMESPACES } from '../shared/api';
 import { EnvironmentProfile, LOCAL } from '../shared/environment';
 import { issue, ValidationIssue } from '../shared/validation-error';
-import { WORKSPACE_FIELDS, WorkspaceSpec } from '../foundation/workspace/schema';
+import { WORKSPACE_FIELDS, workspaceFields, WorkspaceSpec } from '../foundation/workspace/schema';
 import { Fields } from '../shared/fields';
 import { quotaProblems } from '../foundation/cross-checks';
 import { freeId, Instance, register, registered } from './instance';
@@ -70,7 +70,7 @@ export class Workspace extends Instance<typeof WORKSPACE_FIELDS> {
     super(scope, id, duplicates, {
       kind: 'Workspace',
       name,
-      fields: WORKSPACE_FIELDS,
+      fields: workspaceFields(environment),
       spec,
       stateful: true,
       labels: { [LABELS.workspace]: name, [LABELS.team]: props.team },

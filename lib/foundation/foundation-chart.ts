@@ -19,11 +19,18 @@ import { TopicDefinition } from './topic/definition';
 import { WebApplicationDefinition } from './web-application/definition';
 import { WorkspaceDefinition } from './workspace/definition';
 import { CoreChart } from '../core/core-chart';
+import { EnvironmentProfile } from '../shared/environment';
 
 /** Properties of {@link FoundationChart}. */
 export interface FoundationChartProps extends ChartProps {
   /** The Core layer it builds on. */
   readonly core: CoreChart;
+  /**
+   * The environment profile whose sizes become the RGDs' schema defaults (Topic `replicas`, Workspace
+   * `quota`, Infrastructure `postgres.instances`/`storage`), so an instance written as raw YAML gets them too.
+   * @default the Core layer's profile (`core.environment`)
+   */
+  readonly environment?: EnvironmentProfile;
   /** Image registries tenants may pull from. @default ghcr.io, docker.io, quay.io, registry.k8s.io */
   readonly images?: ImageRegistryPolicyProps;
 }
@@ -32,18 +39,22 @@ export interface FoundationChartProps extends ChartProps {
 export class FoundationChart extends Chart {
   public readonly stage: FluxStage;
   public readonly definitions: readonly ResourceGraph[];
+  /** The environment profile of the RGDs' defaults. */
+  public readonly environment: EnvironmentProfile;
 
   public constructor(scope: Construct, id: string, props: FoundationChartProps) {
     super(scope, id, props);
     const { core } = props;
+    const environment = props.environment ?? core.environment;
+    this.environment = environment;
     // Waits for the RGDs and the policies (each registers its kind's health check) before tenants arrive.
     this.stage = new FluxStage(this, 'foundation', { path: 'foundation', dependsOn: [core.sharedServices] });
 
     this.definitions = [
-      new WorkspaceDefinition(this.stage, 'workspace', core.wiring),
+      new WorkspaceDefinition(this.stage, 'workspace', core.wiring, environment),
       new WebApplicationDefinition(this.stage, 'web-application', core.wiring),
-      new InfrastructureDefinition(this.stage, 'infrastructure', core.wiring),
-      new TopicDefinition(this.stage, 'topic', core.wiring),
+      new InfrastructureDefinition(this.stage, 'infrastructure', core.wiring, environment),
+      new TopicDefinition(this.stage, 'topic', core.wiring, environment),
     ];
 
     new WorkspaceNamingPolicy(this.stage, 'workspace-naming');

@@ -148,6 +148,10 @@ export const AGE_COLUMN: PrinterColumn = { name: 'Age', type: 'date', jsonPath: 
 export class ResourceGraph extends Construct {
   /** The generated kind. */
   public readonly kind: string;
+  /** The instances' API version (`platform.mini-atlas.io/v1alpha1`). */
+  public readonly apiVersion: string;
+  /** The instance fields: the schema, its defaults and its change rules (`immutable`, `growOnly`). */
+  public readonly fields: Fields;
   /** The RGD object. */
   public readonly definition: ResourceGraphDefinition;
   /** The resources, by id. */
@@ -156,6 +160,8 @@ export class ResourceGraph extends Construct {
   public constructor(scope: Construct, id: string, props: ResourceGraphProps) {
     super(scope, id);
     this.kind = props.kind;
+    this.apiVersion = PLATFORM_API_VERSION;
+    this.fields = props.fields;
     this.resourceIds = props.resources.map((r) => r.id);
     const unclassified: ValidationIssue[] = [];
     const resources = props.resources.map((r) => {

@@ -11,11 +11,15 @@ interface FieldBase {
   readonly description: string;
   /** The instance must set it (no default). */
   readonly required?: boolean;
-  /** Cannot change after creation. */
+  /**
+   * Cannot change after creation: the RGD marks it `immutable=true` (KRO turns that into a CRD
+   * `self == oldSelf` rule, so the API server refuses a change), and the change guard of `writeDist` refuses
+   * a `dist/` that would change it — also through a changed default. @default false
+   */
   readonly immutable?: boolean;
 }
 
-/** A string field. */
+/** A string field. (`BYTES_PATTERN`: lib/shared/patterns.ts.) */
 export interface StringField extends FieldBase {
   readonly type: 'string';
   readonly default?: string;
@@ -26,6 +30,11 @@ export interface StringField extends FieldBase {
   readonly enum?: readonly string[];
   readonly minLength?: number;
   readonly maxLength?: number;
+  /**
+   * A quantity of {@link BYTES_PATTERN} that may grow but never shrink (e.g. a volume size): the change guard
+   * of `writeDist` refuses a `dist/` that would lower it. @default false
+   */
+  readonly growOnly?: boolean;
 }
 
 /** An integer field. */
@@ -34,6 +43,11 @@ export interface IntegerField extends FieldBase {
   readonly default?: number;
   readonly minimum?: number;
   readonly maximum?: number;
+  /**
+   * May grow but never shrink (e.g. Kafka partitions): the change guard of `writeDist` refuses a `dist/`
+   * that would lower it. @default false
+   */
+  readonly growOnly?: boolean;
 }
 
 /** A boolean field. */
@@ -107,6 +121,20 @@ export function simpleSchemaMarker(field: Exclude<Field, ObjectField>): string {
   if (field.immutable) m.push('immutable=true');
   m.push(`description=${quote(field.description)}`);
   return `${field.type} | ${m.join(' ')}`;
+}
+
+/**
+ * The default a SimpleSchema marker declares (the inverse of {@link simpleSchemaMarker} for `default=`), e.g.
+ * `3` for `integer | default=3 …` and `"app"` for `string | default="app" …`; undefined when it has none.
+ */
+export function markerDefault(marker: string): string | number | boolean | undefined {
+  // simpleSchemaMarker writes `default=` first, after `required=true` at most: never read one in a description.
+  const m = /^(\w+) \| (?:required=true )?default=("[^"]*"|\S+)/.exec(marker);
+  if (!m) return undefined;
+  const [, type, raw] = m;
+  if (type === 'string') return raw.slice(1, -1);
+  if (type === 'boolean') return raw === 'true';
+  return Number(raw);
 }
 
 /** A KRO SimpleSchema value: a marker string, or a nested map of them. */

@@ -9,6 +9,7 @@ export const NAME_PATTERN = `^${DNS_LABEL_SOURCE}$`;
 export const HOSTNAME_PATTERN = `^${DNS_LABEL_SOURCE}([.]${DNS_LABEL_SOURCE})+$`;
 /** A storage/memory quantity in binary units. */
 export const BYTES_PATTERN = '^[1-9][0-9]*(Mi|Gi|Ti)$';
+
 /** A CPU quantity: whole cores, decimal cores or millicores. */
 export const CPU_PATTERN = '^([1-9][0-9]*m|[0-9]+([.][0-9]+)?)$';
 /** A PostgreSQL identifier that needs no quoting. */

@@ -1,5 +1,5 @@
 /**
- * The one model of `dist/`, for every tool that reads it: the writer's removal guard, the offline validator,
+ * The one model of `dist/`, for every tool that reads it: the writer's change guard, the offline validator,
  * the Kind lifecycle CLI, the control-plane suite and the benchmark.
  *
  * `dist/` is a tree of folders; each Flux path is a folder of YAML files, one Kubernetes object per file, and

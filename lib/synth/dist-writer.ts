@@ -1,38 +1,31 @@
 /**
  * Writes an app to `dist/`: one folder per Flux stage, one file per object, a `kustomization.yaml` per
- * folder. Everything is validated, rendered and checked by the removal guard before anything is written, so
+ * folder. Everything is validated, rendered and checked by the change guard (./change-guard.ts: changes the
+ * cluster refuses, data lost without an acknowledgement) before anything is written, so
  * any error leaves `dist/` as it was; changed Flux paths are then swapped in folder by folder (see writeDist).
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import { ApiObject, App } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { ANNOTATIONS } from '../shared/api';
 import { assertValid, issue, MiniAtlasValidationError, ValidationIssue } from '../shared/validation-error';
 import { FluxStage } from '../gitops/flux-stage';
 import { DistFile, listDist, parseDistFile } from './dist-model';
 import { toYaml } from './kubernetes-yaml';
+import { changeRulesOf, guardChanges, RemovalGuardError } from './change-guard';
+import { objectKey, RenderedFile, RenderedObject } from './rendered';
 
-/** A rendered Kubernetes object. */
-export interface RenderedObject {
-  readonly apiVersion: string;
-  readonly kind: string;
-  readonly metadata: { readonly name: string; readonly namespace?: string; readonly annotations?: Record<string, string> };
-  readonly [key: string]: unknown;
-}
-
-/** One output file. */
-export interface RenderedFile {
-  /** Path relative to the output directory. */
-  readonly path: string;
-  readonly object: RenderedObject;
-}
+export { objectKey, type RenderedFile, type RenderedObject } from './rendered';
+export { RemovalGuardError } from './change-guard';
 
 /** Options of {@link writeDist}. */
 export interface WriteDistOptions {
   /**
-   * Stateful objects (annotated `kustomize.toolkit.fluxcd.io/prune: disabled`) whose removal from `dist/` is
-   * intended, as `Kind/namespace/name` (or `Kind/name` when cluster-scoped). @default none
+   * Changes that lose data, acknowledged (the change guard, lib/synth/change-guard.ts, refuses them
+   * otherwise): a stateful object (annotated `kustomize.toolkit.fluxcd.io/prune: disabled`) or an RGD removed
+   * from `dist/`, as `Kind/namespace/name` (or `Kind/name` when cluster-scoped); a data-holding child of an RGD
+   * renamed, removed or made conditional, as `ResourceGraphDefinition/<name>#<resource id>`. Changes the
+   * cluster refuses (an immutable field, a shrinking partition count) cannot be acknowledged. @default none
    */
   readonly allowRemoval?: readonly string[];
 }
@@ -41,27 +34,8 @@ export interface WriteDistOptions {
 export interface WriteDistResult {
   readonly files: number;
   readonly folders: number;
-  /** Stateful objects removed on purpose. */
+  /** The `allowRemoval` keys that took effect: objects removed and data-losing RGD changes made on purpose. */
   readonly removed: readonly string[];
-}
-
-/** Thrown when a synth would drop stateful objects that nobody acknowledged. */
-export class RemovalGuardError extends Error {
-  public constructor(public readonly objects: readonly string[]) {
-    super(
-      `Refusing to write dist/: ${objects.length} stateful object${objects.length === 1 ? '' : 's'} would disappear and Flux ` +
-        'would stop managing them (data is kept only because they are not pruned):\n' +
-        objects.map((o) => `  - ${o}`).join('\n') +
-        '\nIf this is intended, re-run with ' + objects.map((o) => `--allow-removal ${o}`).join(' ') +
-        ' and then delete the objects explicitly (see README, "Deleting data").',
-    );
-    this.name = 'RemovalGuardError';
-  }
-}
-
-/** `Kind/namespace/name`, the identity used by the removal guard. */
-export function objectKey(o: RenderedObject): string {
-  return [o.kind, o.metadata.namespace, o.metadata.name].filter(Boolean).join('/');
 }
 
 /**
@@ -104,13 +78,6 @@ function listFolders(dir: string): Map<string, readonly DistFile[]> {
   return new Map([...listDist(dir).folders.values()].filter((f) => f.files.length > 0).map((f) => [f.path, f.files]));
 }
 
-/** Stateful objects in `before` that are missing from `after` and not in `allowed`. */
-export function unacknowledgedRemovals(before: readonly RenderedObject[], after: readonly RenderedObject[], allowed: readonly string[]): string[] {
-  const stateful = (o: RenderedObject) => o.metadata.annotations?.[ANNOTATIONS.fluxPrune] === 'disabled';
-  const kept = new Set(after.map(objectKey));
-  return before.filter(stateful).map(objectKey).filter((k) => !kept.has(k) && !allowed.includes(k)).sort();
-}
-
 /** The text of every output file, by folder: the objects plus a `kustomization.yaml` per folder. */
 function layout(files: readonly RenderedFile[]): Map<string, Map<string, string>> {
   const folders = new Map<string, Map<string, string>>();
@@ -130,7 +97,9 @@ function layout(files: readonly RenderedFile[]): Map<string, Map<string, string>
 /**
  * Renders `app` and replaces `outdir` with the result.
  *
- * Nothing is written until the whole app has validated, rendered and passed the removal guard. Then each
+ * Nothing is written until the whole app has validated, rendered and passed the change guard
+ * ({@link guardChanges}: against the committed `outdir`, changes the cluster refuses and data lost without
+ * `allowRemoval` throw one {@link RemovalGuardError} listing them all). Then each
  * Flux path whose content changed is written to a temporary folder and swapped in with a rename, so every
  * path Flux reads is always complete; paths that did not change are not touched (a re-synth of 1,000
  * workspaces with no change writes nothing), and paths no longer synthesized are removed.
@@ -140,23 +109,35 @@ export function writeDist(app: App, outdir: string, options: WriteDistOptions = 
   const next = layout(files);
   const previous = listFolders(outdir);
 
-  // The removal guard needs the previous objects; an unchanged file holds the same objects as the new one.
+  // The change guard needs the previous objects; an unchanged file holds the same objects as the new one,
+  // except that a changed RGD concerns every instance of its kind, changed or not.
   const before: RenderedObject[] = [];
+  const unchangedFiles: [DistFile, string][] = [];
   const unchanged = new Set<string>();
   for (const [folder, previousFiles] of previous) {
     const entries = next.get(folder);
     let same = !!entries && entries.size === previousFiles.length;
     for (const f of previousFiles) {
+      if (f.kind !== 'objects') {
+        if (entries?.get(f.name) !== readFileSync(f.file, 'utf8')) same = false;
+        continue;
+      }
       const text = readFileSync(f.file, 'utf8');
-      if (entries?.get(f.name) === text) continue;
+      if (entries?.get(f.name) === text) {
+        unchangedFiles.push([f, text]);
+        continue;
+      }
       same = false;
-      if (f.kind === 'objects') before.push(...parseDistFile(f, text).documents.map((d) => d.object as unknown as RenderedObject));
+      before.push(...objectsOf(f, text));
     }
     if (same) unchanged.add(folder);
   }
+  if (before.some((o) => o.kind === 'ResourceGraphDefinition')) {
+    for (const [f, text] of unchangedFiles) before.push(...objectsOf(f, text));
+  }
   const after = files.map((f) => f.object);
-  const blocked = unacknowledgedRemovals(before, after, options.allowRemoval ?? []);
-  if (blocked.length) throw new RemovalGuardError(blocked);
+  const guard = guardChanges(before, after, changeRulesOf(app), options.allowRemoval ?? []);
+  if (guard.blocked.length) throw new RemovalGuardError(guard.blocked);
 
   mkdirSync(outdir, { recursive: true });
   const tmp = join(outdir, `.tmp-${process.pid}`);
@@ -188,8 +169,14 @@ export function writeDist(app: App, outdir: string, options: WriteDistOptions = 
     rmSync(tmp, { recursive: true, force: true });
   }
   const currentKeys = new Set(after.map(objectKey));
-  const removed = (options.allowRemoval ?? []).filter((k) => before.some((o) => objectKey(o) === k) && !currentKeys.has(k));
+  const removed = (options.allowRemoval ?? []).filter((k) =>
+    guard.acknowledged.includes(k) || (before.some((o) => objectKey(o) === k) && !currentKeys.has(k)));
   return { files: files.length, folders: next.size, removed };
+}
+
+/** The objects of a `dist/` file. */
+function objectsOf(file: DistFile, text: string): RenderedObject[] {
+  return parseDistFile(file, text).documents.map((d) => d.object as unknown as RenderedObject);
 }
 
 /** Moves the files (not sub-folders, which are other Flux paths) of `from` into a new folder `to`. */

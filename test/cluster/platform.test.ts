@@ -22,7 +22,7 @@ import { Dist, FluxStage, readDist } from './support/dist';
 import { describeObject, FLUX_FIELD_MANAGER, fluxApplyStaged, Rejection } from './support/flux-apply';
 import { kroInstallation, kroRbac } from './support/kro-identity';
 import { runKyvernoApply } from './support/kyverno-cli';
-import { KubeClient, KubeObject, waitFor } from './support/kube-client';
+import { KubeApiError, KubeClient, KubeObject, waitFor } from './support/kube-client';
 import {
   deliveryWorkspaces, deriveWorkspace, GeneratedKind, generatedKinds, kindOf, single, WorkspaceInstances,
 } from './support/platform-model';
@@ -699,6 +699,38 @@ describe('KRO: changes and deletion', () => {
     expect(await proveReadiness(app)).toEqual(['deployment']);
     expect(await proveReadiness(topic)).toEqual(['topic']);
   }, 5 * MINUTE);
+
+  test('the API server refuses a change of every field an RGD declares immutable (the change guard refuses it at synth)', async () => {
+    // The paths of the SimpleSchema markers with `immutable=true`, e.g. ['postgres', 'database'].
+    const immutablePaths = (schema: Record<string, unknown>, prefix: string[] = []): string[][] =>
+      Object.entries(schema).flatMap(([name, v]) => typeof v === 'string'
+        ? (/ immutable=true /.test(v) ? [[...prefix, name]] : [])
+        : immutablePaths(v as Record<string, unknown>, [...prefix, name]));
+    const outcomes: string[] = [];
+    for (const instance of first.instances) {
+      const schema = (kindFor(instance).rgd.spec as { schema: { spec: Record<string, unknown> } }).schema.spec;
+      for (const path of immutablePaths(schema)) {
+        const live = (await liveInstance(instance))!;
+        const current = path.reduce<unknown>((v, key) => (v as Record<string, unknown> | undefined)?.[key], live.spec);
+        const changed = typeof current === 'number' ? current + 1 : `${String(current)}x`;
+        const patch = path.reduceRight<unknown>((inner, key) => ({ [key]: inner }), changed);
+        const field = `${instance.kind} spec.${path.join('.')} ${JSON.stringify(current)} → ${JSON.stringify(changed)}`;
+        try {
+          await client.mergePatch(instance.apiVersion, instance.kind, instance.metadata.name!, instance.metadata.namespace, { spec: patch });
+          outcomes.push(`${field}: accepted`);
+        } catch (e) {
+          outcomes.push(`${field}: ${e instanceof KubeApiError ? `${e.code} ${e.reason}: ${e.serverMessage}` : String(e)}`);
+        }
+      }
+    }
+    // KRO turns `immutable=true` into a `self == oldSelf` rule with this message (the same the offline validator
+    // models in tools/validate/src/simple-schema.ts).
+    expect(outcomes).toEqual([
+      'Infrastructure spec.postgres.database "orders" → "ordersx": 422 Invalid: Infrastructure.platform.mini-atlas.io "team-a-db" is invalid: spec.postgres.database: Invalid value: "ordersx": field is immutable',
+      'Infrastructure spec.postgres.owner "orders_app" → "orders_appx": 422 Invalid: Infrastructure.platform.mini-atlas.io "team-a-db" is invalid: spec.postgres.owner: Invalid value: "orders_appx": field is immutable',
+      'Topic spec.replicas 1 → 2: 422 Invalid: Topic.platform.mini-atlas.io "team-a-orders" is invalid: spec.replicas: Invalid value: 2: field is immutable',
+    ]);
+  });
 
   test('deleting instances removes their children; the workspace namespace goes last', async () => {
     const ws = second!;

@@ -8,7 +8,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as ts from 'typescript';
 import {
-  Field, Fields, INFRASTRUCTURE_FIELDS, LOCAL, TOPIC_FIELDS, toSimpleSchema, WEB_APPLICATION_FIELDS, WORKSPACE_FIELDS,
+  Field, Fields, fields, INFRASTRUCTURE_FIELDS, LOCAL, markerDefault, simpleSchemaMarker, TOPIC_FIELDS, toSimpleSchema,
+  WEB_APPLICATION_FIELDS, WORKSPACE_FIELDS,
 } from '../../lib';
 import { Json, ofKind, render } from '../helpers/platform';
 
@@ -115,4 +116,15 @@ test('every RGD carries the SimpleSchema generated from the declaration', () => 
 test('the compile-time agreement file covers all four abstractions', () => {
   const src = readFileSync(join(__dirname, '..', '..', 'lib', 'delivery', 'spec-agreement.ts'), 'utf8');
   for (const kind of ['Workspace', 'WebApplication', 'Infrastructure', 'Topic']) expect(src).toContain(`${kind}PropsMatchSchema`);
+});
+
+test('markerDefault reads back the default simpleSchemaMarker wrote, for every scalar type', () => {
+  const declared = fields({
+    s: { type: 'string', default: 'orders app', pattern: '^[a-z ]+$', description: 'S' },
+    i: { type: 'integer', default: 3, minimum: 1, immutable: true, description: 'I' },
+    b: { type: 'boolean', default: false, description: 'B' },
+    none: { type: 'string', required: true, description: 'no default=1 here' },
+  });
+  const read = Object.fromEntries(Object.entries(declared).map(([k, f]) => [k, markerDefault(simpleSchemaMarker(f))]));
+  expect(read).toEqual({ s: 'orders app', i: 3, b: false, none: undefined });
 });

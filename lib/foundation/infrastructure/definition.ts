@@ -17,7 +17,8 @@ import {
 } from '../../../imports/postgresql.cnpg.io';
 import { ANNOTATIONS, LABELS } from '../../shared/api';
 import { cel } from '../../shared/cel';
-import { INFRASTRUCTURE_FIELDS } from './schema';
+import { EnvironmentProfile, LOCAL } from '../../shared/environment';
+import { infrastructureFields } from './schema';
 import { CLOUDNATIVE_PG, VALKEY } from '../../shared/versions';
 import { cacheSecret, cacheService, databaseSecret, databaseService } from '../conventions';
 import { PlatformWiring } from '../../core/platform-wiring';
@@ -44,7 +45,10 @@ export const CACHE_CPU_LIMIT = '500m';
 
 /** The RGD behind `kind: Infrastructure`. */
 export class InfrastructureDefinition extends ResourceGraph {
-  public constructor(scope: Construct, id: string, wiring: PlatformWiring) {
+  /**
+   * @param environment the profile whose sizes become the schema defaults (`postgres.instances`, `postgres.storage`) @default LOCAL
+   */
+  public constructor(scope: Construct, id: string, wiring: PlatformWiring, environment: EnvironmentProfile = LOCAL) {
     const name = cel(NAME);
     const ns = cel(NS);
     const cacheName = cel(cacheService.cel(NAME));
@@ -55,7 +59,7 @@ export class InfrastructureDefinition extends ResourceGraph {
 
     super(scope, id, {
       kind: 'Infrastructure',
-      fields: INFRASTRUCTURE_FIELDS,
+      fields: infrastructureFields(environment),
       status: {
         databaseSecret: cel(databaseSecret.cel('database.metadata.name')),
         databaseHost: cel(databaseService.celHost('database.metadata.name', 'database.metadata.namespace')),

@@ -6,7 +6,8 @@ import { Construct } from 'constructs';
 import { KafkaTopic } from '../../../imports/kafka.strimzi.io';
 import { LABELS } from '../../shared/api';
 import { cel } from '../../shared/cel';
-import { TOPIC_FIELDS } from './schema';
+import { EnvironmentProfile, LOCAL } from '../../shared/environment';
+import { topicFields } from './schema';
 import { celKafkaTopicName } from '../conventions';
 import { PlatformWiring } from '../../core/platform-wiring';
 import { ResourceGraph } from '../resource-graph';
@@ -16,10 +17,13 @@ const HOUR_MS = 3_600_000;
 
 /** The RGD behind `kind: Topic`. */
 export class TopicDefinition extends ResourceGraph {
-  public constructor(scope: Construct, id: string, wiring: PlatformWiring) {
+  /**
+   * @param environment the profile whose sizes become the schema defaults (`replicas`) @default LOCAL
+   */
+  public constructor(scope: Construct, id: string, wiring: PlatformWiring, environment: EnvironmentProfile = LOCAL) {
     super(scope, id, {
       kind: 'Topic',
-      fields: TOPIC_FIELDS,
+      fields: topicFields(environment),
       status: {
         topicName: '${topic.spec.topicName}',
         // KRO requires status fields to refer to a resource: the address is built from the KafkaTopic's namespace.

@@ -14,7 +14,8 @@ import {
 } from '../../../imports/cilium.io';
 import { LABELS } from '../../shared/api';
 import { cel } from '../../shared/cel';
-import { WORKSPACE_FIELDS } from './schema';
+import { EnvironmentProfile, LOCAL } from '../../shared/environment';
+import { workspaceFields } from './schema';
 import { PlatformWiring } from '../../core/platform-wiring';
 import { ResourceGraph } from '../resource-graph';
 
@@ -30,12 +31,15 @@ const q = (expr: string) => k8s.Quantity.fromString(cel(expr));
 
 /** The RGD behind `kind: Workspace` (cluster-scoped; the instance name is the namespace name). */
 export class WorkspaceDefinition extends ResourceGraph {
-  public constructor(scope: Construct, id: string, wiring: PlatformWiring) {
+  /**
+   * @param environment the profile whose sizes become the schema defaults (every `quota` value) @default LOCAL
+   */
+  public constructor(scope: Construct, id: string, wiring: PlatformWiring, environment: EnvironmentProfile = LOCAL) {
     const ns = cel(NAME);
     super(scope, id, {
       kind: 'Workspace',
       clusterScoped: true,
-      fields: WORKSPACE_FIELDS,
+      fields: workspaceFields(environment),
       status: { namespace: IN_NAMESPACE, phase: '${workspaceNamespace.status.phase}' },
       printerColumns: [{ name: 'Team', type: 'string', jsonPath: '.spec.team' }],
       resources: [

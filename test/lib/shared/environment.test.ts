@@ -1,6 +1,6 @@
 /** The environment profile changes sizes without touching tenant code. */
 import { App, Chart } from 'cdk8s';
-import { EnvironmentProfile, FluxStage, LOCAL, PRODUCTION, SharedKafka, Topic, Workspace } from '../../../lib';
+import { CoreChart, DeliveryChart, EnvironmentProfile, FluxStage, FoundationChart, LOCAL, PRODUCTION, renderApp, SharedKafka, Topic, Workspace } from '../../../lib';
 import { Json, find, ofKind, render } from '../../helpers/platform';
 
 test('production: 3 Kafka nodes with replication 3 / min ISR 2, 3 Postgres instances, bigger quotas', () => {
@@ -58,4 +58,87 @@ test('standalone constructs take the profile as a prop, LOCAL by default; Topic 
   expect([plain.environment, staged.environment]).toEqual([LOCAL, STAGING]);
   const replicas = (ws: Workspace) => (new Topic(ws, 't').apiObject.toJson() as Json).spec.replicas;
   expect([replicas(plain), replicas(staged)]).toEqual([1, 2]);
+});
+
+/** Every `default=` of an RGD's schema, by dotted field path (the marker's text after `default=`). */
+function rgdDefaults(files: ReturnType<typeof render>, kind: string): Record<string, string> {
+  const rgd = ofKind(files, 'ResourceGraphDefinition').find((r) => (r as Json).spec.schema.kind === kind) as Json;
+  const out: Record<string, string> = {};
+  const walk = (schema: Json, prefix: string) => {
+    for (const [name, v] of Object.entries(schema)) {
+      if (typeof v === 'string') {
+        const m = /default=("[^"]*"|\S+)/.exec(v);
+        if (m) out[prefix + name] = m[1];
+      } else walk(v, `${prefix}${name}.`);
+    }
+  };
+  walk(rgd.spec.schema.spec, '');
+  return out;
+}
+
+/** The profile-dependent defaults of the three sized RGDs, as the RGD markers spell them. */
+const profileDefaults = (files: ReturnType<typeof render>) => ({
+  topicReplicas: rgdDefaults(files, 'Topic').replicas,
+  quota: Object.fromEntries(Object.entries(rgdDefaults(files, 'Workspace')).filter(([k]) => k.startsWith('quota.'))),
+  postgres: [rgdDefaults(files, 'Infrastructure')['postgres.instances'], rgdDefaults(files, 'Infrastructure')['postgres.storage']],
+});
+
+test('the RGD schema defaults follow the profile in force: production', () => {
+  expect(profileDefaults(render({ environment: PRODUCTION }))).toEqual({
+    topicReplicas: '3',
+    quota: {
+      'quota.cpu': '"32"', 'quota.memory': '"64Gi"', 'quota.storage': '"500Gi"', 'quota.pods': '200',
+      'quota.defaultContainerCpu': '"500m"', 'quota.defaultContainerMemory': '"512Mi"',
+    },
+    postgres: ['3', '"20Gi"'],
+  });
+  // The local profile keeps today's laptop sizes.
+  expect(profileDefaults(render())).toEqual({
+    topicReplicas: '1',
+    quota: {
+      'quota.cpu': '"4"', 'quota.memory': '"8Gi"', 'quota.storage': '"20Gi"', 'quota.pods': '40',
+      'quota.defaultContainerCpu': '"250m"', 'quota.defaultContainerMemory': '"256Mi"',
+    },
+    postgres: ['1', '"1Gi"'],
+  });
+});
+
+test('the RGD schema defaults follow a consumer-defined profile; no other default depends on the profile', () => {
+  const staged = render({ environment: STAGING });
+  expect(profileDefaults(staged)).toEqual({
+    topicReplicas: '2',
+    quota: {
+      'quota.cpu': '"8"', 'quota.memory': '"16Gi"', 'quota.storage': '"50Gi"', 'quota.pods': '80',
+      'quota.defaultContainerCpu': '"300m"', 'quota.defaultContainerMemory': '"384Mi"',
+    },
+    postgres: ['2', '"5Gi"'],
+  });
+  // Every other default is the same in every profile: the nine above are all that the profile sizes.
+  const local = render();
+  const changed = ['Workspace', 'WebApplication', 'Infrastructure', 'Topic'].flatMap((kind) => {
+    const [a, b] = [rgdDefaults(local, kind), rgdDefaults(staged, kind)];
+    return Object.keys(a).filter((k) => a[k] !== b[k]).map((k) => `${kind}.${k}`);
+  });
+  expect(changed).toEqual([
+    'Workspace.quota.cpu', 'Workspace.quota.defaultContainerCpu', 'Workspace.quota.defaultContainerMemory',
+    'Workspace.quota.memory', 'Workspace.quota.pods', 'Workspace.quota.storage',
+    'Infrastructure.postgres.instances', 'Infrastructure.postgres.storage', 'Topic.replicas',
+  ]);
+});
+
+test('a FoundationChart takes its Core layer\'s profile, a DeliveryChart its Foundation layer\'s, unless given their own', () => {
+  const defaults = (core?: EnvironmentProfile, foundation?: EnvironmentProfile, delivery?: EnvironmentProfile) => {
+    const app = new App();
+    const c = new CoreChart(app, 'core', { environment: core });
+    const f = new FoundationChart(app, 'foundation', { core: c, environment: foundation });
+    const d = new DeliveryChart(app, 'delivery', { foundation: f, environment: delivery });
+    const ws = d.addWorkspace('team-x', { team: 'x' });
+    new Topic(ws, 't');
+    const files = renderApp(app);
+    return [f.environment.name, rgdDefaults(files, 'Topic').replicas, d.environment.name, (find(files, 'Topic', 'team-x-t') as Json).spec.replicas];
+  };
+  expect(defaults()).toEqual(['local', '1', 'local', 1]);
+  expect(defaults(STAGING)).toEqual(['staging', '2', 'staging', 2]);
+  expect(defaults(LOCAL, PRODUCTION)).toEqual(['production', '3', 'production', 3]);
+  expect(defaults(LOCAL, LOCAL, STAGING)).toEqual(['local', '1', 'staging', 2]);
 });

@@ -50,7 +50,7 @@ test('objects and Flux paths no longer synthesized are removed (stateless ones w
 test('the guard still sees stateful objects of changed files', () => {
   const out = join(mkdtempSync(join(tmpdir(), 'mini-atlas-writer-')), 'dist');
   synth(out, 'team-b');
-  expect(() => synth(out, 'team-b-app')).toThrow('  - Infrastructure/team-b/team-b-db\n');
+  expect(() => synth(out, 'team-b-app')).toThrow('\n  - Infrastructure/team-b/team-b-db: a stateful object would disappear and Flux would stop managing it (its data is kept only because it is not pruned)\n');
   expect(readdirSync(join(out, 'delivery/team-b'))).toContain('infrastructure-team-b-team-b-db.yaml');
 });
 
@@ -100,7 +100,12 @@ describe('removal guard', () => {
     synth(true, out);
     const before = readFileSync(join(out, 'delivery/team-a/topic-team-a-team-a-audit.yaml'), 'utf8');
     expect(() => synth(false, out)).toThrow(RemovalGuardError);
-    expect(() => synth(false, out)).toThrow('  - Topic/team-a/team-a-audit\nIf this is intended, re-run with --allow-removal Topic/team-a/team-a-audit');
+    expect(() => synth(false, out)).toThrow([
+      'Refusing to write dist/: 1 change to the committed dist/ would be refused by the cluster or lose data.',
+      'Losing data unless acknowledged:',
+      '  - Topic/team-a/team-a-audit: a stateful object would disappear and Flux would stop managing it (its data is kept only because it is not pruned)',
+      '  If this is intended, acknowledge it with writeDist\'s option allowRemoval: ["Topic/team-a/team-a-audit"] (npm run synth and @mini-atlas/synth: --allow-removal Topic/team-a/team-a-audit), then delete the objects explicitly (see README, "Deleting data").',
+    ].join('\n'));
     expect(readFileSync(join(out, 'delivery/team-a/topic-team-a-team-a-audit.yaml'), 'utf8')).toBe(before);
   });
 

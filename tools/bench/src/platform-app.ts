@@ -25,7 +25,7 @@ export interface AppReport {
   readonly folders: number;
   /** Constructing the construct tree (`buildPlatform`). */
   readonly buildMs: number;
-  /** Validating, rendering, checking the removal guard and writing (`writeDist`). */
+  /** Validating, rendering, checking the change guard and writing (`writeDist`). */
   readonly writeMs: number;
   /** Peak resident set size of this process, KiB (`process.resourceUsage().maxRSS`). */
   readonly maxRssKiB: number;

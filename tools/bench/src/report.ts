@@ -24,7 +24,7 @@ export interface SizeResult {
   readonly workspaces: number;
   /**
    * The fast path: compiled JavaScript on plain node, re-synthesizing over the previous output (what an
-   * everyday `npm run synth` does: the removal guard reads the previous output, the old tree is replaced).
+   * everyday `npm run synth` does: the change guard reads the previous output, the old tree is replaced).
    */
   readonly synth: Measurement;
   /** The same into an empty output directory (first synth: nothing to read back or delete). */

@@ -1,6 +1,6 @@
 /**
  * The public synth entry point: what `npm run synth` is for Mini-Atlas, any platform repo gets by calling
- * {@link runSynth} with its own program. The same flags, profile selection, validation, removal guard and
+ * {@link runSynth} with its own program. The same flags, profile selection, validation, change guard and
  * atomic write as Mini-Atlas's own `main.ts`, which is the thinnest caller of this module.
  */
 import { isAbsolute, posix, relative, resolve, sep } from 'node:path';
@@ -91,7 +91,7 @@ export function fluxPathOf(options: Pick<SynthOptions, 'out' | 'fluxPath'>, cwd:
 
 /**
  * Builds `program` for the command line's profile and Git source and writes the output atomically
- * (`writeDist`: validation of the whole app, the removal guard, one swap per changed Flux path).
+ * (`writeDist`: validation of the whole app, the change guard, one swap per changed Flux path).
  * @throws UsageError for a bad `--out`/`--flux-path`; UnknownProfileError; MiniAtlasValidationError;
  * RemovalGuardError. Nothing is written when it throws.
  */
