@@ -56,7 +56,6 @@ export class Infrastructure extends Instance<typeof INFRASTRUCTURE_FIELDS> {
       namespace: workspace.namespace,
       fields: INFRASTRUCTURE_FIELDS,
       spec,
-      stateful: true,
       workspace: workspace.name,
     });
     this.workspace = workspace;

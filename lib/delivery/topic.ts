@@ -36,7 +36,6 @@ export class Topic extends Instance<typeof TOPIC_FIELDS> {
       namespace: workspace.namespace,
       fields: TOPIC_FIELDS,
       spec,
-      stateful: true,
       workspace: workspace.name,
     });
     this.workspace = workspace;

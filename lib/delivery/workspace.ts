@@ -71,7 +71,6 @@ export class Workspace extends Instance<typeof WORKSPACE_FIELDS> {
       name,
       fields: WORKSPACE_FIELDS,
       spec,
-      stateful: true,
       labels: { [LABELS.workspace]: name, [LABELS.team]: props.team },
     });
     this.namespace = name;

@@ -125,10 +125,24 @@ export const READINESS_COLUMNS: readonly PrinterColumn[] = [
 /** The age column `kubectl get` shows when a CRD has no columns of its own; last in every generated CRD. */
 export const AGE_COLUMN: PrinterColumn = { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' };
 
+/**
+ * The plural resource name KRO gives a generated kind: the lowercased kind, pluralized (KRO v0.9.3
+ * pkg/graph/crd/crd.go: `flect.Pluralize(strings.ToLower(kind))`). Covers the English rules flect applies to
+ * such names: consonant + `y` → `ies`; `s`, `x`, `z`, `ch`, `sh` → `es`; otherwise `s`.
+ */
+export function kroPlural(kind: string): string {
+  const k = kind.toLowerCase();
+  if (/[^aeiou]y$/.test(k)) return `${k.slice(0, -1)}ies`;
+  if (/(s|x|z|ch|sh)$/.test(k)) return `${k}es`;
+  return `${k}s`;
+}
+
 /** A ResourceGraphDefinition in the platform group. */
 export class ResourceGraph extends Construct {
   /** The generated kind. */
   public readonly kind: string;
+  /** The generated kind's plural resource name, e.g. `webapplications`. */
+  public readonly resource: string;
   /** The RGD object. */
   public readonly definition: ResourceGraphDefinition;
   /** The resources, by id. */
@@ -137,6 +151,7 @@ export class ResourceGraph extends Construct {
   public constructor(scope: Construct, id: string, props: ResourceGraphProps) {
     super(scope, id);
     this.kind = props.kind;
+    this.resource = kroPlural(props.kind);
     this.resourceIds = props.resources.map((r) => r.id);
     const unclassified: ValidationIssue[] = [];
     const resources = props.resources.map((r) => {

@@ -8,6 +8,7 @@ import { basename, dirname, join, relative } from 'node:path';
 import { ApiObject, App } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { ANNOTATIONS } from '../shared/api';
+import { withDataProtection } from '../shared/data-bearing';
 import { assertValid, MiniAtlasValidationError } from '../shared/validation-error';
 import { FluxStage } from '../gitops/flux-stage';
 import { DistFile, listDist, parseDistFile } from './dist-model';
@@ -64,7 +65,11 @@ export function objectKey(o: RenderedObject): string {
   return [o.kind, o.metadata.namespace, o.metadata.name].filter(Boolean).join('/');
 }
 
-/** Renders the app into files (validating it first). Pure: writes nothing. */
+/**
+ * Renders the app into files (validating it first). Pure: writes nothing. Every data-bearing object and every
+ * Namespace holding one gets `kustomize.toolkit.fluxcd.io/prune: disabled` (`withDataProtection`,
+ * lib/shared/data-bearing.ts), whichever construct created it.
+ */
 export function renderApp(app: App): RenderedFile[] {
   assertValid(app);
   const files: RenderedFile[] = [];
@@ -89,7 +94,8 @@ export function renderApp(app: App): RenderedFile[] {
   if (outside.length) {
     throw new Error(`objects outside any FluxStage cannot be placed in dist/: ${outside.join(', ')}`);
   }
-  return files.sort((a, b) => a.path.localeCompare(b.path));
+  const protectedObjects = withDataProtection(files.map((f) => f.object));
+  return files.map((f, i) => ({ path: f.path, object: protectedObjects[i]! })).sort((a, b) => a.path.localeCompare(b.path));
 }
 
 /** The folders (relative paths) of the dist directory `dir` that hold files, with their files. */
