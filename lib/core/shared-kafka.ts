@@ -15,6 +15,7 @@ import {
   KafkaSpecKafkaListenersType,
 } from '../../imports/kafka.strimzi.io';
 import { LABELS } from '../shared/api';
+import { dataAnnotations, KEEP_DATA_ANNOTATIONS } from '../shared/data-bearing';
 import { EnvironmentProfile, LOCAL } from '../shared/environment';
 import { dnsLabelProblem } from '../shared/names';
 import { addIssueCheck, issue, ValidationIssue } from '../shared/validation-error';
@@ -92,13 +93,14 @@ export class SharedKafka extends Construct {
     this.bootstrapServers = `${this.bootstrapService}.${this.namespace}.svc:${PLAIN_PORT}`;
     this.brokerPodLabels = { 'strimzi.io/cluster': this.clusterName, 'strimzi.io/broker-role': 'true' };
     const labels = { [LABELS.partOf]: 'mini-atlas', [LABELS.component]: 'kafka' };
-    // Losing the cluster loses every team's topics: Kafka, KafkaNodePool and this namespace are data-bearing
-    // (lib/shared/data-bearing.ts), so the rendered objects carry Flux's prune: disabled.
+    // Losing the cluster loses every team's topics: Kafka and KafkaNodePool are data-bearing and the namespace
+    // holds them (lib/shared/data-bearing.ts), so Flux never prunes any of them.
 
     this.namespaceResource = new k8s.KubeNamespace(this, 'namespace', {
       metadata: {
         name: this.namespace,
         labels: { ...labels, 'pod-security.kubernetes.io/enforce': 'restricted' },
+        annotations: KEEP_DATA_ANNOTATIONS,
       },
     });
 
@@ -108,6 +110,7 @@ export class SharedKafka extends Construct {
         name: 'dual-role',
         namespace: this.namespace,
         labels: { ...labels, 'strimzi.io/cluster': this.clusterName },
+        annotations: dataAnnotations(KafkaNodePool.GVK.apiVersion, KafkaNodePool.GVK.kind),
       },
       spec: {
         replicas: kafka.nodes,
@@ -126,7 +129,7 @@ export class SharedKafka extends Construct {
     });
 
     new Kafka(this, 'cluster', {
-      metadata: { name: this.clusterName, namespace: this.namespace, labels },
+      metadata: { name: this.clusterName, namespace: this.namespace, labels, annotations: dataAnnotations(Kafka.GVK.apiVersion, Kafka.GVK.kind) },
       spec: {
         kafka: {
           version: STRIMZI.kafkaVersion,

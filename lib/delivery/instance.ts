@@ -5,6 +5,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { LABELS, PLATFORM_API_VERSION } from '../shared/api';
+import { dataAnnotations } from '../shared/data-bearing';
 import { dnsLabelProblem } from '../shared/names';
 import { addIssueCheck, issue, ValidationIssue } from '../shared/validation-error';
 import { kroInstanceHealthCheck } from '../foundation/resource-graph';
@@ -74,6 +75,8 @@ export abstract class Instance<F extends Fields> extends Construct {
         name: options.name,
         ...(options.namespace ? { namespace: options.namespace } : {}),
         labels: { [LABELS.partOf]: 'mini-atlas', ...(options.labels ?? {}) },
+        // Data-bearing kinds (Workspace, Infrastructure, Topic) are never pruned by Flux.
+        annotations: dataAnnotations(PLATFORM_API_VERSION, options.kind),
       },
       spec: stripUndefined(options.spec),
     });

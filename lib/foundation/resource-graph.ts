@@ -11,6 +11,7 @@ import {
 } from '../../imports/kro.run';
 import { LABELS, PLATFORM_API_VERSION, PLATFORM_GROUP, PLATFORM_VERSION } from '../shared/api';
 import { cel } from '../shared/cel';
+import { dataAnnotations } from '../shared/data-bearing';
 import { addIssueCheck, issue, ValidationIssue } from '../shared/validation-error';
 import {
   CONDITION_OBSERVED_CURRENT, conditionExists, HealthCheckExpression, registerHealthCheck,
@@ -168,7 +169,8 @@ export class ResourceGraph extends Construct {
     addIssueCheck(this, () => unclassified);
     const name = `${props.kind.replace(/([a-z])([A-Z])/g, '$1-$2').toLowerCase()}.${PLATFORM_GROUP}`;
     this.definition = new ResourceGraphDefinition(this, 'rgd', {
-      metadata: { name, labels: { [LABELS.partOf]: 'mini-atlas' } },
+      // An RGD is data-bearing: Flux never prunes it.
+      metadata: { name, labels: { [LABELS.partOf]: 'mini-atlas' }, annotations: dataAnnotations(ResourceGraphDefinition.GVK.apiVersion, ResourceGraphDefinition.GVK.kind) },
       spec: {
         schema: {
           apiVersion: PLATFORM_VERSION,

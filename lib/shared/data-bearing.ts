@@ -62,6 +62,15 @@ export function dataBearingKindOf(apiVersion: string, kind: string, kinds: reado
 /** The annotation that keeps Flux from pruning an object, as `metadata.annotations` entries. */
 export const KEEP_DATA_ANNOTATIONS: Readonly<Record<string, string>> = { [ANNOTATIONS.fluxPrune]: 'disabled' };
 
+/**
+ * The annotations a construct puts on an object it creates of kind `apiVersion`/`kind`: the Flux prune
+ * annotation when the kind is data-bearing, else none. Constructs use it so that a plain `app.synth()` carries
+ * the annotation too; `renderApp` adds it to whatever else is data-bearing ({@link withDataProtection}).
+ */
+export function dataAnnotations(apiVersion: string, kind: string): Readonly<Record<string, string>> | undefined {
+  return dataBearingKindOf(apiVersion, kind) ? KEEP_DATA_ANNOTATIONS : undefined;
+}
+
 /** The parts of a Kubernetes object the rules read. */
 export interface ObjectIdentity {
   readonly apiVersion: string;

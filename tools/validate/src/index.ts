@@ -7,7 +7,7 @@ import { DistDocument, DistProblem, readDist } from 'mini-atlas';
 import { CelRuleEvaluator } from './cel-rules';
 import { analyzeFlux } from './flux-graph';
 import { checkHealthCoverage } from './flux-health';
-import { checkHygiene, checkSecrets, checkYamlReadings } from './hygiene';
+import { checkDataProtection, checkHygiene, checkSecrets, checkYamlReadings } from './hygiene';
 import { checkNamespaces } from './namespaces';
 import { CelStatistics, KindSummary, ValidationReport, Violation } from './model';
 import { violation } from './objects';
@@ -103,6 +103,7 @@ export function validateDirectory(dir: string, options: ValidateOptions = {}): V
   notes.push(...flux.notes);
   violations.push(...checkHygiene(dist.documents, { kinds, flux, rgds, notes }));
   violations.push(...checkSecrets(dist.files));
+  violations.push(...checkDataProtection(dist.documents));
   violations.push(...checkYamlReadings(dist));
   const t4 = performance.now();
 
