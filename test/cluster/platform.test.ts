@@ -657,7 +657,8 @@ describe('KRO: changes and deletion', () => {
     const allow = 'platform.mini-atlas.io/allow-delete';
     const ref = (o: KubeObject): string => `${o.metadata.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata.name}`;
     const namespace: KubeObject = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } };
-    const watched = [database, kafkaTopic, infra, topic, namespace];
+    const workspace = ws.instances.find((o) => !kindFor(o).namespaced)!;
+    const watched = [database, kafkaTopic, infra, topic, namespace, workspace];
     const verdicts = (): (DeleteVerdict | undefined)[] => {
       const v = runKyvernoDeleteOnCluster(policy, plane!.kubeconfig, plane!.dir);
       return watched.map((o) => v.get(`${o.kind} ${ref(o)}`));
@@ -674,19 +675,26 @@ describe('KRO: changes and deletion', () => {
       { result: 'fail', message: `Infrastructure ${ref(infra)} holds its PostgreSQL database: annotate it ${allow}=true to delete it` },
       topicOwnerKept,
       { result: 'fail', message: `Namespace ${ns} holds data whose owner does not allow deleting it: Infrastructure ${ref(infra)}, Topic ${ref(topic)}, Cluster ${ref(database)}; annotate each owner ${allow}=true first` },
+      { result: 'fail', message: `Workspace ${ref(workspace)} holds its namespace and everything in it: annotate it ${allow}=true to delete it` },
     ]);
-    // An annotation on the child itself does not count while its owner is protected.
+    // An annotation on the child itself does not count while its owner is protected; the Workspace's own does
+    // not release the data in its namespace either (KRO labels the namespace with the Workspace's UID).
     await annotate(database);
-    expect(verdicts()[0]).toEqual(databaseKept);
+    await annotate(workspace);
+    const v = verdicts();
+    expect([v[0], v[5]]).toEqual([databaseKept,
+      { result: 'fail', message: `Workspace ${ref(workspace)} owns a namespace holding data whose owner does not allow deleting it: Infrastructure ${ref(infra)}, Topic ${ref(topic)}, Cluster ${ref(database)}; annotate each owner ${allow}=true first` },
+    ]);
     // The Infrastructure allows it: its database may go; the namespace still holds the protected Topic.
     await annotate(infra);
     expect(verdicts()).toEqual([pass, topicKept, pass, topicOwnerKept,
       { result: 'fail', message: `Namespace ${ns} holds data whose owner does not allow deleting it: Topic ${ref(topic)}; annotate each owner ${allow}=true first` },
+      { result: 'fail', message: `Workspace ${ref(workspace)} owns a namespace holding data whose owner does not allow deleting it: Topic ${ref(topic)}; annotate each owner ${allow}=true first` },
     ]);
-    // Both owners allow it: the KafkaTopic in the shared Kafka namespace and the workspace namespace may go (the next
-    // test deletes them: the namespace controller and KRO finish).
+    // Both owners allow it: the KafkaTopic in the shared Kafka namespace, the workspace namespace and the Workspace
+    // may go (the next test deletes them: KRO and the namespace controller finish).
     await annotate(topic);
-    expect(verdicts()).toEqual([pass, pass, pass, pass, pass]);
+    expect(verdicts()).toEqual([pass, pass, pass, pass, pass, pass]);
     progress(`stateful-deletion on the live cluster: ${ref(database)}, ${ref(kafkaTopic)} and namespace ${ns} kept until their owners allowed it`);
   }, 3 * MINUTE);
 

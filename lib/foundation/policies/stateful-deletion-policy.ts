@@ -10,7 +10,9 @@
  *   annotation copied onto a child does not count while its owner is protected.
  * - a data-bearing object is deleted only when released;
  * - a Namespace is deleted only when every data-bearing object in it is released (`resource.List` per kind), so
- *   the namespace controller never starts on a namespace it cannot empty, and finishes once the owners allow it.
+ *   the namespace controller never starts on a namespace it cannot empty, and finishes once the owners allow it;
+ * - likewise an object that owns a namespace (a Workspace: KRO labels the namespace with its UID) is deleted only
+ *   when that namespace could be, so deleting it never leaves KRO stuck on a namespace it may not delete.
  *
  * Sources: KRO v0.9.3 labels every child with its instance's group, version, kind, name, namespace and UID
  * (pkg/metadata/labels.go; it sets no ownerReferences on children, which could not cross namespaces anyway:
@@ -85,6 +87,15 @@ export function celReleased(x: string, v: string): string {
   return `cel.bind(${d}, cel.bind(${v}By, ${celVerifiedOwner(x, v)}, ${v}By != null ? ${v}By : ${x}), ${allowsDelete(d)})`;
 }
 
+/**
+ * CEL: `Kind namespace/name` of every data-bearing object in the namespace named by `ns` that is not released,
+ * kind by kind (`variables.namespacedKinds`).
+ */
+function unreleasedIn(ns: string): string {
+  return `variables.namespacedKinds.map(k, dyn(resource.List(k[0], k[1], ${ns}).items)` +
+    `.filter(d, !${celReleased('d', 'd')}).map(d, k[2] + " " + ${ref('d')})).flatten()`;
+}
+
 /** The `stateful-deletion` policy. */
 export class StatefulDeletionPolicy extends PlatformPolicy {
   public constructor(scope: Construct, id: string, props: StatefulDeletionPolicyProps) {
@@ -110,8 +121,10 @@ export class StatefulDeletionPolicy extends PlatformPolicy {
         owner: `${isNamespace} ? dyn(null) : ${celVerifiedOwner('oldObject', 'req')}`,
         decider: `variables.owner != null ? variables.owner : oldObject`,
         namespacedKinds: namespaced,
-        unreleased: `${isNamespace} ? variables.namespacedKinds.map(k, dyn(resource.List(k[0], k[1], oldObject.metadata.name).items)` +
-          `.filter(d, !${celReleased('d', 'd')}).map(d, k[2] + " " + ${ref('d')})).flatten() : []`,
+        unreleased: `${isNamespace} ? ${unreleasedIn('oldObject.metadata.name')} : []`,
+        // The namespaces KRO created for the object being deleted (a Workspace's), by KRO's instance-id label.
+        ownedUnreleased: `${isNamespace} ? [] : dyn(resource.List("v1", "namespaces", "", {${q(KRO_INSTANCE_LABELS.id)}: oldObject.metadata.?uid.orValue("")}).items)` +
+          `.map(n, ${unreleasedIn('n.metadata.name')}).flatten()`,
       },
       rules: [
         {
@@ -124,6 +137,11 @@ export class StatefulDeletionPolicy extends PlatformPolicy {
           expression: `!(${isNamespace}) || size(variables.unreleased) == 0`,
           messageExpression: `"Namespace " + oldObject.metadata.name + " holds data whose owner does not allow deleting it: " + variables.unreleased.join(", ") + ` +
             `${q(`; annotate each owner ${a}=true first`)}`,
+        },
+        {
+          expression: `${isNamespace} || size(variables.ownedUnreleased) == 0`,
+          messageExpression: `oldObject.kind + " " + ${ref('oldObject')} + " owns a namespace holding data whose owner does not allow deleting it: " + ` +
+            `variables.ownedUnreleased.join(", ") + ${q(`; annotate each owner ${a}=true first`)}`,
         },
       ],
     });

@@ -32,7 +32,20 @@ test('today: guards every data-bearing kind and namespaces, and lists the namesp
   expect(p.spec.validations.map((v: Json) => v.expression)).toEqual([
     'oldObject.kind == "Namespace" || variables.decider.metadata.?annotations[?"platform.mini-atlas.io/allow-delete"].orValue("") == "true"',
     '!(oldObject.kind == "Namespace") || size(variables.unreleased) == 0',
+    'oldObject.kind == "Namespace" || size(variables.ownedUnreleased) == 0',
   ]);
+  const REF = (x: string): string => `(${x}.metadata.?namespace.orValue("") != "" ? ${x}.metadata.namespace + "/" : "") + ${x}.metadata.name`;
+  expect(p.spec.validations.map((v: Json) => v.messageExpression)).toEqual([
+    `oldObject.kind + " " + ${REF('oldObject')} + " holds " + variables.holds[?oldObject.kind].orValue("data") + ` +
+      `(variables.owner != null ? " and belongs to " + variables.owner.kind + " " + ${REF('variables.owner')} + ": annotate that " + variables.owner.kind : ": annotate it") + ` +
+      '" platform.mini-atlas.io/allow-delete=true to delete it"',
+    '"Namespace " + oldObject.metadata.name + " holds data whose owner does not allow deleting it: " + variables.unreleased.join(", ") + ' +
+      '"; annotate each owner platform.mini-atlas.io/allow-delete=true first"',
+    `oldObject.kind + " " + ${REF('oldObject')} + " owns a namespace holding data whose owner does not allow deleting it: " + ` +
+      'variables.ownedUnreleased.join(", ") + "; annotate each owner platform.mini-atlas.io/allow-delete=true first"',
+  ]);
+  // The namespaces the deleted object owns are found by KRO's instance-id label.
+  expect(variable(p, 'ownedUnreleased')).toMatch(/^oldObject\.kind == "Namespace" \? \[\] : dyn\(resource\.List\("v1", "namespaces", "", \{"kro\.run\/instance-id": oldObject\.metadata\.\?uid\.orValue\(""\)\}\)\.items\)\.map\(n, variables\.namespacedKinds\.map\(k, dyn\(resource\.List\(k\[0\], k\[1\], n\.metadata\.name\)\.items\)/);
 });
 
 test('the owner is looked up from KRO\'s labels and accepted only with the UID KRO recorded', () => {
