@@ -101,10 +101,15 @@ export class StatefulDeletionPolicy extends PlatformPolicy {
   public constructor(scope: Construct, id: string, props: StatefulDeletionPolicyProps) {
     const kinds = props.kinds ?? DATA_BEARING_KINDS;
     const a = ANNOTATIONS.allowDelete;
-    const groups = [...new Set(kinds.map((k) => k.group))];
+    // The version each kind is read with, not '*': admission matches the other served versions of a kind anyway
+    // (matchPolicy Equivalent, the default), and the Kyverno CLI resolves no kinds from a '*' version.
+    const versions = [...new Set(kinds.map((k) => `${k.group}/${k.version}`))];
     const match: PolicyMatch[] = [
-      ...groups.map((g) => ({ apiGroup: g, resources: kinds.filter((k) => k.group === g).map((k) => k.resource) })),
-      { apiGroup: '', resources: ['namespaces'] },
+      ...versions.map((gv) => {
+        const of = kinds.filter((k) => `${k.group}/${k.version}` === gv);
+        return { apiGroup: of[0]!.group, apiVersions: [of[0]!.version], resources: of.map((k) => k.resource) };
+      }),
+      { apiGroup: '', apiVersions: ['v1'], resources: ['namespaces'] },
     ];
     const isNamespace = 'oldObject.kind == "Namespace"';
     // [apiVersion, resource, kind] of each namespaced data-bearing kind, listed in a namespace that is deleted.

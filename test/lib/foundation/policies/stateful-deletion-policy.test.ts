@@ -8,7 +8,7 @@ const OWNERS = [{ kind: 'Infrastructure', resource: 'infrastructures' }, { kind:
 const policyOf = (kinds?: readonly DataBearingKind[]): Json =>
   renderConstruct(({ stage }) => { new StatefulDeletionPolicy(stage, 'stateful-deletion', { ownerKinds: OWNERS, kinds }); })[0];
 const variable = (p: Json, name: string): string => p.spec.variables.find((v: Json) => v.name === name).expression;
-const matched = (p: Json): string[] => p.spec.matchConstraints.resourceRules.flatMap((r: Json) => r.resources.map((x: string) => `${r.apiGroups[0]}/${x} ${r.operations.join()}`));
+const matched = (p: Json): string[] => p.spec.matchConstraints.resourceRules.flatMap((r: Json) => r.resources.map((x: string) => `${r.apiGroups[0]}/${r.apiVersions.join()}/${x} ${r.operations.join()}`));
 
 test('defaults', () => {
   expect(renderConstruct(({ stage }) => { new StatefulDeletionPolicy(stage, 'stateful-deletion', { ownerKinds: OWNERS }); })).toMatchSnapshot();
@@ -17,11 +17,11 @@ test('defaults', () => {
 test('today: guards every data-bearing kind and namespaces, and lists the namespaced ones in a namespace', () => {
   const p = policyOf();
   expect(matched(p)).toEqual([
-    'platform.mini-atlas.io/workspaces DELETE', 'platform.mini-atlas.io/infrastructures DELETE', 'platform.mini-atlas.io/topics DELETE',
-    'postgresql.cnpg.io/clusters DELETE',
-    'kafka.strimzi.io/kafkatopics DELETE', 'kafka.strimzi.io/kafkas DELETE', 'kafka.strimzi.io/kafkanodepools DELETE',
-    'kro.run/resourcegraphdefinitions DELETE',
-    '/namespaces DELETE',
+    'platform.mini-atlas.io/v1alpha1/workspaces DELETE', 'platform.mini-atlas.io/v1alpha1/infrastructures DELETE', 'platform.mini-atlas.io/v1alpha1/topics DELETE',
+    'postgresql.cnpg.io/v1/clusters DELETE',
+    'kafka.strimzi.io/v1/kafkatopics DELETE', 'kafka.strimzi.io/v1/kafkas DELETE', 'kafka.strimzi.io/v1/kafkanodepools DELETE',
+    'kro.run/v1alpha1/resourcegraphdefinitions DELETE',
+    '/v1/namespaces DELETE',
   ]);
   expect(p.spec.matchConstraints.namespaceSelector).toBeUndefined();
   expect(variable(p, 'ownerResources')).toBe('{"Infrastructure": "infrastructures", "Topic": "topics"}');
@@ -61,7 +61,7 @@ test('made-up kind of the same shape: guarded and listed in its namespace, its p
   const vault: DataBearingKind = { group: 'example.com', version: 'v2', kind: 'Vault', resource: 'vaults', namespaced: true, holds: 'every stored secret' };
   const realm: DataBearingKind = { group: 'example.com', version: 'v2', kind: 'Realm', resource: 'realms', namespaced: false, holds: 'every vault' };
   const p = policyOf([vault, realm]);
-  expect(matched(p)).toEqual(['example.com/vaults DELETE', 'example.com/realms DELETE', '/namespaces DELETE']);
+  expect(matched(p)).toEqual(['example.com/v2/vaults DELETE', 'example.com/v2/realms DELETE', '/v1/namespaces DELETE']);
   expect(variable(p, 'namespacedKinds')).toBe('[["example.com/v2", "vaults", "Vault"]]');
   expect(variable(p, 'holds')).toBe('{"Vault": "every stored secret", "Realm": "every vault"}');
   expect(p.metadata.annotations['policies.kyverno.io/description'])
