@@ -174,11 +174,12 @@ export function runKyvernoDeleteOnCluster(policy: string, kubeconfig: string, pa
   const res = spawnSync(kyvernoBinary(), ['apply', policy, '--cluster', '--kubeconfig', kubeconfig, '--values-file', values,
     '--policy-report', '--output-format', 'json', '--remove-color'], { encoding: 'utf8', timeout: 120_000 });
   if (res.error) throw res.error;
-  const reports = res.stdout.split(/^---$/m).map((c) => c.trim()).filter((c) => c.startsWith('{'))
-    .map((c) => JSON.parse(c) as { results?: { result: string; message?: string; subjects?: { kind: string; name: string; namespace?: string }[] }[] });
+  const reports = res.stdout.split('\n').map((c) => c.trim()).filter((c) => c.startsWith('{'))
+    // openreports.io/v1alpha1 (reports-api v0.2.1): each result names its objects under `resources`.
+    .map((c) => JSON.parse(c) as { results?: { result: string; message?: string; resources?: { kind: string; name: string; namespace?: string }[] }[] });
   const out = new Map<string, DeleteVerdict>();
   for (const r of reports.flatMap((x) => x.results ?? [])) {
-    for (const s of r.subjects ?? []) {
+    for (const s of r.resources ?? []) {
       out.set(`${s.kind} ${s.namespace ? `${s.namespace}/` : ''}${s.name}`, r.result === 'fail' ? { result: r.result, message: r.message } : { result: r.result });
     }
   }
