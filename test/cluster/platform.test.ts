@@ -696,7 +696,8 @@ describe('KRO: changes and deletion', () => {
     await annotate(topic);
     expect(verdicts()).toEqual([pass, pass, pass, pass, pass, pass]);
     progress(`stateful-deletion on the live cluster: ${ref(database)}, ${ref(kafkaTopic)} and namespace ${ns} kept until their owners allowed it`);
-  }, 3 * MINUTE);
+    // Each `kyverno apply --cluster` lists every guarded kind in the cluster (about 20 s on two busy cores).
+  }, 6 * MINUTE);
 
   test('deleting instances removes their children; the workspace namespace goes last', async () => {
     const ws = second!;
