@@ -18,6 +18,10 @@ export {
   apiGroupOf, PLATFORM_GROUP, PLATFORM_VERSION, PLATFORM_API_VERSION, LABELS, ANNOTATIONS, RESERVED_NAMESPACES,
 } from './shared/api';
 export { cel, type CelExpression } from './shared/cel';
+export {
+  type DataBearingKind, DATA_BEARING_KINDS, dataBearingKindOf, KEEP_DATA_ANNOTATIONS, dataAnnotations, type ObjectIdentity,
+  namespacesHoldingData, mustKeep, withDataProtection, type DataProtectionProblem, dataProtectionProblems,
+} from './shared/data-bearing';
 export { BUILT_IN_PROFILES, type EnvironmentProfile, LOCAL, PRODUCTION } from './shared/environment';
 export {
   dnsLabelProblem, hostnameProblem, imagePinProblem, imageProblem, DNS_LABEL_SOURCE, DNS_LABEL, DNS_LABEL_MAX,
@@ -115,7 +119,9 @@ export {
 } from './foundation/policies/image-registry-policy';
 export { HostIsolationPolicy } from './foundation/policies/host-isolation-policy';
 export { RequiredLabelsPolicy } from './foundation/policies/required-labels-policy';
-export { StatefulDeletionPolicy } from './foundation/policies/stateful-deletion-policy';
+export {
+  StatefulDeletionPolicy, type StatefulDeletionPolicyProps, type OwnerKind, KRO_INSTANCE_LABELS, celVerifiedOwner, celReleased,
+} from './foundation/policies/stateful-deletion-policy';
 export {
   CLUSTER_POLICY_HEALTH_CHECK, GENERATED_PASSWORD_LENGTH, CachePasswordPolicy,
 } from './foundation/policies/cache-password-policy';

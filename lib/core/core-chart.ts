@@ -57,7 +57,8 @@ export class CoreChart extends Chart {
     this.cloudNativePg = new CloudNativePg(this.operators, 'cloudnative-pg', { dependsOn: afterCni });
     const storage = new RetainedStorageClass(this.operators, 'retained-storage');
 
-    this.kafka = new SharedKafka(this.sharedServices, 'kafka', { environment: this.environment });
+    // Broker volumes outlive their claims, as the databases' do.
+    this.kafka = new SharedKafka(this.sharedServices, 'kafka', { environment: this.environment, storageClass: storage.storageClassName });
     // Strimzi writes a RoleBinding into every namespace it watches when it installs: the namespace comes first.
     FluxStage.place(this.kafka.namespaceResource, this.operators);
     this.strimzi = new Strimzi(this.operators, 'strimzi', { dependsOn: afterCni, watchNamespaces: [this.kafka.namespace] });

@@ -14,7 +14,8 @@ import {
   KafkaNodePoolSpecStorageType,
   KafkaSpecKafkaListenersType,
 } from '../../imports/kafka.strimzi.io';
-import { ANNOTATIONS, LABELS } from '../shared/api';
+import { LABELS } from '../shared/api';
+import { dataAnnotations, KEEP_DATA_ANNOTATIONS } from '../shared/data-bearing';
 import { EnvironmentProfile, LOCAL } from '../shared/environment';
 import { dnsLabelProblem } from '../shared/names';
 import { addIssueCheck, issue, ValidationIssue } from '../shared/validation-error';
@@ -47,7 +48,11 @@ export interface SharedKafkaProps {
   readonly name?: string;
   /** Namespace of the cluster and of every tenant KafkaTopic. @default 'kafka' */
   readonly namespace?: string;
-  /** StorageClass of the broker volumes. @default the cluster default */
+  /**
+   * StorageClass of the broker volumes; it must retain them (`reclaimPolicy: Retain`: `npm run validate` checks
+   * `dist/`), as `deleteClaim: false` keeps the claims but not the volumes of a class that deletes.
+   * @default the cluster default (`CoreChart` passes its retained class)
+   */
   readonly storageClass?: string;
   /** Sizes: nodes, replication, storage and resources of the brokers. @default LOCAL */
   readonly environment?: EnvironmentProfile;
@@ -88,13 +93,14 @@ export class SharedKafka extends Construct {
     this.bootstrapServers = `${this.bootstrapService}.${this.namespace}.svc:${PLAIN_PORT}`;
     this.brokerPodLabels = { 'strimzi.io/cluster': this.clusterName, 'strimzi.io/broker-role': 'true' };
     const labels = { [LABELS.partOf]: 'mini-atlas', [LABELS.component]: 'kafka' };
-    // Losing the cluster loses every team's topics: Flux must never prune it.
-    const keep = { [ANNOTATIONS.fluxPrune]: 'disabled' };
+    // Losing the cluster loses every team's topics: Kafka and KafkaNodePool are data-bearing and the namespace
+    // holds them (lib/shared/data-bearing.ts), so Flux never prunes any of them.
 
     this.namespaceResource = new k8s.KubeNamespace(this, 'namespace', {
       metadata: {
         name: this.namespace,
         labels: { ...labels, 'pod-security.kubernetes.io/enforce': 'restricted' },
+        annotations: KEEP_DATA_ANNOTATIONS,
       },
     });
 
@@ -104,7 +110,7 @@ export class SharedKafka extends Construct {
         name: 'dual-role',
         namespace: this.namespace,
         labels: { ...labels, 'strimzi.io/cluster': this.clusterName },
-        annotations: keep,
+        annotations: dataAnnotations(KafkaNodePool.GVK.apiVersion, KafkaNodePool.GVK.kind),
       },
       spec: {
         replicas: kafka.nodes,
@@ -123,7 +129,7 @@ export class SharedKafka extends Construct {
     });
 
     new Kafka(this, 'cluster', {
-      metadata: { name: this.clusterName, namespace: this.namespace, labels, annotations: keep },
+      metadata: { name: this.clusterName, namespace: this.namespace, labels, annotations: dataAnnotations(Kafka.GVK.apiVersion, Kafka.GVK.kind) },
       spec: {
         kafka: {
           version: STRIMZI.kafkaVersion,

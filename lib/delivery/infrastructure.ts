@@ -58,7 +58,6 @@ export class Infrastructure extends Instance<typeof INFRASTRUCTURE_FIELDS> {
       namespace: workspace.namespace,
       fields: infrastructureFields(env),
       spec,
-      stateful: true,
       workspace: workspace.name,
     });
     this.workspace = workspace;

@@ -4,7 +4,8 @@
  */
 import { ApiObject } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { ANNOTATIONS, LABELS, PLATFORM_API_VERSION } from '../shared/api';
+import { LABELS, PLATFORM_API_VERSION } from '../shared/api';
+import { dataAnnotations } from '../shared/data-bearing';
 import { dnsLabelProblem } from '../shared/names';
 import { addIssueCheck, issue, ValidationIssue } from '../shared/validation-error';
 import { kroInstanceHealthCheck } from '../foundation/resource-graph';
@@ -24,8 +25,6 @@ export interface InstanceOptions<F extends Fields> {
   readonly fields: F;
   /** The spec as given (defaults not applied). */
   readonly spec: SpecOf<F>;
-  /** Stateful: Flux must never prune it and deleting it needs the allow-delete annotation. */
-  readonly stateful: boolean;
   /** Labels. */
   readonly labels?: Readonly<Record<string, string>>;
   /**
@@ -77,7 +76,8 @@ export abstract class Instance<F extends Fields> extends Construct {
         name: options.name,
         ...(options.namespace ? { namespace: options.namespace } : {}),
         labels: { [LABELS.partOf]: 'mini-atlas', ...(options.labels ?? {}) },
-        ...(options.stateful ? { annotations: { [ANNOTATIONS.fluxPrune]: 'disabled' } } : {}),
+        // Data-bearing kinds (Workspace, Infrastructure, Topic) are never pruned by Flux.
+        annotations: dataAnnotations(PLATFORM_API_VERSION, options.kind),
       },
       spec: stripUndefined(options.spec),
     });

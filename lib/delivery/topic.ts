@@ -37,7 +37,6 @@ export class Topic extends Instance<typeof TOPIC_FIELDS> {
       namespace: workspace.namespace,
       fields: topicFields(workspace.environment),
       spec,
-      stateful: true,
       workspace: workspace.name,
     });
     this.workspace = workspace;

@@ -64,7 +64,6 @@ export class WebApplication extends Instance<typeof WEB_APPLICATION_FIELDS> {
       namespace: workspace.namespace,
       fields: WEB_APPLICATION_FIELDS,
       spec,
-      stateful: false,
       workspace: workspace.name,
     });
     this.workspace = workspace;

@@ -72,7 +72,6 @@ export class Workspace extends Instance<typeof WORKSPACE_FIELDS> {
       name,
       fields: workspaceFields(environment),
       spec,
-      stateful: true,
       labels: { [LABELS.workspace]: name, [LABELS.team]: props.team },
     });
     this.namespace = name;

@@ -10,6 +10,7 @@
  * nothing lost.
  */
 import { apiGroupOf } from '../shared/api';
+import { DATA_BEARING_KINDS } from '../shared/data-bearing';
 
 /** One kind of child that holds data, and what is lost with it. */
 export interface DataChild {
@@ -20,28 +21,24 @@ export interface DataChild {
   readonly loses: string;
 }
 
-/** The child kinds that hold data. Key: API group and kind; every version of the kind shares the rule. */
+/**
+ * Kinds that hold data only as an RGD's child, beside the data-bearing kinds: they are not in
+ * DATA_BEARING_KINDS because the cluster must stay free to delete them (the namespace controller, and
+ * CloudNativePG deleting a Cluster's claims), but KRO deleting one of an instance's children loses its data.
+ */
+const CHILD_ONLY: readonly DataChild[] = [
+  { group: '', kind: 'Namespace', loses: 'everything in the namespace: Kubernetes deletes every object in it with the namespace' },
+  { group: '', kind: 'PersistentVolumeClaim', loses: 'the volume\'s data (a retained volume stays behind, bound to nothing)' },
+];
+
+/**
+ * The child kinds that hold data: every data-bearing kind that says what its deletion loses
+ * (`DataBearingKind.deletionLoses`, lib/shared/data-bearing.ts), then Namespace and PersistentVolumeClaim.
+ * Key: API group and kind; every version of the kind shares the rule.
+ */
 export const DATA_CHILDREN: readonly DataChild[] = [
-  {
-    group: 'postgresql.cnpg.io', kind: 'Cluster',
-    // The Cluster owns its PVCs, so they go with it; a retained PV stays behind unbound, and a new Cluster
-    // bootstraps new, empty volumes (cloudnative-pg discussion #4278).
-    loses: 'the PostgreSQL database: its volume claims go with the Cluster and a new Cluster starts empty',
-  },
-  {
-    group: 'kafka.strimzi.io', kind: 'KafkaTopic',
-    // The unidirectional Topic Operator deletes a managed topic when its KafkaTopic is deleted (Strimzi
-    // documentation, "Configuring Kafka topics": `kubectl delete KafkaTopic` deletes the topic).
-    loses: 'the Kafka topic and its records: the Topic Operator deletes the topic with the KafkaTopic',
-  },
-  {
-    group: '', kind: 'Namespace',
-    loses: 'everything in the namespace: Kubernetes deletes every object in it with the namespace',
-  },
-  {
-    group: '', kind: 'PersistentVolumeClaim',
-    loses: 'the volume\'s data (a retained volume stays behind, bound to nothing)',
-  },
+  ...DATA_BEARING_KINDS.flatMap((k) => (k.deletionLoses ? [{ group: k.group, kind: k.kind, loses: k.deletionLoses }] : [])),
+  ...CHILD_ONLY,
 ];
 
 /** The data rule of a child kind, or undefined when deleting it loses nothing. */

@@ -6,6 +6,7 @@ import { Chart, ChartProps } from 'cdk8s';
 import { Construct } from 'constructs';
 import { FluxStage } from '../gitops/flux-stage';
 import { PLATFORM_GROUP } from '../shared/api';
+import { DATA_BEARING_KINDS } from '../shared/data-bearing';
 import { InfrastructureDefinition } from './infrastructure/definition';
 import { CachePasswordPolicy } from './policies/cache-password-policy';
 import { HostIsolationPolicy } from './policies/host-isolation-policy';
@@ -62,7 +63,13 @@ export class FoundationChart extends Chart {
     new ImageRegistryPolicy(this.stage, 'image-registries', props.images);
     new HostIsolationPolicy(this.stage, 'host-isolation');
     new RequiredLabelsPolicy(this.stage, 'required-labels');
-    new StatefulDeletionPolicy(this.stage, 'stateful-deletion');
+    const ownerKinds = this.definitions.map((d) => ({ kind: d.kind, resource: d.resource }));
+    new StatefulDeletionPolicy(this.stage, 'stateful-deletion', { ownerKinds });
+    // The policy looks up the owners (platform instances) and lists the data-bearing kinds in a namespace.
+    core.kyverno.allowLookups('stateful-deletion', [
+      ...[...new Set(DATA_BEARING_KINDS.map((k) => k.group))].map((g) => ({ apiGroup: g, resources: DATA_BEARING_KINDS.filter((k) => k.group === g).map((k) => k.resource) })),
+      { apiGroup: PLATFORM_GROUP, resources: ownerKinds.map((k) => k.resource) },
+    ]);
     new CachePasswordPolicy(this.stage, 'cache-password');
 
     // Exactly what the RGDs create (and the APIs they generate); KRO has no other access.

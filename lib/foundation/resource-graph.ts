@@ -11,6 +11,7 @@ import {
 } from '../../imports/kro.run';
 import { LABELS, PLATFORM_API_VERSION, PLATFORM_GROUP, PLATFORM_VERSION } from '../shared/api';
 import { cel } from '../shared/cel';
+import { dataAnnotations } from '../shared/data-bearing';
 import { addIssueCheck, issue, ValidationIssue } from '../shared/validation-error';
 import {
   CONDITION_OBSERVED_CURRENT, conditionExists, HealthCheckExpression, registerHealthCheck,
@@ -144,6 +145,18 @@ export const READINESS_COLUMNS: readonly PrinterColumn[] = [
 /** The age column `kubectl get` shows when a CRD has no columns of its own; last in every generated CRD. */
 export const AGE_COLUMN: PrinterColumn = { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' };
 
+/**
+ * The plural resource name KRO gives a generated kind: the lowercased kind, pluralized (KRO v0.9.3
+ * pkg/graph/crd/crd.go: `flect.Pluralize(strings.ToLower(kind))`). Covers the English rules flect applies to
+ * such names: consonant + `y` → `ies`; `s`, `x`, `z`, `ch`, `sh` → `es`; otherwise `s`.
+ */
+export function kroPlural(kind: string): string {
+  const k = kind.toLowerCase();
+  if (/[^aeiou]y$/.test(k)) return `${k.slice(0, -1)}ies`;
+  if (/(s|x|z|ch|sh)$/.test(k)) return `${k}es`;
+  return `${k}s`;
+}
+
 /** A ResourceGraphDefinition in the platform group. */
 export class ResourceGraph extends Construct {
   /** The generated kind. */
@@ -152,6 +165,8 @@ export class ResourceGraph extends Construct {
   public readonly apiVersion: string;
   /** The instance fields: the schema, its defaults and its change rules (`immutable`, `growOnly`). */
   public readonly fields: Fields;
+  /** The generated kind's plural resource name, e.g. `webapplications`. */
+  public readonly resource: string;
   /** The RGD object. */
   public readonly definition: ResourceGraphDefinition;
   /** The resources, by id. */
@@ -162,6 +177,7 @@ export class ResourceGraph extends Construct {
     this.kind = props.kind;
     this.apiVersion = PLATFORM_API_VERSION;
     this.fields = props.fields;
+    this.resource = kroPlural(props.kind);
     this.resourceIds = props.resources.map((r) => r.id);
     const unclassified: ValidationIssue[] = [];
     const resources = props.resources.map((r) => {
@@ -178,7 +194,8 @@ export class ResourceGraph extends Construct {
     addIssueCheck(this, () => unclassified);
     const name = `${props.kind.replace(/([a-z])([A-Z])/g, '$1-$2').toLowerCase()}.${PLATFORM_GROUP}`;
     this.definition = new ResourceGraphDefinition(this, 'rgd', {
-      metadata: { name, labels: { [LABELS.partOf]: 'mini-atlas' } },
+      // An RGD is data-bearing: Flux never prunes it.
+      metadata: { name, labels: { [LABELS.partOf]: 'mini-atlas' }, annotations: dataAnnotations(ResourceGraphDefinition.GVK.apiVersion, ResourceGraphDefinition.GVK.kind) },
       spec: {
         schema: {
           apiVersion: PLATFORM_VERSION,

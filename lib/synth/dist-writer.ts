@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, w
 import { basename, dirname, join, relative } from 'node:path';
 import { ApiObject, App } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { withDataProtection } from '../shared/data-bearing';
 import { assertValid, issue, MiniAtlasValidationError, ValidationIssue } from '../shared/validation-error';
 import { FluxStage } from '../gitops/flux-stage';
 import { DistFile, listDist, parseDistFile } from './dist-model';
@@ -39,7 +40,9 @@ export interface WriteDistResult {
 }
 
 /**
- * Renders the app into files (validating it first). Pure: writes nothing.
+ * Renders the app into files (validating it first). Pure: writes nothing. Every data-bearing object and every
+ * Namespace holding one gets `kustomize.toolkit.fluxcd.io/prune: disabled` (`withDataProtection`,
+ * lib/shared/data-bearing.ts), whichever construct created it.
  * @throws MiniAtlasValidationError listing every problem of the app; then every object outside a FluxStage
  * (no Flux Kustomization would apply it) and every object defined twice (same file in the same stage).
  */
@@ -69,7 +72,8 @@ export function renderApp(app: App): RenderedFile[] {
     files.push({ path, object });
   }
   if (problems.length) throw new MiniAtlasValidationError(problems);
-  return files.sort((a, b) => a.path.localeCompare(b.path));
+  const protectedObjects = withDataProtection(files.map((f) => f.object));
+  return files.map((f, i) => ({ path: f.path, object: protectedObjects[i]! })).sort((a, b) => a.path.localeCompare(b.path));
 }
 
 /** The folders (relative paths) of the dist directory `dir` that hold files, with their files. */

@@ -21,7 +21,7 @@ import { installCrds, platformCrds } from './support/crds';
 import { Dist, FluxStage, readDist } from './support/dist';
 import { describeObject, FLUX_FIELD_MANAGER, fluxApplyStaged, Rejection } from './support/flux-apply';
 import { kroInstallation, kroRbac } from './support/kro-identity';
-import { runKyvernoApply } from './support/kyverno-cli';
+import { DeleteVerdict, runKyvernoApply, runKyvernoDeleteOnCluster } from './support/kyverno-cli';
 import { KubeApiError, KubeClient, KubeObject, waitFor } from './support/kube-client';
 import {
   deliveryWorkspaces, deriveWorkspace, GeneratedKind, generatedKinds, kindOf, single, WorkspaceInstances,
@@ -731,6 +731,61 @@ describe('KRO: changes and deletion', () => {
       'Topic spec.replicas 1 → 2: 422 Invalid: Topic.platform.mini-atlas.io "team-a-orders" is invalid: spec.replicas: Invalid value: 2: field is immutable',
     ]);
   });
+
+  test('stateful-deletion on the live cluster: the owner decides, looked up in the API server; a namespace waits for its owners', async () => {
+    // The Kyverno CLI evaluates the policy of dist/ as a DELETE of the live objects KRO created, and answers its
+    // owner and namespace lookups from this API server (`kyverno apply --cluster`): no copy of the cluster state.
+    const ws = second!;
+    const ns = namespaceOfWorkspace(ws);
+    const infra = instancesOf(ws, 'Infrastructure')[0]!;
+    const topic = instancesOf(ws, 'Topic')[0]!;
+    const database = [...(await waitForChildren(infra)).children.values()].find((c) => c.kind === 'Cluster')!;
+    const kafkaTopic = [...(await waitForChildren(topic)).children.values()].find((c) => c.kind === 'KafkaTopic')!;
+    const policy = dist.all.find((o) => o.object.kind === 'ValidatingPolicy' && o.object.metadata.name === 'stateful-deletion')!.file;
+    const allow = 'platform.mini-atlas.io/allow-delete';
+    const ref = (o: KubeObject): string => `${o.metadata.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata.name}`;
+    const namespace: KubeObject = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } };
+    const workspace = ws.instances.find((o) => !kindFor(o).namespaced)!;
+    const watched = [database, kafkaTopic, infra, topic, namespace, workspace];
+    const verdicts = (): (DeleteVerdict | undefined)[] => {
+      const v = runKyvernoDeleteOnCluster(policy, plane!.kubeconfig, plane!.dir);
+      return watched.map((o) => v.get(`${o.kind} ${ref(o)}`));
+    };
+    const annotate = (o: KubeObject): Promise<unknown> =>
+      client.mergePatch(o.apiVersion, o.kind, o.metadata.name!, o.metadata.namespace, { metadata: { annotations: { [allow]: 'true' } } });
+    const databaseKept = { result: 'fail', message: `Cluster ${ref(database)} holds a PostgreSQL database and belongs to Infrastructure ${ref(infra)}: annotate that Infrastructure ${allow}=true to delete it` };
+    const topicKept = { result: 'fail', message: `KafkaTopic ${ref(kafkaTopic)} holds a topic and every message in it and belongs to Topic ${ref(topic)}: annotate that Topic ${allow}=true to delete it` };
+    const topicOwnerKept = { result: 'fail', message: `Topic ${ref(topic)} holds its topic and every message in it: annotate it ${allow}=true to delete it` };
+    const pass = { result: 'pass' };
+
+    // dist/ never carries the annotation: every owner is protected, so nothing of the workspace's data may go.
+    expect(verdicts()).toEqual([databaseKept, topicKept,
+      { result: 'fail', message: `Infrastructure ${ref(infra)} holds its PostgreSQL database: annotate it ${allow}=true to delete it` },
+      topicOwnerKept,
+      { result: 'fail', message: `Namespace ${ns} holds data whose owner does not allow deleting it: Infrastructure ${ref(infra)}, Topic ${ref(topic)}, Cluster ${ref(database)}; annotate each owner ${allow}=true first` },
+      { result: 'fail', message: `Workspace ${ref(workspace)} holds its namespace and everything in it: annotate it ${allow}=true to delete it` },
+    ]);
+    // An annotation on the child itself does not count while its owner is protected; the Workspace's own does
+    // not release the data in its namespace either (KRO labels the namespace with the Workspace's UID).
+    await annotate(database);
+    await annotate(workspace);
+    const v = verdicts();
+    expect([v[0], v[5]]).toEqual([databaseKept,
+      { result: 'fail', message: `Workspace ${ref(workspace)} owns a namespace holding data whose owner does not allow deleting it: Infrastructure ${ref(infra)}, Topic ${ref(topic)}, Cluster ${ref(database)}; annotate each owner ${allow}=true first` },
+    ]);
+    // The Infrastructure allows it: its database may go; the namespace still holds the protected Topic.
+    await annotate(infra);
+    expect(verdicts()).toEqual([pass, topicKept, pass, topicOwnerKept,
+      { result: 'fail', message: `Namespace ${ns} holds data whose owner does not allow deleting it: Topic ${ref(topic)}; annotate each owner ${allow}=true first` },
+      { result: 'fail', message: `Workspace ${ref(workspace)} owns a namespace holding data whose owner does not allow deleting it: Topic ${ref(topic)}; annotate each owner ${allow}=true first` },
+    ]);
+    // Both owners allow it: the KafkaTopic in the shared Kafka namespace, the workspace namespace and the Workspace
+    // may go (the next test deletes them: KRO and the namespace controller finish).
+    await annotate(topic);
+    expect(verdicts()).toEqual([pass, pass, pass, pass, pass, pass]);
+    progress(`stateful-deletion on the live cluster: ${ref(database)}, ${ref(kafkaTopic)} and namespace ${ns} kept until their owners allowed it`);
+    // Each `kyverno apply --cluster` lists every guarded kind in the cluster (about 20 s on two busy cores).
+  }, 6 * MINUTE);
 
   test('deleting instances removes their children; the workspace namespace goes last', async () => {
     const ws = second!;

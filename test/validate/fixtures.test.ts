@@ -120,6 +120,11 @@ const CASES: Record<string, readonly Expected[]> = {
     { check: 'hygiene', kind: 'ConfigMap', path: '$.metadata.namespace', message: 'ConfigMap is namespaced but has no metadata.namespace' },
     { check: 'hygiene', kind: 'ClusterRole', path: '$.metadata.namespace', message: 'ClusterRole is cluster-scoped but sets metadata.namespace "apps"' },
   ],
+  'hygiene-data-protection': [
+    { check: 'hygiene', kind: 'Namespace', path: '$.metadata.annotations', message: 'Namespace kafka holds data-bearing objects: Flux would delete it when it leaves Git; annotate it kustomize.toolkit.fluxcd.io/prune: disabled' },
+    { check: 'hygiene', kind: 'KafkaNodePool', path: '$.metadata.annotations', message: 'KafkaNodePool dual-role holds the brokers and their volumes: Flux would delete it when it leaves Git; annotate it kustomize.toolkit.fluxcd.io/prune: disabled' },
+    { check: 'hygiene', kind: 'KafkaNodePool', path: '$.spec.storage.class', message: 'KafkaNodePool holds the brokers and their volumes: its volumes must use a StorageClass with reclaimPolicy Retain, not "fast"; set it to a retained class (none in dist/)' },
+  ],
   'hygiene-yaml-1.1': [
     { check: 'hygiene', kind: 'ConfigMap', path: '$.data.appendonly', message: 'plain value no is false under YAML 1.1 (kubectl and the API server) but "no" under YAML 1.2; quote it' },
   ],
@@ -189,7 +194,7 @@ describe('valid fixture', () => {
   it('passes every check', () => {
     const report = validateDirectory(join(FIXTURES, 'valid', 'dist'));
     expect(report.violations.map((v) => formatViolation(v))).toEqual([]);
-    expect(report.documents).toBe(22);
+    expect(report.documents).toBe(23);
     // the fixture exercises CEL rules (HTTPRoute, Kafka, RGD) and the RGD-generated kind
     expect(report.cel.evaluations).toBe(28);
     expect(report.kinds.find((k) => k.kind === 'WebService')?.objects).toBe(1);

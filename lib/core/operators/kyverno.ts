@@ -13,6 +13,17 @@ export interface KyvernoProps {
   readonly replicas?: number;
 }
 
+/** Resources Kyverno's admission controller may read (get, list) for policy lookups. */
+export interface ReadResources {
+  /** API group (`''` for core). */
+  readonly apiGroup: string;
+  /** Plural resources. */
+  readonly resources: readonly string[];
+}
+
+/** Label that aggregates a ClusterRole into the admission controller's (Kyverno chart 3.9, admission-controller/clusterrole.yaml). */
+export const KYVERNO_ADMISSION_AGGREGATION_LABEL = 'rbac.kyverno.io/aggregate-to-admission-controller';
+
 /** The Kyverno HelmRelease, plus the RBAC its background controller needs to generate cache Secrets. */
 export class Kyverno extends HelmComponent {
   public constructor(scope: Construct, id: string, props: KyvernoProps = {}) {
@@ -35,6 +46,20 @@ export class Kyverno extends HelmComponent {
         labels: { 'rbac.kyverno.io/aggregate-to-background-controller': 'true', [LABELS.partOf]: 'mini-atlas' },
       },
       rules: [{ apiGroups: [''], resources: ['secrets'], verbs: ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'] }],
+    });
+  }
+
+  /**
+   * Lets the admission controller read the given resources (`resource.Get`/`resource.List` in a policy) through
+   * a ClusterRole named `mini-atlas:kyverno:<name>`, aggregated into its role.
+   */
+  public allowLookups(name: string, reads: readonly ReadResources[]): k8s.KubeClusterRole {
+    return new k8s.KubeClusterRole(this, `lookups-${name}`, {
+      metadata: {
+        name: `mini-atlas:kyverno:${name}`,
+        labels: { [KYVERNO_ADMISSION_AGGREGATION_LABEL]: 'true', [LABELS.partOf]: 'mini-atlas' },
+      },
+      rules: reads.map((r) => ({ apiGroups: [r.apiGroup], resources: [...r.resources], verbs: ['get', 'list'] })),
     });
   }
 }

@@ -156,3 +156,33 @@ export function unevaluatedExpectations(suite: KyvernoTestFile, rows: readonly K
   }
   return [...new Set(out)];
 }
+
+/** Kyverno's verdict on deleting one object: `fail` with the policy's message, or `pass`. */
+export interface DeleteVerdict {
+  readonly result: string;
+  readonly message?: string;
+}
+
+/**
+ * Runs `kyverno apply <policy> --cluster` against a live API server as a DELETE of every object the policy
+ * matches: the objects are the live ones and every `resource.Get`/`resource.List` the policy makes is answered by
+ * that API server. Returns the verdicts by `Kind namespace/name` (or `Kind name`), from the JSON policy report.
+ */
+export function runKyvernoDeleteOnCluster(policy: string, kubeconfig: string, parent = tmpdir()): Map<string, DeleteVerdict> {
+  const values = join(mkdtempSync(join(parent, 'delete-')), 'values.yaml');
+  writeFileSync(values, toYaml({ apiVersion: 'cli.kyverno.io/v1alpha1', kind: 'Values', globalValues: { 'request.operation': 'DELETE' } }));
+  const res = spawnSync(kyvernoBinary(), ['apply', policy, '--cluster', '--kubeconfig', kubeconfig, '--values-file', values,
+    '--policy-report', '--output-format', 'json', '--remove-color'], { encoding: 'utf8', timeout: 120_000 });
+  if (res.error) throw res.error;
+  const reports = res.stdout.split('\n').map((c) => c.trim()).filter((c) => c.startsWith('{'))
+    // openreports.io/v1alpha1 (reports-api v0.2.1): each result names its objects under `resources`.
+    .map((c) => JSON.parse(c) as { results?: { result: string; message?: string; resources?: { kind: string; name: string; namespace?: string }[] }[] });
+  const out = new Map<string, DeleteVerdict>();
+  for (const r of reports.flatMap((x) => x.results ?? [])) {
+    for (const s of r.resources ?? []) {
+      out.set(`${s.kind} ${s.namespace ? `${s.namespace}/` : ''}${s.name}`, r.result === 'fail' ? { result: r.result, message: r.message } : { result: r.result });
+    }
+  }
+  if (out.size === 0) throw new Error(`kyverno apply --cluster reported no verdicts (exit ${res.status}):\n${res.stdout}\n${res.stderr}`);
+  return out;
+}

@@ -4,10 +4,15 @@
  * CPU/memory requests and limits and a restricted security context (Pod Security "restricted"); no mutable
  * image tags (an image given by a CEL expression must come from a schema field whose pattern forbids them);
  * every object of a namespaced kind has a namespace unless its Flux Kustomization sets `targetNamespace`,
- * and no cluster-scoped object has one; every file means the same under YAML 1.1 and YAML 1.2.
+ * and no cluster-scoped object has one; every file means the same under YAML 1.1 and YAML 1.2; every
+ * data-bearing object and namespace holding one is never pruned by Flux and their volumes are retained
+ * ({@link checkDataProtection}).
  */
 import { Document, isMap, isScalar, isSeq } from 'yaml';
-import { JsonObject, JsonValue, DNS_SUBDOMAIN, imagePinProblem, DistDocument, DistModel, ParsedDistFile, parseYamlDocuments } from 'mini-atlas';
+import {
+  JsonObject, JsonValue, DNS_SUBDOMAIN, imagePinProblem, DistDocument, DistModel, ParsedDistFile, parseYamlDocuments,
+  dataProtectionProblems,
+} from 'mini-atlas';
 import { parseCel, referencesOf } from './cel-ast';
 import { CelRuleEvaluator } from './cel-rules';
 import { FluxAnalysis } from './flux-graph';
@@ -362,4 +367,13 @@ export function checkSecrets(files: readonly ParsedDistFile[]): Violation[] {
     }
   }
   return out;
+}
+
+/**
+ * Data is never lost by a Git change: every object of a data-bearing kind (`DATA_BEARING_KINDS`) and every
+ * Namespace holding one carries `kustomize.toolkit.fluxcd.io/prune: disabled`, and the volumes a data-bearing
+ * object asks for (itself or as an RGD template) use a StorageClass of `dist/` with `reclaimPolicy: Retain`.
+ */
+export function checkDataProtection(docs: readonly DistDocument[]): Violation[] {
+  return dataProtectionProblems(docs.map((d) => d.object)).map((p) => violation(docs[p.index]!, 'hygiene', p.path, p.message));
 }

@@ -8,7 +8,7 @@ import { CelRuleEvaluator } from './cel-rules';
 import { checkCrossReferences } from './cross-checks';
 import { analyzeFlux } from './flux-graph';
 import { checkHealthCoverage } from './flux-health';
-import { checkHygiene, checkSecrets, checkYamlReadings } from './hygiene';
+import { checkDataProtection, checkHygiene, checkSecrets, checkYamlReadings } from './hygiene';
 import { checkNamespaces } from './namespaces';
 import { CelStatistics, KindSummary, ValidationReport, Violation } from './model';
 import { violation } from './objects';
@@ -104,6 +104,7 @@ export function validateDirectory(dir: string, options: ValidateOptions = {}): V
   notes.push(...flux.notes);
   violations.push(...checkHygiene(dist.documents, { kinds, flux, rgds, notes }));
   violations.push(...checkSecrets(dist.files));
+  violations.push(...checkDataProtection(dist.documents));
   violations.push(...checkYamlReadings(dist));
   violations.push(...checkCrossReferences(dist.documents, rgds));
   const t4 = performance.now();
