@@ -40,6 +40,12 @@ export const KUBERNETES = {
  */
 export const ETCD = { version: 'v3.6.6' } as const;
 
+/**
+ * CoreDNS release that Kubernetes 1.35.0 ships with (kubeadm's `CoreDNSVersion` in k8s.io/kubernetes
+ * v1.35.0); the e2e node (`npm run test:e2e`) builds it from its module and runs it as the cluster DNS pod.
+ */
+export const COREDNS = { version: 'v1.13.1' } as const;
+
 /** Kind CLI used by `npm run cluster:up`. */
 export const KIND = { version: 'v0.32.0' } as const;
 
