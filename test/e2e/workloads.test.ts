@@ -1,0 +1,192 @@
+/**
+ * Mini-Atlas on a real node: the e2e node of `tools/node` (containerd, kubelet, kube-scheduler, kube-proxy,
+ * CoreDNS as a pod) registered with the test control plane, the real KRO controller and the platform's RGDs
+ * from `dist/` (the foundation Kustomization, applied as Flux would). The suite creates an e2e-only workspace
+ * (a Workspace instance derived from dist/'s, without Infrastructure or Topic: no database, cache or Kafka runs
+ * here) and WebApplications in it that run Mini-Atlas's own test app (`tools/node/go/cmd/e2e-app`), standing in
+ * for podinfo. Run with `npm run test:e2e`.
+ */
+import { KUBERNETES } from '../../lib/shared/versions';
+import { KroController } from '../../tools/control-plane/src/kro-controller';
+import { NODE } from '../../tools/node/src/host';
+import { IMAGES } from '../../tools/node/src/images';
+import { E2eNode } from '../../tools/node/src/node';
+import { installCrds, platformCrds } from '../cluster/support/crds';
+import { Dist, readDist } from '../cluster/support/dist';
+import { fluxApplyStaged } from '../cluster/support/flux-apply';
+import { KRO_AGGREGATE_LABEL, kroInstallation, kroRbac } from '../cluster/support/kro-identity';
+import { KubeApiError, KubeClient, KubeObject, waitFor } from '../cluster/support/kube-client';
+import { deliveryWorkspaces, deriveWorkspace, generatedKinds } from '../cluster/support/platform-model';
+import { instanceReadiness, InstanceReadiness } from '../cluster/support/readiness';
+import { restrictedPod } from './support/pods';
+
+const MINUTE = 60_000;
+jest.setTimeout(5 * MINUTE);
+
+function progress(message: string): void {
+  process.stderr.write(`[e2e] ${message}\n`);
+}
+
+const dist: Dist = readDist();
+/** The e2e-only workspace: dist/'s first Workspace instance under another name. */
+const WORKSPACE = 'e2e-apps';
+const APP = 'e2e-web';
+const BROKEN = 'e2e-broken';
+
+let node: E2eNode | undefined;
+let client: KubeClient;
+let kro: KroController | undefined;
+
+type PodStatus = {
+  phase?: string;
+  containerStatuses?: { ready?: boolean; restartCount?: number; image?: string; lastState?: { terminated?: { exitCode?: number } } }[];
+};
+const podStatus = (p: KubeObject): PodStatus => (p.status ?? {}) as PodStatus;
+
+function workspaceInstance(): KubeObject {
+  const kinds = generatedKinds(dist);
+  const first = deliveryWorkspaces(dist, kinds)[0];
+  if (!first) throw new Error('dist/ has no Workspace instance');
+  return deriveWorkspace(first, WORKSPACE).instances[0]!;
+}
+
+/** A WebApplication in the e2e workspace running `image` (the test app listens on 8080, health on /healthz). */
+function webApplication(name: string, image: string, replicas: number): KubeObject {
+  return {
+    apiVersion: 'platform.mini-atlas.io/v1alpha1',
+    kind: 'WebApplication',
+    metadata: { name, namespace: WORKSPACE, labels: { 'app.kubernetes.io/part-of': 'mini-atlas' } },
+    spec: { image, port: 8080, healthPath: '/healthz', hostname: `${name}.localtest.me`, replicas },
+  };
+}
+
+async function instanceState(name: string): Promise<InstanceReadiness> {
+  return instanceReadiness(await client.get('platform.mini-atlas.io/v1alpha1', 'WebApplication', name, WORKSPACE));
+}
+
+/** Runs a one-shot pod of the test app in the workspace; resolves with its phase and what it printed. */
+async function runClient(name: string, args: readonly string[]): Promise<{ phase: string; output: string }> {
+  await client.apply(restrictedPod(WORKSPACE, name, IMAGES.app, args));
+  const phase = await waitFor(`pod ${WORKSPACE}/${name} to finish`, async () => {
+    const p = await client.get('v1', 'Pod', name, WORKSPACE);
+    const ph = p ? podStatus(p).phase : undefined;
+    return ph === 'Succeeded' || ph === 'Failed' ? ph : undefined;
+  }, { timeoutMs: 2 * MINUTE });
+  return { phase, output: node!.podLog(WORKSPACE, name, 'main') };
+}
+
+beforeAll(async () => {
+  const started = Date.now();
+  node = await E2eNode.start({ log: progress });
+  client = new KubeClient(node.plane.admin);
+  await installCrds(client, platformCrds());
+  const install = kroInstallation(dist);
+  for (const o of kroRbac(install)) await client.apply(o, { fieldManager: 'helm-controller' });
+  // The platform's own grants to KRO (dist/core/operators), aggregated into KRO's role.
+  const grants = dist.all.map((o) => o.object).filter((o) => o.kind === 'ClusterRole' && o.metadata.labels?.[KRO_AGGREGATE_LABEL] === 'true');
+  if (grants.length !== 1) throw new Error(`expected one ClusterRole aggregated to KRO in dist/, found ${grants.length}`);
+  for (const g of grants) await client.apply(g, { fieldManager: 'kustomize-controller' });
+  const identity = await node.plane.issueKubeconfig('kro', { user: install.user, groups: install.groups });
+  const asKro = new KubeClient(identity.credentials);
+  await waitFor('KRO may watch ResourceGraphDefinitions and WebApplications', async () =>
+    ((await asKro.can('watch', 'kro.run', 'resourcegraphdefinitions')) && (await asKro.can('list', 'platform.mini-atlas.io', 'webapplications'))) || undefined);
+  kro = await KroController.start({ kubeconfig: identity.kubeconfig, dir: node.plane.dir });
+  const foundation = dist.stages.find((s) => s.name === 'foundation');
+  if (!foundation) throw new Error('dist/ has no foundation Kustomization');
+  const outcome = await fluxApplyStaged(client, foundation.objects);
+  if (outcome.rejections.length > 0) throw new Error(`foundation rejected: ${JSON.stringify(outcome.rejections)}`);
+  // The suite uses Workspace and WebApplication (Infrastructure and Topic need operators that do not run here).
+  const used = foundation.objects.map((o) => o.object)
+    .filter((o) => o.kind === 'ResourceGraphDefinition' && ['Workspace', 'WebApplication'].includes((o.spec as { schema: { kind: string } }).schema.kind));
+  if (used.length !== 2) throw new Error(`expected the Workspace and WebApplication RGDs in dist/foundation, found ${used.length}`);
+  for (const rgd of used) {
+    await waitFor(`RGD ${rgd.metadata.name} Active`, async () => {
+      const o = await client.get(rgd.apiVersion, rgd.kind, rgd.metadata.name!);
+      return o?.status?.state === 'Active' ? true : undefined;
+    }, { timeoutMs: 2 * MINUTE, describe: async () => JSON.stringify((await client.get(rgd.apiVersion, rgd.kind, rgd.metadata.name!))?.status) });
+  }
+  await client.refreshDiscovery();
+  await client.apply(workspaceInstance());
+  await waitFor(`namespace ${WORKSPACE} Active with its default ServiceAccount`, async () => {
+    const ns = await client.get('v1', 'Namespace', WORKSPACE);
+    const sa = await client.get('v1', 'ServiceAccount', 'default', WORKSPACE);
+    return (ns?.status as { phase?: string } | undefined)?.phase === 'Active' && sa ? true : undefined;
+  }, { timeoutMs: 2 * MINUTE });
+  progress(`node, KRO, foundation and workspace ${WORKSPACE} up in ${Date.now() - started} ms`);
+}, 8 * MINUTE);
+
+afterAll(async () => {
+  await kro?.stop();
+  await node?.stop();
+}, 3 * MINUTE);
+
+test('the node is registered Ready with the kubelet built at the pinned Kubernetes version and Debian\'s containerd', async () => {
+  const n = await client.get('v1', 'Node', NODE.name);
+  const status = n?.status as { nodeInfo: { kubeletVersion: string; kubeProxyVersion?: string; containerRuntimeVersion: string }; conditions: { type: string; status: string }[]; addresses: { type: string; address: string }[] };
+  expect(status.nodeInfo.kubeletVersion).toBe(KUBERNETES.version);
+  expect(status.nodeInfo.containerRuntimeVersion).toBe('containerd://1.6.20');
+  expect(status.conditions.find((c) => c.type === 'Ready')?.status).toBe('True');
+  expect(status.addresses).toEqual(expect.arrayContaining([{ type: 'InternalIP', address: NODE.gateway }]));
+});
+
+test('CoreDNS runs as a pod in kube-system (k8s-app=kube-dns), resolves Service names and forwards nothing', async () => {
+  const pods = await client.list('v1', 'Pod', 'kube-system', 'k8s-app=kube-dns');
+  expect(pods.map((p) => [podStatus(p).phase, (p.spec as { containers: { image: string }[] }).containers[0]!.image])).toEqual([['Running', IMAGES.coredns]]);
+  const inCluster = await runClient('dns-in-cluster', ['lookup', 'kubernetes.default.svc.cluster.local']);
+  expect(inCluster).toEqual({ phase: 'Succeeded', output: '10.96.0.1' });
+  const outside = await runClient('dns-outside', ['lookup', 'example.com']);
+  expect(outside.phase).toBe('Failed');
+  expect(outside.output).toMatch(/^error lookup example\.com on 10\.96\.0\.10:53: /);
+});
+
+test('a WebApplication\'s pods run under Pod Security "restricted" and KRO reports it Ready', async () => {
+  const ns = await client.get('v1', 'Namespace', WORKSPACE);
+  expect(ns?.metadata.labels?.['pod-security.kubernetes.io/enforce']).toBe('restricted');
+  await client.apply(webApplication(APP, IMAGES.app, 2));
+  const ready = await waitFor(`WebApplication ${APP} Ready`, async () => {
+    const r = await instanceState(APP);
+    return r.state === 'ACTIVE' && r.ready === 'True' ? r : undefined;
+  }, { timeoutMs: 3 * MINUTE, describe: async () => JSON.stringify(await instanceState(APP)) });
+  expect({ state: ready.state, ready: ready.ready }).toEqual({ state: 'ACTIVE', ready: 'True' });
+  const pods = await client.list('v1', 'Pod', WORKSPACE, `app.kubernetes.io/instance=${APP}`);
+  expect(pods.map((p) => [podStatus(p).phase, podStatus(p).containerStatuses?.[0]?.ready, (p.spec as { nodeName?: string }).nodeName]))
+    .toEqual([['Running', true, NODE.name], ['Running', true, NODE.name]]);
+});
+
+test('Pod Security "restricted" is enforced in the workspace: a pod that asks for root is refused', async () => {
+  const pod = restrictedPod(WORKSPACE, 'wants-root', IMAGES.app, []);
+  const spec = pod.spec as { securityContext: Record<string, unknown> };
+  const rejected = await client.apply({ ...pod, spec: { ...spec, securityContext: { ...spec.securityContext, runAsNonRoot: false, runAsUser: 0 } } })
+    .then(() => undefined, (e: unknown) => e);
+  expect(rejected).toBeInstanceOf(KubeApiError);
+  expect((rejected as KubeApiError).message).toMatch(/violates PodSecurity "restricted:latest": runAsNonRoot != true \(pod must not set securityContext\.runAsNonRoot=false\), runAsUser=0 \(pod must not set runAsUser=0\)/);
+});
+
+test('the health path answers 200 through the Service name from another pod in the workspace', async () => {
+  const r = await runClient('health-client', ['get', `http://${APP}/healthz`]);
+  expect(r).toEqual({ phase: 'Succeeded', output: '200 ok' });
+});
+
+test('a WebApplication whose image cannot start is not Ready', async () => {
+  await client.apply(webApplication(BROKEN, IMAGES.appExits, 1));
+  const pod = await waitFor(`a pod of ${BROKEN} that exited and was restarted`, async () => {
+    const pods = await client.list('v1', 'Pod', WORKSPACE, `app.kubernetes.io/instance=${BROKEN}`);
+    const p = pods.find((x) => (podStatus(x).containerStatuses?.[0]?.restartCount ?? 0) >= 1);
+    return p;
+  }, { timeoutMs: 3 * MINUTE });
+  const c = podStatus(pod).containerStatuses![0]!;
+  expect({ ready: c.ready, exitCode: c.lastState?.terminated?.exitCode }).toEqual({ ready: false, exitCode: 3 });
+  const state = await instanceState(BROKEN);
+  expect({ state: state.state, ready: state.ready }).toEqual({ state: 'IN_PROGRESS', ready: 'False' });
+  expect(state.message).toContain('waiting for node "deployment"');
+  const deployment = await client.get('apps/v1', 'Deployment', BROKEN, WORKSPACE);
+  expect((deployment?.status as { availableReplicas?: number }).availableReplicas ?? 0).toBe(0);
+});
+
+test('no packet leaves the machine: a pod\'s connection to an outside address is dropped on the host', async () => {
+  const before = node!.droppedOutbound();
+  const r = await runClient('outside-client', ['dial', '198.51.100.1:80']);
+  expect(r.phase).toBe('Failed');
+  expect(r.output).toBe('error dial tcp 198.51.100.1:80: i/o timeout');
+  expect(node!.droppedOutbound()).toBeGreaterThan(before);
+});
