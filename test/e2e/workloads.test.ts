@@ -10,7 +10,7 @@ import { KUBERNETES } from '../../lib/shared/versions';
 import { KroController } from '../../tools/control-plane/src/kro-controller';
 import { NODE } from '../../tools/node/src/host';
 import { IMAGES } from '../../tools/node/src/images';
-import { E2eNode } from '../../tools/node/src/node';
+import { E2eNode, UNWRAPPED_RUNTIME } from '../../tools/node/src/node';
 import { installCrds, platformCrds } from '../cluster/support/crds';
 import { Dist, readDist } from '../cluster/support/dist';
 import { fluxApplyStaged } from '../cluster/support/flux-apply';
@@ -189,4 +189,41 @@ test('no packet leaves the machine: a pod\'s connection to an outside address is
   expect(r.phase).toBe('Failed');
   expect(r.output).toBe('error dial tcp 198.51.100.1:80: i/o timeout');
   expect(node!.droppedOutbound()).toBeGreaterThan(before);
+});
+
+describe('CAP_SYS_RESOURCE, which this host cannot grant to a container', () => {
+  /** A pod in kube-system (no Pod Security labels) whose container adds CAP_SYS_RESOURCE. */
+  function wantsSysResource(name: string, runtimeClassName?: string): KubeObject {
+    const pod = restrictedPod('kube-system', name, IMAGES.app, []);
+    const spec = pod.spec as { containers: Record<string, unknown>[] };
+    return {
+      ...pod,
+      spec: {
+        ...spec,
+        ...(runtimeClassName ? { runtimeClassName } : {}),
+        containers: [{ ...spec.containers[0], securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'], add: ['SYS_RESOURCE'] } } }],
+      },
+    };
+  }
+
+  test('with Debian\'s runc as is, the container cannot start: "unable to apply caps"', async () => {
+    await client.apply(wantsSysResource('sys-resource-unwrapped', UNWRAPPED_RUNTIME));
+    const waiting = await waitFor('the container to fail to start', async () => {
+      const p = await client.get('v1', 'Pod', 'sys-resource-unwrapped', 'kube-system');
+      const s = (p?.status as { containerStatuses?: { state?: { waiting?: { reason?: string; message?: string }; terminated?: { reason?: string; message?: string } } }[] } | undefined)?.containerStatuses?.[0]?.state;
+      const w = s?.waiting?.reason === 'RunContainerError' || s?.waiting?.reason === 'CrashLoopBackOff' ? s.waiting : s?.terminated?.reason === 'StartError' ? s.terminated : undefined;
+      return w?.message ? w : undefined;
+    }, { timeoutMs: 2 * MINUTE });
+    expect(waiting.message).toContain('unable to apply caps');
+  });
+
+  test('the node\'s runtime wrapper removes it and lists the container; the container runs', async () => {
+    await client.apply(wantsSysResource('sys-resource-wrapped'));
+    const id = await waitFor('the container to run', async () => {
+      const p = await client.get('v1', 'Pod', 'sys-resource-wrapped', 'kube-system');
+      const c = (p?.status as { containerStatuses?: { containerID?: string; state?: { running?: unknown } }[] } | undefined)?.containerStatuses?.[0];
+      return c?.state?.running && c.containerID ? c.containerID.replace(/^containerd:\/\//, '') : undefined;
+    }, { timeoutMs: 2 * MINUTE });
+    expect(node!.strippedCapabilities()).toEqual([`${id} CAP_SYS_RESOURCE`]);
+  });
 });

@@ -155,7 +155,11 @@ const SPECS: readonly ToolSpec[] = [
     tool: 'kyverno',
     module: 'github.com/kyverno/kyverno',
     version: KYVERNO.version,
-    binaries: [{ pkg: 'github.com/kyverno/kyverno/cmd/cli/kubectl-kyverno', out: 'kubectl-kyverno' }],
+    binaries: [
+      { pkg: 'github.com/kyverno/kyverno/cmd/cli/kubectl-kyverno', out: 'kubectl-kyverno' },
+      // The admission controller (the e2e suite's webhooks).
+      { pkg: 'github.com/kyverno/kyverno/cmd/kyverno', out: 'kyverno' },
+    ],
     stamp: [`github.com/kyverno/kyverno/pkg/version.BuildVersion=${KYVERNO.version}`],
     replaces: (up) => restate(up, noLocalReplace(up.module)),
   },
@@ -294,7 +298,9 @@ interface Outcome {
 
 async function buildTool(spec: ToolSpec, goVersion: string, rebuild: boolean): Promise<Outcome> {
   const version = TOOL_VERSIONS[spec.tool];
-  const cached = readBuildRecord(spec.tool);
+  const record = readBuildRecord(spec.tool);
+  // A record from before a binary joined the spec does not count.
+  const cached = record && (spec.kind !== 'go' || spec.binaries.every((b) => record.outputs.includes(b.out))) ? record : undefined;
   if (cached && !rebuild) {
     console.log(`[tools] ${spec.tool} ${version}: cached in ${toolDir(spec.tool)} (built in ${cached.seconds} s)`);
     return { tool: spec.tool, status: 'cached', seconds: 0 };

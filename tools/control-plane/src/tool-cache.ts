@@ -99,6 +99,8 @@ export interface ToolPaths {
   readonly kroController: string;
   /** Kyverno CLI binary (`kubectl-kyverno`). */
   readonly kyverno: string;
+  /** Kyverno's admission controller (`cmd/kyverno`; the e2e suite). */
+  readonly kyvernoAdmission: string;
   /** Directory holding the real Cilium CRD YAML files (`v2/` and `v2alpha1/` below it). */
   readonly ciliumCrds: string;
 }
@@ -122,6 +124,7 @@ export function toolPaths(needed: readonly ToolName[] = CONTROL_PLANE_TOOLS): To
     coredns: join(toolDir('coredns'), 'coredns'),
     kroController: join(toolDir('kro'), 'kro-controller'),
     kyverno: join(toolDir('kyverno'), 'kubectl-kyverno'),
+    kyvernoAdmission: join(toolDir('kyverno'), 'kyverno'),
     ciliumCrds: toolDir('cilium-crds'),
   };
 }

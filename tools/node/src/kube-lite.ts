@@ -30,7 +30,7 @@ export function insecureGet(url: string): Promise<Probe> {
 
 const PLURALS: Readonly<Record<string, string>> = {
   ServiceAccount: 'serviceaccounts', ClusterRole: 'clusterroles', ClusterRoleBinding: 'clusterrolebindings',
-  ConfigMap: 'configmaps', Deployment: 'deployments', Service: 'services',
+  ConfigMap: 'configmaps', Deployment: 'deployments', Service: 'services', RuntimeClass: 'runtimeclasses',
 };
 
 /** A minimal API client. */

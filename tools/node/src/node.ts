@@ -62,6 +62,9 @@ export const NODE_CONTROLLERS: readonly string[] = [
 /** Where {@link E2eNode.stop} copies the node's process logs before the teardown removes them. */
 export const LAST_RUN_LOGS = join(tmpdir(), 'mini-atlas-e2e-logs');
 
+/** containerd runtime handler (and RuntimeClass) with Debian's runc as is, without the capability wrapper. */
+export const UNWRAPPED_RUNTIME = 'runc-unwrapped';
+
 const CONTAINERD_SOCKET = join(NODE.dir, 'containerd', 'containerd.sock');
 const RUNC_WRAPPER_LOG = join(NODE.dir, 'runc-wrapper.log');
 
@@ -390,6 +393,8 @@ export class E2eNode {
     await waitReady(proxy, 'kube-proxy', 60_000, async () => (await get(`http://127.0.0.1:${proxyHealth}/healthz`)).status === 200);
     log(`kube-scheduler and kube-proxy ready in ${Date.now() - started} ms`);
 
+    await api.apply({ apiVersion: 'node.k8s.io/v1', kind: 'RuntimeClass', metadata: { name: UNWRAPPED_RUNTIME }, handler: UNWRAPPED_RUNTIME });
+
     // CoreDNS as a pod.
     started = Date.now();
     for (const o of coreDnsObjects()) await api.apply(o);
@@ -434,6 +439,12 @@ disabled_plugins = ["io.containerd.snapshotter.v1.btrfs", "io.containerd.snapsho
       runtime_type = "io.containerd.runc.v2"
       [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc.options]
         BinaryName = "${runcWrapper}"
+        SystemdCgroup = false
+    # Plain runc, for the test that shows why the wrapper exists (RuntimeClass ${UNWRAPPED_RUNTIME}).
+    [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.${UNWRAPPED_RUNTIME}]
+      runtime_type = "io.containerd.runc.v2"
+      [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.${UNWRAPPED_RUNTIME}.options]
+        BinaryName = "/usr/sbin/runc"
         SystemdCgroup = false
   [plugins."io.containerd.grpc.v1.cri".cni]
     bin_dir = "/usr/lib/cni"
