@@ -8,6 +8,7 @@
  */
 import { KUBERNETES } from '../../lib/shared/versions';
 import { KroController } from '../../tools/control-plane/src/kro-controller';
+import { KyvernoAdmission } from '../../tools/control-plane/src/kyverno-admission';
 import { NODE } from '../../tools/node/src/host';
 import { IMAGES } from '../../tools/node/src/images';
 import { E2eNode, UNWRAPPED_RUNTIME } from '../../tools/node/src/node';
@@ -225,5 +226,101 @@ describe('CAP_SYS_RESOURCE, which this host cannot grant to a container', () => 
       return c?.state?.running && c.containerID ? c.containerID.replace(/^containerd:\/\//, '') : undefined;
     }, { timeoutMs: 2 * MINUTE });
     expect(node!.strippedCapabilities()).toEqual([`${id} CAP_SYS_RESOURCE`]);
+  });
+});
+
+/**
+ * Kyverno's admission controller with webhooks the API server really calls; last, because the platform's
+ * image-registries policy refuses the suite's locally built images in workspaces. Each ValidatingPolicy of
+ * dist/foundation (applied in beforeAll) denies one object that violates it, and nothing else does, in a
+ * namespace labelled as workspace `e2e-policy` without Pod Security labels (so Pod Security does not refuse
+ * the pod first).
+ */
+describe('Kyverno admission: each ValidatingPolicy denies a violating object at the API server', () => {
+  const NS = 'e2e-policy';
+  const WEBHOOK = /^admission webhook "vpol\.validate\.kyverno\.svc-fail-[0-9a-f]{8}" denied the request: /;
+  let kyverno: KyvernoAdmission | undefined;
+
+  beforeAll(async () => {
+    await client.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'kyverno' } });
+    // The chart's default: Kyverno's webhooks skip its own namespace (else creating its TLS Secret would call
+    // the webhook that Secret is for, which cannot answer yet).
+    await client.apply({
+      apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'kyverno', namespace: 'kyverno' },
+      data: { webhooks: JSON.stringify({ namespaceSelector: { matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'NotIn', values: ['kyverno'] }] } }) },
+    });
+    await client.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS, labels: { 'platform.mini-atlas.io/workspace': NS } } });
+    const policies = dist.stages.find((s) => s.name === 'foundation')!.objects.map((o) => o.object).filter((o) => o.kind === 'ValidatingPolicy');
+    kyverno = await KyvernoAdmission.start({
+      kubeconfig: node!.plane.kubeconfig,
+      address: NODE.gateway,
+      dir: node!.plane.dir,
+      // Every policy is served by a registered webhook (the URL path names the policies it serves).
+      registered: async () => {
+        const cfg = await client.get('admissionregistration.k8s.io/v1', 'ValidatingWebhookConfiguration', 'kyverno-resource-validating-webhook-cfg');
+        const paths = ((cfg?.webhooks ?? []) as { clientConfig: { url?: string } }[]).map((w) => w.clientConfig.url ?? '').join('/');
+        return policies.every((p) => paths.split('/').includes(p.metadata.name!));
+      },
+    });
+    progress(`Kyverno admission controller up; log ${kyverno.logFile}`);
+  }, 3 * MINUTE);
+
+  afterAll(async () => {
+    await kyverno?.stop();
+  });
+
+  async function denial(o: KubeObject): Promise<string> {
+    const e: unknown = await client.apply(o).then(() => undefined, (x: unknown) => x);
+    if (!(e instanceof KubeApiError)) throw new Error(`${o.kind} ${o.metadata.name} was not refused`);
+    return e.serverMessage;
+  }
+
+  test('host-isolation: a pod on the host network', async () => {
+    const pod = restrictedPod(NS, 'hostnet', 'docker.io/library/busybox:1.36.1', []);
+    const message = await denial({ ...pod, spec: { ...(pod.spec as Record<string, unknown>), hostNetwork: true } });
+    expect(message.replace(WEBHOOK, '')).toBe(`Policy host-isolation failed: host namespaces (hostNetwork, hostPID, hostIPC) are not allowed in workspace ${NS}`);
+  });
+
+  test('image-registries: a pod whose image is from no allowed registry', async () => {
+    const message = await denial(restrictedPod(NS, 'local-image', IMAGES.app, []));
+    expect(message.replace(WEBHOOK, '')).toBe(`Policy image-registries failed: images must come from ghcr.io/, docker.io/, quay.io/, registry.k8s.io/; not allowed: ${IMAGES.app}`);
+  });
+
+  test('required-labels: a Deployment without the workspace label', async () => {
+    const labels = { app: 'web' };
+    const message = await denial({
+      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: `${NS}-web`, namespace: NS },
+      spec: { selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { containers: [{ name: 'web', image: 'docker.io/library/busybox:1.36.1' }] } } },
+    });
+    expect(message.replace(WEBHOOK, '')).toBe(`Policy required-labels failed: Deployment "${NS}-web" must carry the label platform.mini-atlas.io/workspace=${NS}`);
+  });
+
+  test('workspace-naming: a Service without the workspace prefix', async () => {
+    const message = await denial({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: NS }, spec: { ports: [{ port: 80 }] } });
+    expect(message.replace(WEBHOOK, '')).toBe(`Policy workspace-naming failed: name "web" must start with the workspace prefix "${NS}-" (namespace ${NS})`);
+  });
+
+  test('workspace-scope: a WebApplication outside any workspace', async () => {
+    const app = webApplication('stray', 'docker.io/library/busybox:1.36.1', 1);
+    const message = await denial({ ...app, metadata: { ...app.metadata, namespace: 'default' } });
+    expect(message.replace(WEBHOOK, '')).toBe('Policy workspace-scope failed: namespace default is not a workspace: create a Workspace and put the WebApplication in it');
+  });
+
+  test('stateful-deletion: a real DELETE of the workspace without the allow-delete annotation is refused, and it stays', async () => {
+    const e: unknown = await client.delete('platform.mini-atlas.io/v1alpha1', 'Workspace', WORKSPACE).then(() => undefined, (x: unknown) => x);
+    expect(e).toBeInstanceOf(KubeApiError);
+    expect((e as KubeApiError).serverMessage.replace(WEBHOOK, '')).toBe(`Policy stateful-deletion failed: Workspace ${WORKSPACE} holds data; annotate it platform.mini-atlas.io/allow-delete=true to delete it`);
+    const live = await client.get('platform.mini-atlas.io/v1alpha1', 'Workspace', WORKSPACE);
+    expect(live?.metadata.deletionTimestamp).toBeUndefined();
+    expect(live?.metadata.name).toBe(WORKSPACE);
+  });
+
+  test('an object that violates none passes: a labelled, prefixed Deployment', async () => {
+    const labels = { app: 'web', 'platform.mini-atlas.io/workspace': NS };
+    const stored = await client.apply({
+      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: `${NS}-web`, namespace: NS, labels },
+      spec: { replicas: 0, selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { containers: [{ name: 'web', image: 'docker.io/library/busybox:1.36.1' }] } } },
+    });
+    expect(stored.metadata.uid).toMatch(/^[0-9a-f-]{36}$/);
   });
 });

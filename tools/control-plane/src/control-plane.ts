@@ -112,8 +112,11 @@ export interface Probe {
   readonly body: string;
 }
 
-/** A plain HTTP(S) GET with a 5 s timeout (readiness probes); `tls` gives the CA and, optionally, a client certificate. */
-export function get(url: string, tls?: { ca: string; cert?: string; key?: string }): Promise<Probe> {
+/**
+ * A plain HTTP(S) GET with a 5 s timeout (readiness probes); `tls` gives the CA and, optionally, a client
+ * certificate, or `insecure` for a component whose self-signed serving certificate the probe does not check.
+ */
+export function get(url: string, tls?: { ca?: string; cert?: string; key?: string; insecure?: boolean }): Promise<Probe> {
   return new Promise((resolveProbe, reject) => {
     const onResponse = (res: import('node:http').IncomingMessage): void => {
       const chunks: Buffer[] = [];
@@ -122,7 +125,7 @@ export function get(url: string, tls?: { ca: string; cert?: string; key?: string
       res.on('error', reject);
     };
     const req = url.startsWith('https:')
-      ? request(url, { ...tls, timeout: 5000 }, onResponse)
+      ? request(url, { ca: tls?.ca, cert: tls?.cert, key: tls?.key, rejectUnauthorized: !tls?.insecure, timeout: 5000 }, onResponse)
       : httpRequest(url, { timeout: 5000 }, onResponse);
     req.on('timeout', () => req.destroy(new Error(`GET ${url}: timeout`)));
     req.on('error', reject);

@@ -13,21 +13,6 @@ export interface LiteObject {
   readonly [key: string]: unknown;
 }
 
-/** A GET over https without verifying the server (probes of self-signed components). */
-export function insecureGet(url: string): Promise<Probe> {
-  return new Promise((resolveProbe, reject) => {
-    const req = request(url, { rejectUnauthorized: false, timeout: 5000 }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolveProbe({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
-      res.on('error', reject);
-    });
-    req.on('timeout', () => req.destroy(new Error(`GET ${url}: timeout`)));
-    req.on('error', reject);
-    req.end();
-  });
-}
-
 const PLURALS: Readonly<Record<string, string>> = {
   ServiceAccount: 'serviceaccounts', ClusterRole: 'clusterroles', ClusterRoleBinding: 'clusterrolebindings',
   ConfigMap: 'configmaps', Deployment: 'deployments', Service: 'services', RuntimeClass: 'runtimeclasses',

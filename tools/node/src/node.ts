@@ -30,7 +30,7 @@ import { toolPaths } from '../../control-plane/src/tool-cache';
 import {
   cgroupHierarchies, existingHostPaths, NODE, nodeFirewallRules, readSysctls, renderTeardownScript, TEARDOWN_SCRIPT, writeSysctl,
 } from './host';
-import { insecureGet, KubeLite, LiteObject } from './kube-lite';
+import { KubeLite, LiteObject } from './kube-lite';
 import { buildNodeBinaries, IMAGES, nodeImageSpecs, writeImageArchive } from './images';
 
 /** Options of {@link E2eNode.start}. */
@@ -370,7 +370,7 @@ export class E2eNode {
       '--v=0',
     ]);
     // Its serving certificate is self-signed (in --cert-dir): the probe checks liveness, not identity.
-    await waitReady(scheduler, 'kube-scheduler', 60_000, async () => (await insecureGet(`https://127.0.0.1:${schedPort}/healthz`)).status === 200);
+    await waitReady(scheduler, 'kube-scheduler', 60_000, async () => (await get(`https://127.0.0.1:${schedPort}/healthz`, { insecure: true })).status === 200);
     const proxyKc = await this.plane.issueKubeconfig('kube-proxy', { user: 'system:kube-proxy' });
     const proxyConfig = join(NODE.dir, 'kube-proxy.yaml');
     const proxyHealth = await freePort();
