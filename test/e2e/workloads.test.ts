@@ -6,12 +6,14 @@
  * here) and WebApplications in it that run Mini-Atlas's own test app (`tools/node/go/cmd/e2e-app`), standing in
  * for podinfo. Run with `npm run test:e2e`.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { KUBERNETES } from '../../lib/shared/versions';
 import { KroController } from '../../tools/control-plane/src/kro-controller';
 import { KyvernoAdmission } from '../../tools/control-plane/src/kyverno-admission';
 import { NODE } from '../../tools/node/src/host';
 import { IMAGES } from '../../tools/node/src/images';
-import { E2eNode, UNWRAPPED_RUNTIME } from '../../tools/node/src/node';
+import { E2eNode, LOCAL_PATH_DIR, UNWRAPPED_RUNTIME } from '../../tools/node/src/node';
 import { installCrds, platformCrds } from '../cluster/support/crds';
 import { Dist, readDist } from '../cluster/support/dist';
 import { fluxApplyStaged } from '../cluster/support/flux-apply';
@@ -227,6 +229,40 @@ describe('CAP_SYS_RESOURCE, which this host cannot grant to a container', () => 
     }, { timeoutMs: 2 * MINUTE });
     expect(node!.strippedCapabilities()).toEqual([`${id} CAP_SYS_RESOURCE`]);
   });
+});
+
+test('a PVC of the platform\'s "retained" StorageClass binds through local-path-provisioner and a pod writes to it', async () => {
+  const sc = dist.all.map((o) => o.object).find((o) => o.kind === 'StorageClass' && o.metadata.name === 'retained');
+  if (!sc) throw new Error('dist/ has no StorageClass retained');
+  await client.apply(sc);
+  await client.apply({
+    apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'e2e-apps-data', namespace: WORKSPACE },
+    spec: { accessModes: ['ReadWriteOnce'], storageClassName: 'retained', resources: { requests: { storage: '64Mi' } } },
+  });
+  const pod = restrictedPod(WORKSPACE, 'pvc-writer', IMAGES.app, ['write', '/data/proof', 'written by pvc-writer']);
+  const spec = pod.spec as { securityContext: Record<string, unknown>; containers: Record<string, unknown>[] };
+  await client.apply({
+    ...pod,
+    spec: {
+      ...spec,
+      securityContext: { ...spec.securityContext, fsGroup: 65532 },
+      containers: [{ ...spec.containers[0], volumeMounts: [{ name: 'data', mountPath: '/data' }] }],
+      volumes: [{ name: 'data', persistentVolumeClaim: { claimName: 'e2e-apps-data' } }],
+    },
+  });
+  const phase = await waitFor('pod pvc-writer to finish', async () => {
+    const ph = podStatus((await client.get('v1', 'Pod', 'pvc-writer', WORKSPACE))!).phase;
+    return ph === 'Succeeded' || ph === 'Failed' ? ph : undefined;
+  }, { timeoutMs: 2 * MINUTE, describe: async () => JSON.stringify((await client.get('v1', 'PersistentVolumeClaim', 'e2e-apps-data', WORKSPACE))?.status) });
+  expect({ phase, output: node!.podLog(WORKSPACE, 'pvc-writer', 'main') }).toEqual({ phase: 'Succeeded', output: 'wrote 21 bytes to /data/proof' });
+  const pvc = await client.get('v1', 'PersistentVolumeClaim', 'e2e-apps-data', WORKSPACE);
+  expect((pvc?.status as { phase?: string }).phase).toBe('Bound');
+  const pv = await client.get('v1', 'PersistentVolume', (pvc?.spec as { volumeName: string }).volumeName);
+  const pvSpec = pv?.spec as { storageClassName: string; persistentVolumeReclaimPolicy: string; local?: { path: string }; hostPath?: { path: string } };
+  expect([pvSpec.storageClassName, pvSpec.persistentVolumeReclaimPolicy]).toEqual(['retained', 'Retain']);
+  const path = pvSpec.local?.path ?? pvSpec.hostPath?.path ?? '';
+  expect(path.startsWith(`${LOCAL_PATH_DIR}/`)).toBe(true);
+  expect(readFileSync(join(path, 'proof'), 'utf8')).toBe('written by pvc-writer');
 });
 
 /**

@@ -17,7 +17,7 @@
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { $, ProcessOutput } from 'zx';
-import { CILIUM, COREDNS, KRO, KUBERNETES, KYVERNO } from '../../../lib/shared/versions';
+import { CILIUM, COREDNS, KRO, KUBERNETES, KYVERNO, LOCAL_PATH_PROVISIONER } from '../../../lib/shared/versions';
 import { CommandSpec, HELP_OPTION, parseCommandLine, parseOrExit, UsageError } from '@mini-atlas/cli-common/command-line';
 import { GoModFile, GoReplace, isLocalReplace, parseGoMod, renderWrapperGoMod } from './go-mod';
 import {
@@ -173,6 +173,15 @@ const SPECS: readonly ToolSpec[] = [
     stamp: [],
     replaces: (up) => restate(up, noLocalReplace(up.module)),
     wrapperFiles: { 'main.go': COREDNS_MAIN },
+  },
+  {
+    kind: 'go',
+    tool: 'local-path-provisioner',
+    module: 'github.com/rancher/local-path-provisioner',
+    version: LOCAL_PATH_PROVISIONER.version,
+    binaries: [{ pkg: 'github.com/rancher/local-path-provisioner', out: 'local-path-provisioner' }],
+    stamp: [`main.VERSION=${LOCAL_PATH_PROVISIONER.version}`],
+    replaces: (up) => restate(up, noLocalReplace(up.module)),
   },
   {
     kind: 'module-files',

@@ -9,10 +9,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { CILIUM, COREDNS, ETCD, KRO, KUBERNETES, KYVERNO } from '../../../lib/shared/versions';
+import { CILIUM, COREDNS, ETCD, KRO, KUBERNETES, KYVERNO, LOCAL_PATH_PROVISIONER } from '../../../lib/shared/versions';
 
 /** The tools the control-plane suite needs. */
-export type ToolName = 'kubernetes' | 'etcd' | 'kro' | 'kyverno' | 'cilium-crds' | 'coredns';
+export type ToolName = 'kubernetes' | 'etcd' | 'kro' | 'kyverno' | 'cilium-crds' | 'coredns' | 'local-path-provisioner';
 
 /** Name of the file written into a tool directory once its build completed. */
 export const COMPLETE_MARKER = '.complete.json';
@@ -65,6 +65,7 @@ export const TOOL_VERSIONS: Readonly<Record<ToolName, string>> = {
   kyverno: KYVERNO.version,
   'cilium-crds': `v${CILIUM.version}`,
   coredns: COREDNS.version,
+  'local-path-provisioner': LOCAL_PATH_PROVISIONER.version,
 };
 
 /** The cache directory of one tool at its pinned version. */
@@ -95,6 +96,8 @@ export interface ToolPaths {
   readonly etcd: string;
   /** CoreDNS binary (the e2e node's cluster DNS). */
   readonly coredns: string;
+  /** local-path-provisioner binary (the e2e node's storage provisioner). */
+  readonly localPathProvisioner: string;
   /** KRO controller binary (`cmd/controller`). */
   readonly kroController: string;
   /** Kyverno CLI binary (`kubectl-kyverno`). */
@@ -122,6 +125,7 @@ export function toolPaths(needed: readonly ToolName[] = CONTROL_PLANE_TOOLS): To
     kubeProxy: join(toolDir('kubernetes'), 'kube-proxy'),
     etcd: join(toolDir('etcd'), 'etcd'),
     coredns: join(toolDir('coredns'), 'coredns'),
+    localPathProvisioner: join(toolDir('local-path-provisioner'), 'local-path-provisioner'),
     kroController: join(toolDir('kro'), 'kro-controller'),
     kyverno: join(toolDir('kyverno'), 'kubectl-kyverno'),
     kyvernoAdmission: join(toolDir('kyverno'), 'kyverno'),

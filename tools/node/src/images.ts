@@ -9,11 +9,14 @@
  * - `mini-atlas.local/coredns` — CoreDNS built by `npm run tools` with the cluster-DNS plugins only.
  */
 import { createHash } from 'node:crypto';
-import { chmodSync, copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { $ } from 'zx';
-import { COREDNS } from '../../../lib/shared/versions';
+import { COREDNS, LOCAL_PATH_PROVISIONER } from '../../../lib/shared/versions';
 import { goCacheDirs } from '../../control-plane/src/tool-cache';
+
+/** Debian bookworm's busybox-static package version that `.ci/run` installs (`/bin/busybox`), as the tag says. */
+export const BUSYBOX_STATIC_VERSION = '1.35.0-4-deb12u1-b1';
 
 /** Version of the node's own images (pause, the test app); bumped when their sources change meaning. */
 export const NODE_IMAGES_VERSION = '0.1.0';
@@ -24,6 +27,9 @@ export const IMAGES = {
   app: `mini-atlas.local/e2e-app:${NODE_IMAGES_VERSION}`,
   appExits: `mini-atlas.local/e2e-app:${NODE_IMAGES_VERSION}-exits`,
   coredns: `mini-atlas.local/coredns:${COREDNS.version}`,
+  localPathProvisioner: `mini-atlas.local/local-path-provisioner:${LOCAL_PATH_PROVISIONER.version}`,
+  /** Debian bookworm's busybox-static (the helper pods of local-path-provisioner run its `sh`). */
+  busybox: `mini-atlas.local/busybox-static:${BUSYBOX_STATIC_VERSION}`,
 } as const;
 
 /** The Go module of the node's own binaries. */
@@ -46,6 +52,10 @@ export interface ImageSpec {
   readonly cmd?: readonly string[];
   /** Empty directories to create (e.g. `/tmp`). */
   readonly dirs?: readonly string[];
+  /** Symbolic links (absolute path in the image → target). */
+  readonly links?: Readonly<Record<string, string>>;
+  /** `PATH` of the image (default `/`). */
+  readonly path?: string;
   readonly user?: string;
 }
 
@@ -80,6 +90,10 @@ export async function writeImageArchive(spec: ImageSpec, archive: string, scratc
     copyFileSync(f.source, target);
     chmodSync(target, f.mode);
   }
+  for (const [link, target] of Object.entries(spec.links ?? {})) {
+    mkdirSync(dirname(join(rootfs, link)), { recursive: true });
+    symlinkSync(target, join(rootfs, link));
+  }
   const layerFile = join(scratch, 'layer.tar');
   await $({ quiet: true })`tar --sort=name --owner=0 --group=0 --numeric-owner --mtime=@0 --format=gnu -C ${rootfs} -cf ${layerFile} .`;
   const layer = readFileSync(layerFile);
@@ -91,7 +105,7 @@ export async function writeImageArchive(spec: ImageSpec, archive: string, scratc
       Entrypoint: spec.entrypoint,
       ...(spec.cmd ? { Cmd: spec.cmd } : {}),
       ...(spec.user ? { User: spec.user } : {}),
-      Env: ['PATH=/'],
+      Env: [`PATH=${spec.path ?? '/'}`],
     },
     rootfs: { type: 'layers', diff_ids: [`sha256:${layerDigest}`] },
     history: [{ created_by: 'mini-atlas tools/node/src/images.ts', comment: spec.ref }],
@@ -111,7 +125,7 @@ export async function writeImageArchive(spec: ImageSpec, archive: string, scratc
 }
 
 /** The node's images from the built binaries. */
-export function nodeImageSpecs(bin: { pause: string; app: string; coredns?: string }): ImageSpec[] {
+export function nodeImageSpecs(bin: { pause: string; app: string; coredns?: string; localPathProvisioner?: string; busybox?: string }): ImageSpec[] {
   const specs: ImageSpec[] = [
     { ref: IMAGES.pause, files: [{ path: '/pause', source: bin.pause, mode: 0o755 }], entrypoint: ['/pause'], user: '65535:65535' },
     { ref: IMAGES.app, files: [{ path: '/e2e-app', source: bin.app, mode: 0o755 }], entrypoint: ['/e2e-app'], dirs: ['/tmp'], user: '65532:65532' },
@@ -122,6 +136,18 @@ export function nodeImageSpecs(bin: { pause: string; app: string; coredns?: stri
   ];
   if (bin.coredns) {
     specs.push({ ref: IMAGES.coredns, files: [{ path: '/coredns', source: bin.coredns, mode: 0o755 }], entrypoint: ['/coredns'], user: '65532:65532' });
+  }
+  if (bin.localPathProvisioner) {
+    specs.push({
+      ref: IMAGES.localPathProvisioner, files: [{ path: '/local-path-provisioner', source: bin.localPathProvisioner, mode: 0o755 }],
+      entrypoint: ['/local-path-provisioner'], user: '65532:65532',
+    });
+  }
+  if (bin.busybox) {
+    specs.push({
+      ref: IMAGES.busybox, files: [{ path: '/bin/busybox', source: bin.busybox, mode: 0o755 }], entrypoint: ['/bin/sh'], path: '/bin',
+      links: Object.fromEntries(['sh', 'mkdir', 'rm', 'chmod', 'ls', 'cat'].map((c) => [`/bin/${c}`, 'busybox'])), dirs: ['/tmp'],
+    });
   }
   return specs;
 }

@@ -16,6 +16,7 @@ export interface LiteObject {
 const PLURALS: Readonly<Record<string, string>> = {
   ServiceAccount: 'serviceaccounts', ClusterRole: 'clusterroles', ClusterRoleBinding: 'clusterrolebindings',
   ConfigMap: 'configmaps', Deployment: 'deployments', Service: 'services', RuntimeClass: 'runtimeclasses',
+  Namespace: 'namespaces', Role: 'roles', RoleBinding: 'rolebindings',
 };
 
 /** A minimal API client. */

@@ -57,6 +57,8 @@ export const NODE_CONTROLLERS: readonly string[] = [
   'pod-garbage-collector-controller',
   // Removes the not-ready taint the kubelet registers the node with, once the node is Ready.
   'node-lifecycle-controller',
+  // Binds PVCs (WaitForFirstConsumer: after the scheduler picked the node) to what the provisioner creates.
+  'persistentvolume-binder-controller',
 ];
 
 /** Where {@link E2eNode.stop} copies the node's process logs before the teardown removes them. */
@@ -64,6 +66,12 @@ export const LAST_RUN_LOGS = join(tmpdir(), 'mini-atlas-e2e-logs');
 
 /** containerd runtime handler (and RuntimeClass) with Debian's runc as is, without the capability wrapper. */
 export const UNWRAPPED_RUNTIME = 'runc-unwrapped';
+
+/** Debian's busybox-static binary (the helper pods of local-path-provisioner). */
+const BUSYBOX = '/bin/busybox';
+
+/** Where local-path-provisioner creates volumes (removed with the node directory). */
+export const LOCAL_PATH_DIR = join(NODE.dir, 'local-path');
 
 const CONTAINERD_SOCKET = join(NODE.dir, 'containerd', 'containerd.sock');
 const RUNC_WRAPPER_LOG = join(NODE.dir, 'runc-wrapper.log');
@@ -104,6 +112,7 @@ function preflight(): void {
       problems.push(`${bin} is not installed (.ci/run installs containerd, runc, containernetworking-plugins, iptables)`);
     }
   }
+  if (!existsSync(BUSYBOX)) problems.push(`${BUSYBOX} is missing (Debian's busybox-static, for local-path-provisioner's helper pods)`);
   if (!existsSync('/usr/lib/cni/bridge')) problems.push('the CNI bridge plugin (/usr/lib/cni/bridge, containernetworking-plugins) is missing');
   if (problems.length > 0) throw new Error(`cannot start the e2e node:\n${problems.join('\n')}`);
 }
@@ -223,7 +232,7 @@ export class E2eNode {
   private async boot(options: E2eNodeOptions): Promise<void> {
     const log = this.log;
     const full = this.mode === 'full';
-    const tools = toolPaths(full ? ['kubernetes', 'etcd', 'coredns'] : ['kubernetes', 'etcd']);
+    const tools = toolPaths(full ? ['kubernetes', 'etcd', 'coredns', 'local-path-provisioner'] : ['kubernetes', 'etcd']);
     const baseline = { sysctls: readSysctls(), hostPaths: existingHostPaths(), pid: process.pid };
 
     // The teardown exists before anything is created, and the watchdog knows it.
@@ -257,7 +266,9 @@ export class E2eNode {
     // Binaries and images.
     let started = Date.now();
     const bin = await buildNodeBinaries(join(NODE.dir, 'bin'));
-    const specs = nodeImageSpecs({ ...bin, ...(full ? { coredns: tools.coredns } : {}) });
+    const specs = nodeImageSpecs({
+      ...bin, ...(full ? { coredns: tools.coredns, localPathProvisioner: tools.localPathProvisioner, busybox: BUSYBOX } : {}),
+    });
     const archives: string[] = [];
     for (const spec of specs) {
       const archive = join(NODE.dir, 'images', `${spec.ref.replace(/[/:]/g, '_')}.tar`);
@@ -404,6 +415,16 @@ export class E2eNode {
       throw new Error(`${e instanceof Error ? e.message : String(e)}\nkube-system:\n${await api.describeNamespace('kube-system')}`);
     }
     log(`CoreDNS available in ${Date.now() - started} ms`);
+
+    // local-path-provisioner as a pod, volumes below the node directory.
+    started = Date.now();
+    for (const o of localPathObjects()) await api.apply(o);
+    try {
+      await waitReady(kubelet, 'local-path-provisioner available', 120_000, async () => api.deploymentAvailable('local-path-storage', 'local-path-provisioner'));
+    } catch (e) {
+      throw new Error(`${e instanceof Error ? e.message : String(e)}\nlocal-path-storage:\n${await api.describeNamespace('local-path-storage')}`);
+    }
+    log(`local-path-provisioner available in ${Date.now() - started} ms`);
   }
 }
 
@@ -451,6 +472,87 @@ disabled_plugins = ["io.containerd.snapshotter.v1.btrfs", "io.containerd.snapsho
     conf_dir = "${NODE.dir}/cni/net.d"
     max_conf_num = 1
 `;
+}
+
+/**
+ * local-path-provisioner in `local-path-storage` with upstream's RBAC and ConfigMap (deploy/local-path-storage.yaml
+ * of v0.0.30, restated): volumes below {@link LOCAL_PATH_DIR}, helper pods from Debian's busybox-static. The
+ * platform's StorageClass (`retained`, provisioner `rancher.io/local-path`) comes from dist/.
+ */
+export function localPathObjects(): LiteObject[] {
+  const ns = 'local-path-storage';
+  const sa = 'local-path-provisioner-service-account';
+  const helperPod = toYaml({
+    apiVersion: 'v1', kind: 'Pod', metadata: { name: 'helper-pod' },
+    spec: {
+      priorityClassName: 'system-node-critical',
+      tolerations: [{ key: 'node.kubernetes.io/disk-pressure', operator: 'Exists', effect: 'NoSchedule' }],
+      containers: [{ name: 'helper-pod', image: IMAGES.busybox, imagePullPolicy: 'IfNotPresent' }],
+    },
+  });
+  return [
+    { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } },
+    { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: sa, namespace: ns } },
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name: 'local-path-provisioner-role', namespace: ns },
+      rules: [{ apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'watch', 'create', 'patch', 'update', 'delete'] }],
+    },
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'local-path-provisioner-role' },
+      rules: [
+        { apiGroups: [''], resources: ['nodes', 'persistentvolumeclaims', 'configmaps', 'pods', 'pods/log'], verbs: ['get', 'list', 'watch'] },
+        { apiGroups: [''], resources: ['persistentvolumes'], verbs: ['get', 'list', 'watch', 'create', 'patch', 'update', 'delete'] },
+        { apiGroups: [''], resources: ['events'], verbs: ['create', 'patch'] },
+        { apiGroups: ['storage.k8s.io'], resources: ['storageclasses'], verbs: ['get', 'list', 'watch'] },
+      ],
+    },
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: { name: 'local-path-provisioner-bind', namespace: ns },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'local-path-provisioner-role' },
+      subjects: [{ kind: 'ServiceAccount', name: sa, namespace: ns }],
+    },
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: { name: 'local-path-provisioner-bind' },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'local-path-provisioner-role' },
+      subjects: [{ kind: 'ServiceAccount', name: sa, namespace: ns }],
+    },
+    {
+      apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'local-path-config', namespace: ns },
+      data: {
+        'config.json': JSON.stringify({ nodePathMap: [{ node: 'DEFAULT_PATH_FOR_NON_LISTED_NODES', paths: [LOCAL_PATH_DIR] }] }),
+        setup: 'set -eu\nmkdir -m 0777 -p "$VOL_DIR"',
+        teardown: 'set -eu\nrm -rf "$VOL_DIR"',
+        'helperPod.yaml': helperPod,
+      },
+    },
+    {
+      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'local-path-provisioner', namespace: ns },
+      spec: {
+        replicas: 1,
+        selector: { matchLabels: { app: 'local-path-provisioner' } },
+        template: {
+          metadata: { labels: { app: 'local-path-provisioner' } },
+          spec: {
+            serviceAccountName: sa,
+            securityContext: { runAsNonRoot: true, runAsUser: 65532, runAsGroup: 65532, seccompProfile: { type: 'RuntimeDefault' } },
+            containers: [{
+              name: 'local-path-provisioner',
+              image: IMAGES.localPathProvisioner,
+              command: ['/local-path-provisioner', '--debug', 'start', '--config', '/etc/config/config.json'],
+              env: [
+                { name: 'POD_NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },
+                { name: 'CONFIG_MOUNT_PATH', value: '/etc/config/' },
+              ],
+              resources: { requests: { cpu: '20m', memory: '32Mi' }, limits: { memory: '128Mi' } },
+              securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },
+              volumeMounts: [{ name: 'config-volume', mountPath: '/etc/config/' }],
+            }],
+            volumes: [{ name: 'config-volume', configMap: { name: 'local-path-config' } }],
+          },
+        },
+      },
+    },
+  ];
 }
 
 /** The cluster DNS: CoreDNS's Deployment, Service (10.96.0.10), ConfigMap and RBAC in kube-system. */

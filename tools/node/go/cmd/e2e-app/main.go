@@ -8,6 +8,7 @@
 //	                        only when it connected
 //	e2e-app lookup NAME     resolves NAME (the pod's resolv.conf), prints the sorted addresses or the error,
 //	                        exits 0 only when it resolved
+//	e2e-app write FILE TEXT writes TEXT to FILE, prints "wrote <n> bytes to FILE", exits 0 only when it wrote
 //	e2e-app exit CODE       exits with CODE at once (an image whose process cannot start serving)
 package main
 
@@ -36,6 +37,12 @@ func main() {
 		os.Exit(dial(args[1]))
 	case args[0] == "lookup" && len(args) == 2:
 		os.Exit(lookup(args[1]))
+	case args[0] == "write" && len(args) == 3:
+		if err := os.WriteFile(args[1], []byte(args[2]), 0o644); err != nil {
+			fmt.Printf("error %v\n", err)
+			os.Exit(1)
+		}
+		fmt.Printf("wrote %d bytes to %s\n", len(args[2]), args[1])
 	case args[0] == "exit" && len(args) == 2:
 		code, err := strconv.Atoi(args[1])
 		if err != nil {
@@ -44,7 +51,7 @@ func main() {
 		fmt.Fprintf(os.Stderr, "e2e-app: exiting with %d as asked\n", code)
 		os.Exit(code)
 	default:
-		fmt.Fprintln(os.Stderr, "usage: e2e-app [get URL | dial HOST:PORT | lookup NAME | exit CODE]")
+		fmt.Fprintln(os.Stderr, "usage: e2e-app [get URL | dial HOST:PORT | lookup NAME | write FILE TEXT | exit CODE]")
 		os.Exit(2)
 	}
 }
