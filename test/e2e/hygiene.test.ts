@@ -4,9 +4,9 @@
  * the pod's processes), no mount below the node directory, no bridge or veth, no Kubernetes or node iptables
  * rule, no cgroup, no node directory, lock or stray host path is left, and every kernel setting the kubelet
  * and the node change is back to its value before the run. One node per host: a second start is refused
- * while the lock is held. Each case runs a minimal node (control plane, containerd, kubelet, one pod).
+ * while the lock is held, and a start the preflight refuses leaves everything as it was. Each case runs a minimal node (control plane, containerd, kubelet, one pod).
  */
-import { ChildProcess, spawn } from 'node:child_process';
+import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '@mini-atlas/cli-common/schema-store';
@@ -91,6 +91,19 @@ test('one e2e node per host: a second start is refused while the lock is held', 
   await waitFor('the teardown after SIGTERM', async () => (hostFootprint().lock ? undefined : true), { timeoutMs: 60_000 });
   expect(hostFootprint()).toEqual(clean(before));
 }, 240_000);
+
+test('a start refused by the preflight (a foreign KUBE- chain on the host) fails, touches nothing and keeps that chain', async () => {
+  execFileSync('iptables', ['-w', '-N', 'KUBE-FOREIGN-E2E-TEST']);
+  try {
+    const withChain = hostFootprint();
+    const refused = await E2eNode.start({ mode: 'minimal' }).then(() => 'started', (e: unknown) => (e instanceof Error ? e.message : String(e)));
+    expect(refused).toBe('cannot start the e2e node:\niptables already holds Kubernetes or node rules:\n  iptables -t filter -N KUBE-FOREIGN-E2E-TEST');
+    expect(hostFootprint()).toEqual(withChain);
+  } finally {
+    execFileSync('iptables', ['-w', '-X', 'KUBE-FOREIGN-E2E-TEST']);
+  }
+  expect(hostFootprint()).toEqual(clean(before));
+});
 
 describe.each([['SIGINT'], ['SIGTERM'], ['SIGKILL']] as const)('when the runner gets %s', (signal) => {
   test('nothing of the node is left and the host settings are restored', async () => {
