@@ -3,8 +3,9 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
-  // The control-plane suite needs built Go tools; it runs through `npm run test:cluster`.
-  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/cluster/'],
+  // The control-plane and e2e suites need built Go tools (and the e2e suite root and a node's packages); they run
+  // through `npm run test:cluster` and `npm run test:e2e`.
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/cluster/', '<rootDir>/test/e2e/'],
   // The tool packages import the library and each other by package name (tsconfig.json `paths`, same map).
   moduleNameMapper: require('./jest.module-names.js'),
   transform: {

@@ -40,6 +40,19 @@ export const KUBERNETES = {
  */
 export const ETCD = { version: 'v3.6.6' } as const;
 
+/**
+ * CoreDNS release that Kubernetes 1.35.0 ships with (kubeadm's `CoreDNSVersion` in k8s.io/kubernetes
+ * v1.35.0); the e2e node (`npm run test:e2e`) builds it from its module and runs it as the cluster DNS pod.
+ */
+export const COREDNS = { version: 'v1.13.1' } as const;
+
+/**
+ * local-path-provisioner, the provisioner (`rancher.io/local-path`) of the platform's `retained` StorageClass
+ * (Kind ships it); the e2e node builds it from its module (v0.0.30 is the newest release the Go module proxy
+ * lists) and runs it as a pod so PVCs bind.
+ */
+export const LOCAL_PATH_PROVISIONER = { version: 'v0.0.30' } as const;
+
 /** Kind CLI used by `npm run cluster:up`. */
 export const KIND = { version: 'v0.32.0' } as const;
 

@@ -48,6 +48,13 @@ export interface ControlPlaneOptions {
   readonly binaries?: { readonly etcd: string; readonly kubeApiserver: string; readonly kubeControllerManager: string };
   /** Controllers kube-controller-manager runs; an empty list starts no controller manager. */
   readonly controllers?: readonly string[];
+  /**
+   * Address the API server binds to and advertises (default 127.0.0.1). The e2e node sets the address of its
+   * bridge so that pods reach the API server through the `kubernetes` Service. etcd stays on 127.0.0.1.
+   */
+  readonly address?: string;
+  /** Authorizers of the API server, in order (default `RBAC`; the e2e node adds `Node` before it). */
+  readonly authorizationModes?: readonly string[];
   /** Extra kube-apiserver flags (`--name=value`). */
   readonly apiServerArgs?: readonly string[];
   /** Keep the directory (logs, etcd data) after stopping. Default: `$MINI_ATLAS_KEEP_CONTROL_PLANE` is set. */
@@ -67,7 +74,8 @@ export const DEFAULT_CONTROLLERS: readonly string[] = [
 
 /** The Service CIDR of the test cluster (the same as Kind's). */
 export const SERVICE_CLUSTER_IP_RANGE = '10.96.0.0/16';
-const KUBERNETES_SERVICE_IP = '10.96.0.1';
+/** ClusterIP of the `kubernetes` Service (the first address of the Service CIDR); in the serving certificate. */
+export const KUBERNETES_SERVICE_IP = '10.96.0.1';
 
 /** Ports the control plane listens on (all on 127.0.0.1). */
 export interface ControlPlanePorts {
@@ -104,8 +112,11 @@ export interface Probe {
   readonly body: string;
 }
 
-/** A plain HTTP(S) GET with a 5 s timeout (readiness probes); `tls` gives the CA and, optionally, a client certificate. */
-export function get(url: string, tls?: { ca: string; cert?: string; key?: string }): Promise<Probe> {
+/**
+ * A plain HTTP(S) GET with a 5 s timeout (readiness probes); `tls` gives the CA and, optionally, a client
+ * certificate, or `insecure` for a component whose self-signed serving certificate the probe does not check.
+ */
+export function get(url: string, tls?: { ca?: string; cert?: string; key?: string; insecure?: boolean }): Promise<Probe> {
   return new Promise((resolveProbe, reject) => {
     const onResponse = (res: import('node:http').IncomingMessage): void => {
       const chunks: Buffer[] = [];
@@ -114,7 +125,7 @@ export function get(url: string, tls?: { ca: string; cert?: string; key?: string
       res.on('error', reject);
     };
     const req = url.startsWith('https:')
-      ? request(url, { ...tls, timeout: 5000 }, onResponse)
+      ? request(url, { ca: tls?.ca, cert: tls?.cert, key: tls?.key, rejectUnauthorized: !tls?.insecure, timeout: 5000 }, onResponse)
       : httpRequest(url, { timeout: 5000 }, onResponse);
     req.on('timeout', () => req.destroy(new Error(`GET ${url}: timeout`)));
     req.on('error', reject);
@@ -262,6 +273,7 @@ export class ControlPlane {
 
   private async boot(options: ControlPlaneOptions, log: (m: string) => void): Promise<void> {
     const bin = options.binaries ?? toolPaths(['kubernetes', 'etcd']);
+    const address = options.address ?? '127.0.0.1';
     const timeout = options.readyTimeoutMs ?? 60_000;
     const controllers = options.controllers ?? DEFAULT_CONTROLLERS;
     const pki = join(this.dir, 'pki');
@@ -274,7 +286,7 @@ export class ControlPlane {
       commonName: 'kube-apiserver',
       usage: 'server',
       dnsNames: ['localhost', 'kubernetes', 'kubernetes.default', 'kubernetes.default.svc', 'kubernetes.default.svc.cluster.local'],
-      ipAddresses: ['127.0.0.1', KUBERNETES_SERVICE_IP],
+      ipAddresses: [...new Set(['127.0.0.1', address, KUBERNETES_SERVICE_IP])],
     });
     const sa = writeServiceAccountKeyPair(pki);
 
@@ -307,18 +319,18 @@ export class ControlPlane {
     });
 
     // kube-apiserver with RBAC, client-certificate authentication and service-account tokens.
-    const server = `https://127.0.0.1:${ports.apiServer}`;
+    const server = `https://${address}:${ports.apiServer}`;
     log(`starting kube-apiserver on ${server}`);
     const apiServer = this.spawn('kube-apiserver', bin.kubeApiserver, [
       `--etcd-servers=${etcdUrl}`,
-      '--bind-address=127.0.0.1',
-      '--advertise-address=127.0.0.1',
+      `--bind-address=${address}`,
+      `--advertise-address=${address}`,
       `--secure-port=${ports.apiServer}`,
       `--cert-dir=${join(this.dir, 'apiserver')}`,
       `--tls-cert-file=${this.serving.certFile}`,
       `--tls-private-key-file=${this.serving.keyFile}`,
       `--client-ca-file=${ca.ca.certFile}`,
-      '--authorization-mode=RBAC',
+      `--authorization-mode=${(options.authorizationModes ?? ['RBAC']).join(',')}`,
       `--service-cluster-ip-range=${SERVICE_CLUSTER_IP_RANGE}`,
       '--service-account-issuer=https://kubernetes.default.svc.cluster.local',
       `--service-account-key-file=${sa.publicKeyFile}`,

@@ -5,10 +5,12 @@
  * Each child runs in its own process group so the whole group can be signalled. Teardown happens on
  * {@link ManagedProcess.stop}, on SIGINT/SIGTERM/SIGHUP and on normal exit; a detached watchdog process
  * covers the cases where Node dies without running any handler (SIGKILL, OOM): it polls the parent and, once
- * the parent is gone, kills every registered group and removes every registered directory.
+ * the parent is gone, kills every registered group, runs every registered cleanup script (host state a
+ * process group does not cover: containers, mounts, network interfaces, firewall rules) and removes every
+ * registered directory.
  */
-import { ChildProcess, spawn } from 'node:child_process';
-import { closeSync, existsSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { closeSync, existsSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -36,18 +38,21 @@ export interface ProcessExit {
 
 const live = new Set<ManagedProcess>();
 const scratchDirs = new Set<string>();
+const cleanupScripts = new Set<string>();
 const registryFile = join(tmpdir(), `mini-atlas-watchdog-${process.pid}.json`);
 let handlersInstalled = false;
 let watchdogRunning = false;
 
 function writeRegistry(): void {
-  if (live.size === 0 && scratchDirs.size === 0) {
+  if (live.size === 0 && scratchDirs.size === 0 && cleanupScripts.size === 0) {
     // The watchdog exits once the registry disappears; the next registration starts a new one.
     rmSync(registryFile, { force: true });
     watchdogRunning = false;
     return;
   }
-  writeFileSync(registryFile, JSON.stringify({ groups: [...live].map((p) => p.pid), dirs: [...scratchDirs] }));
+  // Written whole (temporary file, then rename) so the watchdog never reads half a registry.
+  writeFileSync(`${registryFile}.tmp`, JSON.stringify({ groups: [...live].map((p) => p.pid), cleanups: [...cleanupScripts], dirs: [...scratchDirs] }));
+  renameSync(`${registryFile}.tmp`, registryFile);
   if (!watchdogRunning) {
     watchdogRunning = true;
     const watchdog = spawn(process.execPath, ['-e', WATCHDOG, String(process.pid), registryFile], {
@@ -61,23 +66,27 @@ function writeRegistry(): void {
 /** The watchdog: kills the registered groups and removes the registered dirs once the parent is gone. */
 const WATCHDOG = `
 const fs = require('node:fs');
+const { spawnSync } = require('node:child_process');
 const [parent, file] = [Number(process.argv[1]), process.argv[2]];
 const alive = (pid) => { try { process.kill(pid, 0); return true; } catch (e) { return e.code === 'EPERM'; } };
 const read = () => { try { return JSON.parse(fs.readFileSync(file, 'utf8')); } catch { return undefined; } };
 const kill = (groups, sig) => groups.forEach((g) => { try { process.kill(-g, sig); } catch {} });
-let last;
+let seen = false;
 const timer = setInterval(() => {
   if (alive(parent)) {
     const now = read();
-    if (now) last = now; else if (last) { clearInterval(timer); }
+    if (now) seen = true; else if (seen) { clearInterval(timer); }
     return;
   }
   clearInterval(timer);
-  const reg = read() || last;
+  // Only the registry as the parent left it: a parent that cleaned up removed it (an older copy would name
+  // groups and scripts that are gone, or by now belong to someone else).
+  const reg = read();
   if (!reg) return;
   kill(reg.groups, 'SIGTERM');
   setTimeout(() => {
     kill(reg.groups, 'SIGKILL');
+    (reg.cleanups || []).forEach((c) => { try { spawnSync('/bin/bash', [c], { stdio: 'ignore', timeout: 120000 }); } catch {} });
     reg.dirs.forEach((d) => { try { fs.rmSync(d, { recursive: true, force: true }); } catch {} });
     try { fs.rmSync(file, { force: true }); } catch {}
   }, 3000);
@@ -86,6 +95,8 @@ const timer = setInterval(() => {
 
 function killAllNow(): void {
   for (const p of live) p.kill('SIGKILL');
+  for (const c of cleanupScripts) spawnSync('/bin/bash', [c], { stdio: 'inherit', timeout: 120_000 });
+  cleanupScripts.clear();
   for (const d of scratchDirs) rmSync(d, { recursive: true, force: true });
   live.clear();
   scratchDirs.clear();
@@ -117,6 +128,22 @@ export function registerScratchDir(dir: string): void {
 /** Forgets a directory registered with {@link registerScratchDir} (after removing it, or to keep it). */
 export function unregisterScratchDir(dir: string): void {
   scratchDirs.delete(dir);
+  writeRegistry();
+}
+
+/**
+ * Registers a bash script that undoes host state (run after the process groups are killed and before the
+ * directories are removed) if this process dies before running it itself.
+ */
+export function registerCleanupScript(file: string): void {
+  installHandlers();
+  cleanupScripts.add(file);
+  writeRegistry();
+}
+
+/** Forgets a script registered with {@link registerCleanupScript} (after running it). */
+export function unregisterCleanupScript(file: string): void {
+  cleanupScripts.delete(file);
   writeRegistry();
 }
 

@@ -9,11 +9,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { CILIUM, KRO, KUBERNETES, KYVERNO } from 'mini-atlas';
-import { ETCD } from '../../../lib/shared/versions';
+import { CILIUM, COREDNS, ETCD, KRO, KUBERNETES, KYVERNO, LOCAL_PATH_PROVISIONER } from '../../../lib/shared/versions';
 
 /** The tools the control-plane suite needs. */
-export type ToolName = 'kubernetes' | 'etcd' | 'kro' | 'kyverno' | 'cilium-crds';
+export type ToolName = 'kubernetes' | 'etcd' | 'kro' | 'kyverno' | 'cilium-crds' | 'coredns' | 'local-path-provisioner';
 
 /** Name of the file written into a tool directory once its build completed. */
 export const COMPLETE_MARKER = '.complete.json';
@@ -65,6 +64,8 @@ export const TOOL_VERSIONS: Readonly<Record<ToolName, string>> = {
   kro: KRO.version,
   kyverno: KYVERNO.version,
   'cilium-crds': `v${CILIUM.version}`,
+  coredns: COREDNS.version,
+  'local-path-provisioner': LOCAL_PATH_PROVISIONER.version,
 };
 
 /** The cache directory of one tool at its pinned version. */
@@ -87,18 +88,31 @@ export interface ToolPaths {
   readonly kubeApiserver: string;
   /** `kube-controller-manager` binary (namespace deletion and garbage collection). */
   readonly kubeControllerManager: string;
+  /** `kubelet`, `kube-scheduler` and `kube-proxy` binaries (the e2e node). */
+  readonly kubelet: string;
+  readonly kubeScheduler: string;
+  readonly kubeProxy: string;
   /** `etcd` binary. */
   readonly etcd: string;
+  /** CoreDNS binary (the e2e node's cluster DNS). */
+  readonly coredns: string;
+  /** local-path-provisioner binary (the e2e node's storage provisioner). */
+  readonly localPathProvisioner: string;
   /** KRO controller binary (`cmd/controller`). */
   readonly kroController: string;
   /** Kyverno CLI binary (`kubectl-kyverno`). */
   readonly kyverno: string;
+  /** Kyverno's admission controller (`cmd/kyverno`; the e2e suite). */
+  readonly kyvernoAdmission: string;
   /** Directory holding the real Cilium CRD YAML files (`v2/` and `v2alpha1/` below it). */
   readonly ciliumCrds: string;
 }
 
-/** The tool paths; throws, naming what is missing, unless the `needed` tools (default: all) are built. */
-export function toolPaths(needed: readonly ToolName[] = Object.keys(TOOL_VERSIONS) as ToolName[]): ToolPaths {
+/** The tools the control-plane suite needs (the e2e node needs `coredns` too). */
+export const CONTROL_PLANE_TOOLS: readonly ToolName[] = ['kubernetes', 'etcd', 'kro', 'kyverno', 'cilium-crds'];
+
+/** The tool paths; throws, naming what is missing, unless the `needed` tools (default: the control plane's) are built. */
+export function toolPaths(needed: readonly ToolName[] = CONTROL_PLANE_TOOLS): ToolPaths {
   const missing = needed.filter((t) => !readBuildRecord(t));
   if (missing.length > 0) {
     throw new Error(`tools not built: ${missing.join(', ')} (under ${cacheRoot()}); run \`npm run tools\` first`);
@@ -106,9 +120,15 @@ export function toolPaths(needed: readonly ToolName[] = Object.keys(TOOL_VERSION
   return {
     kubeApiserver: join(toolDir('kubernetes'), 'kube-apiserver'),
     kubeControllerManager: join(toolDir('kubernetes'), 'kube-controller-manager'),
+    kubelet: join(toolDir('kubernetes'), 'kubelet'),
+    kubeScheduler: join(toolDir('kubernetes'), 'kube-scheduler'),
+    kubeProxy: join(toolDir('kubernetes'), 'kube-proxy'),
     etcd: join(toolDir('etcd'), 'etcd'),
+    coredns: join(toolDir('coredns'), 'coredns'),
+    localPathProvisioner: join(toolDir('local-path-provisioner'), 'local-path-provisioner'),
     kroController: join(toolDir('kro'), 'kro-controller'),
     kyverno: join(toolDir('kyverno'), 'kubectl-kyverno'),
+    kyvernoAdmission: join(toolDir('kyverno'), 'kyverno'),
     ciliumCrds: toolDir('cilium-crds'),
   };
 }

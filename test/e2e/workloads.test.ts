@@ -1,0 +1,362 @@
+/**
+ * Mini-Atlas on a real node: the e2e node of `tools/node` (containerd, kubelet, kube-scheduler, kube-proxy,
+ * CoreDNS as a pod) registered with the test control plane, the real KRO controller and the platform's RGDs
+ * from `dist/` (the foundation Kustomization, applied as Flux would). The suite creates an e2e-only workspace
+ * (a Workspace instance derived from dist/'s, without Infrastructure or Topic: no database, cache or Kafka runs
+ * here) and WebApplications in it that run Mini-Atlas's own test app (`tools/node/go/cmd/e2e-app`), standing in
+ * for podinfo. Run with `npm run test:e2e`.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { KUBERNETES } from '../../lib/shared/versions';
+import { KroController } from '../../tools/control-plane/src/kro-controller';
+import { KyvernoAdmission } from '../../tools/control-plane/src/kyverno-admission';
+import { NODE } from '../../tools/node/src/host';
+import { IMAGES } from '../../tools/node/src/images';
+import { E2eNode, LOCAL_PATH_DIR, UNWRAPPED_RUNTIME } from '../../tools/node/src/node';
+import { installCrds, platformCrds } from '../cluster/support/crds';
+import { Dist, readDist } from '../cluster/support/dist';
+import { fluxApplyStaged } from '../cluster/support/flux-apply';
+import { KRO_AGGREGATE_LABEL, kroInstallation, kroRbac } from '../cluster/support/kro-identity';
+import { KubeApiError, KubeClient, KubeObject, waitFor } from '../cluster/support/kube-client';
+import { deliveryWorkspaces, deriveWorkspace, generatedKinds } from '../cluster/support/platform-model';
+import { instanceReadiness, InstanceReadiness } from '../cluster/support/readiness';
+import { restrictedPod } from './support/pods';
+
+const MINUTE = 60_000;
+jest.setTimeout(5 * MINUTE);
+
+function progress(message: string): void {
+  process.stderr.write(`[e2e] ${message}\n`);
+}
+
+const dist: Dist = readDist();
+/** The e2e-only workspace: dist/'s first Workspace instance under another name. */
+const WORKSPACE = 'e2e-apps';
+const APP = 'e2e-web';
+const BROKEN = 'e2e-broken';
+
+let node: E2eNode | undefined;
+let client: KubeClient;
+let kro: KroController | undefined;
+
+type PodStatus = {
+  phase?: string;
+  containerStatuses?: { ready?: boolean; restartCount?: number; image?: string; lastState?: { terminated?: { exitCode?: number } } }[];
+};
+const podStatus = (p: KubeObject): PodStatus => (p.status ?? {}) as PodStatus;
+
+function workspaceInstance(): KubeObject {
+  const kinds = generatedKinds(dist);
+  const first = deliveryWorkspaces(dist, kinds)[0];
+  if (!first) throw new Error('dist/ has no Workspace instance');
+  return deriveWorkspace(first, WORKSPACE).instances[0]!;
+}
+
+/** A WebApplication in the e2e workspace running `image` (the test app listens on 8080, health on /healthz). */
+function webApplication(name: string, image: string, replicas: number): KubeObject {
+  return {
+    apiVersion: 'platform.mini-atlas.io/v1alpha1',
+    kind: 'WebApplication',
+    metadata: { name, namespace: WORKSPACE, labels: { 'app.kubernetes.io/part-of': 'mini-atlas' } },
+    spec: { image, port: 8080, healthPath: '/healthz', hostname: `${name}.localtest.me`, replicas },
+  };
+}
+
+async function instanceState(name: string): Promise<InstanceReadiness> {
+  return instanceReadiness(await client.get('platform.mini-atlas.io/v1alpha1', 'WebApplication', name, WORKSPACE));
+}
+
+/** Runs a one-shot pod of the test app in the workspace; resolves with its phase and what it printed. */
+async function runClient(name: string, args: readonly string[]): Promise<{ phase: string; output: string }> {
+  await client.apply(restrictedPod(WORKSPACE, name, IMAGES.app, args));
+  const phase = await waitFor(`pod ${WORKSPACE}/${name} to finish`, async () => {
+    const p = await client.get('v1', 'Pod', name, WORKSPACE);
+    const ph = p ? podStatus(p).phase : undefined;
+    return ph === 'Succeeded' || ph === 'Failed' ? ph : undefined;
+  }, { timeoutMs: 2 * MINUTE });
+  return { phase, output: node!.podLog(WORKSPACE, name, 'main') };
+}
+
+beforeAll(async () => {
+  const started = Date.now();
+  node = await E2eNode.start({ log: progress });
+  client = new KubeClient(node.plane.admin);
+  await installCrds(client, platformCrds());
+  const install = kroInstallation(dist);
+  for (const o of kroRbac(install)) await client.apply(o, { fieldManager: 'helm-controller' });
+  // The platform's own grants to KRO (dist/core/operators), aggregated into KRO's role.
+  const grants = dist.all.map((o) => o.object).filter((o) => o.kind === 'ClusterRole' && o.metadata.labels?.[KRO_AGGREGATE_LABEL] === 'true');
+  if (grants.length !== 1) throw new Error(`expected one ClusterRole aggregated to KRO in dist/, found ${grants.length}`);
+  for (const g of grants) await client.apply(g, { fieldManager: 'kustomize-controller' });
+  const identity = await node.plane.issueKubeconfig('kro', { user: install.user, groups: install.groups });
+  const asKro = new KubeClient(identity.credentials);
+  await waitFor('KRO may watch ResourceGraphDefinitions and WebApplications', async () =>
+    ((await asKro.can('watch', 'kro.run', 'resourcegraphdefinitions')) && (await asKro.can('list', 'platform.mini-atlas.io', 'webapplications'))) || undefined);
+  kro = await KroController.start({ kubeconfig: identity.kubeconfig, dir: node.plane.dir });
+  const foundation = dist.stages.find((s) => s.name === 'foundation');
+  if (!foundation) throw new Error('dist/ has no foundation Kustomization');
+  const outcome = await fluxApplyStaged(client, foundation.objects);
+  if (outcome.rejections.length > 0) throw new Error(`foundation rejected: ${JSON.stringify(outcome.rejections)}`);
+  // The suite uses Workspace and WebApplication (Infrastructure and Topic need operators that do not run here).
+  const used = foundation.objects.map((o) => o.object)
+    .filter((o) => o.kind === 'ResourceGraphDefinition' && ['Workspace', 'WebApplication'].includes((o.spec as { schema: { kind: string } }).schema.kind));
+  if (used.length !== 2) throw new Error(`expected the Workspace and WebApplication RGDs in dist/foundation, found ${used.length}`);
+  for (const rgd of used) {
+    await waitFor(`RGD ${rgd.metadata.name} Active`, async () => {
+      const o = await client.get(rgd.apiVersion, rgd.kind, rgd.metadata.name!);
+      return o?.status?.state === 'Active' ? true : undefined;
+    }, { timeoutMs: 2 * MINUTE, describe: async () => JSON.stringify((await client.get(rgd.apiVersion, rgd.kind, rgd.metadata.name!))?.status) });
+  }
+  await client.refreshDiscovery();
+  await client.apply(workspaceInstance());
+  await waitFor(`namespace ${WORKSPACE} Active with its default ServiceAccount`, async () => {
+    const ns = await client.get('v1', 'Namespace', WORKSPACE);
+    const sa = await client.get('v1', 'ServiceAccount', 'default', WORKSPACE);
+    return (ns?.status as { phase?: string } | undefined)?.phase === 'Active' && sa ? true : undefined;
+  }, { timeoutMs: 2 * MINUTE });
+  progress(`node, KRO, foundation and workspace ${WORKSPACE} up in ${Date.now() - started} ms`);
+}, 8 * MINUTE);
+
+afterAll(async () => {
+  await kro?.stop();
+  await node?.stop();
+}, 3 * MINUTE);
+
+test('the node is registered Ready with the kubelet built at the pinned Kubernetes version and Debian\'s containerd', async () => {
+  const n = await client.get('v1', 'Node', NODE.name);
+  const status = n?.status as { nodeInfo: { kubeletVersion: string; kubeProxyVersion?: string; containerRuntimeVersion: string }; conditions: { type: string; status: string }[]; addresses: { type: string; address: string }[] };
+  expect(status.nodeInfo.kubeletVersion).toBe(KUBERNETES.version);
+  expect(status.nodeInfo.containerRuntimeVersion).toBe('containerd://1.6.20');
+  expect(status.conditions.find((c) => c.type === 'Ready')?.status).toBe('True');
+  expect(status.addresses).toEqual(expect.arrayContaining([{ type: 'InternalIP', address: NODE.gateway }]));
+});
+
+test('CoreDNS runs as a pod in kube-system (k8s-app=kube-dns), resolves Service names and forwards nothing', async () => {
+  const pods = await client.list('v1', 'Pod', 'kube-system', 'k8s-app=kube-dns');
+  expect(pods.map((p) => [podStatus(p).phase, (p.spec as { containers: { image: string }[] }).containers[0]!.image])).toEqual([['Running', IMAGES.coredns]]);
+  const inCluster = await runClient('dns-in-cluster', ['lookup', 'kubernetes.default.svc.cluster.local']);
+  expect(inCluster).toEqual({ phase: 'Succeeded', output: '10.96.0.1' });
+  const outside = await runClient('dns-outside', ['lookup', 'example.com']);
+  expect(outside.phase).toBe('Failed');
+  expect(outside.output).toMatch(/^error lookup example\.com on 10\.96\.0\.10:53: /);
+});
+
+test('a WebApplication\'s pods run under Pod Security "restricted" and KRO reports it Ready', async () => {
+  const ns = await client.get('v1', 'Namespace', WORKSPACE);
+  expect(ns?.metadata.labels?.['pod-security.kubernetes.io/enforce']).toBe('restricted');
+  await client.apply(webApplication(APP, IMAGES.app, 2));
+  const ready = await waitFor(`WebApplication ${APP} Ready`, async () => {
+    const r = await instanceState(APP);
+    return r.state === 'ACTIVE' && r.ready === 'True' ? r : undefined;
+  }, { timeoutMs: 3 * MINUTE, describe: async () => JSON.stringify(await instanceState(APP)) });
+  expect({ state: ready.state, ready: ready.ready }).toEqual({ state: 'ACTIVE', ready: 'True' });
+  const pods = await client.list('v1', 'Pod', WORKSPACE, `app.kubernetes.io/instance=${APP}`);
+  expect(pods.map((p) => [podStatus(p).phase, podStatus(p).containerStatuses?.[0]?.ready, (p.spec as { nodeName?: string }).nodeName]))
+    .toEqual([['Running', true, NODE.name], ['Running', true, NODE.name]]);
+});
+
+test('Pod Security "restricted" is enforced in the workspace: a pod that asks for root is refused', async () => {
+  const pod = restrictedPod(WORKSPACE, 'wants-root', IMAGES.app, []);
+  const spec = pod.spec as { securityContext: Record<string, unknown> };
+  const rejected = await client.apply({ ...pod, spec: { ...spec, securityContext: { ...spec.securityContext, runAsNonRoot: false, runAsUser: 0 } } })
+    .then(() => undefined, (e: unknown) => e);
+  expect(rejected).toBeInstanceOf(KubeApiError);
+  expect((rejected as KubeApiError).message).toMatch(/violates PodSecurity "restricted:latest": runAsNonRoot != true \(pod must not set securityContext\.runAsNonRoot=false\), runAsUser=0 \(pod must not set runAsUser=0\)/);
+});
+
+test('the health path answers 200 through the Service name from another pod in the workspace', async () => {
+  const r = await runClient('health-client', ['get', `http://${APP}/healthz`]);
+  expect(r).toEqual({ phase: 'Succeeded', output: '200 ok' });
+});
+
+test('a WebApplication whose image cannot start is not Ready', async () => {
+  await client.apply(webApplication(BROKEN, IMAGES.appExits, 1));
+  const pod = await waitFor(`a pod of ${BROKEN} that exited and was restarted`, async () => {
+    const pods = await client.list('v1', 'Pod', WORKSPACE, `app.kubernetes.io/instance=${BROKEN}`);
+    const p = pods.find((x) => (podStatus(x).containerStatuses?.[0]?.restartCount ?? 0) >= 1);
+    return p;
+  }, { timeoutMs: 3 * MINUTE });
+  const c = podStatus(pod).containerStatuses![0]!;
+  expect({ ready: c.ready, exitCode: c.lastState?.terminated?.exitCode }).toEqual({ ready: false, exitCode: 3 });
+  const state = await instanceState(BROKEN);
+  expect({ state: state.state, ready: state.ready }).toEqual({ state: 'IN_PROGRESS', ready: 'False' });
+  expect(state.message).toContain('waiting for node "deployment"');
+  const deployment = await client.get('apps/v1', 'Deployment', BROKEN, WORKSPACE);
+  expect((deployment?.status as { availableReplicas?: number }).availableReplicas ?? 0).toBe(0);
+});
+
+test('no packet leaves the machine: a pod\'s connection to an outside address is dropped on the host', async () => {
+  const before = node!.droppedOutbound();
+  const r = await runClient('outside-client', ['dial', '198.51.100.1:80']);
+  expect(r.phase).toBe('Failed');
+  expect(r.output).toBe('error dial tcp 198.51.100.1:80: i/o timeout');
+  expect(node!.droppedOutbound()).toBeGreaterThan(before);
+});
+
+describe('CAP_SYS_RESOURCE, which this host cannot grant to a container', () => {
+  /** A pod in kube-system (no Pod Security labels) whose container adds CAP_SYS_RESOURCE. */
+  function wantsSysResource(name: string, runtimeClassName?: string): KubeObject {
+    const pod = restrictedPod('kube-system', name, IMAGES.app, []);
+    const spec = pod.spec as { containers: Record<string, unknown>[] };
+    return {
+      ...pod,
+      spec: {
+        ...spec,
+        ...(runtimeClassName ? { runtimeClassName } : {}),
+        containers: [{ ...spec.containers[0], securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'], add: ['SYS_RESOURCE'] } } }],
+      },
+    };
+  }
+
+  test('with Debian\'s runc as is, the container cannot start: "unable to apply caps"', async () => {
+    await client.apply(wantsSysResource('sys-resource-unwrapped', UNWRAPPED_RUNTIME));
+    const waiting = await waitFor('the container to fail to start', async () => {
+      const p = await client.get('v1', 'Pod', 'sys-resource-unwrapped', 'kube-system');
+      const s = (p?.status as { containerStatuses?: { state?: { waiting?: { reason?: string; message?: string }; terminated?: { reason?: string; message?: string } } }[] } | undefined)?.containerStatuses?.[0]?.state;
+      const w = s?.waiting?.reason === 'RunContainerError' || s?.waiting?.reason === 'CrashLoopBackOff' ? s.waiting : s?.terminated?.reason === 'StartError' ? s.terminated : undefined;
+      return w?.message ? w : undefined;
+    }, { timeoutMs: 2 * MINUTE });
+    expect(waiting.message).toContain('unable to apply caps');
+  });
+
+  test('the node\'s runtime wrapper removes it and lists the container; the container runs', async () => {
+    await client.apply(wantsSysResource('sys-resource-wrapped'));
+    const id = await waitFor('the container to run', async () => {
+      const p = await client.get('v1', 'Pod', 'sys-resource-wrapped', 'kube-system');
+      const c = (p?.status as { containerStatuses?: { containerID?: string; state?: { running?: unknown } }[] } | undefined)?.containerStatuses?.[0];
+      return c?.state?.running && c.containerID ? c.containerID.replace(/^containerd:\/\//, '') : undefined;
+    }, { timeoutMs: 2 * MINUTE });
+    expect(node!.strippedCapabilities()).toEqual([`${id} CAP_SYS_RESOURCE`]);
+  });
+});
+
+test('a PVC of the platform\'s "retained" StorageClass binds through local-path-provisioner and a pod writes to it', async () => {
+  const sc = dist.all.map((o) => o.object).find((o) => o.kind === 'StorageClass' && o.metadata.name === 'retained');
+  if (!sc) throw new Error('dist/ has no StorageClass retained');
+  await client.apply(sc);
+  await client.apply({
+    apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'e2e-apps-data', namespace: WORKSPACE },
+    spec: { accessModes: ['ReadWriteOnce'], storageClassName: 'retained', resources: { requests: { storage: '64Mi' } } },
+  });
+  const pod = restrictedPod(WORKSPACE, 'pvc-writer', IMAGES.app, ['write', '/data/proof', 'written by pvc-writer']);
+  const spec = pod.spec as { securityContext: Record<string, unknown>; containers: Record<string, unknown>[] };
+  await client.apply({
+    ...pod,
+    spec: {
+      ...spec,
+      securityContext: { ...spec.securityContext, fsGroup: 65532 },
+      containers: [{ ...spec.containers[0], volumeMounts: [{ name: 'data', mountPath: '/data' }] }],
+      volumes: [{ name: 'data', persistentVolumeClaim: { claimName: 'e2e-apps-data' } }],
+    },
+  });
+  const phase = await waitFor('pod pvc-writer to finish', async () => {
+    const ph = podStatus((await client.get('v1', 'Pod', 'pvc-writer', WORKSPACE))!).phase;
+    return ph === 'Succeeded' || ph === 'Failed' ? ph : undefined;
+  }, { timeoutMs: 2 * MINUTE, describe: async () => JSON.stringify((await client.get('v1', 'PersistentVolumeClaim', 'e2e-apps-data', WORKSPACE))?.status) });
+  expect({ phase, output: node!.podLog(WORKSPACE, 'pvc-writer', 'main') }).toEqual({ phase: 'Succeeded', output: 'wrote 21 bytes to /data/proof' });
+  const pvc = await client.get('v1', 'PersistentVolumeClaim', 'e2e-apps-data', WORKSPACE);
+  expect((pvc?.status as { phase?: string }).phase).toBe('Bound');
+  const pv = await client.get('v1', 'PersistentVolume', (pvc?.spec as { volumeName: string }).volumeName);
+  const pvSpec = pv?.spec as { storageClassName: string; persistentVolumeReclaimPolicy: string; local?: { path: string }; hostPath?: { path: string } };
+  expect([pvSpec.storageClassName, pvSpec.persistentVolumeReclaimPolicy]).toEqual(['retained', 'Retain']);
+  const path = pvSpec.local?.path ?? pvSpec.hostPath?.path ?? '';
+  expect(path.startsWith(`${LOCAL_PATH_DIR}/`)).toBe(true);
+  expect(readFileSync(join(path, 'proof'), 'utf8')).toBe('written by pvc-writer');
+});
+
+/**
+ * Kyverno's admission controller with webhooks the API server really calls; last, because the platform's
+ * image-registries policy refuses the suite's locally built images in workspaces. Each ValidatingPolicy of
+ * dist/foundation (applied in beforeAll) denies one object that violates it, and nothing else does, in a
+ * namespace labelled as workspace `e2e-policy` without Pod Security labels (so Pod Security does not refuse
+ * the pod first).
+ */
+describe('Kyverno admission: each ValidatingPolicy denies a violating object at the API server', () => {
+  const NS = 'e2e-policy';
+  const WEBHOOK = /^admission webhook "vpol\.validate\.kyverno\.svc-fail-[0-9a-f]{8}" denied the request: /;
+  let kyverno: KyvernoAdmission | undefined;
+
+  beforeAll(async () => {
+    await client.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'kyverno' } });
+    // The chart's default: Kyverno's webhooks skip its own namespace (else creating its TLS Secret would call
+    // the webhook that Secret is for, which cannot answer yet).
+    await client.apply({
+      apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'kyverno', namespace: 'kyverno' },
+      data: { webhooks: JSON.stringify({ namespaceSelector: { matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'NotIn', values: ['kyverno'] }] } }) },
+    });
+    await client.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS, labels: { 'platform.mini-atlas.io/workspace': NS } } });
+    const policies = dist.stages.find((s) => s.name === 'foundation')!.objects.map((o) => o.object).filter((o) => o.kind === 'ValidatingPolicy');
+    kyverno = await KyvernoAdmission.start({
+      kubeconfig: node!.plane.kubeconfig,
+      address: NODE.gateway,
+      dir: node!.plane.dir,
+      // Every policy is served by a registered webhook (the URL path names the policies it serves).
+      registered: async () => {
+        const cfg = await client.get('admissionregistration.k8s.io/v1', 'ValidatingWebhookConfiguration', 'kyverno-resource-validating-webhook-cfg');
+        const paths = ((cfg?.webhooks ?? []) as { clientConfig: { url?: string } }[]).map((w) => w.clientConfig.url ?? '').join('/');
+        return policies.every((p) => paths.split('/').includes(p.metadata.name!));
+      },
+    });
+    progress(`Kyverno admission controller up; log ${kyverno.logFile}`);
+  }, 3 * MINUTE);
+
+  afterAll(async () => {
+    await kyverno?.stop();
+  });
+
+  async function denial(o: KubeObject): Promise<string> {
+    const e: unknown = await client.apply(o).then(() => undefined, (x: unknown) => x);
+    if (!(e instanceof KubeApiError)) throw new Error(`${o.kind} ${o.metadata.name} was not refused`);
+    return e.serverMessage;
+  }
+
+  test('host-isolation: a pod on the host network', async () => {
+    const pod = restrictedPod(NS, 'hostnet', 'docker.io/library/busybox:1.36.1', []);
+    const message = await denial({ ...pod, spec: { ...(pod.spec as Record<string, unknown>), hostNetwork: true } });
+    expect(message.replace(WEBHOOK, '')).toBe(`Policy host-isolation failed: host namespaces (hostNetwork, hostPID, hostIPC) are not allowed in workspace ${NS}`);
+  });
+
+  test('image-registries: a pod whose image is from no allowed registry', async () => {
+    const message = await denial(restrictedPod(NS, 'local-image', IMAGES.app, []));
+    expect(message.replace(WEBHOOK, '')).toBe(`Policy image-registries failed: images must come from ghcr.io/, docker.io/, quay.io/, registry.k8s.io/; not allowed: ${IMAGES.app}`);
+  });
+
+  test('required-labels: a Deployment without the workspace label', async () => {
+    const labels = { app: 'web' };
+    const message = await denial({
+      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: `${NS}-web`, namespace: NS },
+      spec: { selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { containers: [{ name: 'web', image: 'docker.io/library/busybox:1.36.1' }] } } },
+    });
+    expect(message.replace(WEBHOOK, '')).toBe(`Policy required-labels failed: Deployment "${NS}-web" must carry the label platform.mini-atlas.io/workspace=${NS}`);
+  });
+
+  test('workspace-naming: a Service without the workspace prefix', async () => {
+    const message = await denial({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: NS }, spec: { ports: [{ port: 80 }] } });
+    expect(message.replace(WEBHOOK, '')).toBe(`Policy workspace-naming failed: name "web" must start with the workspace prefix "${NS}-" (namespace ${NS})`);
+  });
+
+  test('workspace-scope: a WebApplication outside any workspace', async () => {
+    const app = webApplication('stray', 'docker.io/library/busybox:1.36.1', 1);
+    const message = await denial({ ...app, metadata: { ...app.metadata, namespace: 'default' } });
+    expect(message.replace(WEBHOOK, '')).toBe('Policy workspace-scope failed: namespace default is not a workspace: create a Workspace and put the WebApplication in it');
+  });
+
+  test('stateful-deletion: a real DELETE of the workspace without the allow-delete annotation is refused, and it stays', async () => {
+    const e: unknown = await client.delete('platform.mini-atlas.io/v1alpha1', 'Workspace', WORKSPACE).then(() => undefined, (x: unknown) => x);
+    expect(e).toBeInstanceOf(KubeApiError);
+    expect((e as KubeApiError).serverMessage.replace(WEBHOOK, '')).toBe(`Policy stateful-deletion failed: Workspace ${WORKSPACE} holds data; annotate it platform.mini-atlas.io/allow-delete=true to delete it`);
+    const live = await client.get('platform.mini-atlas.io/v1alpha1', 'Workspace', WORKSPACE);
+    expect(live?.metadata.deletionTimestamp).toBeUndefined();
+    expect(live?.metadata.name).toBe(WORKSPACE);
+  });
+
+  test('an object that violates none passes: a labelled, prefixed Deployment', async () => {
+    const labels = { app: 'web', 'platform.mini-atlas.io/workspace': NS };
+    const stored = await client.apply({
+      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: `${NS}-web`, namespace: NS, labels },
+      spec: { replicas: 0, selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { containers: [{ name: 'web', image: 'docker.io/library/busybox:1.36.1' }] } } },
+    });
+    expect(stored.metadata.uid).toMatch(/^[0-9a-f-]{36}$/);
+  });
+});

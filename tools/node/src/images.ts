@@ -1,0 +1,153 @@
+/**
+ * Container images of the e2e node, built here because no container registry is reachable: each is a single
+ * layer of static binaries `FROM scratch`, written as a docker-archive tar (`manifest.json`, the image config
+ * and the layer) and imported into containerd with `ctr -n k8s.io images import`.
+ *
+ * - `mini-atlas.local/pause` — the pod sandbox (`tools/node/go/cmd/pause`);
+ * - `mini-atlas.local/e2e-app` — Mini-Atlas's own test application (`tools/node/go/cmd/e2e-app`), standing in
+ *   for podinfo in the e2e-only workspace; `…-exits` is the same binary told to exit 3 at start;
+ * - `mini-atlas.local/coredns` — CoreDNS built by `npm run tools` with the cluster-DNS plugins only.
+ */
+import { createHash } from 'node:crypto';
+import { chmodSync, copyFileSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { $ } from 'zx';
+import { COREDNS, LOCAL_PATH_PROVISIONER } from '../../../lib/shared/versions';
+import { goCacheDirs } from '../../control-plane/src/tool-cache';
+
+/** Debian bookworm's busybox-static package version that `.ci/run` installs (`/bin/busybox`), as the tag says. */
+export const BUSYBOX_STATIC_VERSION = '1.35.0-4-deb12u1-b1';
+
+/** Version of the node's own images (pause, the test app); bumped when their sources change meaning. */
+export const NODE_IMAGES_VERSION = '0.1.0';
+
+/** The image references. */
+export const IMAGES = {
+  pause: `mini-atlas.local/pause:${NODE_IMAGES_VERSION}`,
+  app: `mini-atlas.local/e2e-app:${NODE_IMAGES_VERSION}`,
+  appExits: `mini-atlas.local/e2e-app:${NODE_IMAGES_VERSION}-exits`,
+  coredns: `mini-atlas.local/coredns:${COREDNS.version}`,
+  localPathProvisioner: `mini-atlas.local/local-path-provisioner:${LOCAL_PATH_PROVISIONER.version}`,
+  /** Debian bookworm's busybox-static (the helper pods of local-path-provisioner run its `sh`). */
+  busybox: `mini-atlas.local/busybox-static:${BUSYBOX_STATIC_VERSION}`,
+} as const;
+
+/** The Go module of the node's own binaries. */
+export const NODE_GO_MODULE = join(__dirname, '..', 'go');
+
+/** One file of an image. */
+export interface ImageFile {
+  /** Absolute path inside the image. */
+  readonly path: string;
+  /** File on the host. */
+  readonly source: string;
+  readonly mode: number;
+}
+
+/** What goes into an image. */
+export interface ImageSpec {
+  readonly ref: string;
+  readonly files: readonly ImageFile[];
+  readonly entrypoint: readonly string[];
+  readonly cmd?: readonly string[];
+  /** Empty directories to create (e.g. `/tmp`). */
+  readonly dirs?: readonly string[];
+  /** Symbolic links (absolute path in the image → target). */
+  readonly links?: Readonly<Record<string, string>>;
+  /** `PATH` of the image (default `/`). */
+  readonly path?: string;
+  readonly user?: string;
+}
+
+function sha256(data: Buffer | string): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+/**
+ * Builds `pause`, `e2e-app` and `runc-wrapper` (static, `CGO_ENABLED=0`) from {@link NODE_GO_MODULE} into
+ * `outDir`, with the tool builder's Go caches.
+ */
+export async function buildNodeBinaries(outDir: string): Promise<{ pause: string; app: string; runcWrapper: string }> {
+  mkdirSync(outDir, { recursive: true });
+  await $({
+    cwd: NODE_GO_MODULE,
+    quiet: true,
+    env: { ...process.env, ...goCacheDirs(), CGO_ENABLED: '0', GOWORK: 'off', GOFLAGS: '-mod=mod -buildvcs=false' },
+  })`go build -trimpath -ldflags=${'-s -w'} -o ${`${outDir}/`} ./cmd/pause ./cmd/e2e-app ./cmd/runc-wrapper`;
+  return { pause: join(outDir, 'pause'), app: join(outDir, 'e2e-app'), runcWrapper: join(outDir, 'runc-wrapper') };
+}
+
+/** Writes the image as a docker-archive tar; returns the image config's digest. */
+export async function writeImageArchive(spec: ImageSpec, archive: string, scratch: string): Promise<string> {
+  rmSync(scratch, { recursive: true, force: true });
+  const rootfs = join(scratch, 'rootfs');
+  mkdirSync(rootfs, { recursive: true });
+  for (const d of spec.dirs ?? []) mkdirSync(join(rootfs, d), { recursive: true, mode: 0o1777 });
+  for (const d of spec.dirs ?? []) chmodSync(join(rootfs, d), 0o1777);
+  for (const f of spec.files) {
+    const target = join(rootfs, f.path);
+    mkdirSync(dirname(target), { recursive: true });
+    copyFileSync(f.source, target);
+    chmodSync(target, f.mode);
+  }
+  for (const [link, target] of Object.entries(spec.links ?? {})) {
+    mkdirSync(dirname(join(rootfs, link)), { recursive: true });
+    symlinkSync(target, join(rootfs, link));
+  }
+  const layerFile = join(scratch, 'layer.tar');
+  await $({ quiet: true })`tar --sort=name --owner=0 --group=0 --numeric-owner --mtime=@0 --format=gnu -C ${rootfs} -cf ${layerFile} .`;
+  const layer = readFileSync(layerFile);
+  const layerDigest = sha256(layer);
+  const config = {
+    architecture: 'amd64',
+    os: 'linux',
+    config: {
+      Entrypoint: spec.entrypoint,
+      ...(spec.cmd ? { Cmd: spec.cmd } : {}),
+      ...(spec.user ? { User: spec.user } : {}),
+      Env: [`PATH=${spec.path ?? '/'}`],
+    },
+    rootfs: { type: 'layers', diff_ids: [`sha256:${layerDigest}`] },
+    history: [{ created_by: 'mini-atlas tools/node/src/images.ts', comment: spec.ref }],
+  };
+  const configJson = JSON.stringify(config);
+  const configDigest = sha256(configJson);
+  const out = join(scratch, 'archive');
+  mkdirSync(join(out, layerDigest), { recursive: true });
+  copyFileSync(layerFile, join(out, layerDigest, 'layer.tar'));
+  writeFileSync(join(out, `${configDigest}.json`), configJson);
+  writeFileSync(join(out, 'manifest.json'), JSON.stringify([
+    { Config: `${configDigest}.json`, RepoTags: [spec.ref], Layers: [`${layerDigest}/layer.tar`] },
+  ]));
+  await $({ quiet: true })`tar --sort=name --owner=0 --group=0 --numeric-owner --mtime=@0 -C ${out} -cf ${archive} .`;
+  rmSync(scratch, { recursive: true, force: true });
+  return `sha256:${configDigest}`;
+}
+
+/** The node's images from the built binaries. */
+export function nodeImageSpecs(bin: { pause: string; app: string; coredns?: string; localPathProvisioner?: string; busybox?: string }): ImageSpec[] {
+  const specs: ImageSpec[] = [
+    { ref: IMAGES.pause, files: [{ path: '/pause', source: bin.pause, mode: 0o755 }], entrypoint: ['/pause'], user: '65535:65535' },
+    { ref: IMAGES.app, files: [{ path: '/e2e-app', source: bin.app, mode: 0o755 }], entrypoint: ['/e2e-app'], dirs: ['/tmp'], user: '65532:65532' },
+    {
+      ref: IMAGES.appExits, files: [{ path: '/e2e-app', source: bin.app, mode: 0o755 }], entrypoint: ['/e2e-app'], cmd: ['exit', '3'],
+      dirs: ['/tmp'], user: '65532:65532',
+    },
+  ];
+  if (bin.coredns) {
+    specs.push({ ref: IMAGES.coredns, files: [{ path: '/coredns', source: bin.coredns, mode: 0o755 }], entrypoint: ['/coredns'], user: '65532:65532' });
+  }
+  if (bin.localPathProvisioner) {
+    specs.push({
+      ref: IMAGES.localPathProvisioner, files: [{ path: '/local-path-provisioner', source: bin.localPathProvisioner, mode: 0o755 }],
+      entrypoint: ['/local-path-provisioner'], user: '65532:65532',
+    });
+  }
+  if (bin.busybox) {
+    specs.push({
+      ref: IMAGES.busybox, files: [{ path: '/bin/busybox', source: bin.busybox, mode: 0o755 }], entrypoint: ['/bin/sh'], path: '/bin',
+      links: Object.fromEntries(['sh', 'mkdir', 'rm', 'chmod', 'ls', 'cat'].map((c) => [`/bin/${c}`, 'busybox'])), dirs: ['/tmp'],
+    });
+  }
+  return specs;
+}

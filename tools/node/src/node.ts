@@ -1,0 +1,639 @@
+/**
+ * A real Kubernetes node for the e2e suite (`npm run test:e2e`), registered with the test control plane of
+ * `tools/control-plane/src/control-plane.ts`:
+ *
+ * - containerd (Debian's package) with its own root, state, socket and config, `restrict_oom_score_adj`, and
+ *   `runc-wrapper` as its runtime (runc without CAP_SYS_RESOURCE, which this host cannot grant);
+ * - the CNI bridge plugin (Debian's containernetworking-plugins) on the node's own bridge, no IP masquerade,
+ *   and a firewall chain that drops pod traffic leaving the host;
+ * - kubelet, kube-scheduler and kube-proxy (iptables) built with the API server (`npm run tools`);
+ * - the API server on the bridge address, so pods reach it through the `kubernetes` Service;
+ * - CoreDNS as a pod in `kube-system` (`k8s-app=kube-dns`), with no forwarder.
+ *
+ * One node per host (a lock). {@link E2eNode.stop} — and, when the runner dies, the watchdog of
+ * `managed-process.ts` — runs the teardown script of `host.ts`, which leaves no process, mount, interface,
+ * firewall rule, cgroup or directory behind and writes back the kernel settings.
+ */
+import { execFileSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { $ } from 'zx';
+import { toYaml } from 'mini-atlas';
+import {
+  ControlPlane, DEFAULT_CONTROLLERS, freePort, get, Identity, SERVICE_CLUSTER_IP_RANGE, waitReady,
+} from '../../control-plane/src/control-plane';
+import {
+  ManagedProcess, registerCleanupScript, unregisterCleanupScript,
+} from '../../control-plane/src/managed-process';
+import { toolPaths } from '../../control-plane/src/tool-cache';
+import {
+  cgroupHierarchies, existingHostPaths, NODE, nodeFirewallRules, readSysctls, renderTeardownScript, TEARDOWN_SCRIPT, writeSysctl,
+} from './host';
+import { KubeLite, LiteObject } from './kube-lite';
+import { buildNodeBinaries, IMAGES, nodeImageSpecs, writeImageArchive } from './images';
+
+/** Options of {@link E2eNode.start}. */
+export interface E2eNodeOptions {
+  /**
+   * `minimal`: control plane, containerd and kubelet only (pods are bound to the node by name); `full` adds
+   * kube-scheduler, kube-proxy and CoreDNS. Default `full`.
+   */
+  readonly mode?: 'minimal' | 'full';
+  /** Extra kube-controller-manager controllers. */
+  readonly controllers?: readonly string[];
+  /** Progress messages. */
+  readonly log?: (message: string) => void;
+}
+
+/** kube-controller-manager controllers a node with workloads needs (besides the control plane's defaults). */
+export const NODE_CONTROLLERS: readonly string[] = [
+  'serviceaccount-controller',
+  'resourcequota-controller',
+  'replicaset-controller',
+  'deployment-controller',
+  'endpointslice-controller',
+  'root-ca-certificate-publisher-controller',
+  'pod-garbage-collector-controller',
+  // Removes the not-ready taint the kubelet registers the node with, once the node is Ready.
+  'node-lifecycle-controller',
+  // Binds PVCs (WaitForFirstConsumer: after the scheduler picked the node) to what the provisioner creates.
+  'persistentvolume-binder-controller',
+];
+
+/** Where {@link E2eNode.stop} copies the node's process logs before the teardown removes them. */
+export const LAST_RUN_LOGS = join(tmpdir(), 'mini-atlas-e2e-logs');
+
+/** containerd runtime handler (and RuntimeClass) with Debian's runc as is, without the capability wrapper. */
+export const UNWRAPPED_RUNTIME = 'runc-unwrapped';
+
+/** Debian's busybox-static binary (the helper pods of local-path-provisioner). */
+const BUSYBOX = '/bin/busybox';
+
+/** Where local-path-provisioner creates volumes (removed with the node directory). */
+export const LOCAL_PATH_DIR = join(NODE.dir, 'local-path');
+
+const CONTAINERD_SOCKET = join(NODE.dir, 'containerd', 'containerd.sock');
+const RUNC_WRAPPER_LOG = join(NODE.dir, 'runc-wrapper.log');
+
+/** Takes the host lock; a stale lock (its runner is gone) is cleaned with the dead run's teardown first. */
+function takeLock(log: (m: string) => void): void {
+  if (existsSync(NODE.lock)) {
+    const holder = Number(readFileSync(NODE.lock, 'utf8').trim());
+    let alive = false;
+    try {
+      process.kill(holder, 0);
+      alive = true;
+    } catch (e) {
+      alive = (e as NodeJS.ErrnoException).code === 'EPERM';
+    }
+    if (alive && holder !== process.pid) {
+      throw new Error(`another e2e node runs on this host (runner pid ${holder}, lock ${NODE.lock}); one e2e run per host`);
+    }
+    log(`stale lock of pid ${holder}: running its teardown`);
+    if (existsSync(TEARDOWN_SCRIPT)) execFileSync('/bin/bash', [TEARDOWN_SCRIPT], { stdio: 'inherit' });
+    rmSync(NODE.lock, { force: true });
+  }
+  writeFileSync(NODE.lock, `${process.pid}\n`, { flag: 'wx' });
+}
+
+/** Refuses to start on a host where the node's names are taken (another Kubernetes, a leftover). */
+function preflight(): void {
+  const problems: string[] = [];
+  const firewall = nodeFirewallRules();
+  if (firewall.length > 0) problems.push(`iptables already holds Kubernetes or node rules:\n  ${firewall.slice(0, 10).join('\n  ')}`);
+  const routes = execFileSync('ip', ['-4', 'route', 'show'], { encoding: 'utf8' });
+  if (routes.includes(NODE.podCidr.split('/')[0]!.replace(/\.0$/, '.'))) problems.push(`the pod network ${NODE.podCidr} is already routed:\n${routes}`);
+  if (existsSync(NODE.dir)) problems.push(`${NODE.dir} exists`);
+  for (const bin of ['containerd', 'ctr', 'runc', 'iptables', 'ip']) {
+    try {
+      execFileSync('which', [bin], { stdio: 'ignore' });
+    } catch {
+      problems.push(`${bin} is not installed (.ci/run installs containerd, runc, containernetworking-plugins, iptables)`);
+    }
+  }
+  if (!existsSync(BUSYBOX)) problems.push(`${BUSYBOX} is missing (Debian's busybox-static, for local-path-provisioner's helper pods)`);
+  if (!existsSync('/usr/lib/cni/bridge')) problems.push('the CNI bridge plugin (/usr/lib/cni/bridge, containernetworking-plugins) is missing');
+  if (problems.length > 0) throw new Error(`cannot start the e2e node:\n${problems.join('\n')}`);
+}
+
+function run(cmd: string, args: readonly string[]): void {
+  execFileSync(cmd, [...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+}
+
+/** A running e2e node (and the control plane it is registered with). */
+export class E2eNode {
+  /** Starts the control plane and the node; on failure everything started is torn down. */
+  static async start(options: E2eNodeOptions = {}): Promise<E2eNode> {
+    const log = options.log ?? ((): void => undefined);
+    takeLock(log);
+    const node = new E2eNode(options.mode ?? 'full', log);
+    try {
+      preflight();
+      await node.boot(options);
+      return node;
+    } catch (e) {
+      await node.stop();
+      throw e;
+    }
+  }
+
+  /** The control plane the node is registered with. */
+  plane!: ControlPlane;
+  private readonly processes: ManagedProcess[] = [];
+  private stopped = false;
+
+  private constructor(
+    /** What runs (see {@link E2eNodeOptions.mode}). */
+    readonly mode: 'minimal' | 'full',
+    private readonly log: (m: string) => void,
+  ) {}
+
+  /** Log file of each node process, by name. */
+  get logs(): Readonly<Record<string, string>> {
+    return Object.fromEntries(this.processes.map((p) => [p.name, p.logFile]));
+  }
+
+  /** Process id of each running node process (containerd, kubelet, …), by name. */
+  get pids(): Readonly<Record<string, number>> {
+    return Object.fromEntries(this.processes.filter((p) => p.running).map((p) => [p.name, p.pid]));
+  }
+
+  /** Containers whose CAP_SYS_RESOURCE the runtime wrapper removed (`<container id> CAP_SYS_RESOURCE` lines). */
+  strippedCapabilities(): string[] {
+    return existsSync(RUNC_WRAPPER_LOG) ? readFileSync(RUNC_WRAPPER_LOG, 'utf8').split('\n').filter(Boolean) : [];
+  }
+
+  /**
+   * What a container wrote (stdout and stderr, in order), read from the kubelet's pod log directory: the
+   * CRI log lines `<time> <stream> <P|F> <text>` with the prefix removed.
+   */
+  podLog(namespace: string, pod: string, container: string): string {
+    const root = join(NODE.dir, 'pod-logs');
+    const dir = readdirSync(root).find((d) => d.startsWith(`${namespace}_${pod}_`));
+    if (!dir || !existsSync(join(root, dir, container))) return '';
+    const files = readdirSync(join(root, dir, container)).filter((f) => /^\d+\.log$/.test(f)).sort((a, b) => parseInt(a, 10) - parseInt(b, 10));
+    const last = files[files.length - 1];
+    if (!last) return '';
+    return readFileSync(join(root, dir, container, last), 'utf8').split('\n').filter(Boolean)
+      .map((l) => l.split(' ').slice(3).join(' ')).join('\n');
+  }
+
+  /** The last lines of a node process's log. */
+  logTail(name: string, lines = 30): string {
+    return this.processes.find((p) => p.name === name)?.logTail(lines) ?? '';
+  }
+
+  /** Packets dropped so far by the node's chain (pod traffic to an address outside the host). */
+  droppedOutbound(): number {
+    const out = execFileSync('iptables', ['-w', '-t', 'filter', '-L', NODE.chain, '-v', '-x', '-n'], { encoding: 'utf8' });
+    const rule = out.split('\n').find((l) => /\bDROP\b/.test(l));
+    if (!rule) throw new Error(`no DROP rule in ${NODE.chain}:\n${out}`);
+    return Number(rule.trim().split(/\s+/)[0]);
+  }
+
+  /** `ctr` against the node's containerd (namespace k8s.io). */
+  async ctr(...args: string[]): Promise<string> {
+    return (await $({ quiet: true })`ctr --address ${CONTAINERD_SOCKET} -n k8s.io ${args}`).stdout;
+  }
+
+  /** Stops every node process and the control plane, then runs the teardown script. Idempotent. */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    // kubelet first (no new pods), then the rest; the teardown kills the containers and shims.
+    for (const p of [...this.processes].reverse()) await p.stop(10_000);
+    if (this.plane) await this.plane.stop();
+    // The node's logs outlive it (for a failed run's diagnosis) in LAST_RUN_LOGS.
+    if (existsSync(join(NODE.dir, 'logs'))) {
+      rmSync(LAST_RUN_LOGS, { recursive: true, force: true });
+      cpSync(join(NODE.dir, 'logs'), LAST_RUN_LOGS, { recursive: true });
+    }
+    if (existsSync(TEARDOWN_SCRIPT)) {
+      execFileSync('/bin/bash', [TEARDOWN_SCRIPT], { stdio: 'inherit' });
+    } else if (existsSync(NODE.lock) && readFileSync(NODE.lock, 'utf8').trim() === String(process.pid)) {
+      rmSync(NODE.lock, { force: true });
+    }
+    unregisterCleanupScript(TEARDOWN_SCRIPT);
+  }
+
+  private spawnInCgroup(name: string, command: string, args: readonly string[], env?: NodeJS.ProcessEnv): ManagedProcess {
+    // Join the node's cgroup (every hierarchy but memory, which stays the runner's) before exec'ing, so that
+    // the process and everything it starts (containerd's shims) can be found and killed by cgroup.
+    const enter = `for h in /sys/fs/cgroup/*/; do [ "$h" = /sys/fs/cgroup/memory/ ] || echo $$ > "$h"${NODE.cgroup}/node/cgroup.procs; done; exec "$0" "$@"`;
+    const proc = ManagedProcess.start({
+      name, command: '/bin/sh', args: ['-c', enter, command, ...args], logFile: join(NODE.dir, 'logs', `${name}.log`),
+      ...(env ? { env } : {}),
+    });
+    this.processes.push(proc);
+    return proc;
+  }
+
+  private async boot(options: E2eNodeOptions): Promise<void> {
+    const log = this.log;
+    const full = this.mode === 'full';
+    const tools = toolPaths(full ? ['kubernetes', 'etcd', 'coredns', 'local-path-provisioner'] : ['kubernetes', 'etcd']);
+    const baseline = { sysctls: readSysctls(), hostPaths: existingHostPaths(), pid: process.pid };
+
+    // The teardown exists before anything is created, and the watchdog knows it.
+    for (const d of ['logs', 'bin', 'images', 'cni/net.d', 'cni/ipam', 'containerd', 'kubelet', 'pod-logs']) {
+      mkdirSync(join(NODE.dir, d), { recursive: true });
+    }
+    writeFileSync(TEARDOWN_SCRIPT, renderTeardownScript(baseline), { mode: 0o755 });
+    registerCleanupScript(TEARDOWN_SCRIPT);
+
+    // cgroups: the node's own, in every hierarchy (cpuset needs its cpus and mems before a task may join).
+    for (const h of cgroupHierarchies()) {
+      for (const d of [NODE.cgroup, `${NODE.cgroup}/node`]) {
+        mkdirSync(join(h, d), { recursive: true });
+        if (h.endsWith('/cpuset')) {
+          for (const f of ['cpuset.cpus', 'cpuset.mems']) writeFileSync(join(h, d, f), readFileSync(join(h, f), 'utf8'));
+        }
+      }
+    }
+
+    // Network: the bridge with the gateway address (the API server binds to it), forwarding on, and the
+    // node's chain first in FORWARD: pod traffic may go to pods and to the host, never out of the host.
+    run('ip', ['link', 'add', NODE.bridge, 'type', 'bridge']);
+    run('ip', ['addr', 'add', `${NODE.gateway}/${NODE.prefix}`, 'dev', NODE.bridge]);
+    run('ip', ['link', 'set', NODE.bridge, 'up']);
+    writeSysctl('net/ipv4/ip_forward', '1');
+    run('iptables', ['-w', '-N', NODE.chain]);
+    run('iptables', ['-w', '-A', NODE.chain, '-s', NODE.podCidr, '-o', NODE.bridge, '-j', 'RETURN']);
+    run('iptables', ['-w', '-A', NODE.chain, '-s', NODE.podCidr, '-j', 'DROP']);
+    run('iptables', ['-w', '-I', 'FORWARD', '1', '-j', NODE.chain]);
+
+    // Binaries and images.
+    let started = Date.now();
+    const bin = await buildNodeBinaries(join(NODE.dir, 'bin'));
+    const specs = nodeImageSpecs({
+      ...bin, ...(full ? { coredns: tools.coredns, localPathProvisioner: tools.localPathProvisioner, busybox: BUSYBOX } : {}),
+    });
+    const archives: string[] = [];
+    for (const spec of specs) {
+      const archive = join(NODE.dir, 'images', `${spec.ref.replace(/[/:]/g, '_')}.tar`);
+      await writeImageArchive(spec, archive, join(NODE.dir, 'images', 'scratch'));
+      archives.push(archive);
+    }
+    log(`node binaries and ${specs.length} images built in ${Date.now() - started} ms`);
+
+    // Control plane on the bridge address, with the Node authorizer for the kubelet.
+    started = Date.now();
+    this.plane = await ControlPlane.start({
+      address: NODE.gateway,
+      controllers: [...DEFAULT_CONTROLLERS, ...NODE_CONTROLLERS, ...(options.controllers ?? [])],
+      authorizationModes: ['Node', 'RBAC'],
+      apiServerArgs: ['--enable-admission-plugins=NodeRestriction'],
+      log,
+    });
+    log(`control plane up in ${Date.now() - started} ms (${this.plane.server})`);
+
+    // containerd.
+    started = Date.now();
+    const cni = {
+      cniVersion: '0.4.0',
+      name: NODE.cniNetwork,
+      plugins: [{
+        type: 'bridge', bridge: NODE.bridge, isGateway: true, ipMasq: false, hairpinMode: true,
+        ipam: {
+          type: 'host-local', dataDir: join(NODE.dir, 'cni', 'ipam'),
+          ranges: [[{ subnet: NODE.podCidr, gateway: NODE.gateway }]], routes: [{ dst: '0.0.0.0/0' }],
+        },
+      }],
+    };
+    writeFileSync(join(NODE.dir, 'cni', 'net.d', '10-mini-atlas-e2e.conflist'), `${JSON.stringify(cni, null, 2)}\n`);
+    const containerdConfig = join(NODE.dir, 'containerd', 'config.toml');
+    writeFileSync(containerdConfig, containerdToml(bin.runcWrapper));
+    const containerd = this.spawnInCgroup('containerd', 'containerd', ['--config', containerdConfig], {
+      ...process.env, RUNC_WRAPPER_LOG, RUNC_WRAPPER_RUNC: '/usr/sbin/runc',
+    });
+    await waitReady(containerd, 'containerd', 30_000, async () => {
+      if (!existsSync(CONTAINERD_SOCKET)) return false;
+      await this.ctr('version');
+      return true;
+    });
+    for (const a of archives) await this.ctr('images', 'import', '--no-unpack=false', a);
+    log(`containerd ready, images imported in ${Date.now() - started} ms`);
+
+    // kubelet.
+    started = Date.now();
+    const kubeletIdentity: Identity = { user: `system:node:${NODE.name}`, groups: ['system:nodes'] };
+    const kubeletKc = await this.plane.issueKubeconfig('kubelet', kubeletIdentity);
+    const kubeletConfig = join(NODE.dir, 'kubelet', 'config.yaml');
+    const healthz = await freePort();
+    writeFileSync(kubeletConfig, toYaml({
+      apiVersion: 'kubelet.config.k8s.io/v1beta1',
+      kind: 'KubeletConfiguration',
+      failCgroupV1: false,
+      cgroupDriver: 'cgroupfs',
+      cgroupRoot: `/${NODE.cgroup}`,
+      containerRuntimeEndpoint: `unix://${CONTAINERD_SOCKET}`,
+      address: NODE.gateway,
+      port: await freePort(),
+      readOnlyPort: 0,
+      healthzBindAddress: '127.0.0.1',
+      healthzPort: healthz,
+      authentication: { anonymous: { enabled: false }, webhook: { enabled: false }, x509: { clientCAFile: join(this.plane.dir, 'pki', 'ca.crt') } },
+      authorization: { mode: 'AlwaysAllow' },
+      clusterDNS: [NODE.clusterDns],
+      clusterDomain: 'cluster.local',
+      failSwapOn: false,
+      podLogsDir: join(NODE.dir, 'pod-logs'),
+      volumePluginDir: join(NODE.dir, 'kubelet', 'volume-plugins'),
+      resolvConf: '/etc/resolv.conf',
+      maxPods: 40,
+      serializeImagePulls: false,
+      shutdownGracePeriod: '0s',
+      imageGCHighThresholdPercent: 100,
+      imageGCLowThresholdPercent: 99,
+      evictionHard: { 'memory.available': '100Mi', 'nodefs.available': '1%', 'imagefs.available': '1%' },
+      protectKernelDefaults: false,
+      nodeStatusUpdateFrequency: '5s',
+      syncFrequency: '10s',
+    }));
+    const kubelet = this.spawnInCgroup('kubelet', tools.kubelet, [
+      `--config=${kubeletConfig}`,
+      `--kubeconfig=${kubeletKc.kubeconfig}`,
+      `--root-dir=${join(NODE.dir, 'kubelet')}`,
+      `--cert-dir=${join(NODE.dir, 'kubelet', 'pki')}`,
+      `--hostname-override=${NODE.name}`,
+      `--node-ip=${NODE.gateway}`,
+      '--v=0',
+    ]);
+    await waitReady(kubelet, 'kubelet', 60_000, async () => (await get(`http://127.0.0.1:${healthz}/healthz`)).status === 200);
+    const api = new KubeLite(this.plane.admin);
+    await waitReady(kubelet, `node ${NODE.name} Ready`, 90_000, async () => api.nodeReady(NODE.name));
+    log(`kubelet registered node ${NODE.name}, Ready in ${Date.now() - started} ms`);
+    if (!full) return;
+
+    // kube-scheduler and kube-proxy, each as its bootstrap-RBAC identity.
+    started = Date.now();
+    const schedKc = await this.plane.issueKubeconfig('kube-scheduler', { user: 'system:kube-scheduler' });
+    const schedPort = await freePort();
+    const scheduler = this.spawnInCgroup('kube-scheduler', tools.kubeScheduler, [
+      `--kubeconfig=${schedKc.kubeconfig}`,
+      `--authentication-kubeconfig=${schedKc.kubeconfig}`,
+      `--authorization-kubeconfig=${schedKc.kubeconfig}`,
+      '--bind-address=127.0.0.1',
+      `--secure-port=${schedPort}`,
+      `--cert-dir=${join(NODE.dir, 'scheduler')}`,
+      '--leader-elect=false',
+      '--v=0',
+    ]);
+    // Its serving certificate is self-signed (in --cert-dir): the probe checks liveness, not identity.
+    await waitReady(scheduler, 'kube-scheduler', 60_000, async () => (await get(`https://127.0.0.1:${schedPort}/healthz`, { insecure: true })).status === 200);
+    const proxyKc = await this.plane.issueKubeconfig('kube-proxy', { user: 'system:kube-proxy' });
+    const proxyConfig = join(NODE.dir, 'kube-proxy.yaml');
+    const proxyHealth = await freePort();
+    writeFileSync(proxyConfig, toYaml({
+      apiVersion: 'kubeproxy.config.k8s.io/v1alpha1',
+      kind: 'KubeProxyConfiguration',
+      clientConnection: { kubeconfig: proxyKc.kubeconfig },
+      mode: 'iptables',
+      clusterCIDR: NODE.podCidr,
+      hostnameOverride: NODE.name,
+      bindAddress: NODE.gateway,
+      healthzBindAddress: `127.0.0.1:${proxyHealth}`,
+      metricsBindAddress: `127.0.0.1:${await freePort()}`,
+      nodePortAddresses: [`${NODE.gateway}/32`],
+      // Leave the host's conntrack settings as they are.
+      conntrack: { maxPerCore: 0, min: 0, tcpEstablishedTimeout: '0s', tcpCloseWaitTimeout: '0s' },
+      iptables: { localhostNodePorts: false, masqueradeAll: false, syncPeriod: '30s', minSyncPeriod: '0s' },
+    }));
+    const proxy = this.spawnInCgroup('kube-proxy', tools.kubeProxy, [`--config=${proxyConfig}`, '--v=0']);
+    await waitReady(proxy, 'kube-proxy', 60_000, async () => (await get(`http://127.0.0.1:${proxyHealth}/healthz`)).status === 200);
+    log(`kube-scheduler and kube-proxy ready in ${Date.now() - started} ms`);
+
+    await api.apply({ apiVersion: 'node.k8s.io/v1', kind: 'RuntimeClass', metadata: { name: UNWRAPPED_RUNTIME }, handler: UNWRAPPED_RUNTIME });
+
+    // CoreDNS as a pod.
+    started = Date.now();
+    for (const o of coreDnsObjects()) await api.apply(o);
+    try {
+      await waitReady(kubelet, 'CoreDNS available', 120_000, async () => api.deploymentAvailable('kube-system', 'coredns'));
+    } catch (e) {
+      throw new Error(`${e instanceof Error ? e.message : String(e)}\nkube-system:\n${await api.describeNamespace('kube-system')}`);
+    }
+    log(`CoreDNS available in ${Date.now() - started} ms`);
+
+    // local-path-provisioner as a pod, volumes below the node directory.
+    started = Date.now();
+    for (const o of localPathObjects()) await api.apply(o);
+    try {
+      await waitReady(kubelet, 'local-path-provisioner available', 120_000, async () => api.deploymentAvailable('local-path-storage', 'local-path-provisioner'));
+    } catch (e) {
+      throw new Error(`${e instanceof Error ? e.message : String(e)}\nlocal-path-storage:\n${await api.describeNamespace('local-path-storage')}`);
+    }
+    log(`local-path-provisioner available in ${Date.now() - started} ms`);
+  }
+}
+
+/** containerd's configuration (version 2, containerd 1.6). */
+function containerdToml(runcWrapper: string): string {
+  const d = join(NODE.dir, 'containerd');
+  return `version = 2
+root = "${d}/root"
+state = "${d}/state"
+oom_score = 0
+disabled_plugins = ["io.containerd.snapshotter.v1.btrfs", "io.containerd.snapshotter.v1.zfs", "io.containerd.snapshotter.v1.devmapper", "io.containerd.snapshotter.v1.aufs"]
+
+[grpc]
+  address = "${CONTAINERD_SOCKET}"
+
+[ttrpc]
+  address = "${d}/containerd.sock.ttrpc"
+
+[plugins."io.containerd.internal.v1.opt"]
+  path = "${d}/opt"
+
+[plugins."io.containerd.grpc.v1.cri"]
+  sandbox_image = "${IMAGES.pause}"
+  restrict_oom_score_adj = true
+  netns_mounts_under_state_dir = true
+  stream_server_address = "127.0.0.1"
+  stream_server_port = "0"
+  enable_selinux = false
+  [plugins."io.containerd.grpc.v1.cri".containerd]
+    snapshotter = "overlayfs"
+    default_runtime_name = "runc"
+    [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc]
+      runtime_type = "io.containerd.runc.v2"
+      [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc.options]
+        BinaryName = "${runcWrapper}"
+        SystemdCgroup = false
+    # Plain runc, for the test that shows why the wrapper exists (RuntimeClass ${UNWRAPPED_RUNTIME}).
+    [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.${UNWRAPPED_RUNTIME}]
+      runtime_type = "io.containerd.runc.v2"
+      [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.${UNWRAPPED_RUNTIME}.options]
+        BinaryName = "/usr/sbin/runc"
+        SystemdCgroup = false
+  [plugins."io.containerd.grpc.v1.cri".cni]
+    bin_dir = "/usr/lib/cni"
+    conf_dir = "${NODE.dir}/cni/net.d"
+    max_conf_num = 1
+`;
+}
+
+/**
+ * local-path-provisioner in `local-path-storage` with upstream's RBAC and ConfigMap (deploy/local-path-storage.yaml
+ * of v0.0.30, restated): volumes below {@link LOCAL_PATH_DIR}, helper pods from Debian's busybox-static. The
+ * platform's StorageClass (`retained`, provisioner `rancher.io/local-path`) comes from dist/.
+ */
+export function localPathObjects(): LiteObject[] {
+  const ns = 'local-path-storage';
+  const sa = 'local-path-provisioner-service-account';
+  const helperPod = toYaml({
+    apiVersion: 'v1', kind: 'Pod', metadata: { name: 'helper-pod' },
+    spec: {
+      priorityClassName: 'system-node-critical',
+      tolerations: [{ key: 'node.kubernetes.io/disk-pressure', operator: 'Exists', effect: 'NoSchedule' }],
+      containers: [{ name: 'helper-pod', image: IMAGES.busybox, imagePullPolicy: 'IfNotPresent' }],
+    },
+  });
+  return [
+    { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } },
+    { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: sa, namespace: ns } },
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name: 'local-path-provisioner-role', namespace: ns },
+      rules: [{ apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'watch', 'create', 'patch', 'update', 'delete'] }],
+    },
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'local-path-provisioner-role' },
+      rules: [
+        { apiGroups: [''], resources: ['nodes', 'persistentvolumeclaims', 'configmaps', 'pods', 'pods/log'], verbs: ['get', 'list', 'watch'] },
+        { apiGroups: [''], resources: ['persistentvolumes'], verbs: ['get', 'list', 'watch', 'create', 'patch', 'update', 'delete'] },
+        { apiGroups: [''], resources: ['events'], verbs: ['create', 'patch'] },
+        { apiGroups: ['storage.k8s.io'], resources: ['storageclasses'], verbs: ['get', 'list', 'watch'] },
+      ],
+    },
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: { name: 'local-path-provisioner-bind', namespace: ns },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'local-path-provisioner-role' },
+      subjects: [{ kind: 'ServiceAccount', name: sa, namespace: ns }],
+    },
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: { name: 'local-path-provisioner-bind' },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'local-path-provisioner-role' },
+      subjects: [{ kind: 'ServiceAccount', name: sa, namespace: ns }],
+    },
+    {
+      apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'local-path-config', namespace: ns },
+      data: {
+        'config.json': JSON.stringify({ nodePathMap: [{ node: 'DEFAULT_PATH_FOR_NON_LISTED_NODES', paths: [LOCAL_PATH_DIR] }] }),
+        setup: 'set -eu\nmkdir -m 0777 -p "$VOL_DIR"',
+        teardown: 'set -eu\nrm -rf "$VOL_DIR"',
+        'helperPod.yaml': helperPod,
+      },
+    },
+    {
+      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'local-path-provisioner', namespace: ns },
+      spec: {
+        replicas: 1,
+        selector: { matchLabels: { app: 'local-path-provisioner' } },
+        template: {
+          metadata: { labels: { app: 'local-path-provisioner' } },
+          spec: {
+            serviceAccountName: sa,
+            securityContext: { runAsNonRoot: true, runAsUser: 65532, runAsGroup: 65532, seccompProfile: { type: 'RuntimeDefault' } },
+            containers: [{
+              name: 'local-path-provisioner',
+              image: IMAGES.localPathProvisioner,
+              command: ['/local-path-provisioner', '--debug', 'start', '--config', '/etc/config/config.json'],
+              env: [
+                { name: 'POD_NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },
+                { name: 'CONFIG_MOUNT_PATH', value: '/etc/config/' },
+              ],
+              resources: { requests: { cpu: '20m', memory: '32Mi' }, limits: { memory: '128Mi' } },
+              securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },
+              volumeMounts: [{ name: 'config-volume', mountPath: '/etc/config/' }],
+            }],
+            volumes: [{ name: 'config-volume', configMap: { name: 'local-path-config' } }],
+          },
+        },
+      },
+    },
+  ];
+}
+
+/** The cluster DNS: CoreDNS's Deployment, Service (10.96.0.10), ConfigMap and RBAC in kube-system. */
+export function coreDnsObjects(): LiteObject[] {
+  const labels = { 'k8s-app': 'kube-dns' };
+  const corefile = [
+    '.:53 {',
+    '    errors',
+    '    health :8080',
+    '    ready :8181',
+    '    kubernetes cluster.local in-addr.arpa ip6.arpa {',
+    '        pods insecure',
+    '        fallthrough in-addr.arpa ip6.arpa',
+    '    }',
+    '    cache 30',
+    '    loadbalance',
+    '}',
+    '',
+  ].join('\n');
+  return [
+    { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'coredns', namespace: 'kube-system' } },
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'system:coredns' },
+      rules: [
+        { apiGroups: [''], resources: ['endpoints', 'services', 'pods', 'namespaces'], verbs: ['list', 'watch'] },
+        { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: ['list', 'watch'] },
+      ],
+    },
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: { name: 'system:coredns' },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'system:coredns' },
+      subjects: [{ kind: 'ServiceAccount', name: 'coredns', namespace: 'kube-system' }],
+    },
+    { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'coredns', namespace: 'kube-system' }, data: { Corefile: corefile } },
+    {
+      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'coredns', namespace: 'kube-system', labels },
+      spec: {
+        replicas: 1,
+        selector: { matchLabels: labels },
+        template: {
+          metadata: { labels },
+          spec: {
+            serviceAccountName: 'coredns',
+            dnsPolicy: 'Default',
+            securityContext: {
+              runAsNonRoot: true, runAsUser: 65532, runAsGroup: 65532, seccompProfile: { type: 'RuntimeDefault' },
+              // Port 53 without CAP_NET_BIND_SERVICE: a namespaced, safe sysctl.
+              sysctls: [{ name: 'net.ipv4.ip_unprivileged_port_start', value: '53' }],
+            },
+            containers: [{
+              name: 'coredns',
+              image: IMAGES.coredns,
+              args: ['-conf', '/etc/coredns/Corefile'],
+              ports: [
+                { name: 'dns', containerPort: 53, protocol: 'UDP' },
+                { name: 'dns-tcp', containerPort: 53, protocol: 'TCP' },
+              ],
+              resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { memory: '128Mi' } },
+              readinessProbe: { httpGet: { path: '/ready', port: 8181 }, periodSeconds: 2 },
+              livenessProbe: { httpGet: { path: '/health', port: 8080 }, periodSeconds: 10 },
+              securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },
+              volumeMounts: [{ name: 'config', mountPath: '/etc/coredns', readOnly: true }],
+            }],
+            volumes: [{ name: 'config', configMap: { name: 'coredns' } }],
+          },
+        },
+      },
+    },
+    {
+      apiVersion: 'v1', kind: 'Service', metadata: { name: 'kube-dns', namespace: 'kube-system', labels },
+      spec: {
+        clusterIP: NODE.clusterDns,
+        selector: labels,
+        ports: [
+          { name: 'dns', port: 53, targetPort: 53, protocol: 'UDP' },
+          { name: 'dns-tcp', port: 53, targetPort: 53, protocol: 'TCP' },
+        ],
+      },
+    },
+  ];
+}
+
+/** The Service CIDR (re-exported for the suite). */
+export { SERVICE_CLUSTER_IP_RANGE };
