@@ -345,7 +345,7 @@ describe('Kyverno admission: each ValidatingPolicy denies a violating object at 
   test('stateful-deletion: a real DELETE of the workspace without the allow-delete annotation is refused, and it stays', async () => {
     const e: unknown = await client.delete('platform.mini-atlas.io/v1alpha1', 'Workspace', WORKSPACE).then(() => undefined, (x: unknown) => x);
     expect(e).toBeInstanceOf(KubeApiError);
-    expect((e as KubeApiError).serverMessage.replace(WEBHOOK, '')).toBe(`Policy stateful-deletion failed: Workspace ${WORKSPACE} holds data; annotate it platform.mini-atlas.io/allow-delete=true to delete it`);
+    expect((e as KubeApiError).serverMessage.replace(WEBHOOK, '')).toBe(`Policy stateful-deletion failed: Workspace ${WORKSPACE} holds its namespace and everything in it: annotate it platform.mini-atlas.io/allow-delete=true to delete it`);
     const live = await client.get('platform.mini-atlas.io/v1alpha1', 'Workspace', WORKSPACE);
     expect(live?.metadata.deletionTimestamp).toBeUndefined();
     expect(live?.metadata.name).toBe(WORKSPACE);
