@@ -7,6 +7,7 @@
 import { Chart, ChartProps } from 'cdk8s';
 import { Construct } from 'constructs';
 import { EnvironmentProfile } from '../shared/environment';
+import { KUBE_CONTROLLER_SERVICE_ACCOUNTS, PlatformIdentities, serviceAccountUser } from './platform-identities';
 import { PlatformWiring } from './platform-wiring';
 import { FluxStage } from '../gitops/flux-stage';
 import { Cilium, CiliumProps } from './operators/cilium';
@@ -26,6 +27,13 @@ export interface CoreChartProps extends ChartProps {
   readonly gateway?: SharedGatewayProps;
   /** Sizes of the shared Kafka. @default LOCAL */
   readonly environment?: EnvironmentProfile;
+  /**
+   * The API server's secure port, the only port database pods may reach it on. Kind (kubeadm) serves on 6443;
+   * the control-plane test suite starts kube-apiserver on a free port it picks, but has no Cilium datapath, so
+   * the policy is only checked for shape there.
+   * @default 6443
+   */
+  readonly apiServerPort?: number;
 }
 
 /** The Core layer. */
@@ -39,6 +47,8 @@ export class CoreChart extends Chart {
   public readonly strimzi: Strimzi;
   public readonly kafka: SharedKafka;
   public readonly gateway: SharedGateway;
+  /** The user names of the platform's controllers (defined once; policies exempt them where they act). */
+  public readonly identities: PlatformIdentities;
   /** What the Foundation layer wires the abstractions to. */
   public readonly wiring: PlatformWiring;
 
@@ -60,11 +70,24 @@ export class CoreChart extends Chart {
     this.strimzi = new Strimzi(this.operators, 'strimzi', { dependsOn: afterCni, watchNamespaces: [this.kafka.namespace] });
     this.gateway = new SharedGateway(this.sharedServices, 'gateway', props.gateway);
 
+    this.identities = {
+      // KRO's chart names its ServiceAccount after the release's full name (chart `_helpers.tpl`, `kro.fullname`).
+      kro: serviceAccountUser(this.kro.namespace, this.kro.releaseName),
+      // CloudNativePG's chart: `cloudnative-pg.serviceAccountName` defaults to the full name (the release name).
+      cloudNativePg: serviceAccountUser(this.cloudNativePg.namespace, this.cloudNativePg.releaseName),
+      // Strimzi's chart runs the cluster operator as the fixed ServiceAccount `strimzi-cluster-operator`.
+      strimzi: serviceAccountUser(this.strimzi.namespace, 'strimzi-cluster-operator'),
+      // Kyverno's chart: `<release>-background-controller` (charts/kyverno `kyverno.background-controller.serviceAccountName`).
+      kyvernoBackground: serviceAccountUser(this.kyverno.namespace, `${this.kyverno.releaseName}-background-controller`),
+      kubeControllers: KUBE_CONTROLLER_SERVICE_ACCOUNTS.map((n) => serviceAccountUser('kube-system', n)),
+    };
     this.wiring = {
       kafka: this.kafka,
       gateway: this.gateway,
       databaseStorageClass: storage.storageClassName,
       cnpgOperator: { namespace: CloudNativePg.NAMESPACE, podLabels: CloudNativePg.POD_LABELS },
+      identities: this.identities,
+      apiServerPort: props.apiServerPort ?? 6443,
     };
   }
 }

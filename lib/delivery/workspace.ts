@@ -8,7 +8,7 @@
  * ```
  */
 import { Construct } from 'constructs';
-import { LABELS, RESERVED_NAMESPACES } from '../shared/api';
+import { isReservedNamespace, LABELS } from '../shared/api';
 import { EnvironmentProfile, LOCAL } from '../shared/environment';
 import { issue, ValidationIssue } from '../shared/validation-error';
 import { WORKSPACE_FIELDS, WorkspaceSpec } from '../foundation/workspace/schema';
@@ -91,7 +91,7 @@ export class Workspace extends Instance<typeof WORKSPACE_FIELDS> {
 
   protected override validateInstance(): ValidationIssue[] {
     const out: ValidationIssue[] = [];
-    if (RESERVED_NAMESPACES.includes(this.name) || this.name.startsWith('kube-')) {
+    if (isReservedNamespace(this.name)) {
       out.push(issue(this, 'name', this.name, 'is a reserved namespace (Kubernetes, Flux or a platform component)', 'choose a team-specific name such as "team-payments"'));
     }
     const same = registered<Workspace>(this, `workspace:${this.name}`);

@@ -9,6 +9,11 @@ import { PLATFORM_GROUP } from '../shared/api';
 import { InfrastructureDefinition } from './infrastructure/definition';
 import { CachePasswordPolicy } from './policies/cache-password-policy';
 import { HostIsolationPolicy } from './policies/host-isolation-policy';
+import { HostnameOwnershipPolicy } from './policies/hostname-ownership-policy';
+import { OperatorLabelsPolicy } from './policies/operator-labels-policy';
+import { ReservedWorkspacesPolicy } from './policies/reserved-workspaces-policy';
+import { RoleBindingSubjectsPolicy, ServiceExposurePolicy, WorkspaceGuardrailsPolicy } from './policies/tenant-isolation-policies';
+import { guardrailControllers, labellingControllers } from '../core/platform-identities';
 import { ImageRegistryPolicy, ImageRegistryPolicyProps } from './policies/image-registry-policy';
 import { RequiredLabelsPolicy } from './policies/required-labels-policy';
 import { StatefulDeletionPolicy } from './policies/stateful-deletion-policy';
@@ -53,6 +58,12 @@ export class FoundationChart extends Chart {
     new RequiredLabelsPolicy(this.stage, 'required-labels');
     new StatefulDeletionPolicy(this.stage, 'stateful-deletion');
     new CachePasswordPolicy(this.stage, 'cache-password');
+    new ReservedWorkspacesPolicy(this.stage, 'reserved-workspaces');
+    new HostnameOwnershipPolicy(this.stage, 'hostname-ownership', { domain: core.gateway.domain });
+    new WorkspaceGuardrailsPolicy(this.stage, 'workspace-guardrails', { managers: guardrailControllers(core.wiring.identities) });
+    new OperatorLabelsPolicy(this.stage, 'operator-labels', { operators: labellingControllers(core.wiring.identities) });
+    new ServiceExposurePolicy(this.stage, 'service-exposure');
+    new RoleBindingSubjectsPolicy(this.stage, 'role-binding-subjects');
 
     // Exactly what the RGDs create (and the APIs they generate); KRO has no other access.
     core.kro.grant('platform-abstractions', [

@@ -1,0 +1,100 @@
+/**
+ * What a tenant with ordinary edit rights in its workspace could otherwise use to undo its own isolation:
+ * - `workspace-guardrails`: the workspace's network policies (Kubernetes NetworkPolicy, CiliumNetworkPolicy —
+ *   Cilium adds allow rules from every policy that selects a pod, so one tenant policy can open what the
+ *   default-deny closes), its ResourceQuota and LimitRange are the platform's: only KRO (which creates them
+ *   from the Workspace RGD) and kube-controller-manager's namespace and garbage collectors (which delete them
+ *   with the namespace) may create, change or delete them;
+ * - `service-exposure`: no Service of type NodePort or LoadBalancer and no `externalIPs` (both expose pods
+ *   outside the Gateway and its host-name ownership; `externalIPs` can also capture traffic to any address,
+ *   CVE-2020-8554);
+ * - `role-binding-subjects`: no RoleBinding to everyone (`system:authenticated`, `system:unauthenticated`,
+ *   `system:serviceaccounts`, `system:anonymous`): Kubernetes puts every user or every ServiceAccount in those
+ *   groups (Kubernetes RBAC, "Referring to subjects").
+ */
+import { Construct } from 'constructs';
+import { PlatformPolicy } from './platform-policy';
+
+/** The object of a request: the new one, or on DELETE the old one. */
+const TARGET = 'object != null ? object : oldObject';
+
+/** Properties of {@link WorkspaceGuardrailsPolicy}. */
+export interface WorkspaceGuardrailsPolicyProps {
+  /** User names that manage the guardrails (`guardrailControllers(wiring.identities)`). */
+  readonly managers: readonly string[];
+}
+
+/** The `workspace-guardrails` policy. */
+export class WorkspaceGuardrailsPolicy extends PlatformPolicy {
+  public constructor(scope: Construct, id: string, props: WorkspaceGuardrailsPolicyProps) {
+    super(scope, id, {
+      name: 'workspace-guardrails',
+      description: 'Network policies, quota and limits in a workspace are created, changed and deleted by the platform only.',
+      operations: ['CREATE', 'UPDATE', 'DELETE'],
+      match: [
+        { apiGroup: 'networking.k8s.io', resources: ['networkpolicies'] },
+        { apiGroup: 'cilium.io', resources: ['ciliumnetworkpolicies'] },
+        { apiGroup: '', resources: ['resourcequotas', 'limitranges'] },
+      ],
+      exemptUsers: props.managers,
+      variables: { target: TARGET },
+      rules: [{
+        expression: 'variables.exempt',
+        messageExpression:
+          'variables.target.kind + " \\"" + variables.target.metadata.name + "\\" in workspace " + variables.workspace + ' +
+          '": network policies, quotas and limits of a workspace are managed by the platform; " + request.userInfo.username + " may not " + request.operation + " them"',
+      }],
+    });
+  }
+}
+
+/** Group and user names that stand for everyone (or every ServiceAccount) in the cluster. */
+export const BROAD_SUBJECTS: readonly { readonly kind: 'Group' | 'User'; readonly name: string }[] = [
+  { kind: 'Group', name: 'system:authenticated' },
+  { kind: 'Group', name: 'system:unauthenticated' },
+  { kind: 'Group', name: 'system:serviceaccounts' },
+  { kind: 'User', name: 'system:anonymous' },
+];
+
+/** The `role-binding-subjects` policy. */
+export class RoleBindingSubjectsPolicy extends PlatformPolicy {
+  public constructor(scope: Construct, id: string) {
+    super(scope, id, {
+      name: 'role-binding-subjects',
+      description: `RoleBindings in a workspace bind no broad subject (${BROAD_SUBJECTS.map((s) => s.name).join(', ')}).`,
+      match: [{ apiGroup: 'rbac.authorization.k8s.io', resources: ['rolebindings'] }],
+      variables: {
+        broad: JSON.stringify(BROAD_SUBJECTS.map((s) => `${s.kind}:${s.name}`)),
+        bound: 'object.?subjects.orValue([]).map(s, s.kind + ":" + s.name)',
+      },
+      rules: [{
+        expression: '!variables.bound.exists(s, s in variables.broad)',
+        messageExpression:
+          '"RoleBinding \\"" + object.metadata.name + "\\" binds " + variables.bound.filter(s, s in variables.broad).join(", ") + ' +
+          '": a workspace role may not be granted to everyone; bind named users, groups or ServiceAccounts"',
+      }],
+    });
+  }
+}
+
+/** The `service-exposure` policy. */
+export class ServiceExposurePolicy extends PlatformPolicy {
+  public constructor(scope: Construct, id: string) {
+    super(scope, id, {
+      name: 'service-exposure',
+      description: 'Services in a workspace are ClusterIP (or headless) without externalIPs; traffic enters through the shared Gateway.',
+      match: [{ apiGroup: '', resources: ['services'] }],
+      rules: [
+        {
+          expression: '!(object.spec.?type.orValue("ClusterIP") in ["NodePort", "LoadBalancer"])',
+          messageExpression:
+            '"Service \\"" + object.metadata.name + "\\" has type " + object.spec.type + ": workspaces expose applications only through the shared Gateway (use a WebApplication)"',
+        },
+        {
+          expression: 'object.spec.?externalIPs.orValue([]).size() == 0',
+          messageExpression: '"Service \\"" + object.metadata.name + "\\" sets externalIPs " + object.spec.externalIPs.join(", ") + ": not allowed in a workspace"',
+        },
+      ],
+    });
+  }
+}
