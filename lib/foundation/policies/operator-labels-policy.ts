@@ -15,7 +15,7 @@ export const OPERATOR_LABEL_PREFIXES: readonly string[] = ['cnpg.io/', 'strimzi.
 
 /** Where an object carries labels that end up on it or on the pods it makes. */
 const labelMaps = (root: string): string =>
-  `${root} == null ? [{}, {}, {}, {}] : [${root}.metadata.?labels.orValue({}), ${root}.?spec.?template.?metadata.?labels.orValue({}), ` +
+  `${root} == null || !has(${root}.metadata) ? [{}, {}, {}, {}] : [${root}.metadata.?labels.orValue({}), ${root}.?spec.?template.?metadata.?labels.orValue({}), ` +
   `${root}.?spec.?jobTemplate.?spec.?template.?metadata.?labels.orValue({}), ${root}.?spec.?inheritedMetadata.?labels.orValue({})]`;
 
 /** Properties of {@link OperatorLabelsPolicy}. */

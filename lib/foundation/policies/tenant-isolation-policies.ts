@@ -16,7 +16,7 @@ import { Construct } from 'constructs';
 import { PlatformPolicy } from './platform-policy';
 
 /** The object of a request: the new one, or on DELETE the old one. */
-const TARGET = 'object != null ? object : oldObject';
+const TARGET = 'request.operation == "DELETE" ? oldObject : object';
 
 /** Properties of {@link WorkspaceGuardrailsPolicy}. */
 export interface WorkspaceGuardrailsPolicyProps {
