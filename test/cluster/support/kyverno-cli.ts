@@ -119,6 +119,42 @@ export function runKyvernoApply(policies: readonly string[], resources: readonly
   return { exitCode: res.status ?? -1, output, generated, summary };
 }
 
+/** One expected denial message (`messages.yaml` beside a suite's `kyverno-test.yaml`). */
+export interface ExpectedMessage {
+  readonly kind: string;
+  /** `namespace/name`, or `name` for a cluster-scoped resource. */
+  readonly resource: string;
+  readonly message: string;
+}
+
+/** The suite's `messages.yaml`: the exact message of every case it expects a policy to refuse ([] when absent). */
+export function readMessages(dir: string): ExpectedMessage[] {
+  const file = join(dir, 'messages.yaml');
+  return existsSync(file) ? (parse(readFileSync(file, 'utf8')) as ExpectedMessage[] | null) ?? [] : [];
+}
+
+/**
+ * Differences between a suite's expected denial messages and what the CLI printed: a `fail` case without an
+ * expected message, an expected message without a `fail` case, and every message that is not exactly the one
+ * the evaluated row carries.
+ */
+export function messageMismatches(suite: KyvernoTestFile, expected: readonly ExpectedMessage[], rows: readonly KyvernoRow[]): string[] {
+  const key = (kind: string, resource: string): string => `${kind} ${resource}`;
+  const failing = new Set(suite.results.filter((r) => r.result === 'fail').flatMap((r) => r.resources.map((res) => key(r.kind, res))));
+  const listed = new Set(expected.map((m) => key(m.kind, m.resource)));
+  const out: string[] = [];
+  for (const f of failing) if (!listed.has(f)) out.push(`${f}: expected to fail, but messages.yaml has no message for it`);
+  for (const m of expected) {
+    const k = key(m.kind, m.resource);
+    if (!failing.has(k)) { out.push(`${k}: messages.yaml has a message, but the suite does not expect it to fail`); continue; }
+    const got = rows.filter((r) => r.REASON !== 'Excluded' && rowKey(r)?.kind === m.kind && [rowKey(r)?.id, rowKey(r)?.name].includes(m.resource))
+      .map((r) => r.Message);
+    if (got.length === 0) out.push(`${k}: no evaluated row`);
+    for (const g of new Set(got)) if (g !== m.message) out.push(`${k}: message ${JSON.stringify(g)}, expected ${JSON.stringify(m.message)}`);
+  }
+  return out;
+}
+
 /** `namespace/name` or `name` of a row's RESOURCE (`<group>/<version>/<Kind>/<ns>/<name>`). */
 function rowKey(row: KyvernoRow): { kind: string; id: string; name: string } | undefined {
   const parts = row.RESOURCE.split('/');
