@@ -27,13 +27,6 @@ export interface CoreChartProps extends ChartProps {
   readonly gateway?: SharedGatewayProps;
   /** Sizes of the shared Kafka. @default LOCAL */
   readonly environment?: EnvironmentProfile;
-  /**
-   * The API server's secure port, the only port database pods may reach it on. Kind (kubeadm) serves on 6443;
-   * the control-plane test suite starts kube-apiserver on a free port it picks, but has no Cilium datapath, so
-   * the policy is only checked for shape there.
-   * @default 6443
-   */
-  readonly apiServerPort?: number;
 }
 
 /** The Core layer. */
@@ -87,7 +80,7 @@ export class CoreChart extends Chart {
       databaseStorageClass: storage.storageClassName,
       cnpgOperator: { namespace: CloudNativePg.NAMESPACE, podLabels: CloudNativePg.POD_LABELS },
       identities: this.identities,
-      apiServerPort: props.apiServerPort ?? 6443,
+      apiServerPort: this.cilium.apiServerPort,
     };
   }
 }

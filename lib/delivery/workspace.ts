@@ -42,6 +42,13 @@ export interface WorkspaceProps {
    * Not part of the instance's spec. @default LOCAL
    */
   readonly environment?: EnvironmentProfile;
+  /**
+   * The platform domain (the shared Gateway's `*.<domain>`): its WebApplications may only use host names the
+   * workspace owns, `<workspace>.<domain>` or `<workspace>-<name>.<domain>` (the rule the `hostname-ownership`
+   * admission policy enforces in the cluster). `DeliveryChart.addWorkspace` sets it.
+   * @default no ownership check (a workspace created outside a DeliveryChart does not know the domain)
+   */
+  readonly hostDomain?: string;
 }
 
 /** Longest workspace name: leaves room for `<workspace>-<name>` objects and their suffixes. */
@@ -55,6 +62,8 @@ export class Workspace extends Instance<typeof WORKSPACE_FIELDS> {
   public readonly team: string;
   /** The environment profile that sizes the workspace and its instances. */
   public readonly environment: EnvironmentProfile;
+  /** The platform domain its applications' host names must be owned under, when known. */
+  public readonly hostDomain?: string;
 
   /**
    * @param scope the chart (or any construct) holding the workspace
@@ -77,6 +86,7 @@ export class Workspace extends Instance<typeof WORKSPACE_FIELDS> {
     this.namespace = name;
     this.team = props.team;
     this.environment = environment;
+    this.hostDomain = props.hostDomain;
     register(this, `workspace:${name}`);
   }
 

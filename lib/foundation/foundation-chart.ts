@@ -37,10 +37,13 @@ export interface FoundationChartProps extends ChartProps {
 export class FoundationChart extends Chart {
   public readonly stage: FluxStage;
   public readonly definitions: readonly ResourceGraph[];
+  /** The platform domain WebApplications get host names under (the shared Gateway's `*.<domain>`). */
+  public readonly hostDomain: string;
 
   public constructor(scope: Construct, id: string, props: FoundationChartProps) {
     super(scope, id, props);
     const { core } = props;
+    this.hostDomain = core.gateway.domain;
     // Waits for the RGDs and the policies (each registers its kind's health check) before tenants arrive.
     this.stage = new FluxStage(this, 'foundation', { path: 'foundation', dependsOn: [core.sharedServices] });
 

@@ -6,11 +6,13 @@ import { FoundationChart } from '../../../lib/foundation/foundation-chart';
 import { FluxStage } from '../../../lib/gitops/flux-stage';
 import { PRODUCTION } from '../../../lib/shared/environment';
 import { renderApp } from '../../../lib/synth/dist-writer';
+import { ValidationIssue, WebApplication } from '../../../lib';
+import { issues } from '../../helpers/issues';
 
 /** A delivery chart on the default core and foundation. */
-function deliveryChart(environment?: typeof PRODUCTION): { app: App; delivery: DeliveryChart } {
+function deliveryChart(environment?: typeof PRODUCTION, domain?: string): { app: App; delivery: DeliveryChart } {
   const app = new App();
-  const core = new CoreChart(app, 'core');
+  const core = new CoreChart(app, 'core', domain ? { gateway: { domain } } : {});
   const delivery = new DeliveryChart(app, 'delivery', { foundation: new FoundationChart(app, 'foundation', { core }), environment });
   return { app, delivery };
 }
@@ -31,4 +33,36 @@ test('every workspace gets the chart\'s environment profile', () => {
   const { delivery } = deliveryChart(PRODUCTION);
   expect(delivery.environment).toBe(PRODUCTION);
   expect(delivery.addWorkspace('team-a', { team: 'team-a' }).environment).toBe(PRODUCTION);
+});
+
+describe("host names: a workspace's applications use only host names it owns under the Gateway domain", () => {
+  const hostIssues = (domain: string | undefined, hostname: string): ValidationIssue[] => issues(() => {
+    const { app, delivery } = deliveryChart(undefined, domain);
+    new WebApplication(delivery.addWorkspace('team-a', { team: 'team-a' }), 'web', { image: 'ghcr.io/acme/web:1.0.0', hostname });
+    renderApp(app);
+  });
+
+  test.each([
+    [undefined, 'team-a.localtest.me'], [undefined, 'team-a-web.localtest.me'], ['apps.corp.example', 'team-a-shop.apps.corp.example'],
+  ])('under %s, %s is owned', (domain, hostname) => {
+    expect(hostIssues(domain, hostname)).toEqual([]);
+  });
+
+  test.each([
+    [undefined, 'team-b.localtest.me', 'localtest.me'],
+    [undefined, 'shop.localtest.me', 'localtest.me'],
+    ['apps.corp.example', 'team-a.localtest.me', 'apps.corp.example'],
+  ])('under %s, fails for %s', (domain, hostname, shown) => {
+    expect(hostIssues(domain, hostname)).toEqual([{
+      path: 'delivery/team-a/team-a/apps/web', field: 'spec.hostname', value: JSON.stringify(hostname),
+      rule: `is not owned by workspace "team-a": use team-a.${shown} or team-a-<name>.${shown} (no wildcards)`,
+      fix: 'host names on the shared Gateway belong to workspaces (the hostname-ownership policy refuses others)',
+    }]);
+  });
+
+  test('the delivery chart hands the Gateway domain to its workspaces', () => {
+    const { delivery } = deliveryChart(undefined, 'apps.corp.example');
+    expect(delivery.hostDomain).toBe('apps.corp.example');
+    expect(delivery.addWorkspace('team-a', { team: 'team-a' }).hostDomain).toBe('apps.corp.example');
+  });
 });
