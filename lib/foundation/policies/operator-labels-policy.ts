@@ -37,7 +37,8 @@ export class OperatorLabelsPolicy extends PlatformPolicy {
         prefixes: JSON.stringify(OPERATOR_LABEL_PREFIXES),
         after: labelMaps('object'),
         before: labelMaps('oldObject'),
-        // Owned labels added, changed or removed, as "key" (in any of the four places).
+        // Owned labels added, changed or removed, as "key" (in any of the four places); the message sorts them (cel-go
+        // ext.Lists `sort()`, in Kyverno 1.19's CEL environment): map keys come in no fixed order.
         changed:
           `[0, 1, 2, 3].map(i, variables.after[i].filter(k, ${owned('k')} && (!(k in variables.before[i]) || variables.before[i][k] != variables.after[i][k])) + ` +
           `variables.before[i].filter(k, ${owned('k')} && !(k in variables.after[i])))`,
@@ -45,7 +46,7 @@ export class OperatorLabelsPolicy extends PlatformPolicy {
       rules: [{
         expression: 'variables.exempt || variables.changed.all(keys, keys.size() == 0)',
         messageExpression:
-          'object.kind + " \\"" + object.metadata.name + "\\": labels " + variables.changed.filter(keys, keys.size() > 0).map(keys, keys.join(", ")).join(", ") + ' +
+          'object.kind + " \\"" + object.metadata.name + "\\": labels " + variables.changed.filter(keys, keys.size() > 0).map(keys, keys.sort().join(", ")).join(", ") + ' +
           '" are set by the platform\'s operators only (" + variables.prefixes.join(", ") + "); " + request.userInfo.username + " may not set, change or remove them"',
       }],
     });

@@ -71,14 +71,17 @@ export function readSuite(dir: string): KyvernoTestFile {
 
 /**
  * Copies a suite into a new directory under `parent` with every policy path made absolute and mapped through
- * `mapPolicy` (e.g. into another dist directory), so the suite runs unchanged against any copy of dist/.
+ * `mapPolicy` (e.g. into another dist directory), and every resource path made absolute, so the suite runs
+ * unchanged against any copy of dist/.
  */
 export function stageSuite(dir: string, mapPolicy: (absolute: string) => string, parent = tmpdir()): string {
   const out = mkdtempSync(join(parent, 'suite-'));
   cpSync(dir, out, { recursive: true });
   const suite = readSuite(dir);
   const policies = suite.policies.map((p) => mapPolicy(isAbsolute(p) ? p : resolve(dir, p)));
-  writeFileSync(join(out, 'kyverno-test.yaml'), toYaml({ ...suite, policies }));
+  // Resources may live in another suite's folder (a variant suite shares its policy suite's resources).
+  const resources = suite.resources.map((r) => (isAbsolute(r) ? r : resolve(dir, r)));
+  writeFileSync(join(out, 'kyverno-test.yaml'), toYaml({ ...suite, policies, resources }));
   return out;
 }
 
