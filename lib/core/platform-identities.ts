@@ -16,13 +16,13 @@ export function serviceAccountUser(namespace: string, name: string): string {
  * kube-controller-manager's controllers that create or delete objects in a workspace on someone else's behalf.
  * kubeadm (and so Kind) runs kube-controller-manager with `--use-service-account-credentials`, so each controller
  * acts as its own ServiceAccount in `kube-system` (kube-controller-manager `controller_descriptor`/`NewControllerDescriptors`;
- * the names are the `ClientBuilder` names of each controller). Pods they create copy a template that admission
- * already checked on the Deployment, ReplicaSet, StatefulSet, DaemonSet or Job; deletions follow a namespace's
- * or an owner's deletion.
+ * the names are the `ClientBuilder` names of each controller). What they create (ReplicaSets, Pods, Jobs) copies
+ * a template that admission already checked where it was written (Deployment, ReplicaSet, StatefulSet, DaemonSet,
+ * Job, CronJob); their deletions follow a namespace's or an owner's deletion.
  */
 export const KUBE_CONTROLLER_SERVICE_ACCOUNTS = [
-  'replicaset-controller', 'statefulset-controller', 'daemon-set-controller', 'job-controller',
-  'namespace-controller', 'generic-garbage-collector',
+  'deployment-controller', 'replicaset-controller', 'statefulset-controller', 'daemon-set-controller', 'job-controller',
+  'cronjob-controller', 'namespace-controller', 'generic-garbage-collector',
 ] as const;
 
 /** The identities of the platform's controllers. */

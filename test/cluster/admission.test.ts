@@ -223,13 +223,13 @@ describe('exposure, bindings, host names and workspace names', () => {
   test('a bare Job and a ReplicaSet go through the naming and label rules', async () => {
     const job: KubeObject = {
       apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'migrate', namespace: WS, labels: { 'platform.mini-atlas.io/workspace': WS } },
-      spec: { template: { spec: { restartPolicy: 'Never', containers: [{ name: 'app', image: 'ghcr.io/acme/web:1.0.0' }] } } },
+      spec: { template: { metadata: { labels: { 'platform.mini-atlas.io/workspace': WS } }, spec: { restartPolicy: 'Never', containers: [{ name: 'app', image: 'ghcr.io/acme/web:1.0.0' }] } } },
     };
     expect(await outcome(() => alice.apply(job))).toBe(deniedBy('workspace-naming', 'name "migrate" must start with the workspace prefix "team-a-" (namespace team-a)'));
     const rs: KubeObject = {
       apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: { name: 'team-a-orphan', namespace: WS },
       spec: { selector: { matchLabels: { app: 'x' } }, template: { metadata: { labels: { app: 'x' } }, spec: { containers: [{ name: 'app', image: 'ghcr.io/acme/web:1.0.0' }] } } },
     };
-    expect(await outcome(() => alice.apply(rs))).toBe(deniedBy('required-labels', 'ReplicaSet "team-a-orphan" must carry the label platform.mini-atlas.io/workspace=team-a'));
+    expect(await outcome(() => alice.apply(rs))).toBe(deniedBy('required-labels', 'ReplicaSet "team-a-orphan" must carry the label platform.mini-atlas.io/workspace=team-a on the object, its pod template'));
   });
 });

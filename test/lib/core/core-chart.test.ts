@@ -67,7 +67,8 @@ describe('platform identities (defined once, exempted by the policies where the 
       cloudNativePg: 'system:serviceaccount:cnpg-system:cloudnative-pg',
       strimzi: 'system:serviceaccount:strimzi-system:strimzi-cluster-operator',
       kyvernoBackground: 'system:serviceaccount:kyverno:kyverno-background-controller',
-      kubeControllers: ['replicaset-controller', 'statefulset-controller', 'daemon-set-controller', 'job-controller', 'namespace-controller', 'generic-garbage-collector']
+      kubeControllers: ['deployment-controller', 'replicaset-controller', 'statefulset-controller', 'daemon-set-controller', 'job-controller',
+        'cronjob-controller', 'namespace-controller', 'generic-garbage-collector']
         .map((c) => `system:serviceaccount:kube-system:${c}`),
     });
     expect(core.wiring.identities).toBe(core.identities);

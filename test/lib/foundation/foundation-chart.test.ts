@@ -57,7 +57,8 @@ test("the platform's controllers are exempt by ServiceAccount, and only where th
   // Operators set their own labels; the built-in controllers copy them from templates admission already checked.
   expect(exempt('operator-labels')).toBe('request.userInfo.username in ["system:serviceaccount:kro-system:kro",' +
     '"system:serviceaccount:cnpg-system:cloudnative-pg","system:serviceaccount:strimzi-system:strimzi-cluster-operator",' +
-    ['replicaset-controller', 'statefulset-controller', 'daemon-set-controller', 'job-controller', 'namespace-controller', 'generic-garbage-collector']
+    ['deployment-controller', 'replicaset-controller', 'statefulset-controller', 'daemon-set-controller', 'job-controller',
+      'cronjob-controller', 'namespace-controller', 'generic-garbage-collector']
       .map((c) => `"system:serviceaccount:kube-system:${c}"`).join(',') + ']');
   // Flux is exempt nowhere: until team stages apply as their own ServiceAccount, its identity carries team folders.
   expect(JSON.stringify(foundation.map((f) => f.object))).not.toContain('flux-system:kustomize-controller');
