@@ -594,9 +594,17 @@ describe('KRO: delivery instances', () => {
         namespaces,
         namespaceSelector: namespaces.map((n) => ({ name: n.metadata.name, labels: n.metadata.labels ?? {} })),
       }));
+      // KRO writes these objects: admission sees KRO's ServiceAccount as the requester (the policies exempt it
+      // exactly where it legitimately acts: the workspace's network policies and operator-owned labels).
+      const kroUser = kroInstallation(dist);
+      const userInfo = join(scratch, 'userinfo.yaml');
+      writeFileSync(userInfo, toYaml({
+        apiVersion: 'cli.kyverno.io/v1alpha1', kind: 'UserInfo', metadata: { name: 'kro' },
+        userInfo: { username: kroUser.user, groups: [...kroUser.groups] },
+      }));
       const policyFiles = dist.all.filter((o) => /^(policies\.)?kyverno\.io\//.test(o.object.apiVersion) && /Policy$/.test(o.object.kind)).map((o) => o.file);
-      expect(objects).toHaveLength(16);
-      const run = runKyvernoApply(policyFiles, [resources], values, scratch);
+      expect(objects).toHaveLength(17);
+      const run = runKyvernoApply(policyFiles, [resources], values, scratch, userInfo);
       progress(`kyverno apply on ${objects.length} objects of workspace ${ws.name}: ${JSON.stringify(run.summary)}`);
       // Kyverno's count of (rule, resource) results over the workspace's 16 objects: a policy that stopped
       // selecting them would lower the passes, one that refused them would show as fail or error.

@@ -102,14 +102,17 @@ export function runKyvernoTest(dir: string): KyvernoRun {
   return { exitCode: res.status ?? -1, rows: jsonRows(res.stdout), output: `${res.stdout}\n${res.stderr}` };
 }
 
-/** Runs `kyverno apply` and returns the generated resources (from `-o <dir>`) and the summary line. */
-export function runKyvernoApply(policies: readonly string[], resources: readonly string[], valuesFile?: string, parent = tmpdir()): {
+/**
+ * Runs `kyverno apply` and returns the generated resources (from `-o <dir>`) and the summary line. With
+ * `userInfoFile` (a `cli.kyverno.io/v1alpha1` UserInfo), the requests come from that user.
+ */
+export function runKyvernoApply(policies: readonly string[], resources: readonly string[], valuesFile?: string, parent = tmpdir(), userInfoFile?: string): {
   readonly exitCode: number; readonly output: string; readonly generated: readonly Record<string, unknown>[];
   readonly summary: Record<string, number>;
 } {
   const outDir = mkdtempSync(join(parent, 'apply-'));
   const args = ['apply', ...policies, ...resources.flatMap((r) => ['--resource', r]), '--remove-color', '-o', outDir,
-    ...(valuesFile ? ['--values-file', valuesFile] : [])];
+    ...(valuesFile ? ['--values-file', valuesFile] : []), ...(userInfoFile ? ['--userinfo', userInfoFile] : [])];
   const res = spawnSync(kyvernoBinary(), args, { encoding: 'utf8', timeout: 120_000 });
   if (res.error) throw res.error;
   const output = `${res.stdout}\n${res.stderr}`;
