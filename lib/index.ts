@@ -69,7 +69,7 @@ export { type KyvernoProps, Kyverno } from './core/operators/kyverno';
 export { type StrimziProps, STRIMZI_POD_SECURITY_PROVIDER_ENV, Strimzi } from './core/operators/strimzi';
 export { type PlatformWiring } from './core/platform-wiring';
 export {
-  type PlatformIdentities, KUBE_CONTROLLER_SERVICE_ACCOUNTS, serviceAccountUser, labellingControllers, guardrailControllers,
+  type PlatformIdentities, KUBE_CONTROLLER_SERVICE_ACCOUNTS, serviceAccountUser, labellingControllers, guardrailControllers, endpointControllers,
 } from './core/platform-identities';
 export { type CoreChartProps, CoreChart } from './core/core-chart';
 
@@ -110,7 +110,8 @@ export { type HostnameOwnershipPolicyProps, HostnameOwnershipPolicy } from './fo
 export { type OperatorLabelsPolicyProps, OPERATOR_LABEL_PREFIXES, OperatorLabelsPolicy } from './foundation/policies/operator-labels-policy';
 export { ReservedWorkspacesPolicy } from './foundation/policies/reserved-workspaces-policy';
 export {
-  type WorkspaceGuardrailsPolicyProps, BROAD_SUBJECTS, WorkspaceGuardrailsPolicy, RoleBindingSubjectsPolicy, ServiceExposurePolicy,
+  type WorkspaceGuardrailsPolicyProps, type ServiceEndpointsPolicyProps, BROAD_SUBJECTS, WorkspaceGuardrailsPolicy, RoleBindingSubjectsPolicy,
+  ServiceExposurePolicy, ServiceEndpointsPolicy,
 } from './foundation/policies/tenant-isolation-policies';
 export { WORKLOAD_RESOURCES, RequiredLabelsPolicy } from './foundation/policies/required-labels-policy';
 export { StatefulDeletionPolicy } from './foundation/policies/stateful-deletion-policy';

@@ -18,11 +18,13 @@ export function serviceAccountUser(namespace: string, name: string): string {
  * acts as its own ServiceAccount in `kube-system` (kube-controller-manager `controller_descriptor`/`NewControllerDescriptors`;
  * the names are the `ClientBuilder` names of each controller). What they create (ReplicaSets, Pods, Jobs) copies
  * a template that admission already checked where it was written (Deployment, ReplicaSet, StatefulSet, DaemonSet,
- * Job, CronJob); their deletions follow a namespace's or an owner's deletion.
+ * Job, CronJob); their deletions follow a namespace's or an owner's deletion; the endpoint controllers write a
+ * Service's Endpoints and EndpointSlices from its selector.
  */
 export const KUBE_CONTROLLER_SERVICE_ACCOUNTS = [
   'deployment-controller', 'replicaset-controller', 'statefulset-controller', 'daemon-set-controller', 'job-controller',
   'cronjob-controller', 'namespace-controller', 'generic-garbage-collector',
+  'endpoint-controller', 'endpointslice-controller', 'endpointslicemirroring-controller',
 ] as const;
 
 /** The identities of the platform's controllers. */
@@ -39,12 +41,21 @@ export interface PlatformIdentities {
   readonly kubeControllers: readonly string[];
 }
 
+const kubeController = (ids: PlatformIdentities, ...names: string[]): string[] =>
+  ids.kubeControllers.filter((c) => names.some((n) => c.endsWith(`:${n}`)));
+
+/** The identities that may write a workspace's Endpoints and EndpointSlices: the endpoint controllers. */
+export function endpointControllers(ids: PlatformIdentities): readonly string[] {
+  return kubeController(ids, 'endpoint-controller', 'endpointslice-controller', 'endpointslicemirroring-controller');
+}
+
 /** The identities that may set operator-owned labels (`cnpg.io/`, `strimzi.io/`, `kro.run/`) in a workspace. */
 export function labellingControllers(ids: PlatformIdentities): readonly string[] {
-  return [ids.kro, ids.cloudNativePg, ids.strimzi, ...ids.kubeControllers];
+  return [ids.kro, ids.cloudNativePg, ids.strimzi, ...kubeController(ids, 'deployment-controller', 'replicaset-controller',
+    'statefulset-controller', 'daemon-set-controller', 'job-controller', 'cronjob-controller', 'namespace-controller', 'generic-garbage-collector')];
 }
 
 /** The identities that may create, change or delete a workspace's network policies, quota and limits. */
 export function guardrailControllers(ids: PlatformIdentities): readonly string[] {
-  return [ids.kro, ...ids.kubeControllers.filter((c) => c.endsWith(':namespace-controller') || c.endsWith(':generic-garbage-collector'))];
+  return [ids.kro, ...kubeController(ids, 'namespace-controller', 'generic-garbage-collector')];
 }

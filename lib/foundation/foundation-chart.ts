@@ -12,8 +12,10 @@ import { HostIsolationPolicy } from './policies/host-isolation-policy';
 import { HostnameOwnershipPolicy } from './policies/hostname-ownership-policy';
 import { OperatorLabelsPolicy } from './policies/operator-labels-policy';
 import { ReservedWorkspacesPolicy } from './policies/reserved-workspaces-policy';
-import { RoleBindingSubjectsPolicy, ServiceExposurePolicy, WorkspaceGuardrailsPolicy } from './policies/tenant-isolation-policies';
-import { guardrailControllers, labellingControllers } from '../core/platform-identities';
+import {
+  RoleBindingSubjectsPolicy, ServiceEndpointsPolicy, ServiceExposurePolicy, WorkspaceGuardrailsPolicy,
+} from './policies/tenant-isolation-policies';
+import { endpointControllers, guardrailControllers, labellingControllers } from '../core/platform-identities';
 import { ImageRegistryPolicy, ImageRegistryPolicyProps } from './policies/image-registry-policy';
 import { RequiredLabelsPolicy } from './policies/required-labels-policy';
 import { StatefulDeletionPolicy } from './policies/stateful-deletion-policy';
@@ -66,6 +68,7 @@ export class FoundationChart extends Chart {
     new WorkspaceGuardrailsPolicy(this.stage, 'workspace-guardrails', { managers: guardrailControllers(core.wiring.identities) });
     new OperatorLabelsPolicy(this.stage, 'operator-labels', { operators: labellingControllers(core.wiring.identities) });
     new ServiceExposurePolicy(this.stage, 'service-exposure');
+    new ServiceEndpointsPolicy(this.stage, 'service-endpoints', { writers: endpointControllers(core.wiring.identities) });
     new RoleBindingSubjectsPolicy(this.stage, 'role-binding-subjects');
 
     // Exactly what the RGDs create (and the APIs they generate); KRO has no other access.

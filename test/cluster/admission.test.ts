@@ -31,7 +31,7 @@ const WS = 'team-a';
 
 const dist = readDist();
 const POLICIES = ['host-isolation', 'image-registries', 'required-labels', 'workspace-naming', 'hostname-ownership', 'reserved-workspaces',
-  'workspace-guardrails', 'operator-labels', 'service-exposure', 'role-binding-subjects'];
+  'workspace-guardrails', 'operator-labels', 'service-exposure', 'service-endpoints', 'role-binding-subjects'];
 
 let plane: ControlPlane | undefined;
 let admin: KubeClient;
@@ -188,18 +188,24 @@ describe("the workspace's guardrails", () => {
 });
 
 describe('exposure, bindings, host names and workspace names', () => {
-  test('NodePort Services and bindings to everyone are refused; ClusterIP and a named group pass', async () => {
+  test('NodePort Services, hand-written EndpointSlices and bindings to everyone are refused; ClusterIP and a named group pass', async () => {
     const svc = (name: string, type?: string): KubeObject => ({ apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: WS }, spec: { ...(type ? { type } : {}), ports: [{ port: 80 }] } });
     expect(await outcome(() => alice.apply(svc('team-a-open', 'NodePort')))).toBe(deniedBy('service-exposure',
       'Service "team-a-open" has type NodePort: workspaces expose applications only through the shared Gateway (use a WebApplication)'));
     expect(await outcome(() => alice.apply(svc('team-a-web')))).toBe('allowed');
+    const slice: KubeObject = {
+      apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', metadata: { name: 'team-a-web-api', namespace: WS, labels: { 'kubernetes.io/service-name': 'team-a-web' } },
+      addressType: 'IPv4', endpoints: [{ addresses: ['10.96.0.1'] }], ports: [{ port: 443 }],
+    } as KubeObject;
+    expect(await outcome(() => alice.apply(slice))).toBe(deniedBy('service-endpoints',
+      'EndpointSlice "team-a-web-api" in workspace team-a: endpoints come from a Service\'s selector (the endpoint controllers); alice may not write them'));
     const binding = (name: string, kind: string, subject: string): KubeObject => ({
       apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: { name, namespace: WS },
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'everything' },
       subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind, name: subject }],
     });
     expect(await outcome(() => alice.apply(binding('team-a-everyone', 'Group', 'system:authenticated')))).toBe(deniedBy('role-binding-subjects',
-      'RoleBinding "team-a-everyone" binds Group:system:authenticated: a workspace role may not be granted to everyone; bind named users, groups or ServiceAccounts'));
+      'RoleBinding "team-a-everyone" binds Group:system:authenticated: a workspace role may not be granted to everyone, nor to every ServiceAccount of another namespace; bind named users, groups or ServiceAccounts'));
     expect(await outcome(() => alice.apply(binding('team-a-developers', 'Group', 'team-a-developers')))).toBe('allowed');
   });
 

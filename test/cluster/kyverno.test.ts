@@ -60,6 +60,7 @@ const SUITE_OUTCOMES: Readonly<Record<string, readonly string[]>> = {
   'required-labels': ['fail', 'pass', 'skip'],
   'reserved-workspaces': ['fail', 'pass'],
   'role-binding-subjects': ['fail', 'pass', 'skip'],
+  'service-endpoints': ['fail', 'pass', 'skip'],
   'service-exposure': ['fail', 'pass', 'skip'],
   'stateful-deletion': ['fail', 'pass'],
   'workspace-guardrails': ['fail', 'pass', 'skip'],
@@ -76,6 +77,7 @@ const MESSAGES_PENDING: readonly string[] = ['stateful-deletion'];
 /** The variant suites each policy has (`test/kyverno/<policy>--<variant>/`): the platform's controllers as requester. */
 const SUITE_VARIANTS: Readonly<Record<string, readonly string[]>> = {
   'operator-labels': ['as-cloudnative-pg', 'as-job-controller'],
+  'service-endpoints': ['as-endpointslice-controller'],
   'workspace-guardrails': ['as-kro', 'as-namespace-controller'],
 };
 

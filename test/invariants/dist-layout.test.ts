@@ -24,7 +24,7 @@ test('holds the four RGDs, five operators, KRaft Kafka with a node pool, the Gat
   expect(ofKind(files, 'ValidatingPolicy').map((p) => p.metadata.name).sort())
     .toEqual([
       'host-isolation', 'hostname-ownership', 'image-registries', 'operator-labels', 'required-labels', 'reserved-workspaces',
-      'role-binding-subjects', 'service-exposure', 'stateful-deletion', 'workspace-guardrails', 'workspace-naming', 'workspace-scope',
+      'role-binding-subjects', 'service-endpoints', 'service-exposure', 'stateful-deletion', 'workspace-guardrails', 'workspace-naming', 'workspace-scope',
     ]);
   expect(['Workspace', 'WebApplication', 'Infrastructure', 'Topic'].map((kind) => ofKind(files, kind).map((o) => o.metadata.name)))
     .toEqual([['team-a'], ['team-a-web'], ['team-a-db'], ['team-a-orders']]);

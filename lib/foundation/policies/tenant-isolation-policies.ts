@@ -7,10 +7,14 @@
  *   with the namespace) may create, change or delete them;
  * - `service-exposure`: no Service of type NodePort or LoadBalancer and no `externalIPs` (both expose pods
  *   outside the Gateway and its host-name ownership; `externalIPs` can also capture traffic to any address,
- *   CVE-2020-8554);
+ *   CVE-2020-8554), and no ExternalName Service (a route to it would make the shared Gateway fetch any name);
+ * - `service-endpoints`: Endpoints and EndpointSlices are written by the endpoint controllers from a Service's
+ *   selector only; hand-written ones would point a Service, and a route through the shared Gateway, at any
+ *   address — another workspace's pods, the API server, the node (CVE-2021-25740);
  * - `role-binding-subjects`: no RoleBinding to everyone (`system:authenticated`, `system:unauthenticated`,
- *   `system:serviceaccounts`, `system:anonymous`): Kubernetes puts every user or every ServiceAccount in those
- *   groups (Kubernetes RBAC, "Referring to subjects").
+ *   `system:serviceaccounts`, `system:anonymous`) or to every ServiceAccount of another namespace
+ *   (`system:serviceaccounts:<namespace>`): Kubernetes puts every user or every ServiceAccount in those groups
+ *   (Kubernetes RBAC, "Referring to subjects").
  */
 import { Construct } from 'constructs';
 import { PlatformPolicy } from './platform-policy';
@@ -61,17 +65,20 @@ export class RoleBindingSubjectsPolicy extends PlatformPolicy {
   public constructor(scope: Construct, id: string) {
     super(scope, id, {
       name: 'role-binding-subjects',
-      description: `RoleBindings in a workspace bind no broad subject (${BROAD_SUBJECTS.map((s) => s.name).join(', ')}).`,
+      description: `RoleBindings in a workspace bind no broad subject (${BROAD_SUBJECTS.map((s) => s.name).join(', ')}, system:serviceaccounts:<other namespace>).`,
       match: [{ apiGroup: 'rbac.authorization.k8s.io', resources: ['rolebindings'] }],
       variables: {
         broad: JSON.stringify(BROAD_SUBJECTS.map((s) => `${s.kind}:${s.name}`)),
         bound: 'object.?subjects.orValue([]).map(s, s.kind + ":" + s.name)',
+        // Every ServiceAccount of one namespace; the workspace's own are its tenant's to bind.
+        tooBroad: 'variables.bound.filter(s, s in variables.broad || ' +
+          '(s.startsWith("Group:system:serviceaccounts:") && s != "Group:system:serviceaccounts:" + object.metadata.namespace))',
       },
       rules: [{
-        expression: '!variables.bound.exists(s, s in variables.broad)',
+        expression: 'variables.tooBroad.size() == 0',
         messageExpression:
-          '"RoleBinding \\"" + object.metadata.name + "\\" binds " + variables.bound.filter(s, s in variables.broad).join(", ") + ' +
-          '": a workspace role may not be granted to everyone; bind named users, groups or ServiceAccounts"',
+          '"RoleBinding \\"" + object.metadata.name + "\\" binds " + variables.tooBroad.join(", ") + ' +
+          '": a workspace role may not be granted to everyone, nor to every ServiceAccount of another namespace; bind named users, groups or ServiceAccounts"',
       }],
     });
   }
@@ -86,15 +93,43 @@ export class ServiceExposurePolicy extends PlatformPolicy {
       match: [{ apiGroup: '', resources: ['services'] }],
       rules: [
         {
-          expression: '!(object.spec.?type.orValue("ClusterIP") in ["NodePort", "LoadBalancer"])',
+          expression: '!(object.spec.?type.orValue("ClusterIP") in ["NodePort", "LoadBalancer", "ExternalName"])',
           messageExpression:
-            '"Service \\"" + object.metadata.name + "\\" has type " + object.spec.type + ": workspaces expose applications only through the shared Gateway (use a WebApplication)"',
+            '"Service \\"" + object.metadata.name + "\\" has type " + object.spec.type + ": " + (object.spec.type == "ExternalName" ' +
+            '? "a route to it would make the shared Gateway fetch any name" : "workspaces expose applications only through the shared Gateway (use a WebApplication)")',
         },
         {
           expression: 'object.spec.?externalIPs.orValue([]).size() == 0',
           messageExpression: '"Service \\"" + object.metadata.name + "\\" sets externalIPs " + object.spec.externalIPs.join(", ") + ": not allowed in a workspace"',
         },
       ],
+    });
+  }
+}
+
+/** Properties of {@link ServiceEndpointsPolicy}. */
+export interface ServiceEndpointsPolicyProps {
+  /** User names that write endpoints (`endpointControllers(wiring.identities)`). */
+  readonly writers: readonly string[];
+}
+
+/** The `service-endpoints` policy. */
+export class ServiceEndpointsPolicy extends PlatformPolicy {
+  public constructor(scope: Construct, id: string, props: ServiceEndpointsPolicyProps) {
+    super(scope, id, {
+      name: 'service-endpoints',
+      description: "Endpoints and EndpointSlices in a workspace come from the endpoint controllers only (a Service's selector).",
+      match: [
+        { apiGroup: '', resources: ['endpoints'] },
+        { apiGroup: 'discovery.k8s.io', resources: ['endpointslices'] },
+      ],
+      exemptUsers: props.writers,
+      rules: [{
+        expression: 'variables.exempt',
+        messageExpression:
+          'object.kind + " \\"" + object.metadata.name + "\\" in workspace " + variables.workspace + ' +
+          '": endpoints come from a Service\'s selector (the endpoint controllers); " + request.userInfo.username + " may not write them"',
+      }],
     });
   }
 }

@@ -1,7 +1,7 @@
 /** CoreChart: the five operators and the shared services, wired together. */
 import { App } from 'cdk8s';
 import { CoreChart } from '../../../lib/core/core-chart';
-import { guardrailControllers, labellingControllers } from '../../../lib/core/platform-identities';
+import { endpointControllers, guardrailControllers, labellingControllers } from '../../../lib/core/platform-identities';
 import { TEST_IDENTITIES } from '../../helpers/construct';
 import { renderApp } from '../../../lib/synth/dist-writer';
 import { find, Json, ofKind } from '../../helpers/platform';
@@ -68,14 +68,20 @@ describe('platform identities (defined once, exempted by the policies where the 
       strimzi: 'system:serviceaccount:strimzi-system:strimzi-cluster-operator',
       kyvernoBackground: 'system:serviceaccount:kyverno:kyverno-background-controller',
       kubeControllers: ['deployment-controller', 'replicaset-controller', 'statefulset-controller', 'daemon-set-controller', 'job-controller',
-        'cronjob-controller', 'namespace-controller', 'generic-garbage-collector']
+        'cronjob-controller', 'namespace-controller', 'generic-garbage-collector',
+        'endpoint-controller', 'endpointslice-controller', 'endpointslicemirroring-controller']
         .map((c) => `system:serviceaccount:kube-system:${c}`),
     });
     expect(core.wiring.identities).toBe(core.identities);
   });
 
   test('who may label as an operator, and who may manage the guardrails', () => {
-    expect(labellingControllers(core.identities)).toEqual([core.identities.kro, core.identities.cloudNativePg, core.identities.strimzi, ...core.identities.kubeControllers]);
+    const kube = (...names: string[]): string[] => names.map((n) => `system:serviceaccount:kube-system:${n}`);
+    expect(labellingControllers(core.identities)).toEqual([core.identities.kro, core.identities.cloudNativePg, core.identities.strimzi,
+      ...kube('deployment-controller', 'replicaset-controller', 'statefulset-controller', 'daemon-set-controller', 'job-controller',
+        'cronjob-controller', 'namespace-controller', 'generic-garbage-collector')]);
+    expect(endpointControllers(core.identities)).toEqual(kube('endpoint-controller', 'endpointslice-controller', 'endpointslicemirroring-controller'));
+    expect(endpointControllers(TEST_IDENTITIES)).toEqual([]);
     expect(guardrailControllers(core.identities)).toEqual([
       'system:serviceaccount:kro-system:kro', 'system:serviceaccount:kube-system:namespace-controller', 'system:serviceaccount:kube-system:generic-garbage-collector',
     ]);

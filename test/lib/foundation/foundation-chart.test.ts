@@ -14,10 +14,10 @@ const foundation = files.filter((f) => f.path.startsWith('foundation/'));
 
 const POLICIES = [
   'host-isolation', 'hostname-ownership', 'image-registries', 'operator-labels', 'required-labels', 'reserved-workspaces',
-  'role-binding-subjects', 'service-exposure', 'stateful-deletion', 'workspace-guardrails', 'workspace-naming', 'workspace-scope',
+  'role-binding-subjects', 'service-endpoints', 'service-exposure', 'stateful-deletion', 'workspace-guardrails', 'workspace-naming', 'workspace-scope',
 ];
 
-test('one stage holding the four RGDs, the twelve ValidatingPolicies and the cache-password ClusterPolicy', () => {
+test('one stage holding the four RGDs, the thirteen ValidatingPolicies and the cache-password ClusterPolicy', () => {
   expect(ofKind(foundation, 'ResourceGraphDefinition').map((r: Json) => r.spec.schema.kind).sort())
     .toEqual(['Infrastructure', 'Topic', 'WebApplication', 'Workspace']);
   expect(ofKind(foundation, 'ValidatingPolicy').map((p) => p.metadata.name).sort())
@@ -60,6 +60,9 @@ test("the platform's controllers are exempt by ServiceAccount, and only where th
     ['deployment-controller', 'replicaset-controller', 'statefulset-controller', 'daemon-set-controller', 'job-controller',
       'cronjob-controller', 'namespace-controller', 'generic-garbage-collector']
       .map((c) => `"system:serviceaccount:kube-system:${c}"`).join(',') + ']');
+  // Endpoints come from the endpoint controllers only.
+  expect(exempt('service-endpoints')).toBe('request.userInfo.username in [' +
+    ['endpoint-controller', 'endpointslice-controller', 'endpointslicemirroring-controller'].map((c) => `"system:serviceaccount:kube-system:${c}"`).join(',') + ']');
   // Flux is exempt nowhere: until team stages apply as their own ServiceAccount, its identity carries team folders.
   expect(JSON.stringify(foundation.map((f) => f.object))).not.toContain('flux-system:kustomize-controller');
 });

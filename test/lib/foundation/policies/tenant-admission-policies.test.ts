@@ -7,7 +7,7 @@ import { HostnameOwnershipPolicy } from '../../../../lib/foundation/policies/hos
 import { OPERATOR_LABEL_PREFIXES, OperatorLabelsPolicy } from '../../../../lib/foundation/policies/operator-labels-policy';
 import { ReservedWorkspacesPolicy } from '../../../../lib/foundation/policies/reserved-workspaces-policy';
 import {
-  BROAD_SUBJECTS, RoleBindingSubjectsPolicy, ServiceExposurePolicy, WorkspaceGuardrailsPolicy,
+  BROAD_SUBJECTS, RoleBindingSubjectsPolicy, ServiceEndpointsPolicy, ServiceExposurePolicy, WorkspaceGuardrailsPolicy,
 } from '../../../../lib/foundation/policies/tenant-isolation-policies';
 import { RESERVED_NAMESPACES } from '../../../../lib/shared/api';
 import { Json } from '../../../helpers/platform';
@@ -28,6 +28,7 @@ test('defaults', () => {
     new OperatorLabelsPolicy(stage, 'operator-labels', { operators: ['system:serviceaccount:cnpg-system:cloudnative-pg'] });
     new ServiceExposurePolicy(stage, 'service-exposure');
     new RoleBindingSubjectsPolicy(stage, 'role-binding-subjects');
+    new ServiceEndpointsPolicy(stage, 'service-endpoints', { writers: ['system:serviceaccount:kube-system:endpointslice-controller'] });
   })).toMatchSnapshot();
 });
 
@@ -105,17 +106,29 @@ describe('operator-labels', () => {
   });
 });
 
-test('role-binding-subjects denies exactly the broad subjects', () => {
+test("role-binding-subjects denies exactly the broad subjects, and every ServiceAccount of another namespace", () => {
   const [policy] = renderConstruct(({ stage }) => { new RoleBindingSubjectsPolicy(stage, 'r'); }) as Json[];
   expect(variable(policy, 'broad'))
     .toBe('["Group:system:authenticated","Group:system:unauthenticated","Group:system:serviceaccounts","User:system:anonymous"]');
   expect(BROAD_SUBJECTS).toHaveLength(4);
+  expect(variable(policy, 'tooBroad')).toBe('variables.bound.filter(s, s in variables.broad || ' +
+    '(s.startsWith("Group:system:serviceaccounts:") && s != "Group:system:serviceaccounts:" + object.metadata.namespace))');
+});
+
+test.each([
+  [['system:serviceaccount:kube-system:endpointslice-controller'], 'request.userInfo.username in ["system:serviceaccount:kube-system:endpointslice-controller"]'],
+  [['system:serviceaccount:kube-system:endpoint-controller', 'mirror'], 'request.userInfo.username in ["system:serviceaccount:kube-system:endpoint-controller","mirror"]'],
+])('service-endpoints lets exactly its writers write Endpoints and EndpointSlices: %j', (writers, expected) => {
+  const [policy] = renderConstruct(({ stage }) => { new ServiceEndpointsPolicy(stage, 'e', { writers }); }) as Json[];
+  expect(policyScope(policy).resources).toEqual(['/endpoints', 'discovery.k8s.io/endpointslices']);
+  expect(variable(policy, 'exempt')).toBe(expected);
+  expect(policy.spec.validations[0].expression).toBe('variables.exempt');
 });
 
 test('service-exposure has one rule for the type and one for externalIPs', () => {
   const [policy] = renderConstruct(({ stage }) => { new ServiceExposurePolicy(stage, 's'); }) as Json[];
   expect(policy.spec.validations.map((v: Json) => v.expression)).toEqual([
-    '!(object.spec.?type.orValue("ClusterIP") in ["NodePort", "LoadBalancer"])',
+    '!(object.spec.?type.orValue("ClusterIP") in ["NodePort", "LoadBalancer", "ExternalName"])',
     'object.spec.?externalIPs.orValue([]).size() == 0',
   ]);
 });
