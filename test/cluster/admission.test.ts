@@ -55,9 +55,12 @@ function nativePolicy(name: string): KubeObject[] {
   ];
 }
 
-/** The API server's message for a request a policy denied (the prefix is kube-apiserver's, the rest the policy's). */
-const deniedBy = (policy: string, message: string): string =>
-  `ValidatingAdmissionPolicy '${policy}' with binding '${policy}' denied request: ${message}`;
+/**
+ * The API server's message for a request a policy denied on `target` (`<resource> "<name>"`): the prefix is
+ * kube-apiserver's, the rest the policy's own message.
+ */
+const deniedBy = (policy: string, target: string, message: string): string =>
+  `${target} is forbidden: ValidatingAdmissionPolicy '${policy}' with binding '${policy}' denied request: ${message}`;
 
 /** Runs `request`; returns the API server's message if it was refused (403/422), `allowed` if it went through. */
 async function outcome(request: () => Promise<unknown>): Promise<string> {
@@ -130,14 +133,14 @@ afterAll(async () => {
 
 describe('operator-owned labels, with a real oldObject', () => {
   test('a tenant cannot create a pod labelled cnpg.io/cluster (it would buy API-server egress)', async () => {
-    expect(await outcome(() => alice.apply(pod('team-a-sneaky', { 'cnpg.io/cluster': 'team-a-db' })))).toBe(deniedBy('operator-labels',
+    expect(await outcome(() => alice.apply(pod('team-a-sneaky', { 'cnpg.io/cluster': 'team-a-db' })))).toBe(deniedBy('operator-labels', 'pods "team-a-sneaky"',
       'Pod "team-a-sneaky": labels cnpg.io/cluster are set by the platform\'s operators only (cnpg.io/, strimzi.io/, kro.run/, io.cilium., io.kubernetes.pod.namespace); alice may not set, change or remove them'));
   });
 
   test('CloudNativePG creates its pod; the tenant may edit it without touching the labels, but not add, change or remove one', async () => {
     expect(await outcome(() => as.cnpg!.apply(pod('team-a-db-1', { 'cnpg.io/cluster': 'team-a-db' })))).toBe('allowed');
     expect(await outcome(() => alice.mergePatch('v1', 'Pod', 'team-a-db-1', WS, { metadata: { annotations: { note: 'tenant edit' }, labels: { app: 'db' } } }))).toBe('allowed');
-    const message = (labels: string): string => deniedBy('operator-labels',
+    const message = (labels: string): string => deniedBy('operator-labels', 'pods "team-a-db-1"',
       `Pod "team-a-db-1": labels ${labels} are set by the platform's operators only (cnpg.io/, strimzi.io/, kro.run/, io.cilium., io.kubernetes.pod.namespace); alice may not set, change or remove them`);
     expect(await outcome(() => alice.mergePatch('v1', 'Pod', 'team-a-db-1', WS, { metadata: { labels: { 'cnpg.io/cluster': 'team-b-db' } } }))).toBe(message('cnpg.io/cluster'));
     expect(await outcome(() => alice.mergePatch('v1', 'Pod', 'team-a-db-1', WS, { metadata: { labels: { 'cnpg.io/cluster': null } } }))).toBe(message('cnpg.io/cluster'));
@@ -146,7 +149,7 @@ describe('operator-owned labels, with a real oldObject', () => {
 
   test('a tenant cannot label its own pod cnpg.io/cluster after the fact', async () => {
     expect(await outcome(() => alice.apply(pod('team-a-web')))).toBe('allowed');
-    expect(await outcome(() => alice.mergePatch('v1', 'Pod', 'team-a-web', WS, { metadata: { labels: { 'cnpg.io/cluster': 'x' } } }))).toBe(deniedBy('operator-labels',
+    expect(await outcome(() => alice.mergePatch('v1', 'Pod', 'team-a-web', WS, { metadata: { labels: { 'cnpg.io/cluster': 'x' } } }))).toBe(deniedBy('operator-labels', 'pods "team-a-web"',
       'Pod "team-a-web": labels cnpg.io/cluster are set by the platform\'s operators only (cnpg.io/, strimzi.io/, kro.run/, io.cilium., io.kubernetes.pod.namespace); alice may not set, change or remove them'));
   });
 });
@@ -158,11 +161,11 @@ describe('ephemeral containers (the pods/ephemeralcontainers subresource)', () =
 
   test('a privileged debugger is refused by host-isolation', async () => {
     expect(await outcome(debug({ image: 'ghcr.io/acme/debug:1.0.0', securityContext: { privileged: true } })))
-      .toBe(deniedBy('host-isolation', 'Pod "team-a-web": privileged containers are not allowed: debugger'));
+      .toBe(deniedBy('host-isolation', 'pods "team-a-web"', 'Pod "team-a-web": privileged containers are not allowed: debugger'));
   });
 
   test('a debugger from an unlisted registry is refused by image-registries', async () => {
-    expect(await outcome(debug({ image: 'busybox:1.36' }))).toBe(deniedBy('image-registries',
+    expect(await outcome(debug({ image: 'busybox:1.36' }))).toBe(deniedBy('image-registries', 'pods "team-a-web"',
       'Pod "team-a-web": images must come from ghcr.io/, docker.io/, quay.io/, registry.k8s.io/; not allowed: busybox:1.36'));
   });
 
@@ -175,9 +178,9 @@ describe("the workspace's guardrails", () => {
   const allowAll: KubeObject = { apiVersion: 'cilium.io/v2', kind: 'CiliumNetworkPolicy', metadata: { name: 'team-a-allow-all', namespace: WS }, spec: { endpointSelector: {}, egress: [{ toEntities: ['world'] }] } };
 
   test('a tenant can neither add a network policy nor delete the isolation policy', async () => {
-    expect(await outcome(() => alice.apply(allowAll))).toBe(deniedBy('workspace-guardrails',
+    expect(await outcome(() => alice.apply(allowAll))).toBe(deniedBy('workspace-guardrails', 'ciliumnetworkpolicies.cilium.io "team-a-allow-all"',
       'CiliumNetworkPolicy "team-a-allow-all" in workspace team-a: network policies, quotas and limits of a workspace are managed by the platform; alice may not CREATE them'));
-    expect(await outcome(() => alice.delete('cilium.io/v2', 'CiliumNetworkPolicy', 'workspace-isolation', WS))).toBe(deniedBy('workspace-guardrails',
+    expect(await outcome(() => alice.delete('cilium.io/v2', 'CiliumNetworkPolicy', 'workspace-isolation', WS))).toBe(deniedBy('workspace-guardrails', 'ciliumnetworkpolicies.cilium.io "workspace-isolation"',
       'CiliumNetworkPolicy "workspace-isolation" in workspace team-a: network policies, quotas and limits of a workspace are managed by the platform; alice may not DELETE them'));
   });
 
@@ -190,21 +193,21 @@ describe("the workspace's guardrails", () => {
 describe('exposure, bindings, host names and workspace names', () => {
   test('NodePort Services, hand-written EndpointSlices and bindings to everyone are refused; ClusterIP and a named group pass', async () => {
     const svc = (name: string, type?: string): KubeObject => ({ apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: WS }, spec: { ...(type ? { type } : {}), ports: [{ port: 80 }] } });
-    expect(await outcome(() => alice.apply(svc('team-a-open', 'NodePort')))).toBe(deniedBy('service-exposure',
+    expect(await outcome(() => alice.apply(svc('team-a-open', 'NodePort')))).toBe(deniedBy('service-exposure', 'services "team-a-open"',
       'Service "team-a-open" has type NodePort: workspaces expose applications only through the shared Gateway (use a WebApplication)'));
     expect(await outcome(() => alice.apply(svc('team-a-web')))).toBe('allowed');
     const slice: KubeObject = {
       apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', metadata: { name: 'team-a-web-api', namespace: WS, labels: { 'kubernetes.io/service-name': 'team-a-web' } },
       addressType: 'IPv4', endpoints: [{ addresses: ['10.96.0.1'] }], ports: [{ port: 443 }],
     } as KubeObject;
-    expect(await outcome(() => alice.apply(slice))).toBe(deniedBy('service-endpoints',
+    expect(await outcome(() => alice.apply(slice))).toBe(deniedBy('service-endpoints', 'endpointslices.discovery.k8s.io "team-a-web-api"',
       'EndpointSlice "team-a-web-api" in workspace team-a: endpoints come from a Service\'s selector (the endpoint controllers); alice may not write them'));
     const binding = (name: string, kind: string, subject: string): KubeObject => ({
       apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: { name, namespace: WS },
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'everything' },
       subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind, name: subject }],
     });
-    expect(await outcome(() => alice.apply(binding('team-a-everyone', 'Group', 'system:authenticated')))).toBe(deniedBy('role-binding-subjects',
+    expect(await outcome(() => alice.apply(binding('team-a-everyone', 'Group', 'system:authenticated')))).toBe(deniedBy('role-binding-subjects', 'rolebindings.rbac.authorization.k8s.io "team-a-everyone"',
       'RoleBinding "team-a-everyone" binds Group:system:authenticated: a workspace role may not be granted to everyone, nor to every ServiceAccount of another namespace; bind named users, groups or ServiceAccounts'));
     expect(await outcome(() => alice.apply(binding('team-a-developers', 'Group', 'team-a-developers')))).toBe('allowed');
   });
@@ -214,14 +217,14 @@ describe('exposure, bindings, host names and workspace names', () => {
       apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: { name, namespace: WS },
       spec: { parentRefs: [{ name: 'platform', namespace: 'gateway-system' }], hostnames },
     });
-    expect(await outcome(() => alice.apply(route('team-a-steal', ['team-b.localtest.me'])))).toBe(deniedBy('hostname-ownership',
+    expect(await outcome(() => alice.apply(route('team-a-steal', ['team-b.localtest.me'])))).toBe(deniedBy('hostname-ownership', 'httproutes.gateway.networking.k8s.io "team-a-steal"',
       'HTTPRoute "team-a-steal": host names team-b.localtest.me are not owned by workspace team-a: use team-a.localtest.me or team-a-<name>.localtest.me (no wildcards)'));
     expect(await outcome(() => alice.apply(route('team-a-web', ['team-a.localtest.me'])))).toBe('allowed');
   });
 
   test('a Workspace named kafka is refused, a team name passes', async () => {
     const workspace = (name: string): KubeObject => ({ apiVersion: 'platform.mini-atlas.io/v1alpha1', kind: 'Workspace', metadata: { name }, spec: { team: name } });
-    expect(await outcome(() => admin.apply(workspace('kafka')))).toBe(deniedBy('reserved-workspaces',
+    expect(await outcome(() => admin.apply(workspace('kafka')))).toBe(deniedBy('reserved-workspaces', 'workspaces.platform.mini-atlas.io "kafka"',
       `Workspace "kafka" would take a reserved namespace (Kubernetes, Flux or a platform component: ${RESERVED_NAMESPACES.join(', ')}, kube-*); choose a team-specific name`));
     expect(await outcome(() => admin.apply(workspace('team-payments')))).toBe('allowed');
   });
@@ -231,11 +234,11 @@ describe('exposure, bindings, host names and workspace names', () => {
       apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'migrate', namespace: WS, labels: { 'platform.mini-atlas.io/workspace': WS } },
       spec: { template: { metadata: { labels: { 'platform.mini-atlas.io/workspace': WS } }, spec: { restartPolicy: 'Never', containers: [{ name: 'app', image: 'ghcr.io/acme/web:1.0.0' }] } } },
     };
-    expect(await outcome(() => alice.apply(job))).toBe(deniedBy('workspace-naming', 'name "migrate" must start with the workspace prefix "team-a-" (namespace team-a)'));
+    expect(await outcome(() => alice.apply(job))).toBe(deniedBy('workspace-naming', 'jobs.batch "migrate"', 'name "migrate" must start with the workspace prefix "team-a-" (namespace team-a)'));
     const rs: KubeObject = {
       apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: { name: 'team-a-orphan', namespace: WS },
       spec: { selector: { matchLabels: { app: 'x' } }, template: { metadata: { labels: { app: 'x' } }, spec: { containers: [{ name: 'app', image: 'ghcr.io/acme/web:1.0.0' }] } } },
     };
-    expect(await outcome(() => alice.apply(rs))).toBe(deniedBy('required-labels', 'ReplicaSet "team-a-orphan" must carry the label platform.mini-atlas.io/workspace=team-a on the object, its pod template'));
+    expect(await outcome(() => alice.apply(rs))).toBe(deniedBy('required-labels', 'replicasets.apps "team-a-orphan"', 'ReplicaSet "team-a-orphan" must carry the label platform.mini-atlas.io/workspace=team-a on the object, its pod template'));
   });
 });
