@@ -17,10 +17,31 @@
  *   (Kubernetes RBAC, "Referring to subjects").
  */
 import { Construct } from 'constructs';
-import { PlatformPolicy } from './platform-policy';
+import { PlatformPolicy, PlatformPolicyProps, PolicyMatch } from './platform-policy';
 
-/** The object of a request: the new one, or on DELETE the old one. */
-const TARGET = 'request.operation == "DELETE" ? oldObject : object';
+/**
+ * A policy for objects in a workspace that only some controllers write: every other requester is refused with
+ * `<Kind> "<name>" in workspace <ws>: <why>; <user> may not <what>`. The object is the new one, or on DELETE the
+ * old one.
+ */
+function controllersOnly(props: {
+  readonly name: string; readonly description: string; readonly match: readonly PolicyMatch[];
+  readonly operations?: PlatformPolicyProps['operations']; readonly writers: readonly string[];
+  /** Why (a sentence fragment). */ readonly why: string;
+  /** What the requester may not do, as CEL. */ readonly what: string;
+}): PlatformPolicyProps {
+  return {
+    name: props.name, description: props.description, match: props.match, operations: props.operations,
+    exemptUsers: props.writers,
+    variables: { target: 'request.operation == "DELETE" ? oldObject : object' },
+    rules: [{
+      expression: 'variables.exempt',
+      messageExpression:
+        `variables.target.kind + " \\"" + variables.target.metadata.name + "\\" in workspace " + variables.workspace + ` +
+        `${JSON.stringify(`: ${props.why}; `)} + request.userInfo.username + " may not " + ${props.what}`,
+    }],
+  };
+}
 
 /** Properties of {@link WorkspaceGuardrailsPolicy}. */
 export interface WorkspaceGuardrailsPolicyProps {
@@ -31,7 +52,7 @@ export interface WorkspaceGuardrailsPolicyProps {
 /** The `workspace-guardrails` policy. */
 export class WorkspaceGuardrailsPolicy extends PlatformPolicy {
   public constructor(scope: Construct, id: string, props: WorkspaceGuardrailsPolicyProps) {
-    super(scope, id, {
+    super(scope, id, controllersOnly({
       name: 'workspace-guardrails',
       description: 'Network policies, quota and limits in a workspace are created, changed and deleted by the platform only.',
       operations: ['CREATE', 'UPDATE', 'DELETE'],
@@ -40,15 +61,10 @@ export class WorkspaceGuardrailsPolicy extends PlatformPolicy {
         { apiGroup: 'cilium.io', resources: ['ciliumnetworkpolicies'] },
         { apiGroup: '', resources: ['resourcequotas', 'limitranges'] },
       ],
-      exemptUsers: props.managers,
-      variables: { target: TARGET },
-      rules: [{
-        expression: 'variables.exempt',
-        messageExpression:
-          'variables.target.kind + " \\"" + variables.target.metadata.name + "\\" in workspace " + variables.workspace + ' +
-          '": network policies, quotas and limits of a workspace are managed by the platform; " + request.userInfo.username + " may not " + request.operation + " them"',
-      }],
-    });
+      writers: props.managers,
+      why: 'network policies, quotas and limits of a workspace are managed by the platform',
+      what: 'request.operation + " them"',
+    }));
   }
 }
 
@@ -116,20 +132,16 @@ export interface ServiceEndpointsPolicyProps {
 /** The `service-endpoints` policy. */
 export class ServiceEndpointsPolicy extends PlatformPolicy {
   public constructor(scope: Construct, id: string, props: ServiceEndpointsPolicyProps) {
-    super(scope, id, {
+    super(scope, id, controllersOnly({
       name: 'service-endpoints',
       description: "Endpoints and EndpointSlices in a workspace come from the endpoint controllers only (a Service's selector).",
       match: [
         { apiGroup: '', resources: ['endpoints'] },
         { apiGroup: 'discovery.k8s.io', resources: ['endpointslices'] },
       ],
-      exemptUsers: props.writers,
-      rules: [{
-        expression: 'variables.exempt',
-        messageExpression:
-          'object.kind + " \\"" + object.metadata.name + "\\" in workspace " + variables.workspace + ' +
-          '": endpoints come from a Service\'s selector (the endpoint controllers); " + request.userInfo.username + " may not write them"',
-      }],
-    });
+      writers: props.writers,
+      why: "endpoints come from a Service's selector (the endpoint controllers)",
+      what: '"write them"',
+    }));
   }
 }
