@@ -15,7 +15,7 @@ export {
 } from './shared/versions';
 export { type CrdSource, KUBERNETES_DEFINITIONS_URL, CRD_SOURCES } from './shared/schema-sources';
 export {
-  apiGroupOf, PLATFORM_GROUP, PLATFORM_VERSION, PLATFORM_API_VERSION, LABELS, ANNOTATIONS, RESERVED_NAMESPACES,
+  apiGroupOf, PLATFORM_GROUP, PLATFORM_VERSION, PLATFORM_API_VERSION, LABELS, ANNOTATIONS, RESERVED_NAMESPACES, RESERVED_NAMESPACE_PREFIXES, isReservedNamespace,
 } from './shared/api';
 export { cel, type CelExpression } from './shared/cel';
 export {
@@ -26,7 +26,7 @@ export { BUILT_IN_PROFILES, type EnvironmentProfile, LOCAL, PRODUCTION } from '.
 export {
   dnsLabelProblem, hostnameProblem, imagePinProblem, imageProblem, DNS_LABEL_SOURCE, DNS_LABEL, DNS_LABEL_MAX,
   DNS_SUBDOMAIN, DNS_SUBDOMAIN_MAX, IMAGE_TAG_SOURCE, IMAGE_DIGEST_SOURCE, PINNED_IMAGE_PATTERN,
-  TAGGED_IMAGE_CEL_PATTERN, LATEST_TAG_CEL_PATTERN,
+  TAGGED_IMAGE_CEL_PATTERN, LATEST_TAG_CEL_PATTERN, ownedHostnamePattern, hostnameOwnershipProblem,
 } from './shared/names';
 export {
   formatIssue, issue, addIssueCheck, collectIssues, assertValid, type ValidationIssue, MiniAtlasValidationError,
@@ -73,6 +73,9 @@ export { type ManagedResources, type KroProps, KRO_AGGREGATION_LABEL, Kro } from
 export { type KyvernoProps, Kyverno } from './core/operators/kyverno';
 export { type StrimziProps, STRIMZI_POD_SECURITY_PROVIDER_ENV, Strimzi } from './core/operators/strimzi';
 export { type PlatformWiring } from './core/platform-wiring';
+export {
+  type PlatformIdentities, KUBE_CONTROLLER_SERVICE_ACCOUNTS, serviceAccountUser, labellingControllers, guardrailControllers, endpointControllers,
+} from './core/platform-identities';
 export { type CoreChartProps, CoreChart } from './core/core-chart';
 
 // Foundation layer: the four abstractions (schema + RGD each), readiness, policies; FoundationChart.
@@ -109,7 +112,7 @@ export {
 } from './foundation/cross-checks';
 export { TopicDefinition } from './foundation/topic/definition';
 export {
-  VALIDATING_POLICY_HEALTH_CHECK, type PolicyMatch, type PolicyRule, type PlatformPolicyProps, POD_CONTROLLERS,
+  VALIDATING_POLICY_HEALTH_CHECK, type PolicyMatch, type PolicyRule, type PlatformPolicyProps, POD_TEMPLATE_RESOURCES, POD_TEMPLATE_VARIABLES,
   PlatformPolicy,
 } from './foundation/policies/platform-policy';
 export { NAMED_RESOURCES, WorkspaceNamingPolicy } from './foundation/policies/workspace-naming-policy';
@@ -118,7 +121,14 @@ export {
   DEFAULT_ALLOWED_REGISTRIES, IMAGE_REGISTRY_POLICY_NAME, allowedRegistriesOf, type ImageRegistryPolicyProps, ImageRegistryPolicy,
 } from './foundation/policies/image-registry-policy';
 export { HostIsolationPolicy } from './foundation/policies/host-isolation-policy';
-export { RequiredLabelsPolicy } from './foundation/policies/required-labels-policy';
+export { type HostnameOwnershipPolicyProps, HostnameOwnershipPolicy } from './foundation/policies/hostname-ownership-policy';
+export { type OperatorLabelsPolicyProps, OPERATOR_LABEL_PREFIXES, OperatorLabelsPolicy } from './foundation/policies/operator-labels-policy';
+export { ReservedWorkspacesPolicy } from './foundation/policies/reserved-workspaces-policy';
+export {
+  type WorkspaceGuardrailsPolicyProps, type ServiceEndpointsPolicyProps, BROAD_SUBJECTS, WorkspaceGuardrailsPolicy, RoleBindingSubjectsPolicy,
+  ServiceExposurePolicy, ServiceEndpointsPolicy,
+} from './foundation/policies/tenant-isolation-policies';
+export { WORKLOAD_RESOURCES, RequiredLabelsPolicy } from './foundation/policies/required-labels-policy';
 export {
   StatefulDeletionPolicy, type StatefulDeletionPolicyProps, type OwnerKind, KRO_INSTANCE_LABELS, celVerifiedOwner, celReleased,
 } from './foundation/policies/stateful-deletion-policy';

@@ -7,6 +7,7 @@
 import { Chart, ChartProps } from 'cdk8s';
 import { Construct } from 'constructs';
 import { EnvironmentProfile, LOCAL } from '../shared/environment';
+import { KUBE_CONTROLLER_SERVICE_ACCOUNTS, PlatformIdentities, serviceAccountUser } from './platform-identities';
 import { PlatformWiring } from './platform-wiring';
 import { FluxStage } from '../gitops/flux-stage';
 import { Cilium, CiliumProps } from './operators/cilium';
@@ -39,6 +40,8 @@ export class CoreChart extends Chart {
   public readonly strimzi: Strimzi;
   public readonly kafka: SharedKafka;
   public readonly gateway: SharedGateway;
+  /** The user names of the platform's controllers (defined once; policies exempt them where they act). */
+  public readonly identities: PlatformIdentities;
   /** What the Foundation layer wires the abstractions to. */
   public readonly wiring: PlatformWiring;
   /** The environment profile in force: the Foundation's RGD defaults follow it. */
@@ -64,11 +67,24 @@ export class CoreChart extends Chart {
     this.strimzi = new Strimzi(this.operators, 'strimzi', { dependsOn: afterCni, watchNamespaces: [this.kafka.namespace] });
     this.gateway = new SharedGateway(this.sharedServices, 'gateway', props.gateway);
 
+    this.identities = {
+      // KRO's chart names its ServiceAccount after the release's full name (chart `_helpers.tpl`, `kro.fullname`).
+      kro: serviceAccountUser(this.kro.namespace, this.kro.releaseName),
+      // CloudNativePG's chart: `cloudnative-pg.serviceAccountName` defaults to the full name (the release name).
+      cloudNativePg: serviceAccountUser(this.cloudNativePg.namespace, this.cloudNativePg.releaseName),
+      // Strimzi's chart runs the cluster operator as the fixed ServiceAccount `strimzi-cluster-operator`.
+      strimzi: serviceAccountUser(this.strimzi.namespace, 'strimzi-cluster-operator'),
+      // Kyverno's chart: `<release>-background-controller` (charts/kyverno `kyverno.background-controller.serviceAccountName`).
+      kyvernoBackground: serviceAccountUser(this.kyverno.namespace, `${this.kyverno.releaseName}-background-controller`),
+      kubeControllers: KUBE_CONTROLLER_SERVICE_ACCOUNTS.map((n) => serviceAccountUser('kube-system', n)),
+    };
     this.wiring = {
       kafka: this.kafka,
       gateway: this.gateway,
       databaseStorageClass: storage.storageClassName,
       cnpgOperator: { namespace: CloudNativePg.NAMESPACE, podLabels: CloudNativePg.POD_LABELS },
+      identities: this.identities,
+      apiServerPort: this.cilium.apiServerPort,
     };
   }
 }

@@ -1,4 +1,5 @@
 /** What the Foundation layer needs to know about the Core layer's shared services. */
+import { PlatformIdentities } from './platform-identities';
 import { SharedGateway } from './shared-gateway';
 import { SharedKafka } from './shared-kafka';
 
@@ -12,4 +13,11 @@ export interface PlatformWiring {
   readonly databaseStorageClass: string;
   /** Namespace and pod labels of the CloudNativePG operator (it calls the instances' status port). */
   readonly cnpgOperator: { readonly namespace: string; readonly podLabels: Readonly<Record<string, string>> };
+  /** The user names of the platform's controllers, which admission policies exempt where they legitimately act. */
+  readonly identities: PlatformIdentities;
+  /**
+   * Port on which database pods may reach the Kubernetes API server (TCP). Cilium's policy sees the API server's
+   * own port, after kube-proxy replacement has translated `kubernetes.default:443` to it.
+   */
+  readonly apiServerPort: number;
 }

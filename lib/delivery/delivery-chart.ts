@@ -31,15 +31,18 @@ export class DeliveryChart extends Chart {
   public readonly workspaces: FluxStage;
   /** The environment profile its workspaces get. */
   public readonly environment: EnvironmentProfile;
+  /** The platform domain its workspaces' applications get host names under. */
+  public readonly hostDomain: string;
 
   public constructor(scope: Construct, id: string, props: DeliveryChartProps) {
     super(scope, id, props);
     this.environment = props.environment ?? props.foundation.environment;
+    this.hostDomain = props.foundation.hostDomain;
     this.workspaces = new FluxStage(this, 'workspaces', { path: 'delivery/workspaces', dependsOn: [props.foundation.stage] });
   }
 
   /** Adds a workspace (instance in `delivery/workspaces`); create its apps, infrastructure and topics inside it. */
-  public addWorkspace(name: string, props: Omit<WorkspaceProps, 'environment'>): Workspace {
+  public addWorkspace(name: string, props: Omit<WorkspaceProps, 'environment' | 'hostDomain'>): Workspace {
     const stage = new FluxStage(this, name, {
       path: `delivery/${name}`,
       pathDerivedFrom: 'the workspace name',
@@ -47,7 +50,7 @@ export class DeliveryChart extends Chart {
       // Instances become Ready only when their children are; a team's stage reports its own health.
       timeout: '15m',
     });
-    const workspace = new Workspace(stage, name, { ...props, environment: this.environment });
+    const workspace = new Workspace(stage, name, { ...props, environment: this.environment, hostDomain: this.hostDomain });
     FluxStage.place(workspace.apiObject, this.workspaces);
     return workspace;
   }

@@ -21,8 +21,8 @@ type Assert<T extends true> = T;
 /** References to other constructs travel as instance names. */
 type AsSpec<P, Refs extends keyof P = never> = Omit<P, 'name' | Refs> & { [K in Refs]?: string };
 
-/** `environment` sizes the construct's defaults; it is not part of the spec. */
-export type WorkspacePropsMatchSchema = Assert<Equals<Normalize<Omit<WorkspaceProps, 'environment'>>, Normalize<WorkspaceSpec>>>;
+/** `environment` sizes the construct's defaults and `hostDomain` checks its apps' host names; neither is part of the spec. */
+export type WorkspacePropsMatchSchema = Assert<Equals<Normalize<Omit<WorkspaceProps, 'environment' | 'hostDomain'>>, Normalize<WorkspaceSpec>>>;
 export type WebApplicationPropsMatchSchema = Assert<Equals<Normalize<AsSpec<WebApplicationProps, 'database' | 'topic'>>, Normalize<WebApplicationSpec>>>;
 export type InfrastructurePropsMatchSchema = Assert<Equals<Normalize<AsSpec<InfrastructureProps>>, Normalize<InfrastructureSpec>>>;
 export type TopicPropsMatchSchema = Assert<Equals<Normalize<AsSpec<TopicProps>>, Normalize<TopicSpec>>>;

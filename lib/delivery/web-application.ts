@@ -1,6 +1,6 @@
 /** WebApplication: a containerised HTTP service exposed through the shared Gateway. */
 import { Construct } from 'constructs';
-import { hostnameProblem, imageProblem } from '../shared/names';
+import { hostnameOwnershipProblem, hostnameProblem, imageProblem } from '../shared/names';
 import { issue, ValidationIssue } from '../shared/validation-error';
 import { imageRegistryProblem, listenerHostnameProblem, PodDemand, webApplicationPods } from '../foundation/cross-checks';
 import { platformServices } from './platform-services';
@@ -26,7 +26,10 @@ export interface WebApplicationProps {
   readonly image: string;
   /** Number of pods (1–10). @default 1 */
   readonly replicas?: number;
-  /** Host name routed to the app through the shared Gateway; unique across the platform. */
+  /**
+   * Host name routed to the app through the shared Gateway; unique across the platform, and owned by the
+   * workspace: `<workspace>.<domain>` or `<workspace>-<name>.<domain>` under the platform domain.
+   */
   readonly hostname: string;
   /** Port the container listens on (1024–65535). @default 8080 */
   readonly port?: number;
@@ -96,8 +99,11 @@ export class WebApplication extends Instance<typeof WEB_APPLICATION_FIELDS> {
     if (denied) out.push(issue(this, 'spec.image', this.resolvedSpec.image, denied.rule, denied.fix));
     const host = hostnameProblem(this.hostname);
     if (host) out.push(issue(this, 'spec.hostname', this.hostname, host));
-    const outside = host ? undefined : webApplicationDefinitions.map((d) => listenerHostnameProblem(this.hostname, d.gateway.listenerHostname)).find((p) => p);
+    const outside = host ? undefined : webApplicationDefinitions.map((d) => listenerHostnameProblem(this.hostname, d.gateway.listenerHostname, this.name)).find((p) => p);
     if (outside) out.push(issue(this, 'spec.hostname', this.hostname, outside.rule, outside.fix));
+    const domain = this.workspace.hostDomain;
+    const owner = !host && !outside && domain !== undefined ? hostnameOwnershipProblem(this.hostname, this.workspace.name, domain) : undefined;
+    if (owner) out.push(issue(this, 'spec.hostname', this.hostname, owner, 'host names on the shared Gateway belong to workspaces (the hostname-ownership policy refuses others)'));
     const first = registered<WebApplication>(this, `hostname:${this.hostname}`)[0];
     if (first && first !== this && !host) {
       out.push(issue(this, 'spec.hostname', this.hostname, `is already routed to ${first.node.path}`, 'give every application its own host name'));

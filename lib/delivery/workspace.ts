@@ -8,7 +8,7 @@
  * ```
  */
 import { Construct } from 'constructs';
-import { LABELS, RESERVED_NAMESPACES } from '../shared/api';
+import { isReservedNamespace, LABELS } from '../shared/api';
 import { EnvironmentProfile, LOCAL } from '../shared/environment';
 import { issue, ValidationIssue } from '../shared/validation-error';
 import { WORKSPACE_FIELDS, workspaceFields, WorkspaceSpec } from '../foundation/workspace/schema';
@@ -43,6 +43,13 @@ export interface WorkspaceProps {
    * Not part of the instance's spec. @default LOCAL
    */
   readonly environment?: EnvironmentProfile;
+  /**
+   * The platform domain (the shared Gateway's `*.<domain>`): its WebApplications may only use host names the
+   * workspace owns, `<workspace>.<domain>` or `<workspace>-<name>.<domain>` (the rule the `hostname-ownership`
+   * admission policy enforces in the cluster). `DeliveryChart.addWorkspace` sets it.
+   * @default no ownership check (a workspace created outside a DeliveryChart does not know the domain)
+   */
+  readonly hostDomain?: string;
 }
 
 /** Longest workspace name: leaves room for `<workspace>-<name>` objects and their suffixes. */
@@ -56,6 +63,8 @@ export class Workspace extends Instance<typeof WORKSPACE_FIELDS> {
   public readonly team: string;
   /** The environment profile that sizes the workspace and its instances. */
   public readonly environment: EnvironmentProfile;
+  /** The platform domain its applications' host names must be owned under, when known. */
+  public readonly hostDomain?: string;
 
   /**
    * @param scope the chart (or any construct) holding the workspace
@@ -77,6 +86,7 @@ export class Workspace extends Instance<typeof WORKSPACE_FIELDS> {
     this.namespace = name;
     this.team = props.team;
     this.environment = environment;
+    this.hostDomain = props.hostDomain;
     register(this, `workspace:${name}`);
   }
 
@@ -91,7 +101,7 @@ export class Workspace extends Instance<typeof WORKSPACE_FIELDS> {
 
   protected override validateInstance(): ValidationIssue[] {
     const out: ValidationIssue[] = [];
-    if (RESERVED_NAMESPACES.includes(this.name) || this.name.startsWith('kube-')) {
+    if (isReservedNamespace(this.name)) {
       out.push(issue(this, 'name', this.name, 'is a reserved namespace (Kubernetes, Flux or a platform component)', 'choose a team-specific name such as "team-payments"'));
     }
     const same = registered<Workspace>(this, `workspace:${this.name}`);

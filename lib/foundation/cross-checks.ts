@@ -40,8 +40,10 @@ export function topicReplicasProblem(replicas: number, brokers: number): RulePro
  * matching host is not accepted (`Accepted=False`, reason `NoMatchingListenerHostname`) and gets no traffic.
  * @param hostname the application's host name
  * @param listenerHostname the listener's `hostname`, e.g. `*.localtest.me` (undefined: the listener has none)
+ * @param instanceName the app's name (`<workspace>-<app>`): the fix suggests `<instanceName>.<domain>`, a host name the
+ *   workspace owns (hostname-ownership policy); without it, the host name's first label under the domain
  */
-export function listenerHostnameProblem(hostname: string, listenerHostname: string | undefined): RuleProblem | undefined {
+export function listenerHostnameProblem(hostname: string, listenerHostname: string | undefined, instanceName?: string): RuleProblem | undefined {
   if (listenerHostname === undefined) return undefined;
   const wildcard = listenerHostname.startsWith('*.');
   const inside = wildcard ? hostname.endsWith(listenerHostname.slice(1)) && hostname.length > listenerHostname.length - 1 : hostname === listenerHostname;
@@ -49,7 +51,7 @@ export function listenerHostnameProblem(hostname: string, listenerHostname: stri
   const domain = wildcard ? listenerHostname.slice(2) : listenerHostname;
   return {
     rule: `is outside the shared Gateway's listener hostname "${listenerHostname}": the HTTPRoute would not be accepted (NoMatchingListenerHostname) and the app would get no traffic`,
-    fix: wildcard ? `use a host name under ${domain}, e.g. "${hostname.split('.')[0]}.${domain}"` : `use the host name "${domain}"`,
+    fix: wildcard ? `use a host name under ${domain}, e.g. "${instanceName ?? hostname.split('.')[0]}.${domain}"` : `use the host name "${domain}"`,
   };
 }
 

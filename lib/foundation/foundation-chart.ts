@@ -10,6 +10,13 @@ import { DATA_BEARING_KINDS } from '../shared/data-bearing';
 import { InfrastructureDefinition } from './infrastructure/definition';
 import { CachePasswordPolicy } from './policies/cache-password-policy';
 import { HostIsolationPolicy } from './policies/host-isolation-policy';
+import { HostnameOwnershipPolicy } from './policies/hostname-ownership-policy';
+import { OperatorLabelsPolicy } from './policies/operator-labels-policy';
+import { ReservedWorkspacesPolicy } from './policies/reserved-workspaces-policy';
+import {
+  RoleBindingSubjectsPolicy, ServiceEndpointsPolicy, ServiceExposurePolicy, WorkspaceGuardrailsPolicy,
+} from './policies/tenant-isolation-policies';
+import { endpointControllers, guardrailControllers, labellingControllers } from '../core/platform-identities';
 import { ImageRegistryPolicy, ImageRegistryPolicyProps } from './policies/image-registry-policy';
 import { RequiredLabelsPolicy } from './policies/required-labels-policy';
 import { StatefulDeletionPolicy } from './policies/stateful-deletion-policy';
@@ -42,12 +49,15 @@ export class FoundationChart extends Chart {
   public readonly definitions: readonly ResourceGraph[];
   /** The environment profile of the RGDs' defaults. */
   public readonly environment: EnvironmentProfile;
+  /** The platform domain WebApplications get host names under (the shared Gateway's `*.<domain>`). */
+  public readonly hostDomain: string;
 
   public constructor(scope: Construct, id: string, props: FoundationChartProps) {
     super(scope, id, props);
     const { core } = props;
     const environment = props.environment ?? core.environment;
     this.environment = environment;
+    this.hostDomain = core.gateway.domain;
     // Waits for the RGDs and the policies (each registers its kind's health check) before tenants arrive.
     this.stage = new FluxStage(this, 'foundation', { path: 'foundation', dependsOn: [core.sharedServices] });
 
@@ -71,6 +81,13 @@ export class FoundationChart extends Chart {
       { apiGroup: PLATFORM_GROUP, resources: ownerKinds.map((k) => k.resource) },
     ]);
     new CachePasswordPolicy(this.stage, 'cache-password');
+    new ReservedWorkspacesPolicy(this.stage, 'reserved-workspaces');
+    new HostnameOwnershipPolicy(this.stage, 'hostname-ownership', { domain: core.gateway.domain });
+    new WorkspaceGuardrailsPolicy(this.stage, 'workspace-guardrails', { managers: guardrailControllers(core.wiring.identities) });
+    new OperatorLabelsPolicy(this.stage, 'operator-labels', { operators: labellingControllers(core.wiring.identities) });
+    new ServiceExposurePolicy(this.stage, 'service-exposure');
+    new ServiceEndpointsPolicy(this.stage, 'service-endpoints', { writers: endpointControllers(core.wiring.identities) });
+    new RoleBindingSubjectsPolicy(this.stage, 'role-binding-subjects');
 
     // Exactly what the RGDs create (and the APIs they generate); KRO has no other access.
     core.kro.grant('platform-abstractions', [

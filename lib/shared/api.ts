@@ -40,6 +40,18 @@ export const RESERVED_NAMESPACES: readonly string[] = [
   'flux-system', 'kyverno', 'kro-system', 'cnpg-system', 'strimzi-system', 'kafka', 'gateway-system',
 ];
 
+/** Prefixes no workspace name may start with (Kubernetes reserves `kube-` for its own namespaces). */
+export const RESERVED_NAMESPACE_PREFIXES: readonly string[] = ['kube-'];
+
+/**
+ * Whether a workspace may not take this name: one of {@link RESERVED_NAMESPACES} or starting with one of
+ * {@link RESERVED_NAMESPACE_PREFIXES}. The TypeScript check and the `reserved-workspaces` admission policy
+ * both read these two lists.
+ */
+export function isReservedNamespace(name: string): boolean {
+  return RESERVED_NAMESPACES.includes(name) || RESERVED_NAMESPACE_PREFIXES.some((p) => name.startsWith(p));
+}
+
 /** The API group of an `apiVersion` (`''` for the core group's `v1`). */
 export function apiGroupOf(apiVersion: string): string {
   const slash = apiVersion.indexOf('/');

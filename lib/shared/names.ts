@@ -36,6 +36,23 @@ export function hostnameProblem(host: string): string | undefined {
   return undefined;
 }
 
+/**
+ * The host names a workspace owns under the platform domain, as a regular-expression source (RE2 and
+ * JavaScript alike): `<workspace>.<domain>` and `<workspace>-<name>.<domain>`, one DNS label below the domain so
+ * one wildcard certificate `*.<domain>` covers them all; no wildcard. `workspace` may be a CEL expression when
+ * the placeholder of a CEL string concatenation (the admission policy builds the pattern per request from the
+ * namespace's workspace label); the TypeScript check passes the literal name.
+ */
+export function ownedHostnamePattern(workspace: string, domain: string): string {
+  return `^${workspace}(-${DNS_LABEL_SOURCE})?[.]${domain.split('.').join('[.]')}$`;
+}
+
+/** Why `host` is not owned by `workspace` under `domain` (see {@link ownedHostnamePattern}), or undefined. */
+export function hostnameOwnershipProblem(host: string, workspace: string, domain: string): string | undefined {
+  if (new RegExp(ownedHostnamePattern(workspace, domain)).test(host)) return undefined;
+  return `is not owned by workspace "${workspace}": use ${workspace}.${domain} or ${workspace}-<name>.${domain} (no wildcards)`;
+}
+
 const TAG_CHARS = 'A-Za-z0-9_.-';
 /** An image tag, as a pattern fragment: 1 to 128 characters, not starting with `.` or `-`. */
 export const IMAGE_TAG_SOURCE = `[A-Za-z0-9_][${TAG_CHARS}]{0,127}`;

@@ -14,7 +14,7 @@ describe('generated platform', () => {
   test('names are deterministic, zero-padded and bounded', () => {
     expect(workspaceName(1)).toBe('bench-0001');
     expect(workspaceName(1000)).toBe('bench-1000');
-    expect(hostnameOf(7)).toBe('bench-0007.bench.localtest.me');
+    expect(hostnameOf(7)).toBe('bench-0007.localtest.me');
     expect(() => workspaceName(0)).toThrow(RangeError);
     expect(() => workspaceName(MAX_WORKSPACES + 1)).toThrow(RangeError);
     expect(() => workspaceName(1.5)).toThrow(RangeError);

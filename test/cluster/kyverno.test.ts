@@ -11,7 +11,7 @@ import { PROJECT_ROOT } from '@mini-atlas/cli-common/schema-store';
 import { DistObject, readDist } from './support/dist';
 import type { KubeObject } from './support/kube-client';
 import {
-  readSuite, runKyvernoApply, runKyvernoTest, stageSuite, suiteDirs, unevaluatedExpectations,
+  messageMismatches, readMessages, readSuite, runKyvernoApply, runKyvernoTest, stageSuite, suiteDirs, unevaluatedExpectations,
 } from './support/kyverno-cli';
 
 const SUITES_DIR = join(PROJECT_ROOT, 'test', 'kyverno');
@@ -33,6 +33,11 @@ function intoDist(absolute: string): string {
   return rel.startsWith('..') ? absolute : join(dist.dir, rel);
 }
 
+/**
+ * Suites of a policy: `test/kyverno/<policy>/`, then its variants `test/kyverno/<policy>--<variant>/` (the same
+ * policy under another `userinfo`: `kyverno test` takes one requester per suite, and runs every suite below the
+ * directory it is given, so variants are siblings, not children).
+ */
 function suitesFor(policy: DistObject): string[] {
   const file = policy.file;
   return suites.filter((dir) => readSuite(dir).policies.some((p) => intoDist(resolve(dir, p)) === file));
@@ -49,11 +54,31 @@ const isGenerating = (o: KubeObject): boolean =>
 const SUITE_OUTCOMES: Readonly<Record<string, readonly string[]>> = {
   'cache-password': ['pass'],
   'host-isolation': ['fail', 'pass', 'skip'],
+  'hostname-ownership': ['fail', 'pass', 'skip'],
   'image-registries': ['fail', 'pass', 'skip'],
+  'operator-labels': ['fail', 'pass', 'skip'],
   'required-labels': ['fail', 'pass', 'skip'],
+  'reserved-workspaces': ['fail', 'pass'],
+  'role-binding-subjects': ['fail', 'pass', 'skip'],
+  'service-endpoints': ['fail', 'pass', 'skip'],
+  'service-exposure': ['fail', 'pass', 'skip'],
   'stateful-deletion': ['fail', 'pass'],
+  'workspace-guardrails': ['fail', 'pass', 'skip'],
   'workspace-naming': ['fail', 'pass', 'skip'],
   'workspace-scope': ['fail', 'skip'],
+};
+
+/**
+ * Suites whose refusals are not yet pinned to exact messages: stateful-deletion is being reworked by issue 13
+ * (item 4); its messages.yaml comes with that change.
+ */
+const MESSAGES_PENDING: readonly string[] = ['stateful-deletion'];
+
+/** The variant suites each policy has (`test/kyverno/<policy>--<variant>/`): the platform's controllers as requester. */
+const SUITE_VARIANTS: Readonly<Record<string, readonly string[]>> = {
+  'operator-labels': ['as-cloudnative-pg', 'as-job-controller'],
+  'service-endpoints': ['as-endpointslice-controller'],
+  'workspace-guardrails': ['as-kro', 'as-namespace-controller'],
 };
 
 test('dist/ has the Kyverno policies the suites cover; cache-password is the one that generates', () => {
@@ -65,12 +90,14 @@ test('dist/ has the Kyverno policies the suites cover; cache-password is the one
 });
 
 test.each(policies.map((p) => [`${p.object.kind} ${p.object.metadata.name}`, p] as const))(
-  '%s has one kyverno test suite, with the cases it must refuse and those it must let through',
+  '%s has its kyverno test suites, with the cases it must refuse and those it must let through',
   (_name, policy: DistObject) => {
+    const name = policy.object.metadata.name!;
     const found = suitesFor(policy);
-    expect(found.map((d) => relative(PROJECT_ROOT, d))).toEqual([`test/kyverno/${policy.object.metadata.name}`]);
-    const results = readSuite(found[0]!).results.filter((r) => r.policy === policy.object.metadata.name);
-    expect([...new Set(results.map((r) => r.result))].sort()).toEqual(SUITE_OUTCOMES[policy.object.metadata.name!]);
+    expect(found.map((d) => relative(PROJECT_ROOT, d)).sort())
+      .toEqual([`test/kyverno/${name}`, ...(SUITE_VARIANTS[name] ?? []).map((v) => `test/kyverno/${name}--${v}`)].sort());
+    const results = found.flatMap((d) => readSuite(d).results.filter((r) => r.policy === name));
+    expect([...new Set(results.map((r) => r.result))].sort()).toEqual(SUITE_OUTCOMES[name]);
   },
 );
 
@@ -83,10 +110,13 @@ test.each(suites.map((d) => [relative(PROJECT_ROOT, d), d] as const))('kyverno t
   // Rows for exactly the policies the suite expects results of: no rows at all (output that did not parse)
   // would let the two checks above pass.
   expect([...new Set(run.rows.map((r) => r.POLICY))].sort()).toEqual([...new Set(suite.results.map((r) => r.policy))].sort());
+  // Every refused case is refused with exactly the message the suite's messages.yaml names.
+  const pending = MESSAGES_PENDING.includes(relative(SUITES_DIR, dir));
+  expect(pending ? [] : messageMismatches(suite, readMessages(dir), run.rows)).toEqual([]);
   if (run.exitCode !== 0) throw new Error(`kyverno test exited ${run.exitCode}:\n${run.output}`);
 });
 
-const validating = policies.filter((p) => p.object.kind === 'ValidatingPolicy' && suitesFor(p).length === 1);
+const validating = policies.filter((p) => p.object.kind === 'ValidatingPolicy' && suitesFor(p).length >= 1);
 
 test.each(validating.map((p) => [p.object.metadata.name!, p] as const))('breaking %s (every validation allows everything) makes its suite fail', (_name, policy: DistObject) => {
   const spec = policy.object.spec as { validations: { expression: string }[] };
@@ -94,7 +124,7 @@ test.each(validating.map((p) => [p.object.metadata.name!, p] as const))('breakin
   const file = join(mkdtempSync(join(scratch, 'broken-')), 'policy.yaml');
   writeFileSync(file, toYaml(broken));
   const target = policy.file;
-  const dir = suitesFor(policy)[0]!;
+  const dir = join(SUITES_DIR, policy.object.metadata.name!);
   const run = runKyvernoTest(stageSuite(dir, (p) => (intoDist(p) === target ? file : intoDist(p)), scratch));
   const failed = run.rows.filter((r) => r.RESULT === 'Fail');
   process.stderr.write(`[kyverno] broken ${policy.object.metadata.name}: exit ${run.exitCode}; first failure: ${JSON.stringify(failed[0])}\n`);
@@ -112,7 +142,7 @@ test.each(validating.map((p) => [p.object.metadata.name!, p] as const))('breakin
 
 test('cache-password generates exactly the Secret its suite\'s annotated workspace Service asks for', () => {
   const policy = policies.find((p) => p.object.metadata.name === 'cache-password')!;
-  const dir = suitesFor(policy)[0]!;
+  const dir = join(SUITES_DIR, policy.object.metadata.name!);
   const suite = readSuite(dir);
   const valuesFile = join(mkdtempSync(join(scratch, 'values-')), 'values.yaml');
   writeFileSync(valuesFile, toYaml({ apiVersion: 'cli.kyverno.io/v1alpha1', kind: 'Values', ...(suite.values as object) }));

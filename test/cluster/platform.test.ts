@@ -461,7 +461,9 @@ describe('KRO: delivery instances', () => {
         'platform.mini-atlas.io/team': (workspace.spec as { team: string }).team,
         'pod-security.kubernetes.io/enforce': 'restricted',
       });
-      const policies = await client.list('cilium.io/v2', 'CiliumNetworkPolicy', ns!.metadata.name);
+      // The Workspace's own policies (each WebApplication adds its Gateway policy: proven with the application).
+      const policies = (await client.list('cilium.io/v2', 'CiliumNetworkPolicy', ns!.metadata.name))
+        .filter((p) => p.metadata.labels?.[INSTANCE_LABEL] === workspace.metadata.name);
       const templated = kindFor(workspace).resources.filter((r) => r.template?.kind === 'CiliumNetworkPolicy').map((r) => r.template!.metadata?.name);
       expect(policies.map((p) => p.metadata.name).sort()).toEqual([...templated].sort());
       // Default deny: a policy that selects every endpoint and lists ingress and egress allow rules.
@@ -497,6 +499,13 @@ describe('KRO: delivery instances', () => {
         expect(listener?.hostname).toMatch(/^\*\./);
         expect(spec.hostname.endsWith(listener!.hostname!.slice(1))).toBe(true);
         expect(rspec.rules[0]!.backendRefs[0]!.name).toBe(service.metadata.name);
+        // The shared Gateway (Cilium's ingress identity) may reach exactly these pods, on the app's port only.
+        const gatewayPolicy = byKind('CiliumNetworkPolicy');
+        expect(gatewayPolicy.metadata.namespace).toBe(app.metadata.namespace);
+        expect(gatewayPolicy.spec).toEqual(expect.objectContaining({
+          endpointSelector: { matchLabels: (service.spec as { selector: Record<string, string> }).selector },
+          ingress: [{ fromEntities: ['ingress'], toPorts: [{ ports: [{ port: String(spec.port), protocol: 'TCP' }] }] }],
+        }));
       }
     });
 
@@ -594,13 +603,21 @@ describe('KRO: delivery instances', () => {
         namespaces,
         namespaceSelector: namespaces.map((n) => ({ name: n.metadata.name, labels: n.metadata.labels ?? {} })),
       }));
+      // KRO writes these objects: admission sees KRO's ServiceAccount as the requester (the policies exempt it
+      // exactly where it legitimately acts: the workspace's network policies and operator-owned labels).
+      const kroUser = kroInstallation(dist);
+      const userInfo = join(scratch, 'userinfo.yaml');
+      writeFileSync(userInfo, toYaml({
+        apiVersion: 'cli.kyverno.io/v1alpha1', kind: 'UserInfo', metadata: { name: 'kro' },
+        userInfo: { username: kroUser.user, groups: [...kroUser.groups] },
+      }));
       const policyFiles = dist.all.filter((o) => /^(policies\.)?kyverno\.io\//.test(o.object.apiVersion) && /Policy$/.test(o.object.kind)).map((o) => o.file);
-      expect(objects).toHaveLength(16);
-      const run = runKyvernoApply(policyFiles, [resources], values, scratch);
+      expect(objects).toHaveLength(17);
+      const run = runKyvernoApply(policyFiles, [resources], values, scratch, userInfo);
       progress(`kyverno apply on ${objects.length} objects of workspace ${ws.name}: ${JSON.stringify(run.summary)}`);
-      // Kyverno's count of (rule, resource) results over the workspace's 16 objects: a policy that stopped
+      // Kyverno's count of (rule, resource) results over the workspace's 17 objects: a policy that stopped
       // selecting them would lower the passes, one that refused them would show as fail or error.
-      expect(run.summary).toEqual({ pass: 20, fail: 0, warn: 0, error: 0, skip: 0 });
+      expect(run.summary).toEqual({ pass: 49, fail: 0, warn: 0, error: 0, skip: 0 });
       // Each Secret the cache-password policy generates is the one the cache container reads its password from.
       const wanted = objects.filter((o) => o.kind === 'Service' && o.metadata.annotations?.['platform.mini-atlas.io/generate-password-secret'])
         .map((o) => `${o.metadata.namespace}/${o.metadata.annotations!['platform.mini-atlas.io/generate-password-secret']}`);

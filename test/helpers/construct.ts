@@ -2,6 +2,7 @@
 import { App, Chart } from 'cdk8s';
 import { FluxStage } from '../../lib/gitops/flux-stage';
 import { CloudNativePg } from '../../lib/core/operators/cloudnative-pg';
+import { PlatformIdentities } from '../../lib/core/platform-identities';
 import { PlatformWiring } from '../../lib/core/platform-wiring';
 import { SharedGateway } from '../../lib/core/shared-gateway';
 import { SharedKafka } from '../../lib/core/shared-kafka';
@@ -45,14 +46,26 @@ export function objectsOf(scope: TestScope): RenderedObject[] {
   return renderApp(scope.app).filter((f) => f.path.startsWith(`${UNDER_TEST}/`)).map((f) => f.object);
 }
 
-/** A PlatformWiring with default shared services, created in the `before` stage. */
-export function testWiring(scope: TestScope): PlatformWiring {
+/** Identities of a made-up platform whose controllers run under other names than Mini-Atlas's own. */
+export const TEST_IDENTITIES: PlatformIdentities = {
+  kro: 'system:serviceaccount:graphs:kro-test',
+  cloudNativePg: 'system:serviceaccount:databases:pg-operator',
+  strimzi: 'system:serviceaccount:streams:strimzi-cluster-operator',
+  kyvernoBackground: 'system:serviceaccount:policies:kyverno-background-controller',
+  kubeControllers: ['system:serviceaccount:kube-system:job-controller', 'system:serviceaccount:kube-system:namespace-controller'],
+};
+
+/** A PlatformWiring with default shared services, created in the `before` stage; `overrides` replace fields. */
+export function testWiring(scope: TestScope, overrides: Partial<Pick<PlatformWiring, 'apiServerPort' | 'identities'>> = {}): PlatformWiring {
   const kafka = new SharedKafka(scope.before, 'kafka');
   return {
     kafka,
     gateway: new SharedGateway(scope.before, 'gateway'),
     databaseStorageClass: 'retained',
     cnpgOperator: { namespace: CloudNativePg.NAMESPACE, podLabels: CloudNativePg.POD_LABELS },
+    identities: TEST_IDENTITIES,
+    apiServerPort: 6443,
+    ...overrides,
   };
 }
 

@@ -67,7 +67,7 @@ const BAD_INPUTS: Readonly<Record<string, BadInput>> = {
     build: () => messages(teamAWith({ hostname: 'team-a.example.com' })),
     expected: [
       `${WEB}: spec.hostname = "team-a.example.com": is outside the shared Gateway's listener hostname "*.localtest.me": the HTTPRoute would not be accepted (NoMatchingListenerHostname) and the app would get no traffic. ` +
-        `${FIX} use a host name under localtest.me, e.g. "team-a.localtest.me"`,
+        `${FIX} use a host name under localtest.me, e.g. "team-a-web.localtest.me"`,
     ],
   },
   'a hostname outside the Gateway listener: a made-up gateway domain apps.acme.dev, and the bare domain itself': {
@@ -75,13 +75,13 @@ const BAD_INPUTS: Readonly<Record<string, BadInput>> = {
       const ws = d.addWorkspace('shop', { team: 'shop' });
       new WebApplication(ws, 'front', { image: 'ghcr.io/acme/front:2.0.0', hostname: 'front.localtest.me' });
       new WebApplication(ws, 'apex', { image: 'ghcr.io/acme/apex:2.0.0', hostname: 'apps.acme.dev' });
-      new WebApplication(ws, 'ok', { image: 'ghcr.io/acme/ok:2.0.0', hostname: 'ok.eu.apps.acme.dev' });
+      new WebApplication(ws, 'ok', { image: 'ghcr.io/acme/ok:2.0.0', hostname: 'shop-ok.apps.acme.dev' });
     }, { core: { gateway: { domain: 'apps.acme.dev' } } }),
     expected: [
       'delivery/shop/shop/apps/front: spec.hostname = "front.localtest.me": is outside the shared Gateway\'s listener hostname "*.apps.acme.dev": the HTTPRoute would not be accepted (NoMatchingListenerHostname) and the app would get no traffic. ' +
-        `${FIX} use a host name under apps.acme.dev, e.g. "front.apps.acme.dev"`,
+        `${FIX} use a host name under apps.acme.dev, e.g. "shop-front.apps.acme.dev"`,
       'delivery/shop/shop/apps/apex: spec.hostname = "apps.acme.dev": is outside the shared Gateway\'s listener hostname "*.apps.acme.dev": the HTTPRoute would not be accepted (NoMatchingListenerHostname) and the app would get no traffic. ' +
-        `${FIX} use a host name under apps.acme.dev, e.g. "apps.apps.acme.dev"`,
+        `${FIX} use a host name under apps.acme.dev, e.g. "shop-apex.apps.acme.dev"`,
     ],
   },
   'an image from a registry the image policy denies: team-a\'s podinfo from gcr.io': {
@@ -94,8 +94,8 @@ const BAD_INPUTS: Readonly<Record<string, BadInput>> = {
   'an image from a registry the image policy denies: a made-up platform that allows only registry.acme.dev/': {
     build: () => messages((d) => {
       const ws = d.addWorkspace('shop', { team: 'shop' });
-      new WebApplication(ws, 'front', { image: 'ghcr.io/acme/front:2.0.0', hostname: 'front.localtest.me' });
-      new WebApplication(ws, 'back', { image: 'registry.acme.dev/shop/back:1.4.0', hostname: 'back.localtest.me' });
+      new WebApplication(ws, 'front', { image: 'ghcr.io/acme/front:2.0.0', hostname: 'shop-front.localtest.me' });
+      new WebApplication(ws, 'back', { image: 'registry.acme.dev/shop/back:1.4.0', hostname: 'shop-back.localtest.me' });
     }, { foundation: { images: { allowedRegistries: ['registry.acme.dev/'] } } }),
     expected: [
       'delivery/shop/shop/apps/front: spec.image = "ghcr.io/acme/front:2.0.0": comes from a registry the image-registries policy denies (allowed: registry.acme.dev/): Kyverno would reject the app\'s Deployment. ' +
@@ -115,7 +115,7 @@ const BAD_INPUTS: Readonly<Record<string, BadInput>> = {
     build: () => messages((d) => {
       const ws = d.addWorkspace('analytics', { team: 'analytics', quota: { cpu: '16', memory: '64Gi', pods: 5 } });
       for (const id of ['ingest', 'query', 'report']) {
-        new WebApplication(ws, id, { image: `ghcr.io/acme/${id}:1.0.0`, hostname: `${id}.localtest.me`, replicas: 4, resources: { cpu: '1500m', memory: '2Gi' } });
+        new WebApplication(ws, id, { image: `ghcr.io/acme/${id}:1.0.0`, hostname: `analytics-${id}.localtest.me`, replicas: 4, resources: { cpu: '1500m', memory: '2Gi' } });
       }
     }),
     expected: [
@@ -182,7 +182,7 @@ const BAD_OUTPUTS: Readonly<Record<string, { readonly build: () => string[]; rea
     build: () => containerEnv((d) => {
       const ws = d.addWorkspace('docs', { team: 'docs' });
       new Infrastructure(ws, 'db');
-      new WebApplication(ws, 'site', { image: 'ghcr.io/acme/site:3.1.0', hostname: 'docs.localtest.me' });
+      new WebApplication(ws, 'site', { image: 'ghcr.io/acme/site:3.1.0', hostname: 'docs-site.localtest.me' });
     }, 'docs-site'),
     expected: ['PORT'],
   },

@@ -22,7 +22,10 @@ test('holds the four RGDs, five operators, KRaft Kafka with a node pool, the Gat
   expect(ofKind(files, 'KafkaNodePool')).toHaveLength(1);
   expect(ofKind(files, 'Gateway')).toHaveLength(1);
   expect(ofKind(files, 'ValidatingPolicy').map((p) => p.metadata.name).sort())
-    .toEqual(['host-isolation', 'image-registries', 'required-labels', 'stateful-deletion', 'workspace-naming', 'workspace-scope']);
+    .toEqual([
+      'host-isolation', 'hostname-ownership', 'image-registries', 'operator-labels', 'required-labels', 'reserved-workspaces',
+      'role-binding-subjects', 'service-endpoints', 'service-exposure', 'stateful-deletion', 'workspace-guardrails', 'workspace-naming', 'workspace-scope',
+    ]);
   expect(['Workspace', 'WebApplication', 'Infrastructure', 'Topic'].map((kind) => ofKind(files, kind).map((o) => o.metadata.name)))
     .toEqual([['team-a'], ['team-a-web'], ['team-a-db'], ['team-a-orders']]);
   // the platform's KRO grant (what it holds is asserted in test/lib/foundation/foundation-chart.test.ts)

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { render } from '../helpers/platform';
+import { readDist } from '../../lib/synth/dist-model';
 
 const root = join(__dirname, '..', '..');
 const run = (cmd: string, args: string[], cwd: string) =>
@@ -63,8 +64,11 @@ test('a platform repo on the packed packages runs the public synth command and w
     run(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', '.'], program);
     const printed = run(process.execPath, ['main.js'], program);
 
-    expect(printed).toMatch(/^synthesized 47 objects into 6 Flux paths under dist \(local\) in \d+ ms\n$/);
     const ours = tree(join(root, 'dist'));
+    // As many objects as the committed dist/ holds.
+    const objects = readDist(join(root, 'dist')).documents.length;
+    expect(objects).toBeGreaterThan(0);
+    expect(printed).toMatch(new RegExp(`^synthesized ${objects} objects into 6 Flux paths under dist \\(local\\) in \\d+ ms\n$`));
     expect(tree(join(program, 'dist'))).toEqual(ours);
     const differing = ours.filter((f) => readFileSync(join(program, 'dist', f), 'utf8') !== readFileSync(join(root, 'dist', f), 'utf8'));
     expect(differing).toEqual([]);

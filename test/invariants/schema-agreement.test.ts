@@ -46,8 +46,8 @@ const PROFILE_DEFAULTS: Record<string, unknown> = {
   'Infrastructure.postgres.storage': LOCAL.postgres.storage,
 };
 
-/** Props of the constructs that are not spec fields: the instance's name, and the profile that sizes defaults. */
-const NOT_IN_SPEC = ['name', 'environment'];
+/** Props of the constructs that are not spec fields: the instance's name, the profile that sizes defaults, and the platform domain host names are checked against. */
+const NOT_IN_SPEC = ['name', 'environment', 'hostDomain'];
 
 function compare(where: string, decl: ts.InterfaceDeclaration, fields: Fields, refs: readonly string[] = []): string[] {
   const problems: string[] = [];

@@ -2,6 +2,7 @@
 import { Construct } from 'constructs';
 import { CILIUM } from '../../shared/versions';
 import { HelmComponent } from '../helm-component';
+import { addIssueCheck, issue } from '../../shared/validation-error';
 
 /** Properties of {@link Cilium}. */
 export interface CiliumProps {
@@ -12,7 +13,15 @@ export interface CiliumProps {
    * @default 'auto'
    */
   readonly apiServerHost?: string;
-  /** API server port; ignored with `auto`. @default 6443 */
+  /**
+   * The API server's secure port: Cilium's `k8sServicePort` when `apiServerHost` is given (with `auto` Cilium reads
+   * it from `kube-public/cluster-info`), and in every case the only port database pods may reach the API server on
+   * (the workspace policy `postgres-api-server`; Cilium's policy sees the API server's own port, after kube-proxy
+   * replacement has translated `kubernetes.default:443` to it). Kind (kubeadm) serves on 6443. The control-plane
+   * test suite starts kube-apiserver on a free port it picks, but it has no Cilium datapath, so there the policy
+   * is checked for shape only.
+   * @default 6443
+   */
   readonly apiServerPort?: number;
   /** Install Hubble (flow observability) with its relay. @default false */
   readonly hubble?: boolean;
@@ -20,9 +29,13 @@ export interface CiliumProps {
 
 /** The Cilium HelmRelease (`kube-system/cilium`). The same values are used by `npm run cluster:up`. */
 export class Cilium extends HelmComponent {
+  /** The API server's secure port (see {@link CiliumProps.apiServerPort}). */
+  public readonly apiServerPort: number;
+
   public constructor(scope: Construct, id: string, props: CiliumProps = {}) {
     const hubble = props.hubble ?? false;
     const host = props.apiServerHost ?? 'auto';
+    const port = props.apiServerPort ?? 6443;
     super(scope, id, {
       chart: CILIUM.chart,
       namespace: 'kube-system',
@@ -31,7 +44,7 @@ export class Cilium extends HelmComponent {
         kubeProxyReplacement: true,
         ...(host === 'auto'
           ? { k8sServiceHost: 'auto' }
-          : { k8sServiceHost: host, k8sServicePort: props.apiServerPort ?? 6443 }),
+          : { k8sServiceHost: host, k8sServicePort: port }),
         ipam: { mode: 'kubernetes' },
         operator: { replicas: 1 },
         l7Proxy: true,
@@ -46,5 +59,9 @@ export class Cilium extends HelmComponent {
           : { enabled: false },
       },
     });
+    this.apiServerPort = port;
+    addIssueCheck(this, () => (Number.isInteger(port) && port >= 1 && port <= 65535
+      ? []
+      : [issue(this, 'apiServerPort', port, 'must be a TCP port (an integer from 1 to 65535)', 'use the port kube-apiserver serves on (6443 on Kind)')]));
   }
 }

@@ -60,25 +60,23 @@ export class ImageRegistryPolicy extends PlatformPolicy {
     super(scope, id, {
       name: IMAGE_REGISTRY_POLICY_NAME,
       description: `Images come from ${registries.join(', ')} and are pinned by tag (not latest) or digest.`,
-      match: [{ apiGroup: '', resources: ['pods'] }],
-      podControllers: true,
+      match: [],
+      podTemplates: true,
       variables: {
         [ALLOWED_VARIABLE]: JSON.stringify(registries),
-        images:
-          'object.spec.containers.map(c, c.image) + ' +
-          '(has(object.spec.initContainers) ? object.spec.initContainers.map(c, c.image) : [])',
+        images: 'variables.containers.map(c, c.image)',
       },
       rules: [
         {
           expression: 'variables.images.all(i, variables.allowed.exists(r, i.startsWith(r)))',
           messageExpression:
-            '"images must come from " + variables.allowed.join(", ") + "; not allowed: " + ' +
+            'object.kind + " \\"" + object.metadata.name + "\\": images must come from " + variables.allowed.join(", ") + "; not allowed: " + ' +
             'variables.images.filter(i, !variables.allowed.exists(r, i.startsWith(r))).join(", ")',
         },
         {
           expression: `variables.images.all(i, i.matches(${PINNED}) && !i.matches(${LATEST}))`,
           messageExpression:
-            '"images must be pinned by a tag other than latest, or by digest; not pinned: " + ' +
+            'object.kind + " \\"" + object.metadata.name + "\\": images must be pinned by a tag other than latest, or by digest; not pinned: " + ' +
             `variables.images.filter(i, !i.matches(${PINNED}) || i.matches(${LATEST})).join(", ")`,
         },
       ],

@@ -33,7 +33,7 @@ export interface PolicyMatch {
   readonly apiGroup: string;
   /** Plural resources. */
   readonly resources: readonly string[];
-  /** @default ['*'] (['v1'] for Pod policies with pod controllers: Kyverno only auto-generates from an exact match) */
+  /** @default ['*'] */
   readonly apiVersions?: readonly string[];
 }
 
@@ -62,14 +62,52 @@ export interface PlatformPolicyProps {
    * @default 'workspaces'
    */
   readonly namespaces?: 'workspaces' | 'non-workspaces' | 'all';
-  /** Also apply to the pod controllers (Deployment, StatefulSet, …) of a Pod policy. @default false */
-  readonly podControllers?: boolean;
+  /**
+   * A Pod policy: also match every kind that carries a pod template ({@link POD_TEMPLATE_RESOURCES}: bare Pods
+   * and their `ephemeralcontainers` subresource, Deployments, ReplicaSets, StatefulSets, DaemonSets, Jobs,
+   * CronJobs). The rules read the pod through `variables.podSpec`, `variables.podMetadata` and
+   * `variables.containers` (containers, init and ephemeral containers), whatever the kind.
+   * @default false
+   */
+  readonly podTemplates?: boolean;
+  /**
+   * User names whose requests the rules let through: the platform controllers that legitimately do what
+   * tenants may not (see `PlatformIdentities`). Exposed to the rules as the boolean `variables.exempt`.
+   * @default none
+   */
+  readonly exemptUsers?: readonly string[];
   /** Extra CEL variables. @default none */
   readonly variables?: Readonly<Record<string, string>>;
 }
 
-/** Controllers Kyverno rewrites a Pod policy for. */
-export const POD_CONTROLLERS = ['deployments', 'statefulsets', 'daemonsets', 'jobs', 'cronjobs'] as const;
+/**
+ * Every resource that is or carries a pod template, with where its pod lives (the paths Kyverno's own autogen
+ * uses: pkg/cel/autogen/config.go, `spec.template` and `spec.jobTemplate.spec.template`).
+ *
+ * Pod policies match these explicitly instead of relying on Kyverno's autogen: at Kyverno 1.19 a
+ * ValidatingPolicy is auto-generated for controllers only when it matches exactly one resource rule of
+ * exactly `pods` (pkg/cel/autogen/support.go, `CanAutoGen`), so adding `pods/ephemeralcontainers` would
+ * silently drop every controller; and the autogen list has no ReplicaSet unless named.
+ */
+export const POD_TEMPLATE_RESOURCES: readonly PolicyMatch[] = [
+  { apiGroup: '', resources: ['pods', 'pods/ephemeralcontainers'] },
+  { apiGroup: 'apps', resources: ['deployments', 'replicasets', 'statefulsets', 'daemonsets'] },
+  { apiGroup: 'batch', resources: ['jobs', 'cronjobs'] },
+];
+
+/** The pod (spec or metadata) of any {@link POD_TEMPLATE_RESOURCES} object, as CEL. */
+function podPart(part: 'spec' | 'metadata'): string {
+  const template = part === 'spec' ? 'template.spec' : 'template.?metadata.orValue({})';
+  const jobTemplate = part === 'spec' ? 'jobTemplate.spec.template.spec' : 'jobTemplate.spec.template.?metadata.orValue({})';
+  return `object.kind == "Pod" ? object.${part} : object.kind == "CronJob" ? object.spec.${jobTemplate} : object.spec.${template}`;
+}
+
+/** CEL variables of a pod policy: `podSpec`, `podMetadata`, and `containers` (regular, init and ephemeral). */
+export const POD_TEMPLATE_VARIABLES: Readonly<Record<string, string>> = {
+  podSpec: podPart('spec'),
+  podMetadata: podPart('metadata'),
+  containers: 'variables.podSpec.containers + variables.podSpec.?initContainers.orValue([]) + variables.podSpec.?ephemeralContainers.orValue([])',
+};
 
 /** A Kyverno ValidatingPolicy that denies violations. */
 export class PlatformPolicy extends Construct {
@@ -91,9 +129,9 @@ export class PlatformPolicy extends Construct {
         validationActions: [ValidatingPolicySpecValidationActions.DENY],
         failurePolicy: ValidatingPolicySpecFailurePolicy.FAIL,
         matchConstraints: {
-          resourceRules: props.match.map((m) => ({
+          resourceRules: [...(props.podTemplates ? POD_TEMPLATE_RESOURCES : []), ...props.match].map((m) => ({
             apiGroups: [m.apiGroup],
-            apiVersions: [...(m.apiVersions ?? (props.podControllers ? ['v1'] : ['*']))],
+            apiVersions: [...(m.apiVersions ?? ['*'])],
             resources: [...m.resources],
             operations,
           })),
@@ -105,12 +143,13 @@ export class PlatformPolicy extends Construct {
               },
             }),
         },
-        ...(props.podControllers ? { autogen: { podControllers: { controllers: [...POD_CONTROLLERS] } } } : {}),
         variables: [
           ...(namespaces === 'workspaces'
             ? [{ name: 'workspace', expression: `namespaceObject.metadata.labels[${JSON.stringify(LABELS.workspace)}]` }]
             : []),
-          ...Object.entries(props.variables ?? {}).map(([name, expression]) => ({ name, expression })),
+          ...(props.exemptUsers ? [{ name: 'exempt', expression: `request.userInfo.username in ${JSON.stringify(props.exemptUsers)}` }] : []),
+          ...Object.entries({ ...(props.podTemplates ? POD_TEMPLATE_VARIABLES : {}), ...(props.variables ?? {}) })
+            .map(([name, expression]) => ({ name, expression })),
         ],
         validations: props.rules.map((r) => ({ expression: r.expression, messageExpression: r.messageExpression })),
       },

@@ -5,17 +5,17 @@
  */
 import { Construct } from 'constructs';
 import { PLATFORM_GROUP } from '../../shared/api';
-import { PlatformPolicy } from './platform-policy';
+import { PlatformPolicy, PolicyMatch } from './platform-policy';
+import { WORKLOAD_RESOURCES } from './required-labels-policy';
 
 /** Resources the naming convention covers. */
-export const NAMED_RESOURCES = [
-  { apiGroup: 'apps', resources: ['deployments', 'statefulsets', 'daemonsets'] },
-  { apiGroup: 'batch', resources: ['cronjobs'] },
+export const NAMED_RESOURCES: readonly PolicyMatch[] = [
+  ...WORKLOAD_RESOURCES,
   { apiGroup: '', resources: ['services'] },
   { apiGroup: 'gateway.networking.k8s.io', resources: ['httproutes'] },
   { apiGroup: 'postgresql.cnpg.io', resources: ['clusters'] },
   { apiGroup: PLATFORM_GROUP, resources: ['webapplications', 'infrastructures', 'topics'] },
-] as const;
+];
 
 /** The `workspace-naming` policy. */
 export class WorkspaceNamingPolicy extends PlatformPolicy {

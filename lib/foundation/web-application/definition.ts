@@ -6,6 +6,11 @@
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-33';
 import { HttpRoute } from '../../../imports/gateway.networking.k8s.io';
+import {
+  CiliumNetworkPolicy,
+  CiliumNetworkPolicySpecIngressFromEntities,
+  CiliumNetworkPolicySpecIngressToPortsPortsProtocol,
+} from '../../../imports/cilium.io';
 import { LABELS } from '../../shared/api';
 import { cel } from '../../shared/cel';
 import { WEB_APPLICATION_FIELDS } from './schema';
@@ -156,6 +161,22 @@ export class WebApplicationDefinition extends ResourceGraph {
             spec: {
               selector,
               ports: [{ name: 'http', port: SERVICE_PORT, targetPort: k8s.IntOrString.fromString('http') }],
+            },
+          }),
+        },
+        {
+          // The shared Gateway's Envoy reaches backends as Cilium's `ingress` identity; it may reach only this
+          // application's pods, on their HTTP port (the workspace's default-deny lets nothing else in).
+          id: 'gatewayAccess',
+          template: CiliumNetworkPolicy.manifest({
+            metadata: { name: cel(`${NAME} + "-gateway"`), namespace: ns, labels },
+            spec: {
+              description: 'The shared Gateway reaches this web application on its HTTP port',
+              endpointSelector: { matchLabels: selector },
+              ingress: [{
+                fromEntities: [CiliumNetworkPolicySpecIngressFromEntities.INGRESS],
+                toPorts: [{ ports: [{ port: cel('string(schema.spec.port)'), protocol: CiliumNetworkPolicySpecIngressToPortsPortsProtocol.TCP }] }],
+              }],
             },
           }),
         },

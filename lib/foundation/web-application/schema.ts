@@ -14,8 +14,8 @@ export const WEB_APPLICATION_FIELDS = fields({
   },
   replicas: { type: 'integer', default: 1, minimum: 1, maximum: MAX_REPLICAS, description: 'Number of pods' },
   hostname: {
-    type: 'string', required: true, pattern: HOSTNAME_PATTERN, maxLength: 253, patternHint: 'a DNS name such as shop.localtest.me',
-    description: 'Host name routed to the application through the shared Gateway',
+    type: 'string', required: true, pattern: HOSTNAME_PATTERN, maxLength: 253, patternHint: 'a DNS name such as team-a-shop.localtest.me',
+    description: 'Host name routed to the application through the shared Gateway; the workspace owns <workspace>.<domain> and <workspace>-<name>.<domain>',
   },
   port: { type: 'integer', default: 8080, minimum: 1024, maximum: 65535, description: 'Port the container listens on (unprivileged)' },
   healthPath: { type: 'string', default: '/', pattern: PATH_PATTERN, patternHint: 'an absolute HTTP path', description: 'HTTP path for readiness and liveness probes' },

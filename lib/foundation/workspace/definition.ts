@@ -9,7 +9,6 @@ import {
   CiliumNetworkPolicySpecEgressToEntities,
   CiliumNetworkPolicySpecEndpointSelectorMatchExpressionsOperator,
   CiliumNetworkPolicySpecEgressToPortsPortsProtocol as Protocol,
-  CiliumNetworkPolicySpecIngressFromEntities,
   CiliumNetworkPolicySpecIngressToPortsPortsProtocol as IngressProtocol,
 } from '../../../imports/cilium.io';
 import { LABELS } from '../../shared/api';
@@ -21,6 +20,15 @@ import { ResourceGraph } from '../resource-graph';
 
 /** Cilium's label for a pod's namespace, usable in endpoint selectors. */
 const POD_NAMESPACE = 'k8s:io.kubernetes.pod.namespace';
+/**
+ * DNS names workspace pods may resolve: the cluster's own (`<service>.<namespace>.svc.cluster.local` and the
+ * search-list expansions of shorter names). `**.` matches any number of labels (Cilium
+ * pkg/fqdn/matchpattern, `subdomainWildcardSpecifierPrefix`); a single `*` matches within one label only.
+ * Every address the platform hands an application (database, cache, Kafka bootstrap) is a `.svc` name.
+ * External names are not resolvable: kube-dns would forward them upstream (a tunnel out of the cluster).
+ */
+export const WORKSPACE_DNS_PATTERNS = ['**.cluster.local'] as const;
+
 /** Ports of a CloudNativePG instance the operator calls: status (8000) and PostgreSQL (5432). */
 export const CNPG_OPERATOR_PORTS = [8000, 5432] as const;
 
@@ -65,12 +73,11 @@ export class WorkspaceDefinition extends ResourceGraph {
           template: CiliumNetworkPolicy.manifest({
             metadata: { name: 'workspace-isolation', namespace: IN_NAMESPACE },
             spec: {
-              description: 'Default deny; allow same namespace, DNS, the shared Gateway, the CloudNativePG operator and the shared Kafka',
+              description: 'Default deny; allow same namespace, cluster DNS names, the CloudNativePG operator and the shared Kafka (the Gateway reaches web applications through their own policy)',
               // An empty selector selects every pod; with rules present, everything else is denied both ways.
               endpointSelector: {},
               ingress: [
                 { fromEndpoints: [{}] },
-                { fromEntities: [CiliumNetworkPolicySpecIngressFromEntities.INGRESS] },
                 {
                   fromEndpoints: [{ matchLabels: { [POD_NAMESPACE]: wiring.cnpgOperator.namespace, ...wiring.cnpgOperator.podLabels } }],
                   toPorts: [{ ports: CNPG_OPERATOR_PORTS.map((p) => ({ port: String(p), protocol: IngressProtocol.TCP })) }],
@@ -82,7 +89,7 @@ export class WorkspaceDefinition extends ResourceGraph {
                   toEndpoints: [{ matchLabels: { [POD_NAMESPACE]: 'kube-system', 'k8s:k8s-app': 'kube-dns' } }],
                   toPorts: [{
                     ports: [{ port: '53', protocol: Protocol.UDP }, { port: '53', protocol: Protocol.TCP }],
-                    rules: { dns: [{ matchPattern: '*' }] },
+                    rules: { dns: WORKSPACE_DNS_PATTERNS.map((matchPattern) => ({ matchPattern })) },
                   }],
                 },
                 {
@@ -99,9 +106,12 @@ export class WorkspaceDefinition extends ResourceGraph {
           template: CiliumNetworkPolicy.manifest({
             metadata: { name: 'postgres-api-server', namespace: IN_NAMESPACE },
             spec: {
-              description: 'PostgreSQL instance managers reach the Kubernetes API server',
+              description: `PostgreSQL instance managers reach the Kubernetes API server on its port ${wiring.apiServerPort}`,
               endpointSelector: { matchExpressions: [{ key: 'cnpg.io/cluster', operator: CiliumNetworkPolicySpecEndpointSelectorMatchExpressionsOperator.EXISTS }] },
-              egress: [{ toEntities: [CiliumNetworkPolicySpecEgressToEntities.KUBE_HYPHEN_APISERVER] }],
+              egress: [{
+                toEntities: [CiliumNetworkPolicySpecEgressToEntities.KUBE_HYPHEN_APISERVER],
+                toPorts: [{ ports: [{ port: String(wiring.apiServerPort), protocol: Protocol.TCP }] }],
+              }],
             },
           }),
         },

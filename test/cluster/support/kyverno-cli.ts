@@ -71,14 +71,17 @@ export function readSuite(dir: string): KyvernoTestFile {
 
 /**
  * Copies a suite into a new directory under `parent` with every policy path made absolute and mapped through
- * `mapPolicy` (e.g. into another dist directory), so the suite runs unchanged against any copy of dist/.
+ * `mapPolicy` (e.g. into another dist directory), and every resource path made absolute, so the suite runs
+ * unchanged against any copy of dist/.
  */
 export function stageSuite(dir: string, mapPolicy: (absolute: string) => string, parent = tmpdir()): string {
   const out = mkdtempSync(join(parent, 'suite-'));
   cpSync(dir, out, { recursive: true });
   const suite = readSuite(dir);
   const policies = suite.policies.map((p) => mapPolicy(isAbsolute(p) ? p : resolve(dir, p)));
-  writeFileSync(join(out, 'kyverno-test.yaml'), toYaml({ ...suite, policies }));
+  // Resources may live in another suite's folder (a variant suite shares its policy suite's resources).
+  const resources = suite.resources.map((r) => (isAbsolute(r) ? r : resolve(dir, r)));
+  writeFileSync(join(out, 'kyverno-test.yaml'), toYaml({ ...suite, policies, resources }));
   return out;
 }
 
@@ -99,14 +102,17 @@ export function runKyvernoTest(dir: string): KyvernoRun {
   return { exitCode: res.status ?? -1, rows: jsonRows(res.stdout), output: `${res.stdout}\n${res.stderr}` };
 }
 
-/** Runs `kyverno apply` and returns the generated resources (from `-o <dir>`) and the summary line. */
-export function runKyvernoApply(policies: readonly string[], resources: readonly string[], valuesFile?: string, parent = tmpdir()): {
+/**
+ * Runs `kyverno apply` and returns the generated resources (from `-o <dir>`) and the summary line. With
+ * `userInfoFile` (a `cli.kyverno.io/v1alpha1` UserInfo), the requests come from that user.
+ */
+export function runKyvernoApply(policies: readonly string[], resources: readonly string[], valuesFile?: string, parent = tmpdir(), userInfoFile?: string): {
   readonly exitCode: number; readonly output: string; readonly generated: readonly Record<string, unknown>[];
   readonly summary: Record<string, number>;
 } {
   const outDir = mkdtempSync(join(parent, 'apply-'));
   const args = ['apply', ...policies, ...resources.flatMap((r) => ['--resource', r]), '--remove-color', '-o', outDir,
-    ...(valuesFile ? ['--values-file', valuesFile] : [])];
+    ...(valuesFile ? ['--values-file', valuesFile] : []), ...(userInfoFile ? ['--userinfo', userInfoFile] : [])];
   const res = spawnSync(kyvernoBinary(), args, { encoding: 'utf8', timeout: 120_000 });
   if (res.error) throw res.error;
   const output = `${res.stdout}\n${res.stderr}`;
@@ -117,6 +123,42 @@ export function runKyvernoApply(policies: readonly string[], resources: readonly
     ? { pass: Number(m[1]), fail: Number(m[2]), warn: Number(m[3]), error: Number(m[4]), skip: Number(m[5]) }
     : {};
   return { exitCode: res.status ?? -1, output, generated, summary };
+}
+
+/** One expected denial message (`messages.yaml` beside a suite's `kyverno-test.yaml`). */
+export interface ExpectedMessage {
+  readonly kind: string;
+  /** `namespace/name`, or `name` for a cluster-scoped resource. */
+  readonly resource: string;
+  readonly message: string;
+}
+
+/** The suite's `messages.yaml`: the exact message of every case it expects a policy to refuse ([] when absent). */
+export function readMessages(dir: string): ExpectedMessage[] {
+  const file = join(dir, 'messages.yaml');
+  return existsSync(file) ? (parse(readFileSync(file, 'utf8')) as ExpectedMessage[] | null) ?? [] : [];
+}
+
+/**
+ * Differences between a suite's expected denial messages and what the CLI printed: a `fail` case without an
+ * expected message, an expected message without a `fail` case, and every message that is not exactly the one
+ * the evaluated row carries.
+ */
+export function messageMismatches(suite: KyvernoTestFile, expected: readonly ExpectedMessage[], rows: readonly KyvernoRow[]): string[] {
+  const key = (kind: string, resource: string): string => `${kind} ${resource}`;
+  const failing = new Set(suite.results.filter((r) => r.result === 'fail').flatMap((r) => r.resources.map((res) => key(r.kind, res))));
+  const listed = new Set(expected.map((m) => key(m.kind, m.resource)));
+  const out: string[] = [];
+  for (const f of failing) if (!listed.has(f)) out.push(`${f}: expected to fail, but messages.yaml has no message for it`);
+  for (const m of expected) {
+    const k = key(m.kind, m.resource);
+    if (!failing.has(k)) { out.push(`${k}: messages.yaml has a message, but the suite does not expect it to fail`); continue; }
+    const got = rows.filter((r) => r.REASON !== 'Excluded' && rowKey(r)?.kind === m.kind && [rowKey(r)?.id, rowKey(r)?.name].includes(m.resource))
+      .map((r) => r.Message);
+    if (got.length === 0) out.push(`${k}: no evaluated row`);
+    for (const g of new Set(got)) if (g !== m.message) out.push(`${k}: message ${JSON.stringify(g)}, expected ${JSON.stringify(m.message)}`);
+  }
+  return out;
 }
 
 /** `namespace/name` or `name` of a row's RESOURCE (`<group>/<version>/<Kind>/<ns>/<name>`). */

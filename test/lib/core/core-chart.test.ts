@@ -1,6 +1,8 @@
 /** CoreChart: the five operators and the shared services, wired together. */
 import { App } from 'cdk8s';
 import { CoreChart } from '../../../lib/core/core-chart';
+import { endpointControllers, guardrailControllers, labellingControllers } from '../../../lib/core/platform-identities';
+import { TEST_IDENTITIES } from '../../helpers/construct';
 import { renderApp } from '../../../lib/synth/dist-writer';
 import { find, Json, ofKind } from '../../helpers/platform';
 
@@ -54,4 +56,40 @@ test('Strimzi watches the Kafka namespace, where the topic operator looks for Ka
 test('one KRaft Kafka with a node pool and one Gateway in the shared services', () => {
   expect(files.filter((f) => f.path.startsWith('core/shared-services/')).map((f) => f.object.kind).sort())
     .toEqual(['Gateway', 'Kafka', 'KafkaNodePool', 'Namespace']);
+});
+
+describe('platform identities (defined once, exempted by the policies where the controllers act)', () => {
+  const core = new CoreChart(new App(), 'core');
+
+  test("each operator's ServiceAccount user, named as its chart names it", () => {
+    expect(core.identities).toEqual({
+      kro: 'system:serviceaccount:kro-system:kro',
+      cloudNativePg: 'system:serviceaccount:cnpg-system:cloudnative-pg',
+      strimzi: 'system:serviceaccount:strimzi-system:strimzi-cluster-operator',
+      kyvernoBackground: 'system:serviceaccount:kyverno:kyverno-background-controller',
+      kubeControllers: ['deployment-controller', 'replicaset-controller', 'statefulset-controller', 'daemon-set-controller', 'job-controller',
+        'cronjob-controller', 'namespace-controller', 'generic-garbage-collector',
+        'endpoint-controller', 'endpointslice-controller', 'endpointslicemirroring-controller']
+        .map((c) => `system:serviceaccount:kube-system:${c}`),
+    });
+    expect(core.wiring.identities).toBe(core.identities);
+  });
+
+  test('who may label as an operator, and who may manage the guardrails', () => {
+    const kube = (...names: string[]): string[] => names.map((n) => `system:serviceaccount:kube-system:${n}`);
+    expect(labellingControllers(core.identities)).toEqual([core.identities.kro, core.identities.cloudNativePg, core.identities.strimzi,
+      ...kube('deployment-controller', 'replicaset-controller', 'statefulset-controller', 'daemon-set-controller', 'job-controller',
+        'cronjob-controller', 'namespace-controller', 'generic-garbage-collector')]);
+    expect(endpointControllers(core.identities)).toEqual(kube('endpoint-controller', 'endpointslice-controller', 'endpointslicemirroring-controller'));
+    expect(endpointControllers(TEST_IDENTITIES)).toEqual([]);
+    expect(guardrailControllers(core.identities)).toEqual([
+      'system:serviceaccount:kro-system:kro', 'system:serviceaccount:kube-system:namespace-controller', 'system:serviceaccount:kube-system:generic-garbage-collector',
+    ]);
+    expect(guardrailControllers(TEST_IDENTITIES)).toEqual(['system:serviceaccount:graphs:kro-test', 'system:serviceaccount:kube-system:namespace-controller']);
+  });
+});
+
+test('the API server port database pods may reach: 6443 (Kind) unless set', () => {
+  expect(new CoreChart(new App(), 'core').wiring.apiServerPort).toBe(6443);
+  expect(new CoreChart(new App(), 'core', { cilium: { apiServerPort: 16443 } }).wiring.apiServerPort).toBe(16443);
 });

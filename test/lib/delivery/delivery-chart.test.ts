@@ -6,12 +6,13 @@ import { FoundationChart } from '../../../lib/foundation/foundation-chart';
 import { FluxStage } from '../../../lib/gitops/flux-stage';
 import { PRODUCTION } from '../../../lib/shared/environment';
 import { renderApp } from '../../../lib/synth/dist-writer';
+import { ValidationIssue, WebApplication } from '../../../lib';
 import { issues } from '../../helpers/issues';
 
 /** A delivery chart on the default core and foundation. */
-function deliveryChart(environment?: typeof PRODUCTION): { app: App; delivery: DeliveryChart } {
+function deliveryChart(environment?: typeof PRODUCTION, domain?: string): { app: App; delivery: DeliveryChart } {
   const app = new App();
-  const core = new CoreChart(app, 'core');
+  const core = new CoreChart(app, 'core', domain ? { gateway: { domain } } : {});
   const delivery = new DeliveryChart(app, 'delivery', { foundation: new FoundationChart(app, 'foundation', { core }), environment });
   return { app, delivery };
 }
@@ -49,4 +50,43 @@ test('a made-up stage with a derived path leaves the check to the value it came 
     path: 'ops/written', field: 'path', value: '"ops/Bad_Name2"',
     rule: 'must be lowercase DNS-label segments separated by "/"', fix: 'use a path like "core/operators"',
   }]);
+});
+
+describe("host names: a workspace's applications use only host names it owns under the Gateway domain", () => {
+  const hostIssues = (domain: string | undefined, hostname: string): ValidationIssue[] => issues(() => {
+    const { app, delivery } = deliveryChart(undefined, domain);
+    new WebApplication(delivery.addWorkspace('team-a', { team: 'team-a' }), 'web', { image: 'ghcr.io/acme/web:1.0.0', hostname });
+    renderApp(app);
+  });
+
+  test.each([
+    [undefined, 'team-a.localtest.me'], [undefined, 'team-a-web.localtest.me'], ['apps.corp.example', 'team-a-shop.apps.corp.example'],
+  ])('under %s, %s is owned', (domain, hostname) => {
+    expect(hostIssues(domain, hostname)).toEqual([]);
+  });
+
+  test.each([
+    [undefined, 'team-b.localtest.me', 'localtest.me'],
+    [undefined, 'shop.localtest.me', 'localtest.me'],
+  ])('under %s, fails for %s', (domain, hostname, shown) => {
+    expect(hostIssues(domain, hostname)).toEqual([{
+      path: 'delivery/team-a/team-a/apps/web', field: 'spec.hostname', value: JSON.stringify(hostname),
+      rule: `is not owned by workspace "team-a": use team-a.${shown} or team-a-<name>.${shown} (no wildcards)`,
+      fix: 'host names on the shared Gateway belong to workspaces (the hostname-ownership policy refuses others)',
+    }]);
+  });
+
+  test('a host name outside the Gateway listener is reported once, by the listener rule, with an owned host name as the fix', () => {
+    expect(hostIssues('apps.corp.example', 'team-a.localtest.me')).toEqual([{
+      path: 'delivery/team-a/team-a/apps/web', field: 'spec.hostname', value: '"team-a.localtest.me"',
+      rule: 'is outside the shared Gateway\'s listener hostname "*.apps.corp.example": the HTTPRoute would not be accepted (NoMatchingListenerHostname) and the app would get no traffic',
+      fix: 'use a host name under apps.corp.example, e.g. "team-a-web.apps.corp.example"',
+    }]);
+  });
+
+  test('the delivery chart hands the Gateway domain to its workspaces', () => {
+    const { delivery } = deliveryChart(undefined, 'apps.corp.example');
+    expect(delivery.hostDomain).toBe('apps.corp.example');
+    expect(delivery.addWorkspace('team-a', { team: 'team-a' }).hostDomain).toBe('apps.corp.example');
+  });
 });

@@ -12,11 +12,16 @@ const files = renderApp((() => {
 })());
 const foundation = files.filter((f) => f.path.startsWith('foundation/'));
 
-test('one stage holding the four RGDs, the six ValidatingPolicies and the cache-password ClusterPolicy', () => {
+const POLICIES = [
+  'host-isolation', 'hostname-ownership', 'image-registries', 'operator-labels', 'required-labels', 'reserved-workspaces',
+  'role-binding-subjects', 'service-endpoints', 'service-exposure', 'stateful-deletion', 'workspace-guardrails', 'workspace-naming', 'workspace-scope',
+];
+
+test('one stage holding the four RGDs, the thirteen ValidatingPolicies and the cache-password ClusterPolicy', () => {
   expect(ofKind(foundation, 'ResourceGraphDefinition').map((r: Json) => r.spec.schema.kind).sort())
     .toEqual(['Infrastructure', 'Topic', 'WebApplication', 'Workspace']);
   expect(ofKind(foundation, 'ValidatingPolicy').map((p) => p.metadata.name).sort())
-    .toEqual(['host-isolation', 'image-registries', 'required-labels', 'stateful-deletion', 'workspace-naming', 'workspace-scope']);
+    .toEqual(POLICIES);
   expect(ofKind(foundation, 'ClusterPolicy').map((p) => p.metadata.name)).toEqual(['cache-password']);
 });
 
@@ -38,8 +43,34 @@ test('KRO gets a ClusterRole aggregated to its controller for exactly the manage
 });
 
 test('policies enforce (Deny)', () => {
-  expect(Object.fromEntries((ofKind(foundation, 'ValidatingPolicy') as Json[]).map((p) => [p.metadata.name, p.spec.validationActions]))).toEqual({
-    'host-isolation': ['Deny'], 'image-registries': ['Deny'], 'required-labels': ['Deny'],
-    'stateful-deletion': ['Deny'], 'workspace-naming': ['Deny'], 'workspace-scope': ['Deny'],
-  });
+  expect(Object.fromEntries((ofKind(foundation, 'ValidatingPolicy') as Json[]).map((p) => [p.metadata.name, p.spec.validationActions])))
+    .toEqual(Object.fromEntries(POLICIES.map((p) => [p, ['Deny']])));
+});
+
+const exempt = (name: string): string => ((ofKind(foundation, 'ValidatingPolicy') as Json[]).find((p) => p.metadata.name === name)!
+  .spec.variables as Json[]).find((v: Json) => v.name === 'exempt').expression;
+
+test("the platform's controllers are exempt by ServiceAccount, and only where they act", () => {
+  // KRO creates the workspace's network policy, quota and limits; kube-controller-manager deletes them with the namespace.
+  expect(exempt('workspace-guardrails')).toBe('request.userInfo.username in ["system:serviceaccount:kro-system:kro",' +
+    '"system:serviceaccount:kube-system:namespace-controller","system:serviceaccount:kube-system:generic-garbage-collector"]');
+  // Operators set their own labels; the built-in controllers copy them from templates admission already checked.
+  expect(exempt('operator-labels')).toBe('request.userInfo.username in ["system:serviceaccount:kro-system:kro",' +
+    '"system:serviceaccount:cnpg-system:cloudnative-pg","system:serviceaccount:strimzi-system:strimzi-cluster-operator",' +
+    ['deployment-controller', 'replicaset-controller', 'statefulset-controller', 'daemon-set-controller', 'job-controller',
+      'cronjob-controller', 'namespace-controller', 'generic-garbage-collector']
+      .map((c) => `"system:serviceaccount:kube-system:${c}"`).join(',') + ']');
+  // Endpoints come from the endpoint controllers only.
+  expect(exempt('service-endpoints')).toBe('request.userInfo.username in [' +
+    ['endpoint-controller', 'endpointslice-controller', 'endpointslicemirroring-controller'].map((c) => `"system:serviceaccount:kube-system:${c}"`).join(',') + ']');
+  // Flux is exempt nowhere: until team stages apply as their own ServiceAccount, its identity carries team folders.
+  expect(JSON.stringify(foundation.map((f) => f.object))).not.toContain('flux-system:kustomize-controller');
+});
+
+test('hostname-ownership checks against the Gateway domain', () => {
+  const app = new App();
+  new FoundationChart(app, 'foundation', { core: new CoreChart(app, 'core', { gateway: { domain: 'apps.example.org' } }) });
+  const policy = renderApp(app).map((f) => f.object).find((o) => o.kind === 'ValidatingPolicy' && o.metadata.name === 'hostname-ownership') as Json;
+  expect(policy.spec.variables.find((v: Json) => v.name === 'owned').expression)
+    .toBe('"^" + variables.workspace + "(-[a-z0-9]([-a-z0-9]*[a-z0-9])?)?[.]apps[.]example[.]org$"');
 });

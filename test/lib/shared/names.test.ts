@@ -1,6 +1,6 @@
 /** The naming and image rules shared by the library, the RGD schemas, the Kyverno policy, the CLI and the validator. */
 import {
-  DNS_LABEL, dnsLabelProblem, hostnameProblem, HOSTNAME_PATTERN, imagePinProblem, imageProblem, LATEST_TAG_CEL_PATTERN, NAME_PATTERN,
+  DNS_LABEL, dnsLabelProblem, hostnameOwnershipProblem, hostnameProblem, ownedHostnamePattern, HOSTNAME_PATTERN, imagePinProblem, imageProblem, LATEST_TAG_CEL_PATTERN, NAME_PATTERN,
   OPTIONAL_NAME_PATTERN, PINNED_IMAGE_PATTERN, TAGGED_IMAGE_CEL_PATTERN,
 } from '../../../lib';
 import { CLUSTER_NAME_PATTERN } from '../../../tools/cluster/src/kind-config';
@@ -53,3 +53,29 @@ test('the image pattern has no backslash or quote (it goes into a SimpleSchema m
 
 test.each([['a.localtest.me', undefined], ['x', 'must be fully qualified (contain a dot)'], [`${'a'.repeat(64)}.me`, `has the label "${'a'.repeat(64)}" longer than 63 characters`]])(
   'hostname %s', (host, problem) => expect(hostnameProblem(host)).toBe(problem));
+
+describe('host-name ownership', () => {
+  test.each([
+    ['team-a.localtest.me', 'team-a', 'localtest.me'],
+    ['team-a-shop.localtest.me', 'team-a', 'localtest.me'],
+    ['payments-api.apps.corp.example', 'payments', 'apps.corp.example'],
+  ])('%s is owned by workspace %s under %s', (host, ws, domain) => {
+    expect(hostnameOwnershipProblem(host, ws, domain)).toBeUndefined();
+  });
+
+  test.each([
+    ['team-b.localtest.me', 'another workspace'],
+    ['*.localtest.me', 'a wildcard'],
+    ['api.team-a.localtest.me', 'a second label below the domain'],
+    ['team-a.example.com', 'another domain'],
+    ['team-a-.localtest.me', 'an empty name after the dash'],
+    ['team-axlocaltest.me', 'a dot that is not escaped would let this through'],
+  ])('%s is not owned by team-a (%s)', (host) => {
+    expect(hostnameOwnershipProblem(host, 'team-a', 'localtest.me'))
+      .toBe('is not owned by workspace "team-a": use team-a.localtest.me or team-a-<name>.localtest.me (no wildcards)');
+  });
+
+  test('the pattern is one source for TypeScript and CEL', () => {
+    expect(ownedHostnamePattern('team-a', 'localtest.me')).toBe('^team-a(-[a-z0-9]([-a-z0-9]*[a-z0-9])?)?[.]localtest[.]me$');
+  });
+});

@@ -14,7 +14,7 @@ const synth = (out: string, extra: 'none' | 'team-b' | 'team-b-app' = 'none', al
       addTeamA(d);
       if (extra !== 'none') {
         const ws = d.addWorkspace('team-b', { team: 'team-b' });
-        if (extra === 'team-b-app') new WebApplication(ws, 'web', { image: 'ghcr.io/acme/b:1.0.0', hostname: 'b.localtest.me' });
+        if (extra === 'team-b-app') new WebApplication(ws, 'web', { image: 'ghcr.io/acme/b:1.0.0', hostname: 'team-b.localtest.me' });
         else new Infrastructure(ws, 'db');
       }
     },

@@ -27,7 +27,7 @@ export function workspaceName(i: number): string {
 
 /** Host name routed to the i-th workspace's application. */
 export function hostnameOf(i: number): string {
-  return `${workspaceName(i)}.bench.localtest.me`;
+  return `${workspaceName(i)}.localtest.me`;
 }
 
 /** Adds the i-th workspace (1-based) and its app, database and topic to the Delivery layer. */

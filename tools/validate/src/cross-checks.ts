@@ -112,7 +112,7 @@ export function checkCrossReferences(docs: readonly DistDocument[], rgds: readon
   const registries = docs.map((d) => allowedRegistriesOf(d.object)).filter((r): r is readonly string[] => r !== undefined);
   for (const app of ofKind('WebApplication')) {
     const hostname = asString(app.spec.hostname);
-    if (hostname !== undefined && listener !== null) report(app, 'hostname', hostname, listenerHostnameProblem(hostname, listener));
+    if (hostname !== undefined && listener !== null) report(app, 'hostname', hostname, listenerHostnameProblem(hostname, listener, app.name));
     const image = asString(app.spec.image);
     const denied = image === undefined ? undefined : registries.map((r) => imageRegistryProblem(image, r)).find((p) => p);
     report(app, 'image', image, denied);

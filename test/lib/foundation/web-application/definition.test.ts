@@ -67,3 +67,16 @@ describe('the container environment: one CEL list, each variable only with a val
     }))).toEqual(['PORT', 'DATABASE_SECRET_NAME', 'DATABASE_HOST', 'DATABASE_URI', 'KAFKA_BOOTSTRAP_SERVERS', 'KAFKA_TOPIC']);
   });
 });
+
+test("the shared Gateway (Cilium's ingress identity) reaches exactly this app's pods, on the app's HTTP port only", () => {
+  const { gatewayAccess, deployment } = graphResources(objects);
+  expect(gatewayAccess.template.kind).toBe('CiliumNetworkPolicy');
+  expect(gatewayAccess.template.metadata.name).toBe('${schema.metadata.name + "-gateway"}');
+  // The same labels the Deployment's pods carry, so the policy selects those pods and no other.
+  expect(gatewayAccess.template.spec.endpointSelector).toEqual({ matchLabels: deployment.template.spec.selector.matchLabels });
+  expect(gatewayAccess.template.spec.ingress).toEqual([{
+    fromEntities: ['ingress'],
+    toPorts: [{ ports: [{ port: '${string(schema.spec.port)}', protocol: 'TCP' }] }],
+  }]);
+  expect(gatewayAccess.template.spec.egress).toBeUndefined();
+});

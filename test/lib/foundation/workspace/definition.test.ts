@@ -15,8 +15,8 @@ describe('the Workspace network policy', () => {
 
   test('selects every pod and has both ingress and egress rules (default deny)', () => {
     expect(spec.endpointSelector).toEqual({});
-    // same namespace, the Gateway, the CNPG operator in; same namespace, DNS, Kafka out (each asserted below)
-    expect(spec.ingress).toHaveLength(3);
+    // same namespace and the CNPG operator in; same namespace, DNS, Kafka out (each asserted below)
+    expect(spec.ingress).toHaveLength(2);
     expect(spec.egress).toHaveLength(3);
   });
 
@@ -26,8 +26,13 @@ describe('the Workspace network policy', () => {
     expect(dns.toPorts[0].ports).toEqual(expect.arrayContaining([{ port: '53', protocol: 'UDP' }, { port: '53', protocol: 'TCP' }]));
   });
 
-  test('allows the shared Gateway (Cilium ingress entity), the CNPG operator and the same namespace in', () => {
-    expect(spec.ingress).toContainEqual({ fromEntities: ['ingress'] });
+  test('allows DNS lookups of cluster names only (any depth below cluster.local), not external names', () => {
+    const dns = spec.egress.find((e: Json) => e.toEndpoints?.[0]?.matchLabels?.['k8s:k8s-app'] === 'kube-dns');
+    expect(dns.toPorts[0].rules).toEqual({ dns: [{ matchPattern: '**.cluster.local' }] });
+  });
+
+  test('allows the CNPG operator and the same namespace in; the shared Gateway is not let in to every pod', () => {
+    expect(JSON.stringify(spec.ingress)).not.toContain('"ingress"');
     expect(spec.ingress).toContainEqual({ fromEndpoints: [{}] });
     const cnpg = spec.ingress.find((i: Json) => i.fromEndpoints?.[0]?.matchLabels?.['k8s:io.kubernetes.pod.namespace'] === 'cnpg-system');
     expect(cnpg.toPorts[0].ports.map((p: Json) => p.port).sort()).toEqual(['5432', '8000']);
@@ -39,12 +44,19 @@ describe('the Workspace network policy', () => {
     expect(kafka.toPorts[0].ports.map((p: Json) => p.port).sort()).toEqual(['9092', '9093']);
   });
 
-  test('allows the API server only to PostgreSQL instance managers', () => {
+  test('allows the API server only to PostgreSQL instance managers, only on the API server port (6443 on Kind)', () => {
     expect(postgresApiAccess.template.spec.endpointSelector).toEqual({ matchExpressions: [{ key: 'cnpg.io/cluster', operator: 'Exists' }] });
-    expect(postgresApiAccess.template.spec.egress).toEqual([{ toEntities: ['kube-apiserver'] }]);
+    expect(postgresApiAccess.template.spec.egress).toEqual([{ toEntities: ['kube-apiserver'], toPorts: [{ ports: [{ port: '6443', protocol: 'TCP' }] }] }]);
     expect(JSON.stringify(spec)).not.toContain('kube-apiserver');
     expect(JSON.stringify(spec)).not.toMatch(/"world"|"all"|"cluster"/);
   });
+});
+
+test('the API server port is an option: a cluster serving on 443 opens 443 and nothing else', () => {
+  const custom = renderConstruct((scope) => { new WorkspaceDefinition(scope.stage, 'workspace', testWiring(scope, { apiServerPort: 443 })); });
+  const { postgresApiAccess } = graphResources(custom);
+  expect(postgresApiAccess.template.spec.egress).toEqual([{ toEntities: ['kube-apiserver'], toPorts: [{ ports: [{ port: '443', protocol: 'TCP' }] }] }]);
+  expect(postgresApiAccess.template.spec.description).toBe('PostgreSQL instance managers reach the Kubernetes API server on its port 443');
 });
 
 test('the Workspace namespace enforces Pod Security restricted and carries the workspace label', () => {
