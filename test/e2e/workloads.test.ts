@@ -311,15 +311,21 @@ describe('Kyverno admission: each ValidatingPolicy denies a violating object at 
     return e.serverMessage;
   }
 
+  /** A bare Pod the naming and label policies accept (prefixed, labelled), so only the policy under test speaks. */
+  function workspacePod(name: string, image: string): KubeObject {
+    const pod = restrictedPod(NS, `${NS}-${name}`, image, []);
+    return { ...pod, metadata: { ...pod.metadata, labels: { ...pod.metadata.labels, 'platform.mini-atlas.io/workspace': NS } } };
+  }
+
   test('host-isolation: a pod on the host network', async () => {
-    const pod = restrictedPod(NS, 'hostnet', 'docker.io/library/busybox:1.36.1', []);
+    const pod = workspacePod('hostnet', 'docker.io/library/busybox:1.36.1');
     const message = await denial({ ...pod, spec: { ...(pod.spec as Record<string, unknown>), hostNetwork: true } });
-    expect(message.replace(WEBHOOK, '')).toBe(`Policy host-isolation failed: host namespaces (hostNetwork, hostPID, hostIPC) are not allowed in workspace ${NS}`);
+    expect(message.replace(WEBHOOK, '')).toBe(`Policy host-isolation failed: Pod "${NS}-hostnet": host namespaces (hostNetwork, hostPID, hostIPC) are not allowed in workspace ${NS}`);
   });
 
   test('image-registries: a pod whose image is from no allowed registry', async () => {
-    const message = await denial(restrictedPod(NS, 'local-image', IMAGES.app, []));
-    expect(message.replace(WEBHOOK, '')).toBe(`Policy image-registries failed: images must come from ghcr.io/, docker.io/, quay.io/, registry.k8s.io/; not allowed: ${IMAGES.app}`);
+    const message = await denial(workspacePod('local-image', IMAGES.app));
+    expect(message.replace(WEBHOOK, '')).toBe(`Policy image-registries failed: Pod "${NS}-local-image": images must come from ghcr.io/, docker.io/, quay.io/, registry.k8s.io/; not allowed: ${IMAGES.app}`);
   });
 
   test('required-labels: a Deployment without the workspace label', async () => {
@@ -328,7 +334,7 @@ describe('Kyverno admission: each ValidatingPolicy denies a violating object at 
       apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: `${NS}-web`, namespace: NS },
       spec: { selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { containers: [{ name: 'web', image: 'docker.io/library/busybox:1.36.1' }] } } },
     });
-    expect(message.replace(WEBHOOK, '')).toBe(`Policy required-labels failed: Deployment "${NS}-web" must carry the label platform.mini-atlas.io/workspace=${NS}`);
+    expect(message.replace(WEBHOOK, '')).toBe(`Policy required-labels failed: Deployment "${NS}-web" must carry the label platform.mini-atlas.io/workspace=${NS} on the object, its pod template`);
   });
 
   test('workspace-naming: a Service without the workspace prefix', async () => {
