@@ -20,6 +20,7 @@ import { $, ProcessOutput } from 'zx';
 import { CILIUM, KRO, KUBERNETES, KYVERNO } from 'mini-atlas';
 import { CommandSpec, HELP_OPTION, parseCommandLine, parseOrExit, UsageError } from '@mini-atlas/cli-common/command-line';
 import { GoModFile, GoReplace, isLocalReplace, parseGoMod, renderWrapperGoMod } from './go-mod';
+import { FLUX_RECORDED_REPLACES } from './flux-replaces';
 import {
   BuildRecord, BuildStep, cacheRoot, COMPLETE_MARKER, goCacheDirs, readBuildRecord, TOOL_VERSIONS, toolDir, ToolName,
 } from './tool-cache';
@@ -78,6 +79,22 @@ const kubernetesMinor = /^v1\.(\d+)\.(\d+)$/.exec(KUBERNETES.version);
 if (!kubernetesMinor) throw new Error(`KUBERNETES.version ${KUBERNETES.version} is not v1.<minor>.<patch>`);
 /** Staging modules (k8s.io/api, …) are published as v0.<minor>.<patch> alongside k8s.io/kubernetes v1.<minor>.<patch>. */
 const STAGING_VERSION = `v0.${kubernetesMinor[1]}.${kubernetesMinor[2]}`;
+
+/**
+ * Flux's source-controller and kustomize-controller (`main.go` at each module's root, built as upstream's
+ * Dockerfile does, with no version stamp: upstream sets none). Each points its `/api` submodule at the local
+ * directory; the submodule is published at the version required, so that replacement is dropped. Recorded
+ * deviations: {@link FLUX_RECORDED_REPLACES}.
+ */
+const FLUX_CONTROLLER_SPECS: readonly GoToolSpec[] = (['source-controller', 'kustomize-controller'] as const).map((tool) => ({
+  kind: 'go',
+  tool,
+  module: `github.com/fluxcd/${tool}`,
+  version: TOOL_VERSIONS[tool],
+  binaries: [{ pkg: `github.com/fluxcd/${tool}`, out: tool }],
+  stamp: [],
+  replaces: (up: GoModFile) => [...restate(up, () => undefined), ...(FLUX_RECORDED_REPLACES[tool] ?? []).map((r) => r.replace)],
+}));
 
 const SPECS: readonly ToolSpec[] = [
   {
@@ -138,6 +155,7 @@ const SPECS: readonly ToolSpec[] = [
     version: `v${CILIUM.version}`,
     dirs: ['pkg/k8s/apis/cilium.io/client/crds/v2', 'pkg/k8s/apis/cilium.io/client/crds/v2alpha1'],
   },
+  ...FLUX_CONTROLLER_SPECS,
 ];
 
 /** Environment of every `go` invocation. */

@@ -9,11 +9,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { CILIUM, KRO, KUBERNETES, KYVERNO } from 'mini-atlas';
+import { CILIUM, FLUX, KRO, KUBERNETES, KYVERNO } from 'mini-atlas';
 import { ETCD } from '../../../lib/shared/versions';
 
 /** The tools the control-plane suite needs. */
-export type ToolName = 'kubernetes' | 'etcd' | 'kro' | 'kyverno' | 'cilium-crds';
+export type ToolName = 'kubernetes' | 'etcd' | 'kro' | 'kyverno' | 'cilium-crds'
+  | 'source-controller' | 'kustomize-controller';
 
 /** Name of the file written into a tool directory once its build completed. */
 export const COMPLETE_MARKER = '.complete.json';
@@ -65,6 +66,8 @@ export const TOOL_VERSIONS: Readonly<Record<ToolName, string>> = {
   kro: KRO.version,
   kyverno: KYVERNO.version,
   'cilium-crds': `v${CILIUM.version}`,
+  'source-controller': FLUX.sourceController,
+  'kustomize-controller': FLUX.kustomizeController,
 };
 
 /** The cache directory of one tool at its pinned version. */
