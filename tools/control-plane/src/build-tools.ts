@@ -8,6 +8,8 @@
  * - the KRO controller (`cmd/controller`) and the Kyverno CLI (`cmd/cli/kubectl-kyverno`, through a wrapper
  *   module that restates Kyverno's `replace` directives);
  * - the real Cilium CRDs, copied from the pinned github.com/cilium/cilium module.
+ * - Flux's source-controller and kustomize-controller (each module's root `main`; recorded replaces in
+ *   `flux-replaces.ts`).
  *
  * Each lands in `<cache>/<tool>-<version>/` (see `tools/control-plane/src/tool-cache.ts`) and is skipped once there.
  * Usage: `npm run tools -- [--rebuild] [tool…]` (or `node build/tools/control-plane/src/build-tools.js …`; `--help` lists the tools).
