@@ -223,10 +223,13 @@ describe('Flux from a loopback Git server', () => {
       return r?.reason === 'DependencyNotReady' ? r : undefined;
     }, { timeoutMs: MINUTE, intervalMs: 2000, describe: describeFlux });
     expect({ status: waiting.status, message: waiting.message }).toEqual({
-      status: 'False', message: expect.stringContaining("'flux-system/foundation'") as unknown as string,
+      status: 'False',
+      message: 'dependency \'flux-system/foundation\' not found: kustomizations.kustomize.toolkit.fluxcd.io "foundation" not found',
     });
-    const workspaces = await client.list('platform.mini-atlas.io/v1alpha1', 'Workspace').catch(() => []);
-    expect(workspaces).toEqual([]);
+    // Nothing applied: no revision, no inventory.
+    const ks = await live(KS, 'Kustomization', 'delivery-workspaces', FLUX_NS);
+    const status = ks?.status as { lastAppliedRevision?: string; inventory?: unknown } | undefined;
+    expect({ lastAppliedRevision: status?.lastAppliedRevision, inventory: status?.inventory }).toEqual({ lastAppliedRevision: undefined, inventory: undefined });
     progress(`delivery-workspaces: ${waiting.reason}: ${waiting.message}`);
   });
 
