@@ -81,11 +81,13 @@ export function imageRegistryProblem(image: string, allowedRegistries: readonly 
  * - owner `streaming_replica`: the replication user CloudNativePG creates and reserves (CloudNativePG docs,
  *   "PostgreSQL Role management": reserved users `postgres`, `streaming_replica`);
  * - owner `pg_*`: PostgreSQL reserves role names beginning with `pg_` (PostgreSQL docs, "Database Roles":
- *   "role names beginning with pg_ are reserved"); `CREATE ROLE pg_x` fails.
+ *   "role names beginning with pg_ are reserved"); `CREATE ROLE pg_x` fails;
+ * - owner `public`, `none`: `CREATE ROLE` refuses both ("role name \"%s\" is reserved", PostgreSQL
+ *   src/backend/commands/user.c, CreateRole); `public` names the pseudo-role every role belongs to.
  */
 export const RESERVED_POSTGRES_NAMES = {
   database: { names: ['postgres', 'template0', 'template1'], prefixes: [] },
-  owner: { names: ['postgres', 'streaming_replica'], prefixes: ['pg_'] },
+  owner: { names: ['postgres', 'streaming_replica', 'public', 'none'], prefixes: ['pg_'] },
 } as const satisfies Record<'database' | 'owner', { names: readonly string[]; prefixes: readonly string[] }>;
 
 /**

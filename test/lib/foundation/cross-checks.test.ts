@@ -84,6 +84,7 @@ describe('postgresNameProblem', () => {
     ['database', 'postgres', true], ['database', 'template0', true], ['database', 'template1', true], ['database', 'orders', false],
     ['database', 'pg_orders', false], ['database', 'streaming_replica', false],
     ['owner', 'postgres', true], ['owner', 'streaming_replica', true], ['owner', 'pg_monitor', true], ['owner', 'pg_', true],
+    ['owner', 'public', true], ['owner', 'none', true], ['database', 'public', false],
     ['owner', 'orders_app', false], ['owner', 'template1', false], ['owner', 'app_pg_x', false],
   ] as const)('%s %s reserved: %s', (field, name, reserved) => {
     expect(postgresNameProblem(field, name) !== undefined).toBe(reserved);
