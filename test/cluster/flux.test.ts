@@ -130,6 +130,14 @@ async function commit(message: string, requestReconcile: boolean): Promise<Pushe
   return pushed;
 }
 
+/**
+ * The inventory id Flux records for a cluster-scoped object: `_<name>_<group>_<kind>`, with every ":" of the name
+ * written "__" (cli-utils `ObjMetadata.String`, which Flux's inventory uses).
+ */
+function inventoryId(o: KubeObject): string {
+  return `_${o.metadata.name!.replaceAll(':', '__')}_${o.apiVersion.split('/')[0]}_${o.kind}`;
+}
+
 function inventory(ks: KubeObject | undefined): string[] {
   const entries = ((ks?.status as { inventory?: { entries?: { id: string }[] } } | undefined)?.inventory?.entries ?? []);
   return entries.map((e) => e.id).sort();
@@ -239,14 +247,14 @@ describe('Flux from a loopback Git server', () => {
     const f = await readyAt('Kustomization', 'foundation', revisionOf(first));
     cold = { ...cold, foundation: Date.now() - applied };
     const foundationObjects = dist.stages.find((s) => s.name === 'foundation')!.objects.map((o) => o.object);
-    expect(inventory(f)).toEqual(foundationObjects.map((o) => `_${o.metadata.name}_${o.apiVersion.split('/')[0]}_${o.kind}`).sort());
+    expect(inventory(f)).toEqual(foundationObjects.map(inventoryId).sort());
     for (const rgd of foundationObjects.filter((o) => o.kind === 'ResourceGraphDefinition')) {
       expect((await live(rgd.apiVersion, rgd.kind, rgd.metadata.name!))?.status?.state).toBe('Active');
     }
     const ws = await readyAt('Kustomization', 'delivery-workspaces', revisionOf(first));
     cold = { ...cold, workspaces: Date.now() - applied };
     const wsObjects = dist.stages.find((s) => s.name === 'delivery-workspaces')!.objects.map((o) => o.object);
-    expect(inventory(ws)).toEqual(wsObjects.map((o) => `_${o.metadata.name}_${o.apiVersion.split('/')[0]}_${o.kind}`).sort());
+    expect(inventory(ws)).toEqual(wsObjects.map(inventoryId).sort());
     // dependsOn: every Workspace was created after foundation turned Ready.
     const foundationReadyAt = Date.parse(readyOf(f)!.lastTransitionTime!);
     for (const w of wsObjects) {

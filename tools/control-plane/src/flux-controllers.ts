@@ -46,14 +46,16 @@ export function fluxControllerBinaries(): Readonly<Record<FluxControllerName, st
 export interface RbacObject {
   readonly apiVersion: string;
   readonly kind: string;
-  readonly metadata: { readonly name: string };
+  readonly metadata: { readonly name: string; readonly namespace?: string };
   readonly [key: string]: unknown;
 }
 
 /**
  * The RBAC of the upstream Flux install for the two identities: the `crd-controller` ClusterRole (the toolkit's
  * own kinds, reading namespaces, Secrets, ConfigMaps and ServiceAccounts, events, leases, token requests) bound
- * to both, and `cluster-admin` bound to kustomize-controller (upstream's `cluster-reconciler`).
+ * to both, and `cluster-admin` bound to kustomize-controller (upstream's `cluster-reconciler`), both to the
+ * controller's identity and to the ServiceAccount `flux-system/kustomize-controller`, which upstream binds and
+ * which the platform's own stages name as their `serviceAccountName` (Flux then acts as that account).
  */
 export function fluxControllerRbac(): RbacObject[] {
   const rbac = 'rbac.authorization.k8s.io/v1';
@@ -80,12 +82,13 @@ export function fluxControllerRbac(): RbacObject[] {
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'mini-atlas-flux-crd-controller' },
       subjects: [user('source-controller'), user('kustomize-controller')],
     },
+    { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'kustomize-controller', namespace: 'flux-system' } },
     {
       apiVersion: rbac,
       kind: 'ClusterRoleBinding',
       metadata: { name: 'mini-atlas-flux-cluster-reconciler' },
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'cluster-admin' },
-      subjects: [user('kustomize-controller')],
+      subjects: [user('kustomize-controller'), { kind: 'ServiceAccount', name: 'kustomize-controller', namespace: 'flux-system' }],
     },
   ];
 }
