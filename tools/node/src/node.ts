@@ -31,7 +31,7 @@ import {
   cgroupHierarchies, existingHostPaths, NODE, nodeFirewallRules, readSysctls, renderTeardownScript, TEARDOWN_SCRIPT, writeSysctl,
 } from './host';
 import { KubeLite, LiteObject } from './kube-lite';
-import { buildNodeBinaries, IMAGES, nodeImageSpecs, writeImageArchive } from './images';
+import { buildNodeBinaries, IMAGES, nodeImageSpecs, postgresImage, writeImageArchive } from './images';
 
 /** Options of {@link E2eNode.start}. */
 export interface E2eNodeOptions {
@@ -59,6 +59,8 @@ export const NODE_CONTROLLERS: readonly string[] = [
   'node-lifecycle-controller',
   // Binds PVCs (WaitForFirstConsumer: after the scheduler picked the node) to what the provisioner creates.
   'persistentvolume-binder-controller',
+  // CloudNativePG bootstraps an instance's data directory in a Job (`<cluster>-1-initdb`).
+  'job-controller',
 ];
 
 /** Where {@link E2eNode.stop} copies the node's process logs before the teardown removes them. */
@@ -140,6 +142,10 @@ export class E2eNode {
 
   /** The control plane the node is registered with. */
   plane!: ControlPlane;
+  /** `full` mode: the PostgreSQL image imported for CloudNativePG's clusters (its tag is the Debian package version). */
+  postgresImage = '';
+  /** `full` mode: CloudNativePG's `config/rbac` and `config/webhook` from its module (see `cnpg.ts`). */
+  cnpgConfigDir = '';
   private readonly processes: ManagedProcess[] = [];
   private stopped = false;
 
@@ -232,7 +238,9 @@ export class E2eNode {
   private async boot(options: E2eNodeOptions): Promise<void> {
     const log = this.log;
     const full = this.mode === 'full';
-    const tools = toolPaths(full ? ['kubernetes', 'etcd', 'coredns', 'local-path-provisioner'] : ['kubernetes', 'etcd']);
+    const tools = toolPaths(full
+      ? ['kubernetes', 'etcd', 'coredns', 'local-path-provisioner', 'cloudnative-pg', 'cloudnative-pg-config', 'postgresql-rootfs']
+      : ['kubernetes', 'etcd']);
     const baseline = { sysctls: readSysctls(), hostPaths: existingHostPaths(), pid: process.pid };
 
     // The teardown exists before anything is created, and the watchdog knows it.
@@ -267,8 +275,16 @@ export class E2eNode {
     let started = Date.now();
     const bin = await buildNodeBinaries(join(NODE.dir, 'bin'));
     const specs = nodeImageSpecs({
-      ...bin, ...(full ? { coredns: tools.coredns, localPathProvisioner: tools.localPathProvisioner, busybox: BUSYBOX } : {}),
+      ...bin,
+      ...(full ? {
+        coredns: tools.coredns, localPathProvisioner: tools.localPathProvisioner, busybox: BUSYBOX, cnpgManager: tools.cnpgManager,
+        postgres: { rootfsTar: tools.postgresRootfsTar, packageVersion: tools.postgresPackageVersion },
+      } : {}),
     });
+    if (full) {
+      this.postgresImage = postgresImage(tools.postgresPackageVersion);
+      this.cnpgConfigDir = tools.cnpgConfig;
+    }
     const archives: string[] = [];
     for (const spec of specs) {
       const archive = join(NODE.dir, 'images', `${spec.ref.replace(/[/:]/g, '_')}.tar`);
