@@ -10,7 +10,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { LiteObject } from './kube-lite';
+import { LiteObject, oneReplicaDeployment } from './kube-lite';
 
 /** The operator's namespace and the chart's names (release `cloudnative-pg`). */
 export const CNPG = {
@@ -70,55 +70,45 @@ export function cnpgOperatorObjects(configDir: string, image: string): LiteObjec
       apiVersion: 'v1', kind: 'Service', metadata: { name: CNPG.webhookService, namespace: ns, labels },
       spec: { selector: labels, ports: [{ name: 'webhook-server', port: 443, targetPort: 'webhook-server' }] },
     },
-    {
-      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: CNPG.deployment, namespace: ns, labels },
-      spec: {
-        replicas: 1,
-        selector: { matchLabels: labels },
-        template: {
-          metadata: { labels },
-          spec: {
-            serviceAccountName: CNPG.deployment,
-            securityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
-            terminationGracePeriodSeconds: 10,
-            containers: [{
-              name: 'manager',
-              image,
-              imagePullPolicy: 'IfNotPresent',
-              command: ['/manager'],
-              args: [
-                'controller', '--leader-elect', '--max-concurrent-reconciles=10',
-                `--config-map-name=${CNPG.configName}`, `--secret-name=${CNPG.configName}`, '--webhook-port=9443',
-              ],
-              env: [
-                // The image instance pods copy the manager from (the bootstrap-controller init container).
-                { name: 'OPERATOR_IMAGE_NAME', value: image },
-                { name: 'OPERATOR_NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },
-              ],
-              ports: [
-                { name: 'metrics', containerPort: 8080, protocol: 'TCP' },
-                { name: 'webhook-server', containerPort: 9443, protocol: 'TCP' },
-              ],
-              readinessProbe: { httpGet: { path: '/readyz', port: 9443, scheme: 'HTTPS' }, periodSeconds: 5 },
-              startupProbe: { httpGet: { path: '/readyz', port: 9443, scheme: 'HTTPS' }, periodSeconds: 5, failureThreshold: 24 },
-              resources: { requests: { cpu: '100m', memory: '100Mi' }, limits: { memory: '300Mi' } },
-              securityContext: {
-                runAsUser: 10001, runAsGroup: 10001, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false,
-                seccompProfile: { type: 'RuntimeDefault' }, capabilities: { drop: ['ALL'] },
-              },
-              volumeMounts: [
-                { name: 'scratch-data', mountPath: '/controller' },
-                { name: 'webhook-certificates', mountPath: '/run/secrets/cnpg.io/webhook' },
-              ],
-            }],
-            volumes: [
-              { name: 'scratch-data', emptyDir: {} },
-              { name: 'webhook-certificates', secret: { secretName: 'cnpg-webhook-cert', optional: true, defaultMode: 0o644 } },
-            ],
-          },
+    oneReplicaDeployment(ns, CNPG.deployment, labels, {
+      serviceAccountName: CNPG.deployment,
+      securityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
+      terminationGracePeriodSeconds: 10,
+      containers: [{
+        name: 'manager',
+        image,
+        imagePullPolicy: 'IfNotPresent',
+        command: ['/manager'],
+        args: [
+          'controller', '--leader-elect', '--max-concurrent-reconciles=10',
+          `--config-map-name=${CNPG.configName}`, `--secret-name=${CNPG.configName}`, '--webhook-port=9443',
+        ],
+        env: [
+          // The image instance pods copy the manager from (the bootstrap-controller init container).
+          { name: 'OPERATOR_IMAGE_NAME', value: image },
+          { name: 'OPERATOR_NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },
+        ],
+        ports: [
+          { name: 'metrics', containerPort: 8080, protocol: 'TCP' },
+          { name: 'webhook-server', containerPort: 9443, protocol: 'TCP' },
+        ],
+        readinessProbe: { httpGet: { path: '/readyz', port: 9443, scheme: 'HTTPS' }, periodSeconds: 5 },
+        startupProbe: { httpGet: { path: '/readyz', port: 9443, scheme: 'HTTPS' }, periodSeconds: 5, failureThreshold: 24 },
+        resources: { requests: { cpu: '100m', memory: '100Mi' }, limits: { memory: '300Mi' } },
+        securityContext: {
+          runAsUser: 10001, runAsGroup: 10001, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false,
+          seccompProfile: { type: 'RuntimeDefault' }, capabilities: { drop: ['ALL'] },
         },
-      },
-    },
+        volumeMounts: [
+          { name: 'scratch-data', mountPath: '/controller' },
+          { name: 'webhook-certificates', mountPath: '/run/secrets/cnpg.io/webhook' },
+        ],
+      }],
+      volumes: [
+        { name: 'scratch-data', emptyDir: {} },
+        { name: 'webhook-certificates', secret: { secretName: 'cnpg-webhook-cert', optional: true, defaultMode: 0o644 } },
+      ],
+    }),
     ...webhookConfigurations(configDir),
   ];
 }

@@ -30,7 +30,7 @@ import { toolPaths } from '../../control-plane/src/tool-cache';
 import {
   cgroupHierarchies, existingHostPaths, NODE, nodeFirewallRules, readSysctls, renderTeardownScript, TEARDOWN_SCRIPT, writeSysctl,
 } from './host';
-import { KubeLite, LiteObject } from './kube-lite';
+import { KubeLite, LiteObject, oneReplicaDeployment } from './kube-lite';
 import { buildNodeBinaries, IMAGES, nodeImageSpecs, postgresImage, writeImageArchive } from './images';
 
 /** Options of {@link E2eNode.start}. */
@@ -603,40 +603,30 @@ export function coreDnsObjects(): LiteObject[] {
       subjects: [{ kind: 'ServiceAccount', name: 'coredns', namespace: 'kube-system' }],
     },
     { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'coredns', namespace: 'kube-system' }, data: { Corefile: corefile } },
-    {
-      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'coredns', namespace: 'kube-system', labels },
-      spec: {
-        replicas: 1,
-        selector: { matchLabels: labels },
-        template: {
-          metadata: { labels },
-          spec: {
-            serviceAccountName: 'coredns',
-            dnsPolicy: 'Default',
-            securityContext: {
-              runAsNonRoot: true, runAsUser: 65532, runAsGroup: 65532, seccompProfile: { type: 'RuntimeDefault' },
-              // Port 53 without CAP_NET_BIND_SERVICE: a namespaced, safe sysctl.
-              sysctls: [{ name: 'net.ipv4.ip_unprivileged_port_start', value: '53' }],
-            },
-            containers: [{
-              name: 'coredns',
-              image: IMAGES.coredns,
-              args: ['-conf', '/etc/coredns/Corefile'],
-              ports: [
-                { name: 'dns', containerPort: 53, protocol: 'UDP' },
-                { name: 'dns-tcp', containerPort: 53, protocol: 'TCP' },
-              ],
-              resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { memory: '128Mi' } },
-              readinessProbe: { httpGet: { path: '/ready', port: 8181 }, periodSeconds: 2 },
-              livenessProbe: { httpGet: { path: '/health', port: 8080 }, periodSeconds: 10 },
-              securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },
-              volumeMounts: [{ name: 'config', mountPath: '/etc/coredns', readOnly: true }],
-            }],
-            volumes: [{ name: 'config', configMap: { name: 'coredns' } }],
-          },
-        },
+    oneReplicaDeployment('kube-system', 'coredns', labels, {
+      serviceAccountName: 'coredns',
+      dnsPolicy: 'Default',
+      securityContext: {
+        runAsNonRoot: true, runAsUser: 65532, runAsGroup: 65532, seccompProfile: { type: 'RuntimeDefault' },
+        // Port 53 without CAP_NET_BIND_SERVICE: a namespaced, safe sysctl.
+        sysctls: [{ name: 'net.ipv4.ip_unprivileged_port_start', value: '53' }],
       },
-    },
+      containers: [{
+        name: 'coredns',
+        image: IMAGES.coredns,
+        args: ['-conf', '/etc/coredns/Corefile'],
+        ports: [
+          { name: 'dns', containerPort: 53, protocol: 'UDP' },
+          { name: 'dns-tcp', containerPort: 53, protocol: 'TCP' },
+        ],
+        resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { memory: '128Mi' } },
+        readinessProbe: { httpGet: { path: '/ready', port: 8181 }, periodSeconds: 2 },
+        livenessProbe: { httpGet: { path: '/health', port: 8080 }, periodSeconds: 10 },
+        securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },
+        volumeMounts: [{ name: 'config', mountPath: '/etc/coredns', readOnly: true }],
+      }],
+      volumes: [{ name: 'config', configMap: { name: 'coredns' } }],
+    }),
     {
       apiVersion: 'v1', kind: 'Service', metadata: { name: 'kube-dns', namespace: 'kube-system', labels },
       spec: {
