@@ -361,6 +361,11 @@ describe('CloudNativePG: an Infrastructure instance runs a real PostgreSQL', () 
       return e?.some((v) => v.name === 'DATABASE_URI') ? e : undefined;
     }, { timeoutMs: 2 * MINUTE });
     expect(env.map((v) => v.name)).toEqual(['PORT', 'DATABASE_SECRET_NAME', 'DATABASE_HOST', 'DATABASE_URI']);
+    // The rw Service selects the primary by a label the instance manager sets: wait until it has a ready endpoint.
+    await waitFor(`Service ${DB}-rw with a ready endpoint`, async () => {
+      const slices = await client.list('discovery.k8s.io/v1', 'EndpointSlice', WORKSPACE, `kubernetes.io/service-name=${DB}-rw`);
+      return slices.some((sl) => ((sl.endpoints ?? []) as { conditions?: { ready?: boolean } }[]).some((e) => e.conditions?.ready === true)) || undefined;
+    }, { timeoutMs: 2 * MINUTE });
     const query = 'select current_user, r.rolsuper from pg_roles r where r.rolname = current_user';
     const pod = restrictedPod(WORKSPACE, 'db-client', node!.postgresImage, ['-X', '-At', '-v', 'ON_ERROR_STOP=1', '-c', query], env);
     const spec = pod.spec as { securityContext: Record<string, unknown>; containers: Record<string, unknown>[] };
