@@ -366,7 +366,7 @@ describe('CloudNativePG: an Infrastructure instance runs a real PostgreSQL', () 
       const slices = await client.list('discovery.k8s.io/v1', 'EndpointSlice', WORKSPACE, `kubernetes.io/service-name=${DB}-rw`);
       return slices.some((sl) => ((sl.endpoints ?? []) as { conditions?: { ready?: boolean } }[]).some((e) => e.conditions?.ready === true)) || undefined;
     }, { timeoutMs: 2 * MINUTE });
-    const query = 'select current_user, r.rolsuper from pg_roles r where r.rolname = current_user';
+    const query = 'select current_user, r.rolsuper, current_setting(\'server_version\') from pg_roles r where r.rolname = current_user';
     const pod = restrictedPod(WORKSPACE, 'db-client', node!.postgresImage, ['-X', '-At', '-v', 'ON_ERROR_STOP=1', '-c', query], env);
     const spec = pod.spec as { securityContext: Record<string, unknown>; containers: Record<string, unknown>[] };
     await client.apply({
@@ -382,7 +382,11 @@ describe('CloudNativePG: an Infrastructure instance runs a real PostgreSQL', () 
       const ph = podStatus((await client.get('v1', 'Pod', 'db-client', WORKSPACE))!).phase;
       return ph === 'Succeeded' || ph === 'Failed' ? ph : undefined;
     }, { timeoutMs: 2 * MINUTE });
-    expect({ phase, output: node!.podLog(WORKSPACE, 'db-client', 'main') }).toEqual({ phase: 'Succeeded', output: `${OWNER}|f` });
+    expect({ phase, output: node!.podLog(WORKSPACE, 'db-client', 'main') }).toEqual({
+      phase: 'Succeeded',
+      // The server is the Debian package the image's tag names (e.g. `15.18 (Debian 15.18-0+deb12u1)`).
+      output: `${OWNER}|f|${node!.postgresPackageVersion.split('-')[0]!} (Debian ${node!.postgresPackageVersion})`,
+    });
     const secret = await client.get('v1', 'Secret', `${DB}-app`, WORKSPACE);
     const uri = Buffer.from((secret?.data as { uri: string }).uri, 'base64').toString('utf8');
     expect(uri).toMatch(new RegExp(`^postgresql://${OWNER}:[^@]+@${DB}-rw\\.${WORKSPACE}:5432/${DATABASE}$`));

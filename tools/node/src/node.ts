@@ -144,6 +144,8 @@ export class E2eNode {
   plane!: ControlPlane;
   /** `full` mode: the PostgreSQL image imported for CloudNativePG's clusters (its tag is the Debian package version). */
   postgresImage = '';
+  /** `full` mode: the Debian package version of that PostgreSQL (e.g. `15.18-0+deb12u1`). */
+  postgresPackageVersion = '';
   /** `full` mode: CloudNativePG's `config/rbac` and `config/webhook` from its module (see `cnpg.ts`). */
   cnpgConfigDir = '';
   private readonly processes: ManagedProcess[] = [];
@@ -283,6 +285,7 @@ export class E2eNode {
     });
     if (full) {
       this.postgresImage = postgresImage(tools.postgresPackageVersion);
+      this.postgresPackageVersion = tools.postgresPackageVersion;
       this.cnpgConfigDir = tools.cnpgConfig;
     }
     const archives: string[] = [];
