@@ -53,6 +53,13 @@ export const COREDNS = { version: 'v1.13.1' } as const;
  */
 export const LOCAL_PATH_PROVISIONER = { version: 'v0.0.30' } as const;
 
+/**
+ * PostgreSQL of the e2e node's CloudNativePG clusters: Debian's package from the suite's main archive
+ * (debootstrap), since no registry serves {@link CLOUDNATIVE_PG}'s `postgresImage`. The image is tagged with the
+ * package version debootstrap really installed (bookworm: 15.x), a deviation from that pin the README lists.
+ */
+export const E2E_POSTGRESQL = { debianSuite: 'bookworm', package: 'postgresql-15' } as const;
+
 /** Kind CLI used by `npm run cluster:up`. */
 export const KIND = { version: 'v0.32.0' } as const;
 

@@ -2,15 +2,17 @@
  * Mini-Atlas on a real node: the e2e node of `tools/node` (containerd, kubelet, kube-scheduler, kube-proxy,
  * CoreDNS as a pod) registered with the test control plane, the real KRO controller and the platform's RGDs
  * from `dist/` (the foundation Kustomization, applied as Flux would). The suite creates an e2e-only workspace
- * (a Workspace instance derived from dist/'s, without Infrastructure or Topic: no database, cache or Kafka runs
- * here) and WebApplications in it that run Mini-Atlas's own test app (`tools/node/go/cmd/e2e-app`), standing in
- * for podinfo. Run with `npm run test:e2e`.
+ * (a Workspace instance derived from dist/'s, without Topic: no Kafka runs here) and WebApplications in it that
+ * run Mini-Atlas's own test app (`tools/node/go/cmd/e2e-app`), standing in for podinfo; the CloudNativePG
+ * operator runs as a pod and an Infrastructure instance without cache (no Valkey here) runs a real PostgreSQL
+ * from Debian's package. Run with `npm run test:e2e`.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { KUBERNETES } from '../../lib/shared/versions';
+import { CLOUDNATIVE_PG, KUBERNETES } from '../../lib/shared/versions';
 import { KroController } from '../../tools/control-plane/src/kro-controller';
 import { KyvernoAdmission } from '../../tools/control-plane/src/kyverno-admission';
+import { CNPG, cnpgOperatorObjects } from '../../tools/node/src/cnpg';
 import { NODE } from '../../tools/node/src/host';
 import { IMAGES } from '../../tools/node/src/images';
 import { E2eNode, LOCAL_PATH_DIR, UNWRAPPED_RUNTIME } from '../../tools/node/src/node';
@@ -266,6 +268,132 @@ test('a PVC of the platform\'s "retained" StorageClass binds through local-path-
 });
 
 /**
+ * CloudNativePG v1.30.0 as a pod in `cnpg-system` (the chart's names and labels; `tools/node/src/cnpg.ts`),
+ * and an Infrastructure instance reconciled by KRO through the platform's RGD into a real PostgreSQL. The one
+ * change to the RGD: the Cluster's `imageName` is the node's PostgreSQL image from Debian's package (no registry
+ * serves the platform's pin), whose tag is the package version. The instance runs without a cache (no Valkey
+ * package in bookworm).
+ */
+describe('CloudNativePG: an Infrastructure instance runs a real PostgreSQL', () => {
+  const DB = 'e2e-db';
+  const OWNER = 'e2e_owner';
+  const DATABASE = 'e2e_orders';
+  const DB_APP = 'e2e-db-app';
+
+  async function infrastructureState(): Promise<InstanceReadiness> {
+    return instanceReadiness(await client.get('platform.mini-atlas.io/v1alpha1', 'Infrastructure', DB, WORKSPACE));
+  }
+
+  beforeAll(async () => {
+    const started = Date.now();
+    for (const o of cnpgOperatorObjects(node!.cnpgConfigDir, IMAGES.cnpg)) await client.apply(o as KubeObject);
+    await waitFor('the CloudNativePG operator available with its CA in both webhook configurations', async () => {
+      const d = await client.get('apps/v1', 'Deployment', CNPG.deployment, CNPG.namespace);
+      const available = ((d?.status as { conditions?: { type: string; status: string }[] } | undefined)?.conditions ?? [])
+        .some((c) => c.type === 'Available' && c.status === 'True');
+      const cas = await Promise.all([
+        ['MutatingWebhookConfiguration', CNPG.mutatingWebhook], ['ValidatingWebhookConfiguration', CNPG.validatingWebhook],
+      ].map(async ([kind, name]) => {
+        const cfg = await client.get('admissionregistration.k8s.io/v1', kind!, name!);
+        return ((cfg?.webhooks ?? []) as { clientConfig: { caBundle?: string } }[]).every((w) => (w.clientConfig.caBundle ?? '') !== '');
+      }));
+      return available && cas.every(Boolean) ? true : undefined;
+    }, { timeoutMs: 3 * MINUTE, describe: async () => client.list('v1', 'Pod', CNPG.namespace).then((ps) => JSON.stringify(ps.map((p) => p.status))) });
+    // The platform's Infrastructure RGD from dist/, with the Cluster's image set to the node's PostgreSQL.
+    const rgd = dist.stages.find((s) => s.name === 'foundation')!.objects.map((o) => o.object)
+      .find((o) => o.kind === 'ResourceGraphDefinition' && (o.spec as { schema: { kind: string } }).schema.kind === 'Infrastructure');
+    if (!rgd) throw new Error('dist/foundation has no Infrastructure RGD');
+    const text = JSON.stringify(rgd);
+    const pinned = `"imageName":"${CLOUDNATIVE_PG.postgresImage}"`;
+    if (text.split(pinned).length !== 2) throw new Error(`the Infrastructure RGD does not set the Cluster's imageName to ${CLOUDNATIVE_PG.postgresImage} once`);
+    const local = JSON.parse(text.replace(pinned, `"imageName":"${node!.postgresImage}"`)) as KubeObject;
+    await client.apply(local);
+    await waitFor(`RGD ${rgd.metadata.name} Active`, async () => {
+      const o = await client.get(rgd.apiVersion, rgd.kind, rgd.metadata.name!);
+      const image = JSON.stringify(o?.spec).includes(node!.postgresImage);
+      return o?.status?.state === 'Active' && image ? true : undefined;
+    }, { timeoutMs: 2 * MINUTE, describe: async () => JSON.stringify((await client.get(rgd.apiVersion, rgd.kind, rgd.metadata.name!))?.status) });
+    await client.refreshDiscovery();
+    progress(`CloudNativePG operator and the Infrastructure RGD up in ${Date.now() - started} ms`);
+  }, 6 * MINUTE);
+
+  test('the operator runs as a pod in cnpg-system with the chart\'s labels and the image built from the pinned module', async () => {
+    const pods = await client.list('v1', 'Pod', CNPG.namespace, 'app.kubernetes.io/name=cloudnative-pg,app.kubernetes.io/instance=cloudnative-pg');
+    expect(pods.map((p) => [podStatus(p).phase, podStatus(p).containerStatuses?.[0]?.ready, (p.spec as { containers: { image: string }[] }).containers[0]!.image]))
+      .toEqual([['Running', true, IMAGES.cnpg]]);
+  });
+
+  test('an Infrastructure instance (no cache) becomes Ready through KRO with its CloudNativePG Cluster healthy', async () => {
+    await client.apply({
+      apiVersion: 'platform.mini-atlas.io/v1alpha1', kind: 'Infrastructure',
+      metadata: { name: DB, namespace: WORKSPACE, labels: { 'app.kubernetes.io/part-of': 'mini-atlas' } },
+      spec: { postgres: { database: DATABASE, owner: OWNER, instances: 1, storage: '256Mi' }, cache: { enabled: false } },
+    });
+    const ready = await waitFor(`Infrastructure ${DB} Ready`, async () => {
+      const r = await infrastructureState();
+      return r.state === 'ACTIVE' && r.ready === 'True' ? r : undefined;
+    }, {
+      timeoutMs: 5 * MINUTE,
+      describe: async () => `${JSON.stringify(await infrastructureState())}\ncluster: ${JSON.stringify((await client.get('postgresql.cnpg.io/v1', 'Cluster', DB, WORKSPACE))?.status)}`,
+    });
+    expect({ state: ready.state, ready: ready.ready }).toEqual({ state: 'ACTIVE', ready: 'True' });
+    const cluster = await client.get('postgresql.cnpg.io/v1', 'Cluster', DB, WORKSPACE);
+    const status = cluster?.status as { phase: string; readyInstances: number; instances: number; image: string; conditions: { type: string; status: string }[] };
+    expect([status.phase, status.instances, status.readyInstances, status.image]).toEqual(['Cluster in healthy state', 1, 1, node!.postgresImage]);
+    expect(status.conditions.find((c) => c.type === 'Ready')?.status).toBe('True');
+    const pods = await client.list('v1', 'Pod', WORKSPACE, `cnpg.io/cluster=${DB},cnpg.io/podRole=instance`);
+    // The instance pod copies the manager out of the operator image, then runs it next to PostgreSQL.
+    expect(pods.map((p) => {
+      const spec = p.spec as { initContainers: { name: string; image: string }[]; containers: { name: string; image: string }[] };
+      return [podStatus(p).phase, spec.initContainers.map((c) => [c.name, c.image]), spec.containers.map((c) => [c.name, c.image])];
+    })).toEqual([['Running', [['bootstrap-controller', IMAGES.cnpg]], [['postgres', node!.postgresImage]]]]);
+    const pvc = await client.get('v1', 'PersistentVolumeClaim', `${DB}-1`, WORKSPACE);
+    expect([(pvc?.status as { phase: string }).phase, (pvc?.spec as { storageClassName: string }).storageClassName]).toEqual(['Bound', 'retained']);
+  }, 7 * MINUTE);
+
+  test('a client pod with the app\'s env references connects with DATABASE_URI as the owner role, not a superuser', async () => {
+    // A WebApplication with the database: the env its Deployment gets is what the client pod receives.
+    const app = webApplication(DB_APP, IMAGES.app, 1);
+    await client.apply({ ...app, spec: { ...(app.spec as Record<string, unknown>), database: DB } });
+    const env = await waitFor(`the Deployment of ${DB_APP} with DATABASE_URI`, async () => {
+      const d = await client.get('apps/v1', 'Deployment', DB_APP, WORKSPACE);
+      const e = (d?.spec as { template: { spec: { containers: { env?: { name: string }[] }[] } } } | undefined)?.template.spec.containers[0]?.env;
+      return e?.some((v) => v.name === 'DATABASE_URI') ? e : undefined;
+    }, { timeoutMs: 2 * MINUTE });
+    expect(env.map((v) => v.name)).toEqual(['PORT', 'DATABASE_SECRET_NAME', 'DATABASE_HOST', 'DATABASE_URI']);
+    // The rw Service selects the primary by a label the instance manager sets: wait until it has a ready endpoint.
+    await waitFor(`Service ${DB}-rw with a ready endpoint`, async () => {
+      const slices = await client.list('discovery.k8s.io/v1', 'EndpointSlice', WORKSPACE, `kubernetes.io/service-name=${DB}-rw`);
+      return slices.some((sl) => ((sl.endpoints ?? []) as { conditions?: { ready?: boolean } }[]).some((e) => e.conditions?.ready === true)) || undefined;
+    }, { timeoutMs: 2 * MINUTE });
+    const query = 'select current_user, r.rolsuper, current_setting(\'server_version\') from pg_roles r where r.rolname = current_user';
+    const pod = restrictedPod(WORKSPACE, 'db-client', node!.postgresImage, ['-X', '-At', '-v', 'ON_ERROR_STOP=1', '-c', query], env);
+    const spec = pod.spec as { securityContext: Record<string, unknown>; containers: Record<string, unknown>[] };
+    await client.apply({
+      ...pod,
+      spec: {
+        ...spec,
+        // PostgreSQL's image user; the URI carries the role, host and password.
+        securityContext: { ...spec.securityContext, runAsUser: 26, runAsGroup: 26 },
+        containers: [{ ...spec.containers[0], command: ['/bin/sh', '-c', 'exec psql "$DATABASE_URI" "$@"', 'psql'] }],
+      },
+    });
+    const phase = await waitFor('pod db-client to finish', async () => {
+      const ph = podStatus((await client.get('v1', 'Pod', 'db-client', WORKSPACE))!).phase;
+      return ph === 'Succeeded' || ph === 'Failed' ? ph : undefined;
+    }, { timeoutMs: 2 * MINUTE });
+    expect({ phase, output: node!.podLog(WORKSPACE, 'db-client', 'main') }).toEqual({
+      phase: 'Succeeded',
+      // The server is the Debian package the image's tag names (e.g. `15.18 (Debian 15.18-0+deb12u1)`).
+      output: `${OWNER}|f|${node!.postgresPackageVersion.split('-')[0]!} (Debian ${node!.postgresPackageVersion})`,
+    });
+    const secret = await client.get('v1', 'Secret', `${DB}-app`, WORKSPACE);
+    const uri = Buffer.from((secret?.data as { uri: string }).uri, 'base64').toString('utf8');
+    expect(uri).toMatch(new RegExp(`^postgresql://${OWNER}:[^@]+@${DB}-rw\\.${WORKSPACE}:5432/${DATABASE}$`));
+  }, 4 * MINUTE);
+});
+
+/**
  * Kyverno's admission controller with webhooks the API server really calls; last, because the platform's
  * image-registries policy refuses the suite's locally built images in workspaces. Each ValidatingPolicy of
  * dist/foundation (applied in beforeAll) denies one object that violates it, and nothing else does, in a
@@ -355,6 +483,14 @@ describe('Kyverno admission: each ValidatingPolicy denies a violating object at 
     const live = await client.get('platform.mini-atlas.io/v1alpha1', 'Workspace', WORKSPACE);
     expect(live?.metadata.deletionTimestamp).toBeUndefined();
     expect(live?.metadata.name).toBe(WORKSPACE);
+  });
+
+  test('stateful-deletion: a real DELETE of the live CloudNativePG Cluster is refused, naming its Infrastructure, and it stays', async () => {
+    const e: unknown = await client.delete('postgresql.cnpg.io/v1', 'Cluster', 'e2e-db', WORKSPACE).then(() => undefined, (x: unknown) => x);
+    expect(e).toBeInstanceOf(KubeApiError);
+    expect((e as KubeApiError).serverMessage.replace(WEBHOOK, '')).toBe(`Policy stateful-deletion failed: Cluster ${WORKSPACE}/e2e-db holds a PostgreSQL database and belongs to Infrastructure ${WORKSPACE}/e2e-db: annotate that Infrastructure platform.mini-atlas.io/allow-delete=true to delete it`);
+    const live = await client.get('postgresql.cnpg.io/v1', 'Cluster', 'e2e-db', WORKSPACE);
+    expect([live?.metadata.deletionTimestamp, (live?.status as { readyInstances?: number }).readyInstances]).toEqual([undefined, 1]);
   });
 
   test('an object that violates none passes: a labelled, prefixed Deployment', async () => {

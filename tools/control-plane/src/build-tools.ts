@@ -19,7 +19,7 @@
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { $, ProcessOutput } from 'zx';
-import { CILIUM, COREDNS, KRO, KUBERNETES, KYVERNO, LOCAL_PATH_PROVISIONER } from '../../../lib/shared/versions';
+import { CILIUM, CLOUDNATIVE_PG, COREDNS, E2E_POSTGRESQL, KRO, KUBERNETES, KYVERNO, LOCAL_PATH_PROVISIONER } from '../../../lib/shared/versions';
 import { CommandSpec, HELP_OPTION, parseCommandLine, parseOrExit, UsageError } from '@mini-atlas/cli-common/command-line';
 import { GoModFile, GoReplace, isLocalReplace, parseGoMod, renderWrapperGoMod } from './go-mod';
 import { FLUX_RECORDED_REPLACES } from './flux-replaces';
@@ -64,7 +64,24 @@ interface ModuleFilesSpec {
   readonly dirs: readonly string[];
 }
 
-type ToolSpec = GoToolSpec | ModuleFilesSpec;
+/** How to make a Debian root filesystem with debootstrap (needs root). */
+interface DebootstrapSpec {
+  readonly kind: 'debootstrap';
+  readonly tool: ToolName;
+  readonly suite: string;
+  /** The package installed on the minimal base; its version is written to `package-version`. */
+  readonly package: string;
+  readonly mirror: string;
+  /**
+   * A system user the package creates, moved to this uid and gid (the image's user); `dropGroup` names a base
+   * group holding that gid, removed from the image.
+   */
+  readonly user: { readonly name: string; readonly id: number; readonly dropGroup?: string };
+  /** Paths removed from the root filesystem before it is packed (relative). */
+  readonly prune: readonly string[];
+}
+
+type ToolSpec = GoToolSpec | ModuleFilesSpec | DebootstrapSpec;
 
 /** Restates the upstream module-version replacements; a local one is handed to `onLocal`. */
 function restate(upstream: GoModFile, onLocal: (r: GoReplace) => GoReplace | undefined): GoReplace[] {
@@ -203,6 +220,36 @@ const SPECS: readonly ToolSpec[] = [
     replaces: (up) => restate(up, noLocalReplace(up.module)),
   },
   {
+    kind: 'go',
+    tool: 'cloudnative-pg',
+    module: 'github.com/cloudnative-pg/cloudnative-pg',
+    version: CLOUDNATIVE_PG.version,
+    // The operator of the e2e suite; the same binary is copied into each instance pod as its instance manager.
+    binaries: [{ pkg: 'github.com/cloudnative-pg/cloudnative-pg/cmd/manager', out: 'manager' }],
+    stamp: [`github.com/cloudnative-pg/cloudnative-pg/pkg/versions.buildVersion=${CLOUDNATIVE_PG.version.replace(/^v/, '')}`],
+    replaces: (up) => restate(up, noLocalReplace(up.module)),
+  },
+  {
+    kind: 'module-files',
+    tool: 'cloudnative-pg-config',
+    module: 'github.com/cloudnative-pg/cloudnative-pg',
+    version: CLOUDNATIVE_PG.version,
+    // The operator's RBAC and webhook configurations (what the chart templates from), read by the e2e suite.
+    dirs: ['config/rbac', 'config/webhook'],
+  },
+  {
+    kind: 'debootstrap',
+    tool: 'postgresql-rootfs',
+    suite: E2E_POSTGRESQL.debianSuite,
+    package: E2E_POSTGRESQL.package,
+    mirror: 'http://deb.debian.org/debian',
+    // CloudNativePG runs PostgreSQL as uid/gid 26 (its images' postgres user); initdb needs a passwd entry for it.
+    // Debian's base gives gid 26 to `tape` (no tape devices in an image): that group is dropped.
+    user: { name: 'postgres', id: 26, dropGroup: 'tape' },
+    // The package's default cluster (CloudNativePG runs initdb itself), apt's lists and caches, docs.
+    prune: ['var/lib/postgresql/15/main', 'etc/postgresql', 'var/lib/apt/lists', 'var/cache/apt', 'usr/share/doc', 'usr/share/man', 'usr/share/locale'],
+  },
+  {
     kind: 'module-files',
     tool: 'cilium-crds',
     module: 'github.com/cilium/cilium',
@@ -309,6 +356,56 @@ async function copyModuleFiles(spec: ModuleFilesSpec, staging: string, scratch: 
   return [{ name: `go mod download ${spec.module}`, seconds: Math.round((Date.now() - started) / 100) / 10 }];
 }
 
+/** A passwd/group line of `name` with its id fields set to `id` (the entry `drop` removed); returns the old id. */
+function moveId(file: string, name: string, id: number, fields: readonly number[], drop?: string): number {
+  const lines = readFileSync(file, 'utf8').split('\n').filter((l) => drop === undefined || l.split(':')[0] !== drop);
+  let old = -1;
+  const out = lines.map((l) => {
+    const f = l.split(':');
+    if (f[0] !== name) return l;
+    old = Number(f[2]);
+    for (const i of fields) f[i] = String(id);
+    return f.join(':');
+  });
+  if (old < 0) throw new Error(`${file} has no entry ${name}`);
+  if (lines.some((l) => l.split(':')[2] === String(id) && l.split(':')[0] !== name)) throw new Error(`${file}: id ${id} is taken`);
+  writeFileSync(file, out.join('\n'));
+  return old;
+}
+
+async function debootstrap(spec: DebootstrapSpec, staging: string, scratch: string): Promise<BuildStep[]> {
+  if (process.getuid?.() !== 0) throw new Error('debootstrap needs root');
+  const rootfs = join(scratch, 'rootfs');
+  console.log(`[tools]   debootstrap --variant=minbase --include=${spec.package} ${spec.suite}`);
+  let step: BuildStep;
+  try {
+    step = await timed(`debootstrap ${spec.package}`, scratch,
+      ['debootstrap', '--variant=minbase', `--include=${spec.package}`, spec.suite, rootfs, spec.mirror]);
+  } finally {
+    // A failed debootstrap can leave the chroot's proc and sys mounted: unmount them before anything is removed.
+    const mounts = readFileSync('/proc/mounts', 'utf8').split('\n').map((l) => l.split(' ')[1] ?? '')
+      .filter((m) => m.startsWith(`${rootfs}/`)).reverse();
+    for (const m of mounts) await $({ quiet: true, nothrow: true })`umount -l ${m}`;
+  }
+  const oldUid = moveId(join(rootfs, 'etc/passwd'), spec.user.name, spec.user.id, [2, 3]);
+  const oldGid = moveId(join(rootfs, 'etc/group'), spec.user.name, spec.user.id, [2], spec.user.dropGroup);
+  const gshadow = join(rootfs, 'etc/gshadow');
+  if (spec.user.dropGroup && existsSync(gshadow)) {
+    writeFileSync(gshadow, readFileSync(gshadow, 'utf8').split('\n').filter((l) => l.split(':')[0] !== spec.user.dropGroup).join('\n'));
+  }
+  await $({ quiet: true })`find ${rootfs} -xdev -uid ${oldUid} -exec chown -h ${spec.user.id} {} +`;
+  await $({ quiet: true })`find ${rootfs} -xdev -gid ${oldGid} -exec chgrp -h ${spec.user.id} {} +`;
+  for (const p of spec.prune) rmSync(join(rootfs, p), { recursive: true, force: true });
+  const status = readFileSync(join(rootfs, 'var/lib/dpkg/status'), 'utf8');
+  const entry = status.split('\n\n').find((e) => e.startsWith(`Package: ${spec.package}\n`));
+  const version = entry ? /^Version: (.+)$/m.exec(entry)?.[1] : undefined;
+  if (!version) throw new Error(`${spec.package} is not installed in the root filesystem`);
+  writeFileSync(join(staging, 'package-version'), `${version}\n`);
+  await $({ quiet: true })`tar --sort=name --numeric-owner --mtime=@0 --format=gnu --exclude=./dev/* --exclude=./proc/* --exclude=./sys/* -C ${rootfs} -cf ${join(staging, 'rootfs.tar')} .`;
+  console.log(`[tools]   ${spec.package} ${version} in ${step.seconds} s${step.peakRssKiB ? `, peak RSS ${mib(step.peakRssKiB)}` : ''}`);
+  return [step];
+}
+
 function outputsOf(dir: string, base = ''): string[] {
   return readdirSync(join(dir, base), { withFileTypes: true }).flatMap((e) => {
     const rel = base ? `${base}/${e.name}` : e.name;
@@ -334,7 +431,7 @@ async function buildTool(spec: ToolSpec, goVersion: string, rebuild: boolean): P
     console.log(`[tools] ${spec.tool} ${version}: cached in ${toolDir(spec.tool)} (built in ${cached.seconds} s)`);
     return { tool: spec.tool, status: 'cached', seconds: 0 };
   }
-  console.log(`[tools] ${spec.tool} ${version}: building from ${spec.module}@${spec.version}`);
+  console.log(`[tools] ${spec.tool} ${version}: building from ${spec.kind === 'debootstrap' ? `Debian ${spec.suite}` : `${spec.module}@${spec.version}`}`);
   const started = Date.now();
   const target = toolDir(spec.tool);
   const staging = `${target}.partial`;
@@ -343,9 +440,9 @@ async function buildTool(spec: ToolSpec, goVersion: string, rebuild: boolean): P
   mkdirSync(join(cacheRoot(), 'work'), { recursive: true });
   const scratch = mkdtempSync(join(cacheRoot(), 'work', `${spec.tool}-`));
   try {
-    const steps = spec.kind === 'go'
-      ? await buildGoTool(spec, staging, scratch)
-      : await copyModuleFiles(spec, staging, scratch);
+    const steps = spec.kind === 'go' ? await buildGoTool(spec, staging, scratch)
+      : spec.kind === 'debootstrap' ? await debootstrap(spec, staging, scratch)
+        : await copyModuleFiles(spec, staging, scratch);
     const seconds = Math.round((Date.now() - started) / 100) / 10;
     const rss = steps.map((s) => s.peakRssKiB ?? 0);
     const peak = Math.max(0, ...rss);
@@ -380,7 +477,7 @@ async function buildTool(spec: ToolSpec, goVersion: string, rebuild: boolean): P
 export const TOOLS_COMMAND = {
   name: 'tools',
   usage: 'npm run tools -- [--rebuild] [tool…]',
-  summary: `Builds the tools of the control-plane suite into the cache, skipping those already there. Tools: ${SPECS.map((s) => s.tool).join(', ')} (default: all).`,
+  summary: `Builds the tools of the control-plane suite into the cache, skipping those already there. Tools: ${SPECS.map((s) => s.tool).join(', ')} (default: all; ${SPECS.filter((s) => s.kind === 'debootstrap').map((s) => s.tool).join(', ')} only as root with debootstrap installed).`,
   options: {
     rebuild: { type: 'boolean', help: 'build again even when cached' },
     help: HELP_OPTION,
@@ -407,7 +504,10 @@ export function parseToolsArgs(argv: readonly string[]): ToolsOptions {
 
 async function main(): Promise<void> {
   const { rebuild, only } = parseOrExit(TOOLS_COMMAND, () => parseToolsArgs(process.argv.slice(2)));
-  const selected = SPECS.filter((s) => only.length === 0 || only.includes(s.tool));
+  // A root filesystem needs root and Debian's debootstrap (.ci/run installs it before the e2e suite): without
+  // them it is built only when named (and then fails, saying why); the e2e node says it is missing.
+  const canDebootstrap = process.getuid?.() === 0 && existsSync('/usr/sbin/debootstrap');
+  const selected = SPECS.filter((s) => (only.length === 0 ? canDebootstrap || s.kind !== 'debootstrap' : only.includes(s.tool)));
 
   const goVersion = (await $({ env: goEnv(), quiet: true })`go version`).stdout.trim();
   console.log(`[tools] cache ${cacheRoot()} · ${goVersion}`);

@@ -9,11 +9,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { CILIUM, COREDNS, ETCD, FLUX, KRO, KUBERNETES, KYVERNO, LOCAL_PATH_PROVISIONER } from '../../../lib/shared/versions';
+import { CILIUM, CLOUDNATIVE_PG, COREDNS, E2E_POSTGRESQL, ETCD, FLUX, KRO, KUBERNETES, KYVERNO, LOCAL_PATH_PROVISIONER } from '../../../lib/shared/versions';
 
 /** The tools the control-plane suite needs. */
 export type ToolName = 'kubernetes' | 'etcd' | 'kro' | 'kyverno' | 'cilium-crds' | 'coredns' | 'local-path-provisioner'
-  | 'source-controller' | 'kustomize-controller';
+  | 'cloudnative-pg' | 'cloudnative-pg-config' | 'postgresql-rootfs' | 'source-controller' | 'kustomize-controller';
 
 /** Name of the file written into a tool directory once its build completed. */
 export const COMPLETE_MARKER = '.complete.json';
@@ -67,6 +67,10 @@ export const TOOL_VERSIONS: Readonly<Record<ToolName, string>> = {
   'cilium-crds': `v${CILIUM.version}`,
   coredns: COREDNS.version,
   'local-path-provisioner': LOCAL_PATH_PROVISIONER.version,
+  'cloudnative-pg': CLOUDNATIVE_PG.version,
+  'cloudnative-pg-config': CLOUDNATIVE_PG.version,
+  // Whatever the suite's archive holds: the package version is read from the result (`package-version`).
+  'postgresql-rootfs': `${E2E_POSTGRESQL.package}-${E2E_POSTGRESQL.debianSuite}`,
   'source-controller': FLUX.sourceController,
   'kustomize-controller': FLUX.kustomizeController,
 };
@@ -101,6 +105,14 @@ export interface ToolPaths {
   readonly coredns: string;
   /** local-path-provisioner binary (the e2e node's storage provisioner). */
   readonly localPathProvisioner: string;
+  /** CloudNativePG's manager (`cmd/manager`; the e2e suite's operator image, copied into instance pods). */
+  readonly cnpgManager: string;
+  /** Directory holding CloudNativePG's `config/rbac` and `config/webhook` YAML files from its module. */
+  readonly cnpgConfig: string;
+  /** Debian's PostgreSQL root filesystem as one layer tar (the e2e node's PostgreSQL image). */
+  readonly postgresRootfsTar: string;
+  /** The Debian package version of PostgreSQL in that root filesystem (e.g. `15.18-0+deb12u1`). */
+  readonly postgresPackageVersion: string;
   /** KRO controller binary (`cmd/controller`). */
   readonly kroController: string;
   /** Kyverno CLI binary (`kubectl-kyverno`). */
@@ -129,6 +141,10 @@ export function toolPaths(needed: readonly ToolName[] = CONTROL_PLANE_TOOLS): To
     etcd: join(toolDir('etcd'), 'etcd'),
     coredns: join(toolDir('coredns'), 'coredns'),
     localPathProvisioner: join(toolDir('local-path-provisioner'), 'local-path-provisioner'),
+    cnpgManager: join(toolDir('cloudnative-pg'), 'manager'),
+    cnpgConfig: toolDir('cloudnative-pg-config'),
+    postgresRootfsTar: join(toolDir('postgresql-rootfs'), 'rootfs.tar'),
+    postgresPackageVersion: needed.includes('postgresql-rootfs') ? readFileSync(join(toolDir('postgresql-rootfs'), 'package-version'), 'utf8').trim() : '',
     kroController: join(toolDir('kro'), 'kro-controller'),
     kyverno: join(toolDir('kyverno'), 'kubectl-kyverno'),
     kyvernoAdmission: join(toolDir('kyverno'), 'kyverno'),

@@ -6,13 +6,17 @@
  * - `mini-atlas.local/pause` — the pod sandbox (`tools/node/go/cmd/pause`);
  * - `mini-atlas.local/e2e-app` — Mini-Atlas's own test application (`tools/node/go/cmd/e2e-app`), standing in
  *   for podinfo in the e2e-only workspace; `…-exits` is the same binary told to exit 3 at start;
- * - `mini-atlas.local/coredns` — CoreDNS built by `npm run tools` with the cluster-DNS plugins only.
+ * - `mini-atlas.local/coredns` — CoreDNS built by `npm run tools` with the cluster-DNS plugins only;
+ * - `mini-atlas.local/cloudnative-pg` — CloudNativePG's manager built by `npm run tools` at the pinned version
+ *   (the operator; instance pods copy the same binary from it);
+ * - `mini-atlas.local/postgresql` — Debian's PostgreSQL package on a debootstrap minimal base (`npm run tools`
+ *   makes the root filesystem), tagged with the package version it really is.
  */
 import { createHash } from 'node:crypto';
 import { chmodSync, copyFileSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { $ } from 'zx';
-import { COREDNS, LOCAL_PATH_PROVISIONER } from '../../../lib/shared/versions';
+import { CLOUDNATIVE_PG, COREDNS, LOCAL_PATH_PROVISIONER } from '../../../lib/shared/versions';
 import { goCacheDirs } from '../../control-plane/src/tool-cache';
 
 /** Debian bookworm's busybox-static package version that `.ci/run` installs (`/bin/busybox`), as the tag says. */
@@ -30,7 +34,23 @@ export const IMAGES = {
   localPathProvisioner: `mini-atlas.local/local-path-provisioner:${LOCAL_PATH_PROVISIONER.version}`,
   /** Debian bookworm's busybox-static (the helper pods of local-path-provisioner run its `sh`). */
   busybox: `mini-atlas.local/busybox-static:${BUSYBOX_STATIC_VERSION}`,
+  cnpg: `mini-atlas.local/cloudnative-pg:${CLOUDNATIVE_PG.version}`,
 } as const;
+
+/**
+ * The PostgreSQL image's reference for a Debian package version: the version with `:` and `+` made tag-safe
+ * (`15.18-0+deb12u1` → `mini-atlas.local/postgresql:15.18-0-deb12u1`); CloudNativePG reads the major and
+ * minor version from the tag's leading `15.18`.
+ */
+export function postgresImage(packageVersion: string): string {
+  if (!/^\d+\.\d+-/.test(packageVersion)) throw new Error(`unexpected PostgreSQL package version ${packageVersion}`);
+  return `mini-atlas.local/postgresql:${packageVersion.replace(/[:+~]/g, '-')}`;
+}
+
+/** `PATH` of the PostgreSQL image: the major version's binaries first (CloudNativePG runs initdb, pg_ctl, postgres by name). */
+export function postgresPath(packageVersion: string): string {
+  return `/usr/lib/postgresql/${packageVersion.split('.')[0]!}/bin:/usr/local/bin:/usr/bin:/bin`;
+}
 
 /** The Go module of the node's own binaries. */
 export const NODE_GO_MODULE = join(__dirname, '..', 'go');
@@ -54,6 +74,8 @@ export interface ImageSpec {
   readonly dirs?: readonly string[];
   /** Symbolic links (absolute path in the image → target). */
   readonly links?: Readonly<Record<string, string>>;
+  /** A ready layer tar (a whole root filesystem) used instead of `files`, `dirs` and `links`. */
+  readonly layerTar?: string;
   /** `PATH` of the image (default `/`). */
   readonly path?: string;
   readonly user?: string;
@@ -94,10 +116,10 @@ export async function writeImageArchive(spec: ImageSpec, archive: string, scratc
     mkdirSync(dirname(join(rootfs, link)), { recursive: true });
     symlinkSync(target, join(rootfs, link));
   }
-  const layerFile = join(scratch, 'layer.tar');
-  await $({ quiet: true })`tar --sort=name --owner=0 --group=0 --numeric-owner --mtime=@0 --format=gnu -C ${rootfs} -cf ${layerFile} .`;
-  const layer = readFileSync(layerFile);
-  const layerDigest = sha256(layer);
+  let layerFile = join(scratch, 'layer.tar');
+  if (spec.layerTar) layerFile = spec.layerTar;
+  else await $({ quiet: true })`tar --sort=name --owner=0 --group=0 --numeric-owner --mtime=@0 --format=gnu -C ${rootfs} -cf ${layerFile} .`;
+  const layerDigest = sha256(readFileSync(layerFile));
   const config = {
     architecture: 'amd64',
     os: 'linux',
@@ -125,7 +147,10 @@ export async function writeImageArchive(spec: ImageSpec, archive: string, scratc
 }
 
 /** The node's images from the built binaries. */
-export function nodeImageSpecs(bin: { pause: string; app: string; coredns?: string; localPathProvisioner?: string; busybox?: string }): ImageSpec[] {
+export function nodeImageSpecs(bin: {
+  pause: string; app: string; coredns?: string; localPathProvisioner?: string; busybox?: string;
+  cnpgManager?: string; postgres?: { rootfsTar: string; packageVersion: string };
+}): ImageSpec[] {
   const specs: ImageSpec[] = [
     { ref: IMAGES.pause, files: [{ path: '/pause', source: bin.pause, mode: 0o755 }], entrypoint: ['/pause'], user: '65535:65535' },
     { ref: IMAGES.app, files: [{ path: '/e2e-app', source: bin.app, mode: 0o755 }], entrypoint: ['/e2e-app'], dirs: ['/tmp'], user: '65532:65532' },
@@ -147,6 +172,21 @@ export function nodeImageSpecs(bin: { pause: string; app: string; coredns?: stri
     specs.push({
       ref: IMAGES.busybox, files: [{ path: '/bin/busybox', source: bin.busybox, mode: 0o755 }], entrypoint: ['/bin/sh'], path: '/bin',
       links: Object.fromEntries(['sh', 'mkdir', 'rm', 'chmod', 'ls', 'cat'].map((c) => [`/bin/${c}`, 'busybox'])), dirs: ['/tmp'],
+    });
+  }
+  if (bin.cnpgManager) {
+    // The chart's operator runs as 10001; instance pods run the copied manager as PostgreSQL's user (26).
+    // Upstream's image layout: the operator finds the instance managers it can hand out as `operator/manager_<arch>`
+    // (relative to its working directory, `/`), and `/manager` is the one for the image's own architecture.
+    specs.push({
+      ref: IMAGES.cnpg, files: [{ path: '/operator/manager_amd64', source: bin.cnpgManager, mode: 0o755 }],
+      links: { '/manager': 'operator/manager_amd64' }, entrypoint: ['/manager'], user: '10001:10001',
+    });
+  }
+  if (bin.postgres) {
+    specs.push({
+      ref: postgresImage(bin.postgres.packageVersion), files: [], layerTar: bin.postgres.rootfsTar, path: postgresPath(bin.postgres.packageVersion),
+      entrypoint: ['postgres'], user: '26:26',
     });
   }
   return specs;

@@ -19,6 +19,16 @@ const PLURALS: Readonly<Record<string, string>> = {
   Namespace: 'namespaces', Role: 'roles', RoleBinding: 'rolebindings',
 };
 
+/** A one-replica Deployment whose pods carry `labels` (its selector too). */
+export function oneReplicaDeployment(
+  namespace: string, name: string, labels: Readonly<Record<string, string>>, podSpec: Readonly<Record<string, unknown>>,
+): LiteObject {
+  return {
+    apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name, namespace, labels },
+    spec: { replicas: 1, selector: { matchLabels: labels }, template: { metadata: { labels }, spec: podSpec } },
+  };
+}
+
 /** A minimal API client. */
 export class KubeLite {
   constructor(private readonly creds: KubeCredentials) {}

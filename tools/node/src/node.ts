@@ -30,8 +30,8 @@ import { toolPaths } from '../../control-plane/src/tool-cache';
 import {
   cgroupHierarchies, existingHostPaths, NODE, nodeFirewallRules, readSysctls, renderTeardownScript, TEARDOWN_SCRIPT, writeSysctl,
 } from './host';
-import { KubeLite, LiteObject } from './kube-lite';
-import { buildNodeBinaries, IMAGES, nodeImageSpecs, writeImageArchive } from './images';
+import { KubeLite, LiteObject, oneReplicaDeployment } from './kube-lite';
+import { buildNodeBinaries, IMAGES, nodeImageSpecs, postgresImage, writeImageArchive } from './images';
 
 /** Options of {@link E2eNode.start}. */
 export interface E2eNodeOptions {
@@ -59,6 +59,8 @@ export const NODE_CONTROLLERS: readonly string[] = [
   'node-lifecycle-controller',
   // Binds PVCs (WaitForFirstConsumer: after the scheduler picked the node) to what the provisioner creates.
   'persistentvolume-binder-controller',
+  // CloudNativePG bootstraps an instance's data directory in a Job (`<cluster>-1-initdb`).
+  'job-controller',
 ];
 
 /** Where {@link E2eNode.stop} copies the node's process logs before the teardown removes them. */
@@ -140,6 +142,12 @@ export class E2eNode {
 
   /** The control plane the node is registered with. */
   plane!: ControlPlane;
+  /** `full` mode: the PostgreSQL image imported for CloudNativePG's clusters (its tag is the Debian package version). */
+  postgresImage = '';
+  /** `full` mode: the Debian package version of that PostgreSQL (e.g. `15.18-0+deb12u1`). */
+  postgresPackageVersion = '';
+  /** `full` mode: CloudNativePG's `config/rbac` and `config/webhook` from its module (see `cnpg.ts`). */
+  cnpgConfigDir = '';
   private readonly processes: ManagedProcess[] = [];
   private stopped = false;
 
@@ -232,7 +240,9 @@ export class E2eNode {
   private async boot(options: E2eNodeOptions): Promise<void> {
     const log = this.log;
     const full = this.mode === 'full';
-    const tools = toolPaths(full ? ['kubernetes', 'etcd', 'coredns', 'local-path-provisioner'] : ['kubernetes', 'etcd']);
+    const tools = toolPaths(full
+      ? ['kubernetes', 'etcd', 'coredns', 'local-path-provisioner', 'cloudnative-pg', 'cloudnative-pg-config', 'postgresql-rootfs']
+      : ['kubernetes', 'etcd']);
     const baseline = { sysctls: readSysctls(), hostPaths: existingHostPaths(), pid: process.pid };
 
     // The teardown exists before anything is created, and the watchdog knows it.
@@ -267,8 +277,17 @@ export class E2eNode {
     let started = Date.now();
     const bin = await buildNodeBinaries(join(NODE.dir, 'bin'));
     const specs = nodeImageSpecs({
-      ...bin, ...(full ? { coredns: tools.coredns, localPathProvisioner: tools.localPathProvisioner, busybox: BUSYBOX } : {}),
+      ...bin,
+      ...(full ? {
+        coredns: tools.coredns, localPathProvisioner: tools.localPathProvisioner, busybox: BUSYBOX, cnpgManager: tools.cnpgManager,
+        postgres: { rootfsTar: tools.postgresRootfsTar, packageVersion: tools.postgresPackageVersion },
+      } : {}),
     });
+    if (full) {
+      this.postgresImage = postgresImage(tools.postgresPackageVersion);
+      this.postgresPackageVersion = tools.postgresPackageVersion;
+      this.cnpgConfigDir = tools.cnpgConfig;
+    }
     const archives: string[] = [];
     for (const spec of specs) {
       const archive = join(NODE.dir, 'images', `${spec.ref.replace(/[/:]/g, '_')}.tar`);
@@ -587,40 +606,30 @@ export function coreDnsObjects(): LiteObject[] {
       subjects: [{ kind: 'ServiceAccount', name: 'coredns', namespace: 'kube-system' }],
     },
     { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'coredns', namespace: 'kube-system' }, data: { Corefile: corefile } },
-    {
-      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'coredns', namespace: 'kube-system', labels },
-      spec: {
-        replicas: 1,
-        selector: { matchLabels: labels },
-        template: {
-          metadata: { labels },
-          spec: {
-            serviceAccountName: 'coredns',
-            dnsPolicy: 'Default',
-            securityContext: {
-              runAsNonRoot: true, runAsUser: 65532, runAsGroup: 65532, seccompProfile: { type: 'RuntimeDefault' },
-              // Port 53 without CAP_NET_BIND_SERVICE: a namespaced, safe sysctl.
-              sysctls: [{ name: 'net.ipv4.ip_unprivileged_port_start', value: '53' }],
-            },
-            containers: [{
-              name: 'coredns',
-              image: IMAGES.coredns,
-              args: ['-conf', '/etc/coredns/Corefile'],
-              ports: [
-                { name: 'dns', containerPort: 53, protocol: 'UDP' },
-                { name: 'dns-tcp', containerPort: 53, protocol: 'TCP' },
-              ],
-              resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { memory: '128Mi' } },
-              readinessProbe: { httpGet: { path: '/ready', port: 8181 }, periodSeconds: 2 },
-              livenessProbe: { httpGet: { path: '/health', port: 8080 }, periodSeconds: 10 },
-              securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },
-              volumeMounts: [{ name: 'config', mountPath: '/etc/coredns', readOnly: true }],
-            }],
-            volumes: [{ name: 'config', configMap: { name: 'coredns' } }],
-          },
-        },
+    oneReplicaDeployment('kube-system', 'coredns', labels, {
+      serviceAccountName: 'coredns',
+      dnsPolicy: 'Default',
+      securityContext: {
+        runAsNonRoot: true, runAsUser: 65532, runAsGroup: 65532, seccompProfile: { type: 'RuntimeDefault' },
+        // Port 53 without CAP_NET_BIND_SERVICE: a namespaced, safe sysctl.
+        sysctls: [{ name: 'net.ipv4.ip_unprivileged_port_start', value: '53' }],
       },
-    },
+      containers: [{
+        name: 'coredns',
+        image: IMAGES.coredns,
+        args: ['-conf', '/etc/coredns/Corefile'],
+        ports: [
+          { name: 'dns', containerPort: 53, protocol: 'UDP' },
+          { name: 'dns-tcp', containerPort: 53, protocol: 'TCP' },
+        ],
+        resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { memory: '128Mi' } },
+        readinessProbe: { httpGet: { path: '/ready', port: 8181 }, periodSeconds: 2 },
+        livenessProbe: { httpGet: { path: '/health', port: 8080 }, periodSeconds: 10 },
+        securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },
+        volumeMounts: [{ name: 'config', mountPath: '/etc/coredns', readOnly: true }],
+      }],
+      volumes: [{ name: 'config', configMap: { name: 'coredns' } }],
+    }),
     {
       apiVersion: 'v1', kind: 'Service', metadata: { name: 'kube-dns', namespace: 'kube-system', labels },
       spec: {
