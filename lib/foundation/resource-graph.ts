@@ -16,7 +16,7 @@ import { addIssueCheck, issue, ValidationIssue } from '../shared/validation-erro
 import {
   CONDITION_OBSERVED_CURRENT, conditionExists, HealthCheckExpression, registerHealthCheck,
 } from '../gitops/health-checks';
-import { Fields, toSimpleSchema } from '../shared/fields';
+import { Fields, simpleSchemaTypes, toSimpleSchema } from '../shared/fields';
 import { apiGroupOf } from '../shared/api';
 import { readinessOf } from './readiness';
 
@@ -192,6 +192,7 @@ export class ResourceGraph extends Construct {
       return { ...r, readyWhen };
     });
     addIssueCheck(this, () => unclassified);
+    const types = simpleSchemaTypes(props.fields);
     const name = `${props.kind.replace(/([a-z])([A-Z])/g, '$1-$2').toLowerCase()}.${PLATFORM_GROUP}`;
     this.definition = new ResourceGraphDefinition(this, 'rgd', {
       // An RGD is data-bearing: Flux never prunes it.
@@ -203,6 +204,8 @@ export class ResourceGraph extends Construct {
           kind: props.kind,
           scope: props.clusterScoped ? ResourceGraphDefinitionSpecSchemaScope.CLUSTER : ResourceGraphDefinitionSpecSchemaScope.NAMESPACED,
           spec: toSimpleSchema(props.fields),
+          // The named item types of list and map fields (`[]EnvVar`); absent when none needs one, so RGDs without stay as they were.
+          ...(Object.keys(types).length > 0 ? { types } : {}),
           ...(props.status ? { status: props.status } : {}),
           additionalPrinterColumns: [...READINESS_COLUMNS, ...(props.printerColumns ?? []), AGE_COLUMN],
         },
