@@ -1,11 +1,16 @@
 /**
  * A small schema language for the platform's abstractions: each abstraction's fields are declared once,
  * and from that one declaration come
- *  - the KRO SimpleSchema of its ResourceGraphDefinition (`toSimpleSchema`),
+ *  - the KRO SimpleSchema of its ResourceGraphDefinition (`toSimpleSchema`, and `simpleSchemaTypes` for the
+ *    named item types of list and map fields),
+ *  - the defaults the API server applies (`applyDefaults`, `ResolvedSpecOf`),
  *  - the synth-time checks of the library constructs (`checkFields`),
- *  - the TypeScript type of the instance spec (`SpecOf`), which the props interfaces are proven against.
+ *  - the TypeScript type of the instance spec (`SpecOf`), which the props interfaces are proven against,
+ *  - the README tables (lib/shared/schema-docs.ts) and the change guard's field rules (lib/synth/change-guard.ts).
+ *
+ * The SimpleSchema syntax is KRO v0.9.3's (kubernetes-sigs/kro pkg/simpleschema: parse.go for types, markers.go
+ * for markers, transform.go for `spec.schema.types`; kro.run/docs "Simple Schema").
  */
-
 import { JsonValue } from './json';
 
 interface FieldBase {
@@ -199,12 +204,11 @@ const quote = (s: string): string => {
 const BUILT_IN_TYPES: ReadonlySet<string> = new Set(['string', 'integer', 'boolean', 'float', 'object']);
 const TYPE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
-/** True when a scalar item carries a rule of its own, which only a named custom type can hold. */
-function elementHasRules(e: ScalarElement): boolean {
-  const { type: _type, typeName: _name, ...rules } = e as ScalarElement & { patternHint?: string };
-  delete (rules as { patternHint?: string }).patternHint;
-  return Object.values(rules).some((v) => v !== undefined);
-}
+/** The rule-bearing properties of a scalar item (what only a named custom type can hold). */
+const ITEM_RULES = ['enum', 'pattern', 'minLength', 'maxLength', 'minimum', 'maximum'] as const;
+
+/** True when a scalar item carries a rule of its own. */
+const elementHasRules = (e: ScalarElement): boolean => ITEM_RULES.some((k) => (e as unknown as Record<string, unknown>)[k] !== undefined);
 
 /**
  * The SimpleSchema type of an item or map value: `string`, `integer`, `boolean`, or the name of its custom type.

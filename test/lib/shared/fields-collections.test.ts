@@ -3,44 +3,15 @@
  * (`spec` and `types`), the TypeScript spec type, defaults, synth-time checks, the README table, the offline
  * validator's model of SimpleSchema and the change guard. `Gadget` is a made-up abstraction with both kinds.
  */
+import { GADGET } from '../../helpers/gadget';
 import {
-  applyDefaults, checkFields, fields, fieldsTable, markerDefault, simpleSchemaMarker, simpleSchemaTypes, SpecOf, toSimpleSchema,
+  applyDefaults, checkFields, fieldsTable, markerDefault, simpleSchemaMarker, simpleSchemaTypes, SpecOf, toSimpleSchema,
 } from '../../../lib';
 import { guardChanges } from '../../../lib/synth/change-guard';
 import { SchemaCompiler } from '../../../tools/validate/src/schema-node';
 import { CelRuleEvaluator } from '../../../tools/validate/src/cel-rules';
 import { SimpleSchemaConverter } from '../../../tools/validate/src/simple-schema';
 import { Issue, validateValue } from '../../../tools/validate/src/structural-validator';
-
-const GADGET = fields({
-  name: { type: 'string', required: true, description: 'Name' },
-  args: { type: 'list', items: { type: 'string' }, maxItems: 3, default: [], description: 'Arguments' },
-  hosts: {
-    type: 'list', minItems: 1, maxItems: 2, description: 'Allowed hosts',
-    items: { type: 'string', typeName: 'HostName', pattern: '^[a-z0-9.-]+$', patternHint: 'a lowercase host name', maxLength: 253 },
-  },
-  env: {
-    type: 'list', maxItems: 4, description: 'Environment variables',
-    items: {
-      type: 'object', typeName: 'EnvVar', description: 'One variable',
-      fields: {
-        name: { type: 'string', required: true, pattern: '^[A-Z_][A-Z0-9_]*$', patternHint: 'an upper-case variable name', description: 'Variable name' },
-        value: { type: 'string', default: '', description: 'Value' },
-      },
-    },
-  },
-  labels: { type: 'map', values: { type: 'string' }, keyPattern: '^[a-z][a-z0-9-]*$', keyPatternHint: 'a lowercase name', default: {}, description: 'Labels' },
-  ports: {
-    type: 'map', immutable: true, keyPattern: '^[a-z]+$', keyPatternHint: 'a lowercase word', description: 'Ports by name',
-    values: {
-      type: 'object', typeName: 'Port', description: 'One port',
-      fields: {
-        number: { type: 'integer', required: true, minimum: 1, maximum: 65535, description: 'Port number' },
-        protocol: { type: 'string', default: 'TCP', enum: ['TCP', 'UDP'], description: 'Protocol' },
-      },
-    },
-  },
-});
 
 // Compile-time: the spec type has arrays and records of the declared item types.
 type GadgetSpec = SpecOf<typeof GADGET>;
