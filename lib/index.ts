@@ -22,7 +22,7 @@ export {
   type DataBearingKind, DATA_BEARING_KINDS, dataBearingKindOf, KEEP_DATA_ANNOTATIONS, dataAnnotations, type ObjectIdentity,
   namespacesHoldingData, mustKeep, withDataProtection, type DataProtectionProblem, dataProtectionProblems,
 } from './shared/data-bearing';
-export { BUILT_IN_PROFILES, type EnvironmentProfile, LOCAL, PRODUCTION } from './shared/environment';
+export { BUILT_IN_PROFILES, type EnvironmentProfile, LOCAL, PRODUCTION, profileProblems, type ProfileProblem } from './shared/environment';
 export {
   dnsLabelProblem, hostnameProblem, imagePinProblem, imageProblem, DNS_LABEL_SOURCE, DNS_LABEL, DNS_LABEL_MAX,
   DNS_SUBDOMAIN, DNS_SUBDOMAIN_MAX, IMAGE_TAG_SOURCE, IMAGE_DIGEST_SOURCE, PINNED_IMAGE_PATTERN,
@@ -32,7 +32,7 @@ export {
   formatIssue, issue, addIssueCheck, collectIssues, assertValid, type ValidationIssue, MiniAtlasValidationError,
 } from './shared/validation-error';
 export {
-  fields, simpleSchemaMarker, markerDefault, toSimpleSchema, simpleSchemaTypes, elementType, applyDefaults, checkFields,
+  fields, simpleSchemaMarker, markerDefault, toSimpleSchema, simpleSchemaTypes, elementType, applyDefaults, checkFields, defaultProblems,
   type StringField, type IntegerField, type BooleanField, type ObjectField, type ListField, type MapField, type ElementField,
   type ScalarElement, type ObjectElement, type ElementValueOf, type MarkerField, type Field, type Fields, type ValueOf,
   type SpecOf, type ResolvedSpecOf, type ResolvedValueOf, type SimpleSchema, type FieldProblem,

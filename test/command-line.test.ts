@@ -132,7 +132,7 @@ describe('npm run tools', () => {
 
   test.each([
     [['--rebiuld'], 'unknown option --rebiuld for tools; valid options: --rebuild, --help'],
-    [['kro', 'kubectl'], 'unknown tool(s) kubectl; known: kubernetes, etcd, kro, kyverno, coredns, local-path-provisioner, cilium-crds'],
+    [['kro', 'kubectl'], 'unknown tool(s) kubectl; known: kubernetes, etcd, kro, kyverno, coredns, local-path-provisioner, cilium-crds, source-controller, kustomize-controller'],
     [['--rebuild=yes'], '--rebuild takes no value; write --rebuild alone'],
   ])('%j → %s', (argv, message) => {
     const e = usageError(() => parseToolsArgs(argv));
@@ -141,7 +141,7 @@ describe('npm run tools', () => {
   });
 
   test('the help lists the tools', () => {
-    expect(helpText(TOOLS_COMMAND)).toContain('Tools: kubernetes, etcd, kro, kyverno, coredns, local-path-provisioner, cilium-crds (default: all).');
+    expect(helpText(TOOLS_COMMAND)).toContain('Tools: kubernetes, etcd, kro, kyverno, coredns, local-path-provisioner, cilium-crds, source-controller, kustomize-controller (default: all).');
   });
 });
 

@@ -6,7 +6,8 @@
  */
 import { Chart, ChartProps } from 'cdk8s';
 import { Construct } from 'constructs';
-import { EnvironmentProfile, LOCAL } from '../shared/environment';
+import { EnvironmentProfile, LOCAL, profileProblems } from '../shared/environment';
+import { addIssueCheck, issue } from '../shared/validation-error';
 import { KUBE_CONTROLLER_SERVICE_ACCOUNTS, PlatformIdentities, serviceAccountUser } from './platform-identities';
 import { PlatformWiring } from './platform-wiring';
 import { FluxStage } from '../gitops/flux-stage';
@@ -50,6 +51,9 @@ export class CoreChart extends Chart {
   public constructor(scope: Construct, id: string, props: CoreChartProps = {}) {
     super(scope, id, props);
     this.environment = props.environment ?? LOCAL;
+    const environment = this.environment;
+    addIssueCheck(this, () => profileProblems(environment).map((p) =>
+      issue(this, `environment.${p.field}`, p.value, p.rule, `fix the environment profile "${environment.name}"`)));
     this.operators = new FluxStage(this, 'operators', { path: 'core/operators' });
     this.sharedServices = new FluxStage(this, 'shared-services', { path: 'core/shared-services', dependsOn: [this.operators] });
 

@@ -81,11 +81,13 @@ export function imageRegistryProblem(image: string, allowedRegistries: readonly 
  * - owner `streaming_replica`: the replication user CloudNativePG creates and reserves (CloudNativePG docs,
  *   "PostgreSQL Role management": reserved users `postgres`, `streaming_replica`);
  * - owner `pg_*`: PostgreSQL reserves role names beginning with `pg_` (PostgreSQL docs, "Database Roles":
- *   "role names beginning with pg_ are reserved"); `CREATE ROLE pg_x` fails.
+ *   "role names beginning with pg_ are reserved"); `CREATE ROLE pg_x` fails;
+ * - owner `public`, `none`: `CREATE ROLE` refuses both ("role name \"%s\" is reserved", PostgreSQL
+ *   src/backend/commands/user.c, CreateRole); `public` names the pseudo-role every role belongs to.
  */
 export const RESERVED_POSTGRES_NAMES = {
   database: { names: ['postgres', 'template0', 'template1'], prefixes: [] },
-  owner: { names: ['postgres', 'streaming_replica'], prefixes: ['pg_'] },
+  owner: { names: ['postgres', 'streaming_replica', 'public', 'none'], prefixes: ['pg_'] },
 } as const satisfies Record<'database' | 'owner', { names: readonly string[]; prefixes: readonly string[] }>;
 
 /**
@@ -113,6 +115,8 @@ export interface PodDemand {
   readonly cpu: string;
   /** Memory limit of each pod, a quantity. */
   readonly memory: string;
+  /** Volume each pod claims (its PVC's `requests.storage`), a quantity. @default none */
+  readonly storage?: string;
 }
 
 /** The pods of a WebApplication: `replicas` pods of `resources` (requests = limits). */
@@ -123,10 +127,11 @@ export function webApplicationPods(name: string, spec: { readonly replicas: numb
 /** The pods of an Infrastructure: the PostgreSQL instances and, when enabled, the cache. */
 export function infrastructurePods(
   name: string,
-  spec: { readonly postgres: { readonly instances: number }; readonly cache: { readonly enabled: boolean; readonly memory: string } },
+  spec: { readonly postgres: { readonly instances: number; readonly storage: string }; readonly cache: { readonly enabled: boolean; readonly memory: string } },
 ): PodDemand[] {
   return [
-    { source: `${name} database`, pods: spec.postgres.instances, cpu: DATABASE_LIMITS.cpu, memory: DATABASE_LIMITS.memory },
+    // CloudNativePG claims one volume of `storage.size` per instance (cloudnative-pg docs, "Storage").
+    { source: `${name} database`, pods: spec.postgres.instances, cpu: DATABASE_LIMITS.cpu, memory: DATABASE_LIMITS.memory, storage: spec.postgres.storage },
     ...(spec.cache.enabled ? [{ source: `${name} cache`, pods: 1, cpu: CACHE_CPU_LIMIT, memory: spec.cache.memory }] : []),
   ];
 }
@@ -139,11 +144,13 @@ export interface QuotaLimits {
   readonly memory: string;
   /** Maximum number of pods. */
   readonly pods: number;
+  /** Total storage the workspace's PVCs may request (ResourceQuota `requests.storage`). @default unchecked */
+  readonly storage?: string;
 }
 
 /** A quota field too small for the pods: `field` is `cpu`, `memory` or `pods` of the quota. */
 export interface QuotaProblem extends RuleProblem {
-  readonly field: 'cpu' | 'memory' | 'pods';
+  readonly field: 'cpu' | 'memory' | 'storage' | 'pods';
   readonly value: string | number;
 }
 
@@ -152,25 +159,29 @@ export interface QuotaProblem extends RuleProblem {
  * would exceed `limits.cpu`, `limits.memory` or `pods` ("exceeded quota"), so the last replicas never start
  * and their instance never becomes Ready. Sums are exact ({@link parseQuantity}); a quantity that does not
  * parse is left to the schema checks.
- * @returns one problem per quota field that is too small, in the order cpu, memory, pods
+ * @returns one problem per quota field that is too small, in the order cpu, memory, storage, pods
  */
 export function quotaProblems(quota: QuotaLimits, demands: readonly PodDemand[]): QuotaProblem[] {
   const used = demands.filter((d) => d.pods > 0);
-  const list = (show: (d: PodDemand) => string): string => used.map((d) => `${d.source} ${d.pods} × ${show(d)}`).join(', ');
   const out: QuotaProblem[] = [];
   const resources = [
     { field: 'cpu', what: 'CPU limits', of: (d: PodDemand) => d.cpu, format: formatCpu },
     { field: 'memory', what: 'memory limits', of: (d: PodDemand) => d.memory, format: formatBytes },
+    { field: 'storage', what: 'volume requests', of: (d: PodDemand) => d.storage ?? '0', format: formatBytes },
   ] as const;
   for (const r of resources) {
-    const limit = parseQuantity(quota[r.field]);
+    const given = quota[r.field];
+    if (given === undefined) continue;
+    const limit = parseQuantity(given);
     const each = used.map((d) => parseQuantity(r.of(d)));
     if (limit === undefined || each.some((v) => v === undefined)) continue;
     const total = used.reduce((sum, d, i) => sum + BigInt(d.pods) * each[i]!, 0n);
     if (total <= limit) continue;
+    const claimed = r.field === 'storage' ? used.filter((d) => d.storage !== undefined) : used;
+    const shown = claimed.map((d) => `${d.source} ${d.pods} × ${r.of(d)}`).join(', ');
     out.push({
-      field: r.field, value: quota[r.field],
-      rule: `is less than the ${r.format(total)} ${r.what} of the pods the workspace's instances create (${list(r.of)}): the ResourceQuota would refuse the pods beyond it`,
+      field: r.field, value: given,
+      rule: `is less than the ${r.format(total)} ${r.what} of the pods the workspace's instances create (${shown}): the ResourceQuota would refuse the ${r.field === 'storage' ? 'volume claims' : 'pods'} beyond it`,
       fix: `raise quota.${r.field} to at least ${r.format(total)}, or lower the replicas or sizes`,
     });
   }

@@ -16,7 +16,7 @@ import { addIssueCheck, issue, ValidationIssue } from '../shared/validation-erro
 import {
   CONDITION_OBSERVED_CURRENT, conditionExists, HealthCheckExpression, registerHealthCheck,
 } from '../gitops/health-checks';
-import { Fields, simpleSchemaTypes, toSimpleSchema } from '../shared/fields';
+import { defaultProblems, Fields, simpleSchemaTypes, toSimpleSchema } from '../shared/fields';
 import { apiGroupOf } from '../shared/api';
 import { readinessOf } from './readiness';
 
@@ -191,7 +191,12 @@ export class ResourceGraph extends Construct {
       const readyWhen = [...(readiness && 'readyWhen' in readiness ? readiness.readyWhen(r.id).map((c) => cel(c)) : []), ...(r.readyWhen ?? [])];
       return { ...r, readyWhen };
     });
-    addIssueCheck(this, () => unclassified);
+    addIssueCheck(this, () => [
+      ...unclassified,
+      ...defaultProblems(props.fields).map((p) => issue(this, `schema.spec.${p.field}.default`, p.value,
+        `${p.rule}, the field's own constraint: the API server would refuse the RGD's CRD`,
+        'change the default; a profile-dependent default comes from the environment profile (EnvironmentProfile)')),
+    ]);
     const types = simpleSchemaTypes(props.fields);
     const name = `${props.kind.replace(/([a-z])([A-Z])/g, '$1-$2').toLowerCase()}.${PLATFORM_GROUP}`;
     this.definition = new ResourceGraphDefinition(this, 'rgd', {

@@ -368,6 +368,16 @@ function defaultItems(field: ListField | MapField, value: unknown): unknown {
   return value;
 }
 
+/**
+ * The declared defaults that break their own field's constraints (bounds, enum, pattern, lengths), e.g.
+ * `default=5` with `maximum=3`. The API server refuses such a CRD (a default must validate against its own
+ * schema: Kubernetes "Defaulting" in the CRD documentation, apiextensions' structural-schema validation), so
+ * a profile-dependent default that breaks it must fail at synth. Problems carry the field's dotted path.
+ */
+export function defaultProblems(f: Fields): FieldProblem[] {
+  return checkFields(f, applyDefaults(f, undefined) as Record<string, unknown>).filter((p) => p.value !== undefined);
+}
+
 /** One problem found by {@link checkFields}. */
 export interface FieldProblem {
   /** Dotted path of the field, e.g. `postgres.instances`. */

@@ -110,15 +110,27 @@ function schemaOf(rgd: RenderedObject): { kind: string; spec: Json } {
   return { kind, spec };
 }
 
-/** The resources of an RGD object by id: their child kind and `includeWhen`. */
-function resourcesOf(rgd: RenderedObject): Map<string, { apiVersion: string; kind: string; includeWhen: readonly string[] }> {
+/** One resource of an RGD: its child kind, the identity of the object it makes, and its `includeWhen`. */
+interface RgdResource {
+  readonly apiVersion: string;
+  readonly kind: string;
+  /** `Kind <namespace expression>/<name expression>`: which object KRO creates for an instance. */
+  readonly identity: string;
+  readonly includeWhen: readonly string[];
+}
+
+/** The resources of an RGD object by id. */
+function resourcesOf(rgd: RenderedObject): Map<string, RgdResource> {
   const list = valueAt(rgd, 'spec.resources');
-  const out = new Map<string, { apiVersion: string; kind: string; includeWhen: readonly string[] }>();
+  const out = new Map<string, RgdResource>();
   for (const r of Array.isArray(list) ? list : []) {
     if (!isJsonObject(r) || typeof r.id !== 'string' || !isJsonObject(r.template)) continue;
     const { apiVersion, kind } = r.template;
+    const name = valueAt(r.template, 'metadata.name');
+    const namespace = valueAt(r.template, 'metadata.namespace');
+    const identity = `${String(kind)} ${namespace === undefined ? '' : `${String(namespace)}/`}${String(name)}`;
     const includeWhen = Array.isArray(r.includeWhen) ? r.includeWhen.map(String) : [];
-    out.set(r.id, { apiVersion: String(apiVersion), kind: String(kind), includeWhen });
+    out.set(r.id, { apiVersion: String(apiVersion), kind: String(kind), identity, includeWhen });
   }
   return out;
 }
@@ -140,6 +152,13 @@ function rgdChanges(before: readonly RenderedObject[], afterByKey: ReadonlyMap<s
       });
       continue;
     }
+    const nextKind = schemaOf(next).kind;
+    if (nextKind !== kind) {
+      out.push({
+        key, severity: 'loses-data',
+        problem: `the RGD would generate ${nextKind} instead of ${kind}: KRO stops managing every ${kind} instance, and deleting the old CRD deletes every instance and everything they hold`,
+      });
+    }
     const nextResources = resourcesOf(next);
     for (const [id, r] of resourcesOf(old)) {
       const data = dataChildOf(r.apiVersion, r.kind);
@@ -150,6 +169,13 @@ function rgdChanges(before: readonly RenderedObject[], afterByKey: ReadonlyMap<s
         out.push({
           key: `${key}#${id}`, severity: 'loses-data',
           problem: `${child} and would leave the graph (renamed or removed): KRO deletes it from every ${kind} instance, and with it ${data.loses}`,
+        });
+      } else if (now.identity !== r.identity) {
+        // KRO tracks a child by the object its template names: another kind, name or namespace is a new object,
+        // created empty, and the old one is deleted.
+        out.push({
+          key: `${key}#${id}`, severity: 'loses-data',
+          problem: `${child} and would become another object (${r.identity} → ${now.identity}): KRO creates the new one empty and deletes the old one from every ${kind} instance, and with it ${data.loses}`,
         });
       } else if (now.includeWhen.length > 0 && show(now.includeWhen) !== show(r.includeWhen)) {
         out.push({

@@ -132,7 +132,7 @@ const BAD_INPUTS: Readonly<Record<string, BadInput>> = {
     expected: [
       'delivery/team-a/team-a/infrastructure/db: spec.postgres.database = "postgres": is reserved by PostgreSQL or CloudNativePG (database names "postgres", "template0", "template1"): the bootstrap would fail. ' +
         `${FIX} choose another database name, e.g. "app"`,
-      'delivery/team-a/team-a/infrastructure/db: spec.postgres.owner = "postgres": is reserved by PostgreSQL or CloudNativePG (role names "postgres", "streaming_replica", "pg_*"): the bootstrap would fail. ' +
+      'delivery/team-a/team-a/infrastructure/db: spec.postgres.owner = "postgres": is reserved by PostgreSQL or CloudNativePG (role names "postgres", "streaming_replica", "public", "none", "pg_*"): the bootstrap would fail. ' +
         `${FIX} choose another owner name, e.g. "app"`,
     ],
   },
@@ -146,11 +146,11 @@ const BAD_INPUTS: Readonly<Record<string, BadInput>> = {
     expected: [
       'delivery/billing/billing/infrastructure/ledger: spec.postgres.database = "template1": is reserved by PostgreSQL or CloudNativePG (database names "postgres", "template0", "template1"): the bootstrap would fail. ' +
         `${FIX} choose another database name, e.g. "app"`,
-      'delivery/billing/billing/infrastructure/ledger: spec.postgres.owner = "streaming_replica": is reserved by PostgreSQL or CloudNativePG (role names "postgres", "streaming_replica", "pg_*"): the bootstrap would fail. ' +
+      'delivery/billing/billing/infrastructure/ledger: spec.postgres.owner = "streaming_replica": is reserved by PostgreSQL or CloudNativePG (role names "postgres", "streaming_replica", "public", "none", "pg_*"): the bootstrap would fail. ' +
         `${FIX} choose another owner name, e.g. "app"`,
       'delivery/billing/billing/infrastructure/audit: spec.postgres.database = "template0": is reserved by PostgreSQL or CloudNativePG (database names "postgres", "template0", "template1"): the bootstrap would fail. ' +
         `${FIX} choose another database name, e.g. "app"`,
-      'delivery/billing/billing/infrastructure/audit: spec.postgres.owner = "pg_audit": is reserved by PostgreSQL or CloudNativePG (role names "postgres", "streaming_replica", "pg_*"): the bootstrap would fail. ' +
+      'delivery/billing/billing/infrastructure/audit: spec.postgres.owner = "pg_audit": is reserved by PostgreSQL or CloudNativePG (role names "postgres", "streaming_replica", "public", "none", "pg_*"): the bootstrap would fail. ' +
         `${FIX} choose another owner name, e.g. "app"`,
     ],
   },

@@ -11,7 +11,7 @@ test('all props', () => {
   expect(renderConstruct((scope) => {
     new Infrastructure(testWorkspace(scope), 'db', {
       name: 'team-a-orders-db',
-      postgres: { instances: 3, storage: '20Gi', database: 'orders', owner: 'orders_app' },
+      postgres: { instances: 3, storage: '5Gi', database: 'orders', owner: 'orders_app' },
       cache: { enabled: true, memory: '512Mi' },
     });
   })).toMatchSnapshot();

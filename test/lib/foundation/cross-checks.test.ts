@@ -84,6 +84,7 @@ describe('postgresNameProblem', () => {
     ['database', 'postgres', true], ['database', 'template0', true], ['database', 'template1', true], ['database', 'orders', false],
     ['database', 'pg_orders', false], ['database', 'streaming_replica', false],
     ['owner', 'postgres', true], ['owner', 'streaming_replica', true], ['owner', 'pg_monitor', true], ['owner', 'pg_', true],
+    ['owner', 'public', true], ['owner', 'none', true], ['database', 'public', false],
     ['owner', 'orders_app', false], ['owner', 'template1', false], ['owner', 'app_pg_x', false],
   ] as const)('%s %s reserved: %s', (field, name, reserved) => {
     expect(postgresNameProblem(field, name) !== undefined).toBe(reserved);
@@ -91,7 +92,7 @@ describe('postgresNameProblem', () => {
 });
 
 describe('quotaProblems', () => {
-  const teamA = [...infrastructurePods('team-a-db', { postgres: { instances: 1 }, cache: { enabled: true, memory: '128Mi' } }),
+  const teamA = [...infrastructurePods('team-a-db', { postgres: { instances: 1, storage: '1Gi' }, cache: { enabled: true, memory: '128Mi' } }),
     ...webApplicationPods('team-a-web', { replicas: 2, resources: { cpu: '250m', memory: '256Mi' } })];
 
   test('team-a\'s pods fit the local quota (4 CPU, 8Gi, 40 pods)', () => {
@@ -103,8 +104,18 @@ describe('quotaProblems', () => {
     expect(quotaProblems({ cpu: '1999m', memory: '1152Mi', pods: 4 }, teamA).map((p) => [p.field, p.value])).toEqual([['cpu', '1999m']]);
   });
 
+  test('storage: team-a\'s database volume fits 10Gi; a made-up 3-instance database of 10Gi each needs 30Gi, reported with its volumes', () => {
+    expect(quotaProblems({ cpu: '4', memory: '8Gi', pods: 40, storage: '10Gi' }, teamA)).toEqual([]);
+    const pods = infrastructurePods('billing-ledger', { postgres: { instances: 3, storage: '10Gi' }, cache: { enabled: true, memory: '128Mi' } });
+    expect(quotaProblems({ cpu: '8', memory: '8Gi', pods: 10, storage: '20Gi' }, pods)).toEqual([{
+      field: 'storage', value: '20Gi',
+      rule: 'is less than the 30Gi volume requests of the pods the workspace\'s instances create (billing-ledger database 3 × 10Gi): the ResourceQuota would refuse the volume claims beyond it',
+      fix: 'raise quota.storage to at least 30Gi, or lower the replicas or sizes',
+    }]);
+  });
+
   test('a made-up workspace of a 3-instance database without cache: pods too', () => {
-    const pods = infrastructurePods('billing-ledger', { postgres: { instances: 3 }, cache: { enabled: false, memory: '128Mi' } });
+    const pods = infrastructurePods('billing-ledger', { postgres: { instances: 3, storage: '10Gi' }, cache: { enabled: false, memory: '128Mi' } });
     expect(quotaProblems({ cpu: '3', memory: '1536Mi', pods: 2 }, pods)).toEqual([{
       field: 'pods', value: 2,
       rule: 'is less than the 3 pods the workspace\'s instances create (billing-ledger database 3): the ResourceQuota would refuse the pods beyond it',

@@ -3,7 +3,9 @@
  * failure for a kind without a rule, are in readiness.test.ts.
  */
 import { k8s } from 'cdk8s-plus-33';
-import { fields, ResourceGraph } from '../../../lib';
+import { App, Chart } from 'cdk8s';
+import { fields, FluxStage, renderApp, ResourceGraph } from '../../../lib';
+import { issues } from '../../helpers/issues';
 import { renderConstruct } from '../../helpers/construct';
 
 const SPEC = fields({ image: { type: 'string', description: 'Image' } });
@@ -25,4 +27,23 @@ test('all props', () => {
       ],
     });
   })).toMatchSnapshot();
+});
+
+test('fails if a made-up field declares a default that breaks its own bounds, enum or pattern (the API server would refuse the CRD)', () => {
+  const app = new App();
+  const stage = new FluxStage(new Chart(app, 'f'), 'f', { path: 'f', wait: false });
+  new ResourceGraph(stage, 'gadget', {
+    kind: 'Gadget',
+    fields: fields({
+      size: { type: 'integer', default: 12, minimum: 1, maximum: 10, description: 'Size' },
+      colour: { type: 'string', default: 'plaid', enum: ['red', 'blue'], description: 'Colour' },
+      fine: { type: 'integer', default: 5, minimum: 1, maximum: 10, description: 'Fine' },
+    }),
+    resources: [],
+  });
+  const rule = "the field's own constraint: the API server would refuse the RGD's CRD";
+  expect(issues(() => renderApp(app)).map((i) => [i.path, i.field, i.value, i.rule])).toEqual([
+    ['f/f/gadget', 'schema.spec.size.default', '12', `must be between 1 and 10, ${rule}`],
+    ['f/f/gadget', 'schema.spec.colour.default', '"plaid"', `must be one of red, blue, ${rule}`],
+  ]);
 });

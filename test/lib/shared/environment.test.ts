@@ -1,6 +1,7 @@
 /** The environment profile changes sizes without touching tenant code. */
 import { App, Chart } from 'cdk8s';
-import { CoreChart, DeliveryChart, EnvironmentProfile, FluxStage, FoundationChart, LOCAL, PRODUCTION, renderApp, SharedKafka, Topic, Workspace } from '../../../lib';
+import { CoreChart, DeliveryChart, EnvironmentProfile, FluxStage, FoundationChart, LOCAL, PRODUCTION, profileProblems, renderApp, SharedKafka, Topic, Workspace } from '../../../lib';
+import { issues } from '../../helpers/issues';
 import { Json, find, ofKind, render } from '../../helpers/platform';
 
 test('production: 3 Kafka nodes with replication 3 / min ISR 2, 3 Postgres instances, bigger quotas', () => {
@@ -141,4 +142,36 @@ test('a FoundationChart takes its Core layer\'s profile, a DeliveryChart its Fou
   expect(defaults(STAGING)).toEqual(['staging', '2', 'staging', 2]);
   expect(defaults(LOCAL, PRODUCTION)).toEqual(['production', '3', 'production', 3]);
   expect(defaults(LOCAL, LOCAL, STAGING)).toEqual(['local', '1', 'staging', 2]);
+});
+
+describe('a profile is checked against itself and against the schemas its values become defaults of', () => {
+  test('the built-in profiles are consistent', () => {
+    expect([profileProblems(LOCAL), profileProblems(PRODUCTION)]).toEqual([[], []]);
+  });
+
+  test('a made-up profile with more replicas than brokers and a min ISR above its replication: every problem, at once', () => {
+    const lopsided: EnvironmentProfile = { ...PRODUCTION, name: 'lopsided', topicReplicas: 3, kafka: { ...PRODUCTION.kafka, nodes: 1, minInSyncReplicas: 5 } };
+    expect(issues(() => render({ environment: lopsided, teams: () => undefined })).map((i) => [i.path, i.field, i.value, i.rule, i.fix])).toEqual([
+      ['core', 'environment.topicReplicas', '3', "is more than the profile's 1 Kafka broker (kafka.nodes): Kafka cannot place the replicas", 'fix the environment profile "lopsided"'],
+      ['core', 'environment.kafka.replicationFactor', '3', "is more than the profile's 1 Kafka broker (kafka.nodes): Kafka cannot place the replicas", 'fix the environment profile "lopsided"'],
+      ['core', 'environment.kafka.minInSyncReplicas', '5', 'is more than kafka.replicationFactor (3): every write with acks=all would be refused', 'fix the environment profile "lopsided"'],
+    ]);
+  });
+
+  test('profile values that break the RGD fields they default: each reported on its RGD, naming the default', () => {
+    const oversized: EnvironmentProfile = {
+      ...PRODUCTION, name: 'oversized', kafka: { ...PRODUCTION.kafka, nodes: 5, replicationFactor: 5 }, topicReplicas: 5,
+      postgres: { ...PRODUCTION.postgres, instances: 9 }, workspaceQuota: { ...PRODUCTION.workspaceQuota, cpu: 'many' },
+    };
+    const rule = "the field's own constraint: the API server would refuse the RGD's CRD";
+    expect(issues(() => render({ environment: oversized, teams: () => undefined })).map((i) => [i.path, i.field, i.value, i.rule])).toEqual([
+      ['foundation/foundation/workspace', 'schema.spec.quota.cpu.default', '"many"', `must match a CPU quantity such as 4 or 500m, ${rule}`],
+      ['foundation/foundation/infrastructure', 'schema.spec.postgres.instances.default', '9', `must be between 1 and 5, ${rule}`],
+      ['foundation/foundation/topic', 'schema.spec.replicas.default', '5', `must be between 1 and 3, ${rule}`],
+    ]);
+  });
+
+  test('a profile value below one', () => {
+    expect(profileProblems({ ...LOCAL, name: 'zero', topicReplicas: 0 })).toEqual([{ field: 'topicReplicas', value: 0, rule: 'must be a whole number of at least 1' }]);
+  });
 });

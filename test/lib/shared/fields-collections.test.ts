@@ -5,7 +5,7 @@
  */
 import { GADGET } from '../../helpers/gadget';
 import {
-  applyDefaults, checkFields, fieldsTable, markerDefault, simpleSchemaMarker, simpleSchemaTypes, SpecOf, toSimpleSchema,
+  applyDefaults, checkFields, defaultProblems, fieldsTable, markerDefault, simpleSchemaMarker, simpleSchemaTypes, SpecOf, toSimpleSchema,
 } from '../../../lib';
 import { guardChanges } from '../../../lib/synth/change-guard';
 import { SchemaCompiler } from '../../../tools/validate/src/schema-node';
@@ -94,6 +94,17 @@ test('checks: wrong item type, too many or too few items, bad key, bad map value
     { field: 'args', value: 'a', rule: 'must be a list' },
     { field: 'hosts[1]', value: 'B!', rule: 'must match a lowercase host name' },
     { field: 'labels', value: ['x'], rule: 'must be a map of keys to values' },
+  ]);
+});
+
+test('a list or map default that breaks its own field\'s rules is a default problem (the API server would refuse the CRD)', () => {
+  expect(defaultProblems(GADGET)).toEqual([]);
+  expect(defaultProblems({
+    l: { type: 'list', items: { type: 'string' }, minItems: 1, default: [], description: 'L' },
+    m: { type: 'map', values: { type: 'integer' }, keyPattern: '^[a-z]+$', default: { Up: 1 }, description: 'M' },
+  })).toEqual([
+    { field: 'l', value: [], rule: 'must have at least 1 items, has 0' },
+    { field: 'm["Up"]', value: 'Up', rule: 'is not an allowed key: must match ^[a-z]+$' },
   ]);
 });
 

@@ -143,6 +143,24 @@ describe('today\'s platform', () => {
     expect(attempt(() => writeDist(conditional.app, out, { allowRemoval: [`${INFRA_RGD}#database`] }))).toMatchObject({ removed: [`${INFRA_RGD}#database`] });
   });
 
+  test('the database child keeping its id but naming another object, or the RGD generating another kind, needs an acknowledgement', () => {
+    const out = newOut();
+    writeDist(today().app, out);
+    const renamed = today({ change: (p) => rgdOf(p, 'Infrastructure').definition.addJsonPatch(
+      JsonPatch.replace('/spec/resources/0/template/metadata/name', '${schema.metadata.name}-pg')) });
+    expect(attempt(() => writeDist(renamed.app, out))).toBe([
+      header(1), LOSING,
+      `  - ${INFRA_RGD}#database: resource "database" (Cluster) holds data and would become another object (Cluster \${schema.metadata.namespace}/\${schema.metadata.name} → Cluster \${schema.metadata.namespace}/\${schema.metadata.name}-pg): KRO creates the new one empty and deletes the old one from every Infrastructure instance, and with it ${CLUSTER_GONE}`,
+      acknowledge(`${INFRA_RGD}#database`),
+    ].join('\n'));
+    const rekinded = today({ change: (p) => rgdOf(p, 'Infrastructure').definition.addJsonPatch(JsonPatch.replace('/spec/schema/kind', 'Backend')) });
+    expect(attempt(() => writeDist(rekinded.app, out))).toBe([
+      header(1), LOSING,
+      `  - ${INFRA_RGD}: the RGD would generate Backend instead of Infrastructure: KRO stops managing every Infrastructure instance, and deleting the old CRD deletes every instance and everything they hold`,
+      acknowledge(INFRA_RGD),
+    ].join('\n'));
+  });
+
   test('removing an RGD needs an acknowledgement; it is reported with the other changes, once', () => {
     const out = newOut();
     writeDist(today().app, out);
@@ -166,6 +184,8 @@ interface Queue {
   readonly regionDefault?: string;
   readonly logId?: string;
   readonly logWhen?: string[];
+  /** Namespace of the log's KafkaTopic. */
+  readonly logNamespace?: string;
   readonly withRgd?: boolean;
   readonly endpointId?: string;
   readonly diskDefault?: string;
@@ -183,7 +203,7 @@ function queueApp(q: Queue = {}): App {
     const log: GraphResource = {
       id: q.logId ?? 'log',
       ...(q.logWhen ? { includeWhen: q.logWhen } : {}),
-      template: KafkaTopic.manifest({ metadata: { name: cel('schema.metadata.name'), namespace: 'kafka' }, spec: { partitions: cel<number>('schema.spec.shards') } }),
+      template: KafkaTopic.manifest({ metadata: { name: cel('schema.metadata.name'), namespace: q.logNamespace ?? 'kafka' }, spec: { partitions: cel<number>('schema.spec.shards') } }),
     };
     const endpoint: GraphResource = {
       id: q.endpointId ?? 'endpoint',
@@ -234,7 +254,7 @@ describe('a made-up kind of the same shape', () => {
     expect(attempt(() => writeDist(queueApp({ explicit: { shards: 8, region: 'eu', size: 5, disk: '2Ti' }, shardsDefault: 3, diskDefault: '3Gi', zone: 'a' }), out))).toMatchObject({ removed: [] });
   });
 
-  test('a data child renamed or made conditional, and the RGD removed, need an acknowledgement; a plain child does not', () => {
+  test('a data child renamed, moved to another object or made conditional, and the RGD removed, need an acknowledgement; a plain child does not', () => {
     const out = newOut();
     writeDist(queueApp(), out);
     expect(attempt(() => writeDist(queueApp({ logId: 'journal' }), out))).toBe([
@@ -245,6 +265,11 @@ describe('a made-up kind of the same shape', () => {
     expect(attempt(() => writeDist(queueApp({ logWhen: ['${schema.spec.size > 1}'] }), out))).toBe([
       header(1), LOSING,
       `  - ${QUEUE_RGD}#log: resource "log" (KafkaTopic) holds data and would exist only when \${schema.spec.size > 1}: KRO deletes it from every Queue instance where that is false, and with it ${TOPIC_GONE}`,
+      acknowledge(`${QUEUE_RGD}#log`),
+    ].join('\n'));
+    expect(attempt(() => writeDist(queueApp({ logNamespace: 'events' }), out))).toBe([
+      header(1), LOSING,
+      `  - ${QUEUE_RGD}#log: resource "log" (KafkaTopic) holds data and would become another object (KafkaTopic kafka/\${schema.metadata.name} → KafkaTopic events/\${schema.metadata.name}): KRO creates the new one empty and deletes the old one from every Queue instance, and with it ${TOPIC_GONE}`,
       acknowledge(`${QUEUE_RGD}#log`),
     ].join('\n'));
     expect(attempt(() => writeDist(queueApp({ withRgd: false }), out))).toBe([

@@ -8,6 +8,8 @@
  * - the KRO controller (`cmd/controller`) and the Kyverno CLI (`cmd/cli/kubectl-kyverno`, through a wrapper
  *   module that restates Kyverno's `replace` directives);
  * - the real Cilium CRDs, copied from the pinned github.com/cilium/cilium module.
+ * - Flux's source-controller and kustomize-controller (each module's root `main`; recorded replaces in
+ *   `flux-replaces.ts`).
  *
  * Each lands in `<cache>/<tool>-<version>/` (see `tools/control-plane/src/tool-cache.ts`) and is skipped once there.
  * Usage: `npm run tools -- [--rebuild] [tool…]` (or `node build/tools/control-plane/src/build-tools.js …`; `--help` lists the tools).
@@ -20,6 +22,7 @@ import { $, ProcessOutput } from 'zx';
 import { CILIUM, COREDNS, KRO, KUBERNETES, KYVERNO, LOCAL_PATH_PROVISIONER } from '../../../lib/shared/versions';
 import { CommandSpec, HELP_OPTION, parseCommandLine, parseOrExit, UsageError } from '@mini-atlas/cli-common/command-line';
 import { GoModFile, GoReplace, isLocalReplace, parseGoMod, renderWrapperGoMod } from './go-mod';
+import { FLUX_RECORDED_REPLACES } from './flux-replaces';
 import {
   BuildRecord, BuildStep, cacheRoot, COMPLETE_MARKER, goCacheDirs, readBuildRecord, TOOL_VERSIONS, toolDir, ToolName,
 } from './tool-cache';
@@ -102,6 +105,22 @@ func init() {
 
 func main() { coremain.Run() }
 `;
+
+/**
+ * Flux's source-controller and kustomize-controller (`main.go` at each module's root, built as upstream's
+ * Dockerfile does, with no version stamp: upstream sets none). Each points its `/api` submodule at the local
+ * directory; the submodule is published at the version required, so that replacement is dropped. Recorded
+ * deviations: {@link FLUX_RECORDED_REPLACES}.
+ */
+const FLUX_CONTROLLER_SPECS: readonly GoToolSpec[] = (['source-controller', 'kustomize-controller'] as const).map((tool) => ({
+  kind: 'go',
+  tool,
+  module: `github.com/fluxcd/${tool}`,
+  version: TOOL_VERSIONS[tool],
+  binaries: [{ pkg: `github.com/fluxcd/${tool}`, out: tool }],
+  stamp: [],
+  replaces: (up: GoModFile) => [...restate(up, () => undefined), ...(FLUX_RECORDED_REPLACES[tool] ?? []).map((r) => r.replace)],
+}));
 
 const SPECS: readonly ToolSpec[] = [
   {
@@ -190,6 +209,7 @@ const SPECS: readonly ToolSpec[] = [
     version: `v${CILIUM.version}`,
     dirs: ['pkg/k8s/apis/cilium.io/client/crds/v2', 'pkg/k8s/apis/cilium.io/client/crds/v2alpha1'],
   },
+  ...FLUX_CONTROLLER_SPECS,
 ];
 
 /** Environment of every `go` invocation. */

@@ -9,10 +9,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { CILIUM, COREDNS, ETCD, KRO, KUBERNETES, KYVERNO, LOCAL_PATH_PROVISIONER } from '../../../lib/shared/versions';
+import { CILIUM, COREDNS, ETCD, FLUX, KRO, KUBERNETES, KYVERNO, LOCAL_PATH_PROVISIONER } from '../../../lib/shared/versions';
 
 /** The tools the control-plane suite needs. */
-export type ToolName = 'kubernetes' | 'etcd' | 'kro' | 'kyverno' | 'cilium-crds' | 'coredns' | 'local-path-provisioner';
+export type ToolName = 'kubernetes' | 'etcd' | 'kro' | 'kyverno' | 'cilium-crds' | 'coredns' | 'local-path-provisioner'
+  | 'source-controller' | 'kustomize-controller';
 
 /** Name of the file written into a tool directory once its build completed. */
 export const COMPLETE_MARKER = '.complete.json';
@@ -66,6 +67,8 @@ export const TOOL_VERSIONS: Readonly<Record<ToolName, string>> = {
   'cilium-crds': `v${CILIUM.version}`,
   coredns: COREDNS.version,
   'local-path-provisioner': LOCAL_PATH_PROVISIONER.version,
+  'source-controller': FLUX.sourceController,
+  'kustomize-controller': FLUX.kustomizeController,
 };
 
 /** The cache directory of one tool at its pinned version. */

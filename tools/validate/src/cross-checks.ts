@@ -77,10 +77,11 @@ function podsOf(i: Instance): PodDemand[] {
     return webApplicationPods(i.name, { replicas, resources: { cpu, memory } });
   }
   const instances = num(postgres?.instances);
+  const storage = asString(postgres?.storage);
   const enabled = cache?.enabled;
   const cacheMemory = asString(cache?.memory);
-  if (i.kind === 'Infrastructure' && instances !== undefined && typeof enabled === 'boolean' && cacheMemory !== undefined) {
-    return infrastructurePods(i.name, { postgres: { instances }, cache: { enabled, memory: cacheMemory } });
+  if (i.kind === 'Infrastructure' && instances !== undefined && storage !== undefined && typeof enabled === 'boolean' && cacheMemory !== undefined) {
+    return infrastructurePods(i.name, { postgres: { instances, storage }, cache: { enabled, memory: cacheMemory } });
   }
   return [];
 }
@@ -131,9 +132,10 @@ export function checkCrossReferences(docs: readonly DistDocument[], rgds: readon
     const cpu = asString(quota?.cpu);
     const memory = asString(quota?.memory);
     const pods = num(quota?.pods);
+    const storage = asString(quota?.storage);
     if (cpu === undefined || memory === undefined || pods === undefined) continue;
     const demands = instances.filter((i) => i.namespace === ws.name).flatMap(podsOf);
-    for (const p of quotaProblems({ cpu, memory, pods }, demands)) report(ws, `quota.${p.field}`, p.value, p);
+    for (const p of quotaProblems({ cpu, memory, pods, storage }, demands)) report(ws, `quota.${p.field}`, p.value, p);
   }
   return out;
 }
