@@ -52,7 +52,7 @@ export {
   registeredHealthChecks, conditionExists, type HealthCheckExpression, KUBERNETES_API_GROUPS,
   type ReadinessDeclaration, READINESS_DECLARATIONS, STATUS_OBSERVED_CURRENT, CONDITION_OBSERVED_CURRENT,
 } from './gitops/health-checks';
-export { type FluxStageProps, FluxStage } from './gitops/flux-stage';
+export { type FluxStageProps, FluxStage, PLATFORM_SERVICE_ACCOUNT, type TenantKind, type TenantStageScope } from './gitops/flux-stage';
 export {
   type FluxSyncProps, SOURCE_NAME, FLUX_NAMESPACE, GATEWAY_API_KUSTOMIZATION, FluxSync,
 } from './gitops/flux-sync';
@@ -169,3 +169,7 @@ export {
 
 // The whole platform in one call.
 export { buildPlatform, type PlatformOptions, type Platform } from './build-platform';
+export {
+  DELIVERY_ACCOUNT_NAMESPACE, deliveryKustomization, deliveryServiceAccount, developerGroup, kustomizationStatusRule,
+  TENANT_RESOURCES, TENANT_ROLES, type TenantResource, type TenantRule, TenantRoles, viewerGroup, type WorkspaceDerived,
+} from './foundation/tenant-access';

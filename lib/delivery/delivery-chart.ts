@@ -5,7 +5,10 @@
  *   only when they are. It must come first: kustomize-controller dry-runs every object of a stage before
  *   applying any, so objects in a namespace that a Workspace of the same stage creates would block it forever.
  * - `delivery/<workspace>`: one stage (and Flux Kustomization) per team, so one team's broken manifest cannot
- *   block another team's reconcile, and each reconcile builds one small folder.
+ *   block another team's reconcile, and each reconcile builds one small folder. Flux applies it as the
+ *   workspace's own service account (`delivery-<workspace>`, created by the Workspace RGD), which may manage only
+ *   the tenant kinds in the workspace; synth refuses a team stage holding anything else (a tenant stage,
+ *   `FluxStage`'s `tenant`). The platform stages name Flux's privileged account explicitly.
  */
 import { Chart, ChartProps } from 'cdk8s';
 import { Construct } from 'constructs';
@@ -13,6 +16,7 @@ import { EnvironmentProfile } from '../shared/environment';
 import { FluxStage } from '../gitops/flux-stage';
 import { Workspace, WorkspaceProps } from './workspace';
 import { FoundationChart } from '../foundation/foundation-chart';
+import { deliveryServiceAccount, TENANT_RESOURCES } from '../foundation/tenant-access';
 
 /** Properties of {@link DeliveryChart}. */
 export interface DeliveryChartProps extends ChartProps {
@@ -49,6 +53,8 @@ export class DeliveryChart extends Chart {
       dependsOn: [this.workspaces],
       // Instances become Ready only when their children are; a team's stage reports its own health.
       timeout: '15m',
+      serviceAccountName: deliveryServiceAccount(name),
+      tenant: { namespace: name, kinds: TENANT_RESOURCES.map(({ apiVersion, kind }) => ({ apiVersion, kind })) },
     });
     const workspace = new Workspace(stage, name, { ...props, environment: this.environment, hostDomain: this.hostDomain });
     FluxStage.place(workspace.apiObject, this.workspaces);

@@ -26,6 +26,7 @@ import { ResourceGraph } from './resource-graph';
 import { TopicDefinition } from './topic/definition';
 import { WebApplicationDefinition } from './web-application/definition';
 import { WorkspaceDefinition } from './workspace/definition';
+import { TENANT_ROLES, TenantRoles } from './tenant-access';
 import { CoreChart } from '../core/core-chart';
 import { EnvironmentProfile } from '../shared/environment';
 
@@ -88,12 +89,21 @@ export class FoundationChart extends Chart {
     new ServiceExposurePolicy(this.stage, 'service-exposure');
     new ServiceEndpointsPolicy(this.stage, 'service-endpoints', { writers: endpointControllers(core.wiring.identities) });
     new RoleBindingSubjectsPolicy(this.stage, 'role-binding-subjects');
+    new TenantRoles(this.stage, 'tenant-roles');
 
     // Exactly what the RGDs create (and the APIs they generate); KRO has no other access.
     core.kro.grant('platform-abstractions', [
       { apiGroup: PLATFORM_GROUP, resources: ['workspaces', 'webapplications', 'infrastructures', 'topics'] },
       { apiGroup: PLATFORM_GROUP, resources: ['workspaces/status', 'webapplications/status', 'infrastructures/status', 'topics/status'], verbs: ['get', 'update', 'patch'] },
-      { apiGroup: '', resources: ['namespaces', 'services', 'resourcequotas', 'limitranges'] },
+      { apiGroup: '', resources: ['namespaces', 'services', 'resourcequotas', 'limitranges', 'serviceaccounts'] },
+      // The Workspace RGD's delivery account, tenant bindings and stage-status Role. RBAC lets KRO bind a role only
+      // if it holds the role's rights or has `bind` on it (escalation prevention,
+      // https://kubernetes.io/docs/reference/access-authn-authz/rbac/#restrictions-on-role-binding-creation-or-update):
+      // `bind` on exactly the three tenant ClusterRoles, and read of Kustomizations, the one right of the status
+      // Role it creates and binds. It needs no `escalate`: it never creates or changes a ClusterRole.
+      { apiGroup: 'rbac.authorization.k8s.io', resources: ['roles', 'rolebindings'] },
+      { apiGroup: 'rbac.authorization.k8s.io', resources: ['clusterroles'], verbs: ['bind'], resourceNames: Object.values(TENANT_ROLES).map((r) => r.name) },
+      { apiGroup: 'kustomize.toolkit.fluxcd.io', resources: ['kustomizations'], verbs: ['get', 'watch'] },
       { apiGroup: 'apps', resources: ['deployments'] },
       { apiGroup: 'cilium.io', resources: ['ciliumnetworkpolicies'] },
       { apiGroup: 'gateway.networking.k8s.io', resources: ['httproutes'] },

@@ -103,6 +103,9 @@ export const CHILD_READINESS: readonly ChildReadiness[] = [
   },
   { group: '', kind: 'ResourceQuota', noSignal: 'admission enforces it from creation; its status is usage accounting, not readiness' },
   { group: '', kind: 'LimitRange', noSignal: 'admission applies it from creation; it has no status' },
+  { group: '', kind: 'ServiceAccount', noSignal: 'the API server authenticates and authorizes it from creation; it has no status' },
+  { group: 'rbac.authorization.k8s.io', kind: 'Role', noSignal: 'the authorizer reads it from creation; it has no status' },
+  { group: 'rbac.authorization.k8s.io', kind: 'RoleBinding', noSignal: 'the authorizer reads it from creation; it has no status' },
   {
     group: 'cilium.io',
     kind: 'CiliumNetworkPolicy',

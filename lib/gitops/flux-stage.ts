@@ -13,6 +13,34 @@ import {
   groupKindOf, HealthCheckExpression, isBuiltinApiVersion, readinessDeclarationOf, registeredHealthCheck,
 } from './health-checks';
 
+/**
+ * The service account platform stages are applied as: kustomize-controller's own, which `flux install` binds to
+ * cluster-admin (its `cluster-reconciler` ClusterRoleBinding). Named explicitly on every platform stage because
+ * the controller runs with `--default-service-account` (Flux multi-tenancy lockdown,
+ * https://fluxcd.io/flux/installation/configuration/multitenancy/): a Kustomization that names no account is
+ * applied as that unprivileged default, never as the controller.
+ */
+export const PLATFORM_SERVICE_ACCOUNT = 'kustomize-controller';
+
+/** A kind a tenant stage may hold. */
+export interface TenantKind {
+  /** e.g. `platform.mini-atlas.io/v1alpha1`. */
+  readonly apiVersion: string;
+  /** e.g. `WebApplication`. */
+  readonly kind: string;
+}
+
+/**
+ * What a tenant stage may hold: objects of `kinds`, each in `namespace`. The stage's Flux service account is
+ * allowed exactly this, so anything else would fail in the cluster; synth refuses it first.
+ */
+export interface TenantStageScope {
+  /** The one namespace the stage's objects live in (a workspace's). */
+  readonly namespace: string;
+  /** The kinds the stage may hold (at least one). */
+  readonly kinds: readonly TenantKind[];
+}
+
 /** Properties of a {@link FluxStage}. */
 export interface FluxStageProps {
   /** Folder below `dist/`, e.g. `core/operators`. Lowercase segments separated by `/`. */
@@ -42,6 +70,17 @@ export interface FluxStageProps {
    * Names that value, e.g. `'the workspace name'`. @default undefined (the path is checked here)
    */
   readonly pathDerivedFrom?: string;
+  /**
+   * The service account (in Flux's namespace) kustomize-controller impersonates to apply the stage (the
+   * Kustomization's `spec.serviceAccountName`). A tenant stage names its workspace's least-privileged account.
+   * @default PLATFORM_SERVICE_ACCOUNT (`kustomize-controller`, cluster-admin)
+   */
+  readonly serviceAccountName?: string;
+  /**
+   * Makes the stage a tenant stage: it may hold only objects of these kinds in this namespace, and must name
+   * a service account other than {@link PLATFORM_SERVICE_ACCOUNT}. @default undefined (a platform stage)
+   */
+  readonly tenant?: TenantStageScope;
 }
 
 const STAGE_SYMBOL = Symbol.for('mini-atlas.FluxStage');
@@ -85,6 +124,10 @@ export class FluxStage extends Construct {
   public readonly wait: boolean;
   public readonly prune: boolean;
   public readonly timeout: string;
+  /** The service account Flux applies the stage as (the Kustomization's `spec.serviceAccountName`). */
+  public readonly serviceAccountName: string;
+  /** What the stage may hold, when it is a tenant stage. */
+  public readonly tenant?: TenantStageScope;
   /** The health checks given explicitly ({@link FluxStageProps.healthCheckExpressions}). */
   public readonly explicitHealthChecks: readonly HealthCheckExpression[];
   private readonly deps: FluxStage[];
@@ -99,6 +142,8 @@ export class FluxStage extends Construct {
     this.wait = props.wait ?? true;
     this.prune = props.prune ?? true;
     this.timeout = props.timeout ?? '10m';
+    this.serviceAccountName = props.serviceAccountName ?? PLATFORM_SERVICE_ACCOUNT;
+    this.tenant = props.tenant;
     this.explicitHealthChecks = props.healthCheckExpressions ?? [];
     this.deps = [...(props.dependsOn ?? [])];
     addIssueCheck(this, () => [
@@ -106,6 +151,7 @@ export class FluxStage extends Construct {
         ? []
         : [issue(this, 'path', this.path, 'must be lowercase DNS-label segments separated by "/"', 'use a path like "core/operators"')]),
       ...this.checkHealthCoverage(),
+      ...this.checkTenantScope(),
     ]);
   }
 
@@ -146,6 +192,39 @@ export class FluxStage extends Construct {
   /** Adds a dependency. */
   public addDependency(...stages: FluxStage[]): void {
     for (const s of stages) if (!this.deps.includes(s)) this.deps.push(s);
+  }
+
+  /**
+   * A tenant stage holds only its scope's kinds in its scope's namespace, and is not applied as the platform's
+   * account: Flux applies it with exactly the rights of its workspace, so a hostile or mistaken object (a
+   * ClusterRoleBinding, an instance in another workspace) is refused here instead of failing the team's stage.
+   */
+  private checkTenantScope(): ValidationIssue[] {
+    const scope = this.tenant;
+    if (!scope) return [];
+    const out: ValidationIssue[] = [];
+    if (this.serviceAccountName === PLATFORM_SERVICE_ACCOUNT) {
+      out.push(issue(this, 'serviceAccountName', this.serviceAccountName,
+        `is the platform's cluster-admin account, but stage "${this.path}" is a tenant stage`,
+        `name the workspace's own delivery account (one bound only in namespace "${scope.namespace}")`));
+    }
+    const allowed = scope.kinds.map((k) => `${k.apiVersion} ${k.kind}`);
+    for (const o of this.apiObjects()) {
+      const kind = `${o.apiVersion} ${o.kind}`;
+      if (!allowed.includes(kind)) {
+        out.push(issue(o, 'kind', kind,
+          `is not allowed in tenant stage "${this.path}": it may hold only ${scope.kinds.map((k) => k.kind).join(', ')} in namespace "${scope.namespace}", all its Flux service account may create`,
+          'a team creates only its workspace\'s instances; anything else belongs to the platform (core or foundation)'));
+        continue;
+      }
+      const ns = o.metadata.namespace;
+      if (ns !== scope.namespace) {
+        out.push(issue(o, 'metadata.namespace', ns ?? '(none)',
+          `is outside tenant stage "${this.path}", which may write only into namespace "${scope.namespace}"`,
+          `create the instance inside workspace "${scope.namespace}"`));
+      }
+    }
+    return out;
   }
 
   /**

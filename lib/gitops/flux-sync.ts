@@ -13,7 +13,7 @@ import { LABELS } from '../shared/api';
 import { findCycles } from '../shared/graph';
 import { addIssueCheck, issue, ValidationIssue } from '../shared/validation-error';
 import { GATEWAY_API } from '../shared/versions';
-import { FluxStage } from './flux-stage';
+import { FluxStage, PLATFORM_SERVICE_ACCOUNT } from './flux-stage';
 import { KUBERNETES_NAMESPACES, namespaceIssues } from './namespaces';
 
 /** Properties of {@link FluxSync}. */
@@ -84,6 +84,7 @@ export class FluxSync extends Construct {
         // Deleting a CRD deletes every route: never prune.
         prune: false,
         wait: true,
+        serviceAccountName: PLATFORM_SERVICE_ACCOUNT,
         sourceRef: { kind: KustomizationSpecSourceRefKind.GIT_REPOSITORY, name: 'gateway-api' },
       },
     });
@@ -95,6 +96,7 @@ export class FluxSync extends Construct {
         interval,
         path: `./${dist}/${FLUX_NAMESPACE}`,
         prune: true,
+        serviceAccountName: PLATFORM_SERVICE_ACCOUNT,
         sourceRef: { kind: KustomizationSpecSourceRefKind.GIT_REPOSITORY, name: SOURCE_NAME },
       },
     });
@@ -117,6 +119,8 @@ export class FluxSync extends Construct {
           prune: stage.prune,
           wait: stage.wait,
           dependsOn: dependsOn.map((name) => ({ name })),
+          // Every stage names the account it is applied as: the controller's default is unprivileged (lockdown).
+          serviceAccountName: stage.serviceAccountName,
           sourceRef: { kind: KustomizationSpecSourceRefKind.GIT_REPOSITORY, name: SOURCE_NAME },
           // Derived at synth from the kinds the stage then holds (constructs may be added after this one).
           healthCheckExprs: Lazy.any({

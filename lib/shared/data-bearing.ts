@@ -40,6 +40,11 @@ export interface DataBearingKind {
    * acknowledgement (lib/foundation/data-children.ts). @default none: deleting it alone loses no data
    */
   readonly deletionLoses?: string;
+  /**
+   * Paths (field names) of sizes that can only grow: the operator refuses or ignores a smaller value, so the
+   * change guard of `writeDist` refuses it at synth. @default none
+   */
+  readonly growOnly?: readonly (readonly string[])[];
 }
 
 /**
@@ -55,13 +60,18 @@ export const DATA_BEARING_KINDS: readonly DataBearingKind[] = [
   { group: 'postgresql.cnpg.io', version: 'v1', kind: 'Cluster', resource: 'clusters', namespaced: true, holds: 'a PostgreSQL database', storageClassPath: ['spec', 'storage', 'storageClass'],
     // The Cluster owns its PVCs, so they go with it; a retained PV stays behind unbound, and a new Cluster
     // bootstraps new, empty volumes (cloudnative-pg discussion #4278).
-    deletionLoses: 'the PostgreSQL database: its volume claims go with the Cluster and a new Cluster starts empty' },
+    deletionLoses: 'the PostgreSQL database: its volume claims go with the Cluster and a new Cluster starts empty',
+    // CloudNativePG's webhook refuses a smaller storage size ("can't shrink existing storage").
+    growOnly: [['spec', 'storage', 'size']] },
   { group: 'kafka.strimzi.io', version: 'v1', kind: 'KafkaTopic', resource: 'kafkatopics', namespaced: true, holds: 'a topic and every message in it',
     // The unidirectional Topic Operator deletes a managed topic when its KafkaTopic is deleted (Strimzi
     // documentation, "Configuring Kafka topics": `kubectl delete KafkaTopic` deletes the topic).
     deletionLoses: 'the Kafka topic and its records: the Topic Operator deletes the topic with the KafkaTopic' },
   { group: 'kafka.strimzi.io', version: 'v1', kind: 'Kafka', resource: 'kafkas', namespaced: true, holds: 'every topic of the cluster' },
-  { group: 'kafka.strimzi.io', version: 'v1', kind: 'KafkaNodePool', resource: 'kafkanodepools', namespaced: true, holds: 'the brokers and their volumes', storageClassPath: ['spec', 'storage', 'class'] },
+  { group: 'kafka.strimzi.io', version: 'v1', kind: 'KafkaNodePool', resource: 'kafkanodepools', namespaced: true, holds: 'the brokers and their volumes', storageClassPath: ['spec', 'storage', 'class'],
+    // Strimzi does not shrink persistent volumes (strimzi-kafka-operator documentation, "Resizing persistent
+    // volumes": only increasing the size is supported).
+    growOnly: [['spec', 'storage', 'size']] },
   { group: 'kro.run', version: 'v1alpha1', kind: 'ResourceGraphDefinition', resource: 'resourcegraphdefinitions', namespaced: false, holds: 'the management of every instance of its kind' },
 ];
 

@@ -29,6 +29,7 @@
 import { IConstruct } from 'constructs';
 import { ANNOTATIONS } from '../shared/api';
 import { Field, Fields, MarkerField, markerDefault } from '../shared/fields';
+import { dataBearingKindOf } from '../shared/data-bearing';
 import { canonicalJson, isJsonObject, JsonValue } from '../shared/json';
 import { parseQuantity } from '../shared/quantity';
 import { dataChildOf } from '../foundation/data-children';
@@ -241,13 +242,31 @@ export function guardChanges(
       key: objectKey(o), severity: 'loses-data',
       problem: 'a stateful object would disappear and Flux would stop managing it (its data is kept only because it is not pruned)',
     }));
-  const all = [...fieldChanges(before, afterByKey, rules), ...rgd, ...removed]
+  const all = [...fieldChanges(before, afterByKey, rules), ...dataSizeChanges(before, afterByKey), ...rgd, ...removed]
     .sort((a, b) => a.key.localeCompare(b.key) || a.problem.localeCompare(b.problem));
   const acknowledged = (c: GuardedChange) => c.severity === 'loses-data' && allowed.includes(c.key);
   return {
     blocked: all.filter((c) => !acknowledged(c)),
     acknowledged: [...new Set(all.filter(acknowledged).map((c) => c.key))],
   };
+}
+
+/** Sizes of data-bearing objects that would shrink (`DataBearingKind.growOnly`), which their operators refuse. */
+function dataSizeChanges(before: readonly RenderedObject[], afterByKey: ReadonlyMap<string, RenderedObject>): GuardedChange[] {
+  const out: GuardedChange[] = [];
+  for (const old of before) {
+    const kind = dataBearingKindOf(old.apiVersion, old.kind);
+    const next = afterByKey.get(objectKey(old));
+    if (!kind?.growOnly || !next) continue;
+    for (const path of kind.growOnly) {
+      const was = valueAt(old, path.join('.'));
+      const will = valueAt(next, path.join('.'));
+      if (shrinks(magnitude(was), magnitude(will))) {
+        out.push({ key: objectKey(old), severity: 'refused', problem: `${path.join('.')} can only grow and would shrink from ${show(was)} to ${show(will)}` });
+      }
+    }
+  }
+  return out;
 }
 
 /** `writeDist`'s option and the synth command's flag for the keys, worded for callers of either. */

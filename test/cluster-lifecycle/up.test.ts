@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 import { FLUX, GATEWAY_API, KUBERNETES } from '../../lib/shared/versions';
 import { FakeTools } from '../fakes/fake-tools';
+import { FLUX_LOCKDOWN } from '../../tools/cluster/src/flux-lockdown';
 import {
   FIXTURE_DIST, FIXTURE_FLAGS, FIXTURE_KUSTOMIZATIONS, FIXTURE_REPO, fluxObject, GET_KUSTOMIZATIONS, kustomizationList, runCli,
 } from './cli-harness';
@@ -43,6 +44,16 @@ const INSTALL = [
 
 const FLUX_AND_SYNC = [
   `flux install --version=${FLUX.version} --context=${CTX} --timeout=<n>s`,
+  ...['kustomize-controller', 'helm-controller', 'notification-controller'].flatMap((c) => [
+    `kubectl --context ${CTX} get deployment ${c} --namespace flux-system --output json`,
+    `kubectl --context ${CTX} patch deployment ${c} --namespace flux-system --type=json --patch=${JSON.stringify([{
+      op: 'replace', path: '/spec/template/spec/containers/0/args',
+      value: ['--watch-all-namespaces=true', '--log-level=info', ...(c === 'kustomize-controller'
+        ? ['--default-service-account=default', '--no-cross-namespace-refs=true', '--no-remote-bases=true']
+        : ['--no-cross-namespace-refs=true'])],
+    }])}`,
+    `kubectl --context ${CTX} rollout status deployment/${c} --namespace flux-system --timeout=<n>s`,
+  ]),
   `kubectl --context ${CTX} apply --server-side --force-conflicts --field-manager=mini-atlas-cluster-up --filename <tmp>/flux-system.yaml`,
 ];
 
@@ -186,8 +197,20 @@ describe('cluster:up, re-run on an existing cluster', () => {
     expect(run.code).toBe(0);
     const lines = fakes.commandLines();
     expect(lines.filter((l) => l.startsWith('helm '))).toEqual(['helm version --short']);
-    expect(lines.some((l) => l.includes('rollout status'))).toBe(false);
+    expect(lines.some((l) => l.includes('rollout status') && l.includes('kube-system'))).toBe(false);
     expect(run.stderr).toContain('Cilium is managed by Flux (HelmRelease/kube-system/cilium is Ready); left to Flux');
+  });
+
+  test('leaves Flux controllers that are already locked down alone (no patch, no restart)', async () => {
+    for (const [c, flags] of Object.entries(FLUX_LOCKDOWN)) {
+      const args = ['--log-level=info', ...Object.entries(flags).map(([f, v]) => `${f}=${v}`)];
+      fakes.on('kubectl', `*get deployment ${c} --namespace flux-system --output json`, {
+        stdout: JSON.stringify({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: c, namespace: 'flux-system' }, spec: { template: { spec: { containers: [{ name: 'manager', args }] } } } }),
+      });
+    }
+    const run = await runCli(fakes, ['up', ...FIXTURE_FLAGS]);
+    expect(run.code).toBe(0);
+    expect(fakes.commandLines().filter((l) => l.includes(' patch ') || l.includes('--namespace flux-system --timeout'))).toEqual([]);
   });
 
   test('repairs a Helm release left pending-install by an interrupted run before upgrading', async () => {

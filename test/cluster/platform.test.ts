@@ -20,6 +20,10 @@ import { JsonObject } from '../../lib/shared/json';
 import { simpleSchemaTypes, toSimpleSchema } from '../../lib/shared/fields';
 import { SimpleSchemaConverter } from '../../tools/validate/src/simple-schema';
 import { GADGET } from '../helpers/gadget';
+import { PLATFORM_GROUP } from '../../lib/shared/api';
+import {
+  DELIVERY_ACCOUNT_NAMESPACE, deliveryKustomization, deliveryServiceAccount, developerGroup, viewerGroup,
+} from '../../lib/foundation/tenant-access';
 import { installCrds, platformCrds } from './support/crds';
 import { Dist, FluxStage, readDist } from './support/dist';
 import { describeObject, FLUX_FIELD_MANAGER, fluxApplyStaged, Rejection } from './support/flux-apply';
@@ -716,12 +720,12 @@ describe('KRO: delivery instances', () => {
         userInfo: { username: kroUser.user, groups: [...kroUser.groups] },
       }));
       const policyFiles = dist.all.filter((o) => /^(policies\.)?kyverno\.io\//.test(o.object.apiVersion) && /Policy$/.test(o.object.kind)).map((o) => o.file);
-      expect(objects).toHaveLength(17);
+      expect(objects).toHaveLength(23);
       const run = runKyvernoApply(policyFiles, [resources], values, scratch, userInfo);
       progress(`kyverno apply on ${objects.length} objects of workspace ${ws.name}: ${JSON.stringify(run.summary)}`);
-      // Kyverno's count of (rule, resource) results over the workspace's 17 objects: a policy that stopped
+      // Kyverno's count of (rule, resource) results over the workspace's 23 objects (6 of them the delivery RBAC, issue 16): a policy that stopped
       // selecting them would lower the passes, one that refused them would show as fail or error.
-      expect(run.summary).toEqual({ pass: 49, fail: 0, warn: 0, error: 0, skip: 0 });
+      expect(run.summary).toEqual({ pass: 55, fail: 0, warn: 0, error: 0, skip: 0 });
       // Each Secret the cache-password policy generates is the one the cache container reads its password from.
       const wanted = objects.filter((o) => o.kind === 'Service' && o.metadata.annotations?.['platform.mini-atlas.io/generate-password-secret'])
         .map((o) => `${o.metadata.namespace}/${o.metadata.annotations!['platform.mini-atlas.io/generate-password-secret']}`);
@@ -735,6 +739,177 @@ describe('KRO: delivery instances', () => {
       }
       expect(run.exitCode).toBe(0);
     });
+  });
+});
+
+/**
+ * Issue 16, least-privilege delivery: what the API server's RBAC lets each tenant identity do, with the RBAC
+ * the Workspace RGD created (through the real KRO, with its aggregated role) and the tenant ClusterRoles from
+ * dist/foundation. Identities are client certificates of the same user and groups as the real ones (RBAC
+ * matches a ServiceAccount subject by its user name `system:serviceaccount:<ns>:<name>`). Writes are
+ * server-side apply dry runs, as kustomize-controller applies: authorization runs, nothing is stored.
+ *
+ * Hook for the real-Flux branch (i15-flux): the hostile team folder (a ClusterRoleBinding, a WebApplication in
+ * another workspace) must be refused by the real kustomize-controller running with `--default-service-account`
+ * and `--no-cross-namespace-refs` (tools/cluster/src/flux-lockdown.ts) on the Kustomization that names
+ * `delivery-<workspace>`; the messages it reports are the ones asserted below. That harness must give the
+ * controller's identity `impersonate` on serviceaccounts and bind `flux-system/kustomize-controller` (the
+ * account every platform stage names) to cluster-admin, as `flux install` does (`cluster-reconciler`).
+ */
+describe('least-privilege delivery (issue 16): the tenant identities at the API server', () => {
+  const [own, other] = allWorkspaces;
+  const ownTeam = (): string => ((own.instances.find((o) => !kindFor(o).namespaced)!.spec) as { team: string }).team;
+  const fluxUser = (): string => `system:serviceaccount:${DELIVERY_ACCOUNT_NAMESPACE}:${deliveryServiceAccount(own.name)}`;
+  let flux: KubeClient;
+  let developer: KubeClient;
+  let viewer: KubeClient;
+
+  /** SelfSubjectAccessReview of `c` for one request. */
+  async function allowed(c: KubeClient, verb: string, group: string, resource: string, namespace?: string, extra: { subresource?: string; name?: string } = {}): Promise<boolean> {
+    const res = await c.raw('POST', '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews', {
+      apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview',
+      spec: { resourceAttributes: { verb, group, resource, ...(namespace ? { namespace } : {}), ...extra } },
+    });
+    return (res.body as { status: { allowed: boolean } }).status.allowed;
+  }
+
+  /** 'allowed', or the API server's refusal (status, reason, message). */
+  async function dryRunApply(c: KubeClient, o: KubeObject): Promise<string> {
+    try {
+      await c.apply(o, { fieldManager: FLUX_FIELD_MANAGER, dryRun: true });
+      return 'allowed';
+    } catch (e) {
+      if (e instanceof KubeApiError) return `${e.code} ${e.reason}: ${e.serverMessage}`;
+      throw e;
+    }
+  }
+
+  beforeAll(async () => {
+    assertPlaneHealthy();
+    const issueClient = async (name: string, user: string, groups: string[]): Promise<KubeClient> =>
+      new KubeClient((await plane!.issueKubeconfig(name, { user, groups })).credentials);
+    flux = await issueClient('delivery', fluxUser(), ['system:serviceaccounts', `system:serviceaccounts:${DELIVERY_ACCOUNT_NAMESPACE}`, 'system:authenticated']);
+    developer = await issueClient('developer', `developer-of-${ownTeam()}`, [developerGroup(ownTeam()), 'system:authenticated']);
+    viewer = await issueClient('viewer', `viewer-of-${ownTeam()}`, [viewerGroup(ownTeam()), 'system:authenticated']);
+    // KRO created the bindings with the Workspace; the authorizer's cache sees them shortly after.
+    await waitFor('the delivery binding is in effect', async () => (await allowed(flux, 'create', PLATFORM_GROUP, 'webapplications', own.name)) || undefined, { timeoutMs: MINUTE });
+  }, 2 * MINUTE);
+
+  test('KRO created the delivery account in flux-system and the three bindings in the workspace', async () => {
+    expect((await client.get('v1', 'ServiceAccount', deliveryServiceAccount(own.name), DELIVERY_ACCOUNT_NAMESPACE))?.metadata.name).toBe(`delivery-${own.name}`);
+    const bindings = await client.list('rbac.authorization.k8s.io/v1', 'RoleBinding', own.name);
+    expect(bindings.map((b) => [b.metadata.name, (b as unknown as { roleRef: { name: string } }).roleRef.name]).sort()).toEqual([
+      [`${own.name}-delivery`, 'mini-atlas:tenant-delivery'],
+      [`${own.name}-developers`, 'mini-atlas:tenant-developer'],
+      [`${own.name}-viewers`, 'mini-atlas:tenant-view'],
+    ]);
+  });
+
+  test("the team's Flux account may manage its three kinds in its workspace and nothing else", async () => {
+    const checks: [string, string, string, string | undefined][] = [
+      ['create', PLATFORM_GROUP, 'webapplications', own.name],
+      ['create', PLATFORM_GROUP, 'infrastructures', own.name],
+      ['delete', PLATFORM_GROUP, 'topics', own.name],
+      ['create', PLATFORM_GROUP, 'webapplications', other.name],
+      ['create', PLATFORM_GROUP, 'workspaces', undefined],
+      ['create', '', 'secrets', own.name],
+      ['create', '', 'secrets', other.name],
+      ['create', '', 'configmaps', own.name],
+      ['create', 'apps', 'deployments', own.name],
+      ['create', 'rbac.authorization.k8s.io', 'rolebindings', own.name],
+      ['create', 'rbac.authorization.k8s.io', 'clusterrolebindings', undefined],
+      ['create', '', 'namespaces', undefined],
+    ];
+    const got = await Promise.all(checks.map(async ([v, g, r, ns]) => `${v} ${g}/${r} in ${ns ?? '(cluster)'}: ${await allowed(flux, v, g, r, ns)}`));
+    expect(got).toEqual([
+      `create platform.mini-atlas.io/webapplications in ${own.name}: true`,
+      `create platform.mini-atlas.io/infrastructures in ${own.name}: true`,
+      `delete platform.mini-atlas.io/topics in ${own.name}: true`,
+      `create platform.mini-atlas.io/webapplications in ${other.name}: false`,
+      'create platform.mini-atlas.io/workspaces in (cluster): false',
+      `create /secrets in ${own.name}: false`,
+      `create /secrets in ${other.name}: false`,
+      `create /configmaps in ${own.name}: false`,
+      `create apps/deployments in ${own.name}: false`,
+      `create rbac.authorization.k8s.io/rolebindings in ${own.name}: false`,
+      'create rbac.authorization.k8s.io/clusterrolebindings in (cluster): false',
+      'create /namespaces in (cluster): false',
+    ]);
+  });
+
+  test("as its Flux account, the team's own stage applies; a ClusterRoleBinding, an instance in another workspace and a Secret there are refused", async () => {
+    const stageObjects = own.instances.filter((o) => kindFor(o).namespaced);
+    expect(await Promise.all(stageObjects.map(async (o) => `${describeObject(o)}: ${await dryRunApply(flux, o)}`)))
+      .toEqual(stageObjects.map((o) => `${describeObject(o)}: allowed`));
+    const foreign = other.instances.find((o) => o.kind === 'WebApplication')!;
+    const user = fluxUser();
+    expect(await dryRunApply(flux, {
+      apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: { name: 'take-over' },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'cluster-admin' },
+      subjects: [{ kind: 'ServiceAccount', name: deliveryServiceAccount(own.name), namespace: DELIVERY_ACCOUNT_NAMESPACE }],
+    } as KubeObject)).toBe(`403 Forbidden: clusterrolebindings.rbac.authorization.k8s.io "take-over" is forbidden: User "${user}" cannot patch resource "clusterrolebindings" in API group "rbac.authorization.k8s.io" at the cluster scope`);
+    expect(await dryRunApply(flux, foreign)).toBe(
+      `403 Forbidden: webapplications.platform.mini-atlas.io "${foreign.metadata.name}" is forbidden: User "${user}" cannot patch resource "webapplications" in API group "platform.mini-atlas.io" in the namespace "${other.name}"`);
+    expect(await dryRunApply(flux, { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'planted', namespace: other.name }, stringData: { k: 'v' } } as KubeObject)).toBe(
+      `403 Forbidden: secrets "planted" is forbidden: User "${user}" cannot patch resource "secrets" in API group "" in the namespace "${other.name}"`);
+  });
+
+  test('developer: the platform kinds, Secrets and ConfigMaps and pods/log in the own workspace, its own Kustomization\'s status; nothing elsewhere', async () => {
+    const ownStage = deliveryKustomization(own.name);
+    const otherStage = deliveryKustomization(other.name);
+    const got = await Promise.all(([
+      ['create', PLATFORM_GROUP, 'webapplications', own.name, {}],
+      ['create', '', 'secrets', own.name, {}],
+      ['get', '', 'secrets', own.name, {}],
+      ['update', '', 'configmaps', own.name, {}],
+      ['get', '', 'pods', own.name, { subresource: 'log' }],
+      ['list', 'apps', 'deployments', own.name, {}],
+      ['get', 'kustomize.toolkit.fluxcd.io', 'kustomizations', DELIVERY_ACCOUNT_NAMESPACE, { name: ownStage }],
+      ['get', 'kustomize.toolkit.fluxcd.io', 'kustomizations', DELIVERY_ACCOUNT_NAMESPACE, { name: otherStage }],
+      ['list', 'kustomize.toolkit.fluxcd.io', 'kustomizations', DELIVERY_ACCOUNT_NAMESPACE, {}],
+      ['create', '', 'pods', own.name, {}],
+      ['create', 'apps', 'deployments', own.name, {}],
+      ['create', 'rbac.authorization.k8s.io', 'rolebindings', own.name, {}],
+      ['get', '', 'secrets', other.name, {}],
+      ['create', PLATFORM_GROUP, 'webapplications', other.name, {}],
+      ['create', 'rbac.authorization.k8s.io', 'clusterrolebindings', undefined, {}],
+    ] as const).map(async ([v, g, r, ns, extra]) => `${v} ${g}/${r}${'subresource' in extra ? `/${extra.subresource}` : ''}${'name' in extra ? ` ${extra.name}` : ''} in ${ns ?? '(cluster)'}: ${await allowed(developer, v, g, r, ns, extra)}`));
+    expect(got).toEqual([
+      `create platform.mini-atlas.io/webapplications in ${own.name}: true`,
+      `create /secrets in ${own.name}: true`,
+      `get /secrets in ${own.name}: true`,
+      `update /configmaps in ${own.name}: true`,
+      `get /pods/log in ${own.name}: true`,
+      `list apps/deployments in ${own.name}: true`,
+      `get kustomize.toolkit.fluxcd.io/kustomizations ${ownStage} in flux-system: true`,
+      `get kustomize.toolkit.fluxcd.io/kustomizations ${otherStage} in flux-system: false`,
+      'list kustomize.toolkit.fluxcd.io/kustomizations in flux-system: false',
+      `create /pods in ${own.name}: false`,
+      `create apps/deployments in ${own.name}: false`,
+      `create rbac.authorization.k8s.io/rolebindings in ${own.name}: false`,
+      `get /secrets in ${other.name}: false`,
+      `create platform.mini-atlas.io/webapplications in ${other.name}: false`,
+      'create rbac.authorization.k8s.io/clusterrolebindings in (cluster): false',
+    ]);
+  });
+
+  test('view: read of the own workspace only; no Secrets, no logs, no writes', async () => {
+    const got = await Promise.all(([
+      ['get', PLATFORM_GROUP, 'webapplications', own.name, {}],
+      ['list', '', 'pods', own.name, {}],
+      ['get', '', 'secrets', own.name, {}],
+      ['get', '', 'pods', own.name, { subresource: 'log' }],
+      ['create', PLATFORM_GROUP, 'webapplications', own.name, {}],
+      ['get', PLATFORM_GROUP, 'webapplications', other.name, {}],
+    ] as const).map(async ([v, g, r, ns, extra]) => `${v} ${g}/${r}${'subresource' in extra ? `/${extra.subresource}` : ''} in ${ns}: ${await allowed(viewer, v, g, r, ns, extra)}`));
+    expect(got).toEqual([
+      `get platform.mini-atlas.io/webapplications in ${own.name}: true`,
+      `list /pods in ${own.name}: true`,
+      `get /secrets in ${own.name}: false`,
+      `get /pods/log in ${own.name}: false`,
+      `create platform.mini-atlas.io/webapplications in ${own.name}: false`,
+      `get platform.mini-atlas.io/webapplications in ${other.name}: false`,
+    ]);
   });
 });
 

@@ -82,6 +82,9 @@ case "$tool $args" in
   "flux version --client") echo "flux: v2.9.4" ;;
   "helm status "*) echo "Error: release: not found" >&2; exit 1 ;;
   "kubectl "*" get --raw /readyz") echo "ok" ;;
+  "kubectl "*" get deployment "*" --namespace flux-system --output json")
+    # A Flux controller as `flux install` leaves it: container "manager", default args, not locked down.
+    echo '{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"controller","namespace":"flux-system"},"spec":{"template":{"spec":{"containers":[{"name":"manager","args":["--watch-all-namespaces=true","--log-level=info"]}]}}}}' ;;
   "kubectl "*" get "*" --all-namespaces --output json")
     echo '{"apiVersion":"v1","kind":"List","items":[]}' ;;
   "kubectl "*" get "*" --output json")

@@ -4,7 +4,7 @@
  * fail, naming each field. The injection also runs on the valid fixture. dist/ is committed, so nothing here
  * is skipped when it is missing; how fast the validator runs is printed by `npm run validate`, not tested here.
  */
-import { cpSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { readDist } from '../../lib/synth/dist-model';
@@ -98,5 +98,37 @@ describe('dist/', () => {
     const objectFiles = readdirSync(DIST, { recursive: true, encoding: 'utf8' })
       .filter((f) => f.endsWith('.yaml') && basename(f) !== 'kustomization.yaml');
     expect(report.documents).toBe(objectFiles.length);
+  });
+});
+
+describe('a team stage changed by hand (issue 16): the validator refuses what its delivery account may not create', () => {
+  test("team-a's folder with a ClusterRoleBinding and its WebApplication moved to team-b", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mini-atlas-tenant-'));
+    try {
+      const copy = join(dir, 'dist');
+      cpSync(DIST, copy, { recursive: true });
+      const team = join(copy, 'delivery', 'team-a');
+      const web = readdirSync(team).find((f) => f.startsWith('webapplication-'))!;
+      const webPath = join(team, web);
+      const [app] = readDist(copy).documents.filter((d) => d.file.endsWith(`/delivery/team-a/${web}`)).map((d) => d.object as Obj);
+      writeFileSync(webPath, toYamlDocuments([{ ...app, metadata: { ...obj(app.metadata), namespace: 'team-b' } }]));
+      writeFileSync(join(team, 'take-over.yaml'), toYamlDocuments([{
+        apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: { name: 'take-over' },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'cluster-admin' },
+        subjects: [{ kind: 'ServiceAccount', name: 'delivery-team-a', namespace: 'flux-system' }],
+      }]));
+      const k = join(team, 'kustomization.yaml');
+      writeFileSync(k, `${readFileSync(k, 'utf8')}  - take-over.yaml\n`);
+      const tenant = validateDirectory(copy).violations.filter((v) => v.check === 'flux').map((v) => `${v.kind} ${v.name} ${v.path}: ${v.message}`);
+      const webName = String(obj(app.metadata).name);
+      expect(tenant).toEqual([
+        'ClusterRoleBinding take-over $.kind: rbac.authorization.k8s.io/v1 ClusterRoleBinding in flux-system/delivery-team-a, which is applied as delivery-team-a: a team stage may hold only WebApplication, Infrastructure, Topic',
+        `WebApplication team-b/${webName} $.metadata.namespace: namespace "team-b" in flux-system/delivery-team-a, which is applied as delivery-team-a: that account may write only into its own workspace`,
+        // The namespace check (issue 3) reports the moved instance too: no layer creates team-b.
+        `WebApplication team-b/${webName} $.metadata.namespace: namespace "team-b" must exist before layer flux-system/delivery-team-a is applied, but no layer creates it`,
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

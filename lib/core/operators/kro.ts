@@ -17,6 +17,8 @@ export interface ManagedResources {
   readonly resources: readonly string[];
   /** Verbs. @default full management: get, list, watch, create, update, patch, delete */
   readonly verbs?: readonly string[];
+  /** Only these objects (e.g. the ClusterRoles KRO may `bind`). @default every object of the resources */
+  readonly resourceNames?: readonly string[];
 }
 
 /** Properties of {@link Kro}. */
@@ -51,7 +53,10 @@ export class Kro extends HelmComponent {
         name: `mini-atlas:kro:${name}`,
         labels: { [KRO_AGGREGATION_LABEL]: 'true', [LABELS.partOf]: 'mini-atlas' },
       },
-      rules: managed.map((m) => ({ apiGroups: [m.apiGroup], resources: [...m.resources], verbs: [...(m.verbs ?? MANAGE)] })),
+      rules: managed.map((m) => ({
+        apiGroups: [m.apiGroup], resources: [...m.resources], verbs: [...(m.verbs ?? MANAGE)],
+        ...(m.resourceNames ? { resourceNames: [...m.resourceNames] } : {}),
+      })),
     });
   }
 }

@@ -17,6 +17,10 @@ import { EnvironmentProfile, LOCAL } from '../../shared/environment';
 import { workspaceFields } from './schema';
 import { PlatformWiring } from '../../core/platform-wiring';
 import { ResourceGraph } from '../resource-graph';
+import {
+  DELIVERY_ACCOUNT_NAMESPACE, deliveryKustomization, deliveryServiceAccount, developerGroup, kustomizationStatusRule,
+  TENANT_ROLES, viewerGroup,
+} from '../tenant-access';
 
 /** Cilium's label for a pod's namespace, usable in endpoint selectors. */
 const POD_NAMESPACE = 'k8s:io.kubernetes.pod.namespace';
@@ -36,6 +40,14 @@ const NAME = 'schema.metadata.name';
 /** Children reference the namespace resource, so KRO creates them after it. (`namespace` is a reserved CEL word.) */
 const IN_NAMESPACE = cel('workspaceNamespace.metadata.name');
 const q = (expr: string) => k8s.Quantity.fromString(cel(expr));
+const TEAM = 'schema.spec.team';
+const RBAC_GROUP = 'rbac.authorization.k8s.io';
+/** A RoleBinding of a tenant ClusterRole in the workspace namespace, named `<workspace>-<suffix>`. */
+const tenantBinding = (suffix: string, role: string, subject: k8s.Subject) => k8s.KubeRoleBinding.manifest({
+  metadata: { name: cel(`${NAME} + "-${suffix}"`), namespace: IN_NAMESPACE, labels: { [LABELS.workspace]: cel(NAME), [LABELS.managedBy]: 'kro' } },
+  roleRef: { apiGroup: RBAC_GROUP, kind: 'ClusterRole', name: role },
+  subjects: [subject],
+});
 
 /** The RGD behind `kind: Workspace` (cluster-scoped; the instance name is the namespace name). */
 export class WorkspaceDefinition extends ResourceGraph {
@@ -113,6 +125,54 @@ export class WorkspaceDefinition extends ResourceGraph {
                 toPorts: [{ ports: [{ port: String(wiring.apiServerPort), protocol: Protocol.TCP }] }],
               }],
             },
+          }),
+        },
+        // The delivery path (issue 16): Flux applies the team's stage as this account, which may manage the
+        // tenant kinds in this namespace only. Created here, not in a Flux stage: its RoleBinding lives in the
+        // namespace this instance creates (a stage cannot dry-run objects in a namespace that does not exist
+        // yet), and it lives and dies with the workspace.
+        {
+          id: 'deliveryAccount',
+          template: k8s.KubeServiceAccount.manifest({
+            metadata: {
+              name: cel(deliveryServiceAccount.cel(NAME)),
+              namespace: DELIVERY_ACCOUNT_NAMESPACE,
+              labels: { [LABELS.workspace]: cel(NAME), [LABELS.managedBy]: 'kro' },
+            },
+            automountServiceAccountToken: false,
+          }),
+        },
+        {
+          id: 'deliveryBinding',
+          template: tenantBinding('delivery', TENANT_ROLES.delivery.name, {
+            kind: 'ServiceAccount', name: cel('deliveryAccount.metadata.name'), namespace: DELIVERY_ACCOUNT_NAMESPACE,
+          }),
+        },
+        { id: 'developerBinding', template: tenantBinding('developers', TENANT_ROLES.developer.name, { kind: 'Group', apiGroup: RBAC_GROUP, name: cel(developerGroup.cel(TEAM)) }) },
+        { id: 'viewerBinding', template: tenantBinding('viewers', TENANT_ROLES.view.name, { kind: 'Group', apiGroup: RBAC_GROUP, name: cel(viewerGroup.cel(TEAM)) }) },
+        {
+          // Developers read their own stage's Kustomization (and no other) in Flux's namespace.
+          id: 'stageStatusRole',
+          template: k8s.KubeRole.manifest({
+            metadata: {
+              name: cel(`${deliveryKustomization.cel(NAME)} + "-status"`),
+              namespace: DELIVERY_ACCOUNT_NAMESPACE,
+              labels: { [LABELS.workspace]: cel(NAME), [LABELS.managedBy]: 'kro' },
+            },
+            rules: [(({ apiGroups, resources, verbs, resourceNames }) => ({ apiGroups: [...apiGroups], resources: [...resources], verbs: [...verbs], resourceNames: [...(resourceNames ?? [])] }))(
+              kustomizationStatusRule(cel(deliveryKustomization.cel(NAME))))],
+          }),
+        },
+        {
+          id: 'stageStatusBinding',
+          template: k8s.KubeRoleBinding.manifest({
+            metadata: {
+              name: cel('stageStatusRole.metadata.name'),
+              namespace: DELIVERY_ACCOUNT_NAMESPACE,
+              labels: { [LABELS.workspace]: cel(NAME), [LABELS.managedBy]: 'kro' },
+            },
+            roleRef: { apiGroup: RBAC_GROUP, kind: 'Role', name: cel('stageStatusRole.metadata.name') },
+            subjects: [{ kind: 'Group', apiGroup: RBAC_GROUP, name: cel(developerGroup.cel(TEAM)) }],
           }),
         },
         {

@@ -1,5 +1,5 @@
 /** DeliveryChart: the workspaces stage, and one stage per team added with addWorkspace. */
-import { App, Chart } from 'cdk8s';
+import { ApiObject, App, Chart } from 'cdk8s';
 import { CoreChart } from '../../../lib/core/core-chart';
 import { DeliveryChart } from '../../../lib/delivery/delivery-chart';
 import { FoundationChart } from '../../../lib/foundation/foundation-chart';
@@ -88,5 +88,47 @@ describe("host names: a workspace's applications use only host names it owns und
     const { delivery } = deliveryChart(undefined, 'apps.corp.example');
     expect(delivery.hostDomain).toBe('apps.corp.example');
     expect(delivery.addWorkspace('team-a', { team: 'team-a' }).hostDomain).toBe('apps.corp.example');
+  });
+});
+
+describe('a team stage is a tenant stage (issue 16: least-privilege delivery)', () => {
+  test('Flux applies it as the workspace\'s own account; it may hold the three tenant kinds in the workspace only', () => {
+    const { delivery } = deliveryChart();
+    delivery.addWorkspace('team-a', { team: 'team-a' });
+    const team = delivery.node.findChild('team-a') as FluxStage;
+    expect([team.kustomizationName, team.serviceAccountName, team.tenant]).toEqual(['delivery-team-a', 'delivery-team-a', {
+      namespace: 'team-a',
+      kinds: [
+        { apiVersion: 'platform.mini-atlas.io/v1alpha1', kind: 'WebApplication' },
+        { apiVersion: 'platform.mini-atlas.io/v1alpha1', kind: 'Infrastructure' },
+        { apiVersion: 'platform.mini-atlas.io/v1alpha1', kind: 'Topic' },
+      ],
+    }]);
+    expect(delivery.workspaces.serviceAccountName).toBe('kustomize-controller');
+  });
+
+  test('today\'s team stage with its instances passes; a ClusterRoleBinding or a WebApplication for another workspace in it is refused', () => {
+    const { app, delivery } = deliveryChart();
+    const ws = delivery.addWorkspace('team-a', { team: 'team-a' });
+    new WebApplication(ws, 'web', { image: 'ghcr.io/acme/web:1.0.0', hostname: 'team-a-web.localtest.me' });
+    expect(issues(() => renderApp(app))).toEqual([]);
+    new ApiObject(ws, 'take-over', {
+      apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: { name: 'take-over' },
+    });
+    new ApiObject(ws, 'foreign', {
+      apiVersion: 'platform.mini-atlas.io/v1alpha1', kind: 'WebApplication', metadata: { name: 'web', namespace: 'team-b' },
+    });
+    expect(issues(() => renderApp(app))).toEqual([
+      {
+        path: 'delivery/team-a/team-a/take-over', field: 'kind', value: '"rbac.authorization.k8s.io/v1 ClusterRoleBinding"',
+        rule: 'is not allowed in tenant stage "delivery/team-a": it may hold only WebApplication, Infrastructure, Topic in namespace "team-a", all its Flux service account may create',
+        fix: 'a team creates only its workspace\'s instances; anything else belongs to the platform (core or foundation)',
+      },
+      {
+        path: 'delivery/team-a/team-a/foreign', field: 'metadata.namespace', value: '"team-b"',
+        rule: 'is outside tenant stage "delivery/team-a", which may write only into namespace "team-a"',
+        fix: 'create the instance inside workspace "team-a"',
+      },
+    ]);
   });
 });

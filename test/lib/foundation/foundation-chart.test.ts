@@ -33,7 +33,10 @@ test('KRO gets a ClusterRole aggregated to its controller for exactly the manage
   expect(granted).toEqual([
     ...['workspaces', 'webapplications', 'infrastructures', 'topics'].map((k) => `platform.mini-atlas.io/${k}: ${crud}`),
     ...['workspaces', 'webapplications', 'infrastructures', 'topics'].map((k) => `platform.mini-atlas.io/${k}/status: get,update,patch`),
-    ...['namespaces', 'services', 'resourcequotas', 'limitranges'].map((k) => `/${k}: ${crud}`),
+    ...['namespaces', 'services', 'resourcequotas', 'limitranges', 'serviceaccounts'].map((k) => `/${k}: ${crud}`),
+    ...['roles', 'rolebindings'].map((k) => `rbac.authorization.k8s.io/${k}: ${crud}`),
+    'rbac.authorization.k8s.io/clusterroles: bind',
+    'kustomize.toolkit.fluxcd.io/kustomizations: get,watch',
     `apps/deployments: ${crud}`,
     `cilium.io/ciliumnetworkpolicies: ${crud}`,
     `gateway.networking.k8s.io/httproutes: ${crud}`,

@@ -126,6 +126,9 @@ describe('the readiness table', () => {
       '/Service': 'none',
       '/ResourceQuota': 'none',
       '/LimitRange': 'none',
+      '/ServiceAccount': 'none',
+      'rbac.authorization.k8s.io/Role': 'none',
+      'rbac.authorization.k8s.io/RoleBinding': 'none',
       'cilium.io/CiliumNetworkPolicy': 'none',
       'gateway.networking.k8s.io/HTTPRoute': 'none',
     });

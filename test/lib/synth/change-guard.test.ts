@@ -111,16 +111,17 @@ describe('today\'s platform', () => {
     expect(attempt(() => writeDist(kept.app, out))).toMatchObject({ removed: [] });
   });
 
-  test('switching from a consumer-defined profile down to LOCAL shrinks the database volume and changes replicas', () => {
+  test('switching from a consumer-defined profile down to LOCAL shrinks the database and broker volumes and changes replicas', () => {
     const staging: EnvironmentProfile = { ...PRODUCTION, name: 'staging', postgres: { instances: 2, storage: '5Gi' }, topicReplicas: 2 };
     const out = newOut();
     writeDist(today({ rawTopic: true, environment: staging }).app, out);
     expect(attempt(() => writeDist(today({ rawTopic: true }).app, out))).toBe([
-      header(3), REFUSED,
+      header(4), REFUSED,
       '  - Infrastructure/team-a/team-a-db: spec.postgres.storage can only grow and would shrink from "5Gi" to "1Gi"',
+      '  - KafkaNodePool/kafka/dual-role: spec.storage.size can only grow and would shrink from "100Gi" to "2Gi"',
       '  - Topic/team-a/team-a-orders: spec.replicas is immutable and would change from 2 to 1',
       '  - Topic/team-a/team-a-raw: spec.replicas is immutable and would change from 2 to 1 (the instance does not set it and the Topic RGD\'s default changes from 2 to 1; setting it to 2 on the instance keeps it)',
-      fix('Infrastructure/team-a/team-a-db', 'Topic/team-a/team-a-orders', 'Topic/team-a/team-a-raw'),
+      fix('Infrastructure/team-a/team-a-db', 'KafkaNodePool/kafka/dual-role', 'Topic/team-a/team-a-orders', 'Topic/team-a/team-a-raw'),
     ].join('\n'));
   });
 
@@ -175,6 +176,35 @@ describe('today\'s platform', () => {
     const acknowledged = today({ change: (p) => { p.foundation.stage.node.tryRemoveChild('topic'); } });
     expect(attempt(() => writeDist(acknowledged.app, out, { allowRemoval: ['ResourceGraphDefinition/topic.platform.mini-atlas.io'] })))
       .toMatchObject({ removed: ['ResourceGraphDefinition/topic.platform.mini-atlas.io'] });
+  });
+});
+
+describe('sizes of data-bearing objects only grow (DataBearingKind.growOnly)', () => {
+  test('today: switching production down to local would shrink the shared Kafka\'s broker volumes; refused', () => {
+    const out = newOut();
+    writeDist(buildPlatform({ environment: PRODUCTION, teams: () => undefined }).app, out);
+    expect(attempt(() => writeDist(buildPlatform({ environment: LOCAL, teams: () => undefined }).app, out))).toBe([
+      header(1), REFUSED,
+      '  - KafkaNodePool/kafka/dual-role: spec.storage.size can only grow and would shrink from "100Gi" to "2Gi"',
+      fix('KafkaNodePool/kafka/dual-role'),
+    ].join('\n'));
+  });
+
+  test('a made-up component writing a CloudNativePG Cluster directly: 10Gi → 5Gi refused, 10Gi → 20Gi written', () => {
+    const cluster = (size: string): App => {
+      const app = new App();
+      const stage = new FluxStage(new Chart(app, 'db'), 'db', { path: 'db', wait: false });
+      new ApiObject(stage, 'pg', { apiVersion: 'postgresql.cnpg.io/v1', kind: 'Cluster', metadata: { name: 'pg', namespace: 'db' }, spec: { instances: 1, storage: { size } } });
+      return app;
+    };
+    const out = newOut();
+    writeDist(cluster('10Gi'), out);
+    expect(attempt(() => writeDist(cluster('5Gi'), out))).toBe([
+      header(1), REFUSED,
+      '  - Cluster/db/pg: spec.storage.size can only grow and would shrink from "10Gi" to "5Gi"',
+      fix('Cluster/db/pg'),
+    ].join('\n'));
+    expect(attempt(() => writeDist(cluster('20Gi'), out))).toMatchObject({ removed: [] });
   });
 });
 

@@ -17,6 +17,7 @@ import { ClusterError, InterruptedError, UsageError } from './cluster-error';
 import { CommandContext } from './command-context';
 import { formatDuration, toSecondsFlag } from './duration';
 import { fluxLayers } from './flux-layers';
+import { FLUX_INSTALL_NAMESPACE, FLUX_LOCKDOWN, lockedArgs, managerArgs } from './flux-lockdown';
 import { committedSource, hasSecretRef, planSync, platformSourceRef, readFluxSync } from './flux-sync';
 import { exampleUrl, publishedPorts, readGatewayListeners } from './gateway-listeners';
 import { distDriftWarnings, resolveGitSource } from './git-source';
@@ -196,6 +197,21 @@ export async function clusterUp(options: UpOptions, ctx: CommandContext): Promis
     progress.start(`Installing Flux ${FLUX.version}`);
     await runner.run('flux', ['install', `--version=${FLUX.version}`, `--context=${context}`, `--timeout=${toSecondsFlag(remainingBudget(deadline, now, 'installing Flux'))}`]);
     progress.succeed(`Flux ${FLUX.version} installed`);
+
+    progress.start('Locking Flux down for tenants (default service account, no cross-namespace references)');
+    for (const [controller, flags] of Object.entries(FLUX_LOCKDOWN)) {
+      const deployment = await kube.get('deployment', controller, FLUX_INSTALL_NAMESPACE);
+      if (!deployment) {
+        throw new ClusterError(`\`flux install\` left no Deployment ${FLUX_INSTALL_NAMESPACE}/${controller}`, 'check `flux check` and re-run npm run cluster:up');
+      }
+      const { index, args } = managerArgs(deployment, controller);
+      const locked = lockedArgs(args, flags);
+      if (locked.join('\n') === args.join('\n')) continue;
+      const patch = [{ op: 'replace', path: `/spec/template/spec/containers/${index}/args`, value: locked }];
+      await kube.run(['patch', 'deployment', controller, '--namespace', FLUX_INSTALL_NAMESPACE, '--type=json', `--patch=${JSON.stringify(patch)}`]);
+      await kube.run(['rollout', 'status', `deployment/${controller}`, '--namespace', FLUX_INSTALL_NAMESPACE, `--timeout=${toSecondsFlag(Math.min(180_000, remainingBudget(deadline, now, 'locking Flux down')))}`]);
+    }
+    progress.succeed('Flux locked down: kustomize-controller applies as flux-system/default unless a Kustomization names its account; no cross-namespace references');
 
     progress.start(`Pointing Flux at ${source.url} (branch ${source.branch})`);
     if (plan.leftOut && (await kube.get(RESOURCES.kustomizations, plan.leftOut.name, plan.leftOut.namespace))) {

@@ -7,7 +7,10 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
-import { CRD_SOURCES, reachable, JsonObject, DistDocument, DistKustomization, DistModel, DistProblem, fluxOrder, kustomizeResources } from 'mini-atlas';
+import {
+  CRD_SOURCES, reachable, JsonObject, DistDocument, DistKustomization, DistModel, DistProblem, fluxOrder, kustomizeResources,
+  deliveryServiceAccount, PLATFORM_SERVICE_ACCOUNT, TENANT_RESOURCES,
+} from 'mini-atlas';
 import { CHART_COMPONENTS, PREINSTALLED_COMPONENTS } from './chart-components';
 import { childPath } from './json-path';
 import { Violation } from './model';
@@ -47,6 +50,28 @@ function keyOf(o: JsonObject, defaultNamespace = ''): string {
 
 function groupKindOf(o: JsonObject): string {
   return `${splitApiVersion(String(o.apiVersion)).group}/${String(o.kind)}`;
+}
+
+/**
+ * A layer applied as a workspace's delivery account (`spec.serviceAccountName` other than the platform's) may
+ * hold only the tenant kinds in that workspace (the account `deliveryServiceAccount(<namespace>)`): the same
+ * rule synth applies to a tenant stage (`FluxStage`'s `tenant`), for a `dist/` written or changed by hand.
+ */
+function tenantLayerViolations(layer: FluxLayer): Violation[] {
+  const account = asString(asObject(layer.document.object.spec)?.serviceAccountName);
+  if (account === undefined || account === PLATFORM_SERVICE_ACCOUNT) return [];
+  const kinds = TENANT_RESOURCES.map((k) => `${k.apiVersion} ${k.kind}`);
+  const out: Violation[] = [];
+  for (const m of layer.members) {
+    const kind = `${String(m.object.apiVersion)} ${String(m.object.kind)}`;
+    const { namespace } = metaOf(m.object);
+    if (!kinds.includes(kind)) {
+      out.push(violation(m, 'flux', '$.kind', `${kind} in ${layer.key}, which is applied as ${account}: a team stage may hold only ${TENANT_RESOURCES.map((k) => k.kind).join(', ')}`));
+    } else if (namespace === undefined || deliveryServiceAccount(namespace) !== account) {
+      out.push(violation(m, 'flux', '$.metadata.namespace', `namespace ${JSON.stringify(namespace ?? '')} in ${layer.key}, which is applied as ${account}: that account may write only into its own workspace`));
+    }
+  }
+  return out;
 }
 
 function kustomizeViolation(p: DistProblem): Violation {
@@ -130,6 +155,8 @@ export function analyzeFlux(model: DistModel, repoRoot: string, kinds: KindResol
     const dirs = [...new Set(unowned.map((d) => rel(dirname(d.file))))];
     notes.push(`not applied by any Flux Kustomization under ${rel(model.dir)} (bootstrap objects?): ${dirs.join(', ')}`);
   }
+
+  violations.push(...layers.flatMap(tenantLayerViolations));
 
   // dependsOn: every target exists, no cycle.
   for (const p of fluxOrder(layers).problems) violations.push(violation(p.kustomization.document, 'flux', p.at, p.message));

@@ -1,0 +1,119 @@
+/**
+ * Tenant access: what a team's Flux stage and a team's people may do, and nothing more.
+ *
+ * - **delivery**: the account Flux applies a team's stage as (`delivery-<workspace>` in Flux's namespace) may
+ *   manage exactly the platform's tenant kinds (WebApplication, Infrastructure, Topic) in its workspace. Nothing
+ *   cluster-scoped, no other namespace, no Secret.
+ * - **developer**: the tenant kinds, Secrets and ConfigMaps in the own workspace, read of what runs there
+ *   (pods and their logs, Services, Deployments, …) and read of the own Flux Kustomization's status.
+ * - **view**: read of the workspace's tenant kinds and what runs there; no Secrets, no logs.
+ *
+ * The ClusterRoles here are namespace-neutral rule sets: the Workspace RGD binds them in its namespace only
+ * (RoleBindings), so a grant never reaches another namespace. Kubernetes RBAC is additive and a RoleBinding to
+ * a ClusterRole grants its rules in the binding's namespace only
+ * (https://kubernetes.io/docs/reference/access-authn-authz/rbac/#rolebinding-and-clusterrolebinding).
+ */
+import { Construct } from 'constructs';
+import { k8s } from 'cdk8s-plus-33';
+import { FLUX_NAMESPACE } from '../gitops/flux-sync';
+import { LABELS, PLATFORM_API_VERSION, PLATFORM_GROUP } from '../shared/api';
+import { TenantKind } from '../gitops/flux-stage';
+
+/** A platform kind a tenant writes, with its plural resource. */
+export interface TenantResource extends TenantKind {
+  /** Plural resource name, e.g. `webapplications`. */
+  readonly resource: string;
+}
+
+/** The platform's namespaced tenant kinds: all a team stage may hold (Workspace is cluster-scoped: the platform's). */
+export const TENANT_RESOURCES: readonly TenantResource[] = [
+  { apiVersion: PLATFORM_API_VERSION, kind: 'WebApplication', resource: 'webapplications' },
+  { apiVersion: PLATFORM_API_VERSION, kind: 'Infrastructure', resource: 'infrastructures' },
+  { apiVersion: PLATFORM_API_VERSION, kind: 'Topic', resource: 'topics' },
+];
+
+/** One RBAC rule (`rbac.authorization.k8s.io/v1` PolicyRule). */
+export interface TenantRule {
+  readonly apiGroups: readonly string[];
+  readonly resources: readonly string[];
+  readonly verbs: readonly string[];
+  /** @default every object of the resources */
+  readonly resourceNames?: readonly string[];
+}
+
+const READ = ['get', 'list', 'watch'];
+const MANAGE = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'];
+const tenantResources = TENANT_RESOURCES.map((r) => r.resource);
+
+/** What runs in a workspace that its team may read (never Secrets). */
+const WORKLOAD_READ: readonly TenantRule[] = [
+  { apiGroups: [PLATFORM_GROUP], resources: tenantResources.flatMap((r) => [r, `${r}/status`]), verbs: READ },
+  { apiGroups: [''], resources: ['pods', 'services', 'endpoints', 'configmaps', 'events', 'persistentvolumeclaims', 'resourcequotas', 'limitranges'], verbs: READ },
+  { apiGroups: ['apps'], resources: ['deployments', 'replicasets'], verbs: READ },
+  { apiGroups: ['gateway.networking.k8s.io'], resources: ['httproutes'], verbs: READ },
+  { apiGroups: ['postgresql.cnpg.io'], resources: ['clusters'], verbs: READ },
+];
+
+/** The three tenant roles: their ClusterRole names and rules. */
+export const TENANT_ROLES = {
+  /** Flux's account for a team stage: the tenant kinds and nothing else. */
+  delivery: {
+    name: 'mini-atlas:tenant-delivery',
+    rules: [{ apiGroups: [PLATFORM_GROUP], resources: tenantResources, verbs: MANAGE }] as readonly TenantRule[],
+  },
+  /** A team's developers. */
+  developer: {
+    name: 'mini-atlas:tenant-developer',
+    rules: [
+      ...WORKLOAD_READ,
+      { apiGroups: [PLATFORM_GROUP], resources: tenantResources, verbs: MANAGE },
+      { apiGroups: [''], resources: ['secrets', 'configmaps'], verbs: MANAGE },
+      { apiGroups: [''], resources: ['pods/log'], verbs: ['get'] },
+    ] as readonly TenantRule[],
+  },
+  /** A team's viewers. */
+  view: { name: 'mini-atlas:tenant-view', rules: WORKLOAD_READ },
+} as const;
+
+/** Rule of the per-workspace Role in Flux's namespace: read of the team stage's own Kustomization. */
+export function kustomizationStatusRule(kustomizationName: string): TenantRule {
+  return { apiGroups: ['kustomize.toolkit.fluxcd.io'], resources: ['kustomizations'], verbs: ['get', 'watch'], resourceNames: [kustomizationName] };
+}
+
+/** A name derived from the workspace name, as a value and as CEL. */
+export interface WorkspaceDerived {
+  (workspace: string): string;
+  /** CEL producing the name from a CEL expression for the workspace name. */
+  cel(workspaceExpr: string): string;
+}
+
+function derived(prefix: string, suffix: string): WorkspaceDerived {
+  return Object.assign((workspace: string) => `${prefix}${workspace}${suffix}`, {
+    cel: (e: string) => [prefix ? `"${prefix}"` : '', e, suffix ? `"${suffix}"` : ''].filter(Boolean).join(' + '),
+  });
+}
+
+/** The service account (in Flux's namespace) a workspace's stage is applied as. */
+export const deliveryServiceAccount = derived('delivery-', '');
+/** The Flux Kustomization of a workspace's stage (`delivery/<workspace>` with `/` → `-`). */
+export const deliveryKustomization = derived('delivery-', '');
+/** The group whose members develop in a team's workspaces. */
+export const developerGroup = derived('mini-atlas:', ':developers');
+/** The group whose members view a team's workspaces. */
+export const viewerGroup = derived('mini-atlas:', ':viewers');
+
+/** The tenant ClusterRoles, shipped in the Foundation stage (before any Workspace binds them). */
+export class TenantRoles extends Construct {
+  public constructor(scope: Construct, id: string) {
+    super(scope, id);
+    for (const [key, role] of Object.entries(TENANT_ROLES)) {
+      new k8s.KubeClusterRole(this, key, {
+        metadata: { name: role.name, labels: { [LABELS.partOf]: 'mini-atlas' } },
+        rules: role.rules.map((r) => ({ apiGroups: [...r.apiGroups], resources: [...r.resources], verbs: [...r.verbs] })),
+      });
+    }
+  }
+}
+
+/** Flux's namespace, where the delivery accounts and the status Roles live. */
+export const DELIVERY_ACCOUNT_NAMESPACE = FLUX_NAMESPACE;
