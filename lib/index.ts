@@ -32,9 +32,10 @@ export {
   formatIssue, issue, addIssueCheck, collectIssues, assertValid, type ValidationIssue, MiniAtlasValidationError,
 } from './shared/validation-error';
 export {
-  fields, simpleSchemaMarker, markerDefault, toSimpleSchema, applyDefaults, checkFields, defaultProblems, type StringField, type IntegerField,
-  type BooleanField, type ObjectField, type Field, type Fields, type ValueOf, type SpecOf, type ResolvedSpecOf,
-  type ResolvedValueOf, type SimpleSchema, type FieldProblem,
+  fields, simpleSchemaMarker, markerDefault, toSimpleSchema, simpleSchemaTypes, elementType, applyDefaults, checkFields, defaultProblems,
+  type StringField, type IntegerField, type BooleanField, type ObjectField, type ListField, type MapField, type ElementField,
+  type ScalarElement, type ObjectElement, type ElementValueOf, type MarkerField, type Field, type Fields, type ValueOf,
+  type SpecOf, type ResolvedSpecOf, type ResolvedValueOf, type SimpleSchema, type FieldProblem,
 } from './shared/fields';
 export { parseQuantity, formatCpu, formatBytes } from './shared/quantity';
 export {

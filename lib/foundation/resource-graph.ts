@@ -16,7 +16,7 @@ import { addIssueCheck, issue, ValidationIssue } from '../shared/validation-erro
 import {
   CONDITION_OBSERVED_CURRENT, conditionExists, HealthCheckExpression, registerHealthCheck,
 } from '../gitops/health-checks';
-import { defaultProblems, Fields, toSimpleSchema } from '../shared/fields';
+import { defaultProblems, Fields, simpleSchemaTypes, toSimpleSchema } from '../shared/fields';
 import { apiGroupOf } from '../shared/api';
 import { readinessOf } from './readiness';
 
@@ -197,6 +197,7 @@ export class ResourceGraph extends Construct {
         `${p.rule}, the field's own constraint: the API server would refuse the RGD's CRD`,
         'change the default; a profile-dependent default comes from the environment profile (EnvironmentProfile)')),
     ]);
+    const types = simpleSchemaTypes(props.fields);
     const name = `${props.kind.replace(/([a-z])([A-Z])/g, '$1-$2').toLowerCase()}.${PLATFORM_GROUP}`;
     this.definition = new ResourceGraphDefinition(this, 'rgd', {
       // An RGD is data-bearing: Flux never prunes it.
@@ -208,6 +209,8 @@ export class ResourceGraph extends Construct {
           kind: props.kind,
           scope: props.clusterScoped ? ResourceGraphDefinitionSpecSchemaScope.CLUSTER : ResourceGraphDefinitionSpecSchemaScope.NAMESPACED,
           spec: toSimpleSchema(props.fields),
+          // The named item types of list and map fields (`[]EnvVar`); absent when none needs one, so RGDs without stay as they were.
+          ...(Object.keys(types).length > 0 ? { types } : {}),
           ...(props.status ? { status: props.status } : {}),
           additionalPrinterColumns: [...READINESS_COLUMNS, ...(props.printerColumns ?? []), AGE_COLUMN],
         },

@@ -10,3 +10,13 @@ export type JsonObject = { [key: string]: JsonValue };
 export function isJsonObject(v: unknown): v is JsonObject {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
+
+/**
+ * JSON with every object's keys sorted: two values have the same canonical JSON exactly when they are equal as
+ * the API server compares them (CEL `==` on maps ignores key order; lists keep their order).
+ */
+export function canonicalJson(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
+  if (isJsonObject(v)) return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonicalJson(v[k])}`).join(',')}}`;
+  return JSON.stringify(v);
+}

@@ -28,9 +28,9 @@
  */
 import { IConstruct } from 'constructs';
 import { ANNOTATIONS } from '../shared/api';
-import { Field, Fields, markerDefault } from '../shared/fields';
+import { Field, Fields, MarkerField, markerDefault } from '../shared/fields';
 import { dataBearingKindOf } from '../shared/data-bearing';
-import { isJsonObject, JsonValue } from '../shared/json';
+import { canonicalJson, isJsonObject, JsonValue } from '../shared/json';
 import { parseQuantity } from '../shared/quantity';
 import { dataChildOf } from '../foundation/data-children';
 import { ResourceGraph } from '../foundation/resource-graph';
@@ -97,10 +97,10 @@ function valueAt(root: unknown, path: string): JsonValue | undefined {
   return v as JsonValue | undefined;
 }
 
-/** Every scalar field with its dotted path. */
-function scalarFields(fields: Fields, prefix = ''): [string, Exclude<Field, { type: 'object' }>][] {
-  return Object.entries(fields).flatMap(([name, f]): [string, Exclude<Field, { type: 'object' }>][] =>
-    f.type === 'object' ? scalarFields(f.fields, `${prefix}${name}.`) : [[`${prefix}${name}`, f]]);
+/** Every field with one marker (a scalar, a list or a map; not a nested structure) with its dotted path. */
+function markerFields(fields: Fields, prefix = ''): [string, MarkerField][] {
+  return Object.entries(fields).flatMap(([name, f]): [string, MarkerField][] =>
+    f.type === 'object' ? markerFields(f.fields, `${prefix}${name}.`) : [[`${prefix}${name}`, f]]);
 }
 
 /** The schema section of an RGD object: generated kind and SimpleSchema spec. */
@@ -193,7 +193,7 @@ function rgdChanges(before: readonly RenderedObject[], afterByKey: ReadonlyMap<s
 function fieldChanges(before: readonly RenderedObject[], afterByKey: ReadonlyMap<string, RenderedObject>, rules: readonly KindChangeRules[]): GuardedChange[] {
   const out: GuardedChange[] = [];
   for (const rule of rules) {
-    const guarded = scalarFields(rule.fields).filter(([, f]) => f.immutable || growOnly(f));
+    const guarded = markerFields(rule.fields).filter(([, f]) => f.immutable || growOnly(f));
     if (guarded.length === 0) continue;
     // The previous RGD of the kind, when it changed; otherwise its defaults are today's.
     const previousRgd = before.find((o) => o.kind === RGD_KIND && schemaOf(o).kind === rule.kind);
@@ -211,8 +211,9 @@ function fieldChanges(before: readonly RenderedObject[], afterByKey: ReadonlyMap
         const inherited = oldSet === undefined && newSet === undefined
           ? ` (the instance does not set it and the ${rule.kind} RGD's default changes from ${show(oldDefault)} to ${show(field.default)}; setting it to ${show(oldDefault)} on the instance keeps it)`
           : '';
-        // A transition rule (`self == oldSelf`) holds only where the field has a value before and after.
-        if (field.immutable && was !== undefined && will !== undefined && was !== will) {
+        // A transition rule (`self == oldSelf`) holds only where the field has a value before and after; lists
+        // and maps compare item by item, map keys in any order (CEL equality).
+        if (field.immutable && was !== undefined && will !== undefined && canonicalJson(was) !== canonicalJson(will)) {
           out.push({ key: objectKey(old), severity: 'refused', problem: `spec.${path} is immutable and would change from ${show(was)} to ${show(will)}${inherited}` });
         } else if (growOnly(field) && shrinks(magnitude(was), magnitude(will))) {
           out.push({ key: objectKey(old), severity: 'refused', problem: `spec.${path} can only grow and would shrink from ${show(was)} to ${show(will)}${inherited}` });
