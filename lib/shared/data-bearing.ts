@@ -13,7 +13,7 @@
  *   volume of a data-bearing object on a StorageClass that does not retain it ({@link dataProtectionProblems}).
  */
 import { ANNOTATIONS, apiGroupOf, PLATFORM_GROUP, PLATFORM_VERSION } from './api';
-import { JsonObject, isJsonObject, JsonValue } from './json';
+import { JsonObject, isJsonObject, jsonAt } from './json';
 
 /** One kind of object that holds data. */
 export interface DataBearingKind {
@@ -132,12 +132,6 @@ export interface DataProtectionProblem {
   readonly message: string;
 }
 
-function valueAt(o: JsonValue | undefined, path: readonly string[]): JsonValue | undefined {
-  let v = o;
-  for (const p of path) v = isJsonObject(v) ? v[p] : undefined;
-  return v;
-}
-
 /**
  * Checks a whole `dist/` (every object of every Flux stage): each data-bearing object, and each Namespace that
  * holds one, carries `kustomize.toolkit.fluxcd.io/prune: disabled`; each volume a data-bearing object asks for
@@ -156,7 +150,7 @@ export function dataProtectionProblems(objects: readonly JsonObject[], kinds: re
   const checkVolumes = (index: number, template: JsonObject, base: string): void => {
     const k = dataBearingKindOf(String(template.apiVersion), String(template.kind), kinds);
     if (!k?.storageClassPath) return;
-    const cls = valueAt(template, k.storageClassPath);
+    const cls = jsonAt(template, k.storageClassPath);
     if (typeof cls !== 'string' || !retained.has(cls)) {
       out.push({
         index,
@@ -172,7 +166,7 @@ export function dataProtectionProblems(objects: readonly JsonObject[], kinds: re
     }
     checkVolumes(index, objects[index]!, '$');
     if (o.kind === 'ResourceGraphDefinition' && apiGroupOf(o.apiVersion) === 'kro.run') {
-      const resources = valueAt(objects[index], ['spec', 'resources']);
+      const resources = jsonAt(objects[index], ['spec', 'resources']);
       if (Array.isArray(resources)) {
         resources.forEach((r, i) => {
           const t = isJsonObject(r) ? r.template : undefined;

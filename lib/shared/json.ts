@@ -20,3 +20,13 @@ export function canonicalJson(v: unknown): string {
   if (isJsonObject(v)) return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonicalJson(v[k])}`).join(',')}}`;
   return JSON.stringify(v);
 }
+
+/** The value at `path` (field names) inside `root`, or undefined when a step is missing or not an object. */
+export function jsonAt(root: unknown, path: readonly string[]): JsonValue | undefined {
+  let v: unknown = root;
+  for (const key of path) {
+    if (!isJsonObject(v)) return undefined;
+    v = v[key];
+  }
+  return v as JsonValue | undefined;
+}

@@ -30,7 +30,7 @@ import { IConstruct } from 'constructs';
 import { ANNOTATIONS } from '../shared/api';
 import { Field, Fields, MarkerField, markerDefault } from '../shared/fields';
 import { dataBearingKindOf } from '../shared/data-bearing';
-import { canonicalJson, isJsonObject, JsonValue } from '../shared/json';
+import { canonicalJson, isJsonObject, jsonAt, JsonValue } from '../shared/json';
 import { parseQuantity } from '../shared/quantity';
 import { dataChildOf } from '../foundation/data-children';
 import { ResourceGraph } from '../foundation/resource-graph';
@@ -87,16 +87,6 @@ const magnitude = (v: unknown): bigint | undefined =>
 /** True when both values are readable and the new one is smaller. */
 const shrinks = (was: bigint | undefined, will: bigint | undefined): boolean => was !== undefined && will !== undefined && will < was;
 
-/** The value at a dotted path of a JSON object, or undefined. */
-function valueAt(root: unknown, path: string): JsonValue | undefined {
-  let v: unknown = root;
-  for (const part of path.split('.')) {
-    if (!isJsonObject(v)) return undefined;
-    v = v[part];
-  }
-  return v as JsonValue | undefined;
-}
-
 /** Every field with one marker (a scalar, a list or a map; not a nested structure) with its dotted path. */
 function markerFields(fields: Fields, prefix = ''): [string, MarkerField][] {
   return Object.entries(fields).flatMap(([name, f]): [string, MarkerField][] =>
@@ -105,7 +95,7 @@ function markerFields(fields: Fields, prefix = ''): [string, MarkerField][] {
 
 /** The schema section of an RGD object: generated kind and SimpleSchema spec. */
 function schemaOf(rgd: RenderedObject): { kind: string; spec: Json } {
-  const schema = valueAt(rgd, 'spec.schema');
+  const schema = jsonAt(rgd, ['spec', 'schema']);
   const kind = isJsonObject(schema) && typeof schema.kind === 'string' ? schema.kind : '?';
   const spec = isJsonObject(schema) && isJsonObject(schema.spec) ? schema.spec : {};
   return { kind, spec };
@@ -122,13 +112,13 @@ interface RgdResource {
 
 /** The resources of an RGD object by id. */
 function resourcesOf(rgd: RenderedObject): Map<string, RgdResource> {
-  const list = valueAt(rgd, 'spec.resources');
+  const list = jsonAt(rgd, ['spec', 'resources']);
   const out = new Map<string, RgdResource>();
   for (const r of Array.isArray(list) ? list : []) {
     if (!isJsonObject(r) || typeof r.id !== 'string' || !isJsonObject(r.template)) continue;
     const { apiVersion, kind } = r.template;
-    const name = valueAt(r.template, 'metadata.name');
-    const namespace = valueAt(r.template, 'metadata.namespace');
+    const name = jsonAt(r.template, ['metadata', 'name']);
+    const namespace = jsonAt(r.template, ['metadata', 'namespace']);
     const identity = `${String(kind)} ${namespace === undefined ? '' : `${String(namespace)}/`}${String(name)}`;
     const includeWhen = Array.isArray(r.includeWhen) ? r.includeWhen.map(String) : [];
     out.set(r.id, { apiVersion: String(apiVersion), kind: String(kind), identity, includeWhen });
@@ -202,9 +192,9 @@ function fieldChanges(before: readonly RenderedObject[], afterByKey: ReadonlyMap
       const next = afterByKey.get(objectKey(old));
       if (!next) continue;
       for (const [path, field] of guarded) {
-        const oldSet = valueAt(old.spec, path);
-        const newSet = valueAt(next.spec, path);
-        const marker = previousSchema ? valueAt(previousSchema, path) : undefined;
+        const oldSet = jsonAt(old.spec, path.split('.'));
+        const newSet = jsonAt(next.spec, path.split('.'));
+        const marker = previousSchema ? jsonAt(previousSchema, path.split('.')) : undefined;
         const oldDefault = previousSchema ? (typeof marker === 'string' ? markerDefault(marker) : undefined) : field.default;
         const was = oldSet ?? oldDefault;
         const will = newSet ?? field.default;
@@ -259,8 +249,8 @@ function dataSizeChanges(before: readonly RenderedObject[], afterByKey: Readonly
     const next = afterByKey.get(objectKey(old));
     if (!kind?.growOnly || !next) continue;
     for (const path of kind.growOnly) {
-      const was = valueAt(old, path.join('.'));
-      const will = valueAt(next, path.join('.'));
+      const was = jsonAt(old, path);
+      const will = jsonAt(next, path);
       if (shrinks(magnitude(was), magnitude(will))) {
         out.push({ key: objectKey(old), severity: 'refused', problem: `${path.join('.')} can only grow and would shrink from ${show(was)} to ${show(will)}` });
       }

@@ -68,9 +68,6 @@ const SUITE_OUTCOMES: Readonly<Record<string, readonly string[]>> = {
   'workspace-scope': ['fail', 'skip'],
 };
 
-/** Suites whose refusals are not yet pinned to exact messages: none (every suite has its messages.yaml). */
-const MESSAGES_PENDING: readonly string[] = [];
-
 /** The variant suites each policy has (`test/kyverno/<policy>--<variant>/`): the platform's controllers as requester. */
 const SUITE_VARIANTS: Readonly<Record<string, readonly string[]>> = {
   'operator-labels': ['as-cloudnative-pg', 'as-job-controller'],
@@ -108,8 +105,7 @@ test.each(suites.map((d) => [relative(PROJECT_ROOT, d), d] as const))('kyverno t
   // would let the two checks above pass.
   expect([...new Set(run.rows.map((r) => r.POLICY))].sort()).toEqual([...new Set(suite.results.map((r) => r.policy))].sort());
   // Every refused case is refused with exactly the message the suite's messages.yaml names.
-  const pending = MESSAGES_PENDING.includes(relative(SUITES_DIR, dir));
-  expect(pending ? [] : messageMismatches(suite, readMessages(dir), run.rows)).toEqual([]);
+  expect(messageMismatches(suite, readMessages(dir), run.rows)).toEqual([]);
   if (run.exitCode !== 0) throw new Error(`kyverno test exited ${run.exitCode}:\n${run.output}`);
 });
 

@@ -104,11 +104,6 @@ export function synthesize(program: SynthProgram, options: SynthOptions, cwd: st
   return { ...writeDist(app, outdir, { allowRemoval: options.allowRemoval }), environment, outdir };
 }
 
-/** True for errors printed as their message alone: the user's input, not a bug. */
-function isInputError(e: unknown): e is Error {
-  return isConfigurationError(e) || e instanceof UnknownProfileError;
-}
-
 /**
  * The synth command: parses `argv` (see `npm run synth -- --help`), runs {@link synthesize} and reports.
  * A bad command line (`--out`/`--flux-path` included) prints one line and exits 2; `--help` prints the help
@@ -135,6 +130,6 @@ export function runSynth(program: SynthProgram, argv: readonly string[] = proces
   } catch (e) {
     if (e instanceof UsageError) return fail(e.exitCode, e.message);
     if (e instanceof UnknownProfileError) return fail(1, e.message);
-    return fail(1, isInputError(e) ? e.message : e instanceof Error ? String(e.stack) : String(e), `${options.out} was left unchanged.`);
+    return fail(1, isConfigurationError(e) ? e.message : e instanceof Error ? String(e.stack) : String(e), `${options.out} was left unchanged.`);
   }
 }
