@@ -375,7 +375,13 @@ describe('CloudNativePG: an Infrastructure instance runs a real PostgreSQL', () 
         ...spec,
         // PostgreSQL's image user; the URI carries the role, host and password.
         securityContext: { ...spec.securityContext, runAsUser: 26, runAsGroup: 26 },
-        containers: [{ ...spec.containers[0], command: ['/bin/sh', '-c', 'exec psql "$DATABASE_URI" "$@"', 'psql'] }],
+        // A ready endpoint does not mean kube-proxy has programmed the Service yet, nor that the primary
+        // accepts connections (a CI run saw "Connection refused" here): pg_isready waits, bounded at 60 s,
+        // then psql runs once and its answer is the test's.
+        containers: [{
+          ...spec.containers[0],
+          command: ['/bin/sh', '-c', 'i=0; until pg_isready -q -d "$DATABASE_URI"; do i=$((i+1)); if [ "$i" -ge 60 ]; then echo "not accepting connections after 60 s" >&2; exit 3; fi; sleep 1; done; exec psql "$DATABASE_URI" "$@"', 'psql'],
+        }],
       },
     });
     const phase = await waitFor('pod db-client to finish', async () => {
