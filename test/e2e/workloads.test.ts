@@ -168,6 +168,7 @@ test('Pod Security "restricted" is enforced in the workspace: a pod that asks fo
 });
 
 test('the health path answers 200 through the Service name from another pod in the workspace', async () => {
+  await node!.waitServiceProgrammed(WORKSPACE, APP);
   const r = await runClient('health-client', ['get', `http://${APP}/healthz`]);
   expect(r).toEqual({ phase: 'Succeeded', output: '200 ok' });
 });
@@ -361,11 +362,9 @@ describe('CloudNativePG: an Infrastructure instance runs a real PostgreSQL', () 
       return e?.some((v) => v.name === 'DATABASE_URI') ? e : undefined;
     }, { timeoutMs: 2 * MINUTE });
     expect(env.map((v) => v.name)).toEqual(['PORT', 'DATABASE_SECRET_NAME', 'DATABASE_HOST', 'DATABASE_URI']);
-    // The rw Service selects the primary by a label the instance manager sets: wait until it has a ready endpoint.
-    await waitFor(`Service ${DB}-rw with a ready endpoint`, async () => {
-      const slices = await client.list('discovery.k8s.io/v1', 'EndpointSlice', WORKSPACE, `kubernetes.io/service-name=${DB}-rw`);
-      return slices.some((sl) => ((sl.endpoints ?? []) as { conditions?: { ready?: boolean } }[]).some((e) => e.conditions?.ready === true)) || undefined;
-    }, { timeoutMs: 2 * MINUTE });
+    // The rw Service selects the primary by a label the instance manager sets; the client starts once
+    // kube-proxy has programmed that Service with the primary as its endpoint.
+    await node!.waitServiceProgrammed(WORKSPACE, `${DB}-rw`, 2 * MINUTE);
     const query = 'select current_user, r.rolsuper, current_setting(\'server_version\') from pg_roles r where r.rolname = current_user';
     const pod = restrictedPod(WORKSPACE, 'db-client', node!.postgresImage, ['-X', '-At', '-v', 'ON_ERROR_STOP=1', '-c', query], env);
     const spec = pod.spec as { securityContext: Record<string, unknown>; containers: Record<string, unknown>[] };
@@ -375,13 +374,7 @@ describe('CloudNativePG: an Infrastructure instance runs a real PostgreSQL', () 
         ...spec,
         // PostgreSQL's image user; the URI carries the role, host and password.
         securityContext: { ...spec.securityContext, runAsUser: 26, runAsGroup: 26 },
-        // A ready endpoint does not mean kube-proxy has programmed the Service yet, nor that the primary
-        // accepts connections (a CI run saw "Connection refused" here): pg_isready waits, bounded at 60 s,
-        // then psql runs once and its answer is the test's.
-        containers: [{
-          ...spec.containers[0],
-          command: ['/bin/sh', '-c', 'i=0; until pg_isready -q -d "$DATABASE_URI"; do i=$((i+1)); if [ "$i" -ge 60 ]; then echo "not accepting connections after 60 s" >&2; exit 3; fi; sleep 1; done; exec psql "$DATABASE_URI" "$@"', 'psql'],
-        }],
+        containers: [{ ...spec.containers[0], command: ['/bin/sh', '-c', 'exec psql "$DATABASE_URI" "$@"', 'psql'] }],
       },
     });
     const phase = await waitFor('pod db-client to finish', async () => {

@@ -31,6 +31,7 @@ import {
   cgroupHierarchies, existingHostPaths, NODE, nodeFirewallRules, readSysctls, renderTeardownScript, TEARDOWN_SCRIPT, writeSysctl,
 } from './host';
 import { KubeLite, LiteObject, oneReplicaDeployment } from './kube-lite';
+import { serviceProgrammed, serviceRules } from './kube-proxy';
 import { buildNodeBinaries, IMAGES, nodeImageSpecs, postgresImage, writeImageArchive } from './images';
 
 /** Options of {@link E2eNode.start}. */
@@ -190,6 +191,24 @@ export class E2eNode {
   /** The last lines of a node process's log. */
   logTail(name: string, lines = 30): string {
     return this.processes.find((p) => p.name === name)?.logTail(lines) ?? '';
+  }
+
+  /**
+   * Waits until kube-proxy has programmed a Service with at least one endpoint ({@link serviceProgrammed});
+   * throws with the Service's rules after `timeoutMs`.
+   */
+  async waitServiceProgrammed(namespace: string, service: string, timeoutMs = 60_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    const save = (table: string): string => execFileSync('iptables-save', ['-t', table], { encoding: 'utf8' });
+    for (;;) {
+      const [nat, filter] = [save('nat'), save('filter')];
+      if (serviceProgrammed(nat, filter, namespace, service)) return;
+      if (Date.now() > deadline) {
+        const rules = serviceRules(nat, filter, namespace, service);
+        throw new Error(`kube-proxy did not program Service ${namespace}/${service} with an endpoint within ${timeoutMs} ms; its rules:\n  ${rules.join('\n  ') || '(none)'}`);
+      }
+      await new Promise((r) => setTimeout(r, 250));
+    }
   }
 
   /** Packets dropped so far by the node's chain (pod traffic to an address outside the host). */
@@ -433,6 +452,7 @@ export class E2eNode {
     } catch (e) {
       throw new Error(`${e instanceof Error ? e.message : String(e)}\nkube-system:\n${await api.describeNamespace('kube-system')}`);
     }
+    await this.waitServiceProgrammed('kube-system', 'kube-dns');
     log(`CoreDNS available in ${Date.now() - started} ms`);
 
     // local-path-provisioner as a pod, volumes below the node directory.
