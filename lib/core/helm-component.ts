@@ -3,7 +3,7 @@
  * HelmRelease with pinned chart version, CRD install/upgrade, remediation and dependencies.
  */
 import { Construct } from 'constructs';
-import { k8s } from 'cdk8s-plus-33';
+import * as k8s from '../../imports/k8s';
 import {
   HelmRelease,
   HelmReleaseSpecChartRefKind,

@@ -4,7 +4,7 @@
  * namespace, where its Topic Operator watches.
  */
 import { Construct } from 'constructs';
-import { k8s } from 'cdk8s-plus-33';
+import * as k8s from '../../imports/k8s';
 import {
   Kafka,
   KafkaNodePool,

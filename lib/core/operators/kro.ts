@@ -4,7 +4,7 @@
  * cluster-admin.
  */
 import { Construct } from 'constructs';
-import { k8s } from 'cdk8s-plus-33';
+import * as k8s from '../../../imports/k8s';
 import { LABELS } from '../../shared/api';
 import { KRO } from '../../shared/versions';
 import { HelmComponent } from '../helm-component';

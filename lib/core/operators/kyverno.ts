@@ -1,6 +1,6 @@
 /** Kyverno: admission policies (CEL ValidatingPolicy) and the background controller that generates Secrets. */
 import { Construct } from 'constructs';
-import { k8s } from 'cdk8s-plus-33';
+import * as k8s from '../../../imports/k8s';
 import { LABELS } from '../../shared/api';
 import { KYVERNO } from '../../shared/versions';
 import { HelmComponent } from '../helm-component';
