@@ -3,6 +3,7 @@
  * exactly the permissions granted by ClusterRoles labelled `rbac.kro.run/aggregate-to-controller`, never
  * cluster-admin.
  */
+import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as k8s from '../../../imports/k8s';
 import { LABELS } from '../../shared/api';
@@ -47,7 +48,7 @@ export class Kro extends HelmComponent {
    * Grants KRO management of the given resources through an aggregated ClusterRole named
    * `mini-atlas:kro:<name>`.
    */
-  public grant(name: string, managed: readonly ManagedResources[]): k8s.KubeClusterRole {
+  public grant(name: string, managed: readonly ManagedResources[]): ApiObject {
     return new k8s.KubeClusterRole(this, `grant-${name}`, {
       metadata: {
         name: `mini-atlas:kro:${name}`,
