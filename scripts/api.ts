@@ -46,9 +46,10 @@ export function runApiExtractor(folder: string, check: boolean): ApiRun {
     localBuild: !check,
     showVerboseMessages: false,
     messageCallback: (message) => {
-      // API Extractor's own notes on the report (`console-…`) name no command of ours; the summary does.
+      // API Extractor's own notes (`console-…`: its version, "copy the report") name no command of ours; the
+      // summary does. Nothing goes to stdout: `npm pack --json` runs this in prepack and prints JSON there.
       if (message.messageId.startsWith('console-')) {
-        if (message.logLevel === ExtractorLogLevel.Warning) message.logLevel = ExtractorLogLevel.None;
+        message.logLevel = ExtractorLogLevel.None;
       } else if (message.logLevel === ExtractorLogLevel.Warning || message.logLevel === ExtractorLogLevel.Error) {
         problems++;
       }
@@ -71,9 +72,9 @@ function main(argv: readonly string[]): number {
       console.error(`${run.report} differs from the public API the declarations export; run \`npm run api\` and commit ${run.report} (review the diff: every change there is a change to the package's users)`);
       failed = true;
     } else if (run.changed) {
-      console.log(`updated ${run.report}`);
+      console.error(`updated ${run.report}`);
     } else {
-      console.log(`${run.report} is current`);
+      console.error(`${run.report} is current`);
     }
     if (run.problems > 0) {
       console.error(`${run.report}: API Extractor reported ${run.problems} problem(s) above; fix them (an exported signature names a type the package does not export, or a broken {@link})`);

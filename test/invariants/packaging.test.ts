@@ -21,7 +21,9 @@ test('a consumer installs the packed package, imports { Workspace } from "mini-a
   const packed = JSON.parse(run('npm', ['pack', '--json', '--pack-destination', work], root)) as Array<{ filename: string; files: Array<{ path: string }> }>;
   const tarball = join(work, packed[0].filename);
   const shipped = packed[0].files.map((f) => f.path);
-  expect(shipped).toEqual(expect.arrayContaining(['build/lib/index.js', 'build/lib/index.d.ts', 'build/imports/kro.run.js', 'package.json']));
+  expect(shipped).toEqual(expect.arrayContaining(['build/lib/index.js', 'build/mini-atlas.d.ts', 'build/imports/kro.run.js', 'build/cli/mini-atlas.js', 'package.json']));
+  // One declaration file: the public API and what it reaches (npm run api), no internal module's declarations.
+  expect(shipped.filter((p) => p.endsWith('.d.ts'))).toEqual(['build/mini-atlas.d.ts']);
   expect(shipped.filter((p) => /^(build\/(scripts|charts)|dist|test)\//.test(p))).toEqual([]);
 
   const consumer = join(work, 'consumer');

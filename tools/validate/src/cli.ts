@@ -26,7 +26,15 @@ export function runValidate(argv: readonly string[], as?: Pick<CommandSpec, 'nam
     process.stderr.write(`validate: ${dir} is not a directory (run npm run synth first?)\n`);
     return EXIT_USAGE;
   }
-  const report = validateDirectory(dir, { repoRoot });
+  let report: ReturnType<typeof validateDirectory>;
+  try {
+    report = validateDirectory(dir, { repoRoot });
+  } catch (e) {
+    // A schema neither in a local directory nor cached (the message names MINI_ATLAS_SCHEMA_DIR): one line, no stack.
+    if (!(e instanceof Error) || !e.message.startsWith('schema ')) throw e;
+    process.stderr.write(`${command.name}: ${e.message}\n`);
+    return 1;
+  }
   process.stdout.write(json ? `${JSON.stringify(report, null, 2)}\n` : `${formatReport(report, { verbose })}\n`);
   return report.violations.length === 0 ? 0 : 1;
 }
