@@ -5,17 +5,24 @@
  * - `synth`: `@mini-atlas/synth`'s command (`runSynthModule`) for the program a module exports
  *   (`--program`, default `platform.js`): the same flags, profiles, validation, change guard and atomic write;
  * - `validate`: `@mini-atlas/validate`'s offline conformance suite of the output (default `dist/`).
- * Each command parses its own options with the one parser (`@mini-atlas/cli-common`); `--help` after a command
- * prints them.
+ * Both packages are optional peer dependencies (a repo that only uses the constructs installs neither); each is
+ * loaded when its command runs. Each command parses its own options with the one parser
+ * (`@mini-atlas/cli-common`); `--help` after a command prints them.
  */
-import { EXIT_USAGE, UsageError } from '@mini-atlas/cli-common/command-line';
-import { runSynthModule } from '@mini-atlas/synth';
-import { runValidate } from '@mini-atlas/validate/cli';
 
-/** The commands of the bin, by name. */
-const COMMANDS: Readonly<Record<string, (argv: readonly string[]) => number>> = {
-  synth: (argv) => runSynthModule(argv),
-  validate: (argv) => runValidate(argv, { name: 'mini-atlas validate', usage: 'npx mini-atlas validate [DIR] [options]' }),
+/**
+ * Exit code of a bad command line, as in every command (`EXIT_USAGE` of `@mini-atlas/cli-common`, which is a
+ * dependency of the two tool packages, not of this one, so it is not imported here).
+ */
+const EXIT_USAGE = 2;
+
+/** The commands of the bin, by name: the package each needs and how it runs. */
+const COMMANDS: Readonly<Record<string, { readonly needs: string; readonly run: (argv: readonly string[]) => Promise<number> }>> = {
+  synth: { needs: '@mini-atlas/synth', run: async (argv) => (await import('@mini-atlas/synth')).runSynthModule(argv) },
+  validate: {
+    needs: '@mini-atlas/validate',
+    run: async (argv) => (await import('@mini-atlas/validate/cli')).runValidate(argv, { name: 'mini-atlas validate', usage: 'npx mini-atlas validate [DIR] [options]' }),
+  },
 };
 
 const USAGE = `Usage: npx mini-atlas <command> [options]
@@ -27,7 +34,7 @@ Commands:
 \`npx mini-atlas <command> --help\` lists a command's options.
 `;
 
-function main(argv: readonly string[]): number {
+async function main(argv: readonly string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h') {
     process.stdout.write(USAGE);
@@ -35,10 +42,17 @@ function main(argv: readonly string[]): number {
   }
   const command = COMMANDS[name];
   if (!command) {
-    process.stderr.write(`${new UsageError(`unknown command ${JSON.stringify(name)} for mini-atlas`, `use one of: ${Object.keys(COMMANDS).join(', ')}`).message}\n`);
+    // The one-line form of every usage error (`UsageError`: problem; fix).
+    process.stderr.write(`unknown command ${JSON.stringify(name)} for mini-atlas; use one of: ${Object.keys(COMMANDS).join(', ')}\n`);
     return EXIT_USAGE;
   }
-  return command(rest);
+  try {
+    return await command.run(rest);
+  } catch (e) {
+    if ((e as { code?: unknown }).code !== 'MODULE_NOT_FOUND' || !String((e as Error).message).includes(`'${command.needs}`)) throw e;
+    process.stderr.write(`mini-atlas ${name} needs the package ${command.needs}; install it beside mini-atlas (npm install --save-dev ${command.needs})\n`);
+    return 1;
+  }
 }
 
-process.exitCode = main(process.argv.slice(2));
+void main(process.argv.slice(2)).then((code) => { process.exitCode = code; });

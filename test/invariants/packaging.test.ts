@@ -4,7 +4,7 @@
  * - examples/consumer: constructs alone, plain `app.synth()`, compared with what the DeliveryChart produces;
  * - examples/synth-program: the public synth command (`@mini-atlas/synth`), compared with the committed dist/.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -34,6 +34,11 @@ test('a consumer installs the packed package, imports { Workspace } from "mini-a
   run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts'], consumer);
   run(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', '.'], consumer);
   run(process.execPath, ['main.js'], consumer);
+  // The bin's tool packages are optional peers: without them it says which to install, and fails.
+  const bin = spawnSync(join(consumer, 'node_modules', '.bin', 'mini-atlas'), ['validate'], { cwd: consumer, encoding: 'utf8' });
+  expect({ status: bin.status, stdout: bin.stdout, stderr: bin.stderr }).toEqual({
+    status: 1, stdout: '', stderr: 'mini-atlas validate needs the package @mini-atlas/validate; install it beside mini-atlas (npm install --save-dev @mini-atlas/validate)\n',
+  });
 
   const files = readdirSync(join(consumer, 'dist'));
   const theirs = files.flatMap((f) => parseAllDocuments(readFileSync(join(consumer, 'dist', f), 'utf8')).map((d) => d.toJS()))
