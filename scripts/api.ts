@@ -39,8 +39,7 @@ export interface ApiRun {
 }
 
 /** Runs API Extractor for the package in `folder`; `check` leaves the committed report untouched. */
-export function runApiExtractor(folder: string, check: boolean): ApiRun {
-  const config = ExtractorConfig.loadFileAndPrepare(join(PROJECT_ROOT, folder, 'api-extractor.json'));
+export function runApiExtractor(folder: string, check: boolean, config: ExtractorConfig = ExtractorConfig.loadFileAndPrepare(join(PROJECT_ROOT, folder, 'api-extractor.json'))): ApiRun {
   let problems = 0;
   const result = Extractor.invoke(config, {
     localBuild: !check,
@@ -58,6 +57,11 @@ export function runApiExtractor(folder: string, check: boolean): ApiRun {
   return { report: relative(PROJECT_ROOT, config.reportFilePath), changed: result.apiReportChanged, problems };
 }
 
+/** The message of `--check` when `report` differs from the declarations. */
+export function reportDiffers(report: string): string {
+  return `${report} differs from the public API the declarations export; run \`npm run api\` and commit ${report} (review the diff: every change there is a change to the package's users)`;
+}
+
 function main(argv: readonly string[]): number {
   const { check, package: only } = parseOptionsOrExit(API_COMMAND, argv);
   const unknown = only.find((f) => !(REPORTED_PACKAGES as readonly string[]).includes(f));
@@ -69,7 +73,7 @@ function main(argv: readonly string[]): number {
   for (const folder of only.length > 0 ? only : REPORTED_PACKAGES) {
     const run = runApiExtractor(folder, check);
     if (check && run.changed) {
-      console.error(`${run.report} differs from the public API the declarations export; run \`npm run api\` and commit ${run.report} (review the diff: every change there is a change to the package's users)`);
+      console.error(reportDiffers(run.report));
       failed = true;
     } else if (run.changed) {
       console.error(`updated ${run.report}`);
