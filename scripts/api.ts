@@ -14,7 +14,7 @@ import { CommandSpec, EXIT_USAGE, HELP_OPTION, parseOptionsOrExit, UsageError } 
 import { PROJECT_ROOT } from '@mini-atlas/cli-common/schema-store';
 
 /** The packages whose API is reported: the folder holding each one's `api-extractor.json`. */
-export const REPORTED_PACKAGES = ['.', 'tools/synth'] as const;
+export const REPORTED_PACKAGES = ['.', 'tools/synth', 'tools/validate'] as const;
 
 /** The api command line. */
 export const API_COMMAND = {
