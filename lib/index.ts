@@ -19,38 +19,38 @@ export {
 } from './shared/api';
 export { cel, type CelExpression } from './shared/cel';
 export {
-  type DataBearingKind, DATA_BEARING_KINDS, dataBearingKindOf, KEEP_DATA_ANNOTATIONS, dataAnnotations, type ObjectIdentity,
-  namespacesHoldingData, mustKeep, withDataProtection, type DataProtectionProblem, dataProtectionProblems,
+  type DataBearingKind, DATA_BEARING_KINDS, dataBearingKindOf, type ObjectIdentity,
+  type DataProtectionProblem, dataProtectionProblems,
 } from './shared/data-bearing';
 export { BUILT_IN_PROFILES, type EnvironmentProfile, LOCAL, PRODUCTION, profileProblems, type ProfileProblem } from './shared/environment';
 export {
-  dnsLabelProblem, hostnameProblem, imagePinProblem, imageProblem, DNS_LABEL_SOURCE, DNS_LABEL, DNS_LABEL_MAX,
-  DNS_SUBDOMAIN, DNS_SUBDOMAIN_MAX, IMAGE_TAG_SOURCE, IMAGE_DIGEST_SOURCE, PINNED_IMAGE_PATTERN,
-  TAGGED_IMAGE_CEL_PATTERN, LATEST_TAG_CEL_PATTERN, ownedHostnamePattern, hostnameOwnershipProblem,
+  dnsLabelProblem, hostnameProblem, imagePinProblem, imageProblem, DNS_LABEL, DNS_LABEL_MAX,
+  DNS_SUBDOMAIN, DNS_SUBDOMAIN_MAX, PINNED_IMAGE_PATTERN,
+  ownedHostnamePattern, hostnameOwnershipProblem,
 } from './shared/names';
 export {
   formatIssue, issue, addIssueCheck, collectIssues, assertValid, type ValidationIssue, MiniAtlasValidationError,
 } from './shared/validation-error';
 export {
-  fields, simpleSchemaMarker, markerDefault, toSimpleSchema, simpleSchemaTypes, elementType, applyDefaults, checkFields, defaultProblems,
+  fields, toSimpleSchema, simpleSchemaTypes, applyDefaults, checkFields, defaultProblems,
   type StringField, type IntegerField, type BooleanField, type ObjectField, type ListField, type MapField, type ElementField,
-  type ScalarElement, type ObjectElement, type ElementValueOf, type MarkerField, type Field, type Fields, type ValueOf,
-  type SpecOf, type ResolvedSpecOf, type ResolvedValueOf, type SimpleSchema, type FieldProblem,
+  type ScalarElement, type ObjectElement, type ElementValueOf, type Field, type Fields, type ValueOf,
+  type SpecOf, type ResolvedSpecOf, type ResolvedValueOf, type SimpleSchema, type FieldProblem, type FieldBase, type ElementName,
+  type RequiredKeys, type OptionalKeys,
 } from './shared/fields';
 export { parseQuantity, formatCpu, formatBytes } from './shared/quantity';
 export {
   OPTIONAL_NAME_PATTERN, NAME_PATTERN, HOSTNAME_PATTERN, BYTES_PATTERN, CPU_PATTERN, PG_IDENTIFIER_PATTERN,
   PATH_PATTERN,
 } from './shared/patterns';
-export { fieldsTable } from './shared/schema-docs';
 export { isJsonObject, type JsonValue, type JsonObject } from './shared/json';
-export { findCycles, reachable, dependencyLayers, type DependencyGraph } from './shared/graph';
+export { findCycles, reachable, type DependencyGraph } from './shared/graph';
 
 // GitOps: Flux stages, the Flux sync objects, health checks and the namespace rules of the Flux graph.
 export {
   groupKindOf, isBuiltinApiVersion, readinessDeclarationOf, registerHealthCheck, registeredHealthCheck,
-  registeredHealthChecks, conditionExists, type HealthCheckExpression, KUBERNETES_API_GROUPS,
-  type ReadinessDeclaration, READINESS_DECLARATIONS, STATUS_OBSERVED_CURRENT, CONDITION_OBSERVED_CURRENT,
+  conditionExists, type HealthCheckExpression,
+  type ReadinessDeclaration, READINESS_DECLARATIONS,
 } from './gitops/health-checks';
 export { type FluxStageProps, FluxStage, PLATFORM_SERVICE_ACCOUNT, type TenantKind, type TenantStageScope } from './gitops/flux-stage';
 export {
@@ -71,11 +71,11 @@ export { KAFKA_HEALTH_CHECK, type SharedKafkaProps, SharedKafka } from './core/s
 export { type CiliumProps, Cilium } from './core/operators/cilium';
 export { type CloudNativePgProps, CloudNativePg } from './core/operators/cloudnative-pg';
 export { type ManagedResources, type KroProps, KRO_AGGREGATION_LABEL, Kro } from './core/operators/kro';
-export { type KyvernoProps, Kyverno } from './core/operators/kyverno';
+export { type KyvernoProps, type ReadResources, Kyverno } from './core/operators/kyverno';
 export { type StrimziProps, STRIMZI_POD_SECURITY_PROVIDER_ENV, Strimzi } from './core/operators/strimzi';
 export { type PlatformWiring } from './core/platform-wiring';
 export {
-  type PlatformIdentities, KUBE_CONTROLLER_SERVICE_ACCOUNTS, serviceAccountUser, labellingControllers, guardrailControllers, endpointControllers,
+  type PlatformIdentities,
 } from './core/platform-identities';
 export { type CoreChartProps, CoreChart } from './core/core-chart';
 
@@ -90,7 +90,7 @@ export {
 } from './foundation/topic/schema';
 export {
   type DerivedName, databaseSecret, databaseService, DATABASE_SERVICE_SUFFIXES, cacheService, cacheSecret,
-  kafkaTopicName, celKafkaTopicName, MAX_DATABASE_NAME, MAX_KAFKA_TOPIC_NAME,
+  kafkaTopicName, MAX_DATABASE_NAME, MAX_KAFKA_TOPIC_NAME,
 } from './foundation/conventions';
 export {
   readinessOf, type ReadinessSignal, type NoReadinessSignal, type ChildReadiness, CHILD_READINESS,
@@ -98,13 +98,12 @@ export {
 export { DATA_CHILDREN, dataChildOf, type DataChild } from './foundation/data-children';
 export {
   kroInstanceHealthCheck, RESOURCE_GRAPH_DEFINITION_HEALTH_CHECK, type GraphResource, type ResourceGraphProps,
-  type PrinterColumn, type ExternalResource, READINESS_COLUMNS, AGE_COLUMN, ResourceGraph,
+  type PrinterColumn, type ExternalResource, ResourceGraph,
 } from './foundation/resource-graph';
-export { restrictedPod, RESTRICTED_CONTAINER } from './foundation/restricted-security';
-export { CNPG_OPERATOR_PORTS, WorkspaceDefinition } from './foundation/workspace/definition';
-export { SERVICE_PORT, APP_UID, envExpression, WebApplicationDefinition } from './foundation/web-application/definition';
+export { WorkspaceDefinition } from './foundation/workspace/definition';
+export { WebApplicationDefinition } from './foundation/web-application/definition';
 export {
-  CACHE_PORT, CACHE_LABELS, DATABASE_REQUESTS, DATABASE_LIMITS, CACHE_CPU_REQUEST, CACHE_CPU_LIMIT, InfrastructureDefinition,
+  InfrastructureDefinition,
 } from './foundation/infrastructure/definition';
 export {
   type RuleProblem, topicReplicasProblem, listenerHostnameProblem, imageRegistryProblem, RESERVED_POSTGRES_NAMES,
@@ -113,28 +112,28 @@ export {
 } from './foundation/cross-checks';
 export { TopicDefinition } from './foundation/topic/definition';
 export {
-  VALIDATING_POLICY_HEALTH_CHECK, type PolicyMatch, type PolicyRule, type PlatformPolicyProps, POD_TEMPLATE_RESOURCES, POD_TEMPLATE_VARIABLES,
+  VALIDATING_POLICY_HEALTH_CHECK, type PolicyMatch, type PolicyRule, type PlatformPolicyProps,
   PlatformPolicy,
 } from './foundation/policies/platform-policy';
-export { NAMED_RESOURCES, WorkspaceNamingPolicy } from './foundation/policies/workspace-naming-policy';
+export { WorkspaceNamingPolicy } from './foundation/policies/workspace-naming-policy';
 export { WorkspaceScopePolicy } from './foundation/policies/workspace-scope-policy';
 export {
   DEFAULT_ALLOWED_REGISTRIES, IMAGE_REGISTRY_POLICY_NAME, allowedRegistriesOf, type ImageRegistryPolicyProps, ImageRegistryPolicy,
 } from './foundation/policies/image-registry-policy';
 export { HostIsolationPolicy } from './foundation/policies/host-isolation-policy';
 export { type HostnameOwnershipPolicyProps, HostnameOwnershipPolicy } from './foundation/policies/hostname-ownership-policy';
-export { type OperatorLabelsPolicyProps, OPERATOR_LABEL_PREFIXES, OperatorLabelsPolicy } from './foundation/policies/operator-labels-policy';
+export { type OperatorLabelsPolicyProps, OperatorLabelsPolicy } from './foundation/policies/operator-labels-policy';
 export { ReservedWorkspacesPolicy } from './foundation/policies/reserved-workspaces-policy';
 export {
-  type WorkspaceGuardrailsPolicyProps, type ServiceEndpointsPolicyProps, BROAD_SUBJECTS, WorkspaceGuardrailsPolicy, RoleBindingSubjectsPolicy,
+  type WorkspaceGuardrailsPolicyProps, type ServiceEndpointsPolicyProps, WorkspaceGuardrailsPolicy, RoleBindingSubjectsPolicy,
   ServiceExposurePolicy, ServiceEndpointsPolicy,
 } from './foundation/policies/tenant-isolation-policies';
-export { WORKLOAD_RESOURCES, RequiredLabelsPolicy } from './foundation/policies/required-labels-policy';
+export { RequiredLabelsPolicy } from './foundation/policies/required-labels-policy';
 export {
-  StatefulDeletionPolicy, type StatefulDeletionPolicyProps, type OwnerKind, KRO_INSTANCE_LABELS, celVerifiedOwner, celReleased,
+  StatefulDeletionPolicy, type StatefulDeletionPolicyProps, type OwnerKind,
 } from './foundation/policies/stateful-deletion-policy';
 export {
-  CLUSTER_POLICY_HEALTH_CHECK, GENERATED_PASSWORD_LENGTH, CachePasswordPolicy,
+  CLUSTER_POLICY_HEALTH_CHECK, CachePasswordPolicy,
 } from './foundation/policies/cache-password-policy';
 export { type FoundationChartProps, FoundationChart } from './foundation/foundation-chart';
 
@@ -150,14 +149,14 @@ export { type DeliveryChartProps, DeliveryChart } from './delivery/delivery-char
 
 // Synth: rendering an app into dist/, the one YAML writer, and the one model of dist/ every tool reads it with.
 export {
-  objectKey, renderApp, writeDist, isConfigurationError, stagesOf, type RenderedObject,
+  renderApp, writeDist, isConfigurationError, type RenderedObject,
   type RenderedFile, type WriteDistOptions, type WriteDistResult,
 } from './synth/dist-writer';
 export {
-  guardChanges, changeRulesOf, RemovalGuardError, type GuardedChange, type KindChangeRules, type ChangeGuardResult,
+  RemovalGuardError, type GuardedChange,
 } from './synth/change-guard';
 export {
-  toYaml, toYamlDocuments, parseYamlDocuments, GO_YAML_NUMBER, type YamlReading,
+  toYaml, toYamlDocuments, parseYamlDocuments, type YamlReading,
 } from './synth/kubernetes-yaml';
 export {
   listDist, parseDistFile, distFolderOf, readDist, kustomizeResources, fluxKustomizationOf, fluxOrder,
@@ -170,6 +169,6 @@ export {
 // The whole platform in one call.
 export { buildPlatform, type PlatformOptions, type Platform } from './build-platform';
 export {
-  DELIVERY_ACCOUNT_NAMESPACE, deliveryKustomization, deliveryServiceAccount, developerGroup, kustomizationStatusRule,
-  TENANT_RESOURCES, TENANT_ROLES, type TenantResource, type TenantRule, TenantRoles, viewerGroup, type WorkspaceDerived,
+  deliveryServiceAccount,
+  TENANT_RESOURCES, type TenantResource, type WorkspaceDerived,
 } from './foundation/tenant-access';

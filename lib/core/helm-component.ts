@@ -2,8 +2,9 @@
  * One operator installed by Flux: its namespace, its chart source (HelmRepository or OCIRepository) and a
  * HelmRelease with pinned chart version, CRD install/upgrade, remediation and dependencies.
  */
+import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { k8s } from 'cdk8s-plus-33';
+import * as k8s from '../../imports/k8s';
 import {
   HelmRelease,
   HelmReleaseSpecChartRefKind,
@@ -56,7 +57,7 @@ export interface HelmComponentProps {
 /** A Flux-managed Helm release. */
 export class HelmComponent extends Construct implements DeclaresNamespaceUse {
   /** The HelmRelease object. */
-  public readonly release: HelmRelease;
+  public readonly release: ApiObject;
   /** Release name. */
   public readonly releaseName: string;
   /** Namespace of the release. */

@@ -37,7 +37,7 @@ export interface PlatformIdentities {
   readonly strimzi: string;
   /** Kyverno's background controller: generates the cache password Secrets. */
   readonly kyvernoBackground: string;
-  /** kube-controller-manager's controllers ({@link KUBE_CONTROLLER_SERVICE_ACCOUNTS}). */
+  /** kube-controller-manager's controllers (`KUBE_CONTROLLER_SERVICE_ACCOUNTS`). */
   readonly kubeControllers: readonly string[];
 }
 

@@ -4,7 +4,7 @@
  * stay behind, Released, until an administrator deletes or re-binds it.
  */
 import { Construct } from 'constructs';
-import { k8s } from 'cdk8s-plus-33';
+import * as k8s from '../../imports/k8s';
 import { LABELS } from '../shared/api';
 
 /** Properties of {@link RetainedStorageClass}. */

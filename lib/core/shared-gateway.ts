@@ -3,7 +3,7 @@
  * may attach routes to it.
  */
 import { Construct } from 'constructs';
-import { k8s } from 'cdk8s-plus-33';
+import * as k8s from '../../imports/k8s';
 import {
   Gateway,
   GatewaySpecListenersAllowedRoutesNamespacesFrom,

@@ -3,8 +3,9 @@
  * combined controller+broker nodes, sized by the environment profile. Tenant topics are KafkaTopics in its
  * namespace, where its Topic Operator watches.
  */
+import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { k8s } from 'cdk8s-plus-33';
+import * as k8s from '../../imports/k8s';
 import {
   Kafka,
   KafkaNodePool,
@@ -83,7 +84,7 @@ export class SharedKafka extends Construct {
    * The Namespace object. The operator that watches it writes into it at install, so a platform places it in
    * the operator's Flux stage (`FluxStage.place`); the Flux graph check fails when it comes later.
    */
-  public readonly namespaceResource: k8s.KubeNamespace;
+  public readonly namespaceResource: ApiObject;
 
   public constructor(scope: Construct, id: string, props: SharedKafkaProps = {}) {
     super(scope, id);

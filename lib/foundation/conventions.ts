@@ -13,7 +13,7 @@ export interface DerivedName {
   cel(instanceExpr: string): string;
   /** In-cluster host of the derived Service: `<name><suffix>.<namespace>.svc`. */
   host(instance: string, namespace: string): string;
-  /** CEL for {@link host}. */
+  /** CEL for `host`. */
   celHost(instanceExpr: string, namespaceExpr: string): string;
 }
 

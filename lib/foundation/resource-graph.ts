@@ -4,6 +4,7 @@
  * from `CHILD_READINESS` (./readiness.ts), so an instance is Ready only when its children are; a resource of a
  * kind the table does not classify is a synth error.
  */
+import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
   ResourceGraphDefinition,
@@ -117,7 +118,7 @@ export interface ResourceGraphProps {
   readonly resources: readonly GraphResource[];
   /** Objects the graph reads (listed before the resources). @default none */
   readonly externals?: readonly ExternalResource[];
-  /** Extra `kubectl get` columns, shown between {@link READINESS_COLUMNS} and {@link AGE_COLUMN}. @default none */
+  /** Extra `kubectl get` columns, shown between the readiness columns and the age column. @default none */
   readonly printerColumns?: readonly PrinterColumn[];
 }
 
@@ -168,7 +169,7 @@ export class ResourceGraph extends Construct {
   /** The generated kind's plural resource name, e.g. `webapplications`. */
   public readonly resource: string;
   /** The RGD object. */
-  public readonly definition: ResourceGraphDefinition;
+  public readonly definition: ApiObject;
   /** The resources, by id. */
   public readonly resourceIds: readonly string[];
 

@@ -1,5 +1,5 @@
 /** The security settings every container the platform creates runs with (Pod Security `restricted`+). */
-import { k8s } from 'cdk8s-plus-33';
+import * as k8s from '../../imports/k8s';
 
 /** Container-level: non-root, no privilege escalation, no capabilities, RuntimeDefault, read-only root. */
 export const RESTRICTED_CONTAINER: k8s.SecurityContext = {

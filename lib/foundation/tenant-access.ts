@@ -14,7 +14,7 @@
  * (https://kubernetes.io/docs/reference/access-authn-authz/rbac/#rolebinding-and-clusterrolebinding).
  */
 import { Construct } from 'constructs';
-import { k8s } from 'cdk8s-plus-33';
+import * as k8s from '../../imports/k8s';
 import { FLUX_NAMESPACE } from '../gitops/flux-sync';
 import { LABELS, PLATFORM_API_VERSION, PLATFORM_GROUP } from '../shared/api';
 import { TenantKind } from '../gitops/flux-stage';

@@ -95,7 +95,7 @@ export class FluxStage extends Construct {
   }
 
   /**
-   * The stage an object is written to: the stage it was explicitly {@link place}d in (on it or the nearest
+   * The stage an object is written to: the stage it was explicitly `place`d in (on it or the nearest
    * ancestor), else the nearest stage enclosing it, else undefined.
    */
   public static of(scope: IConstruct): FluxStage | undefined {
@@ -131,7 +131,7 @@ export class FluxStage extends Construct {
   /** The health checks given explicitly ({@link FluxStageProps.healthCheckExpressions}). */
   public readonly explicitHealthChecks: readonly HealthCheckExpression[];
   private readonly deps: FluxStage[];
-  /** Constructs {@link place}d in this stage from elsewhere in the tree. */
+  /** Constructs `place`d in this stage from elsewhere in the tree. */
   private readonly placed = new Set<IConstruct>();
 
   public constructor(scope: Construct, id: string, props: FluxStageProps) {
@@ -156,7 +156,7 @@ export class FluxStage extends Construct {
   }
 
   /**
-   * The objects written to this stage: those in its subtree and in constructs {@link place}d here, minus
+   * The objects written to this stage: those in its subtree and in constructs `place`d here, minus
    * those placed in (or nested in) another stage. In construct-tree order.
    */
   public apiObjects(): ApiObject[] {

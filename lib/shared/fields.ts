@@ -13,7 +13,8 @@
  */
 import { JsonValue } from './json';
 
-interface FieldBase {
+/** What every field declares. */
+export interface FieldBase {
   /** Human-readable description; becomes the CRD field description. */
   readonly description: string;
   /** The instance must set it (no default). */
@@ -85,7 +86,8 @@ export type ScalarElement =
   | (Omit<IntegerField, keyof FieldBase | 'default' | 'growOnly'> & ElementName)
   | (Omit<BooleanField, keyof FieldBase | 'default'> & ElementName);
 
-interface ElementName {
+/** The named type of a list item or map value with rules of its own. */
+export interface ElementName {
   /**
    * Name of the custom type in `spec.schema.types` (a Go-style identifier, e.g. `EnvName`). Required when the
    * item has a rule (pattern, enum, lengths, bounds), since SimpleSchema has no inline item markers.
@@ -168,8 +170,10 @@ export type ValueOf<F extends Field> = F extends StringField
             ? Record<string, ElementValueOf<F['values']>>
             : never;
 
-type RequiredKeys<T extends Fields> = { [K in keyof T]: T[K] extends { required: true } ? K : never }[keyof T];
-type OptionalKeys<T extends Fields> = Exclude<keyof T, RequiredKeys<T>>;
+/** The keys of `T` whose field is `required: true`. */
+export type RequiredKeys<T extends Fields> = { [K in keyof T]: T[K] extends { required: true } ? K : never }[keyof T];
+/** The keys of `T` whose field is optional. */
+export type OptionalKeys<T extends Fields> = Exclude<keyof T, RequiredKeys<T>>;
 
 /** The TypeScript type of an instance spec with these fields (fields with defaults are optional). */
 export type SpecOf<T extends Fields> = { -readonly [K in RequiredKeys<T>]: ValueOf<T[K]> } & {

@@ -5,7 +5,8 @@
  * decimal number, then a binary suffix (`Ki`…`Ei`, powers of 1024), a decimal suffix (`n`, `u`, `m`, ``, `k`,
  * `M`…`E`, powers of 1000) or a decimal exponent (`e3`, `E-2`). Values are kept in nano-units as `bigint`, the
  * smallest scale the API server keeps (a finer value is rounded up to it, as `Quantity` does), so sums of CPU
- * and memory never lose precision. No dependency of the project parses quantities (cdk8s-plus only builds them).
+ * and memory never lose precision. No dependency of the project parses quantities (the generated `Quantity`
+ * class only builds them).
  */
 
 const QUANTITY = /^([+-]?)([0-9]+(?:\.[0-9]*)?|\.[0-9]+)(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E|[eE][+-]?[0-9]+)?$/;

@@ -102,7 +102,7 @@ function layout(files: readonly RenderedFile[]): Map<string, Map<string, string>
  * Renders `app` and replaces `outdir` with the result.
  *
  * Nothing is written until the whole app has validated, rendered and passed the change guard
- * ({@link guardChanges}: against the committed `outdir`, changes the cluster refuses and data lost without
+ * (the change guard, `guardChanges`: against the committed `outdir`, changes the cluster refuses and data lost without
  * `allowRemoval` throw one {@link RemovalGuardError} listing them all). Then each
  * Flux path whose content changed is written to a temporary folder and swapped in with a rename, so every
  * path Flux reads is always complete; paths that did not change are not touched (a re-synth of 1,000

@@ -2,7 +2,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { renderReadme } from '../../scripts/docs';
-import { fields, fieldsTable } from '../../lib';
+import { fields } from '../../lib';
+import { fieldsTable } from '../../lib/shared/schema-docs';
 
 test('README field tables match the abstraction schemas (run `npm run docs`)', () => {
   const readme = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8');

@@ -4,7 +4,7 @@
  * - examples/consumer: constructs alone, plain `app.synth()`, compared with what the DeliveryChart produces;
  * - examples/synth-program: the public synth command (`@mini-atlas/synth`), compared with the committed dist/.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,7 +21,9 @@ test('a consumer installs the packed package, imports { Workspace } from "mini-a
   const packed = JSON.parse(run('npm', ['pack', '--json', '--pack-destination', work], root)) as Array<{ filename: string; files: Array<{ path: string }> }>;
   const tarball = join(work, packed[0].filename);
   const shipped = packed[0].files.map((f) => f.path);
-  expect(shipped).toEqual(expect.arrayContaining(['build/lib/index.js', 'build/lib/index.d.ts', 'build/imports/kro.run.js', 'package.json']));
+  expect(shipped).toEqual(expect.arrayContaining(['build/lib/index.js', 'build/mini-atlas.d.ts', 'build/imports/kro.run.js', 'build/cli/mini-atlas.js', 'package.json']));
+  // One declaration file: the public API and what it reaches (npm run api), no internal module's declarations.
+  expect(shipped.filter((p) => p.endsWith('.d.ts'))).toEqual(['build/mini-atlas.d.ts']);
   expect(shipped.filter((p) => /^(build\/(scripts|charts)|dist|test)\//.test(p))).toEqual([]);
 
   const consumer = join(work, 'consumer');
@@ -32,6 +34,11 @@ test('a consumer installs the packed package, imports { Workspace } from "mini-a
   run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts'], consumer);
   run(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', '.'], consumer);
   run(process.execPath, ['main.js'], consumer);
+  // The bin's tool packages are optional peers: without them it says which to install, and fails.
+  const bin = spawnSync(join(consumer, 'node_modules', '.bin', 'mini-atlas'), ['validate'], { cwd: consumer, encoding: 'utf8' });
+  expect({ status: bin.status, stdout: bin.stdout, stderr: bin.stderr }).toEqual({
+    status: 1, stdout: '', stderr: 'mini-atlas validate needs the package @mini-atlas/validate; install it beside mini-atlas (npm install --save-dev @mini-atlas/validate)\n',
+  });
 
   const files = readdirSync(join(consumer, 'dist'));
   const theirs = files.flatMap((f) => parseAllDocuments(readFileSync(join(consumer, 'dist', f), 'utf8')).map((d) => d.toJS()))

@@ -7,10 +7,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as ts from 'typescript';
-import {
-  Field, Fields, fields, INFRASTRUCTURE_FIELDS, LOCAL, markerDefault, simpleSchemaMarker, TOPIC_FIELDS, toSimpleSchema,
-  WEB_APPLICATION_FIELDS, WORKSPACE_FIELDS,
-} from '../../lib';
+import { Field, Fields, fields, INFRASTRUCTURE_FIELDS, LOCAL, TOPIC_FIELDS, toSimpleSchema, WEB_APPLICATION_FIELDS, WORKSPACE_FIELDS } from '../../lib';
+import { simpleSchemaMarker } from '../../lib/shared/fields';
+import { markerDefault } from '../../lib/shared/fields';
 import { Json, ofKind, render } from '../helpers/platform';
 
 const program = ts.createProgram([join(__dirname, '..', '..', 'lib', 'index.ts')], { strict: true });

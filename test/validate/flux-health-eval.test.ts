@@ -5,7 +5,8 @@
  */
 import { buildPlatform } from '../../lib/build-platform';
 import { addTeamA } from '../../teams/team-a';
-import { groupKindOf, HealthCheckExpression, registeredHealthChecks } from '../../lib';
+import { groupKindOf, HealthCheckExpression } from '../../lib';
+import { registeredHealthChecks } from '../../lib/gitops/health-checks';
 import { evaluateFluxHealth, FluxHealthVerdict } from '../../tools/validate/src/flux-health-eval';
 import { JsonObject } from '../../lib/shared/json';
 

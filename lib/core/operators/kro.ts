@@ -3,8 +3,9 @@
  * exactly the permissions granted by ClusterRoles labelled `rbac.kro.run/aggregate-to-controller`, never
  * cluster-admin.
  */
+import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { k8s } from 'cdk8s-plus-33';
+import * as k8s from '../../../imports/k8s';
 import { LABELS } from '../../shared/api';
 import { KRO } from '../../shared/versions';
 import { HelmComponent } from '../helm-component';
@@ -47,7 +48,7 @@ export class Kro extends HelmComponent {
    * Grants KRO management of the given resources through an aggregated ClusterRole named
    * `mini-atlas:kro:<name>`.
    */
-  public grant(name: string, managed: readonly ManagedResources[]): k8s.KubeClusterRole {
+  public grant(name: string, managed: readonly ManagedResources[]): ApiObject {
     return new k8s.KubeClusterRole(this, `grant-${name}`, {
       metadata: {
         name: `mini-atlas:kro:${name}`,

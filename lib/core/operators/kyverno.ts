@@ -1,6 +1,7 @@
 /** Kyverno: admission policies (CEL ValidatingPolicy) and the background controller that generates Secrets. */
+import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { k8s } from 'cdk8s-plus-33';
+import * as k8s from '../../../imports/k8s';
 import { LABELS } from '../../shared/api';
 import { KYVERNO } from '../../shared/versions';
 import { HelmComponent } from '../helm-component';
@@ -53,7 +54,7 @@ export class Kyverno extends HelmComponent {
    * Lets the admission controller read the given resources (`resource.Get`/`resource.List` in a policy) through
    * a ClusterRole named `mini-atlas:kyverno:<name>`, aggregated into its role.
    */
-  public allowLookups(name: string, reads: readonly ReadResources[]): k8s.KubeClusterRole {
+  public allowLookups(name: string, reads: readonly ReadResources[]): ApiObject {
     return new k8s.KubeClusterRole(this, `lookups-${name}`, {
       metadata: {
         name: `mini-atlas:kyverno:${name}`,

@@ -9,7 +9,7 @@
  *   the first time the cache Service appears (see `CachePasswordPolicy`).
  */
 import { Construct } from 'constructs';
-import { k8s } from 'cdk8s-plus-33';
+import * as k8s from '../../../imports/k8s';
 import {
   Cluster,
   ClusterSpecResourcesLimits,

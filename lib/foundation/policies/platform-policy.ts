@@ -3,6 +3,7 @@
  * Kyverno recommends from 1.17 on. By default it applies to workspace namespaces only, and exposes the
  * workspace name as `variables.workspace`.
  */
+import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
   ValidatingPolicy,
@@ -63,7 +64,7 @@ export interface PlatformPolicyProps {
    */
   readonly namespaces?: 'workspaces' | 'non-workspaces' | 'all';
   /**
-   * A Pod policy: also match every kind that carries a pod template ({@link POD_TEMPLATE_RESOURCES}: bare Pods
+   * A Pod policy: also match every kind that carries a pod template (`POD_TEMPLATE_RESOURCES`: bare Pods
    * and their `ephemeralcontainers` subresource, Deployments, ReplicaSets, StatefulSets, DaemonSets, Jobs,
    * CronJobs). The rules read the pod through `variables.podSpec`, `variables.podMetadata` and
    * `variables.containers` (containers, init and ephemeral containers), whatever the kind.
@@ -112,7 +113,7 @@ export const POD_TEMPLATE_VARIABLES: Readonly<Record<string, string>> = {
 /** A Kyverno ValidatingPolicy that denies violations. */
 export class PlatformPolicy extends Construct {
   public readonly policyName: string;
-  public readonly policy: ValidatingPolicy;
+  public readonly policy: ApiObject;
 
   public constructor(scope: Construct, id: string, props: PlatformPolicyProps) {
     super(scope, id);

@@ -4,7 +4,7 @@
  * workspace arrive as environment variables.
  */
 import { Construct } from 'constructs';
-import { k8s } from 'cdk8s-plus-33';
+import * as k8s from '../../../imports/k8s';
 import { HttpRoute } from '../../../imports/gateway.networking.k8s.io';
 import {
   CiliumNetworkPolicy,

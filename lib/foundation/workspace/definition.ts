@@ -3,7 +3,7 @@
  * network isolation with exactly the flows a workspace needs, and a ResourceQuota + LimitRange.
  */
 import { Construct } from 'constructs';
-import { k8s } from 'cdk8s-plus-33';
+import * as k8s from '../../../imports/k8s';
 import {
   CiliumNetworkPolicy,
   CiliumNetworkPolicySpecEgressToEntities,

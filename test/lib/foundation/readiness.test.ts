@@ -4,7 +4,7 @@
  * (as KRO evaluates them) against fixture statuses.
  */
 import { App, Chart } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-33';
+import * as k8s from '../../../imports/k8s';
 import {
   CHILD_READINESS, collectIssues, fields, ResourceGraph, ValidationIssue,
 } from '../../../lib';
@@ -72,7 +72,7 @@ describe('a made-up graph', () => {
       kind: 'NightlyJob',
       fields: SPEC,
       resources: [
-        { id: 'job', template: k8s.KubeCronJob.manifest({ metadata: { name: 'nightly' }, spec: { schedule: '@daily', jobTemplate: {} } }) },
+        { id: 'job', template: { apiVersion: 'batch/v1', kind: 'CronJob', metadata: { name: 'nightly' }, spec: { schedule: '@daily', jobTemplate: {} } } },
         { id: 'widget', template: { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' } } },
       ],
     });

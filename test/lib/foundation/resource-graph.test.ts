@@ -2,7 +2,7 @@
  * ResourceGraph: a ResourceGraphDefinition in the platform group. The readiness it adds per child kind, and the
  * failure for a kind without a rule, are in readiness.test.ts.
  */
-import { k8s } from 'cdk8s-plus-33';
+import * as k8s from '../../../imports/k8s';
 import { App, Chart } from 'cdk8s';
 import { fields, FluxStage, renderApp, ResourceGraph } from '../../../lib';
 import { issues } from '../../helpers/issues';

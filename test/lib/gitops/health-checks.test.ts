@@ -5,10 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { ApiObject, App, Chart } from 'cdk8s';
-import {
-  FluxStage, FluxSync, HealthCheckExpression, KUBERNETES_API_GROUPS, READINESS_DECLARATIONS,
-  registerHealthCheck, renderApp, ValidationIssue,
-} from '../../../lib';
+import { FluxStage, FluxSync, HealthCheckExpression, READINESS_DECLARATIONS, registerHealthCheck, renderApp, ValidationIssue } from '../../../lib';
+import { KUBERNETES_API_GROUPS } from '../../../lib/gitops/health-checks';
 import { KUBERNETES_DEFINITIONS_URL } from '../../../lib/shared/schema-sources';
 import { resolveSchema } from '@mini-atlas/cli-common/schema-store';
 import { issues } from '../../helpers/issues';

@@ -4,7 +4,7 @@
  * component of the same shape.
  */
 import { ApiObject, App, Chart } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-33';
+import * as k8s from '../../../imports/k8s';
 import { buildPlatform } from '../../../lib/build-platform';
 import { addTeamA } from '../../../teams/team-a';
 import {
@@ -102,7 +102,7 @@ describe('a namespace a chart writes into exists before the chart installs', () 
 
   test('made up: any namespaced object, in a namespace created nowhere', () => {
     const platform = buildPlatform({ teams: (d) => { addTeamA(d); } });
-    new k8s.KubeConfigMap(platform.foundation.stage, 'settings', { metadata: { name: 'settings', namespace: 'ghost' } });
+    new ApiObject(platform.foundation.stage, 'settings', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings', namespace: 'ghost' } });
     expect(issues(() => renderApp(platform.app))).toEqual([{
       path: 'foundation/foundation/settings', field: 'metadata.namespace', value: '"ghost"',
       rule: 'must exist before stage foundation is applied, but no stage creates it',
@@ -112,7 +112,7 @@ describe('a namespace a chart writes into exists before the chart installs', () 
 
   test('made up: an object in a workspace namespace, in the same stage as the Workspace that creates it', () => {
     const platform = buildPlatform({ teams: (d) => { addTeamA(d); } });
-    new k8s.KubeConfigMap(platform.delivery.workspaces, 'early', { metadata: { name: 'early', namespace: 'team-a' } });
+    new ApiObject(platform.delivery.workspaces, 'early', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'early', namespace: 'team-a' } });
     expect(issues(() => renderApp(platform.app))).toEqual([{
       path: 'delivery/workspaces/early', field: 'metadata.namespace', value: '"team-a"',
       rule: 'must exist before stage delivery/workspaces is applied, but it is created by Workspace team-a in stage delivery/workspaces, and Flux dry-runs a whole stage before an instance can create it',

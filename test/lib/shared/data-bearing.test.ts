@@ -2,9 +2,8 @@
 import { Cluster } from '../../../imports/postgresql.cnpg.io';
 import { Kafka, KafkaNodePool, KafkaTopic } from '../../../imports/kafka.strimzi.io';
 import { ResourceGraphDefinition } from '../../../imports/kro.run';
-import {
-  DATA_BEARING_KINDS, DataBearingKind, dataBearingKindOf, dataProtectionProblems, JsonObject, ObjectIdentity, withDataProtection,
-} from '../../../lib';
+import { DATA_BEARING_KINDS, DataBearingKind, dataBearingKindOf, dataProtectionProblems, JsonObject, ObjectIdentity } from '../../../lib';
+import { withDataProtection } from '../../../lib/shared/data-bearing';
 import { kroPlural } from '../../../lib/foundation/resource-graph';
 import { render } from '../../helpers/platform';
 

@@ -4,9 +4,10 @@
  * validator's model of SimpleSchema and the change guard. `Gadget` is a made-up abstraction with both kinds.
  */
 import { GADGET } from '../../helpers/gadget';
-import {
-  applyDefaults, checkFields, defaultProblems, fieldsTable, markerDefault, simpleSchemaMarker, simpleSchemaTypes, SpecOf, toSimpleSchema,
-} from '../../../lib';
+import { applyDefaults, checkFields, defaultProblems, simpleSchemaTypes, SpecOf, toSimpleSchema } from '../../../lib';
+import { simpleSchemaMarker } from '../../../lib/shared/fields';
+import { markerDefault } from '../../../lib/shared/fields';
+import { fieldsTable } from '../../../lib/shared/schema-docs';
 import { guardChanges } from '../../../lib/synth/change-guard';
 import { SchemaCompiler } from '../../../tools/validate/src/schema-node';
 import { CelRuleEvaluator } from '../../../tools/validate/src/cel-rules';

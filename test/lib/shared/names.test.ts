@@ -1,8 +1,7 @@
 /** The naming and image rules shared by the library, the RGD schemas, the Kyverno policy, the CLI and the validator. */
-import {
-  DNS_LABEL, dnsLabelProblem, hostnameOwnershipProblem, hostnameProblem, ownedHostnamePattern, HOSTNAME_PATTERN, imagePinProblem, imageProblem, LATEST_TAG_CEL_PATTERN, NAME_PATTERN,
-  OPTIONAL_NAME_PATTERN, PINNED_IMAGE_PATTERN, TAGGED_IMAGE_CEL_PATTERN,
-} from '../../../lib';
+import { DNS_LABEL, dnsLabelProblem, hostnameOwnershipProblem, hostnameProblem, ownedHostnamePattern, HOSTNAME_PATTERN, imagePinProblem, imageProblem, NAME_PATTERN, OPTIONAL_NAME_PATTERN, PINNED_IMAGE_PATTERN } from '../../../lib';
+import { TAGGED_IMAGE_CEL_PATTERN } from '../../../lib/shared/names';
+import { LATEST_TAG_CEL_PATTERN } from '../../../lib/shared/names';
 import { CLUSTER_NAME_PATTERN } from '../../../tools/cluster/src/kind-config';
 
 const digest = `sha256:${'a'.repeat(64)}`;

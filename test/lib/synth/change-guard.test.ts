@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ApiObject, App, Chart, JsonPatch } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-33';
+import * as k8s from '../../../imports/k8s';
 import { KafkaTopic } from '../../../imports/kafka.strimzi.io';
 import {
   ANNOTATIONS, buildPlatform, LOCAL, BYTES_PATTERN, cel, EnvironmentProfile, fields, FluxStage, GraphResource, Infrastructure, kroInstanceHealthCheck,

@@ -1,5 +1,5 @@
 /** Command-line options of a synth program (`runSynth`; Mini-Atlas's own is `npm run synth`). */
-import { CommandSpec, HELP_OPTION, parseCommandLine } from '@mini-atlas/cli-common/command-line';
+import { CommandSpec, HELP_OPTION, OptionValues, parseCommandLine } from '@mini-atlas/cli-common/command-line';
 
 /** The synth command line. */
 export const SYNTH_COMMAND = {
@@ -19,6 +19,20 @@ export const SYNTH_COMMAND = {
       type: 'string', multiple: true, value: '<Kind/ns/name>', help: 'acknowledge removing a stateful object (repeatable)',
     },
     help: HELP_OPTION,
+  },
+} as const satisfies CommandSpec;
+
+/**
+ * `npx mini-atlas synth` (the `mini-atlas` package's bin): the synth command line plus the module that holds
+ * the program, so a platform repo needs no entry point of its own.
+ */
+export const SYNTH_BIN_COMMAND = {
+  name: 'mini-atlas synth',
+  usage: 'npx mini-atlas synth [--program <module>] [options]',
+  summary: `${SYNTH_COMMAND.summary} The program is the module's default export (or its export \`program\`): { profiles?, build }.`,
+  options: {
+    program: { type: 'string', value: '<module>', help: 'the compiled module that exports the SynthProgram (default platform.js)' },
+    ...SYNTH_COMMAND.options,
   },
 } as const satisfies CommandSpec;
 
@@ -44,8 +58,12 @@ export interface SynthOptions {
  * `MINI_ATLAS_REPO`, `MINI_ATLAS_BRANCH`; an empty repo or branch variable counts as unset).
  * @throws UsageError for a bad command line (one line, exit code 2).
  */
-export function parseSynthArgs(argv: readonly string[], env: NodeJS.ProcessEnv): SynthOptions {
-  const { values } = parseCommandLine(SYNTH_COMMAND, argv);
+export function parseSynthArgs(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): SynthOptions {
+  return synthOptionsOf(parseCommandLine(SYNTH_COMMAND, argv).values, env);
+}
+
+/** The synth options of a parsed command line ({@link SYNTH_COMMAND}'s or {@link SYNTH_BIN_COMMAND}'s). */
+export function synthOptionsOf(values: OptionValues<typeof SYNTH_COMMAND.options>, env: Readonly<Record<string, string | undefined>>): SynthOptions {
   return {
     env: values.env ?? env.MINI_ATLAS_ENV,
     repo: values.repo ?? (env.MINI_ATLAS_REPO || undefined),

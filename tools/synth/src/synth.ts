@@ -6,8 +6,8 @@
 import { isAbsolute, posix, relative, resolve, sep } from 'node:path';
 import type { App } from 'cdk8s';
 import { BUILT_IN_PROFILES, isConfigurationError, writeDist, type EnvironmentProfile, type WriteDistResult } from 'mini-atlas';
-import { parseOrExit, UsageError } from '@mini-atlas/cli-common/command-line';
-import { parseSynthArgs, SYNTH_COMMAND, type SynthOptions } from './options';
+import { parseOptionsOrExit, parseOrExit, UsageError } from '@mini-atlas/cli-common/command-line';
+import { parseSynthArgs, SYNTH_BIN_COMMAND, SYNTH_COMMAND, synthOptionsOf, type SynthOptions } from './options';
 
 /** Where Flux finds the output: passed to the program, which hands it to `buildPlatform({ git })`. */
 export interface SynthGitSource {
@@ -111,14 +111,52 @@ export function synthesize(program: SynthProgram, options: SynthOptions, cwd: st
  * unacknowledged removal print their message (no stack) and that the output was left unchanged, exit 1.
  * Sets `process.exitCode` and returns it.
  */
-export function runSynth(program: SynthProgram, argv: readonly string[] = process.argv.slice(2), env: NodeJS.ProcessEnv = process.env): number {
+export function runSynth(program: SynthProgram, argv: readonly string[] = process.argv.slice(2), env: Readonly<Record<string, string | undefined>> = process.env): number {
   const started = process.hrtime.bigint();
-  const options = parseOrExit(SYNTH_COMMAND, () => parseSynthArgs(argv, env));
-  const fail = (code: number, ...lines: string[]): number => {
-    for (const l of lines) console.error(l);
-    process.exitCode = code;
-    return code;
-  };
+  return report(program, parseOrExit(SYNTH_COMMAND, () => parseSynthArgs(argv, env)), started);
+}
+
+/**
+ * `npx mini-atlas synth`: {@link runSynth} for the program a module exports (`--program`, default
+ * `platform.js`, relative to `cwd`): its default export, else its export `program`. The same flags, exit codes
+ * and messages as {@link runSynth}; a module that cannot be loaded or exports no program prints one line and
+ * exits 1.
+ */
+export function runSynthModule(argv: readonly string[] = process.argv.slice(2), env: Readonly<Record<string, string | undefined>> = process.env, cwd: string = process.cwd()): number {
+  const started = process.hrtime.bigint();
+  const values = parseOptionsOrExit(SYNTH_BIN_COMMAND, argv);
+  const options = synthOptionsOf(values, env);
+  const file = resolve(cwd, values.program ?? 'platform.js');
+  const shown = relative(cwd, file);
+  let loaded: unknown;
+  try {
+    // The program is a CommonJS module chosen at run time (the command is synchronous, as writeDist is).
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    loaded = require(file);
+  } catch (e) {
+    return fail(1, `cannot load the synth program ${shown}: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}; compile it first (tsc) or pass --program <module>`);
+  }
+  const program = programOf(loaded);
+  if (!program) {
+    return fail(1, `${shown} exports no synth program; write \`export default { build: (context) => buildPlatform({ ...context, teams }).app }\` (or \`export const program = …\`)`);
+  }
+  return report(program, options, started);
+}
+
+/** The SynthProgram a loaded module exports (default export, else `program`), if any. */
+function programOf(loaded: unknown): SynthProgram | undefined {
+  const candidates = typeof loaded === 'object' && loaded !== null ? [(loaded as { default?: unknown }).default, (loaded as { program?: unknown }).program] : [];
+  return candidates.find((c): c is SynthProgram => typeof c === 'object' && c !== null && typeof (c as { build?: unknown }).build === 'function');
+}
+
+function fail(code: number, ...lines: string[]): number {
+  for (const l of lines) console.error(l);
+  process.exitCode = code;
+  return code;
+}
+
+/** Runs {@link synthesize} for parsed options and reports as {@link runSynth} documents. */
+function report(program: SynthProgram, options: SynthOptions, started: bigint): number {
   try {
     const result = synthesize(program, options);
     const ms = Number(process.hrtime.bigint() - started) / 1e6;

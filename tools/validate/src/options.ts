@@ -25,9 +25,12 @@ export interface ValidateCommandLine {
   readonly help: boolean;
 }
 
-/** Parses the arguments after `npm run validate --`. Throws a `UsageError` for a bad command line. */
-export function parseValidateArgs(argv: readonly string[]): ValidateCommandLine {
-  const { values, positionals } = parseCommandLine(VALIDATE_COMMAND, argv);
+/**
+ * Parses the arguments after `npm run validate --` (`command`: the same options under another name and usage
+ * line, as `npx mini-atlas validate`). Throws a `UsageError` for a bad command line.
+ */
+export function parseValidateArgs(argv: readonly string[], command: CommandSpec<typeof VALIDATE_COMMAND.options> = VALIDATE_COMMAND): ValidateCommandLine {
+  const { values, positionals } = parseCommandLine(command, argv);
   return {
     ...(positionals[0] !== undefined ? { dir: positionals[0] } : {}),
     ...(values['repo-root'] !== undefined ? { repoRoot: values['repo-root'] } : {}),
