@@ -22,9 +22,10 @@ export {
   type DataBearingKind, DATA_BEARING_KINDS, dataBearingKindOf, KEEP_DATA_ANNOTATIONS, dataAnnotations, type ObjectIdentity,
   namespacesHoldingData, mustKeep, withDataProtection, type DataProtectionProblem, dataProtectionProblems,
 } from './shared/data-bearing';
+export { DEFAULT_PLATFORM_NAME, setPlatformName, platformNameOf, partOfLabel, platformNameProblem } from './shared/platform-name';
 export { BUILT_IN_PROFILES, type EnvironmentProfile, LOCAL, PRODUCTION, profileProblems, type ProfileProblem } from './shared/environment';
 export {
-  dnsLabelProblem, hostnameProblem, imagePinProblem, imageProblem, DNS_LABEL_SOURCE, DNS_LABEL, DNS_LABEL_MAX,
+  dnsLabelProblem, dnsSubdomainProblem, hostnameProblem, imagePinProblem, imageProblem, DNS_LABEL_SOURCE, DNS_LABEL, DNS_LABEL_MAX,
   DNS_SUBDOMAIN, DNS_SUBDOMAIN_MAX, IMAGE_TAG_SOURCE, IMAGE_DIGEST_SOURCE, PINNED_IMAGE_PATTERN,
   TAGGED_IMAGE_CEL_PATTERN, LATEST_TAG_CEL_PATTERN, ownedHostnamePattern, hostnameOwnershipProblem,
 } from './shared/names';
@@ -54,7 +55,8 @@ export {
 } from './gitops/health-checks';
 export { type FluxStageProps, FluxStage, PLATFORM_SERVICE_ACCOUNT, type TenantKind, type TenantStageScope } from './gitops/flux-stage';
 export {
-  type FluxSyncProps, SOURCE_NAME, FLUX_NAMESPACE, GATEWAY_API_KUSTOMIZATION, FluxSync,
+  type FluxSyncProps, SOURCE_NAME, FLUX_NAMESPACE, GATEWAY_API_KUSTOMIZATION, GATEWAY_API_SOURCE, GATEWAY_API_REPOSITORY,
+  FLUX_BOOTSTRAP_NAME, FLUX_SYSTEM_FOLDER, FluxSync,
 } from './gitops/flux-sync';
 export {
   meetsPodSecurity, podSecurityLevel, namespacesInValues, type PodSecurityLevel, POD_SECURITY_LEVELS,
@@ -64,9 +66,9 @@ export {
 export { type FluxSystemChartProps, FluxSystemChart } from './gitops/flux-system-chart';
 
 // Core layer: operators (Helm releases) and shared services (Kafka, Gateway), composed by CoreChart.
-export { type HelmValues, type HelmValue, type HelmComponentProps, HelmComponent } from './core/helm-component';
+export { type HelmValues, type HelmValue, type ChartSourceProps, type HelmComponentProps, HelmComponent } from './core/helm-component';
 export { type RetainedStorageClassProps, RetainedStorageClass } from './core/retained-storage-class';
-export { GATEWAY_HEALTH_CHECK, type SharedGatewayProps, SharedGateway } from './core/shared-gateway';
+export { GATEWAY_HEALTH_CHECK, type SharedGatewayProps, type GatewayListenerMode, GATEWAY_LISTENER_MODES, SharedGateway } from './core/shared-gateway';
 export { KAFKA_HEALTH_CHECK, type SharedKafkaProps, SharedKafka } from './core/shared-kafka';
 export { type CiliumProps, Cilium } from './core/operators/cilium';
 export { type CloudNativePgProps, CloudNativePg } from './core/operators/cloudnative-pg';
@@ -77,7 +79,7 @@ export { type PlatformWiring } from './core/platform-wiring';
 export {
   type PlatformIdentities, KUBE_CONTROLLER_SERVICE_ACCOUNTS, serviceAccountUser, labellingControllers, guardrailControllers, endpointControllers,
 } from './core/platform-identities';
-export { type CoreChartProps, CoreChart } from './core/core-chart';
+export { type CoreChartProps, type ChartRepositories, CoreChart } from './core/core-chart';
 
 // Foundation layer: the four abstractions (schema + RGD each), readiness, policies; FoundationChart.
 export { WORKSPACE_FIELDS, workspaceFields, type WorkspaceSpec } from './foundation/workspace/schema';
@@ -168,7 +170,7 @@ export {
 } from './synth/dist-model';
 
 // The whole platform in one call.
-export { buildPlatform, type PlatformOptions, type Platform } from './build-platform';
+export { buildPlatform, type PlatformOptions, type PlatformGitSource, type PlatformFluxOptions, type Platform } from './build-platform';
 export {
   DELIVERY_ACCOUNT_NAMESPACE, deliveryKustomization, deliveryServiceAccount, developerGroup, kustomizationStatusRule,
   TENANT_RESOURCES, TENANT_ROLES, type TenantResource, type TenantRule, TenantRoles, viewerGroup, type WorkspaceDerived,

@@ -42,6 +42,11 @@ export interface FoundationChartProps extends ChartProps {
   readonly environment?: EnvironmentProfile;
   /** Image registries tenants may pull from. @default ghcr.io, docker.io, quay.io, registry.k8s.io */
   readonly images?: ImageRegistryPolicyProps;
+  /**
+   * Flux's namespace (`FluxSyncProps.namespace`): each workspace's delivery account and status Role are
+   * created there, beside the Kustomization that applies its stage. @default FLUX_NAMESPACE (`flux-system`)
+   */
+  readonly fluxNamespace?: string;
 }
 
 /** The Foundation layer. */
@@ -63,7 +68,7 @@ export class FoundationChart extends Chart {
     this.stage = new FluxStage(this, 'foundation', { path: 'foundation', dependsOn: [core.sharedServices] });
 
     this.definitions = [
-      new WorkspaceDefinition(this.stage, 'workspace', core.wiring, environment),
+      new WorkspaceDefinition(this.stage, 'workspace', core.wiring, environment, props.fluxNamespace),
       new WebApplicationDefinition(this.stage, 'web-application', core.wiring),
       new InfrastructureDefinition(this.stage, 'infrastructure', core.wiring, environment),
       new TopicDefinition(this.stage, 'topic', core.wiring, environment),

@@ -9,7 +9,7 @@ import {
   ResourceGraphDefinition,
   ResourceGraphDefinitionSpecSchemaScope,
 } from '../../imports/kro.run';
-import { LABELS, PLATFORM_API_VERSION, PLATFORM_GROUP, PLATFORM_VERSION } from '../shared/api';
+import { PLATFORM_API_VERSION, PLATFORM_GROUP, PLATFORM_VERSION } from '../shared/api';
 import { cel } from '../shared/cel';
 import { dataAnnotations } from '../shared/data-bearing';
 import { addIssueCheck, issue, ValidationIssue } from '../shared/validation-error';
@@ -19,6 +19,7 @@ import {
 import { defaultProblems, Fields, simpleSchemaTypes, toSimpleSchema } from '../shared/fields';
 import { apiGroupOf } from '../shared/api';
 import { readinessOf } from './readiness';
+import { partOfLabel } from '../shared/platform-name';
 
 /**
  * CEL: KRO's root `Ready` condition is True for the current generation. KRO (v0.9.3, pkg/apis/condition_set.go)
@@ -201,7 +202,7 @@ export class ResourceGraph extends Construct {
     const name = `${props.kind.replace(/([a-z])([A-Z])/g, '$1-$2').toLowerCase()}.${PLATFORM_GROUP}`;
     this.definition = new ResourceGraphDefinition(this, 'rgd', {
       // An RGD is data-bearing: Flux never prunes it.
-      metadata: { name, labels: { [LABELS.partOf]: 'mini-atlas' }, annotations: dataAnnotations(ResourceGraphDefinition.GVK.apiVersion, ResourceGraphDefinition.GVK.kind) },
+      metadata: { name, labels: partOfLabel(this), annotations: dataAnnotations(ResourceGraphDefinition.GVK.apiVersion, ResourceGraphDefinition.GVK.kind) },
       spec: {
         schema: {
           apiVersion: PLATFORM_VERSION,

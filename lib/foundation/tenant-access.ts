@@ -16,8 +16,9 @@
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-33';
 import { FLUX_NAMESPACE } from '../gitops/flux-sync';
-import { LABELS, PLATFORM_API_VERSION, PLATFORM_GROUP } from '../shared/api';
+import { PLATFORM_API_VERSION, PLATFORM_GROUP } from '../shared/api';
 import { TenantKind } from '../gitops/flux-stage';
+import { partOfLabel } from '../shared/platform-name';
 
 /** A platform kind a tenant writes, with its plural resource. */
 export interface TenantResource extends TenantKind {
@@ -108,7 +109,7 @@ export class TenantRoles extends Construct {
     super(scope, id);
     for (const [key, role] of Object.entries(TENANT_ROLES)) {
       new k8s.KubeClusterRole(this, key, {
-        metadata: { name: role.name, labels: { [LABELS.partOf]: 'mini-atlas' } },
+        metadata: { name: role.name, labels: partOfLabel(this) },
         rules: role.rules.map((r) => ({ apiGroups: [...r.apiGroups], resources: [...r.resources], verbs: [...r.verbs] })),
       });
     }

@@ -53,8 +53,13 @@ const tenantBinding = (suffix: string, role: string, subject: k8s.Subject) => k8
 export class WorkspaceDefinition extends ResourceGraph {
   /**
    * @param environment the profile whose sizes become the schema defaults (every `quota` value) @default LOCAL
+   * @param fluxNamespace Flux's namespace, where each workspace's delivery account and status Role live
+   * @default DELIVERY_ACCOUNT_NAMESPACE (`flux-system`)
    */
-  public constructor(scope: Construct, id: string, wiring: PlatformWiring, environment: EnvironmentProfile = LOCAL) {
+  public constructor(
+    scope: Construct, id: string, wiring: PlatformWiring, environment: EnvironmentProfile = LOCAL,
+    fluxNamespace: string = DELIVERY_ACCOUNT_NAMESPACE,
+  ) {
     const ns = cel(NAME);
     super(scope, id, {
       kind: 'Workspace',
@@ -136,7 +141,7 @@ export class WorkspaceDefinition extends ResourceGraph {
           template: k8s.KubeServiceAccount.manifest({
             metadata: {
               name: cel(deliveryServiceAccount.cel(NAME)),
-              namespace: DELIVERY_ACCOUNT_NAMESPACE,
+              namespace: fluxNamespace,
               labels: { [LABELS.workspace]: cel(NAME), [LABELS.managedBy]: 'kro' },
             },
             automountServiceAccountToken: false,
@@ -145,7 +150,7 @@ export class WorkspaceDefinition extends ResourceGraph {
         {
           id: 'deliveryBinding',
           template: tenantBinding('delivery', TENANT_ROLES.delivery.name, {
-            kind: 'ServiceAccount', name: cel('deliveryAccount.metadata.name'), namespace: DELIVERY_ACCOUNT_NAMESPACE,
+            kind: 'ServiceAccount', name: cel('deliveryAccount.metadata.name'), namespace: fluxNamespace,
           }),
         },
         { id: 'developerBinding', template: tenantBinding('developers', TENANT_ROLES.developer.name, { kind: 'Group', apiGroup: RBAC_GROUP, name: cel(developerGroup.cel(TEAM)) }) },
@@ -156,7 +161,7 @@ export class WorkspaceDefinition extends ResourceGraph {
           template: k8s.KubeRole.manifest({
             metadata: {
               name: cel(`${deliveryKustomization.cel(NAME)} + "-status"`),
-              namespace: DELIVERY_ACCOUNT_NAMESPACE,
+              namespace: fluxNamespace,
               labels: { [LABELS.workspace]: cel(NAME), [LABELS.managedBy]: 'kro' },
             },
             rules: [(({ apiGroups, resources, verbs, resourceNames }) => ({ apiGroups: [...apiGroups], resources: [...resources], verbs: [...verbs], resourceNames: [...(resourceNames ?? [])] }))(
@@ -168,7 +173,7 @@ export class WorkspaceDefinition extends ResourceGraph {
           template: k8s.KubeRoleBinding.manifest({
             metadata: {
               name: cel('stageStatusRole.metadata.name'),
-              namespace: DELIVERY_ACCOUNT_NAMESPACE,
+              namespace: fluxNamespace,
               labels: { [LABELS.workspace]: cel(NAME), [LABELS.managedBy]: 'kro' },
             },
             roleRef: { apiGroup: RBAC_GROUP, kind: 'Role', name: cel('stageStatusRole.metadata.name') },
