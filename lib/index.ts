@@ -100,7 +100,7 @@ export {
 export { DATA_CHILDREN, dataChildOf, type DataChild } from './foundation/data-children';
 export {
   kroInstanceHealthCheck, RESOURCE_GRAPH_DEFINITION_HEALTH_CHECK, type GraphResource, type ResourceGraphProps,
-  type PrinterColumn, type ExternalResource, READINESS_COLUMNS, AGE_COLUMN, ResourceGraph,
+  type PrinterColumn, type ExternalResource, READINESS_COLUMNS, AGE_COLUMN, guessResource, mergeManagedResources, ResourceGraph,
 } from './foundation/resource-graph';
 export { restrictedPod, RESTRICTED_CONTAINER } from './foundation/restricted-security';
 export { CNPG_OPERATOR_PORTS, WorkspaceDefinition } from './foundation/workspace/definition';
@@ -118,8 +118,8 @@ export {
   VALIDATING_POLICY_HEALTH_CHECK, type PolicyMatch, type PolicyRule, type PlatformPolicyProps, POD_TEMPLATE_RESOURCES, POD_TEMPLATE_VARIABLES,
   PlatformPolicy,
 } from './foundation/policies/platform-policy';
-export { NAMED_RESOURCES, WorkspaceNamingPolicy } from './foundation/policies/workspace-naming-policy';
-export { WorkspaceScopePolicy } from './foundation/policies/workspace-scope-policy';
+export { NAMED_RESOURCES, namedResources, type WorkspaceNamingPolicyProps, WorkspaceNamingPolicy } from './foundation/policies/workspace-naming-policy';
+export { type WorkspaceScopePolicyProps, WorkspaceScopePolicy } from './foundation/policies/workspace-scope-policy';
 export {
   DEFAULT_ALLOWED_REGISTRIES, IMAGE_REGISTRY_POLICY_NAME, allowedRegistriesOf, type ImageRegistryPolicyProps, ImageRegistryPolicy,
 } from './foundation/policies/image-registry-policy';
@@ -138,7 +138,7 @@ export {
 export {
   CLUSTER_POLICY_HEALTH_CHECK, GENERATED_PASSWORD_LENGTH, CachePasswordPolicy,
 } from './foundation/policies/cache-password-policy';
-export { type FoundationChartProps, FoundationChart } from './foundation/foundation-chart';
+export { type FoundationChartProps, type AbstractionFactory, FoundationChart } from './foundation/foundation-chart';
 
 // Delivery layer: the tenant constructs teams write, and DeliveryChart.
 export { type InstanceOptions, Instance } from './delivery/instance';
@@ -173,5 +173,5 @@ export {
 export { buildPlatform, type PlatformOptions, type PlatformGitSource, type PlatformFluxOptions, type Platform } from './build-platform';
 export {
   DELIVERY_ACCOUNT_NAMESPACE, deliveryKustomization, deliveryServiceAccount, developerGroup, kustomizationStatusRule,
-  TENANT_RESOURCES, TENANT_ROLES, type TenantResource, type TenantRule, TenantRoles, viewerGroup, type WorkspaceDerived,
+  TENANT_RESOURCES, TENANT_ROLES, tenantRoles, type TenantRole, type TenantRoleSet, type TenantRolesProps, type TenantResource, type TenantRule, TenantRoles, viewerGroup, type WorkspaceDerived,
 } from './foundation/tenant-access';

@@ -67,6 +67,14 @@ export class WorkspaceDefinition extends ResourceGraph {
       fields: workspaceFields(environment),
       status: { namespace: IN_NAMESPACE, phase: '${workspaceNamespace.status.phase}' },
       printerColumns: [{ name: 'Team', type: 'string', jsonPath: '.spec.team' }],
+      // RBAC lets KRO bind a role only if it holds the role's rights or has `bind` on it (escalation prevention,
+      // https://kubernetes.io/docs/reference/access-authn-authz/rbac/#restrictions-on-role-binding-creation-or-update):
+      // `bind` on exactly the three tenant ClusterRoles, and read of Kustomizations, the one right of the status
+      // Role it creates and binds. It needs no `escalate`: it never creates or changes a ClusterRole.
+      permissions: [
+        { apiGroup: RBAC_GROUP, resources: ['clusterroles'], verbs: ['bind'], resourceNames: Object.values(TENANT_ROLES).map((r) => r.name) },
+        { apiGroup: 'kustomize.toolkit.fluxcd.io', resources: ['kustomizations'], verbs: ['get', 'watch'] },
+      ],
       resources: [
         {
           id: 'workspaceNamespace',

@@ -1,0 +1,32 @@
+/**
+ * A platform's own abstraction (the made-up StaticSite) in a team stage: the offline validator takes the tenant
+ * kinds from the RGDs in dist/, so the output a platform writes with it validates clean, and the kind is still
+ * refused in a stage when no RGD of dist/ declares it.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildPlatform, readDist, writeDist } from '../../lib';
+import { validateDirectory } from '../../tools/validate/src/index';
+import { tenantKindsOf } from '../../tools/validate/src/flux-graph';
+import { StaticSite, staticSite } from '../helpers/static-site';
+
+test('dist/ with a StaticSite in team-a\'s stage and its RGD: no violation; the tenant kinds include it', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'mini-atlas-consumer-kind-'));
+  try {
+    const out = join(dir, 'dist');
+    writeDist(buildPlatform({
+      foundation: { abstractions: [staticSite] },
+      teams: (d) => { new StaticSite(d.addWorkspace('team-a', { team: 'team-a' }), 'docs', { image: 'ghcr.io/acme/docs:1.0.0' }); },
+    }).app, out);
+    expect(readDist(out).documents.filter((d) => d.object.kind === 'StaticSite').map((d) => d.file)).toEqual([join(out, 'delivery/team-a/staticsite-team-a-team-a-docs.yaml')]);
+    const report = validateDirectory(out);
+    expect(report.violations.map((v) => `${v.check} ${v.kind} ${v.name} ${v.path}: ${v.message}`)).toEqual([]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('tenantKindsOf: the built-ins when dist/ declares no other namespaced platform kind', () => {
+  expect(tenantKindsOf([]).map((k) => k.kind)).toEqual(['WebApplication', 'Infrastructure', 'Topic']);
+});
