@@ -13,7 +13,7 @@ import {
   HelmReleaseSpecUpgradeCrds,
 } from '../../imports/helm.toolkit.fluxcd.io';
 import { HelmRepository, OciRepository, OciRepositorySpecLayerSelectorOperation } from '../../imports/source.toolkit.fluxcd.io';
-import { LABELS } from '../shared/api';
+import { ANNOTATIONS, LABELS } from '../shared/api';
 import { dnsLabelProblem } from '../shared/names';
 import { addIssueCheck, issue, ValidationIssue } from '../shared/validation-error';
 import { PinnedChart } from '../shared/versions';
@@ -96,9 +96,14 @@ export class HelmComponent extends Construct implements DeclaresNamespaceUse {
     }
 
     const oci = this.chart.repository.startsWith('oci://');
+    const mirrored = this.chart.repository !== props.chart.repository;
+    const sourceMeta = {
+      name: this.releaseName, namespace: props.namespace, labels,
+      ...(mirrored ? { annotations: { [ANNOTATIONS.mirrorOf]: props.chart.repository } } : {}),
+    };
     const source = oci
       ? new OciRepository(this, 'source', {
-        metadata: { name: this.releaseName, namespace: props.namespace, labels },
+        metadata: sourceMeta,
         spec: {
           interval: '12h',
           url: this.chart.repository,
@@ -110,7 +115,7 @@ export class HelmComponent extends Construct implements DeclaresNamespaceUse {
         },
       })
       : new HelmRepository(this, 'source', {
-        metadata: { name: this.releaseName, namespace: props.namespace, labels },
+        metadata: sourceMeta,
         spec: { interval: '12h', url: this.chart.repository },
       });
 

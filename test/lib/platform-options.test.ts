@@ -2,7 +2,7 @@
  * Everything an organisation names or sizes is an option of buildPlatform, checked at synth with the one error
  * type: the platform name (part-of), the Git source, Flux's names and namespace, chart mirrors, the gateway.
  */
-import { CILIUM, KRO, LABELS } from '../../lib';
+import { ANNOTATIONS, CILIUM, KRO, LABELS } from '../../lib';
 import { issues } from '../helpers/issues';
 import { Json, find, ofKind, render, rgdResources } from '../helpers/platform';
 
@@ -57,6 +57,9 @@ test('chart mirrors: an https mirror becomes a HelmRepository, an oci:// mirror 
   expect((find(files, 'HelmRepository', 'cilium') as Json).spec.url).toBe('https://charts.acme.example/cilium');
   expect((find(files, 'HelmRelease', 'cilium') as Json).spec.chart.spec).toMatchObject({ chart: CILIUM.chart.chart, version: CILIUM.chart.version });
   expect((find(files, 'OCIRepository', 'kro') as Json).spec).toMatchObject({ url: 'oci://registry.acme.example/kro/charts/kro', ref: { tag: KRO.chart.version } });
+  // A mirror names the pinned repository it mirrors (the validator accepts its URL only then); an unmirrored source has no annotation.
+  expect([find(files, 'HelmRepository', 'cilium'), find(files, 'OCIRepository', 'kro'), find(files, 'HelmRepository', 'kyverno')].map((o) => o.metadata.annotations))
+    .toEqual([{ [ANNOTATIONS.mirrorOf]: CILIUM.chart.repository }, { [ANNOTATIONS.mirrorOf]: KRO.chart.repository }, undefined]);
   expect(issues(() => render({ core: { chartRepositories: { kyverno: 'ftp://charts.acme.example' } }, teams: () => undefined })).map((i) => [i.path, i.field, i.value, i.rule]))
     .toEqual([['core/operators/kyverno', 'chart.repository', '"ftp://charts.acme.example"', 'must be an https:// or oci:// URL']]);
 });

@@ -8,7 +8,7 @@ import { addTeamA } from '../../../teams/team-a';
 import { buildPlatform, guessResource, mergeManagedResources, PLATFORM_API_VERSION, renderApp, Workspace } from '../../../lib';
 import { issues } from '../../helpers/issues';
 import { Json, find, ofKind } from '../../helpers/platform';
-import { StaticSite, staticSite } from '../../helpers/static-site';
+import { StaticSite, staticSite } from '../../../examples/acme-platform/src/static-site';
 
 function platform(teams: (ws: Workspace) => void = () => undefined) {
   return buildPlatform({

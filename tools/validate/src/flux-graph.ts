@@ -9,7 +9,7 @@ import { existsSync, statSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import {
   CRD_SOURCES, reachable, JsonObject, DistDocument, DistKustomization, DistModel, DistProblem, fluxOrder, kustomizeResources,
-  deliveryServiceAccount, PLATFORM_GROUP, PLATFORM_SERVICE_ACCOUNT, TENANT_RESOURCES, type TenantKind,
+  ANNOTATIONS, deliveryServiceAccount, PLATFORM_GROUP, PLATFORM_SERVICE_ACCOUNT, TENANT_RESOURCES, type TenantKind,
 } from 'mini-atlas';
 import { CHART_COMPONENTS, PREINSTALLED_COMPONENTS } from './chart-components';
 import { childPath } from './json-path';
@@ -195,7 +195,7 @@ export function analyzeFlux(model: DistModel, repoRoot: string, kinds: KindResol
   const helmComponents = new Map<DistDocument, string | undefined>();
   for (const d of docs) {
     if (d.object.kind === 'HelmRelease' && String(d.object.apiVersion).startsWith('helm.toolkit.fluxcd.io/')) {
-      helmComponents.set(d, helmReleaseComponent(d, findSource, violations));
+      helmComponents.set(d, helmReleaseComponent(d, findSource, violations, notes));
     }
   }
   for (const c of kinds.registry.crds) {
@@ -289,6 +289,7 @@ function helmReleaseComponent(
   m: DistDocument,
   findSource: (kind: string, name: string, namespace: string) => DistDocument | undefined,
   violations: Violation[],
+  notes: string[],
 ): string | undefined {
   const o = m.object;
   const ns = metaOf(o).namespace ?? '';
@@ -327,7 +328,10 @@ function helmReleaseComponent(
     violations.push(violation(where, 'flux', versionPath, `chart ${chartName} version ${JSON.stringify(version ?? '')} is not the pinned ${pinned.chart.version} (lib/shared/versions.ts)`));
   }
   const norm = (u: string | undefined): string => (u ?? '').replace(/\/$/, '');
-  if (repoUrl !== undefined && norm(repoUrl) !== norm(pinned.chart.repository)) {
+  const mirrorOf = asString(asObject(asObject(repoDoc?.object.metadata)?.annotations)?.[ANNOTATIONS.mirrorOf]);
+  if (repoUrl !== undefined && norm(repoUrl) !== norm(pinned.chart.repository) && mirrorOf !== undefined && norm(mirrorOf) === norm(pinned.chart.repository)) {
+    notes.push(`chart ${chartName} comes from the mirror ${repoUrl} of ${pinned.chart.repository} (annotation ${ANNOTATIONS.mirrorOf}); its version is checked`);
+  } else if (repoUrl !== undefined && norm(repoUrl) !== norm(pinned.chart.repository)) {
     violations.push(violation(repoDoc ?? m, 'flux', '$.spec.url', `chart ${chartName} comes from ${repoUrl}, not the pinned ${pinned.chart.repository}`));
   }
   return pinned.component;
