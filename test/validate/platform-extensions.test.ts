@@ -50,3 +50,16 @@ test('a chart mirror: accepted (a note) with the mirror-of annotation naming the
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('another Flux namespace (FluxSyncProps.namespace): it exists before any layer, like flux-system; the tree validates clean', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'mini-atlas-flux-ns-'));
+  try {
+    const out = join(dir, 'dist');
+    writeDist(buildPlatform({ flux: { namespace: 'gitops' }, teams: (d) => { addTeamA(d); } }).app, out);
+    expect(readDist(out).documents.filter((d) => d.object.kind === 'Kustomization').map((d) => d.object.metadata?.namespace))
+      .toEqual(Array(7).fill('gitops'));
+    expect(validateDirectory(out).violations.map((v) => `${v.check} ${v.kind} ${v.name} ${v.path}: ${v.message}`)).toEqual([]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
