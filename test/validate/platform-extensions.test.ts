@@ -56,7 +56,7 @@ test('another Flux namespace (FluxSyncProps.namespace): it exists before any lay
   try {
     const out = join(dir, 'dist');
     writeDist(buildPlatform({ flux: { namespace: 'gitops' }, teams: (d) => { addTeamA(d); } }).app, out);
-    expect(readDist(out).documents.filter((d) => d.object.kind === 'Kustomization').map((d) => d.object.metadata?.namespace))
+    expect(readDist(out).documents.filter((d) => d.object.kind === 'Kustomization').map((d) => (d.object.metadata as { namespace?: string }).namespace))
       .toEqual(Array(7).fill('gitops'));
     expect(validateDirectory(out).violations.map((v) => `${v.check} ${v.kind} ${v.name} ${v.path}: ${v.message}`)).toEqual([]);
   } finally {
