@@ -190,8 +190,10 @@ export class FluxSync extends Construct {
 
   private check(): ValidationIssue[] {
     const out: ValidationIssue[] = [];
-    if (!GIT_URL.test(this.repositoryUrl)) {
-      out.push(issue(this, 'repositoryUrl', this.repositoryUrl, 'is not a Git URL Flux can clone', 'use https://host/org/repo.git or ssh://git@host/org/repo.git'));
+    for (const [field, url] of [['repositoryUrl', this.repositoryUrl], ['gatewayApiRepositoryUrl', this.props.gatewayApiRepositoryUrl]] as const) {
+      if (url !== undefined && !GIT_URL.test(url)) {
+        out.push(issue(this, field, url, 'is not a Git URL Flux can clone', 'use https://host/org/repo.git or ssh://git@host/org/repo.git'));
+      }
     }
     if (!BRANCH.test(this.branch) || this.branch.includes('..')) {
       out.push(issue(this, 'branch', this.branch, 'is not a valid branch name'));

@@ -81,10 +81,11 @@ test('names Flux cannot use, a clash with a stage or the Gateway API objects, an
   const found = issues(() => render({
     name: 'Acme',
     git: { sourceName: 'gateway-api', secretRef: 'acme_git' },
-    flux: { rootKustomizationName: 'foundation', namespace: 'flux-system', fluxBootstrap: true },
+    flux: { rootKustomizationName: 'foundation', namespace: 'flux-system', fluxBootstrap: true, gatewayApiRepositoryUrl: 'git.acme.example/gateway-api' },
     teams: () => undefined,
   }));
   expect(found.map((i) => [i.path, i.field, i.value, i.rule])).toEqual([
+    ['flux-system/flux-system/sync', 'gatewayApiRepositoryUrl', '"git.acme.example/gateway-api"', 'is not a Git URL Flux can clone'],
     ['flux-system/flux-system/sync', 'secretRef', '"acme_git"', 'must be a DNS-1123 label: lowercase letters, digits and "-", starting and ending with a letter or digit'],
     ['flux-system/flux-system/sync', 'platform name (app.kubernetes.io/part-of)', '"Acme"', 'must be a DNS-1123 label: lowercase letters, digits and "-", starting and ending with a letter or digit'],
     ['flux-system/flux-system/sync', 'sourceName', '"gateway-api"', 'is the name of the Gateway API GitRepository in flux-system'],
