@@ -30,6 +30,7 @@ export interface CoreChartProps extends ChartProps {
   readonly environment?: EnvironmentProfile;
   /**
    * The `retained` StorageClass of databases and brokers: its name, provisioner and parameters.
+   * A `provisioner` given here comes with its own `parameters` (the profile's are not mixed in).
    * @default name `retained`; provisioner and parameters of the profile's `storage` (LOCAL: Kind's
    * `rancher.io/local-path`; PRODUCTION names none, so synth asks for one)
    */
@@ -93,7 +94,9 @@ export class CoreChart extends Chart {
     this.kyverno = new Kyverno(this.operators, 'kyverno', { dependsOn: afterCni, repository: mirrors.kyverno });
     this.kro = new Kro(this.operators, 'kro', { dependsOn: afterCni, repository: mirrors.kro });
     this.cloudNativePg = new CloudNativePg(this.operators, 'cloudnative-pg', { dependsOn: afterCni, repository: mirrors.cloudNativePg });
-    const provisioner = props.storage?.provisioner ?? environment.storage?.provisioner;
+    // Provisioner and parameters come together: from CoreChartProps.storage when it names a provisioner, else from the profile.
+    const storageSource = props.storage?.provisioner !== undefined ? props.storage : environment.storage;
+    const provisioner = storageSource?.provisioner;
     const storageClassName = props.storage?.name ?? 'retained';
     if (provisioner === undefined) {
       addIssueCheck(this, () => [issue(this, 'storage.provisioner', undefined,
@@ -101,7 +104,7 @@ export class CoreChart extends Chart {
         "set CoreChartProps.storage.provisioner (buildPlatform({ core: { storage: { provisioner: 'ebs.csi.aws.com' } } })) or the profile's storage.provisioner")]);
     } else {
       new RetainedStorageClass(this.operators, 'retained-storage', {
-        name: storageClassName, provisioner, parameters: props.storage?.parameters ?? environment.storage?.parameters,
+        name: storageClassName, provisioner, parameters: storageSource?.parameters,
       });
     }
 

@@ -187,6 +187,8 @@ describe('storage: the retained StorageClass takes its provisioner from the prof
     const files = render({ core: { storage: { name: 'keep', provisioner: 'ebs.csi.aws.com', parameters: { type: 'gp3' } } } });
     expect(storageClass(files)).toMatchObject({ metadata: { name: 'keep' }, provisioner: 'ebs.csi.aws.com', parameters: { type: 'gp3' } });
     expect((ofKind(files, 'KafkaNodePool')[0] as Json).spec.storage.class).toBe('keep');
+    // Another provisioner does not inherit the profile's parameters.
+    expect(storageClass(render({ environment: STAGING, core: { storage: { provisioner: 'ebs.csi.aws.com' } } })).parameters).toBeUndefined();
   });
   test('PRODUCTION names no provisioner: synth refuses rather than default to Kind\'s', () => {
     expect(issues(() => render({ environment: PRODUCTION, teams: () => undefined })).map((i) => [i.path, i.field, i.value, i.rule, i.fix])).toEqual([[
