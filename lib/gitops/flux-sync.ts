@@ -114,7 +114,9 @@ export class FluxSync extends Construct {
         url: this.repositoryUrl,
         ref: { branch: this.branch },
         ...(props.secretRef !== undefined ? { secretRef: { name: props.secretRef } } : {}),
-        // Only the synthesized output matters to the cluster.
+        // Only the synthesized output matters to the cluster. A nested path (`dist/production`) is re-included too:
+        // source-controller matches each file path against the patterns, last match wins, and go-git's gitignore
+        // matcher counts a file below `!/dist/production/` as matched (plumbing/format/gitignore pattern.go globMatch).
         ignore: `/*\n!/${dist}/\n`,
       },
     });
