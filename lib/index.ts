@@ -22,9 +22,10 @@ export {
   type DataBearingKind, DATA_BEARING_KINDS, dataBearingKindOf, type ObjectIdentity,
   type DataProtectionProblem, dataProtectionProblems,
 } from './shared/data-bearing';
+export { DEFAULT_PLATFORM_NAME, setPlatformName, platformNameOf, partOfLabel, platformNameProblem } from './shared/platform-name';
 export { BUILT_IN_PROFILES, type EnvironmentProfile, LOCAL, PRODUCTION, profileProblems, type ProfileProblem } from './shared/environment';
 export {
-  dnsLabelProblem, hostnameProblem, imagePinProblem, imageProblem, DNS_LABEL, DNS_LABEL_MAX,
+  dnsLabelProblem, dnsSubdomainProblem, hostnameProblem, imagePinProblem, imageProblem, DNS_LABEL, DNS_LABEL_MAX,
   DNS_SUBDOMAIN, DNS_SUBDOMAIN_MAX, PINNED_IMAGE_PATTERN,
   ownedHostnamePattern, hostnameOwnershipProblem,
 } from './shared/names';
@@ -54,7 +55,8 @@ export {
 } from './gitops/health-checks';
 export { type FluxStageProps, FluxStage, PLATFORM_SERVICE_ACCOUNT, type TenantKind, type TenantStageScope } from './gitops/flux-stage';
 export {
-  type FluxSyncProps, SOURCE_NAME, FLUX_NAMESPACE, GATEWAY_API_KUSTOMIZATION, FluxSync,
+  type FluxSyncProps, SOURCE_NAME, FLUX_NAMESPACE, GATEWAY_API_KUSTOMIZATION, GATEWAY_API_SOURCE, GATEWAY_API_REPOSITORY,
+  FLUX_BOOTSTRAP_NAME, FLUX_SYSTEM_FOLDER, FluxSync,
 } from './gitops/flux-sync';
 export {
   meetsPodSecurity, podSecurityLevel, namespacesInValues, type PodSecurityLevel, POD_SECURITY_LEVELS,
@@ -64,9 +66,9 @@ export {
 export { type FluxSystemChartProps, FluxSystemChart } from './gitops/flux-system-chart';
 
 // Core layer: operators (Helm releases) and shared services (Kafka, Gateway), composed by CoreChart.
-export { type HelmValues, type HelmValue, type HelmComponentProps, HelmComponent } from './core/helm-component';
+export { type HelmValues, type HelmValue, type ChartSourceProps, type HelmComponentProps, HelmComponent } from './core/helm-component';
 export { type RetainedStorageClassProps, RetainedStorageClass } from './core/retained-storage-class';
-export { GATEWAY_HEALTH_CHECK, type SharedGatewayProps, SharedGateway } from './core/shared-gateway';
+export { GATEWAY_HEALTH_CHECK, type SharedGatewayProps, type GatewayListenerMode, GATEWAY_LISTENER_MODES, SharedGateway } from './core/shared-gateway';
 export { KAFKA_HEALTH_CHECK, type SharedKafkaProps, SharedKafka } from './core/shared-kafka';
 export { type CiliumProps, Cilium } from './core/operators/cilium';
 export { type CloudNativePgProps, CloudNativePg } from './core/operators/cloudnative-pg';
@@ -77,7 +79,7 @@ export { type PlatformWiring } from './core/platform-wiring';
 export {
   type PlatformIdentities,
 } from './core/platform-identities';
-export { type CoreChartProps, CoreChart } from './core/core-chart';
+export { type CoreChartProps, type ChartRepositories, CoreChart } from './core/core-chart';
 
 // Foundation layer: the four abstractions (schema + RGD each), readiness, policies; FoundationChart.
 export { WORKSPACE_FIELDS, workspaceFields, type WorkspaceSpec } from './foundation/workspace/schema';
@@ -98,7 +100,7 @@ export {
 export { DATA_CHILDREN, dataChildOf, type DataChild } from './foundation/data-children';
 export {
   kroInstanceHealthCheck, RESOURCE_GRAPH_DEFINITION_HEALTH_CHECK, type GraphResource, type ResourceGraphProps,
-  type PrinterColumn, type ExternalResource, ResourceGraph,
+  type PrinterColumn, type ExternalResource, guessResource, mergeManagedResources, ResourceGraph,
 } from './foundation/resource-graph';
 export { WorkspaceDefinition } from './foundation/workspace/definition';
 export { WebApplicationDefinition } from './foundation/web-application/definition';
@@ -115,8 +117,8 @@ export {
   VALIDATING_POLICY_HEALTH_CHECK, type PolicyMatch, type PolicyRule, type PlatformPolicyProps,
   PlatformPolicy,
 } from './foundation/policies/platform-policy';
-export { WorkspaceNamingPolicy } from './foundation/policies/workspace-naming-policy';
-export { WorkspaceScopePolicy } from './foundation/policies/workspace-scope-policy';
+export { type WorkspaceNamingPolicyProps, WorkspaceNamingPolicy } from './foundation/policies/workspace-naming-policy';
+export { type WorkspaceScopePolicyProps, WorkspaceScopePolicy } from './foundation/policies/workspace-scope-policy';
 export {
   DEFAULT_ALLOWED_REGISTRIES, IMAGE_REGISTRY_POLICY_NAME, allowedRegistriesOf, type ImageRegistryPolicyProps, ImageRegistryPolicy,
 } from './foundation/policies/image-registry-policy';
@@ -135,7 +137,7 @@ export {
 export {
   CLUSTER_POLICY_HEALTH_CHECK, CachePasswordPolicy,
 } from './foundation/policies/cache-password-policy';
-export { type FoundationChartProps, FoundationChart } from './foundation/foundation-chart';
+export { type FoundationChartProps, type AbstractionFactory, FoundationChart } from './foundation/foundation-chart';
 
 // Delivery layer: the tenant constructs teams write, and DeliveryChart.
 export { type InstanceOptions, Instance } from './delivery/instance';
@@ -167,7 +169,7 @@ export {
 } from './synth/dist-model';
 
 // The whole platform in one call.
-export { buildPlatform, type PlatformOptions, type Platform } from './build-platform';
+export { buildPlatform, type PlatformOptions, type PlatformGitSource, type PlatformFluxOptions, type Platform } from './build-platform';
 export {
   deliveryServiceAccount,
   TENANT_RESOURCES, type TenantResource, type WorkspaceDerived,

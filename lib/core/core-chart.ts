@@ -16,7 +16,7 @@ import { CloudNativePg } from './operators/cloudnative-pg';
 import { Kro } from './operators/kro';
 import { Kyverno } from './operators/kyverno';
 import { Strimzi } from './operators/strimzi';
-import { RetainedStorageClass } from './retained-storage-class';
+import { RetainedStorageClass, RetainedStorageClassProps } from './retained-storage-class';
 import { SharedGateway, SharedGatewayProps } from './shared-gateway';
 import { SharedKafka } from './shared-kafka';
 
@@ -28,6 +28,32 @@ export interface CoreChartProps extends ChartProps {
   readonly gateway?: SharedGatewayProps;
   /** The environment profile: sizes of the shared Kafka, and the Foundation's defaults. @default LOCAL */
   readonly environment?: EnvironmentProfile;
+  /**
+   * The `retained` StorageClass of databases and brokers: its name, provisioner and parameters.
+   * A `provisioner` given here comes with its own `parameters` (the profile's are not mixed in).
+   * @default name `retained`; provisioner and parameters of the profile's `storage` (LOCAL: Kind's
+   * `rancher.io/local-path`; PRODUCTION names none, so synth asks for one)
+   */
+  readonly storage?: Partial<RetainedStorageClassProps>;
+  /**
+   * Mirrors of the operators' chart repositories, by operator (see `ChartSourceProps.repository`).
+   * @default the pinned upstream repositories (`lib/shared/versions.ts`)
+   */
+  readonly chartRepositories?: ChartRepositories;
+}
+
+/** A mirror URL per operator chart (`https://` Helm repository or `oci://` chart). */
+export interface ChartRepositories {
+  /** @default CILIUM.chart.repository */
+  readonly cilium?: string;
+  /** @default KYVERNO.chart.repository */
+  readonly kyverno?: string;
+  /** @default KRO.chart.repository */
+  readonly kro?: string;
+  /** @default CLOUDNATIVE_PG.chart.repository */
+  readonly cloudNativePg?: string;
+  /** @default STRIMZI.chart.repository */
+  readonly strimzi?: string;
 }
 
 /** The Core layer. */
@@ -57,18 +83,36 @@ export class CoreChart extends Chart {
     this.operators = new FluxStage(this, 'operators', { path: 'core/operators' });
     this.sharedServices = new FluxStage(this, 'shared-services', { path: 'core/shared-services', dependsOn: [this.operators] });
 
-    this.cilium = new Cilium(this.operators, 'cilium', props.cilium);
+    const mirrors = props.chartRepositories ?? {};
+    this.cilium = new Cilium(this.operators, 'cilium', {
+      // Cilium's Envoy binds the Gateway's ports on the node unless the Gateway sits behind a load balancer.
+      gatewayHostNetwork: (props.gateway?.listenerMode ?? 'host-network') === 'host-network',
+      repository: mirrors.cilium,
+      ...props.cilium,
+    });
     const afterCni = [this.cilium];
-    this.kyverno = new Kyverno(this.operators, 'kyverno', { dependsOn: afterCni });
-    this.kro = new Kro(this.operators, 'kro', { dependsOn: afterCni });
-    this.cloudNativePg = new CloudNativePg(this.operators, 'cloudnative-pg', { dependsOn: afterCni });
-    const storage = new RetainedStorageClass(this.operators, 'retained-storage');
+    this.kyverno = new Kyverno(this.operators, 'kyverno', { dependsOn: afterCni, repository: mirrors.kyverno });
+    this.kro = new Kro(this.operators, 'kro', { dependsOn: afterCni, repository: mirrors.kro });
+    this.cloudNativePg = new CloudNativePg(this.operators, 'cloudnative-pg', { dependsOn: afterCni, repository: mirrors.cloudNativePg });
+    // Provisioner and parameters come together: from CoreChartProps.storage when it names a provisioner, else from the profile.
+    const storageSource = props.storage?.provisioner !== undefined ? props.storage : environment.storage;
+    const provisioner = storageSource?.provisioner;
+    const storageClassName = props.storage?.name ?? 'retained';
+    if (provisioner === undefined) {
+      addIssueCheck(this, () => [issue(this, 'storage.provisioner', undefined,
+        `is unset, and the environment profile "${environment.name}" names no storage provisioner: the retained StorageClass needs the provisioner of this cluster's volumes`,
+        "set CoreChartProps.storage.provisioner (buildPlatform({ core: { storage: { provisioner: 'ebs.csi.aws.com' } } })) or the profile's storage.provisioner")]);
+    } else {
+      new RetainedStorageClass(this.operators, 'retained-storage', {
+        name: storageClassName, provisioner, parameters: storageSource?.parameters,
+      });
+    }
 
     // Broker volumes outlive their claims, as the databases' do.
-    this.kafka = new SharedKafka(this.sharedServices, 'kafka', { environment: this.environment, storageClass: storage.storageClassName });
+    this.kafka = new SharedKafka(this.sharedServices, 'kafka', { environment: this.environment, storageClass: storageClassName });
     // Strimzi writes a RoleBinding into every namespace it watches when it installs: the namespace comes first.
     FluxStage.place(this.kafka.namespaceResource, this.operators);
-    this.strimzi = new Strimzi(this.operators, 'strimzi', { dependsOn: afterCni, watchNamespaces: [this.kafka.namespace] });
+    this.strimzi = new Strimzi(this.operators, 'strimzi', { dependsOn: afterCni, watchNamespaces: [this.kafka.namespace], repository: mirrors.strimzi });
     this.gateway = new SharedGateway(this.sharedServices, 'gateway', props.gateway);
 
     this.identities = {
@@ -85,7 +129,7 @@ export class CoreChart extends Chart {
     this.wiring = {
       kafka: this.kafka,
       gateway: this.gateway,
-      databaseStorageClass: storage.storageClassName,
+      databaseStorageClass: storageClassName,
       cnpgOperator: { namespace: CloudNativePg.NAMESPACE, podLabels: CloudNativePg.POD_LABELS },
       identities: this.identities,
       apiServerPort: this.cilium.apiServerPort,

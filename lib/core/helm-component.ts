@@ -14,19 +14,30 @@ import {
   HelmReleaseSpecUpgradeCrds,
 } from '../../imports/helm.toolkit.fluxcd.io';
 import { HelmRepository, OciRepository, OciRepositorySpecLayerSelectorOperation } from '../../imports/source.toolkit.fluxcd.io';
-import { LABELS } from '../shared/api';
+import { ANNOTATIONS, LABELS } from '../shared/api';
 import { dnsLabelProblem } from '../shared/names';
 import { addIssueCheck, issue, ValidationIssue } from '../shared/validation-error';
 import { PinnedChart } from '../shared/versions';
 import { DeclaresNamespaceUse, NamespaceUse } from '../gitops/namespaces';
+import { partOfLabel } from '../shared/platform-name';
 
 /** JSON-compatible Helm values. */
 export type HelmValues = { readonly [key: string]: HelmValue };
 /** One Helm value. */
 export type HelmValue = string | number | boolean | null | readonly HelmValue[] | HelmValues;
 
+/** Where a component's chart is pulled from, when not from the pinned upstream repository. */
+export interface ChartSourceProps {
+  /**
+   * A mirror of the chart's repository: an `https://` Helm repository (Flux `HelmRepository`) or the `oci://`
+   * URL of the chart itself (Flux `OCIRepository`, the pinned version as its tag). The chart name and version
+   * stay the pinned ones. @default the pinned chart's `repository` (`lib/shared/versions.ts`)
+   */
+  readonly repository?: string;
+}
+
 /** Properties of a {@link HelmComponent}. */
-export interface HelmComponentProps {
+export interface HelmComponentProps extends ChartSourceProps {
   /** Pinned chart (from `versions.ts`). */
   readonly chart: PinnedChart;
   /** Namespace of the release and its source. */
@@ -71,13 +82,13 @@ export class HelmComponent extends Construct implements DeclaresNamespaceUse {
 
   public constructor(scope: Construct, id: string, props: HelmComponentProps) {
     super(scope, id);
-    this.chart = props.chart;
+    this.chart = { ...props.chart, repository: props.repository ?? props.chart.repository };
     this.namespace = props.namespace;
     this.releaseName = props.releaseName ?? props.chart.chart;
     this.values = props.values ?? {};
     this.namespaceUse = props.namespaceUse ?? [];
     const interval = props.interval ?? '30m';
-    const labels = { [LABELS.partOf]: 'mini-atlas', [LABELS.component]: this.releaseName };
+    const labels = { ...partOfLabel(this), [LABELS.component]: this.releaseName };
 
     if (props.createNamespace ?? true) {
       new k8s.KubeNamespace(this, 'namespace', {
@@ -85,13 +96,18 @@ export class HelmComponent extends Construct implements DeclaresNamespaceUse {
       });
     }
 
-    const oci = props.chart.repository.startsWith('oci://');
+    const oci = this.chart.repository.startsWith('oci://');
+    const mirrored = this.chart.repository !== props.chart.repository;
+    const sourceMeta = {
+      name: this.releaseName, namespace: props.namespace, labels,
+      ...(mirrored ? { annotations: { [ANNOTATIONS.mirrorOf]: props.chart.repository } } : {}),
+    };
     const source = oci
       ? new OciRepository(this, 'source', {
-        metadata: { name: this.releaseName, namespace: props.namespace, labels },
+        metadata: sourceMeta,
         spec: {
           interval: '12h',
-          url: props.chart.repository,
+          url: this.chart.repository,
           ref: { tag: props.chart.version },
           layerSelector: {
             mediaType: 'application/vnd.cncf.helm.chart.content.v1.tar+gzip',
@@ -100,8 +116,8 @@ export class HelmComponent extends Construct implements DeclaresNamespaceUse {
         },
       })
       : new HelmRepository(this, 'source', {
-        metadata: { name: this.releaseName, namespace: props.namespace, labels },
-        spec: { interval: '12h', url: props.chart.repository },
+        metadata: sourceMeta,
+        spec: { interval: '12h', url: this.chart.repository },
       });
 
     this.release = new HelmRelease(this, 'release', {

@@ -22,6 +22,7 @@ import { dnsLabelProblem } from '../shared/names';
 import { addIssueCheck, issue, ValidationIssue } from '../shared/validation-error';
 import { STRIMZI } from '../shared/versions';
 import { conditionExists, HealthCheckExpression, registerHealthCheck, STATUS_OBSERVED_CURRENT } from '../gitops/health-checks';
+import { partOfLabel } from '../shared/platform-name';
 
 /**
  * Flux health check of a Strimzi `Kafka` (kafka.strimzi.io/v1, Strimzi 1.2): Ready for the current generation.
@@ -93,7 +94,7 @@ export class SharedKafka extends Construct {
     this.bootstrapService = `${this.clusterName}-kafka-bootstrap`;
     this.bootstrapServers = `${this.bootstrapService}.${this.namespace}.svc:${PLAIN_PORT}`;
     this.brokerPodLabels = { 'strimzi.io/cluster': this.clusterName, 'strimzi.io/broker-role': 'true' };
-    const labels = { [LABELS.partOf]: 'mini-atlas', [LABELS.component]: 'kafka' };
+    const labels = { ...partOfLabel(this), [LABELS.component]: 'kafka' };
     // Losing the cluster loses every team's topics: Kafka and KafkaNodePool are data-bearing and the namespace
     // holds them (lib/shared/data-bearing.ts), so Flux never prunes any of them.
 

@@ -16,7 +16,7 @@ import { EnvironmentProfile } from '../shared/environment';
 import { FluxStage } from '../gitops/flux-stage';
 import { Workspace, WorkspaceProps } from './workspace';
 import { FoundationChart } from '../foundation/foundation-chart';
-import { deliveryServiceAccount, TENANT_RESOURCES } from '../foundation/tenant-access';
+import { deliveryServiceAccount, TenantResource } from '../foundation/tenant-access';
 
 /** Properties of {@link DeliveryChart}. */
 export interface DeliveryChartProps extends ChartProps {
@@ -37,11 +37,14 @@ export class DeliveryChart extends Chart {
   public readonly environment: EnvironmentProfile;
   /** The platform domain its workspaces' applications get host names under. */
   public readonly hostDomain: string;
+  /** The kinds a team stage may hold: the Foundation's tenant kinds (built-in and the platform's own). */
+  public readonly tenantKinds: readonly TenantResource[];
 
   public constructor(scope: Construct, id: string, props: DeliveryChartProps) {
     super(scope, id, props);
     this.environment = props.environment ?? props.foundation.environment;
     this.hostDomain = props.foundation.hostDomain;
+    this.tenantKinds = props.foundation.tenantResources;
     this.workspaces = new FluxStage(this, 'workspaces', { path: 'delivery/workspaces', dependsOn: [props.foundation.stage] });
   }
 
@@ -54,7 +57,7 @@ export class DeliveryChart extends Chart {
       // Instances become Ready only when their children are; a team's stage reports its own health.
       timeout: '15m',
       serviceAccountName: deliveryServiceAccount(name),
-      tenant: { namespace: name, kinds: TENANT_RESOURCES.map(({ apiVersion, kind }) => ({ apiVersion, kind })) },
+      tenant: { namespace: name, kinds: this.tenantKinds.map(({ apiVersion, kind }) => ({ apiVersion, kind })) },
     });
     const workspace = new Workspace(stage, name, { ...props, environment: this.environment, hostDomain: this.hostDomain });
     FluxStage.place(workspace.apiObject, this.workspaces);

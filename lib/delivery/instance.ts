@@ -4,7 +4,7 @@
  */
 import { ApiObject } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { LABELS, PLATFORM_API_VERSION } from '../shared/api';
+import { PLATFORM_API_VERSION } from '../shared/api';
 import { dataAnnotations } from '../shared/data-bearing';
 import { dnsLabelProblem } from '../shared/names';
 import { addIssueCheck, issue, ValidationIssue } from '../shared/validation-error';
@@ -12,6 +12,7 @@ import { kroInstanceHealthCheck } from '../foundation/resource-graph';
 import { registerHealthCheck } from '../gitops/health-checks';
 import { applyDefaults, checkFields, Fields, ResolvedSpecOf, SpecOf } from '../shared/fields';
 import { PodDemand } from '../foundation/cross-checks';
+import { partOfLabel } from '../shared/platform-name';
 
 /** What every instance construct knows about itself. */
 export interface InstanceOptions<F extends Fields> {
@@ -75,7 +76,7 @@ export abstract class Instance<F extends Fields> extends Construct {
       metadata: {
         name: options.name,
         ...(options.namespace ? { namespace: options.namespace } : {}),
-        labels: { [LABELS.partOf]: 'mini-atlas', ...(options.labels ?? {}) },
+        labels: { ...partOfLabel(this), ...(options.labels ?? {}) },
         // Data-bearing kinds (Workspace, Infrastructure, Topic) are never pruned by Flux.
         annotations: dataAnnotations(PLATFORM_API_VERSION, options.kind),
       },

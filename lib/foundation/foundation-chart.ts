@@ -22,11 +22,12 @@ import { RequiredLabelsPolicy } from './policies/required-labels-policy';
 import { StatefulDeletionPolicy } from './policies/stateful-deletion-policy';
 import { WorkspaceNamingPolicy } from './policies/workspace-naming-policy';
 import { WorkspaceScopePolicy } from './policies/workspace-scope-policy';
-import { ResourceGraph } from './resource-graph';
+import { mergeManagedResources, ResourceGraph } from './resource-graph';
+import { PlatformWiring } from '../core/platform-wiring';
 import { TopicDefinition } from './topic/definition';
 import { WebApplicationDefinition } from './web-application/definition';
 import { WorkspaceDefinition } from './workspace/definition';
-import { TENANT_ROLES, TenantRoles } from './tenant-access';
+import { TenantResource, TenantRoles } from './tenant-access';
 import { CoreChart } from '../core/core-chart';
 import { EnvironmentProfile } from '../shared/environment';
 
@@ -42,12 +43,31 @@ export interface FoundationChartProps extends ChartProps {
   readonly environment?: EnvironmentProfile;
   /** Image registries tenants may pull from. @default ghcr.io, docker.io, quay.io, registry.k8s.io */
   readonly images?: ImageRegistryPolicyProps;
+  /**
+   * Flux's namespace (`FluxSyncProps.namespace`): each workspace's delivery account and status Role are
+   * created there, beside the Kustomization that applies its stage. @default FLUX_NAMESPACE (`flux-system`)
+   */
+  readonly fluxNamespace?: string;
+  /**
+   * The platform's own abstractions, after the four built-ins: each builds one {@link ResourceGraph} in the
+   * Foundation stage. A namespaced one becomes a tenant kind like the built-ins: KRO's grant, the
+   * `workspace-scope` and `workspace-naming` policies, the tenant roles, the team stages' allowed kinds and
+   * the `stateful-deletion` owners all include it; its construct (an `Instance` subclass) gets the prefix rule
+   * and the name-clash checks from the base class. @default none
+   */
+  readonly abstractions?: readonly AbstractionFactory[];
 }
+
+/** Builds one of a platform's own abstractions in `stage` (see {@link FoundationChartProps.abstractions}). */
+export type AbstractionFactory = (stage: FluxStage, wiring: PlatformWiring, environment: EnvironmentProfile) => ResourceGraph;
 
 /** The Foundation layer. */
 export class FoundationChart extends Chart {
   public readonly stage: FluxStage;
+  /** The registered abstractions: the four built-ins, then the platform's own. */
   public readonly definitions: readonly ResourceGraph[];
+  /** The namespaced abstractions: the kinds a team stage may hold and the tenant policies and roles cover. */
+  public readonly tenantResources: readonly TenantResource[];
   /** The environment profile of the RGDs' defaults. */
   public readonly environment: EnvironmentProfile;
   /** The platform domain WebApplications get host names under (the shared Gateway's `*.<domain>`). */
@@ -63,14 +83,18 @@ export class FoundationChart extends Chart {
     this.stage = new FluxStage(this, 'foundation', { path: 'foundation', dependsOn: [core.sharedServices] });
 
     this.definitions = [
-      new WorkspaceDefinition(this.stage, 'workspace', core.wiring, environment),
+      new WorkspaceDefinition(this.stage, 'workspace', core.wiring, environment, props.fluxNamespace),
       new WebApplicationDefinition(this.stage, 'web-application', core.wiring),
       new InfrastructureDefinition(this.stage, 'infrastructure', core.wiring, environment),
       new TopicDefinition(this.stage, 'topic', core.wiring, environment),
+      ...(props.abstractions ?? []).map((build) => build(this.stage, core.wiring, environment)),
     ];
+    this.tenantResources = this.definitions.filter((d) => !d.clusterScoped)
+      .map((d) => ({ apiVersion: d.apiVersion, kind: d.kind, resource: d.resource }));
+    const tenant = { resources: this.tenantResources };
 
-    new WorkspaceNamingPolicy(this.stage, 'workspace-naming');
-    new WorkspaceScopePolicy(this.stage, 'workspace-scope');
+    new WorkspaceNamingPolicy(this.stage, 'workspace-naming', tenant);
+    new WorkspaceScopePolicy(this.stage, 'workspace-scope', tenant);
     new ImageRegistryPolicy(this.stage, 'image-registries', props.images);
     new HostIsolationPolicy(this.stage, 'host-isolation');
     new RequiredLabelsPolicy(this.stage, 'required-labels');
@@ -89,26 +113,9 @@ export class FoundationChart extends Chart {
     new ServiceExposurePolicy(this.stage, 'service-exposure');
     new ServiceEndpointsPolicy(this.stage, 'service-endpoints', { writers: endpointControllers(core.wiring.identities) });
     new RoleBindingSubjectsPolicy(this.stage, 'role-binding-subjects');
-    new TenantRoles(this.stage, 'tenant-roles');
+    new TenantRoles(this.stage, 'tenant-roles', tenant);
 
-    // Exactly what the RGDs create (and the APIs they generate); KRO has no other access.
-    core.kro.grant('platform-abstractions', [
-      { apiGroup: PLATFORM_GROUP, resources: ['workspaces', 'webapplications', 'infrastructures', 'topics'] },
-      { apiGroup: PLATFORM_GROUP, resources: ['workspaces/status', 'webapplications/status', 'infrastructures/status', 'topics/status'], verbs: ['get', 'update', 'patch'] },
-      { apiGroup: '', resources: ['namespaces', 'services', 'resourcequotas', 'limitranges', 'serviceaccounts'] },
-      // The Workspace RGD's delivery account, tenant bindings and stage-status Role. RBAC lets KRO bind a role only
-      // if it holds the role's rights or has `bind` on it (escalation prevention,
-      // https://kubernetes.io/docs/reference/access-authn-authz/rbac/#restrictions-on-role-binding-creation-or-update):
-      // `bind` on exactly the three tenant ClusterRoles, and read of Kustomizations, the one right of the status
-      // Role it creates and binds. It needs no `escalate`: it never creates or changes a ClusterRole.
-      { apiGroup: 'rbac.authorization.k8s.io', resources: ['roles', 'rolebindings'] },
-      { apiGroup: 'rbac.authorization.k8s.io', resources: ['clusterroles'], verbs: ['bind'], resourceNames: Object.values(TENANT_ROLES).map((r) => r.name) },
-      { apiGroup: 'kustomize.toolkit.fluxcd.io', resources: ['kustomizations'], verbs: ['get', 'watch'] },
-      { apiGroup: 'apps', resources: ['deployments'] },
-      { apiGroup: 'cilium.io', resources: ['ciliumnetworkpolicies'] },
-      { apiGroup: 'gateway.networking.k8s.io', resources: ['httproutes'] },
-      { apiGroup: 'postgresql.cnpg.io', resources: ['clusters'] },
-      { apiGroup: 'kafka.strimzi.io', resources: ['kafkatopics'] },
-    ]);
+    // Exactly what the RGDs create (and the APIs they generate), derived from the registered definitions; KRO has no other access.
+    core.kro.grant('platform-abstractions', mergeManagedResources(this.definitions.flatMap((d) => d.kroPermissions)));
   }
 }

@@ -10,7 +10,7 @@ import {
   ResourceGraphDefinition,
   ResourceGraphDefinitionSpecSchemaScope,
 } from '../../imports/kro.run';
-import { LABELS, PLATFORM_API_VERSION, PLATFORM_GROUP, PLATFORM_VERSION } from '../shared/api';
+import { PLATFORM_API_VERSION, PLATFORM_GROUP, PLATFORM_VERSION } from '../shared/api';
 import { cel } from '../shared/cel';
 import { dataAnnotations } from '../shared/data-bearing';
 import { addIssueCheck, issue, ValidationIssue } from '../shared/validation-error';
@@ -20,6 +20,8 @@ import {
 import { defaultProblems, Fields, simpleSchemaTypes, toSimpleSchema } from '../shared/fields';
 import { apiGroupOf } from '../shared/api';
 import { readinessOf } from './readiness';
+import { partOfLabel } from '../shared/platform-name';
+import { ManagedResources } from '../core/operators/kro';
 
 /**
  * CEL: KRO's root `Ready` condition is True for the current generation. KRO (v0.9.3, pkg/apis/condition_set.go)
@@ -85,6 +87,11 @@ export interface GraphResource {
    * @default none: the kind's rule alone
    */
   readonly readyWhen?: readonly string[];
+  /**
+   * The plural resource of the template's kind, when Kubernetes' guess from the kind is wrong for it
+   * (see {@link guessResource}). KRO is granted management of it. @default guessResource(kind)
+   */
+  readonly resource?: string;
 }
 
 /**
@@ -120,6 +127,14 @@ export interface ResourceGraphProps {
   readonly externals?: readonly ExternalResource[];
   /** Extra `kubectl get` columns, shown between the readiness columns and the age column. @default none */
   readonly printerColumns?: readonly PrinterColumn[];
+  /**
+   * Rights KRO needs beyond managing the resources' kinds and reading the externals, which are derived: e.g.
+   * `bind` on the ClusterRoles a RoleBinding child names, or the rights of a Role child (Kubernetes lets KRO
+   * create a Role or binding only with the rights it grants, or `bind`/`escalate`:
+   * https://kubernetes.io/docs/reference/access-authn-authz/rbac/#privilege-escalation-prevention-and-bootstrapping).
+   * @default none
+   */
+  readonly permissions?: readonly ManagedResources[];
 }
 
 /** A `kubectl get` column of the generated CRD. */
@@ -158,6 +173,40 @@ export function kroPlural(kind: string): string {
   return `${k}s`;
 }
 
+/**
+ * The plural resource of a kind as Kubernetes guesses it (apimachinery `meta.UnsafeGuessKindToResource`): the
+ * lowercased kind, `s` → `ses`, `y` → `ies`, otherwise `+s`. Right for every kind the platform's RGDs create;
+ * a kind with an irregular plural names it in {@link GraphResource.resource}.
+ */
+export function guessResource(kind: string): string {
+  const k = kind.toLowerCase();
+  if (k.endsWith('s')) return `${k}es`;
+  if (k.endsWith('y')) return `${k.slice(0, -1)}ies`;
+  return `${k}s`;
+}
+
+const MANAGE_VERBS = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'];
+const READ_VERBS = ['get', 'list', 'watch'];
+
+/**
+ * Merges grants: one rule per API group, verbs and resource names, resources in first-seen order, rules in the
+ * order their first resource appears; a read of a resource another rule already manages is dropped.
+ */
+export function mergeManagedResources(grants: readonly ManagedResources[]): ManagedResources[] {
+  const key = (g: ManagedResources) => JSON.stringify([g.apiGroup, g.verbs ?? MANAGE_VERBS, g.resourceNames ?? null]);
+  const managed = new Set(grants.filter((g) => g.verbs === undefined && g.resourceNames === undefined).flatMap((g) => g.resources.map((r) => `${g.apiGroup}/${r}`)));
+  const rules = new Map<string, { g: ManagedResources; resources: string[] }>();
+  for (const g of grants) {
+    const isRead = g.verbs !== undefined && g.resourceNames === undefined && g.verbs.every((v) => READ_VERBS.includes(v));
+    const resources = isRead ? g.resources.filter((r) => !managed.has(`${g.apiGroup}/${r}`)) : g.resources;
+    if (resources.length === 0) continue;
+    const rule = rules.get(key(g)) ?? { g, resources: [] };
+    for (const r of resources) if (!rule.resources.includes(r)) rule.resources.push(r);
+    rules.set(key(g), rule);
+  }
+  return [...rules.values()].map(({ g, resources }) => ({ ...g, resources }));
+}
+
 /** A ResourceGraphDefinition in the platform group. */
 export class ResourceGraph extends Construct {
   /** The generated kind. */
@@ -172,6 +221,13 @@ export class ResourceGraph extends Construct {
   public readonly definition: ApiObject;
   /** The resources, by id. */
   public readonly resourceIds: readonly string[];
+  /** Whether instances are cluster-scoped (then no team stage holds them). */
+  public readonly clusterScoped: boolean;
+  /**
+   * What KRO must be allowed to do for this graph, derived: manage the instances and their status, manage
+   * every resource's kind, read the externals' kinds, and the graph's own {@link ResourceGraphProps.permissions}.
+   */
+  public readonly kroPermissions: readonly ManagedResources[];
 
   public constructor(scope: Construct, id: string, props: ResourceGraphProps) {
     super(scope, id);
@@ -180,6 +236,21 @@ export class ResourceGraph extends Construct {
     this.fields = props.fields;
     this.resource = kroPlural(props.kind);
     this.resourceIds = props.resources.map((r) => r.id);
+    this.clusterScoped = props.clusterScoped ?? false;
+    const kindOf = (template: object): { apiVersion: string; kind: string } | undefined => {
+      const { apiVersion, kind } = template as { apiVersion?: unknown; kind?: unknown };
+      return typeof apiVersion === 'string' && typeof kind === 'string' ? { apiVersion, kind } : undefined;
+    };
+    this.kroPermissions = [
+      { apiGroup: PLATFORM_GROUP, resources: [this.resource] },
+      { apiGroup: PLATFORM_GROUP, resources: [`${this.resource}/status`], verbs: ['get', 'update', 'patch'] },
+      ...props.resources.flatMap((r) => {
+        const k = kindOf(r.template);
+        return k ? [{ apiGroup: apiGroupOf(k.apiVersion), resources: [r.resource ?? guessResource(k.kind)] }] : [];
+      }),
+      ...(props.externals ?? []).map((e) => ({ apiGroup: apiGroupOf(e.apiVersion), resources: [guessResource(e.kind)], verbs: READ_VERBS })),
+      ...(props.permissions ?? []),
+    ];
     const unclassified: ValidationIssue[] = [];
     const resources = props.resources.map((r) => {
       const { apiVersion, kind } = r.template as { apiVersion?: unknown; kind?: unknown };
@@ -202,7 +273,7 @@ export class ResourceGraph extends Construct {
     const name = `${props.kind.replace(/([a-z])([A-Z])/g, '$1-$2').toLowerCase()}.${PLATFORM_GROUP}`;
     this.definition = new ResourceGraphDefinition(this, 'rgd', {
       // An RGD is data-bearing: Flux never prunes it.
-      metadata: { name, labels: { [LABELS.partOf]: 'mini-atlas' }, annotations: dataAnnotations(ResourceGraphDefinition.GVK.apiVersion, ResourceGraphDefinition.GVK.kind) },
+      metadata: { name, labels: partOfLabel(this), annotations: dataAnnotations(ResourceGraphDefinition.GVK.apiVersion, ResourceGraphDefinition.GVK.kind) },
       spec: {
         schema: {
           apiVersion: PLATFORM_VERSION,

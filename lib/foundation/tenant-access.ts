@@ -16,8 +16,9 @@
 import { Construct } from 'constructs';
 import * as k8s from '../../imports/k8s';
 import { FLUX_NAMESPACE } from '../gitops/flux-sync';
-import { LABELS, PLATFORM_API_VERSION, PLATFORM_GROUP } from '../shared/api';
+import { PLATFORM_API_VERSION, PLATFORM_GROUP } from '../shared/api';
 import { TenantKind } from '../gitops/flux-stage';
+import { partOfLabel } from '../shared/platform-name';
 
 /** A platform kind a tenant writes, with its plural resource. */
 export interface TenantResource extends TenantKind {
@@ -25,7 +26,10 @@ export interface TenantResource extends TenantKind {
   readonly resource: string;
 }
 
-/** The platform's namespaced tenant kinds: all a team stage may hold (Workspace is cluster-scoped: the platform's). */
+/**
+ * The built-in namespaced tenant kinds (Workspace is cluster-scoped: the platform's). A platform's full list —
+ * these and the abstractions it adds — is `FoundationChart.tenantResources`.
+ */
 export const TENANT_RESOURCES: readonly TenantResource[] = [
   { apiVersion: PLATFORM_API_VERSION, kind: 'WebApplication', resource: 'webapplications' },
   { apiVersion: PLATFORM_API_VERSION, kind: 'Infrastructure', resource: 'infrastructures' },
@@ -43,37 +47,61 @@ export interface TenantRule {
 
 const READ = ['get', 'list', 'watch'];
 const MANAGE = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'];
-const tenantResources = TENANT_RESOURCES.map((r) => r.resource);
 
 /** What runs in a workspace that its team may read (never Secrets). */
-const WORKLOAD_READ: readonly TenantRule[] = [
-  { apiGroups: [PLATFORM_GROUP], resources: tenantResources.flatMap((r) => [r, `${r}/status`]), verbs: READ },
-  { apiGroups: [''], resources: ['pods', 'services', 'endpoints', 'configmaps', 'events', 'persistentvolumeclaims', 'resourcequotas', 'limitranges'], verbs: READ },
-  { apiGroups: ['apps'], resources: ['deployments', 'replicasets'], verbs: READ },
-  { apiGroups: ['gateway.networking.k8s.io'], resources: ['httproutes'], verbs: READ },
-  { apiGroups: ['postgresql.cnpg.io'], resources: ['clusters'], verbs: READ },
-];
+function workloadRead(tenantResources: readonly string[]): readonly TenantRule[] {
+  return [
+    { apiGroups: [PLATFORM_GROUP], resources: tenantResources.flatMap((r) => [r, `${r}/status`]), verbs: READ },
+    { apiGroups: [''], resources: ['pods', 'services', 'endpoints', 'configmaps', 'events', 'persistentvolumeclaims', 'resourcequotas', 'limitranges'], verbs: READ },
+    { apiGroups: ['apps'], resources: ['deployments', 'replicasets'], verbs: READ },
+    { apiGroups: ['gateway.networking.k8s.io'], resources: ['httproutes'], verbs: READ },
+    { apiGroups: ['postgresql.cnpg.io'], resources: ['clusters'], verbs: READ },
+  ];
+}
 
-/** The three tenant roles: their ClusterRole names and rules. */
-export const TENANT_ROLES = {
+/** One tenant ClusterRole: its name and rules. */
+export interface TenantRole {
+  readonly name: string;
+  readonly rules: readonly TenantRule[];
+}
+
+/** The three tenant roles. */
+export interface TenantRoleSet {
   /** Flux's account for a team stage: the tenant kinds and nothing else. */
-  delivery: {
-    name: 'mini-atlas:tenant-delivery',
-    rules: [{ apiGroups: [PLATFORM_GROUP], resources: tenantResources, verbs: MANAGE }] as readonly TenantRule[],
-  },
+  readonly delivery: TenantRole;
   /** A team's developers. */
-  developer: {
-    name: 'mini-atlas:tenant-developer',
-    rules: [
-      ...WORKLOAD_READ,
-      { apiGroups: [PLATFORM_GROUP], resources: tenantResources, verbs: MANAGE },
-      { apiGroups: [''], resources: ['secrets', 'configmaps'], verbs: MANAGE },
-      { apiGroups: [''], resources: ['pods/log'], verbs: ['get'] },
-    ] as readonly TenantRule[],
-  },
+  readonly developer: TenantRole;
   /** A team's viewers. */
-  view: { name: 'mini-atlas:tenant-view', rules: WORKLOAD_READ },
-} as const;
+  readonly view: TenantRole;
+}
+
+/**
+ * The three tenant roles for a platform whose tenant kinds are `resources` (the registered namespaced
+ * abstractions: the built-ins and any the platform adds, `FoundationChart.tenantResources`).
+ */
+export function tenantRoles(resources: readonly TenantResource[]): TenantRoleSet {
+  const tenantResources = resources.map((r) => r.resource);
+  const read = workloadRead(tenantResources);
+  return {
+    delivery: {
+      name: 'mini-atlas:tenant-delivery',
+      rules: [{ apiGroups: [PLATFORM_GROUP], resources: tenantResources, verbs: MANAGE }],
+    },
+    developer: {
+      name: 'mini-atlas:tenant-developer',
+      rules: [
+        ...read,
+        { apiGroups: [PLATFORM_GROUP], resources: tenantResources, verbs: MANAGE },
+        { apiGroups: [''], resources: ['secrets', 'configmaps'], verbs: MANAGE },
+        { apiGroups: [''], resources: ['pods/log'], verbs: ['get'] },
+      ],
+    },
+    view: { name: 'mini-atlas:tenant-view', rules: read },
+  };
+}
+
+/** The tenant roles of the built-in kinds ({@link TENANT_RESOURCES}); their names are the same for every platform. */
+export const TENANT_ROLES: TenantRoleSet = tenantRoles(TENANT_RESOURCES);
 
 /** Rule of the per-workspace Role in Flux's namespace: read of the team stage's own Kustomization. */
 export function kustomizationStatusRule(kustomizationName: string): TenantRule {
@@ -102,13 +130,20 @@ export const developerGroup = derived('mini-atlas:', ':developers');
 /** The group whose members view a team's workspaces. */
 export const viewerGroup = derived('mini-atlas:', ':viewers');
 
+/** Properties of {@link TenantRoles}. */
+export interface TenantRolesProps {
+  /** The tenant kinds the roles grant. @default TENANT_RESOURCES (the built-ins) */
+  readonly resources?: readonly TenantResource[];
+}
+
 /** The tenant ClusterRoles, shipped in the Foundation stage (before any Workspace binds them). */
 export class TenantRoles extends Construct {
-  public constructor(scope: Construct, id: string) {
+  public constructor(scope: Construct, id: string, props: TenantRolesProps = {}) {
     super(scope, id);
-    for (const [key, role] of Object.entries(TENANT_ROLES)) {
+    const roles: TenantRoleSet = tenantRoles(props.resources ?? TENANT_RESOURCES);
+    for (const [key, role] of Object.entries(roles) as [string, TenantRole][]) {
       new k8s.KubeClusterRole(this, key, {
-        metadata: { name: role.name, labels: { [LABELS.partOf]: 'mini-atlas' } },
+        metadata: { name: role.name, labels: partOfLabel(this) },
         rules: role.rules.map((r) => ({ apiGroups: [...r.apiGroups], resources: [...r.resources], verbs: [...r.verbs] })),
       });
     }

@@ -9,12 +9,13 @@ import {
   KustomizationSpecSourceRefKind,
 } from '../../imports/kustomize.toolkit.fluxcd.io';
 import { GitRepository } from '../../imports/source.toolkit.fluxcd.io';
-import { LABELS } from '../shared/api';
 import { findCycles } from '../shared/graph';
 import { addIssueCheck, issue, ValidationIssue } from '../shared/validation-error';
 import { GATEWAY_API } from '../shared/versions';
 import { FluxStage, PLATFORM_SERVICE_ACCOUNT } from './flux-stage';
 import { KUBERNETES_NAMESPACES, namespaceIssues } from './namespaces';
+import { partOfLabel, platformNameOf, platformNameProblem } from '../shared/platform-name';
+import { dnsLabelProblem } from '../shared/names';
 
 /** Properties of {@link FluxSync}. */
 export interface FluxSyncProps {
@@ -22,8 +23,39 @@ export interface FluxSyncProps {
   readonly repositoryUrl?: string;
   /** Branch Flux follows. @default 'main' */
   readonly branch?: string;
-  /** Folder of the synthesized output inside the repository. @default 'dist' */
+  /** Folder of the synthesized output inside the repository (a path prefix such as `deploy/production`). @default 'dist' */
   readonly distPath?: string;
+  /**
+   * Name of the GitRepository that serves the output; a DNS-1123 label. @default SOURCE_NAME (`mini-atlas`)
+   */
+  readonly sourceName?: string;
+  /**
+   * A Secret in {@link namespace} with the credentials of a private repository (`username`/`password` for
+   * https, `identity`/`known_hosts` for ssh: GitRepository `spec.secretRef`,
+   * https://fluxcd.io/flux/components/source/gitrepositories/#secret-reference). @default none (a public repository)
+   */
+  readonly secretRef?: string;
+  /**
+   * Namespace of every Flux object (the GitRepositories and Kustomizations) and of the tenants' delivery
+   * accounts; Flux's controllers must watch it (`flux install` creates `flux-system`). @default FLUX_NAMESPACE (`flux-system`)
+   */
+  readonly namespace?: string;
+  /**
+   * Name of the Kustomization that applies the output's own `flux-system` folder. A cluster bootstrapped with
+   * `flux bootstrap` already has a GitRepository and a Kustomization named `flux-system` in `flux-system`
+   * (https://fluxcd.io/flux/installation/bootstrap/): give this and {@link sourceName} other names there
+   * (and set {@link fluxBootstrap}, which then refuses `flux-system`). @default 'flux-system'
+   */
+  readonly rootKustomizationName?: string;
+  /**
+   * The cluster was bootstrapped with `flux bootstrap`, which owns the GitRepository and Kustomization named
+   * `flux-system`: a source or Kustomization of this platform with that name is refused. @default false
+   */
+  readonly fluxBootstrap?: boolean;
+  /**
+   * Git URL of the Gateway API repository (a mirror), read at the pinned tag. @default GATEWAY_API_REPOSITORY
+   */
+  readonly gatewayApiRepositoryUrl?: string;
   /** The stages, in any order. */
   readonly stages: readonly FluxStage[];
   /** Reconcile interval. @default '10m' */
@@ -32,10 +64,18 @@ export interface FluxSyncProps {
 
 /** Name of the GitRepository holding this repository. */
 export const SOURCE_NAME = 'mini-atlas';
-/** Namespace of every Flux object. */
+/** Folder of the output that holds the Flux objects (the flux-system chart's stage). */
+export const FLUX_SYSTEM_FOLDER = 'flux-system';
+/** Default namespace of every Flux object. */
 export const FLUX_NAMESPACE = 'flux-system';
 /** Name of the Kustomization that installs the Gateway API CRDs. */
 export const GATEWAY_API_KUSTOMIZATION = 'gateway-api-crds';
+/** Name of the GitRepository of the Gateway API CRDs. */
+export const GATEWAY_API_SOURCE = 'gateway-api';
+/** Upstream Git repository of the Gateway API CRDs. */
+export const GATEWAY_API_REPOSITORY = 'https://github.com/kubernetes-sigs/gateway-api';
+/** The objects `flux bootstrap` creates in `flux-system` (its GitRepository and its Kustomization share the name). */
+export const FLUX_BOOTSTRAP_NAME = 'flux-system';
 
 const GIT_URL = /^(https:\/\/[^\s/]+\/[^\s]+|ssh:\/\/[^\s@]+@[^\s/]+(:[0-9]+)?\/[^\s]+)$/;
 const BRANCH = /^[A-Za-z0-9._/-]+$/;
@@ -44,40 +84,55 @@ const BRANCH = /^[A-Za-z0-9._/-]+$/;
 export class FluxSync extends Construct {
   public readonly repositoryUrl: string;
   public readonly branch: string;
+  /** Name of the GitRepository of the output. */
+  public readonly sourceName: string;
+  /** Namespace of the Flux objects. */
+  public readonly namespace: string;
+  /** Name of the Kustomization of the output's `flux-system` folder. */
+  public readonly rootKustomizationName: string;
   private readonly stages: readonly FluxStage[];
+  private readonly props: FluxSyncProps;
 
   public constructor(scope: Construct, id: string, props: FluxSyncProps) {
     super(scope, id);
     this.repositoryUrl = props.repositoryUrl ?? 'https://github.com/mini-atlas/mini-atlas.git';
     this.branch = props.branch ?? 'main';
     this.stages = props.stages;
+    this.props = props;
+    this.sourceName = props.sourceName ?? SOURCE_NAME;
+    this.namespace = props.namespace ?? FLUX_NAMESPACE;
+    this.rootKustomizationName = props.rootKustomizationName ?? FLUX_NAMESPACE;
+    const namespace = this.namespace;
     const dist = props.distPath ?? 'dist';
     const interval = props.interval ?? '10m';
-    const labels = { [LABELS.partOf]: 'mini-atlas' };
+    const labels = partOfLabel(this);
 
     new GitRepository(this, 'source', {
-      metadata: { name: SOURCE_NAME, namespace: FLUX_NAMESPACE, labels },
+      metadata: { name: this.sourceName, namespace, labels },
       spec: {
         interval: '1m',
         url: this.repositoryUrl,
         ref: { branch: this.branch },
-        // Only the synthesized output matters to the cluster.
+        ...(props.secretRef !== undefined ? { secretRef: { name: props.secretRef } } : {}),
+        // Only the synthesized output matters to the cluster. A nested path (`dist/production`) is re-included too:
+        // source-controller matches each file path against the patterns, last match wins, and go-git's gitignore
+        // matcher counts a file below `!/dist/production/` as matched (plumbing/format/gitignore pattern.go globMatch).
         ignore: `/*\n!/${dist}/\n`,
       },
     });
 
     // Gateway API standard CRDs straight from upstream at the pinned tag; installed before Cilium's release.
     new GitRepository(this, 'gateway-api-source', {
-      metadata: { name: 'gateway-api', namespace: FLUX_NAMESPACE, labels },
+      metadata: { name: GATEWAY_API_SOURCE, namespace, labels },
       spec: {
         interval: '24h',
-        url: 'https://github.com/kubernetes-sigs/gateway-api',
+        url: props.gatewayApiRepositoryUrl ?? GATEWAY_API_REPOSITORY,
         ref: { tag: GATEWAY_API.version },
         ignore: '/*\n!/config/crd/standard/\n',
       },
     });
     new Kustomization(this, 'gateway-api-crds', {
-      metadata: { name: GATEWAY_API_KUSTOMIZATION, namespace: FLUX_NAMESPACE, labels },
+      metadata: { name: GATEWAY_API_KUSTOMIZATION, namespace, labels },
       spec: {
         interval: '24h',
         path: './config/crd/standard',
@@ -85,19 +140,19 @@ export class FluxSync extends Construct {
         prune: false,
         wait: true,
         serviceAccountName: PLATFORM_SERVICE_ACCOUNT,
-        sourceRef: { kind: KustomizationSpecSourceRefKind.GIT_REPOSITORY, name: 'gateway-api' },
+        sourceRef: { kind: KustomizationSpecSourceRefKind.GIT_REPOSITORY, name: GATEWAY_API_SOURCE },
       },
     });
 
     // Flux reconciles its own objects from Git too, so new stages (e.g. a new workspace) are picked up.
     new Kustomization(this, 'self', {
-      metadata: { name: FLUX_NAMESPACE, namespace: FLUX_NAMESPACE, labels },
+      metadata: { name: this.rootKustomizationName, namespace, labels },
       spec: {
         interval,
-        path: `./${dist}/${FLUX_NAMESPACE}`,
+        path: `./${dist}/${FLUX_SYSTEM_FOLDER}`,
         prune: true,
         serviceAccountName: PLATFORM_SERVICE_ACCOUNT,
-        sourceRef: { kind: KustomizationSpecSourceRefKind.GIT_REPOSITORY, name: SOURCE_NAME },
+        sourceRef: { kind: KustomizationSpecSourceRefKind.GIT_REPOSITORY, name: this.sourceName },
       },
     });
 
@@ -110,7 +165,7 @@ export class FluxSync extends Construct {
       // Stages without dependencies still wait for the Gateway API CRDs (Cilium needs them at install).
       const dependsOn = deps.length > 0 ? deps : [GATEWAY_API_KUSTOMIZATION];
       new Kustomization(this, `stage-${stage.kustomizationName}`, {
-        metadata: { name: stage.kustomizationName, namespace: FLUX_NAMESPACE, labels },
+        metadata: { name: stage.kustomizationName, namespace, labels },
         spec: {
           interval,
           retryInterval: '1m',
@@ -121,7 +176,7 @@ export class FluxSync extends Construct {
           dependsOn: dependsOn.map((name) => ({ name })),
           // Every stage names the account it is applied as: the controller's default is unprivileged (lockdown).
           serviceAccountName: stage.serviceAccountName,
-          sourceRef: { kind: KustomizationSpecSourceRefKind.GIT_REPOSITORY, name: SOURCE_NAME },
+          sourceRef: { kind: KustomizationSpecSourceRefKind.GIT_REPOSITORY, name: this.sourceName },
           // Derived at synth from the kinds the stage then holds (constructs may be added after this one).
           healthCheckExprs: Lazy.any({
             produce: () => {
@@ -137,12 +192,15 @@ export class FluxSync extends Construct {
 
   private check(): ValidationIssue[] {
     const out: ValidationIssue[] = [];
-    if (!GIT_URL.test(this.repositoryUrl)) {
-      out.push(issue(this, 'repositoryUrl', this.repositoryUrl, 'is not a Git URL Flux can clone', 'use https://host/org/repo.git or ssh://git@host/org/repo.git'));
+    for (const [field, url] of [['repositoryUrl', this.repositoryUrl], ['gatewayApiRepositoryUrl', this.props.gatewayApiRepositoryUrl]] as const) {
+      if (url !== undefined && !GIT_URL.test(url)) {
+        out.push(issue(this, field, url, 'is not a Git URL Flux can clone', 'use https://host/org/repo.git or ssh://git@host/org/repo.git'));
+      }
     }
     if (!BRANCH.test(this.branch) || this.branch.includes('..')) {
       out.push(issue(this, 'branch', this.branch, 'is not a valid branch name'));
     }
+    out.push(...this.nameIssues());
     const names = new Map<string, FluxStage>();
     for (const s of this.stages) {
       const prev = names.get(s.kustomizationName);
@@ -167,7 +225,49 @@ export class FluxSync extends Construct {
       return out;
     }
     // Flux's own namespace exists before any stage: `flux bootstrap` (or `flux install`) creates it.
-    out.push(...namespaceIssues(this.node.root, [...KUBERNETES_NAMESPACES, FLUX_NAMESPACE]));
+    out.push(...namespaceIssues(this.node.root, [...KUBERNETES_NAMESPACES, this.namespace]));
+    return out;
+  }
+
+  /**
+   * The names this sync gives Flux objects: each a DNS-1123 label (Flux copies object names into label
+   * values, e.g. `kustomize.toolkit.fluxcd.io/name`, which Kubernetes limits to 63 characters), no two
+   * objects of one kind with the same name in the namespace, and none of `flux bootstrap`'s when
+   * {@link FluxSyncProps.fluxBootstrap} is set.
+   */
+  private nameIssues(): ValidationIssue[] {
+    const out: ValidationIssue[] = [];
+    const named: [string, string | undefined][] = [
+      ['sourceName', this.sourceName], ['namespace', this.namespace], ['rootKustomizationName', this.rootKustomizationName],
+      ['secretRef', this.props.secretRef],
+    ];
+    for (const [field, value] of named) {
+      const p = value === undefined ? undefined : dnsLabelProblem(value);
+      if (p) out.push(issue(this, field, value, p));
+    }
+    const partOf = platformNameOf(this);
+    const partOfProblem = platformNameProblem(partOf);
+    if (partOfProblem) out.push(issue(this, 'platform name (app.kubernetes.io/part-of)', partOf, partOfProblem, 'pass a DNS-1123 label as buildPlatform({ name })'));
+    if (this.sourceName === GATEWAY_API_SOURCE) {
+      out.push(issue(this, 'sourceName', this.sourceName, `is the name of the Gateway API GitRepository in ${this.namespace}`, 'choose another name'));
+    }
+    const taken = new Map<string, string>([[GATEWAY_API_KUSTOMIZATION, 'the Gateway API CRDs']]);
+    for (const s of this.stages) taken.set(s.kustomizationName, `the Kustomization of stage ${s.path}`);
+    const clash = taken.get(this.rootKustomizationName);
+    if (clash !== undefined) {
+      out.push(issue(this, 'rootKustomizationName', this.rootKustomizationName, `is also the name of ${clash} in ${this.namespace}`, 'choose another name'));
+    }
+    if (this.props.fluxBootstrap && this.namespace === FLUX_NAMESPACE) {
+      const bootstrap = (field: string, value: string): void => {
+        if (value === FLUX_BOOTSTRAP_NAME) {
+          out.push(issue(this, field, value, `is the name flux bootstrap gives its own object in ${FLUX_NAMESPACE}: Flux would apply both to one object`, 'choose another name, e.g. the platform name'));
+        }
+      };
+      bootstrap('sourceName', this.sourceName);
+      bootstrap('rootKustomizationName', this.rootKustomizationName);
+      const stage = this.stages.find((s) => s.kustomizationName === FLUX_BOOTSTRAP_NAME);
+      if (stage) bootstrap(`stage ${stage.path}`, stage.kustomizationName);
+    }
     return out;
   }
 }

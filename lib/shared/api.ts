@@ -27,6 +27,11 @@ export const ANNOTATIONS = {
   fluxPrune: 'kustomize.toolkit.fluxcd.io/prune',
   /** Set to "true" on a stateful instance to allow deleting it (checked by a Kyverno policy). */
   allowDelete: `${PLATFORM_GROUP}/allow-delete`,
+  /**
+   * On a chart source (HelmRepository/OCIRepository) that serves a mirror: the pinned upstream repository it
+   * mirrors. The offline validator accepts the mirror's URL only with it (the chart version stays checked).
+   */
+  mirrorOf: `${PLATFORM_GROUP}/mirror-of`,
   /** On a cache Service: the Secret that Kyverno generates with a random password. */
   generatePassword: `${PLATFORM_GROUP}/generate-password-secret`,
 } as const;

@@ -27,6 +27,17 @@ export interface EnvironmentProfile {
   readonly postgres: { readonly instances: number; readonly storage: string };
   /** Replicas of a tenant's Kafka topic. */
   readonly topicReplicas: number;
+  /**
+   * The provisioner of the platform's `retained` StorageClass (databases' and brokers' volumes) in this
+   * environment: a CSI driver name of its clusters. A profile without it must get one from
+   * `CoreChartProps.storage` (synth refuses otherwise), so a real cluster never defaults to Kind's.
+   * @default none
+   */
+  readonly storage?: {
+    readonly provisioner: string;
+    /** StorageClass `parameters` of the provisioner. @default none */
+    readonly parameters?: Readonly<Record<string, string>>;
+  };
   /** Per-workspace ResourceQuota and LimitRange. */
   readonly workspaceQuota: {
     readonly cpu: string;
@@ -44,12 +55,14 @@ export const LOCAL: EnvironmentProfile = {
   kafka: { nodes: 1, replicationFactor: 1, minInSyncReplicas: 1, storage: '2Gi', cpuRequest: '250m', memoryLimit: '1Gi' },
   postgres: { instances: 1, storage: '1Gi' },
   topicReplicas: 1,
+  // Kind's local-path-provisioner (the version in lib/shared/versions.ts).
+  storage: { provisioner: 'rancher.io/local-path' },
   workspaceQuota: {
     cpu: '4', memory: '8Gi', storage: '20Gi', pods: 40, defaultContainerCpu: '250m', defaultContainerMemory: '256Mi',
   },
 };
 
-/** A multi-node cluster with real redundancy. */
+/** A multi-node cluster with real redundancy. It names no storage provisioner: the platform gives its cluster's. */
 export const PRODUCTION: EnvironmentProfile = {
   name: 'production',
   kafka: { nodes: 3, replicationFactor: 3, minInSyncReplicas: 2, storage: '100Gi', cpuRequest: '1', memoryLimit: '8Gi' },

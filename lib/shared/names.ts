@@ -25,6 +25,14 @@ export function dnsLabelProblem(name: string, max = DNS_LABEL_MAX): string | und
   return undefined;
 }
 
+/** Why `name` is not a DNS-1123 subdomain (what most cluster-scoped object names must be), or undefined. */
+export function dnsSubdomainProblem(name: string): string | undefined {
+  if (name.length === 0) return 'must not be empty';
+  if (name.length > DNS_SUBDOMAIN_MAX) return `is ${name.length} characters long; the limit is ${DNS_SUBDOMAIN_MAX}`;
+  if (!DNS_SUBDOMAIN.test(name)) return 'must be a DNS-1123 subdomain: lowercase letters, digits, "-" and ".", starting and ending with a letter or digit';
+  return undefined;
+}
+
 /** Why `host` is not a valid DNS host name, or undefined when it is one. */
 export function hostnameProblem(host: string): string | undefined {
   if (host.length === 0) return 'must not be empty';

@@ -1,7 +1,10 @@
 /** Renders the default platform in memory for tests. */
 import { buildPlatform, PlatformOptions } from '../../lib/build-platform';
 import { addTeamA } from '../../teams/team-a';
-import { RenderedFile, RenderedObject, renderApp } from '../../lib';
+import { EnvironmentProfile, PRODUCTION, RenderedFile, RenderedObject, renderApp } from '../../lib';
+
+/** PRODUCTION with a cluster's CSI provisioner: the built-in names none, and synth asks for one. */
+export const PRODUCTION_CLUSTER: EnvironmentProfile = { ...PRODUCTION, storage: { provisioner: 'ebs.csi.aws.com' } };
 
 /** Renders the platform (team-a by default). */
 export function render(options: Partial<PlatformOptions> = {}): RenderedFile[] {

@@ -11,6 +11,8 @@ import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { render } from '../helpers/platform';
 import { readDist } from '../../lib/synth/dist-model';
+import { validateDirectory } from '../../tools/validate/src/index';
+import { Json } from '../helpers/platform';
 
 const root = join(__dirname, '..', '..');
 const run = (cmd: string, args: string[], cwd: string) =>
@@ -54,21 +56,31 @@ function tree(dir: string): string[] {
     .map((e) => join(e.parentPath, e.name).slice(dir.length + 1)).sort();
 }
 
+/**
+ * Copies `examples/<example>` into `work`, points its dependencies at freshly packed tarballs of the library,
+ * `@mini-atlas/cli-common` and `@mini-atlas/synth` (nothing else of the repository), installs and compiles it.
+ * @returns the example's folder in `work`
+ */
+function installExample(work: string, example: string): string {
+  const tarballs: Record<string, string> = {};
+  for (const [name, dir] of [['mini-atlas', root], ['@mini-atlas/cli-common', join(root, 'tools', 'cli-common')], ['@mini-atlas/synth', join(root, 'tools', 'synth')]]) {
+    const packed = JSON.parse(run('npm', ['pack', '--json', '--pack-destination', work], dir)) as Array<{ filename: string }>;
+    tarballs[name] = `file:${join(work, packed[0].filename)}`;
+  }
+  const program = join(work, example);
+  cpSync(join(root, 'examples', example), program, { recursive: true });
+  const pkg = JSON.parse(readFileSync(join(program, 'package.json'), 'utf8'));
+  Object.assign(pkg.dependencies, tarballs);
+  writeFileSync(join(program, 'package.json'), JSON.stringify(pkg, null, 2));
+  run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts'], program);
+  run(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', '.'], program);
+  return program;
+}
+
 test('a platform repo on the packed packages runs the public synth command and writes the committed dist/ byte for byte', () => {
   const work = mkdtempSync(join(tmpdir(), 'mini-atlas-synth-program-'));
   try {
-    const tarballs: Record<string, string> = {};
-    for (const [name, dir] of [['mini-atlas', root], ['@mini-atlas/cli-common', join(root, 'tools', 'cli-common')], ['@mini-atlas/synth', join(root, 'tools', 'synth')]]) {
-      const packed = JSON.parse(run('npm', ['pack', '--json', '--pack-destination', work], dir)) as Array<{ filename: string }>;
-      tarballs[name] = `file:${join(work, packed[0].filename)}`;
-    }
-    const program = join(work, 'program');
-    cpSync(join(root, 'examples', 'synth-program'), program, { recursive: true });
-    const pkg = JSON.parse(readFileSync(join(program, 'package.json'), 'utf8'));
-    Object.assign(pkg.dependencies, tarballs);
-    writeFileSync(join(program, 'package.json'), JSON.stringify(pkg, null, 2));
-    run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts'], program);
-    run(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', '.'], program);
+    const program = installExample(work, 'synth-program');
     const printed = run(process.execPath, ['main.js'], program);
 
     const ours = tree(join(root, 'dist'));
@@ -79,6 +91,36 @@ test('a platform repo on the packed packages runs the public synth command and w
     expect(tree(join(program, 'dist'))).toEqual(ours);
     const differing = ours.filter((f) => readFileSync(join(program, 'dist', f), 'utf8') !== readFileSync(join(root, 'dist', f), 'utf8'));
     expect(differing).toEqual([]);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}, 300_000);
+
+test('another organisation\'s platform repo (examples/acme-platform) on the packed packages: its names, three teams, its own kind, one validated tree per environment', () => {
+  const work = mkdtempSync(join(tmpdir(), 'mini-atlas-acme-'));
+  try {
+    const program = installExample(work, 'acme-platform');
+    const printed = run(process.execPath, ['main.js', '--all'], program);
+    const objects = (env: string) => readDist(join(program, 'dist', env)).documents.length;
+    // Eight Flux paths each: core/operators, core/shared-services, foundation, delivery/workspaces, flux-system and the three teams.
+    expect(printed).toMatch(new RegExp(`^synthesized ${objects('production')} objects into 8 Flux paths under dist/production \\(production\\) in \\d+ ms\n` +
+      `synthesized ${objects('staging')} objects into 8 Flux paths under dist/staging \\(staging\\) in \\d+ ms\n$`));
+    for (const env of ['production', 'staging']) {
+      const out = join(program, 'dist', env);
+      const report = validateDirectory(out, { repoRoot: program });
+      expect([env, report.violations.map((v) => `${v.check} ${v.kind} ${v.name} ${v.path}: ${v.message}`)]).toEqual([env, []]);
+      const docs = readDist(out, { repoPath: `dist/${env}` }).documents.map((d) => d.object as Json);
+      // Acme's names everywhere; nothing of flux bootstrap's, nothing of Mini-Atlas's.
+      expect(new Set(docs.map((o) => o.metadata?.labels?.['app.kubernetes.io/part-of']).filter(Boolean))).toEqual(new Set(['acme-platform']));
+      expect(docs.filter((o) => ['GitRepository', 'Kustomization'].includes(o.kind) && o.metadata.name === 'flux-system')).toEqual([]);
+      const source = docs.find((o) => o.kind === 'GitRepository' && o.metadata.name === 'acme-platform');
+      expect(source.spec).toMatchObject({ url: 'ssh://git@git.acme.example/platform/acme-platform.git', ref: { branch: 'main' }, secretRef: { name: 'acme-platform-deploy-key' }, ignore: `/*\n!/dist/${env}/\n` });
+      expect(docs.find((o) => o.kind === 'StorageClass')).toMatchObject({ provisioner: 'pd.csi.storage.gke.io', parameters: { type: 'pd-ssd' } });
+      expect(docs.filter((o) => o.kind === 'Workspace').map((o) => o.metadata.name)).toEqual(['payments', 'search', 'storefront']);
+      expect(docs.filter((o) => o.kind === 'StaticSite').map((o) => o.metadata.name)).toEqual(['storefront-docs']);
+    }
+    const pool = (env: string) => (readDist(join(program, 'dist', env)).documents.find((d) => d.object.kind === 'KafkaNodePool')!.object as Json).spec.replicas;
+    expect([pool('production'), pool('staging')]).toEqual([3, 2]);
   } finally {
     rmSync(work, { recursive: true, force: true });
   }

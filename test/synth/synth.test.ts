@@ -7,13 +7,13 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ApiObject, App, Chart } from 'cdk8s';
-import { EnvironmentProfile, FluxStage, LOCAL, PRODUCTION } from 'mini-atlas';
-import { fluxPathOf, parseSynthArgs, selectProfile, synthesize, SYNTH_COMMAND, UnknownProfileError, type SynthProgram } from '@mini-atlas/synth';
+import { addIssueCheck, EnvironmentProfile, FluxStage, issue, LOCAL, PRODUCTION, profileProblems } from 'mini-atlas';
+import { fluxPathOf, parseSynthArgs, selectProfile, synthesize, synthesizeAll, SYNTH_COMMAND, UnknownProfileError, type SynthProgram } from '@mini-atlas/synth';
 import { helpText } from '@mini-atlas/cli-common/command-line';
 import { PROJECT_ROOT } from '@mini-atlas/cli-common/schema-store';
 import { usageError } from '../helpers/usage-error';
 
-const SYNTH_OPTIONS = 'valid options: --env, --repo, --branch, --out, --flux-path, --allow-removal, --help';
+const SYNTH_OPTIONS = 'valid options: --env, --repo, --branch, --out, --flux-path, --all, --allow-removal, --help';
 
 describe('command line', () => {
   test('every flag, repeated --allow-removal', () => {
@@ -21,14 +21,18 @@ describe('command line', () => {
       '--allow-removal', 'StatefulSet/db/pg', '--allow-removal=PersistentVolumeClaim/db/data'];
     expect(parseSynthArgs(argv, {})).toStrictEqual({
       env: 'production', repo: 'https://example.com/r.git', branch: 'dev', out: 'o', fluxPath: 'deploy/o',
-      allowRemoval: ['StatefulSet/db/pg', 'PersistentVolumeClaim/db/data'], help: false,
+      all: false, allowRemoval: ['StatefulSet/db/pg', 'PersistentVolumeClaim/db/data'], help: false,
     });
   });
 
   test('defaults: the first profile, no repo or branch (buildPlatform decides), dist, the Flux path derived', () => {
     expect(parseSynthArgs([], {})).toStrictEqual({
-      env: undefined, repo: undefined, branch: undefined, out: 'dist', fluxPath: undefined, allowRemoval: [], help: false,
+      env: undefined, repo: undefined, branch: undefined, out: 'dist', fluxPath: undefined, all: false, allowRemoval: [], help: false,
     });
+  });
+
+  test('--all ignores MINI_ATLAS_ENV (every profile is built)', () => {
+    expect(parseSynthArgs(['--all'], { MINI_ATLAS_ENV: 'production' })).toMatchObject({ env: undefined, all: true });
   });
 
   test('a flag left out falls back to its environment variable; a flag wins over it', () => {
@@ -125,6 +129,26 @@ describe('synthesize', () => {
     expect([result.environment.name, result.outdir, result.files]).toEqual(['prod', join(repo, 'deploy/out'), 1]);
     expect(readFileSync(join(repo, 'deploy/out/ops/config/configmap-default-given.yaml'), 'utf8')
     ).toContain('data:\n  branch: "-"\n  distPath: deploy/out\n  environment: prod\n  url: https://git.example/p.git\n');
+  });
+
+  test('--all: every profile into <out>/<profile>, each with its own Flux path', () => {
+    const results = synthesizeAll(program, { out: 'deploy', all: true, allowRemoval: [], help: false }, repo);
+    expect(results.map((r) => [r.environment.name, r.outdir, r.files])).toEqual([['dev', join(repo, 'deploy/dev'), 1], ['prod', join(repo, 'deploy/prod'), 1]]);
+    expect(readFileSync(join(repo, 'deploy/prod/ops/config/configmap-default-given.yaml'), 'utf8')).toContain('  distPath: deploy/prod\n  environment: prod\n');
+    expect(readFileSync(join(repo, 'deploy/dev/ops/config/configmap-default-given.yaml'), 'utf8')).toContain('  distPath: deploy/dev\n  environment: dev\n');
+  });
+
+  test('--all with --env is a usage error; an invalid profile writes no tree at all', () => {
+    const e = usageError(() => synthesizeAll(program, { env: 'dev', out: 'deploy', all: true, allowRemoval: [], help: false }, repo));
+    expect([e.message, e.exitCode]).toEqual(['--all builds every profile; it cannot be combined with --env; leave out --env, or leave out --all', 2]);
+    const lopsided: SynthProgram = { ...program, profiles: [{ ...LOCAL, name: 'dev' }, { ...LOCAL, name: 'bad', topicReplicas: 0 }], build: (c) => {
+      const app = program.build(c);
+      addIssueCheck(app.node.findChild('ops'), () => profileProblems(c.environment).map((p) => issue(app.node.findChild('ops'), p.field, p.value, p.rule)));
+      return app;
+    } };
+    expect(() => synthesizeAll(lopsided, { out: 'deploy', all: true, allowRemoval: [], help: false }, repo))
+      .toThrow('Mini-Atlas found 1 configuration error:\n  - ops: topicReplicas = 0: must be a whole number of at least 1.');
+    expect(() => readFileSync(join(repo, 'deploy/dev'))).toThrow(/ENOENT/);
   });
 
   test('an unknown profile writes nothing', () => {

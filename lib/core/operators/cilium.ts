@@ -1,11 +1,11 @@
 /** Cilium: CNI with kube-proxy replacement and the Gateway API controller (host-network mode for Kind). */
 import { Construct } from 'constructs';
 import { CILIUM } from '../../shared/versions';
-import { HelmComponent } from '../helm-component';
+import { ChartSourceProps, HelmComponent } from '../helm-component';
 import { addIssueCheck, issue } from '../../shared/validation-error';
 
 /** Properties of {@link Cilium}. */
-export interface CiliumProps {
+export interface CiliumProps extends ChartSourceProps {
   /**
    * Host of the API server as seen from the nodes. Without kube-proxy, Cilium cannot use the `kubernetes`
    * Service to reach it. `auto` makes the chart read host and port from `kube-public/cluster-info`, which
@@ -25,6 +25,13 @@ export interface CiliumProps {
   readonly apiServerPort?: number;
   /** Install Hubble (flow observability) with its relay. @default false */
   readonly hubble?: boolean;
+  /**
+   * Envoy of Cilium's Gateway API implementation binds the Gateways' listener ports on each node
+   * (`gatewayAPI.hostNetwork.enabled`) instead of publishing a LoadBalancer Service per Gateway
+   * (https://docs.cilium.io/en/stable/network/servicemesh/gateway-api/gateway-api/#host-network-mode).
+   * @default true (Kind has no load balancer)
+   */
+  readonly gatewayHostNetwork?: boolean;
 }
 
 /** The Cilium HelmRelease (`kube-system/cilium`). The same values are used by `npm run cluster:up`. */
@@ -38,6 +45,7 @@ export class Cilium extends HelmComponent {
     const port = props.apiServerPort ?? 6443;
     super(scope, id, {
       chart: CILIUM.chart,
+      repository: props.repository,
       namespace: 'kube-system',
       createNamespace: false,
       values: {
@@ -51,7 +59,7 @@ export class Cilium extends HelmComponent {
         gatewayAPI: {
           enabled: true,
           // Kind has no LoadBalancer: Envoy listens on the node itself; Kind maps the listener ports.
-          hostNetwork: { enabled: true },
+          hostNetwork: { enabled: props.gatewayHostNetwork ?? true },
           externalTrafficPolicy: 'Cluster',
         },
         hubble: hubble

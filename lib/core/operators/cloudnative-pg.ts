@@ -1,10 +1,10 @@
 /** CloudNativePG: the PostgreSQL operator behind Infrastructure. */
 import { Construct } from 'constructs';
 import { CLOUDNATIVE_PG } from '../../shared/versions';
-import { HelmComponent } from '../helm-component';
+import { ChartSourceProps, HelmComponent } from '../helm-component';
 
 /** Properties of {@link CloudNativePg}. */
-export interface CloudNativePgProps {
+export interface CloudNativePgProps extends ChartSourceProps {
   /** Releases the operator waits for (Cilium). @default [] */
   readonly dependsOn?: readonly HelmComponent[];
 }
@@ -19,6 +19,7 @@ export class CloudNativePg extends HelmComponent {
   public constructor(scope: Construct, id: string, props: CloudNativePgProps = {}) {
     super(scope, id, {
       chart: CLOUDNATIVE_PG.chart,
+      repository: props.repository,
       namespace: CloudNativePg.NAMESPACE,
       dependsOn: props.dependsOn,
       values: { replicaCount: 1, config: { clusterWide: true } },

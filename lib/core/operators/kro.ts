@@ -6,9 +6,9 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as k8s from '../../../imports/k8s';
-import { LABELS } from '../../shared/api';
 import { KRO } from '../../shared/versions';
-import { HelmComponent } from '../helm-component';
+import { ChartSourceProps, HelmComponent } from '../helm-component';
+import { partOfLabel } from '../../shared/platform-name';
 
 /** One API group and the resources of it that KRO manages. */
 export interface ManagedResources {
@@ -23,7 +23,7 @@ export interface ManagedResources {
 }
 
 /** Properties of {@link Kro}. */
-export interface KroProps {
+export interface KroProps extends ChartSourceProps {
   /** Releases KRO waits for (Cilium). @default [] */
   readonly dependsOn?: readonly HelmComponent[];
 }
@@ -38,6 +38,7 @@ export class Kro extends HelmComponent {
   public constructor(scope: Construct, id: string, props: KroProps = {}) {
     super(scope, id, {
       chart: KRO.chart,
+      repository: props.repository,
       namespace: 'kro-system',
       dependsOn: props.dependsOn,
       values: { rbac: { mode: 'aggregation' } },
@@ -52,7 +53,7 @@ export class Kro extends HelmComponent {
     return new k8s.KubeClusterRole(this, `grant-${name}`, {
       metadata: {
         name: `mini-atlas:kro:${name}`,
-        labels: { [KRO_AGGREGATION_LABEL]: 'true', [LABELS.partOf]: 'mini-atlas' },
+        labels: { [KRO_AGGREGATION_LABEL]: 'true', ...partOfLabel(this) },
       },
       rules: managed.map((m) => ({
         apiGroups: [m.apiGroup], resources: [...m.resources], verbs: [...(m.verbs ?? MANAGE)],

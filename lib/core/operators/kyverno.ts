@@ -2,12 +2,12 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as k8s from '../../../imports/k8s';
-import { LABELS } from '../../shared/api';
 import { KYVERNO } from '../../shared/versions';
-import { HelmComponent } from '../helm-component';
+import { ChartSourceProps, HelmComponent } from '../helm-component';
+import { partOfLabel } from '../../shared/platform-name';
 
 /** Properties of {@link Kyverno}. */
-export interface KyvernoProps {
+export interface KyvernoProps extends ChartSourceProps {
   /** Releases Kyverno waits for (Cilium). @default [] */
   readonly dependsOn?: readonly HelmComponent[];
   /** Admission controller replicas; 3 for high availability. @default 1 */
@@ -31,6 +31,7 @@ export class Kyverno extends HelmComponent {
     const replicas = props.replicas ?? 1;
     super(scope, id, {
       chart: KYVERNO.chart,
+      repository: props.repository,
       namespace: 'kyverno',
       dependsOn: props.dependsOn,
       values: {
@@ -44,7 +45,7 @@ export class Kyverno extends HelmComponent {
     new k8s.KubeClusterRole(this, 'generate-secrets', {
       metadata: {
         name: 'mini-atlas:kyverno:generate-secrets',
-        labels: { 'rbac.kyverno.io/aggregate-to-background-controller': 'true', [LABELS.partOf]: 'mini-atlas' },
+        labels: { 'rbac.kyverno.io/aggregate-to-background-controller': 'true', ...partOfLabel(this) },
       },
       rules: [{ apiGroups: [''], resources: ['secrets'], verbs: ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'] }],
     });
@@ -58,7 +59,7 @@ export class Kyverno extends HelmComponent {
     return new k8s.KubeClusterRole(this, `lookups-${name}`, {
       metadata: {
         name: `mini-atlas:kyverno:${name}`,
-        labels: { [KYVERNO_ADMISSION_AGGREGATION_LABEL]: 'true', [LABELS.partOf]: 'mini-atlas' },
+        labels: { [KYVERNO_ADMISSION_AGGREGATION_LABEL]: 'true', ...partOfLabel(this) },
       },
       rules: reads.map((r) => ({ apiGroups: [r.apiGroup], resources: [...r.resources], verbs: ['get', 'list'] })),
     });

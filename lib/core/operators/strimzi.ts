@@ -1,11 +1,11 @@
 /** Strimzi: the Kafka operator behind the shared message bus and Topic. */
 import { Construct } from 'constructs';
 import { STRIMZI } from '../../shared/versions';
-import { HelmComponent } from '../helm-component';
+import { ChartSourceProps, HelmComponent } from '../helm-component';
 import { PodSecurityLevel } from '../../gitops/namespaces';
 
 /** Properties of {@link Strimzi}. */
-export interface StrimziProps {
+export interface StrimziProps extends ChartSourceProps {
   /**
    * Namespaces holding Kafka clusters (the cluster operator watches only these). The chart writes a
    * RoleBinding into each at install, so each must exist before the operator's Flux stage is applied.
@@ -36,6 +36,7 @@ export class Strimzi extends HelmComponent {
     const podSecurity = props.podSecurity ?? 'restricted';
     super(scope, id, {
       chart: STRIMZI.chart,
+      repository: props.repository,
       namespace: 'strimzi-system',
       dependsOn: props.dependsOn,
       values: {

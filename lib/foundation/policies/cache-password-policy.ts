@@ -16,6 +16,7 @@ import {
 } from '../../../imports/kyverno.io';
 import { ANNOTATIONS, LABELS } from '../../shared/api';
 import { conditionExists, HealthCheckExpression, registerHealthCheck } from '../../gitops/health-checks';
+import { partOfLabel } from '../../shared/platform-name';
 
 /**
  * Flux health check of a Kyverno `ClusterPolicy` (kyverno.io/v1, Kyverno 1.19): its `Ready` condition is True,
@@ -43,7 +44,7 @@ export class CachePasswordPolicy extends Construct {
     new ClusterPolicy(this, 'policy', {
       metadata: {
         name: this.policyName,
-        labels: { [LABELS.partOf]: 'mini-atlas' },
+        labels: partOfLabel(this),
         annotations: { 'policies.kyverno.io/description': 'Generates a random password Secret for each cache Service that asks for one.' },
       },
       spec: {

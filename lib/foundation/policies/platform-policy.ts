@@ -12,6 +12,7 @@ import {
 } from '../../../imports/policies.kyverno.io';
 import { LABELS } from '../../shared/api';
 import { HealthCheckExpression, registerHealthCheck } from '../../gitops/health-checks';
+import { partOfLabel } from '../../shared/platform-name';
 
 /**
  * Flux health check of a Kyverno `ValidatingPolicy` (policies.kyverno.io/v1, Kyverno 1.19): Kyverno reports
@@ -123,7 +124,7 @@ export class PlatformPolicy extends Construct {
     this.policy = new ValidatingPolicy(this, 'policy', {
       metadata: {
         name: props.name,
-        labels: { [LABELS.partOf]: 'mini-atlas' },
+        labels: partOfLabel(this),
         annotations: { 'policies.kyverno.io/description': props.description },
       },
       spec: {

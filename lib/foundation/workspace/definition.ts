@@ -53,8 +53,13 @@ const tenantBinding = (suffix: string, role: string, subject: k8s.Subject) => k8
 export class WorkspaceDefinition extends ResourceGraph {
   /**
    * @param environment the profile whose sizes become the schema defaults (every `quota` value) @default LOCAL
+   * @param fluxNamespace Flux's namespace, where each workspace's delivery account and status Role live
+   * @default DELIVERY_ACCOUNT_NAMESPACE (`flux-system`)
    */
-  public constructor(scope: Construct, id: string, wiring: PlatformWiring, environment: EnvironmentProfile = LOCAL) {
+  public constructor(
+    scope: Construct, id: string, wiring: PlatformWiring, environment: EnvironmentProfile = LOCAL,
+    fluxNamespace: string = DELIVERY_ACCOUNT_NAMESPACE,
+  ) {
     const ns = cel(NAME);
     super(scope, id, {
       kind: 'Workspace',
@@ -62,6 +67,14 @@ export class WorkspaceDefinition extends ResourceGraph {
       fields: workspaceFields(environment),
       status: { namespace: IN_NAMESPACE, phase: '${workspaceNamespace.status.phase}' },
       printerColumns: [{ name: 'Team', type: 'string', jsonPath: '.spec.team' }],
+      // RBAC lets KRO bind a role only if it holds the role's rights or has `bind` on it (escalation prevention,
+      // https://kubernetes.io/docs/reference/access-authn-authz/rbac/#restrictions-on-role-binding-creation-or-update):
+      // `bind` on exactly the three tenant ClusterRoles, and read of Kustomizations, the one right of the status
+      // Role it creates and binds. It needs no `escalate`: it never creates or changes a ClusterRole.
+      permissions: [
+        { apiGroup: RBAC_GROUP, resources: ['clusterroles'], verbs: ['bind'], resourceNames: Object.values(TENANT_ROLES).map((r) => r.name) },
+        { apiGroup: 'kustomize.toolkit.fluxcd.io', resources: ['kustomizations'], verbs: ['get', 'watch'] },
+      ],
       resources: [
         {
           id: 'workspaceNamespace',
@@ -136,7 +149,7 @@ export class WorkspaceDefinition extends ResourceGraph {
           template: k8s.KubeServiceAccount.manifest({
             metadata: {
               name: cel(deliveryServiceAccount.cel(NAME)),
-              namespace: DELIVERY_ACCOUNT_NAMESPACE,
+              namespace: fluxNamespace,
               labels: { [LABELS.workspace]: cel(NAME), [LABELS.managedBy]: 'kro' },
             },
             automountServiceAccountToken: false,
@@ -145,7 +158,7 @@ export class WorkspaceDefinition extends ResourceGraph {
         {
           id: 'deliveryBinding',
           template: tenantBinding('delivery', TENANT_ROLES.delivery.name, {
-            kind: 'ServiceAccount', name: cel('deliveryAccount.metadata.name'), namespace: DELIVERY_ACCOUNT_NAMESPACE,
+            kind: 'ServiceAccount', name: cel('deliveryAccount.metadata.name'), namespace: fluxNamespace,
           }),
         },
         { id: 'developerBinding', template: tenantBinding('developers', TENANT_ROLES.developer.name, { kind: 'Group', apiGroup: RBAC_GROUP, name: cel(developerGroup.cel(TEAM)) }) },
@@ -156,7 +169,7 @@ export class WorkspaceDefinition extends ResourceGraph {
           template: k8s.KubeRole.manifest({
             metadata: {
               name: cel(`${deliveryKustomization.cel(NAME)} + "-status"`),
-              namespace: DELIVERY_ACCOUNT_NAMESPACE,
+              namespace: fluxNamespace,
               labels: { [LABELS.workspace]: cel(NAME), [LABELS.managedBy]: 'kro' },
             },
             rules: [(({ apiGroups, resources, verbs, resourceNames }) => ({ apiGroups: [...apiGroups], resources: [...resources], verbs: [...verbs], resourceNames: [...(resourceNames ?? [])] }))(
@@ -168,7 +181,7 @@ export class WorkspaceDefinition extends ResourceGraph {
           template: k8s.KubeRoleBinding.manifest({
             metadata: {
               name: cel('stageStatusRole.metadata.name'),
-              namespace: DELIVERY_ACCOUNT_NAMESPACE,
+              namespace: fluxNamespace,
               labels: { [LABELS.workspace]: cel(NAME), [LABELS.managedBy]: 'kro' },
             },
             roleRef: { apiGroup: RBAC_GROUP, kind: 'Role', name: cel('stageStatusRole.metadata.name') },

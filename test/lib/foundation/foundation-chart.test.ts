@@ -25,7 +25,7 @@ test('one stage holding the four RGDs, the thirteen ValidatingPolicies and the c
   expect(ofKind(foundation, 'ClusterPolicy').map((p) => p.metadata.name)).toEqual(['cache-password']);
 });
 
-test('KRO gets a ClusterRole aggregated to its controller for exactly the managed kinds', () => {
+test('KRO gets a ClusterRole aggregated to its controller for exactly the managed kinds (derived from the RGDs, in their order)', () => {
   const role = find(files, 'ClusterRole', 'mini-atlas:kro:platform-abstractions') as Json;
   expect(role.metadata.labels['rbac.kro.run/aggregate-to-controller']).toBe('true');
   const granted = role.rules.flatMap((r: Json) => r.resources.map((res: string) => `${r.apiGroups.join(',')}/${res}: ${r.verbs.join(',')}`));
@@ -33,12 +33,12 @@ test('KRO gets a ClusterRole aggregated to its controller for exactly the manage
   expect(granted).toEqual([
     ...['workspaces', 'webapplications', 'infrastructures', 'topics'].map((k) => `platform.mini-atlas.io/${k}: ${crud}`),
     ...['workspaces', 'webapplications', 'infrastructures', 'topics'].map((k) => `platform.mini-atlas.io/${k}/status: get,update,patch`),
-    ...['namespaces', 'services', 'resourcequotas', 'limitranges', 'serviceaccounts'].map((k) => `/${k}: ${crud}`),
-    ...['roles', 'rolebindings'].map((k) => `rbac.authorization.k8s.io/${k}: ${crud}`),
+    ...['namespaces', 'serviceaccounts', 'resourcequotas', 'limitranges', 'services'].map((k) => `/${k}: ${crud}`),
+    `cilium.io/ciliumnetworkpolicies: ${crud}`,
+    ...['rolebindings', 'roles'].map((k) => `rbac.authorization.k8s.io/${k}: ${crud}`),
     'rbac.authorization.k8s.io/clusterroles: bind',
     'kustomize.toolkit.fluxcd.io/kustomizations: get,watch',
     `apps/deployments: ${crud}`,
-    `cilium.io/ciliumnetworkpolicies: ${crud}`,
     `gateway.networking.k8s.io/httproutes: ${crud}`,
     `postgresql.cnpg.io/clusters: ${crud}`,
     `kafka.strimzi.io/kafkatopics: ${crud}`,

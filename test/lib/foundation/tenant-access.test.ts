@@ -73,7 +73,7 @@ test('the Workspace RGD creates the delivery account in flux-system and binds th
 test('KRO may bind exactly the three tenant roles and holds the one right of the status Role; no escalate', () => {
   const rules = (find(files, 'ClusterRole', 'mini-atlas:kro:platform-abstractions') as Json).rules as Json[];
   expect(rules.filter((x) => x.apiGroups[0] === 'rbac.authorization.k8s.io' || x.apiGroups[0] === 'kustomize.toolkit.fluxcd.io')).toEqual([
-    { apiGroups: ['rbac.authorization.k8s.io'], resources: ['roles', 'rolebindings'], verbs: MANAGE },
+    { apiGroups: ['rbac.authorization.k8s.io'], resources: ['rolebindings', 'roles'], verbs: MANAGE },
     {
       apiGroups: ['rbac.authorization.k8s.io'], resources: ['clusterroles'], verbs: ['bind'],
       resourceNames: ['mini-atlas:tenant-delivery', 'mini-atlas:tenant-developer', 'mini-atlas:tenant-view'],

@@ -2,11 +2,11 @@
 import { App, Chart } from 'cdk8s';
 import { CoreChart, DeliveryChart, EnvironmentProfile, FluxStage, FoundationChart, LOCAL, PRODUCTION, profileProblems, renderApp, SharedKafka, Topic, Workspace } from '../../../lib';
 import { issues } from '../../helpers/issues';
-import { Json, find, ofKind, render } from '../../helpers/platform';
+import { Json, find, ofKind, PRODUCTION_CLUSTER, render } from '../../helpers/platform';
 
 test('production: 3 Kafka nodes with replication 3 / min ISR 2, 3 Postgres instances, bigger quotas', () => {
   const local = render();
-  const prod = render({ environment: PRODUCTION });
+  const prod = render({ environment: PRODUCTION_CLUSTER });
   const pool = (f: typeof local) => (ofKind(f, 'KafkaNodePool')[0] as Json).spec;
   const kafka = (f: typeof local) => (ofKind(f, 'Kafka')[0] as Json).spec.kafka.config;
   expect([pool(local).replicas, pool(prod).replicas]).toEqual([1, 3]);
@@ -25,6 +25,7 @@ const STAGING: EnvironmentProfile = {
   kafka: { nodes: 2, replicationFactor: 2, minInSyncReplicas: 1, storage: '10Gi', cpuRequest: '500m', memoryLimit: '2Gi' },
   postgres: { instances: 2, storage: '5Gi' },
   topicReplicas: 2,
+  storage: { provisioner: 'pd.csi.storage.gke.io', parameters: { type: 'pd-ssd' } },
   workspaceQuota: {
     cpu: '8', memory: '16Gi', storage: '50Gi', pods: 80, defaultContainerCpu: '300m', defaultContainerMemory: '384Mi',
   },
@@ -85,7 +86,7 @@ const profileDefaults = (files: ReturnType<typeof render>) => ({
 });
 
 test('the RGD schema defaults follow the profile in force: production', () => {
-  expect(profileDefaults(render({ environment: PRODUCTION }))).toEqual({
+  expect(profileDefaults(render({ environment: PRODUCTION_CLUSTER }))).toEqual({
     topicReplicas: '3',
     quota: {
       'quota.cpu': '"32"', 'quota.memory': '"64Gi"', 'quota.storage': '"500Gi"', 'quota.pods': '200',
@@ -150,7 +151,7 @@ describe('a profile is checked against itself and against the schemas its values
   });
 
   test('a made-up profile with more replicas than brokers and a min ISR above its replication: every problem, at once', () => {
-    const lopsided: EnvironmentProfile = { ...PRODUCTION, name: 'lopsided', topicReplicas: 3, kafka: { ...PRODUCTION.kafka, nodes: 1, minInSyncReplicas: 5 } };
+    const lopsided: EnvironmentProfile = { ...PRODUCTION_CLUSTER, name: 'lopsided', topicReplicas: 3, kafka: { ...PRODUCTION.kafka, nodes: 1, minInSyncReplicas: 5 } };
     expect(issues(() => render({ environment: lopsided, teams: () => undefined })).map((i) => [i.path, i.field, i.value, i.rule, i.fix])).toEqual([
       ['core', 'environment.topicReplicas', '3', "is more than the profile's 1 Kafka broker (kafka.nodes): Kafka cannot place the replicas", 'fix the environment profile "lopsided"'],
       ['core', 'environment.kafka.replicationFactor', '3', "is more than the profile's 1 Kafka broker (kafka.nodes): Kafka cannot place the replicas", 'fix the environment profile "lopsided"'],
@@ -160,7 +161,7 @@ describe('a profile is checked against itself and against the schemas its values
 
   test('profile values that break the RGD fields they default: each reported on its RGD, naming the default', () => {
     const oversized: EnvironmentProfile = {
-      ...PRODUCTION, name: 'oversized', kafka: { ...PRODUCTION.kafka, nodes: 5, replicationFactor: 5 }, topicReplicas: 5,
+      ...PRODUCTION_CLUSTER, name: 'oversized', kafka: { ...PRODUCTION.kafka, nodes: 5, replicationFactor: 5 }, topicReplicas: 5,
       postgres: { ...PRODUCTION.postgres, instances: 9 }, workspaceQuota: { ...PRODUCTION.workspaceQuota, cpu: 'many' },
     };
     const rule = "the field's own constraint: the API server would refuse the RGD's CRD";
@@ -173,5 +174,32 @@ describe('a profile is checked against itself and against the schemas its values
 
   test('a profile value below one', () => {
     expect(profileProblems({ ...LOCAL, name: 'zero', topicReplicas: 0 })).toEqual([{ field: 'topicReplicas', value: 0, rule: 'must be a whole number of at least 1' }]);
+  });
+});
+
+describe('storage: the retained StorageClass takes its provisioner from the profile or CoreChartProps.storage', () => {
+  const storageClass = (files: ReturnType<typeof render>) => ofKind(files, 'StorageClass')[0];
+  test('LOCAL: Kind\'s local-path; a consumer profile: its own provisioner and parameters', () => {
+    expect(storageClass(render())).toMatchObject({ metadata: { name: 'retained' }, provisioner: 'rancher.io/local-path' });
+    expect(storageClass(render({ environment: STAGING }))).toMatchObject({ provisioner: 'pd.csi.storage.gke.io', parameters: { type: 'pd-ssd' } });
+  });
+  test('CoreChartProps.storage overrides the profile\'s, including the class name the databases and brokers use', () => {
+    const files = render({ core: { storage: { name: 'keep', provisioner: 'ebs.csi.aws.com', parameters: { type: 'gp3' } } } });
+    expect(storageClass(files)).toMatchObject({ metadata: { name: 'keep' }, provisioner: 'ebs.csi.aws.com', parameters: { type: 'gp3' } });
+    expect((ofKind(files, 'KafkaNodePool')[0] as Json).spec.storage.class).toBe('keep');
+    // Another provisioner does not inherit the profile's parameters.
+    expect(storageClass(render({ environment: STAGING, core: { storage: { provisioner: 'ebs.csi.aws.com' } } })).parameters).toBeUndefined();
+  });
+  test('PRODUCTION names no provisioner: synth refuses rather than default to Kind\'s', () => {
+    expect(issues(() => render({ environment: PRODUCTION, teams: () => undefined })).map((i) => [i.path, i.field, i.value, i.rule, i.fix])).toEqual([[
+      'core', 'storage.provisioner', 'undefined',
+      'is unset, and the environment profile "production" names no storage provisioner: the retained StorageClass needs the provisioner of this cluster\'s volumes',
+      "set CoreChartProps.storage.provisioner (buildPlatform({ core: { storage: { provisioner: 'ebs.csi.aws.com' } } })) or the profile's storage.provisioner",
+    ]]);
+  });
+  test('a provisioner that is not a qualified name', () => {
+    expect(issues(() => render({ core: { storage: { provisioner: 'EBS CSI' } }, teams: () => undefined })).map((i) => [i.path, i.field, i.value, i.rule])).toEqual([[
+      'core/operators/retained-storage', 'provisioner', '"EBS CSI"', 'is not a provisioner name (a qualified name such as ebs.csi.aws.com or rancher.io/local-path)',
+    ]]);
   });
 });

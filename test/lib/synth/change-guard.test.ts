@@ -10,9 +10,10 @@ import * as k8s from '../../../imports/k8s';
 import { KafkaTopic } from '../../../imports/kafka.strimzi.io';
 import {
   ANNOTATIONS, buildPlatform, LOCAL, BYTES_PATTERN, cel, EnvironmentProfile, fields, FluxStage, GraphResource, Infrastructure, kroInstanceHealthCheck,
-  Platform, PLATFORM_API_VERSION, registerHealthCheck, PostgresOptions, PRODUCTION, RemovalGuardError, ResourceGraph, Topic, TopicProps, writeDist,
+  Platform, PLATFORM_API_VERSION, registerHealthCheck, PostgresOptions, RemovalGuardError, ResourceGraph, Topic, TopicProps, writeDist,
   WriteDistResult,
 } from '../../../lib';
+import { PRODUCTION_CLUSTER } from '../../helpers/platform';
 
 const newOut = () => join(mkdtempSync(join(tmpdir(), 'mini-atlas-change-guard-')), 'dist');
 
@@ -98,21 +99,21 @@ describe('today\'s platform', () => {
   test('switching the profile changes Topic replicas: explicit on the library\'s Topic, inherited from the RGD default on a raw one', () => {
     const out = newOut();
     writeDist(today({ rawTopic: true }).app, out);
-    expect(attempt(() => writeDist(today({ rawTopic: true, environment: PRODUCTION }).app, out))).toBe([
+    expect(attempt(() => writeDist(today({ rawTopic: true, environment: PRODUCTION_CLUSTER }).app, out))).toBe([
       header(2), REFUSED,
       '  - Topic/team-a/team-a-orders: spec.replicas is immutable and would change from 1 to 3',
       '  - Topic/team-a/team-a-raw: spec.replicas is immutable and would change from 1 to 3 (the instance does not set it and the Topic RGD\'s default changes from 1 to 3; setting it to 1 on the instance keeps it)',
       fix('Topic/team-a/team-a-orders', 'Topic/team-a/team-a-raw'),
     ].join('\n'));
     // Keeping the value where the instances are: the library's Topic sets it, the raw one is given it.
-    const kept = today({ rawTopic: true, environment: PRODUCTION, topic: { replicas: 1 }, change: (p) => {
+    const kept = today({ rawTopic: true, environment: PRODUCTION_CLUSTER, topic: { replicas: 1 }, change: (p) => {
       (p.delivery.node.findAll().find((c) => c.node.id === 'raw') as ApiObject).addJsonPatch(JsonPatch.add('/spec/replicas', 1));
     } });
     expect(attempt(() => writeDist(kept.app, out))).toMatchObject({ removed: [] });
   });
 
   test('switching from a consumer-defined profile down to LOCAL shrinks the database and broker volumes and changes replicas', () => {
-    const staging: EnvironmentProfile = { ...PRODUCTION, name: 'staging', postgres: { instances: 2, storage: '5Gi' }, topicReplicas: 2 };
+    const staging: EnvironmentProfile = { ...PRODUCTION_CLUSTER, name: 'staging', postgres: { instances: 2, storage: '5Gi' }, topicReplicas: 2 };
     const out = newOut();
     writeDist(today({ rawTopic: true, environment: staging }).app, out);
     expect(attempt(() => writeDist(today({ rawTopic: true }).app, out))).toBe([
@@ -182,7 +183,7 @@ describe('today\'s platform', () => {
 describe('sizes of data-bearing objects only grow (DataBearingKind.growOnly)', () => {
   test('today: switching production down to local would shrink the shared Kafka\'s broker volumes; refused', () => {
     const out = newOut();
-    writeDist(buildPlatform({ environment: PRODUCTION, teams: () => undefined }).app, out);
+    writeDist(buildPlatform({ environment: PRODUCTION_CLUSTER, teams: () => undefined }).app, out);
     expect(attempt(() => writeDist(buildPlatform({ environment: LOCAL, teams: () => undefined }).app, out))).toBe([
       header(1), REFUSED,
       '  - KafkaNodePool/kafka/dual-role: spec.storage.size can only grow and would shrink from "100Gi" to "2Gi"',

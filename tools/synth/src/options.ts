@@ -15,6 +15,10 @@ export const SYNTH_COMMAND = {
       type: 'string', value: '<path>',
       help: 'where the output lies in the Git repository, as Flux reads it\n(default: --out relative to the current directory; required when --out is outside it)',
     },
+    all: {
+      type: 'boolean',
+      help: 'synthesize every profile the program declares, each into <out>/<profile>\n(Flux path <flux-path>/<profile>); not with --env',
+    },
     'allow-removal': {
       type: 'string', multiple: true, value: '<Kind/ns/name>', help: 'acknowledge removing a stateful object (repeatable)',
     },
@@ -48,13 +52,15 @@ export interface SynthOptions {
   readonly out: string;
   /** The output's path inside the Git repository, as given; undefined: derived from `out`. */
   readonly fluxPath?: string;
+  /** Every profile, each into `<out>/<profile name>`. @default false */
+  readonly all?: boolean;
   /** `Kind/namespace/name` of each stateful object whose removal is acknowledged. */
   readonly allowRemoval: readonly string[];
   readonly help: boolean;
 }
 
 /**
- * Parses a synth command line; a flag left out falls back to its environment variable (`MINI_ATLAS_ENV`,
+ * Parses a synth command line; a flag left out falls back to its environment variable (`MINI_ATLAS_ENV`, not with `--all`;
  * `MINI_ATLAS_REPO`, `MINI_ATLAS_BRANCH`; an empty repo or branch variable counts as unset).
  * @throws UsageError for a bad command line (one line, exit code 2).
  */
@@ -65,7 +71,9 @@ export function parseSynthArgs(argv: readonly string[], env: Readonly<Record<str
 /** The synth options of a parsed command line ({@link SYNTH_COMMAND}'s or {@link SYNTH_BIN_COMMAND}'s). */
 export function synthOptionsOf(values: OptionValues<typeof SYNTH_COMMAND.options>, env: Readonly<Record<string, string | undefined>>): SynthOptions {
   return {
-    env: values.env ?? env.MINI_ATLAS_ENV,
+    // With --all, MINI_ATLAS_ENV does not apply (every profile is built); an explicit --env is refused.
+    env: values.env ?? (values.all ? undefined : env.MINI_ATLAS_ENV),
+    all: values.all,
     repo: values.repo ?? (env.MINI_ATLAS_REPO || undefined),
     branch: values.branch ?? (env.MINI_ATLAS_BRANCH || undefined),
     out: values.out ?? 'dist',

@@ -5,7 +5,7 @@
  */
 import { isAbsolute, posix, relative, resolve, sep } from 'node:path';
 import type { App } from 'cdk8s';
-import { BUILT_IN_PROFILES, isConfigurationError, writeDist, type EnvironmentProfile, type WriteDistResult } from 'mini-atlas';
+import { BUILT_IN_PROFILES, dnsLabelProblem, isConfigurationError, renderApp, writeDist, type EnvironmentProfile, type WriteDistResult } from 'mini-atlas';
 import { parseOptionsOrExit, parseOrExit, UsageError } from '@mini-atlas/cli-common/command-line';
 import { parseSynthArgs, SYNTH_BIN_COMMAND, SYNTH_COMMAND, synthOptionsOf, type SynthOptions } from './options';
 
@@ -105,8 +105,34 @@ export function synthesize(program: SynthProgram, options: SynthOptions, cwd: st
 }
 
 /**
+ * Builds every profile of `program` (`--all`), each with the Git source's path `<flux path>/<profile name>`,
+ * validates them all, then writes each into `<out>/<profile name>` (one Flux-ready tree per environment; a
+ * cluster follows one). Nothing is written when any profile is invalid. A profile name becomes a folder, so
+ * it must be a DNS-1123 label.
+ * @throws UsageError for `--env` with `--all` and a bad `--out`/`--flux-path`; MiniAtlasValidationError;
+ * RemovalGuardError (earlier profiles' trees are then already written).
+ */
+export function synthesizeAll(program: SynthProgram, options: SynthOptions, cwd: string = process.cwd()): SynthResult[] {
+  if (options.env !== undefined) throw new UsageError('--all builds every profile; it cannot be combined with --env', 'leave out --env, or leave out --all');
+  const base = fluxPathOf(options, cwd);
+  const profiles = program.profiles ?? BUILT_IN_PROFILES;
+  selectProfile(profiles, undefined);
+  for (const p of profiles) {
+    const problem = dnsLabelProblem(p.name);
+    if (problem) throw new Error(`SynthProgram.profiles: the name ${JSON.stringify(p.name)} ${problem}; with --all it names the profile's folder`);
+  }
+  const builds = profiles.map((environment) => {
+    const git: SynthGitSource = { repositoryUrl: options.repo, branch: options.branch, distPath: `${base}/${environment.name}` };
+    const app = program.build({ environment, git });
+    renderApp(app); // every profile is checked before any is written
+    return { environment, app, outdir: resolve(cwd, options.out, environment.name) };
+  });
+  return builds.map(({ environment, app, outdir }) => ({ ...writeDist(app, outdir, { allowRemoval: options.allowRemoval }), environment, outdir }));
+}
+
+/**
  * The synth command: parses `argv` (see `npm run synth -- --help`), runs {@link synthesize} and reports.
- * A bad command line (`--out`/`--flux-path` included) prints one line and exits 2; `--help` prints the help
+ * With `--all`, every profile ({@link synthesizeAll}). A bad command line (`--out`/`--flux-path` included) prints one line and exits 2; `--help` prints the help
  * and exits 0; an unknown profile prints one line naming the valid ones and exits 1; invalid props or an
  * unacknowledged removal print their message (no stack) and that the output was left unchanged, exit 1.
  * Sets `process.exitCode` and returns it.
@@ -158,11 +184,13 @@ function fail(code: number, ...lines: string[]): number {
 /** Runs {@link synthesize} for parsed options and reports as {@link runSynth} documents. */
 function report(program: SynthProgram, options: SynthOptions, started: bigint): number {
   try {
-    const result = synthesize(program, options);
+    const results = options.all ? synthesizeAll(program, options) : [synthesize(program, options)];
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
-    const shown = relative(process.cwd(), result.outdir) || '.';
-    console.log(`synthesized ${result.files} objects into ${result.folders} Flux paths under ${shown} (${result.environment.name}) in ${ms.toFixed(0)} ms`);
-    for (const r of result.removed) console.log(`removed on purpose: ${r}`);
+    for (const result of results) {
+      const shown = relative(process.cwd(), result.outdir) || '.';
+      console.log(`synthesized ${result.files} objects into ${result.folders} Flux paths under ${shown} (${result.environment.name}) in ${ms.toFixed(0)} ms`);
+      for (const r of result.removed) console.log(`removed on purpose: ${r}`);
+    }
     process.exitCode = 0;
     return 0;
   } catch (e) {

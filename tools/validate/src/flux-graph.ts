@@ -9,7 +9,7 @@ import { existsSync, statSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import {
   CRD_SOURCES, reachable, JsonObject, DistDocument, DistKustomization, DistModel, DistProblem, fluxOrder, kustomizeResources,
-  deliveryServiceAccount, PLATFORM_SERVICE_ACCOUNT, TENANT_RESOURCES,
+  ANNOTATIONS, deliveryServiceAccount, PLATFORM_GROUP, PLATFORM_SERVICE_ACCOUNT, TENANT_RESOURCES, type TenantKind,
 } from 'mini-atlas';
 import { CHART_COMPONENTS, PREINSTALLED_COMPONENTS } from './chart-components';
 import { childPath } from './json-path';
@@ -57,19 +57,37 @@ function groupKindOf(o: JsonObject): string {
  * hold only the tenant kinds in that workspace (the account `deliveryServiceAccount(<namespace>)`): the same
  * rule synth applies to a tenant stage (`FluxStage`'s `tenant`), for a `dist/` written or changed by hand.
  */
-function tenantLayerViolations(layer: FluxLayer): Violation[] {
+function tenantLayerViolations(layer: FluxLayer, tenantKinds: readonly TenantKind[]): Violation[] {
   const account = asString(asObject(layer.document.object.spec)?.serviceAccountName);
   if (account === undefined || account === PLATFORM_SERVICE_ACCOUNT) return [];
-  const kinds = TENANT_RESOURCES.map((k) => `${k.apiVersion} ${k.kind}`);
+  const kinds = tenantKinds.map((k) => `${k.apiVersion} ${k.kind}`);
   const out: Violation[] = [];
   for (const m of layer.members) {
     const kind = `${String(m.object.apiVersion)} ${String(m.object.kind)}`;
     const { namespace } = metaOf(m.object);
     if (!kinds.includes(kind)) {
-      out.push(violation(m, 'flux', '$.kind', `${kind} in ${layer.key}, which is applied as ${account}: a team stage may hold only ${TENANT_RESOURCES.map((k) => k.kind).join(', ')}`));
+      out.push(violation(m, 'flux', '$.kind', `${kind} in ${layer.key}, which is applied as ${account}: a team stage may hold only ${tenantKinds.map((k) => k.kind).join(', ')}`));
     } else if (namespace === undefined || deliveryServiceAccount(namespace) !== account) {
       out.push(violation(m, 'flux', '$.metadata.namespace', `namespace ${JSON.stringify(namespace ?? '')} in ${layer.key}, which is applied as ${account}: that account may write only into its own workspace`));
     }
+  }
+  return out;
+}
+
+/**
+ * The kinds a team stage may hold: the built-in tenant kinds and every namespaced kind an RGD of `dist/`
+ * generates in the platform group (a platform's own abstractions, `FoundationChartProps.abstractions`).
+ */
+export function tenantKindsOf(rgds: readonly RgdModel[]): TenantKind[] {
+  const out: TenantKind[] = TENANT_RESOURCES.map(({ apiVersion, kind }) => ({ apiVersion, kind }));
+  for (const r of rgds) {
+    const schema = asObject(asObject(r.doc.object.spec)?.schema);
+    const group = asString(schema?.group);
+    const version = asString(schema?.apiVersion);
+    const kind = asString(schema?.kind);
+    if (group !== PLATFORM_GROUP || version === undefined || kind === undefined || asString(schema?.scope) === 'Cluster') continue;
+    const apiVersion = `${group}/${version}`;
+    if (!out.some((k) => k.apiVersion === apiVersion && k.kind === kind)) out.push({ apiVersion, kind });
   }
   return out;
 }
@@ -156,7 +174,8 @@ export function analyzeFlux(model: DistModel, repoRoot: string, kinds: KindResol
     notes.push(`not applied by any Flux Kustomization under ${rel(model.dir)} (bootstrap objects?): ${dirs.join(', ')}`);
   }
 
-  violations.push(...layers.flatMap(tenantLayerViolations));
+  const tenantKinds = tenantKindsOf(rgds);
+  violations.push(...layers.flatMap((l) => tenantLayerViolations(l, tenantKinds)));
 
   // dependsOn: every target exists, no cycle.
   for (const p of fluxOrder(layers).problems) violations.push(violation(p.kustomization.document, 'flux', p.at, p.message));
@@ -176,7 +195,7 @@ export function analyzeFlux(model: DistModel, repoRoot: string, kinds: KindResol
   const helmComponents = new Map<DistDocument, string | undefined>();
   for (const d of docs) {
     if (d.object.kind === 'HelmRelease' && String(d.object.apiVersion).startsWith('helm.toolkit.fluxcd.io/')) {
-      helmComponents.set(d, helmReleaseComponent(d, findSource, violations));
+      helmComponents.set(d, helmReleaseComponent(d, findSource, violations, notes));
     }
   }
   for (const c of kinds.registry.crds) {
@@ -270,6 +289,7 @@ function helmReleaseComponent(
   m: DistDocument,
   findSource: (kind: string, name: string, namespace: string) => DistDocument | undefined,
   violations: Violation[],
+  notes: string[],
 ): string | undefined {
   const o = m.object;
   const ns = metaOf(o).namespace ?? '';
@@ -308,7 +328,10 @@ function helmReleaseComponent(
     violations.push(violation(where, 'flux', versionPath, `chart ${chartName} version ${JSON.stringify(version ?? '')} is not the pinned ${pinned.chart.version} (lib/shared/versions.ts)`));
   }
   const norm = (u: string | undefined): string => (u ?? '').replace(/\/$/, '');
-  if (repoUrl !== undefined && norm(repoUrl) !== norm(pinned.chart.repository)) {
+  const mirrorOf = asString(asObject(asObject(repoDoc?.object.metadata)?.annotations)?.[ANNOTATIONS.mirrorOf]);
+  if (repoUrl !== undefined && norm(repoUrl) !== norm(pinned.chart.repository) && mirrorOf !== undefined && norm(mirrorOf) === norm(pinned.chart.repository)) {
+    notes.push(`chart ${chartName} comes from the mirror ${repoUrl} of ${pinned.chart.repository} (annotation ${ANNOTATIONS.mirrorOf}); its version is checked`);
+  } else if (repoUrl !== undefined && norm(repoUrl) !== norm(pinned.chart.repository)) {
     violations.push(violation(repoDoc ?? m, 'flux', '$.spec.url', `chart ${chartName} comes from ${repoUrl}, not the pinned ${pinned.chart.repository}`));
   }
   return pinned.component;

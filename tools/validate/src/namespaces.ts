@@ -88,7 +88,10 @@ export function checkNamespaces(docs: readonly DistDocument[], flux: FluxAnalysi
   const out: Violation[] = [];
   const layerOf = (d: DistDocument): FluxLayer | undefined => flux.layerOfFile.get(d.file);
   const graph = new Map(flux.layers.map((l) => [l.key, new Set(l.dependsOn)]));
-  const preexisting = new Set([...KUBERNETES_NAMESPACES, FLUX_NAMESPACE]);
+  // Flux's namespace exists before any layer (`flux install`/`flux bootstrap` create it, and its controllers run
+  // there): the default one and every namespace the Flux Kustomizations of dist/ live in (`FluxSyncProps.namespace`).
+  const fluxNamespaces = flux.layers.map((l) => metaOf(l.document.object).namespace).filter((n): n is string => n !== undefined);
+  const preexisting = new Set([...KUBERNETES_NAMESPACES, FLUX_NAMESPACE, ...fluxNamespaces]);
 
   // Kinds whose instances create a namespace named after themselves (an RGD Namespace template).
   const namespaceKinds = new Map<string, PodSecurityLevel | undefined>();
