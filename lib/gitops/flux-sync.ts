@@ -30,7 +30,7 @@ export interface FluxSyncProps {
    */
   readonly sourceName?: string;
   /**
-   * A Secret in {@link namespace} with the credentials of a private repository (`username`/`password` for
+   * A Secret in `namespace` with the credentials of a private repository (`username`/`password` for
    * https, `identity`/`known_hosts` for ssh: GitRepository `spec.secretRef`,
    * https://fluxcd.io/flux/components/source/gitrepositories/#secret-reference). @default none (a public repository)
    */
@@ -43,8 +43,8 @@ export interface FluxSyncProps {
   /**
    * Name of the Kustomization that applies the output's own `flux-system` folder. A cluster bootstrapped with
    * `flux bootstrap` already has a GitRepository and a Kustomization named `flux-system` in `flux-system`
-   * (https://fluxcd.io/flux/installation/bootstrap/): give this and {@link sourceName} other names there
-   * (and set {@link fluxBootstrap}, which then refuses `flux-system`). @default 'flux-system'
+   * (https://fluxcd.io/flux/installation/bootstrap/): give this and `sourceName` other names there
+   * (and set `fluxBootstrap`, which then refuses `flux-system`). @default 'flux-system'
    */
   readonly rootKustomizationName?: string;
   /**
