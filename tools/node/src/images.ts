@@ -225,9 +225,10 @@ export function nodeImageSpecs(bin: {
     specs.push(debianPackageImage(postgresImage(bin.postgres.packageVersion), bin.postgres, { entrypoint: ['postgres'], user: '26:26', path: postgresPath(bin.postgres.packageVersion) }));
   }
   if (bin.valkey) {
-    // The platform's Valkey Deployment gives arguments only (`--requirepass …`), as to the upstream image, whose
-    // entrypoint runs `valkey-server` with them; here the server is the entrypoint itself (the pod runs as 999
-    // already, so there is no user to switch to).
+    // The platform's Valkey Deployment gives arguments only (`--requirepass …`). The upstream image's entrypoint
+    // (valkey-io/valkey-container `docker-entrypoint.sh`) puts `valkey-server` before arguments starting with
+    // `-`, drops root to `valkey` (999) and sets umask 0077; here the server is the entrypoint itself, and the
+    // pod already runs as 999 (the RGD's `runAsUser`), so there is no user to drop to; its umask is the runtime's.
     specs.push(debianPackageImage(valkeyImage(bin.valkey.packageVersion), bin.valkey, { entrypoint: ['valkey-server'], user: '999:999' }));
   }
   return specs;
