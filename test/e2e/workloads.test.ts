@@ -303,12 +303,18 @@ async function appEnv(app: string, variable: string): Promise<EnvVar[]> {
   }, { timeoutMs: 2 * MINUTE });
 }
 
-/** Waits until the Service has a ready endpoint. */
+/** Waits until the Service has a ready endpoint; on a timeout, says what its EndpointSlices and the workspace's warnings are. */
 async function serviceReady(service: string): Promise<void> {
-  await waitFor(`Service ${service} with a ready endpoint`, async () => {
-    const slices = await client.list('discovery.k8s.io/v1', 'EndpointSlice', WORKSPACE, `kubernetes.io/service-name=${service}`);
-    return slices.some((sl) => ((sl.endpoints ?? []) as { conditions?: { ready?: boolean } }[]).some((e) => e.conditions?.ready === true)) || undefined;
-  }, { timeoutMs: 2 * MINUTE });
+  const slices = (): Promise<KubeObject[]> => client.list('discovery.k8s.io/v1', 'EndpointSlice', WORKSPACE, `kubernetes.io/service-name=${service}`);
+  await waitFor(`Service ${service} with a ready endpoint`, async () =>
+    (await slices()).some((sl) => ((sl.endpoints ?? []) as { conditions?: { ready?: boolean } }[]).some((e) => e.conditions?.ready === true)) || undefined, {
+    timeoutMs: 2 * MINUTE,
+    describe: async () => {
+      const warnings = (await client.list('v1', 'Event', WORKSPACE)).filter((e) => (e as { type?: string }).type === 'Warning')
+        .map((e) => `${(e as { reason?: string }).reason}: ${(e as { message?: string }).message}`);
+      return `slices: ${JSON.stringify((await slices()).map((sl) => sl.endpoints))}\nwarnings:\n${warnings.slice(-15).join('\n')}`;
+    },
+  });
 }
 
 /**
@@ -621,7 +627,6 @@ describe('Kyverno: admission and background controllers', () => {
         'generate.kyverno.io/rule-name': 'generate-cache-password',
         'generate.kyverno.io/trigger-group': '',
         'generate.kyverno.io/trigger-kind': 'Service',
-        'generate.kyverno.io/trigger-name': CACHE,
         'generate.kyverno.io/trigger-namespace': WORKSPACE,
         'generate.kyverno.io/trigger-uid': service!.metadata.uid,
         'generate.kyverno.io/trigger-version': 'v1',
