@@ -81,8 +81,33 @@ async function commonArgs(options: { readonly kubeconfig: string; readonly excep
   ];
 }
 
+/** A running Kyverno controller process: its log, whether it runs, and stopping it. */
+abstract class KyvernoController {
+  protected constructor(private readonly proc: ManagedProcess) {}
+
+  /** The log file. */
+  get logFile(): string {
+    return this.proc.logFile;
+  }
+
+  /** True while it runs. */
+  get running(): boolean {
+    return this.proc.running;
+  }
+
+  /** The last lines of the log. */
+  logTail(lines = 40): string {
+    return this.proc.logTail(lines);
+  }
+
+  /** Stops it. */
+  async stop(): Promise<void> {
+    await this.proc.stop(10_000);
+  }
+}
+
 /** A running Kyverno admission controller. */
-export class KyvernoAdmission {
+export class KyvernoAdmission extends KyvernoController {
   /** Starts Kyverno and waits until `registered` says its webhooks are in place. */
   static async start(options: KyvernoAdmissionOptions): Promise<KyvernoAdmission> {
     const ns = options.namespace ?? 'kyverno';
@@ -115,26 +140,8 @@ export class KyvernoAdmission {
     return kyverno;
   }
 
-  private constructor(private readonly proc: ManagedProcess) {}
-
-  /** The log file. */
-  get logFile(): string {
-    return this.proc.logFile;
-  }
-
-  /** True while it runs. */
-  get running(): boolean {
-    return this.proc.running;
-  }
-
-  /** The last lines of the log. */
-  logTail(lines = 40): string {
-    return this.proc.logTail(lines);
-  }
-
-  /** Stops it. */
-  async stop(): Promise<void> {
-    await this.proc.stop(10_000);
+  private constructor(proc: ManagedProcess) {
+    super(proc);
   }
 }
 
@@ -158,7 +165,7 @@ export interface KyvernoBackgroundOptions {
 }
 
 /** A running Kyverno background controller. */
-export class KyvernoBackground {
+export class KyvernoBackground extends KyvernoController {
   /** Its leader-election Lease (`cmd/background-controller/main.go`). */
   static readonly LEASE = 'kyverno-background-controller';
   /** Its identity in that Lease (the pod name it reports). */
@@ -185,20 +192,7 @@ export class KyvernoBackground {
     return controller;
   }
 
-  private constructor(private readonly proc: ManagedProcess) {}
-
-  /** The log file. */
-  get logFile(): string {
-    return this.proc.logFile;
-  }
-
-  /** The last lines of the log. */
-  logTail(lines = 40): string {
-    return this.proc.logTail(lines);
-  }
-
-  /** Stops it. */
-  async stop(): Promise<void> {
-    await this.proc.stop(10_000);
+  private constructor(proc: ManagedProcess) {
+    super(proc);
   }
 }
