@@ -654,10 +654,11 @@ describe('Kyverno: admission and background controllers', () => {
       const env = await appEnv(DB_APP, 'CACHE_PASSWORD');
       const r = await runScript(`${WORKSPACE}-cache-wrong-password`, node!.valkeyImage, 999, env,
         `${UNTIL_VALKEY_ASKS}; exec valkey-cli -h "$CACHE_HOST" --no-auth-warning -a "not-$CACHE_PASSWORD" PING`);
-      // valkey-cli reports the failed AUTH, sends PING anyway and prints the server's refusal (it exits 0).
+      // valkey-cli reports the failed AUTH (stderr), sends PING anyway and prints the server's refusal followed by
+      // an empty line (stdout); it exits 0.
       expect(r).toEqual({
         phase: 'Succeeded',
-        output: 'AUTH failed: WRONGPASS invalid username-password pair or user is disabled.\nNOAUTH Authentication required.',
+        output: 'AUTH failed: WRONGPASS invalid username-password pair or user is disabled.\nNOAUTH Authentication required.\n',
       });
     }, 4 * MINUTE);
   });
