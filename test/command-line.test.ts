@@ -132,7 +132,7 @@ describe('npm run tools', () => {
 
   test.each([
     [['--rebiuld'], 'unknown option --rebiuld for tools; valid options: --rebuild, --help'],
-    [['kro', 'kubectl'], 'unknown tool(s) kubectl; known: kubernetes, etcd, kro, kyverno, coredns, local-path-provisioner, cloudnative-pg, cloudnative-pg-config, postgresql-rootfs, cilium-crds, source-controller, kustomize-controller'],
+    [['kro', 'kubectl'], 'unknown tool(s) kubectl; known: kubernetes, etcd, kro, kyverno, coredns, local-path-provisioner, cloudnative-pg, cloudnative-pg-config, postgresql-rootfs, valkey-rootfs, cilium-crds, source-controller, kustomize-controller'],
     [['--rebuild=yes'], '--rebuild takes no value; write --rebuild alone'],
   ])('%j → %s', (argv, message) => {
     const e = usageError(() => parseToolsArgs(argv));
@@ -141,7 +141,7 @@ describe('npm run tools', () => {
   });
 
   test('the help lists the tools', () => {
-    expect(helpText(TOOLS_COMMAND)).toContain('Tools: kubernetes, etcd, kro, kyverno, coredns, local-path-provisioner, cloudnative-pg, cloudnative-pg-config, postgresql-rootfs, cilium-crds, source-controller, kustomize-controller (default: all; postgresql-rootfs only as root with debootstrap installed).');
+    expect(helpText(TOOLS_COMMAND)).toContain('Tools: kubernetes, etcd, kro, kyverno, coredns, local-path-provisioner, cloudnative-pg, cloudnative-pg-config, postgresql-rootfs, valkey-rootfs, cilium-crds, source-controller, kustomize-controller (default: all; postgresql-rootfs, valkey-rootfs only as root with debootstrap installed).');
   });
 });
 

@@ -49,10 +49,18 @@ export function endpointControllers(ids: PlatformIdentities): readonly string[] 
   return kubeController(ids, 'endpoint-controller', 'endpointslice-controller', 'endpointslicemirroring-controller');
 }
 
-/** The identities that may set operator-owned labels (`cnpg.io/`, `strimzi.io/`, `kro.run/`) in a workspace. */
+/**
+ * The identities that may set operator-owned labels (`cnpg.io/`, `strimzi.io/`, `kro.run/`) in a workspace: the
+ * operators, the workload controllers (their objects copy a template admission checked), and the endpoint
+ * controllers, which copy a Service's labels onto its Endpoints and EndpointSlices — every Service KRO or
+ * CloudNativePG creates carries their labels (Kubernetes `endpointslice` `setEndpointSliceLabels`: "slice labels
+ * must be equivalent to the Service labels" except the reserved ones; the Endpoints controller copies them too),
+ * so without them a workspace Service made by an operator would get no endpoints (the e2e suite's cache Service did not).
+ */
 export function labellingControllers(ids: PlatformIdentities): readonly string[] {
   return [ids.kro, ids.cloudNativePg, ids.strimzi, ...kubeController(ids, 'deployment-controller', 'replicaset-controller',
-    'statefulset-controller', 'daemon-set-controller', 'job-controller', 'cronjob-controller', 'namespace-controller', 'generic-garbage-collector')];
+    'statefulset-controller', 'daemon-set-controller', 'job-controller', 'cronjob-controller', 'namespace-controller', 'generic-garbage-collector'),
+  ...endpointControllers(ids)];
 }
 
 /** The identities that may create, change or delete a workspace's network policies, quota and limits. */

@@ -60,6 +60,14 @@ export const LOCAL_PATH_PROVISIONER = { version: 'v0.0.30' } as const;
  */
 export const E2E_POSTGRESQL = { debianSuite: 'bookworm', package: 'postgresql-15' } as const;
 
+/**
+ * Valkey of the e2e node's caches: Debian's `valkey-server` (which brings `valkey-tools`: the server binary and
+ * `valkey-cli`), since no registry serves {@link VALKEY}'s image. bookworm's main archive has no Valkey; its
+ * backports suite has 8.0.x, installed with apt on a bookworm base. The image is tagged with the package version
+ * apt really installed, a deviation from that pin the README lists.
+ */
+export const E2E_VALKEY = { debianSuite: 'bookworm', package: 'valkey-server', packageSuite: 'bookworm-backports' } as const;
+
 /** Kind CLI used by `npm run cluster:up`. */
 export const KIND = { version: 'v0.32.0' } as const;
 

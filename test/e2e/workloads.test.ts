@@ -4,14 +4,16 @@
  * from `dist/` (the foundation Kustomization, applied as Flux would). The suite creates an e2e-only workspace
  * (a Workspace instance derived from dist/'s, without Topic: no Kafka runs here) and WebApplications in it that
  * run Mini-Atlas's own test app (`tools/node/go/cmd/e2e-app`), standing in for podinfo; the CloudNativePG
- * operator runs as a pod and an Infrastructure instance without cache (no Valkey here) runs a real PostgreSQL
- * from Debian's package. Run with `npm run test:e2e`.
+ * operator runs as a pod and an Infrastructure instance runs a real PostgreSQL from Debian's package; last,
+ * Kyverno's admission and background controllers run, its ValidatingPolicies deny at the API server, and the
+ * same Infrastructure with its cache enabled runs Valkey from Debian's package with the password Kyverno
+ * generated in the cluster. Run with `npm run test:e2e`.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CLOUDNATIVE_PG, KUBERNETES } from '../../lib/shared/versions';
+import { CLOUDNATIVE_PG, KUBERNETES, VALKEY } from '../../lib/shared/versions';
 import { KroController } from '../../tools/control-plane/src/kro-controller';
-import { KyvernoAdmission } from '../../tools/control-plane/src/kyverno-admission';
+import { KyvernoAdmission, KyvernoBackground } from '../../tools/control-plane/src/kyverno-admission';
 import { CNPG, cnpgOperatorObjects } from '../../tools/node/src/cnpg';
 import { NODE } from '../../tools/node/src/host';
 import { IMAGES } from '../../tools/node/src/images';
@@ -23,6 +25,7 @@ import { KRO_AGGREGATE_LABEL, kroInstallation, kroRbac } from '../cluster/suppor
 import { KubeApiError, KubeClient, KubeObject, waitFor } from '../cluster/support/kube-client';
 import { deliveryWorkspaces, deriveWorkspace, generatedKinds } from '../cluster/support/platform-model';
 import { instanceReadiness, InstanceReadiness } from '../cluster/support/readiness';
+import { localImagesException } from './support/local-images-exception';
 import { restrictedPod } from './support/pods';
 
 const MINUTE = 60_000;
@@ -37,6 +40,15 @@ const dist: Dist = readDist();
 const WORKSPACE = 'e2e-apps';
 const APP = 'e2e-web';
 const BROKEN = 'e2e-broken';
+/**
+ * The Infrastructure instance (CloudNativePG Cluster and, once enabled, the cache) and the WebApplication using it.
+ * Their names carry the workspace prefix: KRO creates the cache's Service and Deployment while Kyverno's
+ * workspace-naming policy is in force.
+ */
+const DB = `${WORKSPACE}-db`;
+const OWNER = 'e2e_owner';
+const DATABASE = 'e2e_orders';
+const DB_APP = `${WORKSPACE}-db-app`;
 
 let node: E2eNode | undefined;
 let client: KubeClient;
@@ -168,7 +180,7 @@ test('Pod Security "restricted" is enforced in the workspace: a pod that asks fo
 });
 
 test('the health path answers 200 through the Service name from another pod in the workspace', async () => {
-  await node!.waitServiceProgrammed(WORKSPACE, APP);
+  await serviceReady(APP);
   const r = await runClient('health-client', ['get', `http://${APP}/healthz`]);
   expect(r).toEqual({ phase: 'Succeeded', output: '200 ok' });
 });
@@ -268,23 +280,73 @@ test('a PVC of the platform\'s "retained" StorageClass binds through local-path-
   expect(readFileSync(join(path, 'proof'), 'utf8')).toBe('written by pvc-writer');
 });
 
+async function infrastructureState(): Promise<InstanceReadiness> {
+  return instanceReadiness(await client.get('platform.mini-atlas.io/v1alpha1', 'Infrastructure', DB, WORKSPACE));
+}
+
+/** The Infrastructure instance, with or without its cache. */
+function infrastructure(cache: boolean): KubeObject {
+  return {
+    apiVersion: 'platform.mini-atlas.io/v1alpha1', kind: 'Infrastructure',
+    metadata: { name: DB, namespace: WORKSPACE, labels: { 'app.kubernetes.io/part-of': 'mini-atlas' } },
+    spec: { postgres: { database: DATABASE, owner: OWNER, instances: 1, storage: '256Mi' }, cache: { enabled: cache } },
+  };
+}
+
+type EnvVar = { name: string; value?: string; valueFrom?: { secretKeyRef?: { name: string; key: string } } };
+
+/** The env of the WebApplication's Deployment once `variable` is in it. */
+async function appEnv(app: string, variable: string): Promise<EnvVar[]> {
+  return waitFor(`the Deployment of ${app} with ${variable}`, async () => {
+    const d = await client.get('apps/v1', 'Deployment', app, WORKSPACE);
+    const e = (d?.spec as { template: { spec: { containers: { env?: EnvVar[] }[] } } } | undefined)?.template.spec.containers[0]?.env;
+    return e?.some((v) => v.name === variable) ? e : undefined;
+  }, { timeoutMs: 2 * MINUTE });
+}
+
+/**
+ * Waits until kube-proxy has programmed the Service with a ready endpoint (a client reaches it at once); on a
+ * timeout, says what its rules, its EndpointSlices and the workspace's warnings are.
+ */
+async function serviceReady(service: string): Promise<void> {
+  try {
+    await node!.waitServiceProgrammed(WORKSPACE, service, 2 * MINUTE);
+  } catch (e) {
+    const slices = await client.list('discovery.k8s.io/v1', 'EndpointSlice', WORKSPACE, `kubernetes.io/service-name=${service}`);
+    const warnings = (await client.list('v1', 'Event', WORKSPACE)).filter((ev) => (ev as { type?: string }).type === 'Warning')
+      .map((ev) => `${(ev as { reason?: string }).reason}: ${(ev as { message?: string }).message}`);
+    throw new Error(`${e instanceof Error ? e.message : String(e)}\nslices: ${JSON.stringify(slices.map((sl) => sl.endpoints))}\nwarnings:\n${warnings.slice(-15).join('\n')}`);
+  }
+}
+
+/**
+ * Runs a one-shot pod in the workspace from `image` as `uid` with `env`, its container running `/bin/sh -c
+ * script`; resolves with its phase and what it printed.
+ */
+async function runScript(name: string, image: string, uid: number, env: readonly EnvVar[], script: string): Promise<{ phase: string; output: string }> {
+  const pod = restrictedPod(WORKSPACE, name, image, ['-c', script], env);
+  const spec = pod.spec as { securityContext: Record<string, unknown>; containers: Record<string, unknown>[] };
+  await client.apply({
+    ...pod,
+    // The workspace labels: the pod may be created while Kyverno's required-labels policy is in force.
+    metadata: { ...pod.metadata, labels: { ...pod.metadata.labels, 'platform.mini-atlas.io/workspace': WORKSPACE } },
+    spec: { ...spec, securityContext: { ...spec.securityContext, runAsUser: uid, runAsGroup: uid }, containers: [{ ...spec.containers[0], command: ['/bin/sh'] }] },
+  });
+  const phase = await waitFor(`pod ${name} to finish`, async () => {
+    const ph = podStatus((await client.get('v1', 'Pod', name, WORKSPACE))!).phase;
+    return ph === 'Succeeded' || ph === 'Failed' ? ph : undefined;
+  }, { timeoutMs: 2 * MINUTE });
+  return { phase, output: node!.podLog(WORKSPACE, name, 'main') };
+}
+
 /**
  * CloudNativePG v1.30.0 as a pod in `cnpg-system` (the chart's names and labels; `tools/node/src/cnpg.ts`),
  * and an Infrastructure instance reconciled by KRO through the platform's RGD into a real PostgreSQL. The one
- * change to the RGD: the Cluster's `imageName` is the node's PostgreSQL image from Debian's package (no registry
- * serves the platform's pin), whose tag is the package version. The instance runs without a cache (no Valkey
- * package in bookworm).
+ * change to the RGD: its images are the node's, from Debian's packages (no registry serves the platform's
+ * pins), tagged with the package versions. The instance starts without a cache; the Kyverno block enables it
+ * (its password comes from Kyverno's background controller).
  */
 describe('CloudNativePG: an Infrastructure instance runs a real PostgreSQL', () => {
-  const DB = 'e2e-db';
-  const OWNER = 'e2e_owner';
-  const DATABASE = 'e2e_orders';
-  const DB_APP = 'e2e-db-app';
-
-  async function infrastructureState(): Promise<InstanceReadiness> {
-    return instanceReadiness(await client.get('platform.mini-atlas.io/v1alpha1', 'Infrastructure', DB, WORKSPACE));
-  }
-
   beforeAll(async () => {
     const started = Date.now();
     for (const o of cnpgOperatorObjects(node!.cnpgConfigDir, IMAGES.cnpg)) await client.apply(o as KubeObject);
@@ -300,19 +362,25 @@ describe('CloudNativePG: an Infrastructure instance runs a real PostgreSQL', () 
       }));
       return available && cas.every(Boolean) ? true : undefined;
     }, { timeoutMs: 3 * MINUTE, describe: async () => client.list('v1', 'Pod', CNPG.namespace).then((ps) => JSON.stringify(ps.map((p) => p.status))) });
-    // The platform's Infrastructure RGD from dist/, with the Cluster's image set to the node's PostgreSQL.
+    // The platform's Infrastructure RGD from dist/ with its two images set to the node's (no registry serves
+    // the platform's pins): the Cluster's imageName to the PostgreSQL, the cache container's image to the Valkey,
+    // each from Debian's package and tagged with its version; each pin must be there exactly once.
     const rgd = dist.stages.find((s) => s.name === 'foundation')!.objects.map((o) => o.object)
       .find((o) => o.kind === 'ResourceGraphDefinition' && (o.spec as { schema: { kind: string } }).schema.kind === 'Infrastructure');
     if (!rgd) throw new Error('dist/foundation has no Infrastructure RGD');
-    const text = JSON.stringify(rgd);
-    const pinned = `"imageName":"${CLOUDNATIVE_PG.postgresImage}"`;
-    if (text.split(pinned).length !== 2) throw new Error(`the Infrastructure RGD does not set the Cluster's imageName to ${CLOUDNATIVE_PG.postgresImage} once`);
-    const local = JSON.parse(text.replace(pinned, `"imageName":"${node!.postgresImage}"`)) as KubeObject;
-    await client.apply(local);
+    let text = JSON.stringify(rgd);
+    for (const [pinned, local] of [
+      [`"imageName":"${CLOUDNATIVE_PG.postgresImage}"`, `"imageName":"${node!.postgresImage}"`],
+      [`"image":"${VALKEY.image}"`, `"image":"${node!.valkeyImage}"`],
+    ] as const) {
+      if (text.split(pinned).length !== 2) throw new Error(`the Infrastructure RGD does not hold ${pinned} once`);
+      text = text.replace(pinned, local);
+    }
+    await client.apply(JSON.parse(text) as KubeObject);
     await waitFor(`RGD ${rgd.metadata.name} Active`, async () => {
       const o = await client.get(rgd.apiVersion, rgd.kind, rgd.metadata.name!);
-      const image = JSON.stringify(o?.spec).includes(node!.postgresImage);
-      return o?.status?.state === 'Active' && image ? true : undefined;
+      const images = [node!.postgresImage, node!.valkeyImage].every((i) => JSON.stringify(o?.spec).includes(i));
+      return o?.status?.state === 'Active' && images ? true : undefined;
     }, { timeoutMs: 2 * MINUTE, describe: async () => JSON.stringify((await client.get(rgd.apiVersion, rgd.kind, rgd.metadata.name!))?.status) });
     await client.refreshDiscovery();
     progress(`CloudNativePG operator and the Infrastructure RGD up in ${Date.now() - started} ms`);
@@ -325,11 +393,7 @@ describe('CloudNativePG: an Infrastructure instance runs a real PostgreSQL', () 
   });
 
   test('an Infrastructure instance (no cache) becomes Ready through KRO with its CloudNativePG Cluster healthy', async () => {
-    await client.apply({
-      apiVersion: 'platform.mini-atlas.io/v1alpha1', kind: 'Infrastructure',
-      metadata: { name: DB, namespace: WORKSPACE, labels: { 'app.kubernetes.io/part-of': 'mini-atlas' } },
-      spec: { postgres: { database: DATABASE, owner: OWNER, instances: 1, storage: '256Mi' }, cache: { enabled: false } },
-    });
+    await client.apply(infrastructure(false));
     const ready = await waitFor(`Infrastructure ${DB} Ready`, async () => {
       const r = await infrastructureState();
       return r.state === 'ACTIVE' && r.ready === 'True' ? r : undefined;
@@ -356,32 +420,15 @@ describe('CloudNativePG: an Infrastructure instance runs a real PostgreSQL', () 
     // A WebApplication with the database: the env its Deployment gets is what the client pod receives.
     const app = webApplication(DB_APP, IMAGES.app, 1);
     await client.apply({ ...app, spec: { ...(app.spec as Record<string, unknown>), database: DB } });
-    const env = await waitFor(`the Deployment of ${DB_APP} with DATABASE_URI`, async () => {
-      const d = await client.get('apps/v1', 'Deployment', DB_APP, WORKSPACE);
-      const e = (d?.spec as { template: { spec: { containers: { env?: { name: string }[] }[] } } } | undefined)?.template.spec.containers[0]?.env;
-      return e?.some((v) => v.name === 'DATABASE_URI') ? e : undefined;
-    }, { timeoutMs: 2 * MINUTE });
+    const env = await appEnv(DB_APP, 'DATABASE_URI');
     expect(env.map((v) => v.name)).toEqual(['PORT', 'DATABASE_SECRET_NAME', 'DATABASE_HOST', 'DATABASE_URI']);
     // The rw Service selects the primary by a label the instance manager sets; the client starts once
     // kube-proxy has programmed that Service with the primary as its endpoint.
-    await node!.waitServiceProgrammed(WORKSPACE, `${DB}-rw`, 2 * MINUTE);
+    await serviceReady(`${DB}-rw`);
     const query = 'select current_user, r.rolsuper, current_setting(\'server_version\') from pg_roles r where r.rolname = current_user';
-    const pod = restrictedPod(WORKSPACE, 'db-client', node!.postgresImage, ['-X', '-At', '-v', 'ON_ERROR_STOP=1', '-c', query], env);
-    const spec = pod.spec as { securityContext: Record<string, unknown>; containers: Record<string, unknown>[] };
-    await client.apply({
-      ...pod,
-      spec: {
-        ...spec,
-        // PostgreSQL's image user; the URI carries the role, host and password.
-        securityContext: { ...spec.securityContext, runAsUser: 26, runAsGroup: 26 },
-        containers: [{ ...spec.containers[0], command: ['/bin/sh', '-c', 'exec psql "$DATABASE_URI" "$@"', 'psql'] }],
-      },
-    });
-    const phase = await waitFor('pod db-client to finish', async () => {
-      const ph = podStatus((await client.get('v1', 'Pod', 'db-client', WORKSPACE))!).phase;
-      return ph === 'Succeeded' || ph === 'Failed' ? ph : undefined;
-    }, { timeoutMs: 2 * MINUTE });
-    expect({ phase, output: node!.podLog(WORKSPACE, 'db-client', 'main') }).toEqual({
+    // PostgreSQL's image user (26); the URI carries the role, host and password.
+    const result = await runScript('db-client', node!.postgresImage, 26, env, `exec psql "$DATABASE_URI" -X -At -v ON_ERROR_STOP=1 -c "${query}"`);
+    expect(result).toEqual({
       phase: 'Succeeded',
       // The server is the Debian package the image's tag names (e.g. `15.18 (Debian 15.18-0+deb12u1)`).
       output: `${OWNER}|f|${node!.postgresPackageVersion.split('-')[0]!} (Debian ${node!.postgresPackageVersion})`,
@@ -393,111 +440,221 @@ describe('CloudNativePG: an Infrastructure instance runs a real PostgreSQL', () 
 });
 
 /**
- * Kyverno's admission controller with webhooks the API server really calls; last, because the platform's
- * image-registries policy refuses the suite's locally built images in workspaces. Each ValidatingPolicy of
- * dist/foundation (applied in beforeAll) denies one object that violates it, and nothing else does, in a
- * namespace labelled as workspace `e2e-policy` without Pod Security labels (so Pod Security does not refuse
- * the pod first).
+ * Kyverno's admission controller, with webhooks the API server really calls, and its background controller,
+ * which carries out the generate rule; last, because the platform's policies refuse what the suite did before
+ * (its locally built images, names without the workspace prefix). The one exception: the PolicyException of
+ * `support/local-images-exception.ts` lets the e2e workspace run the node's local images.
  */
-describe('Kyverno admission: each ValidatingPolicy denies a violating object at the API server', () => {
+describe('Kyverno: admission and background controllers', () => {
   const NS = 'e2e-policy';
-  const WEBHOOK = /^admission webhook "vpol\.validate\.kyverno\.svc-fail-[0-9a-f]{8}" denied the request: /;
+  const KYVERNO_NS = 'kyverno';
   let kyverno: KyvernoAdmission | undefined;
+  let background: KyvernoBackground | undefined;
 
   beforeAll(async () => {
-    await client.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'kyverno' } });
+    await client.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: KYVERNO_NS } });
     // The chart's default: Kyverno's webhooks skip its own namespace (else creating its TLS Secret would call
     // the webhook that Secret is for, which cannot answer yet).
     await client.apply({
-      apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'kyverno', namespace: 'kyverno' },
-      data: { webhooks: JSON.stringify({ namespaceSelector: { matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'NotIn', values: ['kyverno'] }] } }) },
+      apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'kyverno', namespace: KYVERNO_NS },
+      data: { webhooks: JSON.stringify({ namespaceSelector: { matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'NotIn', values: [KYVERNO_NS] }] } }) },
     });
     await client.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS, labels: { 'platform.mini-atlas.io/workspace': NS } } });
-    const policies = dist.stages.find((s) => s.name === 'foundation')!.objects.map((o) => o.object).filter((o) => o.kind === 'ValidatingPolicy');
+    // Before Kyverno starts, so the policy is compiled with it.
+    await client.apply(localImagesException(KYVERNO_NS, WORKSPACE));
+    const foundation = dist.stages.find((s) => s.name === 'foundation')!.objects.map((o) => o.object);
+    const policies = foundation.filter((o) => o.kind === 'ValidatingPolicy');
+    const generate = foundation.filter((o) => o.kind === 'ClusterPolicy');
+    if (generate.map((p) => p.metadata.name).join() !== 'cache-password') throw new Error(`expected the ClusterPolicy cache-password in dist/foundation, found ${generate.map((p) => p.metadata.name).join() || 'none'}`);
     kyverno = await KyvernoAdmission.start({
       kubeconfig: node!.plane.kubeconfig,
       address: NODE.gateway,
       dir: node!.plane.dir,
-      // Every policy is served by a registered webhook (the URL path names the policies it serves).
+      exceptionNamespace: KYVERNO_NS,
+      // Every ValidatingPolicy is served by a registered webhook (the URL path names the policies it serves),
+      // and the generate policy is Ready (Kyverno: "ready to serve the admission request").
       registered: async () => {
         const cfg = await client.get('admissionregistration.k8s.io/v1', 'ValidatingWebhookConfiguration', 'kyverno-resource-validating-webhook-cfg');
         const paths = ((cfg?.webhooks ?? []) as { clientConfig: { url?: string } }[]).map((w) => w.clientConfig.url ?? '').join('/');
-        return policies.every((p) => paths.split('/').includes(p.metadata.name!));
+        const generating = await Promise.all(generate.map(async (p) => {
+          const live = await client.get('kyverno.io/v1', 'ClusterPolicy', p.metadata.name!);
+          return ((live?.status?.conditions ?? []) as { type: string; status: string }[]).some((c) => c.type === 'Ready' && c.status === 'True');
+        }));
+        return policies.every((p) => paths.split('/').includes(p.metadata.name!)) && generating.every(Boolean);
       },
     });
     progress(`Kyverno admission controller up; log ${kyverno.logFile}`);
-  }, 3 * MINUTE);
+    background = await KyvernoBackground.start({
+      kubeconfig: node!.plane.kubeconfig,
+      dir: node!.plane.dir,
+      exceptionNamespace: KYVERNO_NS,
+      leading: async () => {
+        const lease = await client.get('coordination.k8s.io/v1', 'Lease', KyvernoBackground.LEASE, KYVERNO_NS);
+        return (lease?.spec as { holderIdentity?: string } | undefined)?.holderIdentity === KyvernoBackground.IDENTITY;
+      },
+    });
+    progress(`Kyverno background controller leading; log ${background.logFile}`);
+  }, 4 * MINUTE);
 
   afterAll(async () => {
+    await background?.stop();
     await kyverno?.stop();
   });
 
-  async function denial(o: KubeObject): Promise<string> {
-    const e: unknown = await client.apply(o).then(() => undefined, (x: unknown) => x);
-    if (!(e instanceof KubeApiError)) throw new Error(`${o.kind} ${o.metadata.name} was not refused`);
-    return e.serverMessage;
-  }
+  describe('each ValidatingPolicy denies a violating object at the API server', () => {
+    const WEBHOOK = /^admission webhook "vpol\.validate\.kyverno\.svc-fail-[0-9a-f]{8}" denied the request: /;
 
-  /** A bare Pod the naming and label policies accept (prefixed, labelled), so only the policy under test speaks. */
-  function workspacePod(name: string, image: string): KubeObject {
-    const pod = restrictedPod(NS, `${NS}-${name}`, image, []);
-    return { ...pod, metadata: { ...pod.metadata, labels: { ...pod.metadata.labels, 'platform.mini-atlas.io/workspace': NS } } };
-  }
+    async function denial(o: KubeObject): Promise<string> {
+      const e: unknown = await client.apply(o).then(() => undefined, (x: unknown) => x);
+      if (!(e instanceof KubeApiError)) throw new Error(`${o.kind} ${o.metadata.name} was not refused`);
+      return e.serverMessage;
+    }
 
-  test('host-isolation: a pod on the host network', async () => {
-    const pod = workspacePod('hostnet', 'docker.io/library/busybox:1.36.1');
-    const message = await denial({ ...pod, spec: { ...(pod.spec as Record<string, unknown>), hostNetwork: true } });
-    expect(message.replace(WEBHOOK, '')).toBe(`Policy host-isolation failed: Pod "${NS}-hostnet": host namespaces (hostNetwork, hostPID, hostIPC) are not allowed in workspace ${NS}`);
-  });
+    /** A bare Pod the naming and label policies accept (prefixed, labelled), so only the policy under test speaks. */
+    function workspacePod(name: string, image: string): KubeObject {
+      const pod = restrictedPod(NS, `${NS}-${name}`, image, []);
+      return { ...pod, metadata: { ...pod.metadata, labels: { ...pod.metadata.labels, 'platform.mini-atlas.io/workspace': NS } } };
+    }
 
-  test('image-registries: a pod whose image is from no allowed registry', async () => {
-    const message = await denial(workspacePod('local-image', IMAGES.app));
-    expect(message.replace(WEBHOOK, '')).toBe(`Policy image-registries failed: Pod "${NS}-local-image": images must come from ghcr.io/, docker.io/, quay.io/, registry.k8s.io/; not allowed: ${IMAGES.app}`);
-  });
-
-  test('required-labels: a Deployment without the workspace label', async () => {
-    const labels = { app: 'web' };
-    const message = await denial({
-      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: `${NS}-web`, namespace: NS },
-      spec: { selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { containers: [{ name: 'web', image: 'docker.io/library/busybox:1.36.1' }] } } },
+    test('host-isolation: a pod on the host network', async () => {
+      const pod = workspacePod('hostnet', 'docker.io/library/busybox:1.36.1');
+      const message = await denial({ ...pod, spec: { ...(pod.spec as Record<string, unknown>), hostNetwork: true } });
+      expect(message.replace(WEBHOOK, '')).toBe(`Policy host-isolation failed: Pod "${NS}-hostnet": host namespaces (hostNetwork, hostPID, hostIPC) are not allowed in workspace ${NS}`);
     });
-    expect(message.replace(WEBHOOK, '')).toBe(`Policy required-labels failed: Deployment "${NS}-web" must carry the label platform.mini-atlas.io/workspace=${NS} on the object, its pod template`);
-  });
 
-  test('workspace-naming: a Service without the workspace prefix', async () => {
-    const message = await denial({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: NS }, spec: { ports: [{ port: 80 }] } });
-    expect(message.replace(WEBHOOK, '')).toBe(`Policy workspace-naming failed: name "web" must start with the workspace prefix "${NS}-" (namespace ${NS})`);
-  });
-
-  test('workspace-scope: a WebApplication outside any workspace', async () => {
-    const app = webApplication('stray', 'docker.io/library/busybox:1.36.1', 1);
-    const message = await denial({ ...app, metadata: { ...app.metadata, namespace: 'default' } });
-    expect(message.replace(WEBHOOK, '')).toBe('Policy workspace-scope failed: namespace default is not a workspace: create a Workspace and put the WebApplication in it');
-  });
-
-  test('stateful-deletion: a real DELETE of the workspace without the allow-delete annotation is refused, and it stays', async () => {
-    const e: unknown = await client.delete('platform.mini-atlas.io/v1alpha1', 'Workspace', WORKSPACE).then(() => undefined, (x: unknown) => x);
-    expect(e).toBeInstanceOf(KubeApiError);
-    expect((e as KubeApiError).serverMessage.replace(WEBHOOK, '')).toBe(`Policy stateful-deletion failed: Workspace ${WORKSPACE} holds its namespace and everything in it: annotate it platform.mini-atlas.io/allow-delete=true to delete it`);
-    const live = await client.get('platform.mini-atlas.io/v1alpha1', 'Workspace', WORKSPACE);
-    expect(live?.metadata.deletionTimestamp).toBeUndefined();
-    expect(live?.metadata.name).toBe(WORKSPACE);
-  });
-
-  test('stateful-deletion: a real DELETE of the live CloudNativePG Cluster is refused, naming its Infrastructure, and it stays', async () => {
-    const e: unknown = await client.delete('postgresql.cnpg.io/v1', 'Cluster', 'e2e-db', WORKSPACE).then(() => undefined, (x: unknown) => x);
-    expect(e).toBeInstanceOf(KubeApiError);
-    expect((e as KubeApiError).serverMessage.replace(WEBHOOK, '')).toBe(`Policy stateful-deletion failed: Cluster ${WORKSPACE}/e2e-db holds a PostgreSQL database and belongs to Infrastructure ${WORKSPACE}/e2e-db: annotate that Infrastructure platform.mini-atlas.io/allow-delete=true to delete it`);
-    const live = await client.get('postgresql.cnpg.io/v1', 'Cluster', 'e2e-db', WORKSPACE);
-    expect([live?.metadata.deletionTimestamp, (live?.status as { readyInstances?: number }).readyInstances]).toEqual([undefined, 1]);
-  });
-
-  test('an object that violates none passes: a labelled, prefixed Deployment', async () => {
-    const labels = { app: 'web', 'platform.mini-atlas.io/workspace': NS };
-    const stored = await client.apply({
-      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: `${NS}-web`, namespace: NS, labels },
-      spec: { replicas: 0, selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { containers: [{ name: 'web', image: 'docker.io/library/busybox:1.36.1' }] } } },
+    test('image-registries: a pod whose image is from no allowed registry', async () => {
+      const message = await denial(workspacePod('local-image', IMAGES.app));
+      expect(message.replace(WEBHOOK, '')).toBe(`Policy image-registries failed: Pod "${NS}-local-image": images must come from ghcr.io/, docker.io/, quay.io/, registry.k8s.io/; not allowed: ${IMAGES.app}`);
     });
-    expect(stored.metadata.uid).toMatch(/^[0-9a-f-]{36}$/);
+
+    test('required-labels: a Deployment without the workspace label', async () => {
+      const labels = { app: 'web' };
+      const message = await denial({
+        apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: `${NS}-web`, namespace: NS },
+        spec: { selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { containers: [{ name: 'web', image: 'docker.io/library/busybox:1.36.1' }] } } },
+      });
+      expect(message.replace(WEBHOOK, '')).toBe(`Policy required-labels failed: Deployment "${NS}-web" must carry the label platform.mini-atlas.io/workspace=${NS} on the object, its pod template`);
+    });
+
+    test('workspace-naming: a Service without the workspace prefix', async () => {
+      const message = await denial({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: NS }, spec: { ports: [{ port: 80 }] } });
+      expect(message.replace(WEBHOOK, '')).toBe(`Policy workspace-naming failed: name "web" must start with the workspace prefix "${NS}-" (namespace ${NS})`);
+    });
+
+    test('workspace-scope: a WebApplication outside any workspace', async () => {
+      const app = webApplication('stray', 'docker.io/library/busybox:1.36.1', 1);
+      const message = await denial({ ...app, metadata: { ...app.metadata, namespace: 'default' } });
+      expect(message.replace(WEBHOOK, '')).toBe('Policy workspace-scope failed: namespace default is not a workspace: create a Workspace and put the WebApplication in it');
+    });
+
+    test('stateful-deletion: a real DELETE of the workspace without the allow-delete annotation is refused, and it stays', async () => {
+      const e: unknown = await client.delete('platform.mini-atlas.io/v1alpha1', 'Workspace', WORKSPACE).then(() => undefined, (x: unknown) => x);
+      expect(e).toBeInstanceOf(KubeApiError);
+      expect((e as KubeApiError).serverMessage.replace(WEBHOOK, '')).toBe(`Policy stateful-deletion failed: Workspace ${WORKSPACE} holds its namespace and everything in it: annotate it platform.mini-atlas.io/allow-delete=true to delete it`);
+      const live = await client.get('platform.mini-atlas.io/v1alpha1', 'Workspace', WORKSPACE);
+      expect(live?.metadata.deletionTimestamp).toBeUndefined();
+      expect(live?.metadata.name).toBe(WORKSPACE);
+    });
+
+    test('stateful-deletion: a real DELETE of the live CloudNativePG Cluster is refused, naming its Infrastructure, and it stays', async () => {
+      const e: unknown = await client.delete('postgresql.cnpg.io/v1', 'Cluster', DB, WORKSPACE).then(() => undefined, (x: unknown) => x);
+      expect(e).toBeInstanceOf(KubeApiError);
+      expect((e as KubeApiError).serverMessage.replace(WEBHOOK, '')).toBe(`Policy stateful-deletion failed: Cluster ${WORKSPACE}/${DB} holds a PostgreSQL database and belongs to Infrastructure ${WORKSPACE}/${DB}: annotate that Infrastructure platform.mini-atlas.io/allow-delete=true to delete it`);
+      const live = await client.get('postgresql.cnpg.io/v1', 'Cluster', DB, WORKSPACE);
+      expect([live?.metadata.deletionTimestamp, (live?.status as { readyInstances?: number }).readyInstances]).toEqual([undefined, 1]);
+    });
+
+    test('an object that violates none passes: a labelled, prefixed Deployment', async () => {
+      const labels = { app: 'web', 'platform.mini-atlas.io/workspace': NS };
+      const stored = await client.apply({
+        apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: `${NS}-web`, namespace: NS, labels },
+        spec: { replicas: 0, selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { containers: [{ name: 'web', image: 'docker.io/library/busybox:1.36.1' }] } } },
+      });
+      expect(stored.metadata.uid).toMatch(/^[0-9a-f-]{36}$/);
+    });
+  });
+
+  /**
+   * The Infrastructure instance gets its cache (`cache.enabled: true`, the schema's default): KRO creates the
+   * cache Service, whose CREATE Kyverno's admission controller hands to the background controller as an
+   * UpdateRequest of the cache-password generate rule; the background controller creates the password Secret;
+   * the Valkey Deployment (the RGD's, with `image` set to the node's Valkey from Debian) starts once it exists.
+   */
+  describe('an Infrastructure with its cache: Valkey from Debian, its password generated in the cluster', () => {
+    const CACHE = `${DB}-cache`;
+    const CACHE_SECRET = `${DB}-cache-auth`;
+
+    test('an Infrastructure with the cache enabled becomes Ready through KRO, Valkey running from Debian\'s package', async () => {
+      await client.apply(infrastructure(true));
+      const live = await waitFor(`Infrastructure ${DB} Ready with its cache`, async () => {
+        const o = await client.get('platform.mini-atlas.io/v1alpha1', 'Infrastructure', DB, WORKSPACE);
+        const r = instanceReadiness(o);
+        return r.state === 'ACTIVE' && r.ready === 'True' && (o?.status as { cacheHost?: string }).cacheHost ? o : undefined;
+      }, {
+        timeoutMs: 4 * MINUTE,
+        describe: async () => `${JSON.stringify(await infrastructureState())}\npods: ${JSON.stringify((await client.list('v1', 'Pod', WORKSPACE, `app.kubernetes.io/instance=${DB},app.kubernetes.io/component=cache`)).map((p) => p.status))}`,
+      });
+      const status = live.status as { cacheHost: string; cacheSecret: string };
+      expect([instanceReadiness(live).state, instanceReadiness(live).ready, status.cacheHost, status.cacheSecret])
+        .toEqual(['ACTIVE', 'True', `${CACHE}.${WORKSPACE}.svc`, CACHE_SECRET]);
+      const deployment = await client.get('apps/v1', 'Deployment', CACHE, WORKSPACE);
+      expect((deployment?.status as { availableReplicas?: number }).availableReplicas).toBe(1);
+      const pods = await client.list('v1', 'Pod', WORKSPACE, `app.kubernetes.io/instance=${DB},app.kubernetes.io/component=cache`);
+      expect(pods.map((p) => {
+        const spec = p.spec as { securityContext: { runAsUser: number }; containers: { image: string }[] };
+        return [podStatus(p).phase, podStatus(p).containerStatuses?.[0]?.ready, spec.containers[0]!.image, spec.securityContext.runAsUser];
+      })).toEqual([['Running', true, node!.valkeyImage, 999]]);
+      // The server that runs is the package's version (the image's tag), started with the RGD's arguments.
+      const log = node!.podLog(WORKSPACE, pods[0]!.metadata.name!, 'valkey');
+      expect(log).toContain(`Valkey version=${node!.valkeyPackageVersion.split('+')[0]!}, bits=64`);
+      expect(log).toContain('Ready to accept connections tcp');
+    }, 5 * MINUTE);
+
+    test('the cache password Secret was generated in the cluster by Kyverno\'s cache-password rule for the cache Service, and is in no file of dist/', async () => {
+      expect(dist.all.map((o) => o.object).filter((o) => o.kind === 'Secret').map((o) => o.metadata.name)).toEqual([]);
+      const service = await client.get('v1', 'Service', CACHE, WORKSPACE);
+      const secret = await client.get('v1', 'Secret', CACHE_SECRET, WORKSPACE);
+      expect(secret?.metadata.labels).toEqual({
+        'app.kubernetes.io/managed-by': 'kyverno',
+        'platform.mini-atlas.io/workspace': WORKSPACE,
+        'generate.kyverno.io/policy-name': 'cache-password',
+        'generate.kyverno.io/policy-namespace': '',
+        'generate.kyverno.io/rule-name': 'generate-cache-password',
+        'generate.kyverno.io/trigger-group': '',
+        'generate.kyverno.io/trigger-kind': 'Service',
+        'generate.kyverno.io/trigger-namespace': WORKSPACE,
+        'generate.kyverno.io/trigger-uid': service!.metadata.uid,
+        'generate.kyverno.io/trigger-version': 'v1',
+      });
+      expect((secret as { type?: string }).type).toBe('Opaque');
+      expect(Object.keys(secret?.data ?? {})).toEqual(['password']);
+      expect(Buffer.from((secret!.data as { password: string }).password, 'base64').toString('utf8')).toMatch(/^[a-zA-Z0-9]{32}$/);
+    });
+
+    test('a client pod with the app\'s env references authenticates to Valkey with CACHE_HOST and CACHE_PASSWORD: PING answers PONG', async () => {
+      // The WebApplication of the database block: KRO adds the cache variables once the cache Service exists.
+      const env = await appEnv(DB_APP, 'CACHE_PASSWORD');
+      expect(env.map((v) => v.name)).toEqual(['PORT', 'DATABASE_SECRET_NAME', 'DATABASE_HOST', 'DATABASE_URI', 'CACHE_HOST', 'CACHE_PASSWORD']);
+      expect(env.slice(4)).toEqual([
+        { name: 'CACHE_HOST', value: `${CACHE}.${WORKSPACE}.svc` },
+        { name: 'CACHE_PASSWORD', valueFrom: { secretKeyRef: { name: CACHE_SECRET, key: 'password' } } },
+      ]);
+      await serviceReady(CACHE);
+      const r = await runScript(`${WORKSPACE}-cache-client`, node!.valkeyImage, 999, env,
+        `exec valkey-cli -h "$CACHE_HOST" --no-auth-warning -a "$CACHE_PASSWORD" PING`);
+      expect(r).toEqual({ phase: 'Succeeded', output: 'PONG' });
+    }, 4 * MINUTE);
+
+    test('a wrong password is refused: AUTH fails with WRONGPASS and PING gets NOAUTH', async () => {
+      const env = await appEnv(DB_APP, 'CACHE_PASSWORD');
+      const r = await runScript(`${WORKSPACE}-cache-wrong-password`, node!.valkeyImage, 999, env,
+        `exec valkey-cli -h "$CACHE_HOST" --no-auth-warning -a "not-$CACHE_PASSWORD" PING`);
+      // valkey-cli reports the failed AUTH (stderr), sends PING anyway and prints the server's refusal followed by
+      // an empty line (stdout); it exits 0.
+      expect(r).toEqual({
+        phase: 'Succeeded',
+        output: 'AUTH failed: WRONGPASS invalid username-password pair or user is disabled.\nNOAUTH Authentication required.\n',
+      });
+    }, 4 * MINUTE);
   });
 });

@@ -79,7 +79,8 @@ describe('platform identities (defined once, exempted by the policies where the 
     const kube = (...names: string[]): string[] => names.map((n) => `system:serviceaccount:kube-system:${n}`);
     expect(labellingControllers(core.identities)).toEqual([core.identities.kro, core.identities.cloudNativePg, core.identities.strimzi,
       ...kube('deployment-controller', 'replicaset-controller', 'statefulset-controller', 'daemon-set-controller', 'job-controller',
-        'cronjob-controller', 'namespace-controller', 'generic-garbage-collector')]);
+        'cronjob-controller', 'namespace-controller', 'generic-garbage-collector',
+        'endpoint-controller', 'endpointslice-controller', 'endpointslicemirroring-controller')]);
     expect(endpointControllers(core.identities)).toEqual(kube('endpoint-controller', 'endpointslice-controller', 'endpointslicemirroring-controller'));
     expect(endpointControllers(TEST_IDENTITIES)).toEqual([]);
     expect(guardrailControllers(core.identities)).toEqual([

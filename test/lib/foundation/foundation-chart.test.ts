@@ -57,11 +57,13 @@ test("the platform's controllers are exempt by ServiceAccount, and only where th
   // KRO creates the workspace's network policy, quota and limits; kube-controller-manager deletes them with the namespace.
   expect(exempt('workspace-guardrails')).toBe('request.userInfo.username in ["system:serviceaccount:kro-system:kro",' +
     '"system:serviceaccount:kube-system:namespace-controller","system:serviceaccount:kube-system:generic-garbage-collector"]');
-  // Operators set their own labels; the built-in controllers copy them from templates admission already checked.
+  // Operators set their own labels; the built-in controllers copy them from templates admission already checked,
+  // and the endpoint controllers from the Service onto its Endpoints and EndpointSlices.
   expect(exempt('operator-labels')).toBe('request.userInfo.username in ["system:serviceaccount:kro-system:kro",' +
     '"system:serviceaccount:cnpg-system:cloudnative-pg","system:serviceaccount:strimzi-system:strimzi-cluster-operator",' +
     ['deployment-controller', 'replicaset-controller', 'statefulset-controller', 'daemon-set-controller', 'job-controller',
-      'cronjob-controller', 'namespace-controller', 'generic-garbage-collector']
+      'cronjob-controller', 'namespace-controller', 'generic-garbage-collector',
+      'endpoint-controller', 'endpointslice-controller', 'endpointslicemirroring-controller']
       .map((c) => `"system:serviceaccount:kube-system:${c}"`).join(',') + ']');
   // Endpoints come from the endpoint controllers only.
   expect(exempt('service-endpoints')).toBe('request.userInfo.username in [' +

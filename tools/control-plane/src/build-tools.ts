@@ -19,7 +19,7 @@
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { $, ProcessOutput } from 'zx';
-import { CILIUM, CLOUDNATIVE_PG, COREDNS, E2E_POSTGRESQL, KRO, KUBERNETES, KYVERNO, LOCAL_PATH_PROVISIONER } from '../../../lib/shared/versions';
+import { CILIUM, CLOUDNATIVE_PG, COREDNS, E2E_POSTGRESQL, E2E_VALKEY, KRO, KUBERNETES, KYVERNO, LOCAL_PATH_PROVISIONER } from '../../../lib/shared/versions';
 import { CommandSpec, HELP_OPTION, parseCommandLine, parseOrExit, UsageError } from '@mini-atlas/cli-common/command-line';
 import { GoModFile, GoReplace, isLocalReplace, parseGoMod, renderWrapperGoMod } from './go-mod';
 import { FLUX_RECORDED_REPLACES } from './flux-replaces';
@@ -64,13 +64,24 @@ interface ModuleFilesSpec {
   readonly dirs: readonly string[];
 }
 
-/** How to make a Debian root filesystem with debootstrap (needs root). */
+/**
+ * How to make a Debian root filesystem for one package (needs root): `debootstrap --variant=minbase` of `suite`,
+ * the package on it, the package's version written to `package-version` (the image's tag), the layer as
+ * `rootfs.tar`; the e2e node reads both through `debianRootfs` (`tool-cache.ts`).
+ */
 interface DebootstrapSpec {
   readonly kind: 'debootstrap';
   readonly tool: ToolName;
+  /** The base suite (`bookworm`). */
   readonly suite: string;
   /** The package installed on the minimal base; its version is written to `package-version`. */
   readonly package: string;
+  /**
+   * The suite `package` comes from when it is not the base suite (e.g. `bookworm-backports`): then the base is
+   * bootstrapped alone and apt, in a chroot of it, installs the package from that suite (`apt-get install -t`;
+   * its dependencies from wherever apt's default priorities take them). Absent: `debootstrap --include`.
+   */
+  readonly packageSuite?: string;
   readonly mirror: string;
   /**
    * A system user the package creates, moved to this uid and gid (the image's user); `dropGroup` names a base
@@ -193,8 +204,9 @@ const SPECS: readonly ToolSpec[] = [
     version: KYVERNO.version,
     binaries: [
       { pkg: 'github.com/kyverno/kyverno/cmd/cli/kubectl-kyverno', out: 'kubectl-kyverno' },
-      // The admission controller (the e2e suite's webhooks).
+      // The admission controller (the e2e suite's webhooks) and the background controller (its generate rules).
       { pkg: 'github.com/kyverno/kyverno/cmd/kyverno', out: 'kyverno' },
+      { pkg: 'github.com/kyverno/kyverno/cmd/background-controller', out: 'background-controller' },
     ],
     stamp: [`github.com/kyverno/kyverno/pkg/version.BuildVersion=${KYVERNO.version}`],
     replaces: (up) => restate(up, noLocalReplace(up.module)),
@@ -248,6 +260,19 @@ const SPECS: readonly ToolSpec[] = [
     user: { name: 'postgres', id: 26, dropGroup: 'tape' },
     // The package's default cluster (CloudNativePG runs initdb itself), apt's lists and caches, docs.
     prune: ['var/lib/postgresql/15/main', 'etc/postgresql', 'var/lib/apt/lists', 'var/cache/apt', 'usr/share/doc', 'usr/share/man', 'usr/share/locale'],
+  },
+  {
+    kind: 'debootstrap',
+    tool: 'valkey-rootfs',
+    suite: E2E_VALKEY.debianSuite,
+    package: E2E_VALKEY.package,
+    packageSuite: E2E_VALKEY.packageSuite,
+    mirror: 'http://deb.debian.org/debian',
+    // The platform's Valkey pod runs as uid/gid 999, the `valkey` user of the upstream image; the package's
+    // `valkey` system user (and its files) move there.
+    user: { name: 'valkey', id: 999 },
+    // apt's lists and caches, docs (the package's `/etc/valkey` stays: the pod passes its settings as arguments).
+    prune: ['var/lib/apt/lists', 'var/cache/apt', 'usr/share/doc', 'usr/share/man', 'usr/share/locale'],
   },
   {
     kind: 'module-files',
@@ -373,14 +398,38 @@ function moveId(file: string, name: string, id: number, fields: readonly number[
   return old;
 }
 
+/**
+ * Installs `spec.package` from `spec.packageSuite` into the bootstrapped `rootfs` with the root filesystem's own
+ * apt, in a chroot: that suite added to its sources, and a `policy-rc.d` that forbids starting services
+ * (invoke-rc.d's interface: exit 101, "action forbidden by policy") while the package's maintainer scripts run,
+ * removed afterwards.
+ */
+async function aptInstallFromSuite(spec: DebootstrapSpec & { readonly packageSuite: string }, rootfs: string, scratch: string): Promise<BuildStep[]> {
+  writeFileSync(join(rootfs, 'etc/apt/sources.list.d', `${spec.packageSuite}.list`), `deb ${spec.mirror} ${spec.packageSuite} main\n`);
+  const policy = join(rootfs, 'usr/sbin/policy-rc.d');
+  writeFileSync(policy, '#!/bin/sh\nexit 101\n', { mode: 0o755 });
+  const apt = ['chroot', rootfs, '/usr/bin/env', 'DEBIAN_FRONTEND=noninteractive', 'apt-get', '-q', '-y'];
+  try {
+    console.log(`[tools]   apt-get install -t ${spec.packageSuite} ${spec.package} (chroot)`);
+    return [
+      await timed(`apt-get update (${spec.packageSuite})`, scratch, [...apt, 'update']),
+      await timed(`apt-get install ${spec.package}`, scratch, [...apt, 'install', '--no-install-recommends', '-t', spec.packageSuite, spec.package]),
+    ];
+  } finally {
+    rmSync(policy, { force: true });
+  }
+}
+
 async function debootstrap(spec: DebootstrapSpec, staging: string, scratch: string): Promise<BuildStep[]> {
   if (process.getuid?.() !== 0) throw new Error('debootstrap needs root');
   const rootfs = join(scratch, 'rootfs');
-  console.log(`[tools]   debootstrap --variant=minbase --include=${spec.package} ${spec.suite}`);
-  let step: BuildStep;
+  const include = spec.packageSuite ? [] : [`--include=${spec.package}`];
+  console.log(`[tools]   debootstrap --variant=minbase ${include.join(' ')} ${spec.suite}`);
+  const steps: BuildStep[] = [];
   try {
-    step = await timed(`debootstrap ${spec.package}`, scratch,
-      ['debootstrap', '--variant=minbase', `--include=${spec.package}`, spec.suite, rootfs, spec.mirror]);
+    steps.push(await timed(`debootstrap ${spec.suite}${spec.packageSuite ? '' : ` ${spec.package}`}`, scratch,
+      ['debootstrap', '--variant=minbase', ...include, spec.suite, rootfs, spec.mirror]));
+    if (spec.packageSuite) steps.push(...await aptInstallFromSuite({ ...spec, packageSuite: spec.packageSuite }, rootfs, scratch));
   } finally {
     // A failed debootstrap can leave the chroot's proc and sys mounted: unmount them before anything is removed.
     const mounts = readFileSync('/proc/mounts', 'utf8').split('\n').map((l) => l.split(' ')[1] ?? '')
@@ -402,8 +451,10 @@ async function debootstrap(spec: DebootstrapSpec, staging: string, scratch: stri
   if (!version) throw new Error(`${spec.package} is not installed in the root filesystem`);
   writeFileSync(join(staging, 'package-version'), `${version}\n`);
   await $({ quiet: true })`tar --sort=name --numeric-owner --mtime=@0 --format=gnu --exclude=./dev/* --exclude=./proc/* --exclude=./sys/* -C ${rootfs} -cf ${join(staging, 'rootfs.tar')} .`;
-  console.log(`[tools]   ${spec.package} ${version} in ${step.seconds} s${step.peakRssKiB ? `, peak RSS ${mib(step.peakRssKiB)}` : ''}`);
-  return [step];
+  const seconds = Math.round(steps.reduce((t, s) => t + s.seconds, 0) * 10) / 10;
+  const peak = Math.max(0, ...steps.map((s) => s.peakRssKiB ?? 0));
+  console.log(`[tools]   ${spec.package} ${version} in ${seconds} s${peak > 0 ? `, peak RSS ${mib(peak)}` : ''}`);
+  return steps;
 }
 
 function outputsOf(dir: string, base = ''): string[] {

@@ -57,6 +57,8 @@ export interface ControlPlaneOptions {
   readonly authorizationModes?: readonly string[];
   /** Extra kube-apiserver flags (`--name=value`). */
   readonly apiServerArgs?: readonly string[];
+  /** Extra kube-controller-manager flags (`--name=value`). */
+  readonly controllerManagerArgs?: readonly string[];
   /** Keep the directory (logs, etcd data) after stopping. Default: `$MINI_ATLAS_KEEP_CONTROL_PLANE` is set. */
   readonly keepDir?: boolean;
   /** How long each component may take to become ready (ms). Default 60 s. */
@@ -368,6 +370,7 @@ export class ControlPlane {
         `--service-cluster-ip-range=${SERVICE_CLUSTER_IP_RANGE}`,
         '--profiling=false',
         '--v=1',
+        ...(options.controllerManagerArgs ?? []),
       ]);
       await waitReady(manager, 'kube-controller-manager', timeout, async () => {
         const r = await get(`https://127.0.0.1:${ports.controllerManager}/healthz`, { ca: ca.ca.certPem });

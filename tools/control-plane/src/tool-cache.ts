@@ -9,11 +9,14 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { CILIUM, CLOUDNATIVE_PG, COREDNS, E2E_POSTGRESQL, ETCD, FLUX, KRO, KUBERNETES, KYVERNO, LOCAL_PATH_PROVISIONER } from '../../../lib/shared/versions';
+import { CILIUM, CLOUDNATIVE_PG, COREDNS, E2E_POSTGRESQL, E2E_VALKEY, ETCD, FLUX, KRO, KUBERNETES, KYVERNO, LOCAL_PATH_PROVISIONER } from '../../../lib/shared/versions';
 
 /** The tools the control-plane suite needs. */
 export type ToolName = 'kubernetes' | 'etcd' | 'kro' | 'kyverno' | 'cilium-crds' | 'coredns' | 'local-path-provisioner'
-  | 'cloudnative-pg' | 'cloudnative-pg-config' | 'postgresql-rootfs' | 'source-controller' | 'kustomize-controller';
+  | 'cloudnative-pg' | 'cloudnative-pg-config' | DebianRootfsTool | 'source-controller' | 'kustomize-controller';
+
+/** The tools that are a Debian root filesystem for one package (see {@link debianRootfs}). */
+export type DebianRootfsTool = 'postgresql-rootfs' | 'valkey-rootfs';
 
 /** Name of the file written into a tool directory once its build completed. */
 export const COMPLETE_MARKER = '.complete.json';
@@ -71,6 +74,7 @@ export const TOOL_VERSIONS: Readonly<Record<ToolName, string>> = {
   'cloudnative-pg-config': CLOUDNATIVE_PG.version,
   // Whatever the suite's archive holds: the package version is read from the result (`package-version`).
   'postgresql-rootfs': `${E2E_POSTGRESQL.package}-${E2E_POSTGRESQL.debianSuite}`,
+  'valkey-rootfs': `${E2E_VALKEY.package}-${E2E_VALKEY.packageSuite}`,
   'source-controller': FLUX.sourceController,
   'kustomize-controller': FLUX.kustomizeController,
 };
@@ -109,16 +113,14 @@ export interface ToolPaths {
   readonly cnpgManager: string;
   /** Directory holding CloudNativePG's `config/rbac` and `config/webhook` YAML files from its module. */
   readonly cnpgConfig: string;
-  /** Debian's PostgreSQL root filesystem as one layer tar (the e2e node's PostgreSQL image). */
-  readonly postgresRootfsTar: string;
-  /** The Debian package version of PostgreSQL in that root filesystem (e.g. `15.18-0+deb12u1`). */
-  readonly postgresPackageVersion: string;
   /** KRO controller binary (`cmd/controller`). */
   readonly kroController: string;
   /** Kyverno CLI binary (`kubectl-kyverno`). */
   readonly kyverno: string;
   /** Kyverno's admission controller (`cmd/kyverno`; the e2e suite). */
   readonly kyvernoAdmission: string;
+  /** Kyverno's background controller (`cmd/background-controller`; the e2e suite's generate rules). */
+  readonly kyvernoBackground: string;
   /** Directory holding the real Cilium CRD YAML files (`v2/` and `v2alpha1/` below it). */
   readonly ciliumCrds: string;
 }
@@ -143,11 +145,24 @@ export function toolPaths(needed: readonly ToolName[] = CONTROL_PLANE_TOOLS): To
     localPathProvisioner: join(toolDir('local-path-provisioner'), 'local-path-provisioner'),
     cnpgManager: join(toolDir('cloudnative-pg'), 'manager'),
     cnpgConfig: toolDir('cloudnative-pg-config'),
-    postgresRootfsTar: join(toolDir('postgresql-rootfs'), 'rootfs.tar'),
-    postgresPackageVersion: needed.includes('postgresql-rootfs') ? readFileSync(join(toolDir('postgresql-rootfs'), 'package-version'), 'utf8').trim() : '',
     kroController: join(toolDir('kro'), 'kro-controller'),
     kyverno: join(toolDir('kyverno'), 'kubectl-kyverno'),
     kyvernoAdmission: join(toolDir('kyverno'), 'kyverno'),
+    kyvernoBackground: join(toolDir('kyverno'), 'background-controller'),
     ciliumCrds: toolDir('cilium-crds'),
   };
+}
+
+/** A Debian root filesystem for one package, made by `npm run tools` (debootstrap, then apt when the package is from another suite). */
+export interface DebianRootfs {
+  /** The root filesystem as one layer tar (numeric owners, `/dev`, `/proc`, `/sys` empty). */
+  readonly tar: string;
+  /** The Debian version of the package it was made for, as installed (e.g. `15.18-0+deb12u1`, `8.0.1+dfsg1-1~bpo12+1`). */
+  readonly packageVersion: string;
+}
+
+/** The root filesystem of a `debootstrap` tool; throws, naming it, unless it is built. */
+export function debianRootfs(tool: DebianRootfsTool): DebianRootfs {
+  toolPaths([tool]);
+  return { tar: join(toolDir(tool), 'rootfs.tar'), packageVersion: readFileSync(join(toolDir(tool), 'package-version'), 'utf8').trim() };
 }

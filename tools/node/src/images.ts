@@ -10,14 +10,19 @@
  * - `mini-atlas.local/cloudnative-pg` — CloudNativePG's manager built by `npm run tools` at the pinned version
  *   (the operator; instance pods copy the same binary from it);
  * - `mini-atlas.local/postgresql` — Debian's PostgreSQL package on a debootstrap minimal base (`npm run tools`
- *   makes the root filesystem), tagged with the package version it really is.
+ *   makes the root filesystem), tagged with the package version it really is;
+ * - `mini-atlas.local/valkey` — Debian's `valkey-server` from bookworm-backports on the same kind of base, tagged
+ *   with its package version: `valkey-server` is the entrypoint, run as the package's `valkey` user (999).
+ *
+ * The last two are {@link debianPackageImage}s: one Debian root filesystem (`debianRootfs` of `tool-cache.ts`)
+ * as the single layer, the reference from {@link debianImageRef}.
  */
 import { createHash } from 'node:crypto';
 import { chmodSync, copyFileSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { $ } from 'zx';
 import { CLOUDNATIVE_PG, COREDNS, LOCAL_PATH_PROVISIONER } from '../../../lib/shared/versions';
-import { goCacheDirs } from '../../control-plane/src/tool-cache';
+import { DebianRootfs, goCacheDirs } from '../../control-plane/src/tool-cache';
 
 /** Debian bookworm's busybox-static package version that `.ci/run` installs (`/bin/busybox`), as the tag says. */
 export const BUSYBOX_STATIC_VERSION = '1.35.0-4-deb12u1-b1';
@@ -38,13 +43,46 @@ export const IMAGES = {
 } as const;
 
 /**
- * The PostgreSQL image's reference for a Debian package version: the version with `:` and `+` made tag-safe
- * (`15.18-0+deb12u1` → `mini-atlas.local/postgresql:15.18-0-deb12u1`); CloudNativePG reads the major and
- * minor version from the tag's leading `15.18`.
+ * The reference of an image holding Debian's package of `name` at `packageVersion`: the version is the tag,
+ * with `:`, `+` and `~` (not allowed in a tag) made `-` (`8.0.1+dfsg1-1~bpo12+1` →
+ * `mini-atlas.local/valkey:8.0.1-dfsg1-1-bpo12-1`).
+ */
+export function debianImageRef(name: string, packageVersion: string): string {
+  const tag = packageVersion.replace(/[:+~]/g, '-');
+  if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(tag)) throw new Error(`Debian version ${packageVersion} of ${name} does not make an image tag`);
+  return `mini-atlas.local/${name}:${tag}`;
+}
+
+/**
+ * The PostgreSQL image's reference for a Debian package version (`15.18-0+deb12u1` →
+ * `mini-atlas.local/postgresql:15.18-0-deb12u1`); CloudNativePG reads the major and minor version from the
+ * tag's leading `15.18`.
  */
 export function postgresImage(packageVersion: string): string {
   if (!/^\d+\.\d+-/.test(packageVersion)) throw new Error(`unexpected PostgreSQL package version ${packageVersion}`);
-  return `mini-atlas.local/postgresql:${packageVersion.replace(/[:+~]/g, '-')}`;
+  return debianImageRef('postgresql', packageVersion);
+}
+
+/** The Valkey image's reference for a Debian package version of `valkey-server`. */
+export function valkeyImage(packageVersion: string): string {
+  return debianImageRef('valkey', packageVersion);
+}
+
+/** What runs in a {@link debianPackageImage}. */
+export interface DebianImageRuntime {
+  readonly entrypoint: readonly string[];
+  /** `uid:gid` the image runs as. */
+  readonly user: string;
+  /** `PATH`. @default `/usr/local/bin:/usr/bin:/bin` */
+  readonly path?: string;
+}
+
+/** An image `ref` (from {@link debianImageRef}) whose one layer is a Debian root filesystem. */
+export function debianPackageImage(ref: string, rootfs: DebianRootfs, runtime: DebianImageRuntime): ImageSpec {
+  return {
+    ref, files: [], layerTar: rootfs.tar, path: runtime.path ?? '/usr/local/bin:/usr/bin:/bin',
+    entrypoint: runtime.entrypoint, user: runtime.user,
+  };
 }
 
 /** `PATH` of the PostgreSQL image: the major version's binaries first (CloudNativePG runs initdb, pg_ctl, postgres by name). */
@@ -149,7 +187,7 @@ export async function writeImageArchive(spec: ImageSpec, archive: string, scratc
 /** The node's images from the built binaries. */
 export function nodeImageSpecs(bin: {
   pause: string; app: string; coredns?: string; localPathProvisioner?: string; busybox?: string;
-  cnpgManager?: string; postgres?: { rootfsTar: string; packageVersion: string };
+  cnpgManager?: string; postgres?: DebianRootfs; valkey?: DebianRootfs;
 }): ImageSpec[] {
   const specs: ImageSpec[] = [
     { ref: IMAGES.pause, files: [{ path: '/pause', source: bin.pause, mode: 0o755 }], entrypoint: ['/pause'], user: '65535:65535' },
@@ -184,10 +222,14 @@ export function nodeImageSpecs(bin: {
     });
   }
   if (bin.postgres) {
-    specs.push({
-      ref: postgresImage(bin.postgres.packageVersion), files: [], layerTar: bin.postgres.rootfsTar, path: postgresPath(bin.postgres.packageVersion),
-      entrypoint: ['postgres'], user: '26:26',
-    });
+    specs.push(debianPackageImage(postgresImage(bin.postgres.packageVersion), bin.postgres, { entrypoint: ['postgres'], user: '26:26', path: postgresPath(bin.postgres.packageVersion) }));
+  }
+  if (bin.valkey) {
+    // The platform's Valkey Deployment gives arguments only (`--requirepass …`). The upstream image's entrypoint
+    // (valkey-io/valkey-container `docker-entrypoint.sh`) puts `valkey-server` before arguments starting with
+    // `-`, drops root to `valkey` (999) and sets umask 0077; here the server is the entrypoint itself, and the
+    // pod already runs as 999 (the RGD's `runAsUser`), so there is no user to drop to; its umask is the runtime's.
+    specs.push(debianPackageImage(valkeyImage(bin.valkey.packageVersion), bin.valkey, { entrypoint: ['valkey-server'], user: '999:999' }));
   }
   return specs;
 }

@@ -26,13 +26,13 @@ import {
 import {
   ManagedProcess, registerCleanupScript, unregisterCleanupScript,
 } from '../../control-plane/src/managed-process';
-import { toolPaths } from '../../control-plane/src/tool-cache';
+import { debianRootfs, toolPaths } from '../../control-plane/src/tool-cache';
 import {
   cgroupHierarchies, existingHostPaths, NODE, nodeFirewallRules, readSysctls, renderTeardownScript, TEARDOWN_SCRIPT, writeSysctl,
 } from './host';
 import { KubeLite, LiteObject, oneReplicaDeployment } from './kube-lite';
 import { serviceProgrammed, serviceRules } from './kube-proxy';
-import { buildNodeBinaries, IMAGES, nodeImageSpecs, postgresImage, writeImageArchive } from './images';
+import { buildNodeBinaries, IMAGES, nodeImageSpecs, postgresImage, valkeyImage, writeImageArchive } from './images';
 
 /** Options of {@link E2eNode.start}. */
 export interface E2eNodeOptions {
@@ -147,6 +147,10 @@ export class E2eNode {
   postgresImage = '';
   /** `full` mode: the Debian package version of that PostgreSQL (e.g. `15.18-0+deb12u1`). */
   postgresPackageVersion = '';
+  /** `full` mode: the Valkey image imported for the Infrastructure caches (its tag is the Debian package version). */
+  valkeyImage = '';
+  /** `full` mode: the Debian package version of that `valkey-server` (e.g. `8.0.1+dfsg1-1~bpo12+1`). */
+  valkeyPackageVersion = '';
   /** `full` mode: CloudNativePG's `config/rbac` and `config/webhook` from its module (see `cnpg.ts`). */
   cnpgConfigDir = '';
   private readonly processes: ManagedProcess[] = [];
@@ -260,8 +264,10 @@ export class E2eNode {
     const log = this.log;
     const full = this.mode === 'full';
     const tools = toolPaths(full
-      ? ['kubernetes', 'etcd', 'coredns', 'local-path-provisioner', 'cloudnative-pg', 'cloudnative-pg-config', 'postgresql-rootfs']
+      ? ['kubernetes', 'etcd', 'coredns', 'local-path-provisioner', 'cloudnative-pg', 'cloudnative-pg-config']
       : ['kubernetes', 'etcd']);
+    const postgres = full ? debianRootfs('postgresql-rootfs') : undefined;
+    const valkey = full ? debianRootfs('valkey-rootfs') : undefined;
     const baseline = { sysctls: readSysctls(), hostPaths: existingHostPaths(), pid: process.pid };
 
     // The teardown exists before anything is created, and the watchdog knows it.
@@ -298,13 +304,14 @@ export class E2eNode {
     const specs = nodeImageSpecs({
       ...bin,
       ...(full ? {
-        coredns: tools.coredns, localPathProvisioner: tools.localPathProvisioner, busybox: BUSYBOX, cnpgManager: tools.cnpgManager,
-        postgres: { rootfsTar: tools.postgresRootfsTar, packageVersion: tools.postgresPackageVersion },
+        coredns: tools.coredns, localPathProvisioner: tools.localPathProvisioner, busybox: BUSYBOX, cnpgManager: tools.cnpgManager, postgres, valkey,
       } : {}),
     });
-    if (full) {
-      this.postgresImage = postgresImage(tools.postgresPackageVersion);
-      this.postgresPackageVersion = tools.postgresPackageVersion;
+    if (postgres && valkey) {
+      this.postgresImage = postgresImage(postgres.packageVersion);
+      this.postgresPackageVersion = postgres.packageVersion;
+      this.valkeyImage = valkeyImage(valkey.packageVersion);
+      this.valkeyPackageVersion = valkey.packageVersion;
       this.cnpgConfigDir = tools.cnpgConfig;
     }
     const archives: string[] = [];
@@ -322,6 +329,12 @@ export class E2eNode {
       controllers: [...DEFAULT_CONTROLLERS, ...NODE_CONTROLLERS, ...(options.controllers ?? [])],
       authorizationModes: ['Node', 'RBAC'],
       apiServerArgs: ['--enable-admission-plugins=NodeRestriction'],
+      // Each controller acts as its own ServiceAccount in kube-system (`system:serviceaccount:kube-system:
+      // endpointslice-controller`, …, with the bootstrap roles `system:controller:*`), as kubeadm runs it: the
+      // platform's policies name those identities (service-endpoints lets only the endpoint controllers write
+      // EndpointSlices in a workspace; operator-labels exempts the workload controllers). The tokens come from
+      // the TokenRequest API (no --service-account-private-key-file: no legacy token Secrets).
+      controllerManagerArgs: ['--use-service-account-credentials=true'],
       log,
     });
     log(`control plane up in ${Date.now() - started} ms (${this.plane.server})`);
