@@ -54,6 +54,7 @@ const BROKEN = 'e2e-broken';
 const API = 'platform.mini-atlas.io/v1alpha1';
 const SHOP_APP = `${SHOP}-web`;
 const SHOP_DB = `${SHOP}-db`;
+const SHOP_API = `${SHOP}-api`;
 const STAGES = ['foundation', 'delivery-workspaces', `delivery-${SHOP}`, `delivery-${BROKEN}`];
 const INFRASTRUCTURE_RGD = 'dist/foundation/resourcegraphdefinition-infrastructure.platform.mini-atlas.io.yaml';
 
@@ -157,6 +158,10 @@ const time = (t: string | undefined): number => Date.parse(t ?? '');
 
 /** The inventory id of a namespaced instance of the platform's kinds. */
 const instanceId = (kind: string, name: string, namespace: string): string => `${namespace}_${name}_platform.mini-atlas.io_${kind}`;
+const API_ID = instanceId('WebApplication', SHOP_API, SHOP);
+const DB_ID = instanceId('Infrastructure', SHOP_DB, SHOP);
+/** The team stage's inventory as synthesized first. */
+const SHOP_INVENTORY = [API_ID, DB_ID, instanceId('WebApplication', SHOP_APP, SHOP)];
 
 beforeAll(async () => {
   const started = Date.now();
@@ -202,7 +207,7 @@ describe('Flux reconciles the synthesized platform from Git on the node', () => 
     const shop = await waitFor(`delivery-${SHOP} Ready at ${revisionOf(first)}`, async () => {
       const ks = await stage(`delivery-${SHOP}`);
       const r = readyOf(ks);
-      const instances = await Promise.all([['WebApplication', SHOP_APP], ['Infrastructure', SHOP_DB]]
+      const instances = await Promise.all([['WebApplication', SHOP_APP], ['WebApplication', SHOP_API], ['Infrastructure', SHOP_DB]]
         .map(async ([kind, name]) => instanceReadiness(await client.get(API, kind!, name!, SHOP))));
       samples.push({ ready: r?.status, reason: r?.reason, instancesReady: instances.every((i) => i.ready === 'True') });
       return r?.status === 'True' && (ks?.status as { lastAppliedRevision?: string }).lastAppliedRevision === revisionOf(first) ? ks : undefined;
@@ -211,7 +216,7 @@ describe('Flux reconciles the synthesized platform from Git on the node', () => 
     const workspaces = await stage('delivery-workspaces');
     // The order: the workspace stage was Ready before the team stage applied anything.
     const workspacesReadyAt = time(readyOf(workspaces)?.lastTransitionTime);
-    for (const [kind, name] of [['WebApplication', SHOP_APP], ['Infrastructure', SHOP_DB]] as const) {
+    for (const [kind, name] of [['WebApplication', SHOP_APP], ['WebApplication', SHOP_API], ['Infrastructure', SHOP_DB]] as const) {
       const instance = await client.get(API, kind, name, SHOP);
       expect(time(instance?.metadata.creationTimestamp as string)).toBeGreaterThanOrEqual(workspacesReadyAt);
       expect(instanceReadiness(instance)).toMatchObject({ state: 'ACTIVE', ready: 'True' });
@@ -220,7 +225,7 @@ describe('Flux reconciles the synthesized platform from Git on the node', () => 
     // Health: while an instance was not Ready, the stage was not Ready (it reported its health checks running).
     expect(samples.filter((s) => s.ready === 'True' && !s.instancesReady)).toEqual([]);
     expect(samples.some((s) => s.reason === 'Progressing' && !s.instancesReady)).toBe(true);
-    expect(inventory(shop)).toEqual([instanceId('Infrastructure', SHOP_DB, SHOP), instanceId('WebApplication', SHOP_APP, SHOP)]);
+    expect(inventory(shop)).toEqual(SHOP_INVENTORY);
     expect((shop.spec as { serviceAccountName: string }).serviceAccountName).toBe(`delivery-${SHOP}`);
     expect((await pods(SHOP, `app.kubernetes.io/instance=${SHOP_APP}`)).map(podSummary)).toEqual([['Running', true], ['Running', true]]);
     progress(`cold: commit served → delivery-${SHOP} Ready ${seconds(headline.coldCommitToTeamReady)} s (${samples.length} samples)`);
@@ -279,7 +284,7 @@ describe('a hostile team folder, committed past synth, is refused by the real ku
     });
     expect({ reason: ready.reason, message: ready.message }).toEqual({
       reason: 'ReconciliationFailed',
-      message: 'ClusterRoleBinding/e2e-shop-takeover dry-run failed (Forbidden): clusterrolebindings.rbac.authorization.k8s.io "e2e-shop-takeover" is forbidden: User "system:serviceaccount:flux-system:delivery-e2e-shop" cannot patch resource "clusterrolebindings" in API group "rbac.authorization.k8s.io" at the cluster scope',
+      message: 'ClusterRoleBinding/e2e-shop-takeover dry-run failed (Forbidden): clusterrolebindings.rbac.authorization.k8s.io "e2e-shop-takeover" is forbidden: User "system:serviceaccount:flux-system:delivery-e2e-shop" cannot patch resource "clusterrolebindings" in API group "rbac.authorization.k8s.io" at the cluster scope\n',
     });
     expect(await client.get('rbac.authorization.k8s.io/v1', 'ClusterRoleBinding', 'e2e-shop-takeover')).toBeUndefined();
   });
@@ -291,15 +296,15 @@ describe('a hostile team folder, committed past synth, is refused by the real ku
     });
     expect({ reason: ready.reason, message: ready.message }).toEqual({
       reason: 'ReconciliationFailed',
-      message: `WebApplication/${BROKEN}/${BROKEN}-intruder dry-run failed (Forbidden): webapplications.platform.mini-atlas.io "${BROKEN}-intruder" is forbidden: User "system:serviceaccount:flux-system:delivery-e2e-shop" cannot patch resource "webapplications" in API group "platform.mini-atlas.io" in the namespace "${BROKEN}"`,
+      message: `WebApplication/${BROKEN}/${BROKEN}-intruder dry-run failed (Forbidden): webapplications.platform.mini-atlas.io "${BROKEN}-intruder" is forbidden: User "system:serviceaccount:flux-system:delivery-e2e-shop" cannot patch resource "webapplications" in API group "platform.mini-atlas.io" in the namespace "${BROKEN}"\n`,
     });
     expect(await client.get(API, 'WebApplication', `${BROKEN}-intruder`, BROKEN)).toBeUndefined();
   });
 
-  test('the synthesized folder again: the stage is Ready with its own two instances', async () => {
+  test('the synthesized folder again: the stage is Ready with its own three instances', async () => {
     const c = await publish('back to the synthesized dist/');
     const ks = await readyAt(`delivery-${SHOP}`, c);
-    expect(inventory(ks)).toEqual([instanceId('Infrastructure', SHOP_DB, SHOP), instanceId('WebApplication', SHOP_APP, SHOP)]);
+    expect(inventory(ks)).toEqual(SHOP_INVENTORY);
   });
 });
 
@@ -323,6 +328,15 @@ describe('removals through Git', () => {
     database: db,
   });
 `;
+  const API_BLOCK = `  new WebApplication(shop, 'api', {
+    image: 'mini-atlas.local/e2e-app:0.1.0',
+    hostname: 'e2e-shop-api.localtest.me',
+    port: 8080,
+    healthPath: '/healthz',
+    replicas: 1,
+    resources: SMALL,
+  });
+`;
   const DB_BLOCK = `  const db = new Infrastructure(shop, 'db', {
     postgres: { database: 'shop', owner: 'shop_app', instances: 1, storage: '256Mi' },
     cache: { enabled: false },
@@ -336,9 +350,10 @@ describe('removals through Git', () => {
     await synth();
     const c = await publish(`${SHOP}: app removed`);
     const ks = await readyAt(`delivery-${SHOP}`, c);
-    expect(inventory(ks)).toEqual([instanceId('Infrastructure', SHOP_DB, SHOP)]);
+    expect(inventory(ks)).toEqual([API_ID, DB_ID]);
     await waitFor(`the pods of ${SHOP_APP} gone`, async () => ((await pods(SHOP, `app.kubernetes.io/instance=${SHOP_APP}`)).length === 0 ? true : undefined), { timeoutMs: 2 * MINUTE });
-    expect(await client.get(API, 'WebApplication', SHOP_APP, SHOP)).toBeUndefined();
+    // KRO's finalizer deletes the children first, then the instance goes.
+    await waitFor(`WebApplication ${SHOP_APP} gone`, async () => ((await client.get(API, 'WebApplication', SHOP_APP, SHOP)) === undefined ? true : undefined), { timeoutMs: 2 * MINUTE });
     expect(await client.get('apps/v1', 'Deployment', SHOP_APP, SHOP)).toBeUndefined();
   });
 
@@ -349,13 +364,8 @@ describe('removals through Git', () => {
     expect({ code: refused.code, stderr: refused.stderr }).toEqual({ code: 1, stderr: refusal(`Infrastructure/${SHOP}/${SHOP_DB}`) });
     expect(await synth('--allow-removal', `Infrastructure/${SHOP}/${SHOP_DB}`)).toContain(`removed on purpose: Infrastructure/${SHOP}/${SHOP_DB}\n`);
     const c = await publish(`${SHOP}: database removed from Git`);
-    // The team's last instance is gone, so is its stage: the Kustomization is deleted (as flux-system prunes it)
-    // and Flux's finalizer garbage-collects its inventory, which skips what is marked prune: disabled.
-    expect(applied.has(`Kustomization/delivery-${SHOP}`)).toBe(false);
-    await waitFor(`Kustomization delivery-${SHOP} finalized`, async () => ((await stage(`delivery-${SHOP}`)) === undefined ? true : undefined), {
-      timeoutMs: 2 * MINUTE, describe: () => harness!.describe(STAGES),
-    });
-    await readyAt('delivery-workspaces', c);
+    const ks = await readyAt(`delivery-${SHOP}`, c);
+    expect(inventory(ks)).toEqual([API_ID]);
     const db = await client.get(API, 'Infrastructure', SHOP_DB, SHOP);
     expect([db?.metadata.deletionTimestamp, instanceReadiness(db).ready]).toEqual([undefined, 'True']);
     const cluster = await client.get('postgresql.cnpg.io/v1', 'Cluster', SHOP_DB, SHOP);
@@ -366,12 +376,21 @@ describe('removals through Git', () => {
     const pvc = await client.get('v1', 'PersistentVolumeClaim', `${SHOP_DB}-1`, SHOP);
     const volume = (pvc?.spec as { volumeName: string }).volumeName;
     project!.edit(TEAMS, `  const shop = delivery.addWorkspace('${SHOP}', { team: '${SHOP}' });\n`, '');
+    project!.edit(TEAMS, API_BLOCK, '');
     const refused = await project!.synth([]);
     expect({ code: refused.code, stderr: refused.stderr }).toEqual({ code: 1, stderr: refusal(`Workspace/${SHOP}`) });
     expect(await synth('--allow-removal', `Workspace/${SHOP}`)).toContain(`removed on purpose: Workspace/${SHOP}\n`);
     const c = await publish(`${SHOP}: workspace removed from Git`);
     await readyAt('delivery-workspaces', c);
     expect(inventory(await stage('delivery-workspaces'))).toEqual([`_${BROKEN}_platform.mini-atlas.io_Workspace`]);
+    // The team's stage is gone from dist/flux-system: the Kustomization is deleted (as flux-system prunes it) and
+    // Flux's finalizer garbage-collects its inventory: the app goes, what is marked prune: disabled stays.
+    expect(applied.has(`Kustomization/delivery-${SHOP}`)).toBe(false);
+    await waitFor(`Kustomization delivery-${SHOP} finalized`, async () => ((await stage(`delivery-${SHOP}`)) === undefined ? true : undefined), {
+      timeoutMs: 2 * MINUTE, describe: () => harness!.describe(STAGES),
+    });
+    await waitFor(`WebApplication ${SHOP_API} pruned`, async () => ((await client.get(API, 'WebApplication', SHOP_API, SHOP)) === undefined ? true : undefined), { timeoutMs: 2 * MINUTE });
+    expect(instanceReadiness(await client.get(API, 'Infrastructure', SHOP_DB, SHOP)).ready).toBe('True');
     const kept = await client.get(API, 'Workspace', SHOP);
     expect([kept?.metadata.deletionTimestamp, instanceReadiness(kept).ready]).toEqual([undefined, 'True']);
     expect((await client.get('v1', 'Namespace', SHOP))?.status?.phase).toBe('Active');
@@ -383,7 +402,7 @@ describe('removals through Git', () => {
     await waitFor(`namespace ${SHOP} gone`, async () => ((await client.get('v1', 'Namespace', SHOP)) === undefined ? true : undefined), {
       timeoutMs: 4 * MINUTE, describe: async () => JSON.stringify((await client.get('v1', 'Namespace', SHOP))?.status),
     });
-    expect(await client.get(API, 'Workspace', SHOP)).toBeUndefined();
+    await waitFor(`Workspace ${SHOP} gone`, async () => ((await client.get(API, 'Workspace', SHOP)) === undefined ? true : undefined), { timeoutMs: 2 * MINUTE });
     expect(await client.get('postgresql.cnpg.io/v1', 'Cluster', SHOP_DB, SHOP)).toBeUndefined();
     expect(await client.get('v1', 'ServiceAccount', `delivery-${SHOP}`, FLUX_NS)).toBeUndefined();
     const pv = await waitFor(`PersistentVolume ${volume} Released`, async () => {
