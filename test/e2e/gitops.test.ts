@@ -318,35 +318,10 @@ describe('removals through Git', () => {
     'dist was left unchanged.',
     '',
   ].join('\n');
-  const APP_BLOCK = `  new WebApplication(shop, 'web', {
-    image: 'mini-atlas.local/e2e-app:0.1.0',
-    hostname: 'e2e-shop.localtest.me',
-    port: 8080,
-    healthPath: '/healthz',
-    replicas: 3,
-    resources: SMALL,
-    database: db,
-  });
-`;
-  const API_BLOCK = `  new WebApplication(shop, 'api', {
-    image: 'mini-atlas.local/e2e-app:0.1.0',
-    hostname: 'e2e-shop-api.localtest.me',
-    port: 8080,
-    healthPath: '/healthz',
-    replicas: 1,
-    resources: SMALL,
-  });
-`;
-  const DB_BLOCK = `  const db = new Infrastructure(shop, 'db', {
-    postgres: { database: 'shop', owner: 'shop_app', instances: 1, storage: '256Mi' },
-    cache: { enabled: false },
-  });
-`;
-
   test('removing the app in TypeScript: Flux prunes the WebApplication and its pods are gone', async () => {
-    project!.edit(TEAMS, APP_BLOCK, '');
-    // `db` is still used below (the Infrastructure stays until the next step).
-    project!.edit(TEAMS, DB_BLOCK, DB_BLOCK.replace('  const db = ', '  '));
+    project!.removeStatement(TEAMS, `new WebApplication(shop, 'web', {`);
+    // The Infrastructure stays (until the next step), no longer referenced.
+    project!.edit(TEAMS, '  const db = new Infrastructure(', '  new Infrastructure(');
     await synth();
     const c = await publish(`${SHOP}: app removed`);
     const ks = await readyAt(`delivery-${SHOP}`, c);
@@ -358,7 +333,7 @@ describe('removals through Git', () => {
   });
 
   test('removing a stateful instance: synth refuses without acknowledgement; acknowledged, Flux never prunes it', async () => {
-    project!.edit(TEAMS, DB_BLOCK.replace('  const db = ', '  '), '');
+    project!.removeStatement(TEAMS, `new Infrastructure(shop, 'db', {`);
     project!.edit(TEAMS, 'import { DeliveryChart, Infrastructure, WebApplication }', 'import { DeliveryChart, WebApplication }');
     const refused = await project!.synth([]);
     expect({ code: refused.code, stderr: refused.stderr }).toEqual({ code: 1, stderr: refusal(`Infrastructure/${SHOP}/${SHOP_DB}`) });
@@ -375,8 +350,8 @@ describe('removals through Git', () => {
   test('deleting the workspace as "Deleting data" says: Git keeps it; annotated and deleted, namespace and database go, the volume stays Released with its data', async () => {
     const pvc = await client.get('v1', 'PersistentVolumeClaim', `${SHOP_DB}-1`, SHOP);
     const volume = (pvc?.spec as { volumeName: string }).volumeName;
-    project!.edit(TEAMS, `  const shop = delivery.addWorkspace('${SHOP}', { team: '${SHOP}' });\n`, '');
-    project!.edit(TEAMS, API_BLOCK, '');
+    project!.removeStatement(TEAMS, `const shop = delivery.addWorkspace('${SHOP}',`);
+    project!.removeStatement(TEAMS, `new WebApplication(shop, 'api', {`);
     const refused = await project!.synth([]);
     expect({ code: refused.code, stderr: refused.stderr }).toEqual({ code: 1, stderr: refusal(`Workspace/${SHOP}`) });
     expect(await synth('--allow-removal', `Workspace/${SHOP}`)).toContain(`removed on purpose: Workspace/${SHOP}\n`);

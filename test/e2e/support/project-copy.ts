@@ -53,6 +53,21 @@ export class ProjectCopy {
     writeFileSync(path, text.replace(from, to));
   }
 
+  /**
+   * Removes the statement of a source file that starts with `head` (unique in the file) through its end, the
+   * first `);` closing a line after it (a `new …(…, { … });` or a one-line call).
+   */
+  removeStatement(file: string, head: string): void {
+    const path = join(this.dir, file);
+    const text = readFileSync(path, 'utf8');
+    const start = text.indexOf(head);
+    if (start < 0 || text.indexOf(head, start + 1) >= 0) throw new Error(`${file}: expected one statement starting ${JSON.stringify(head)}`);
+    const end = text.indexOf(');\n', start);
+    if (end < 0) throw new Error(`${file}: the statement starting ${JSON.stringify(head)} does not end with ");"`);
+    const lineStart = text.lastIndexOf('\n', start) + 1;
+    writeFileSync(path, text.slice(0, lineStart) + text.slice(end + 3));
+  }
+
   /** Runs the copy's synth program (`main.ts` through tsx, as `npm run synth` runs it) with `args`. */
   async synth(args: readonly string[]): Promise<SynthRun> {
     const tsx = join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
