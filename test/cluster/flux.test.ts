@@ -10,16 +10,16 @@
  * Run with `npm run test:cluster`.
  */
 import { execFile } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ControlPlane, DEFAULT_CONTROLLERS } from '../../tools/control-plane/src/control-plane';
-import {
-  FLUX_CONTROLLER_USERS, FluxControllerName, FluxControllers, fluxControllerRbac,
-} from '../../tools/control-plane/src/flux-controllers';
-import { GitServer, PushedCommit } from '../../tools/control-plane/src/git-server';
+import { PushedCommit } from '../../tools/control-plane/src/git-server';
 import { KroController } from '../../tools/control-plane/src/kro-controller';
 import { installCrds, platformCrds } from './support/crds';
 import { Dist, readDist } from './support/dist';
+import {
+  FLUX_NS, FluxHarness, inventory, inventoryId, KS_API, readyOf, revisionOf, seconds, SOURCE,
+} from './support/flux-harness';
 import { KRO_AGGREGATE_LABEL, kroInstallation, kroRbac } from './support/kro-identity';
 import { KubeClient, KubeObject, waitFor } from './support/kube-client';
 
@@ -29,12 +29,6 @@ jest.setTimeout(5 * MINUTE);
 function progress(message: string): void {
   process.stderr.write(`[flux] ${message}\n`);
 }
-
-const FLUX_NS = 'flux-system';
-const SOURCE = 'mini-atlas';
-const REPO = 'mini-atlas';
-const GIT = 'source.toolkit.fluxcd.io/v1';
-const KS = 'kustomize.toolkit.fluxcd.io/v1';
 
 /**
  * How the harness changes the platform's Flux objects, and why (the README's "What runs for real in CI" table
@@ -52,10 +46,7 @@ const dist: Dist = readDist();
 let plane: ControlPlane | undefined;
 let client: KubeClient;
 let kro: KroController | undefined;
-let flux: FluxControllers | undefined;
-let git: GitServer | undefined;
-let work: string | undefined;
-const commits: PushedCommit[] = [];
+let harness: FluxHarness | undefined;
 
 function fluxObject(kind: string, name: string): KubeObject {
   const found = dist.fluxSystem.map((o) => o.object).find((o) => o.kind === kind && o.metadata.name === name);
@@ -81,69 +72,21 @@ function foundation(): KubeObject {
   return ks;
 }
 
-interface Condition { readonly type: string; readonly status: string; readonly reason?: string; readonly message?: string; readonly lastTransitionTime?: string }
-
 async function live(apiVersion: string, kind: string, name: string, namespace?: string): Promise<KubeObject | undefined> {
   return client.get(apiVersion, kind, name, namespace);
 }
 
-function readyOf(o: KubeObject | undefined): Condition | undefined {
-  return ((o?.status?.conditions ?? []) as Condition[]).find((c) => c.type === 'Ready');
-}
-
-async function describeFlux(): Promise<string> {
-  const objs = [
-    await live(GIT, 'GitRepository', SOURCE, FLUX_NS),
-    await live(KS, 'Kustomization', 'foundation', FLUX_NS),
-    await live(KS, 'Kustomization', 'delivery-workspaces', FLUX_NS),
-  ];
-  const names: FluxControllerName[] = ['source-controller', 'kustomize-controller'];
-  return [
-    ...objs.map((o) => `${o?.kind ?? '?'} ${o?.metadata.name ?? '?'}: ${JSON.stringify(o?.status ?? null)}`),
-    ...names.map((n) => `${n} log:\n${flux?.logTail(n, 15) ?? ''}`),
-  ].join('\n');
-}
+const KUSTOMIZATIONS = ['foundation', 'delivery-workspaces'];
 
 /** Waits until a Flux object is Ready for `revision` (`main@sha1:<sha>`), returning it. */
 async function readyAt(kind: 'GitRepository' | 'Kustomization', name: string, revision: string, timeoutMs = 4 * MINUTE): Promise<KubeObject> {
-  return waitFor(`${kind} ${name} Ready at ${revision}`, async () => {
-    const o = await live(kind === 'GitRepository' ? GIT : KS, kind, name, FLUX_NS);
-    const status = o?.status as { artifact?: { revision?: string }; lastAppliedRevision?: string; observedGeneration?: number } | undefined;
-    const rev = kind === 'GitRepository' ? status?.artifact?.revision : status?.lastAppliedRevision;
-    const ready = readyOf(o);
-    return ready?.status === 'True' && rev === revision && status?.observedGeneration === o?.metadata.generation ? o : undefined;
-  }, { timeoutMs, intervalMs: 250, describe: describeFlux });
+  return harness!.readyAt(kind, name, revision, { timeoutMs, describe: KUSTOMIZATIONS });
 }
-
-/** `main@sha1:<sha>`, the revision Flux reports for a commit on main. */
-const revisionOf = (c: PushedCommit): string => `${c.branch}@sha1:${c.sha}`;
 
 /** Commits the working copy (`<work>/dist`) and asks source-controller to fetch now, as `flux reconcile source git` does. */
 async function commit(message: string, requestReconcile: boolean): Promise<PushedCommit> {
-  const pushed = await git!.commitTree(REPO, work!, message);
-  commits.push(pushed);
-  if (requestReconcile) {
-    await client.mergePatch(GIT, 'GitRepository', SOURCE, FLUX_NS, {
-      metadata: { annotations: { 'reconcile.fluxcd.io/requestedAt': new Date(pushed.servedAt).toISOString() } },
-    });
-  }
-  return pushed;
+  return harness!.commit(message, requestReconcile);
 }
-
-/**
- * The inventory id Flux records for a cluster-scoped object: `_<name>_<group>_<kind>`, with every ":" of the name
- * written "__" (cli-utils `ObjMetadata.String`, which Flux's inventory uses).
- */
-function inventoryId(o: KubeObject): string {
-  return `_${o.metadata.name!.replaceAll(':', '__')}_${o.apiVersion.split('/')[0]}_${o.kind}`;
-}
-
-function inventory(ks: KubeObject | undefined): string[] {
-  const entries = ((ks?.status as { inventory?: { entries?: { id: string }[] } } | undefined)?.inventory?.entries ?? []);
-  return entries.map((e) => e.id).sort();
-}
-
-const seconds = (ms: number): number => Math.round(ms / 100) / 10;
 
 beforeAll(async () => {
   const started = Date.now();
@@ -165,26 +108,16 @@ beforeAll(async () => {
   await waitFor('KRO may watch ResourceGraphDefinitions and the platform\'s kinds', async () =>
     ((await asKro.can('watch', 'kro.run', 'resourcegraphdefinitions')) && (await asKro.can('watch', 'platform.mini-atlas.io', 'webapplications'))) || undefined);
   kro = await KroController.start({ kubeconfig: kroId.kubeconfig, dir: plane.dir });
-  // Flux: its namespace, the upstream install's RBAC, both controllers.
-  await client.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: FLUX_NS } });
-  for (const o of fluxControllerRbac()) await client.apply(o as KubeObject, { fieldManager: 'flux-install' });
-  const kubeconfigs = {
-    'source-controller': (await plane.issueKubeconfig('source-controller', { user: FLUX_CONTROLLER_USERS['source-controller'] })).kubeconfig,
-    'kustomize-controller': (await plane.issueKubeconfig('kustomize-controller', { user: FLUX_CONTROLLER_USERS['kustomize-controller'] })).kubeconfig,
-  };
-  flux = await FluxControllers.start({ kubeconfigs, dir: join(plane.dir, 'flux'), noCrossNamespaceRefs: true });
-  git = await GitServer.start();
-  await git.createRepository(REPO);
-  work = mkdtempSync(join(git.dir, 'tree-'));
-  cpSync(dist.dir, join(work, 'dist'), { recursive: true });
+  // Flux: its namespace, the upstream install's RBAC, both controllers; the Git server with a copy of dist/.
+  harness = await FluxHarness.start({ plane, client, noCrossNamespaceRefs: true });
+  cpSync(dist.dir, join(harness.work, 'dist'), { recursive: true });
   progress(`control plane, KRO, Flux and Git server up in ${Date.now() - started} ms (${plane.dir}); deviations:\n  ${Object.values(DEVIATIONS).join('\n  ')}`);
 }, 5 * MINUTE);
 
 afterAll(async () => {
   const steps: [string, (() => Promise<void>) | undefined][] = [
-    ['Flux controllers', flux && (() => flux!.stop())],
+    ['Flux controllers and Git server', harness && (() => harness!.stop())],
     ['KRO', kro && (() => kro!.stop())],
-    ['Git server', git && (() => git!.stop())],
     ['control plane', plane && (() => plane!.stop())],
   ];
   for (const [what, stop] of steps) {
@@ -200,26 +133,26 @@ describe('Flux from a loopback Git server', () => {
 
   test('the loopback server serves the commit to Git\'s smart HTTP client, and refuses pushes', async () => {
     first = await commit('dist/ as synthesized', false);
-    const lsRemote = await new Promise<string>((res, rej) => execFile('git', ['ls-remote', git!.url(REPO), 'refs/heads/main'],
+    const lsRemote = await new Promise<string>((res, rej) => execFile('git', ['ls-remote', harness!.url, 'refs/heads/main'],
       (e, out) => (e ? rej(e) : res(out))));
     expect(lsRemote).toBe(`${first.sha}\trefs/heads/main\n`);
-    const clone = join(git!.dir, 'push-attempt');
-    await new Promise<void>((res, rej) => execFile('git', ['clone', '-q', git!.url(REPO), clone], (e) => (e ? rej(e) : res())));
-    const push = await new Promise<string>((res) => execFile('git', ['push', git!.url(REPO), 'HEAD:refs/heads/other'], { cwd: clone },
+    const clone = join(harness!.git.dir, 'push-attempt');
+    await new Promise<void>((res, rej) => execFile('git', ['clone', '-q', harness!.url, clone], (e) => (e ? rej(e) : res())));
+    const push = await new Promise<string>((res) => execFile('git', ['push', harness!.url, 'HEAD:refs/heads/other'], { cwd: clone },
       (_e, _out, err) => res(err)));
     expect(push).toContain('403');
     rmSync(clone, { recursive: true, force: true });
   });
 
   test('the platform\'s GitRepository, pointed at the loopback server, becomes Ready with the commit\'s revision (cold)', async () => {
-    await client.apply(gitRepository(git!.url(REPO)), { fieldManager: 'mini-atlas-harness' });
+    await client.apply(gitRepository(harness!.url), { fieldManager: 'mini-atlas-harness' });
     const repo = await readyAt('GitRepository', SOURCE, revisionOf(first));
     cold = { ...cold, source: Date.now() - first.servedAt };
     expect(readyOf(repo)?.reason).toBe('Succeeded');
     expect((repo.status as { artifact: { revision: string } }).artifact.revision).toBe(`main@sha1:${first.sha}`);
     // go-git cloned over smart HTTP: the ref advertisement and one upload-pack exchange, both 200.
-    expect(git!.requests.filter((r) => r.status === 200).map((r) => `${r.method} ${r.url}`)).toEqual(expect.arrayContaining([
-      `GET /${REPO}.git/info/refs?service=git-upload-pack`, `POST /${REPO}.git/git-upload-pack`,
+    expect(harness!.git.requests.filter((r) => r.status === 200).map((r) => `${r.method} ${r.url}`)).toEqual(expect.arrayContaining([
+      `GET /${SOURCE}.git/info/refs?service=git-upload-pack`, `POST /${SOURCE}.git/git-upload-pack`,
     ]));
     progress(`GitRepository Ready at ${revisionOf(first)} ${seconds(cold.source)} s after the commit was served`);
   });
@@ -227,15 +160,15 @@ describe('Flux from a loopback Git server', () => {
   test('a Kustomization whose dependency is absent waits: delivery-workspaces reports DependencyNotReady and applies nothing', async () => {
     await client.apply(fluxObject('Kustomization', 'delivery-workspaces'), { fieldManager: 'mini-atlas-harness' });
     const waiting = await waitFor('delivery-workspaces DependencyNotReady', async () => {
-      const r = readyOf(await live(KS, 'Kustomization', 'delivery-workspaces', FLUX_NS));
+      const r = readyOf(await live(KS_API, 'Kustomization', 'delivery-workspaces', FLUX_NS));
       return r?.reason === 'DependencyNotReady' ? r : undefined;
-    }, { timeoutMs: MINUTE, intervalMs: 2000, describe: describeFlux });
+    }, { timeoutMs: MINUTE, intervalMs: 2000, describe: () => harness!.describe(KUSTOMIZATIONS) });
     expect({ status: waiting.status, message: waiting.message }).toEqual({
       status: 'False',
       message: 'dependency \'flux-system/foundation\' not found: kustomizations.kustomize.toolkit.fluxcd.io "foundation" not found',
     });
     // Nothing applied: no revision, no inventory.
-    const ks = await live(KS, 'Kustomization', 'delivery-workspaces', FLUX_NS);
+    const ks = await live(KS_API, 'Kustomization', 'delivery-workspaces', FLUX_NS);
     const status = ks?.status as { lastAppliedRevision?: string; inventory?: unknown } | undefined;
     expect({ lastAppliedRevision: status?.lastAppliedRevision, inventory: status?.inventory }).toEqual({ lastAppliedRevision: undefined, inventory: undefined });
     progress(`delivery-workspaces: ${waiting.reason}: ${waiting.message}`);
@@ -266,7 +199,7 @@ describe('Flux from a loopback Git server', () => {
   });
 
   test('warm: a changed Workspace in a new commit is applied and Ready again (time from commit served)', async () => {
-    const file = join(work!, 'dist', 'delivery', 'workspaces', 'workspace-team-a.yaml');
+    const file = join(harness!.work, 'dist', 'delivery', 'workspaces', 'workspace-team-a.yaml');
     const before = readFileSync(file, 'utf8');
     expect(before).toContain('    pods: 40\n');
     writeFileSync(file, before.replace('    pods: 40\n', '    pods: 41\n'));
@@ -287,8 +220,8 @@ describe('Flux from a loopback Git server', () => {
     expect(workspace.metadata.annotations?.['kustomize.toolkit.fluxcd.io/prune']).toBe('disabled');
     expect(await live(policy.apiVersion, policy.kind, policy.metadata.name!)).toBeDefined();
     for (const [dir, file] of [['foundation', policyFile], ['delivery/workspaces', 'workspace-team-a.yaml']] as const) {
-      rmSync(join(work!, 'dist', dir, file));
-      const k = join(work!, 'dist', dir, 'kustomization.yaml');
+      rmSync(join(harness!.work, 'dist', dir, file));
+      const k = join(harness!.work, 'dist', dir, 'kustomization.yaml');
       writeFileSync(k, readFileSync(k, 'utf8').replace(`  - ${file}\n`, ''));
     }
     const c = await commit(`remove ${policy.metadata.name} and workspace ${workspace.metadata.name}`, true);
@@ -297,7 +230,7 @@ describe('Flux from a loopback Git server', () => {
     expect(inventory(f)).not.toContain(`_${policy.metadata.name}_policies.kyverno.io_ValidatingPolicy`);
     expect(inventory(ws)).toEqual([]);
     await waitFor(`${policy.kind} ${policy.metadata.name} pruned`, async () =>
-      ((await live(policy.apiVersion, policy.kind, policy.metadata.name!)) === undefined ? true : undefined), { describe: describeFlux });
+      ((await live(policy.apiVersion, policy.kind, policy.metadata.name!)) === undefined ? true : undefined), { describe: () => harness!.describe(KUSTOMIZATIONS) });
     const kept = await live(workspace.apiVersion, workspace.kind, workspace.metadata.name!);
     expect(kept?.metadata.deletionTimestamp).toBeUndefined();
     expect(readyOf(kept)?.status).toBe('True');
@@ -306,10 +239,7 @@ describe('Flux from a loopback Git server', () => {
   });
 
   test('no Flux controller lacked a permission or crashed', () => {
-    expect(flux!.running).toBe(true);
-    for (const n of ['source-controller', 'kustomize-controller'] as const) {
-      const forbidden = flux!.logEntries(n).filter((e) => /forbidden/i.test(JSON.stringify(e)));
-      expect(forbidden).toEqual([]);
-    }
+    expect(harness!.flux.running).toBe(true);
+    for (const n of ['source-controller', 'kustomize-controller'] as const) expect(harness!.forbiddenLogEntries(n)).toEqual([]);
   });
 });

@@ -11,21 +11,21 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CLOUDNATIVE_PG, KUBERNETES, VALKEY } from '../../lib/shared/versions';
+import { KUBERNETES } from '../../lib/shared/versions';
 import { KroController } from '../../tools/control-plane/src/kro-controller';
 import { KyvernoAdmission, KyvernoBackground } from '../../tools/control-plane/src/kyverno-admission';
-import { CNPG, cnpgOperatorObjects } from '../../tools/node/src/cnpg';
+import { CNPG } from '../../tools/node/src/cnpg';
 import { NODE } from '../../tools/node/src/host';
 import { IMAGES } from '../../tools/node/src/images';
 import { E2eNode, LOCAL_PATH_DIR, UNWRAPPED_RUNTIME } from '../../tools/node/src/node';
 import { installCrds, platformCrds } from '../cluster/support/crds';
 import { Dist, readDist } from '../cluster/support/dist';
 import { fluxApplyStaged } from '../cluster/support/flux-apply';
-import { KRO_AGGREGATE_LABEL, kroInstallation, kroRbac } from '../cluster/support/kro-identity';
 import { KubeApiError, KubeClient, KubeObject, waitFor } from '../cluster/support/kube-client';
 import { deliveryWorkspaces, deriveWorkspace, generatedKinds } from '../cluster/support/platform-model';
 import { instanceReadiness, InstanceReadiness } from '../cluster/support/readiness';
 import { localImagesException } from './support/local-images-exception';
+import { startCnpgOperator, startKro, withNodeImages } from './support/platform-operators';
 import { restrictedPod } from './support/pods';
 
 const MINUTE = 60_000;
@@ -97,17 +97,7 @@ beforeAll(async () => {
   node = await E2eNode.start({ log: progress });
   client = new KubeClient(node.plane.admin);
   await installCrds(client, platformCrds());
-  const install = kroInstallation(dist);
-  for (const o of kroRbac(install)) await client.apply(o, { fieldManager: 'helm-controller' });
-  // The platform's own grants to KRO (dist/core/operators), aggregated into KRO's role.
-  const grants = dist.all.map((o) => o.object).filter((o) => o.kind === 'ClusterRole' && o.metadata.labels?.[KRO_AGGREGATE_LABEL] === 'true');
-  if (grants.length !== 1) throw new Error(`expected one ClusterRole aggregated to KRO in dist/, found ${grants.length}`);
-  for (const g of grants) await client.apply(g, { fieldManager: 'kustomize-controller' });
-  const identity = await node.plane.issueKubeconfig('kro', { user: install.user, groups: install.groups });
-  const asKro = new KubeClient(identity.credentials);
-  await waitFor('KRO may watch ResourceGraphDefinitions and WebApplications', async () =>
-    ((await asKro.can('watch', 'kro.run', 'resourcegraphdefinitions')) && (await asKro.can('list', 'platform.mini-atlas.io', 'webapplications'))) || undefined);
-  kro = await KroController.start({ kubeconfig: identity.kubeconfig, dir: node.plane.dir });
+  kro = await startKro(node, client, dist);
   const foundation = dist.stages.find((s) => s.name === 'foundation');
   if (!foundation) throw new Error('dist/ has no foundation Kustomization');
   const outcome = await fluxApplyStaged(client, foundation.objects);
@@ -349,34 +339,13 @@ async function runScript(name: string, image: string, uid: number, env: readonly
 describe('CloudNativePG: an Infrastructure instance runs a real PostgreSQL', () => {
   beforeAll(async () => {
     const started = Date.now();
-    for (const o of cnpgOperatorObjects(node!.cnpgConfigDir, IMAGES.cnpg)) await client.apply(o as KubeObject);
-    await waitFor('the CloudNativePG operator available with its CA in both webhook configurations', async () => {
-      const d = await client.get('apps/v1', 'Deployment', CNPG.deployment, CNPG.namespace);
-      const available = ((d?.status as { conditions?: { type: string; status: string }[] } | undefined)?.conditions ?? [])
-        .some((c) => c.type === 'Available' && c.status === 'True');
-      const cas = await Promise.all([
-        ['MutatingWebhookConfiguration', CNPG.mutatingWebhook], ['ValidatingWebhookConfiguration', CNPG.validatingWebhook],
-      ].map(async ([kind, name]) => {
-        const cfg = await client.get('admissionregistration.k8s.io/v1', kind!, name!);
-        return ((cfg?.webhooks ?? []) as { clientConfig: { caBundle?: string } }[]).every((w) => (w.clientConfig.caBundle ?? '') !== '');
-      }));
-      return available && cas.every(Boolean) ? true : undefined;
-    }, { timeoutMs: 3 * MINUTE, describe: async () => client.list('v1', 'Pod', CNPG.namespace).then((ps) => JSON.stringify(ps.map((p) => p.status))) });
+    await startCnpgOperator(node!, client);
     // The platform's Infrastructure RGD from dist/ with its two images set to the node's (no registry serves
-    // the platform's pins): the Cluster's imageName to the PostgreSQL, the cache container's image to the Valkey,
-    // each from Debian's package and tagged with its version; each pin must be there exactly once.
+    // the platform's pins): the Cluster's imageName to the PostgreSQL, the cache container's image to the Valkey.
     const rgd = dist.stages.find((s) => s.name === 'foundation')!.objects.map((o) => o.object)
       .find((o) => o.kind === 'ResourceGraphDefinition' && (o.spec as { schema: { kind: string } }).schema.kind === 'Infrastructure');
     if (!rgd) throw new Error('dist/foundation has no Infrastructure RGD');
-    let text = JSON.stringify(rgd);
-    for (const [pinned, local] of [
-      [`"imageName":"${CLOUDNATIVE_PG.postgresImage}"`, `"imageName":"${node!.postgresImage}"`],
-      [`"image":"${VALKEY.image}"`, `"image":"${node!.valkeyImage}"`],
-    ] as const) {
-      if (text.split(pinned).length !== 2) throw new Error(`the Infrastructure RGD does not hold ${pinned} once`);
-      text = text.replace(pinned, local);
-    }
-    await client.apply(JSON.parse(text) as KubeObject);
+    await client.apply(JSON.parse(withNodeImages(JSON.stringify(rgd), node!)) as KubeObject);
     await waitFor(`RGD ${rgd.metadata.name} Active`, async () => {
       const o = await client.get(rgd.apiVersion, rgd.kind, rgd.metadata.name!);
       const images = [node!.postgresImage, node!.valkeyImage].every((i) => JSON.stringify(o?.spec).includes(i));
