@@ -2,7 +2,7 @@
  * A platform repo's whole program for `npx mini-atlas synth` (the `mini-atlas` package's bin): no entry point of
  * its own, just the program as the module's default export. `tsc -p . && npx mini-atlas synth` writes Flux-ready
  * `dist/`; `npx mini-atlas validate` checks it offline. `test/invariants/packaged-bin.test.ts` installs the
- * packed packages here, type-checks strictly within the budget, and compares the output with Mini-Atlas's own
+ * packed packages here, type-checks strictly, and compares the output with Mini-Atlas's own
  * committed `dist/`, whose `main.ts` declares the same team.
  */
 import { buildPlatform, DeliveryChart, Infrastructure, Topic, WebApplication } from 'mini-atlas';
