@@ -39,7 +39,7 @@ export {
 } from './shared/fields';
 export { parseQuantity, formatCpu, formatBytes } from './shared/quantity';
 export {
-  OPTIONAL_NAME_PATTERN, NAME_PATTERN, HOSTNAME_PATTERN, BYTES_PATTERN, CPU_PATTERN, PG_IDENTIFIER_PATTERN,
+  OPTIONAL_NAME_PATTERN, NAME_PATTERN, HOSTNAME_PATTERN, BYTES_PATTERN, CPU_PATTERN, PG_IDENTIFIER_PATTERN, PG_OBJECT_NAME_PATTERN,
   PATH_PATTERN,
 } from './shared/patterns';
 export { fieldsTable } from './shared/schema-docs';
@@ -83,14 +83,15 @@ export { type CoreChartProps, CoreChart } from './core/core-chart';
 export { WORKSPACE_FIELDS, workspaceFields, type WorkspaceSpec } from './foundation/workspace/schema';
 export { MAX_REPLICAS, WEB_APPLICATION_FIELDS, type WebApplicationSpec } from './foundation/web-application/schema';
 export {
-  MAX_POSTGRES_INSTANCES, INFRASTRUCTURE_FIELDS, infrastructureFields, type InfrastructureSpec,
+  MAX_POSTGRES_INSTANCES, MAX_ADDITIONAL_DATABASES, MAX_DATABASE_EXTENSIONS, POSTGRES_EXTENSIONS, INFRASTRUCTURE_FIELDS,
+  infrastructureFields, type InfrastructureSpec,
 } from './foundation/infrastructure/schema';
 export {
   MAX_PARTITIONS, MIN_RETENTION_HOURS, MAX_RETENTION_HOURS, TOPIC_FIELDS, topicFields, type TopicSpec,
 } from './foundation/topic/schema';
 export {
   type DerivedName, databaseSecret, databaseService, DATABASE_SERVICE_SUFFIXES, cacheService, cacheSecret,
-  kafkaTopicName, celKafkaTopicName, MAX_DATABASE_NAME, MAX_KAFKA_TOPIC_NAME,
+  kafkaTopicName, celKafkaTopicName, MAX_DATABASE_NAME, MAX_KAFKA_TOPIC_NAME, bootstrapDatabaseObject, additionalDatabaseObject,
 } from './foundation/conventions';
 export {
   readinessOf, type ReadinessSignal, type NoReadinessSignal, type ChildReadiness, CHILD_READINESS,
@@ -104,11 +105,12 @@ export { restrictedPod, RESTRICTED_CONTAINER } from './foundation/restricted-sec
 export { CNPG_OPERATOR_PORTS, WorkspaceDefinition } from './foundation/workspace/definition';
 export { SERVICE_PORT, APP_UID, envExpression, WebApplicationDefinition } from './foundation/web-application/definition';
 export {
-  CACHE_PORT, CACHE_LABELS, DATABASE_REQUESTS, DATABASE_LIMITS, CACHE_CPU_REQUEST, CACHE_CPU_LIMIT, InfrastructureDefinition,
+  CACHE_PORT, CACHE_LABELS, DATABASE_LABELS, DATABASE_REQUESTS, DATABASE_LIMITS, CACHE_CPU_REQUEST, CACHE_CPU_LIMIT, InfrastructureDefinition,
 } from './foundation/infrastructure/definition';
 export {
   type RuleProblem, topicReplicasProblem, listenerHostnameProblem, imageRegistryProblem, RESERVED_POSTGRES_NAMES,
-  postgresNameProblem, type PodDemand, webApplicationPods, infrastructurePods, type QuotaLimits, type QuotaProblem,
+  postgresNameProblem, infrastructureServicesProblem, additionalDatabaseProblem, type PodDemand, webApplicationPods,
+  infrastructurePods, type QuotaLimits, type QuotaProblem,
   quotaProblems,
 } from './foundation/cross-checks';
 export { TopicDefinition } from './foundation/topic/definition';
@@ -143,7 +145,7 @@ export { type InstanceOptions, Instance } from './delivery/instance';
 export { type WorkspaceQuota, type WorkspaceProps, MAX_WORKSPACE_NAME, Workspace } from './delivery/workspace';
 export { type ResourceSizes, type WebApplicationProps, WebApplication } from './delivery/web-application';
 export {
-  type PostgresOptions, type CacheOptions, type InfrastructureProps, Infrastructure,
+  type PostgresOptions, type PostgresExtension, type AdditionalDatabase, type CacheOptions, type InfrastructureProps, Infrastructure,
 } from './delivery/infrastructure';
 export { type TopicProps, Topic } from './delivery/topic';
 export { type DeliveryChartProps, DeliveryChart } from './delivery/delivery-chart';

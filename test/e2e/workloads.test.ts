@@ -360,7 +360,7 @@ describe('CloudNativePG: an Infrastructure instance runs a real PostgreSQL', () 
       const e = (d?.spec as { template: { spec: { containers: { env?: { name: string }[] }[] } } } | undefined)?.template.spec.containers[0]?.env;
       return e?.some((v) => v.name === 'DATABASE_URI') ? e : undefined;
     }, { timeoutMs: 2 * MINUTE });
-    expect(env.map((v) => v.name)).toEqual(['PORT', 'DATABASE_SECRET_NAME', 'DATABASE_HOST', 'DATABASE_URI']);
+    expect(env.map((v) => v.name)).toEqual(['PORT', 'DATABASE_SECRET_NAME', 'DATABASE_HOST', 'DATABASE_PORT', 'DATABASE_NAME', 'DATABASE_USER', 'DATABASE_PASSWORD', 'DATABASE_URI']);
     // The rw Service selects the primary by a label the instance manager sets: wait until it has a ready endpoint.
     await waitFor(`Service ${DB}-rw with a ready endpoint`, async () => {
       const slices = await client.list('discovery.k8s.io/v1', 'EndpointSlice', WORKSPACE, `kubernetes.io/service-name=${DB}-rw`);
