@@ -581,7 +581,11 @@ describe('KRO: delivery instances', () => {
       // The Workspace's own policies (each WebApplication adds its Gateway policy: proven with the application).
       const policies = (await client.list('cilium.io/v2', 'CiliumNetworkPolicy', ns!.metadata.name))
         .filter((p) => p.metadata.labels?.[INSTANCE_LABEL] === workspace.metadata.name);
-      const templated = kindFor(workspace).resources.filter((r) => r.template?.kind === 'CiliumNetworkPolicy').map((r) => r.template!.metadata?.name);
+      // Those its RGD includes for this instance (workspace-egress only when the workspace lists hosts).
+      const live = await liveInstance(workspace);
+      const templated = kindFor(workspace).resources
+        .filter((r) => r.template?.kind === 'CiliumNetworkPolicy' && evaluateIncludeWhen(r, { instance: live!, children: new Map() }) === true)
+        .map((r) => r.template!.metadata?.name);
       expect(policies.map((p) => p.metadata.name).sort()).toEqual([...templated].sort());
       // Default deny: a policy that selects every endpoint and lists ingress and egress allow rules.
       const isolation = policies.find((p) => JSON.stringify((p.spec as { endpointSelector?: unknown }).endpointSelector) === '{}');

@@ -19,6 +19,7 @@ import { cacheSecret, cacheService, celKafkaTopicName, databaseSecret, databaseS
 import { PlatformWiring } from '../../core/platform-wiring';
 import { CACHE_LABELS, DATABASE_LABELS } from '../infrastructure/definition';
 import { ResourceGraph } from '../resource-graph';
+import { egressPolicyResource } from '../egress';
 import { RESTRICTED_CONTAINER, restrictedPod } from '../restricted-security';
 
 const NAME = 'schema.metadata.name';
@@ -197,6 +198,14 @@ export class WebApplicationDefinition extends ResourceGraph {
             },
           }),
         },
+        egressPolicyResource({
+          name: cel(`${NAME} + "-egress"`),
+          namespace: ns,
+          labels,
+          endpointSelector: { matchLabels: selector },
+          listExpr: 'schema.spec.egress',
+          description: 'External host names this web application may reach (app egress), and their DNS lookups',
+        }),
         {
           id: 'route',
           template: HttpRoute.manifest({
