@@ -990,10 +990,12 @@ describe('KRO: a WebApplication gets only the variables that have a value (issue
     expect([[...children.keys()], excluded]).toEqual([['cacheService', 'cache'], ['database', 'bootstrapDatabase']]);
     expect(await client.get('postgresql.cnpg.io/v1', 'Cluster', cacheOnly.metadata.name!, cacheOnly.metadata.namespace)).toBeUndefined();
     expect(await collectionOf(cacheOnly, 'databases')).toEqual([]);
-    const live = await liveInstance(cacheOnly);
-    expect((live?.status as Record<string, unknown>)).toMatchObject({
-      databaseSecret: '', databaseHost: '', cacheHost: `${cacheOnly.metadata.name}-cache.${cacheOnly.metadata.namespace}.svc`, cacheSecret: `${cacheOnly.metadata.name}-cache-auth`,
-    });
+    const status = await waitFor(`status of ${cacheOnly.metadata.name}`, async () => {
+      const s = (await liveInstance(cacheOnly))?.status as Record<string, unknown> | undefined;
+      return s && 'cacheHost' in s ? s : undefined;
+    }, { timeoutMs: MINUTE, describe: () => describeInstance(cacheOnly) });
+    expect([status.databaseSecret, status.databaseHost, status.cacheHost, status.cacheSecret])
+      .toEqual(['', '', `${cacheOnly.metadata.name}-cache.${cacheOnly.metadata.namespace}.svc`, `${cacheOnly.metadata.name}-cache-auth`]);
     const app = source('WebApplication');
     const spec = without(app.spec, 'topic');
     const wired = named(app, `${first.name}-cacheonly-web`, { ...spec, database: cacheOnly.metadata.name, hostname: `cacheonly-${String(spec.hostname)}` });

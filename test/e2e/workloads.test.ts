@@ -351,7 +351,7 @@ describe('CloudNativePG: an Infrastructure instance runs a real PostgreSQL', () 
     expect([(pvc?.status as { phase: string }).phase, (pvc?.spec as { storageClassName: string }).storageClassName]).toEqual(['Bound', 'retained']);
   }, 7 * MINUTE);
 
-  test('a client pod with the app\'s env references connects with DATABASE_URI as the owner role, not a superuser', async () => {
+  test('a client pod with the app\'s env references connects with DATABASE_URI, then with DATABASE_HOST/PORT/NAME/USER/PASSWORD, as the owner role, not a superuser', async () => {
     // A WebApplication with the database: the env its Deployment gets is what the client pod receives.
     const app = webApplication(DB_APP, IMAGES.app, 1);
     await client.apply({ ...app, spec: { ...(app.spec as Record<string, unknown>), database: DB } });
@@ -380,7 +380,10 @@ describe('CloudNativePG: an Infrastructure instance runs a real PostgreSQL', () 
         // then psql runs once and its answer is the test's.
         containers: [{
           ...spec.containers[0],
-          command: ['/bin/sh', '-c', 'i=0; until pg_isready -q -d "$DATABASE_URI"; do i=$((i+1)); if [ "$i" -ge 60 ]; then echo "not accepting connections after 60 s" >&2; exit 3; fi; sleep 1; done; exec psql "$DATABASE_URI" "$@"', 'psql'],
+          // Then once more with the individual variables from the operator's Secret (issue 18).
+          command: ['/bin/sh', '-c', 'i=0; until pg_isready -q -d "$DATABASE_URI"; do i=$((i+1)); if [ "$i" -ge 60 ]; then echo "not accepting connections after 60 s" >&2; exit 3; fi; sleep 1; done; '
+            + 'psql "$DATABASE_URI" "$@" && PGPASSWORD="$DATABASE_PASSWORD" exec psql -X -At -v ON_ERROR_STOP=1 -h "$DATABASE_HOST" -p "$DATABASE_PORT" -U "$DATABASE_USER" -d "$DATABASE_NAME" '
+            + '-c "select current_user || chr(124) || current_database()"', 'psql'],
         }],
       },
     });
@@ -391,11 +394,31 @@ describe('CloudNativePG: an Infrastructure instance runs a real PostgreSQL', () 
     expect({ phase, output: node!.podLog(WORKSPACE, 'db-client', 'main') }).toEqual({
       phase: 'Succeeded',
       // The server is the Debian package the image's tag names (e.g. `15.18 (Debian 15.18-0+deb12u1)`).
-      output: `${OWNER}|f|${node!.postgresPackageVersion.split('-')[0]!} (Debian ${node!.postgresPackageVersion})`,
+      output: `${OWNER}|f|${node!.postgresPackageVersion.split('-')[0]!} (Debian ${node!.postgresPackageVersion})\n${OWNER}|${DATABASE}`,
     });
     const secret = await client.get('v1', 'Secret', `${DB}-app`, WORKSPACE);
     const uri = Buffer.from((secret?.data as { uri: string }).uri, 'base64').toString('utf8');
     expect(uri).toMatch(new RegExp(`^postgresql://${OWNER}:[^@]+@${DB}-rw\\.${WORKSPACE}:5432/${DATABASE}$`));
+  }, 4 * MINUTE);
+
+  test('issue 18: a cache-only Infrastructure creates no PostgreSQL: no Cluster, no instance pod, no volume claim, no -app Secret', async () => {
+    const CACHE_ONLY = 'e2e-cache-only';
+    await client.apply({
+      apiVersion: 'platform.mini-atlas.io/v1alpha1', kind: 'Infrastructure',
+      metadata: { name: CACHE_ONLY, namespace: WORKSPACE, labels: { 'app.kubernetes.io/part-of': 'mini-atlas' } },
+      spec: { postgres: { enabled: false }, cache: { enabled: true } },
+    });
+    // KRO acts on it: the cache's Service and Deployment appear (whether Valkey's image runs here is another matter).
+    const made = await waitFor(`KRO creates the cache of ${CACHE_ONLY}`, async () => {
+      const svc = await client.get('v1', 'Service', `${CACHE_ONLY}-cache`, WORKSPACE);
+      const dep = await client.get('apps/v1', 'Deployment', `${CACHE_ONLY}-cache`, WORKSPACE);
+      return svc && dep ? [svc.metadata.name, dep.metadata.name] : undefined;
+    }, { timeoutMs: 2 * MINUTE, describe: async () => JSON.stringify((await client.get('platform.mini-atlas.io/v1alpha1', 'Infrastructure', CACHE_ONLY, WORKSPACE))?.status) });
+    expect(made).toEqual([`${CACHE_ONLY}-cache`, `${CACHE_ONLY}-cache`]);
+    expect(await client.get('postgresql.cnpg.io/v1', 'Cluster', CACHE_ONLY, WORKSPACE)).toBeUndefined();
+    expect(await client.list('v1', 'Pod', WORKSPACE, `cnpg.io/cluster=${CACHE_ONLY}`)).toEqual([]);
+    expect(await client.list('v1', 'PersistentVolumeClaim', WORKSPACE, `cnpg.io/cluster=${CACHE_ONLY}`)).toEqual([]);
+    expect(await client.get('v1', 'Secret', `${CACHE_ONLY}-app`, WORKSPACE)).toBeUndefined();
   }, 4 * MINUTE);
 });
 
