@@ -56,3 +56,14 @@ export function evaluateTemplate(template: string, bindings: Readonly<Record<str
   if (isCelError(result)) throw new Error(`${template} fails: ${result.message}`);
   return fromCel(result);
 }
+
+/**
+ * Renders a whole template as KRO does when every `${…}` in it is a whole field (as in the platform's RGDs):
+ * each such string evaluated with {@link evaluateTemplate}, everything else kept.
+ */
+export function renderTemplate(value: unknown, bindings: Readonly<Record<string, unknown>>): unknown {
+  if (typeof value === 'string') return value.startsWith('${') ? evaluateTemplate(value, bindings) : value;
+  if (Array.isArray(value)) return value.map((v) => renderTemplate(v, bindings));
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, renderTemplate(v, bindings)]));
+  return value;
+}

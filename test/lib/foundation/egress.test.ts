@@ -6,7 +6,7 @@ import { validateObject } from '../../../tools/validate/src/index';
 import { sharedRegistry } from '../../../tools/validate/src/schema-registry';
 import { EGRESS_HOST_PATTERN, egressHostProblem, egressRulesExpression } from '../../../lib/foundation/egress';
 import { WebApplication, Workspace } from '../../../lib';
-import { evaluateTemplate } from '../../helpers/kro-readiness';
+import { evaluateTemplate, renderTemplate as render } from '../../helpers/kro-readiness';
 import { graphResources, renderConstruct, testWiring } from '../../helpers/construct';
 import { WorkspaceDefinition } from '../../../lib/foundation/workspace/definition';
 import { WebApplicationDefinition } from '../../../lib/foundation/web-application/definition';
@@ -41,13 +41,6 @@ const FQDN_RULES = [
   { toFQDNs: [{ matchPattern: '*.sentry.io' }], toPorts: [{ ports: [{ port: '443', protocol: 'TCP' }, { port: '8443', protocol: 'TCP' }] }] },
 ];
 
-/** Renders a template as KRO does: every whole-field `${…}` evaluated with the bindings. */
-const render = (value: unknown, bindings: Record<string, unknown>): unknown => {
-  if (typeof value === 'string') return value.startsWith('${') ? evaluateTemplate(value, bindings) : value;
-  if (Array.isArray(value)) return value.map((v) => render(v, bindings));
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, render(v, bindings)]));
-  return value;
-};
 
 /** Problems of `object` against the pinned CRD schema of its kind (structure, formats, CEL rules). */
 function crdProblems(object: { apiVersion: string; kind: string }): string[] {

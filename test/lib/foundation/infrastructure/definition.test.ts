@@ -1,7 +1,7 @@
 /** InfrastructureDefinition: the Infrastructure RGD (a PostgreSQL cluster and an optional cache). */
 import { InfrastructureDefinition } from '../../../../lib/foundation/infrastructure/definition';
 import { graphResources, renderConstruct, testWiring } from '../../../helpers/construct';
-import { evaluateTemplate } from '../../../helpers/kro-readiness';
+import { evaluateTemplate, renderTemplate as render } from '../../../helpers/kro-readiness';
 
 const objects = renderConstruct((scope) => { new InfrastructureDefinition(scope.stage, 'infrastructure', testWiring(scope)); });
 
@@ -18,14 +18,7 @@ test('the database gets its credentials from the operator: no password, no super
 
 describe('issue 18: PostgreSQL optional, more databases and extensions through CloudNativePG Database objects', () => {
   const resources = graphResources(objects);
-  /** Renders a template as KRO does: every `${…}` string evaluated with the bindings (all of them are whole-field here). */
-  const render = (value: unknown, bindings: Record<string, unknown>): unknown => {
-    if (typeof value === 'string') return value.startsWith('${') ? evaluateTemplate(value, bindings) : value;
-    if (Array.isArray(value)) return value.map((v) => render(v, bindings));
-    if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, render(v, bindings)]));
-    return value;
-  };
-  const instance = (postgres: Record<string, unknown>, cache = true) => ({
+    const instance = (postgres: Record<string, unknown>, cache = true) => ({
     metadata: { name: 'team-a-db', namespace: 'team-a' },
     spec: {
       postgres: { enabled: true, instances: 1, storage: '1Gi', database: 'orders', owner: 'orders_app', extensions: [], databases: [], ...postgres },
