@@ -107,7 +107,7 @@ export class FoundationChart extends Chart {
       { apiGroup: 'apps', resources: ['deployments'] },
       { apiGroup: 'cilium.io', resources: ['ciliumnetworkpolicies'] },
       { apiGroup: 'gateway.networking.k8s.io', resources: ['httproutes'] },
-      { apiGroup: 'postgresql.cnpg.io', resources: ['clusters'] },
+      { apiGroup: 'postgresql.cnpg.io', resources: ['clusters', 'databases'] },
       { apiGroup: 'kafka.strimzi.io', resources: ['kafkatopics'] },
     ]);
   }
