@@ -82,9 +82,14 @@ function listFolders(dir: string): Map<string, readonly DistFile[]> {
   return new Map([...listDist(dir).folders.values()].filter((f) => f.files.length > 0).map((f) => [f.path, f.files]));
 }
 
-/** The text of every output file, by folder: the objects plus a `kustomization.yaml` per folder. */
-function layout(files: readonly RenderedFile[]): Map<string, Map<string, string>> {
-  const folders = new Map<string, Map<string, string>>();
+/**
+ * The text of every output file, by folder: the objects plus a `kustomization.yaml` per folder. Every stage's
+ * folder is written, an empty stage's too (its `kustomization.yaml` lists no resources): a Flux Kustomization
+ * exists for every stage, and one whose path is missing from Git fails with "path not found" — a workspace
+ * created before its first app, or a platform with no teams yet, is an empty stage, not an error.
+ */
+function layout(files: readonly RenderedFile[], stagePaths: readonly string[]): Map<string, Map<string, string>> {
+  const folders = new Map<string, Map<string, string>>(stagePaths.map((p) => [p, new Map<string, string>()]));
   for (const f of files) {
     const folder = dirname(f.path);
     let entries = folders.get(folder);
@@ -110,7 +115,7 @@ function layout(files: readonly RenderedFile[]): Map<string, Map<string, string>
  */
 export function writeDist(app: App, outdir: string, options: WriteDistOptions = {}): WriteDistResult {
   const files = renderApp(app);
-  const next = layout(files);
+  const next = layout(files, stagesOf(app).map((s) => s.path));
   const previous = listFolders(outdir);
 
   // The change guard needs the previous objects; an unchanged file holds the same objects as the new one,

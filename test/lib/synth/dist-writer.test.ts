@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { buildPlatform } from '../../../lib/build-platform';
 import { addTeamA } from '../../../teams/team-a';
 import { ApiObject, App, Chart } from 'cdk8s';
+import { parse } from 'yaml';
 import { issues } from '../../helpers/issues';
 import { FluxStage, HelmComponent, Infrastructure, MiniAtlasValidationError, RemovalGuardError, renderApp, Topic, WebApplication, Workspace, writeDist } from '../../../lib';
 
@@ -45,6 +46,19 @@ test('objects and Flux paths no longer synthesized are removed (stateless ones w
   expect(existsSync(join(out, 'delivery/team-b'))).toBe(false);
   expect(readFileSync(join(out, 'delivery/workspaces/kustomization.yaml'), 'utf8')).not.toContain('team-b');
   expect(readdirSync(join(out, 'flux-system'))).not.toContain('kustomization-flux-system-delivery-team-b.yaml');
+});
+
+test('an empty stage is written as a folder whose kustomization lists nothing: a workspace before its first app, a platform without teams', () => {
+  const out = join(mkdtempSync(join(tmpdir(), 'mini-atlas-writer-')), 'dist');
+  const empty = { apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: [] };
+  const result = writeDist(buildPlatform({ teams: (d) => { d.addWorkspace('team-b', { team: 'team-b' }); } }).app, out);
+  expect(readdirSync(join(out, 'delivery/team-b'))).toEqual(['kustomization.yaml']);
+  expect(parse(readFileSync(join(out, 'delivery/team-b/kustomization.yaml'), 'utf8'))).toEqual(empty);
+  expect(readFileSync(join(out, 'flux-system/kustomization-flux-system-delivery-team-b.yaml'), 'utf8')).toContain('path: ./dist/delivery/team-b\n');
+  expect(result.folders).toBe(6);
+  const none = join(mkdtempSync(join(tmpdir(), 'mini-atlas-writer-')), 'dist');
+  writeDist(buildPlatform({ teams: () => undefined }).app, none);
+  expect(parse(readFileSync(join(none, 'delivery/workspaces/kustomization.yaml'), 'utf8'))).toEqual(empty);
 });
 
 test('the guard still sees stateful objects of changed files', () => {
