@@ -268,13 +268,19 @@ function acknowledgement(keys: readonly string[]): string {
 export class RemovalGuardError extends Error {
   /** The keys of the blocked changes, sorted. */
   public readonly objects: readonly string[];
+  /**
+   * The output folder, as the message names it (`dist`, `deploy/production`): the one whose committed objects
+   * the changes are measured against.
+   */
+  public readonly output: string;
 
-  public constructor(public readonly changes: readonly GuardedChange[]) {
+  public constructor(public readonly changes: readonly GuardedChange[], output: string) {
     const refused = changes.filter((c) => c.severity === 'refused');
     const losing = changes.filter((c) => c.severity === 'loses-data');
     const keys = (list: readonly GuardedChange[]) => [...new Set(list.map((c) => c.key))];
     const lines = (list: readonly GuardedChange[]) => list.map((c) => `  - ${c.key}: ${c.problem}`);
-    const parts = [`Refusing to write dist/: ${changes.length} change${changes.length === 1 ? '' : 's'} to the committed dist/ would be refused by the cluster or lose data.`];
+    const folder = `${output.replace(/\/+$/, '')}/`;
+    const parts = [`Refusing to write ${folder}: ${changes.length} change${changes.length === 1 ? '' : 's'} to the committed ${folder} would be refused by the cluster or lose data.`];
     if (refused.length) {
       parts.push('Refused by the cluster (no acknowledgement helps):', ...lines(refused),
         `  Fix: create a new instance under a new name and remove the old one with ${acknowledgement(keys(refused))}.`);
@@ -286,5 +292,6 @@ export class RemovalGuardError extends Error {
     super(parts.join('\n'));
     this.name = 'RemovalGuardError';
     this.objects = keys(changes);
+    this.output = output;
   }
 }

@@ -29,6 +29,11 @@ export interface WriteDistOptions {
    * cluster refuses (an immutable field, a shrinking partition count) cannot be acknowledged. @default none
    */
   readonly allowRemoval?: readonly string[];
+  /**
+   * How messages name the output folder (the change guard's "Refusing to write deploy/production/: …"); the
+   * synth command passes `--out` as typed. @default `outdir` as given to {@link writeDist}
+   */
+  readonly outputName?: string;
 }
 
 /** What {@link writeDist} did. */
@@ -146,7 +151,7 @@ export function writeDist(app: App, outdir: string, options: WriteDistOptions = 
   }
   const after = files.map((f) => f.object);
   const guard = guardChanges(before, after, changeRulesOf(app), options.allowRemoval ?? []);
-  if (guard.blocked.length) throw new RemovalGuardError(guard.blocked);
+  if (guard.blocked.length) throw new RemovalGuardError(guard.blocked, options.outputName ?? outdir);
 
   mkdirSync(outdir, { recursive: true });
   const tmp = join(outdir, `.tmp-${process.pid}`);

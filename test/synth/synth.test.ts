@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ApiObject, App, Chart } from 'cdk8s';
-import { addIssueCheck, EnvironmentProfile, FluxStage, issue, LOCAL, PRODUCTION, profileProblems } from 'mini-atlas';
+import { addIssueCheck, ANNOTATIONS, buildPlatform, EnvironmentProfile, FluxStage, issue, LOCAL, PRODUCTION, profileProblems, Topic } from 'mini-atlas';
 import { fluxPathOf, parseSynthArgs, selectProfile, synthesize, synthesizeAll, SYNTH_COMMAND, UnknownProfileError, type SynthProgram } from '@mini-atlas/synth';
 import { helpText } from '@mini-atlas/cli-common/command-line';
 import { PROJECT_ROOT } from '@mini-atlas/cli-common/schema-store';
@@ -149,6 +149,43 @@ describe('synthesize', () => {
     expect(() => synthesizeAll(lopsided, { out: 'deploy', all: true, allowRemoval: [], help: false }, repo))
       .toThrow('Mini-Atlas found 1 configuration error:\n  - ops: topicReplicas = 0: must be a whole number of at least 1.');
     expect(() => readFileSync(join(repo, 'deploy/dev'))).toThrow(/ENOENT/);
+  });
+
+  test('today: the change guard names the folder it refuses to write, deploy/production as Mini-Atlas commits it', () => {
+    const platform = (partitions: number): SynthProgram => ({
+      profiles: [LOCAL, { ...PRODUCTION, storage: { provisioner: 'ebs.csi.aws.com' } }],
+      build: (c) => buildPlatform({ ...c, teams: (d) => { new Topic(d.addWorkspace('team-a', { team: 'team-a' }), 'orders', { partitions }); } }).app,
+    });
+    const options = { env: 'production', out: 'deploy/production', allowRemoval: [], help: false };
+    synthesize(platform(3), options, repo);
+    const file = join(repo, 'deploy/production/delivery/team-a/topic-team-a-team-a-orders.yaml');
+    const committed = readFileSync(file, 'utf8');
+    expect(() => synthesize(platform(2), options, repo)).toThrow([
+      'Refusing to write deploy/production/: 1 change to the committed deploy/production/ would be refused by the cluster or lose data.',
+      'Refused by the cluster (no acknowledgement helps):',
+      '  - Topic/team-a/team-a-orders: spec.partitions can only grow and would shrink from 3 to 2',
+      '  Fix: create a new instance under a new name and remove the old one with writeDist\'s option allowRemoval: ["Topic/team-a/team-a-orders"] (npm run synth and @mini-atlas/synth: --allow-removal Topic/team-a/team-a-orders).',
+    ].join('\n'));
+    expect(readFileSync(file, 'utf8')).toBe(committed);
+  });
+
+  test('a made-up platform with --all: the change guard names the profile\'s folder under --out', () => {
+    const ledger = (keep: boolean): SynthProgram => ({ ...program, build: (c) => {
+      const app = program.build(c);
+      if (keep) {
+        new ApiObject(app.node.findChild('ops').node.findChild('ops'), 'ledger', { apiVersion: 'v1', kind: 'ConfigMap',
+          metadata: { name: 'ledger', namespace: 'default', annotations: { [ANNOTATIONS.fluxPrune]: 'disabled' } } });
+      }
+      return app;
+    } });
+    const options = { out: 'envs', all: true, allowRemoval: [], help: false };
+    synthesizeAll(ledger(true), options, repo);
+    expect(() => synthesizeAll(ledger(false), options, repo)).toThrow([
+      'Refusing to write envs/dev/: 1 change to the committed envs/dev/ would be refused by the cluster or lose data.',
+      'Losing data unless acknowledged:',
+      '  - ConfigMap/default/ledger: a stateful object would disappear and Flux would stop managing it (its data is kept only because it is not pruned)',
+      '  If this is intended, acknowledge it with writeDist\'s option allowRemoval: ["ConfigMap/default/ledger"] (npm run synth and @mini-atlas/synth: --allow-removal ConfigMap/default/ledger), then delete the objects explicitly (see README, "Deleting data").',
+    ].join('\n'));
   });
 
   test('an unknown profile writes nothing', () => {

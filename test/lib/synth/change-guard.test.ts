@@ -62,7 +62,8 @@ const rgdOf = (p: Platform, kind: string) => {
 
 const REFUSED = 'Refused by the cluster (no acknowledgement helps):';
 const LOSING = 'Losing data unless acknowledged:';
-const header = (n: number) => `Refusing to write dist/: ${n} change${n === 1 ? '' : 's'} to the committed dist/ would be refused by the cluster or lose data.`;
+/** The first line, naming the output folder as writeDist was given it (here an absolute temporary path). */
+const header = (n: number, out: string) => `Refusing to write ${out}/: ${n} change${n === 1 ? '' : 's'} to the committed ${out}/ would be refused by the cluster or lose data.`;
 const quoted = (keys: string[]) => `writeDist's option allowRemoval: ${JSON.stringify(keys)} (npm run synth and @mini-atlas/synth: ${keys.map((k) => `--allow-removal ${k}`).join(' ')})`;
 const fix = (...keys: string[]) => `  Fix: create a new instance under a new name and remove the old one with ${quoted(keys)}.`;
 const acknowledge = (...keys: string[]) =>
@@ -82,7 +83,7 @@ describe('today\'s platform', () => {
     const changed = today({ environment, topic: { partitions: 2, replicas: 2 }, postgres: { database: 'sales', owner: 'sales_app', storage: '512Mi' } });
     // An acknowledgement does not help: the cluster would still refuse the update.
     expect(attempt(() => writeDist(changed.app, out, { allowRemoval: ['Topic/team-a/team-a-orders'] }))).toBe([
-      header(5), REFUSED,
+      header(5, out), REFUSED,
       '  - Infrastructure/team-a/team-a-db: spec.postgres.database is immutable and would change from "orders" to "sales"',
       '  - Infrastructure/team-a/team-a-db: spec.postgres.owner is immutable and would change from "orders_app" to "sales_app"',
       '  - Infrastructure/team-a/team-a-db: spec.postgres.storage can only grow and would shrink from "1Gi" to "512Mi"',
@@ -100,7 +101,7 @@ describe('today\'s platform', () => {
     const out = newOut();
     writeDist(today({ rawTopic: true }).app, out);
     expect(attempt(() => writeDist(today({ rawTopic: true, environment: PRODUCTION_CLUSTER }).app, out))).toBe([
-      header(2), REFUSED,
+      header(2, out), REFUSED,
       '  - Topic/team-a/team-a-orders: spec.replicas is immutable and would change from 1 to 3',
       '  - Topic/team-a/team-a-raw: spec.replicas is immutable and would change from 1 to 3 (the instance does not set it and the Topic RGD\'s default changes from 1 to 3; setting it to 1 on the instance keeps it)',
       fix('Topic/team-a/team-a-orders', 'Topic/team-a/team-a-raw'),
@@ -117,7 +118,7 @@ describe('today\'s platform', () => {
     const out = newOut();
     writeDist(today({ rawTopic: true, environment: staging }).app, out);
     expect(attempt(() => writeDist(today({ rawTopic: true }).app, out))).toBe([
-      header(4), REFUSED,
+      header(4, out), REFUSED,
       '  - Infrastructure/team-a/team-a-db: spec.postgres.storage can only grow and would shrink from "5Gi" to "1Gi"',
       '  - KafkaNodePool/kafka/dual-role: spec.storage.size can only grow and would shrink from "100Gi" to "2Gi"',
       '  - Topic/team-a/team-a-orders: spec.replicas is immutable and would change from 2 to 1',
@@ -131,14 +132,14 @@ describe('today\'s platform', () => {
     writeDist(today().app, out);
     const renamed = today({ change: (p) => rgdOf(p, 'Infrastructure').definition.addJsonPatch(JsonPatch.replace('/spec/resources/0/id', 'postgres')) });
     expect(attempt(() => writeDist(renamed.app, out))).toBe([
-      header(1), LOSING,
+      header(1, out), LOSING,
       `  - ${INFRA_RGD}#database: resource "database" (Cluster) holds data and would leave the graph (renamed or removed): KRO deletes it from every Infrastructure instance, and with it ${CLUSTER_GONE}`,
       acknowledge(`${INFRA_RGD}#database`),
     ].join('\n'));
     const conditional = today({ change: (p) => rgdOf(p, 'Infrastructure').definition.addJsonPatch(
       JsonPatch.add('/spec/resources/0/includeWhen', ['${schema.spec.postgres.instances > 0}'])) });
     expect(attempt(() => writeDist(conditional.app, out))).toBe([
-      header(1), LOSING,
+      header(1, out), LOSING,
       `  - ${INFRA_RGD}#database: resource "database" (Cluster) holds data and would exist only when \${schema.spec.postgres.instances > 0}: KRO deletes it from every Infrastructure instance where that is false, and with it ${CLUSTER_GONE}`,
       acknowledge(`${INFRA_RGD}#database`),
     ].join('\n'));
@@ -151,13 +152,13 @@ describe('today\'s platform', () => {
     const renamed = today({ change: (p) => rgdOf(p, 'Infrastructure').definition.addJsonPatch(
       JsonPatch.replace('/spec/resources/0/template/metadata/name', '${schema.metadata.name}-pg')) });
     expect(attempt(() => writeDist(renamed.app, out))).toBe([
-      header(1), LOSING,
+      header(1, out), LOSING,
       `  - ${INFRA_RGD}#database: resource "database" (Cluster) holds data and would become another object (Cluster \${schema.metadata.namespace}/\${schema.metadata.name} → Cluster \${schema.metadata.namespace}/\${schema.metadata.name}-pg): KRO creates the new one empty and deletes the old one from every Infrastructure instance, and with it ${CLUSTER_GONE}`,
       acknowledge(`${INFRA_RGD}#database`),
     ].join('\n'));
     const rekinded = today({ change: (p) => rgdOf(p, 'Infrastructure').definition.addJsonPatch(JsonPatch.replace('/spec/schema/kind', 'Backend')) });
     expect(attempt(() => writeDist(rekinded.app, out))).toBe([
-      header(1), LOSING,
+      header(1, out), LOSING,
       `  - ${INFRA_RGD}: the RGD would generate Backend instead of Infrastructure: KRO stops managing every Infrastructure instance, and deleting the old CRD deletes every instance and everything they hold`,
       acknowledge(INFRA_RGD),
     ].join('\n'));
@@ -168,7 +169,7 @@ describe('today\'s platform', () => {
     writeDist(today().app, out);
     const without = today({ postgres: { database: 'sales' }, change: (p) => { p.foundation.stage.node.tryRemoveChild('topic'); } });
     expect(attempt(() => writeDist(without.app, out))).toBe([
-      header(2), REFUSED,
+      header(2, out), REFUSED,
       '  - Infrastructure/team-a/team-a-db: spec.postgres.database is immutable and would change from "orders" to "sales"',
       fix('Infrastructure/team-a/team-a-db'), LOSING,
       '  - ResourceGraphDefinition/topic.platform.mini-atlas.io: the RGD would be removed: KRO stops managing every Topic instance, and deleting its CRD (KRO does so itself when run with --allow-crd-deletion) deletes every instance and everything they hold',
@@ -185,7 +186,7 @@ describe('sizes of data-bearing objects only grow (DataBearingKind.growOnly)', (
     const out = newOut();
     writeDist(buildPlatform({ environment: PRODUCTION_CLUSTER, teams: () => undefined }).app, out);
     expect(attempt(() => writeDist(buildPlatform({ environment: LOCAL, teams: () => undefined }).app, out))).toBe([
-      header(1), REFUSED,
+      header(1, out), REFUSED,
       '  - KafkaNodePool/kafka/dual-role: spec.storage.size can only grow and would shrink from "100Gi" to "2Gi"',
       fix('KafkaNodePool/kafka/dual-role'),
     ].join('\n'));
@@ -201,7 +202,7 @@ describe('sizes of data-bearing objects only grow (DataBearingKind.growOnly)', (
     const out = newOut();
     writeDist(cluster('10Gi'), out);
     expect(attempt(() => writeDist(cluster('5Gi'), out))).toBe([
-      header(1), REFUSED,
+      header(1, out), REFUSED,
       '  - Cluster/db/pg: spec.storage.size can only grow and would shrink from "10Gi" to "5Gi"',
       fix('Cluster/db/pg'),
     ].join('\n'));
@@ -271,7 +272,7 @@ describe('a made-up kind of the same shape', () => {
     const out = newOut();
     writeDist(queueApp(), out);
     expect(attempt(() => writeDist(queueApp({ explicit: { shards: 3, region: 'us', size: 1, disk: '1023Gi' }, shardsDefault: 1, regionDefault: 'ap', diskDefault: '1536Mi' }), out))).toBe([
-      header(6), REFUSED,
+      header(6, out), REFUSED,
       '  - Queue/team-q/q-default: spec.disk can only grow and would shrink from "2Gi" to "1536Mi" (the instance does not set it and the Queue RGD\'s default changes from "2Gi" to "1536Mi"; setting it to "2Gi" on the instance keeps it)',
       '  - Queue/team-q/q-default: spec.region is immutable and would change from "eu" to "ap" (the instance does not set it and the Queue RGD\'s default changes from "eu" to "ap"; setting it to "eu" on the instance keeps it)',
       '  - Queue/team-q/q-default: spec.shards can only grow and would shrink from 2 to 1 (the instance does not set it and the Queue RGD\'s default changes from 2 to 1; setting it to 2 on the instance keeps it)',
@@ -289,22 +290,22 @@ describe('a made-up kind of the same shape', () => {
     const out = newOut();
     writeDist(queueApp(), out);
     expect(attempt(() => writeDist(queueApp({ logId: 'journal' }), out))).toBe([
-      header(1), LOSING,
+      header(1, out), LOSING,
       `  - ${QUEUE_RGD}#log: resource "log" (KafkaTopic) holds data and would leave the graph (renamed or removed): KRO deletes it from every Queue instance, and with it ${TOPIC_GONE}`,
       acknowledge(`${QUEUE_RGD}#log`),
     ].join('\n'));
     expect(attempt(() => writeDist(queueApp({ logWhen: ['${schema.spec.size > 1}'] }), out))).toBe([
-      header(1), LOSING,
+      header(1, out), LOSING,
       `  - ${QUEUE_RGD}#log: resource "log" (KafkaTopic) holds data and would exist only when \${schema.spec.size > 1}: KRO deletes it from every Queue instance where that is false, and with it ${TOPIC_GONE}`,
       acknowledge(`${QUEUE_RGD}#log`),
     ].join('\n'));
     expect(attempt(() => writeDist(queueApp({ logNamespace: 'events' }), out))).toBe([
-      header(1), LOSING,
+      header(1, out), LOSING,
       `  - ${QUEUE_RGD}#log: resource "log" (KafkaTopic) holds data and would become another object (KafkaTopic kafka/\${schema.metadata.name} → KafkaTopic events/\${schema.metadata.name}): KRO creates the new one empty and deletes the old one from every Queue instance, and with it ${TOPIC_GONE}`,
       acknowledge(`${QUEUE_RGD}#log`),
     ].join('\n'));
     expect(attempt(() => writeDist(queueApp({ withRgd: false }), out))).toBe([
-      header(1), LOSING,
+      header(1, out), LOSING,
       `  - ${QUEUE_RGD}: the RGD would be removed: KRO stops managing every Queue instance, and deleting its CRD (KRO does so itself when run with --allow-crd-deletion) deletes every instance and everything they hold`,
       acknowledge(QUEUE_RGD),
     ].join('\n'));

@@ -115,7 +115,7 @@ describe('removal guard', () => {
     const before = readFileSync(join(out, 'delivery/team-a/topic-team-a-team-a-audit.yaml'), 'utf8');
     expect(() => synth(false, out)).toThrow(RemovalGuardError);
     expect(() => synth(false, out)).toThrow([
-      'Refusing to write dist/: 1 change to the committed dist/ would be refused by the cluster or lose data.',
+      `Refusing to write ${out}/: 1 change to the committed ${out}/ would be refused by the cluster or lose data.`,
       'Losing data unless acknowledged:',
       '  - Topic/team-a/team-a-audit: a stateful object would disappear and Flux would stop managing it (its data is kept only because it is not pruned)',
       '  If this is intended, acknowledge it with writeDist\'s option allowRemoval: ["Topic/team-a/team-a-audit"] (npm run synth and @mini-atlas/synth: --allow-removal Topic/team-a/team-a-audit), then delete the objects explicitly (see README, "Deleting data").',

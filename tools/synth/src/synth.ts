@@ -101,7 +101,7 @@ export function synthesize(program: SynthProgram, options: SynthOptions, cwd: st
   const git: SynthGitSource = { repositoryUrl: options.repo, branch: options.branch, distPath };
   const app = program.build({ environment, git });
   const outdir = resolve(cwd, options.out);
-  return { ...writeDist(app, outdir, { allowRemoval: options.allowRemoval }), environment, outdir };
+  return { ...writeDist(app, outdir, { allowRemoval: options.allowRemoval, outputName: options.out }), environment, outdir };
 }
 
 /**
@@ -125,9 +125,9 @@ export function synthesizeAll(program: SynthProgram, options: SynthOptions, cwd:
     const git: SynthGitSource = { repositoryUrl: options.repo, branch: options.branch, distPath: `${base}/${environment.name}` };
     const app = program.build({ environment, git });
     renderApp(app); // every profile is checked before any is written
-    return { environment, app, outdir: resolve(cwd, options.out, environment.name) };
+    return { environment, app, outdir: resolve(cwd, options.out, environment.name), outputName: posix.join(options.out.split(sep).join('/'), environment.name) };
   });
-  return builds.map(({ environment, app, outdir }) => ({ ...writeDist(app, outdir, { allowRemoval: options.allowRemoval }), environment, outdir }));
+  return builds.map(({ environment, app, outdir, outputName }) => ({ ...writeDist(app, outdir, { allowRemoval: options.allowRemoval, outputName }), environment, outdir }));
 }
 
 /**
