@@ -51,13 +51,13 @@ export default tseslint.config(
     },
   },
   {
-    // The published tool packages: they import the library as `mini-atlas/...` and each other by package
+    // The published tool packages: they import the library as `mini-atlas` and each other by package
     // name, never by a path out of their own folder (which would not exist once installed).
-    files: ['tools/validate/**/*.ts', 'tools/cli-common/**/*.ts'],
+    files: ['tools/validate/**/*.ts', 'tools/cli-common/**/*.ts', 'tools/synth/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [{
         group: ['../*', '!./*'],
-        message: 'a published package imports only its own files (./), the library as mini-atlas/..., and @mini-atlas/* packages',
+        message: 'a published package imports only its own files (./), the library as mini-atlas, and @mini-atlas/* packages',
       }] }],
     },
   },
