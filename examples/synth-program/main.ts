@@ -1,6 +1,6 @@
 /**
  * A platform repo's whole synth program: the library composes the layers, `@mini-atlas/synth` gives the
- * command (`node main.js -- --help`). Run from the repository root, it writes Flux-ready `dist/`.
+ * command (`node main.js --help`). Run from the repository root, it writes Flux-ready `dist/`.
  * `test/invariants/packaging.test.ts` installs the packed packages here and checks the output equals
  * Mini-Atlas's own committed `dist/`, whose `main.ts` declares the same team.
  */
