@@ -66,11 +66,12 @@ describe('imageRegistryProblem: the policy\'s own test (prefix match)', () => {
   const DEFAULTS = ['ghcr.io/', 'docker.io/', 'quay.io/', 'registry.k8s.io/'];
   test('today\'s registries: ghcr.io passes, gcr.io and an unqualified image do not', () => {
     expect(imageRegistryProblem('ghcr.io/stefanprodan/podinfo:6.7.1', DEFAULTS)).toBeUndefined();
-    expect(imageRegistryProblem('gcr.io/stefanprodan/podinfo:6.7.1', DEFAULTS)).toEqual({
+    const denied = {
       rule: 'comes from a registry the image-registries policy denies (allowed: ghcr.io/, docker.io/, quay.io/, registry.k8s.io/): Kyverno would reject the app\'s Deployment',
       fix: 'use an image from ghcr.io/, docker.io/, quay.io/, registry.k8s.io/, or allow its registry in the FoundationChart\'s images.allowedRegistries',
-    });
-    expect(imageRegistryProblem('nginx:1.27', DEFAULTS)).toBeDefined();
+    };
+    expect(imageRegistryProblem('gcr.io/stefanprodan/podinfo:6.7.1', DEFAULTS)).toEqual(denied);
+    expect(imageRegistryProblem('nginx:1.27', DEFAULTS)).toEqual(denied);
   });
 
   test('a made-up registry list: ghcr.io.evil.com is not ghcr.io/', () => {
