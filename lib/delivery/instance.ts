@@ -89,6 +89,7 @@ export abstract class Instance<F extends Fields> extends Construct {
       // A kind-specific check says more than the schema pattern for the same field: keep only the former.
       const covered = new Set(specific.map((i) => i.field));
       const schema = checkFields(options.fields, options.spec as Record<string, unknown>)
+        .filter((p) => !(typeof p.value === 'string' && this.derivedFromInvalidWorkspace(p.value)))
         .map((p) => issue(this, `spec.${p.field}`, p.value, p.rule))
         .filter((i) => !covered.has(i.field));
       const dupes = this.duplicateIds.map((d) =>
@@ -125,11 +126,40 @@ export abstract class Instance<F extends Fields> extends Construct {
     return 63;
   }
 
+  /**
+   * Why the instance's name is not a valid name of its kind (a DNS-1123 label of at most 63 characters; a
+   * Workspace's at most `MAX_WORKSPACE_NAME`), or undefined when it is one. Checks that derive a value from
+   * the name (an instance's name prefix, a host name suggestion) skip it while this reports a problem.
+   */
+  public nameProblem(): string | undefined {
+    return dnsLabelProblem(this.name, this.maxNameLength());
+  }
+
+  /**
+   * Whether `value` starts with the prefix of an invalid workspace name (the workspace is the instance this one
+   * was created in): the instance's own name, or a reference the library derived from another instance's name.
+   * That part is not reported again: the Workspace reports its name with the fix that applies, so one mistake
+   * is reported once (as `FluxStageProps.pathDerivedFrom` does for the stage path).
+   */
+  private derivedFromInvalidWorkspace(value: string): boolean {
+    const prefix = this.workspacePrefix;
+    if (prefix === undefined || !value.startsWith(prefix)) return false;
+    const owner = this.node.scopes.slice(0, -1).reverse().find((c): c is Instance<Fields> => c instanceof Instance);
+    return owner?.nameProblem() !== undefined;
+  }
+
   private checkName(): ValidationIssue[] {
     const out: ValidationIssue[] = [];
-    const p = dnsLabelProblem(this.name, this.maxNameLength());
-    if (p) out.push(issue(this, 'name', this.name, p, 'use a shorter lowercase name of letters, digits and "-"'));
     const prefix = this.workspacePrefix;
+    // What the instance adds after an invalid workspace's prefix is still checked.
+    if (prefix !== undefined && this.derivedFromInvalidWorkspace(this.name)) {
+      const own = this.name.slice(prefix.length);
+      const p = dnsLabelProblem(own);
+      if (p) out.push(issue(this, 'name', this.name, `after the workspace prefix, "${own}" ${p}`, 'use a shorter lowercase name of letters, digits and "-"'));
+      return out;
+    }
+    const p = this.nameProblem();
+    if (p) out.push(issue(this, 'name', this.name, p, 'use a shorter lowercase name of letters, digits and "-"'));
     if (prefix !== undefined && !this.name.startsWith(prefix)) {
       out.push(issue(this, 'name', this.name, `must start with the workspace prefix "${prefix}" (Kyverno policy workspace-naming)`, `name it "${prefix}${this.name}" or omit the name`));
     }

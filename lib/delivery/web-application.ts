@@ -102,7 +102,9 @@ export class WebApplication extends Instance<typeof WEB_APPLICATION_FIELDS> {
     const outside = host ? undefined : webApplicationDefinitions.map((d) => listenerHostnameProblem(this.hostname, d.gateway.listenerHostname, this.name)).find((p) => p);
     if (outside) out.push(issue(this, 'spec.hostname', this.hostname, outside.rule, outside.fix));
     const domain = this.workspace.hostDomain;
-    const owner = !host && !outside && domain !== undefined ? hostnameOwnershipProblem(this.hostname, this.workspace.name, domain) : undefined;
+    // An invalid workspace name is reported on the Workspace; the host names it owns would be invalid too.
+    const owner = !host && !outside && domain !== undefined && this.workspace.nameProblem() === undefined
+      ? hostnameOwnershipProblem(this.hostname, this.workspace.name, domain) : undefined;
     if (owner) out.push(issue(this, 'spec.hostname', this.hostname, owner, 'host names on the shared Gateway belong to workspaces (the hostname-ownership policy refuses others)'));
     const first = registered<WebApplication>(this, `hostname:${this.hostname}`)[0];
     if (first && first !== this && !host) {

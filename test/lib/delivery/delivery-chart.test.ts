@@ -6,7 +6,7 @@ import { FoundationChart } from '../../../lib/foundation/foundation-chart';
 import { FluxStage } from '../../../lib/gitops/flux-stage';
 import { PRODUCTION } from '../../../lib/shared/environment';
 import { renderApp } from '../../../lib/synth/dist-writer';
-import { ValidationIssue, WebApplication } from '../../../lib';
+import { Infrastructure, Topic, ValidationIssue, WebApplication } from '../../../lib';
 import { issues } from '../../helpers/issues';
 
 /** A delivery chart on the default core and foundation. */
@@ -39,6 +39,30 @@ test('an invalid workspace name is reported once, on the Workspace, not again as
   const { app, delivery } = deliveryChart();
   delivery.addWorkspace('Team_A', { team: 'a' });
   expect(issues(() => renderApp(app)).map((i) => [i.path, i.field, i.value])).toEqual([['delivery/Team_A/Team_A', 'name', '"Team_A"']]);
+});
+
+const DNS_LABEL_RULE = 'must be a DNS-1123 label: lowercase letters, digits and "-", starting and ending with a letter or digit';
+const NAME_FIX = 'use a shorter lowercase name of letters, digits and "-"';
+
+test('today\'s team under an invalid workspace name: reported once, on the Workspace, not again in its instances\' names or host name', () => {
+  const { app, delivery } = deliveryChart();
+  const ws = delivery.addWorkspace('Team_A', { team: 'team-a' });
+  const db = new Infrastructure(ws, 'db', { postgres: { database: 'orders', owner: 'orders_app' } });
+  const orders = new Topic(ws, 'orders', { partitions: 3, retentionHours: 72 });
+  new WebApplication(ws, 'web', { image: 'ghcr.io/stefanprodan/podinfo:6.7.1', hostname: 'team-a.localtest.me', port: 9898, database: db, topic: orders });
+  expect(issues(() => renderApp(app))).toEqual([{ path: 'delivery/Team_A/Team_A', field: 'name', value: '"Team_A"', rule: DNS_LABEL_RULE, fix: NAME_FIX }]);
+});
+
+test('a made-up workspace name too long for a Workspace: its instances are checked only for what they add after the prefix', () => {
+  const { app, delivery } = deliveryChart();
+  const long = `payments-${'x'.repeat(51)}`;
+  const ws = delivery.addWorkspace(long, { team: 'payments' });
+  new Topic(ws, 'events');
+  new Topic(ws, 'Audit_Log');
+  expect(issues(() => renderApp(app))).toEqual([
+    { path: `delivery/${long}/${long}`, field: 'name', value: `"${long}"`, rule: 'is 60 characters long; the limit is 30', fix: NAME_FIX },
+    { path: `delivery/${long}/${long}/topics/Audit_Log`, field: 'name', value: `"${long}-Audit_Log"`, rule: `after the workspace prefix, "Audit_Log" ${DNS_LABEL_RULE}`, fix: NAME_FIX },
+  ]);
 });
 
 test('a made-up stage with a derived path leaves the check to the value it came from; a written path is checked', () => {
