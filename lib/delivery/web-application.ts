@@ -105,7 +105,7 @@ export class WebApplication extends Instance<typeof WEB_APPLICATION_FIELDS> {
     // An invalid workspace name is reported on the Workspace; the host names it owns would be invalid too.
     const owner = !host && !outside && domain !== undefined && this.workspace.nameProblem() === undefined
       ? hostnameOwnershipProblem(this.hostname, this.workspace.name, domain) : undefined;
-    if (owner) out.push(issue(this, 'spec.hostname', this.hostname, owner, 'host names on the shared Gateway belong to workspaces (the hostname-ownership policy refuses others)'));
+    if (owner) out.push(issue(this, 'spec.hostname', this.hostname, owner.rule, owner.fix));
     const first = registered<WebApplication>(this, `hostname:${this.hostname}`)[0];
     if (first && first !== this && !host) {
       out.push(issue(this, 'spec.hostname', this.hostname, `is already routed to ${first.node.path}`, 'give every application its own host name'));

@@ -55,10 +55,16 @@ export function ownedHostnamePattern(workspace: string, domain: string): string 
   return `^${workspace}(-${DNS_LABEL_SOURCE})?[.]${domain.split('.').join('[.]')}$`;
 }
 
-/** Why `host` is not owned by `workspace` under `domain` (see {@link ownedHostnamePattern}), or undefined. */
-export function hostnameOwnershipProblem(host: string, workspace: string, domain: string): string | undefined {
+/**
+ * Why `host` is not owned by `workspace` under `domain` (see {@link ownedHostnamePattern}), as the rule it
+ * breaks and the host names that fix it; undefined when it is owned.
+ */
+export function hostnameOwnershipProblem(host: string, workspace: string, domain: string): { readonly rule: string; readonly fix: string } | undefined {
   if (new RegExp(ownedHostnamePattern(workspace, domain)).test(host)) return undefined;
-  return `is not owned by workspace "${workspace}": use ${workspace}.${domain} or ${workspace}-<name>.${domain} (no wildcards)`;
+  return {
+    rule: `is not owned by workspace "${workspace}": host names on the shared Gateway belong to workspaces (the hostname-ownership policy refuses others)`,
+    fix: `use ${workspace}.${domain} or ${workspace}-<name>.${domain} (no wildcards)`,
+  };
 }
 
 const TAG_CHARS = 'A-Za-z0-9_.-';

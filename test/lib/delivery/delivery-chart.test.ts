@@ -95,8 +95,8 @@ describe("host names: a workspace's applications use only host names it owns und
   ])('under %s, fails for %s', (domain, hostname, shown) => {
     expect(hostIssues(domain, hostname)).toEqual([{
       path: 'delivery/team-a/team-a/apps/web', field: 'spec.hostname', value: JSON.stringify(hostname),
-      rule: `is not owned by workspace "team-a": use team-a.${shown} or team-a-<name>.${shown} (no wildcards)`,
-      fix: 'host names on the shared Gateway belong to workspaces (the hostname-ownership policy refuses others)',
+      rule: 'is not owned by workspace "team-a": host names on the shared Gateway belong to workspaces (the hostname-ownership policy refuses others)',
+      fix: `use team-a.${shown} or team-a-<name>.${shown} (no wildcards)`,
     }]);
   });
 

@@ -70,8 +70,17 @@ describe('host-name ownership', () => {
     ['team-a-.localtest.me', 'an empty name after the dash'],
     ['team-axlocaltest.me', 'a dot that is not escaped would let this through'],
   ])('%s is not owned by team-a (%s)', (host) => {
-    expect(hostnameOwnershipProblem(host, 'team-a', 'localtest.me'))
-      .toBe('is not owned by workspace "team-a": use team-a.localtest.me or team-a-<name>.localtest.me (no wildcards)');
+    expect(hostnameOwnershipProblem(host, 'team-a', 'localtest.me')).toEqual({
+      rule: 'is not owned by workspace "team-a": host names on the shared Gateway belong to workspaces (the hostname-ownership policy refuses others)',
+      fix: 'use team-a.localtest.me or team-a-<name>.localtest.me (no wildcards)',
+    });
+  });
+
+  test('a made-up workspace under another domain: the rule says why, the fix names the host names it owns there', () => {
+    expect(hostnameOwnershipProblem('checkout.apps.corp.example', 'payments', 'apps.corp.example')).toEqual({
+      rule: 'is not owned by workspace "payments": host names on the shared Gateway belong to workspaces (the hostname-ownership policy refuses others)',
+      fix: 'use payments.apps.corp.example or payments-<name>.apps.corp.example (no wildcards)',
+    });
   });
 
   test('the pattern is one source for TypeScript and CEL', () => {
