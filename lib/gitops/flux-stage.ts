@@ -8,6 +8,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { DNS_LABEL_SOURCE } from '../shared/names';
+import { objectFileName, objectKey, RenderedObject } from '../shared/rendered';
 import { addIssueCheck, issue, ValidationIssue } from '../shared/validation-error';
 import {
   groupKindOf, HealthCheckExpression, isBuiltinApiVersion, readinessDeclarationOf, registeredHealthCheck,
@@ -146,6 +147,7 @@ export class FluxStage extends Construct {
     this.tenant = props.tenant;
     this.explicitHealthChecks = props.healthCheckExpressions ?? [];
     this.deps = [...(props.dependsOn ?? [])];
+    requirePlacement(this);
     addIssueCheck(this, () => [
       ...(PATH_PATTERN.test(this.path) || props.pathDerivedFrom !== undefined
         ? []
@@ -259,4 +261,50 @@ export class FluxStage extends Construct {
     }
     return out;
   }
+}
+
+// Every object of an app is written exactly once: inside a Flux stage (else no Flux Kustomization applies it)
+// and in a file of its own (two objects with the same kind, namespace and name in one stage would overwrite each
+// other). A check of the whole app, registered on its root through `addIssueCheck` (cdk8s's `node.addValidation`),
+// so plain `app.synth()` reports these problems exactly as `npm run synth` does.
+
+/** Roots that carry the placement check (a marker: each root gets it once). */
+const CHECKED_ROOTS = new WeakSet<IConstruct>();
+
+/**
+ * Registers the placement check on `scope`'s root, once per root. Called by `FluxStage`'s constructor (an app
+ * with a stage is a Mini-Atlas app) and by `renderApp` (an app without any stage has nothing it could write).
+ */
+export function requirePlacement(scope: IConstruct): void {
+  const root = scope.node.root;
+  if (CHECKED_ROOTS.has(root)) return;
+  CHECKED_ROOTS.add(root);
+  addIssueCheck(root, () => placementIssues(root));
+}
+
+/**
+ * Every object under `root` outside any FluxStage, and every object whose file in its stage's folder
+ * ({@link objectFileName}) an earlier object (in construct-tree order) already takes. In construct-tree order.
+ */
+export function placementIssues(root: IConstruct): ValidationIssue[] {
+  const out: ValidationIssue[] = [];
+  const seen = new Map<string, string>();
+  for (const c of root.node.findAll()) {
+    if (!(c instanceof ApiObject)) continue;
+    const stage = FluxStage.of(c);
+    if (!stage) {
+      out.push(issue(c, 'scope', `${c.kind}/${c.name}`, 'is outside any FluxStage, so no Flux Kustomization would apply it',
+        'create it inside a FluxStage (a Workspace, a chart of buildPlatform, or your own stage), or place it with FluxStage.place'));
+      continue;
+    }
+    const object = c.toJson() as RenderedObject;
+    const path = `${stage.path}/${objectFileName(object)}`;
+    const previous = seen.get(path);
+    if (previous !== undefined) {
+      out.push(issue(c, 'metadata.name', objectKey(object), `is defined twice in ${stage.path} (also at ${previous})`, 'give one of them another name'));
+      continue;
+    }
+    seen.set(path, c.node.path);
+  }
+  return out;
 }

@@ -34,7 +34,7 @@ import { canonicalJson, isJsonObject, jsonAt, JsonValue } from '../shared/json';
 import { parseQuantity } from '../shared/quantity';
 import { dataChildOf } from '../foundation/data-children';
 import { ResourceGraph } from '../foundation/resource-graph';
-import { objectKey, RenderedObject } from './rendered';
+import { objectKey, RenderedObject } from '../shared/rendered';
 
 /** The change rules of one instance kind: its fields, with their defaults, `immutable` and `growOnly`. */
 export interface KindChangeRules {

@@ -9,14 +9,14 @@ import { basename, dirname, join, relative } from 'node:path';
 import { ApiObject, App } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { withDataProtection } from '../shared/data-bearing';
-import { assertValid, issue, MiniAtlasValidationError, ValidationIssue } from '../shared/validation-error';
-import { FluxStage } from '../gitops/flux-stage';
+import { assertValid, MiniAtlasValidationError } from '../shared/validation-error';
+import { FluxStage, requirePlacement } from '../gitops/flux-stage';
 import { DistFile, listDist, parseDistFile } from './dist-model';
 import { toYaml } from './kubernetes-yaml';
 import { changeRulesOf, guardChanges, RemovalGuardError } from './change-guard';
-import { objectKey, RenderedFile, RenderedObject } from './rendered';
+import { objectFileName, objectKey, RenderedFile, RenderedObject } from '../shared/rendered';
 
-export { objectKey, type RenderedFile, type RenderedObject } from './rendered';
+export { objectKey, type RenderedFile, type RenderedObject } from '../shared/rendered';
 export { RemovalGuardError } from './change-guard';
 
 /** Options of {@link writeDist}. */
@@ -48,35 +48,19 @@ export interface WriteDistResult {
  * Renders the app into files (validating it first). Pure: writes nothing. Every data-bearing object and every
  * Namespace holding one gets `kustomize.toolkit.fluxcd.io/prune: disabled` (`withDataProtection`,
  * lib/shared/data-bearing.ts), whichever construct created it.
- * @throws MiniAtlasValidationError listing every problem of the app; then every object outside a FluxStage
- * (no Flux Kustomization would apply it) and every object defined twice (same file in the same stage).
+ * @throws MiniAtlasValidationError listing every problem of the app — the same error plain `app.synth()` throws,
+ * objects outside any FluxStage and objects defined twice included (`requirePlacement`, registered by every
+ * FluxStage; here too, for an app without one).
  */
 export function renderApp(app: App): RenderedFile[] {
+  requirePlacement(app);
   assertValid(app);
   const files: RenderedFile[] = [];
-  const seen = new Map<string, string>();
-  const problems: ValidationIssue[] = [];
   for (const c of app.node.findAll()) {
     if (!(c instanceof ApiObject)) continue;
-    const stage = FluxStage.of(c);
-    if (!stage) {
-      problems.push(issue(c, 'scope', `${c.kind}/${c.name}`, 'is outside any FluxStage, so no Flux Kustomization would apply it',
-        'create it inside a FluxStage (a Workspace, a chart of buildPlatform, or your own stage), or place it with FluxStage.place'));
-      continue;
-    }
     const object = c.toJson() as RenderedObject;
-    const { kind, metadata } = object;
-    const file = [kind, metadata.namespace, metadata.name].filter(Boolean).join('-').toLowerCase().replace(/[^a-z0-9.-]/g, '-');
-    const path = `${stage.path}/${file}.yaml`;
-    const prev = seen.get(path);
-    if (prev) {
-      problems.push(issue(c, 'metadata.name', objectKey(object), `is defined twice in ${stage.path} (also at ${prev})`, 'give one of them another name'));
-      continue;
-    }
-    seen.set(path, c.node.path);
-    files.push({ path, object });
+    files.push({ path: `${FluxStage.of(c)!.path}/${objectFileName(object)}`, object });
   }
-  if (problems.length) throw new MiniAtlasValidationError(problems);
   const protectedObjects = withDataProtection(files.map((f) => f.object));
   return files.map((f, i) => ({ path: f.path, object: protectedObjects[i]! })).sort((a, b) => a.path.localeCompare(b.path));
 }

@@ -2,8 +2,9 @@
 import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { App, Chart } from 'cdk8s';
+import { ApiObject, App, Chart } from 'cdk8s';
 import { FluxStage, MiniAtlasValidationError, renderApp, ValidationIssue, WebApplication, Workspace } from '../../../lib';
+import { parseSynthArgs, synthesize } from '@mini-atlas/synth';
 
 test('all errors of one synth are reported together, each naming the construct path', () => {
   let error: unknown;
@@ -75,5 +76,43 @@ describe('one validation path: plain app.synth() and renderApp (npm run synth) t
     const other: ValidationIssue = { path: 'delivery', field: 'validation', value: '"Chart"', rule: 'labels must name a cost centre' };
     expect((thrown(() => withOther().synth()) as MiniAtlasValidationError).issues).toEqual([other, ...expected]);
     expect((thrown(() => renderApp(withOther())) as MiniAtlasValidationError).issues).toEqual([other, ...expected]);
+  });
+
+  test('an object outside any stage and an object defined twice: the same issues from app.synth(), renderApp and the synth command', () => {
+    const settings = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings', namespace: 'team-a' } };
+    const misplaced = (): App => {
+      const a = invalidApp();
+      const stage = a.node.findChild('delivery').node.findChild('team');
+      new ApiObject(stage, 'settings', settings);
+      new ApiObject(stage, 'settings-again', settings);
+      new ApiObject(new Chart(a, 'loose'), 'stray', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'stray' } });
+      return a;
+    };
+    const placement: ValidationIssue[] = [
+      {
+        path: 'delivery/team/settings-again', field: 'metadata.name', value: '"ConfigMap/team-a/settings"',
+        rule: 'is defined twice in delivery/team (also at delivery/team/settings)', fix: 'give one of them another name',
+      },
+      {
+        path: 'loose/stray', field: 'scope', value: '"ConfigMap/stray"', rule: 'is outside any FluxStage, so no Flux Kustomization would apply it',
+        fix: 'create it inside a FluxStage (a Workspace, a chart of buildPlatform, or your own stage), or place it with FluxStage.place',
+      },
+    ];
+    const cwd = mkdtempSync(join(tmpdir(), 'mini-atlas-synth-'));
+    const viaSynth = thrown(() => misplaced().synth()) as MiniAtlasValidationError;
+    const viaRender = thrown(() => renderApp(misplaced())) as MiniAtlasValidationError;
+    const viaCommand = thrown(() => synthesize({ build: () => misplaced() }, parseSynthArgs(['--out', 'dist'], {}), cwd)) as MiniAtlasValidationError;
+    for (const error of [viaSynth, viaRender, viaCommand]) {
+      expect(error).toBeInstanceOf(MiniAtlasValidationError);
+      expect(error.issues).toEqual([...placement, ...expected]);
+    }
+    expect(viaSynth.message.split('\n').slice(0, 3)).toEqual([
+      'Mini-Atlas found 6 configuration errors:',
+      '  - delivery/team/settings-again: metadata.name = "ConfigMap/team-a/settings": is defined twice in delivery/team (also at delivery/team/settings). Fix: give one of them another name',
+      '  - loose/stray: scope = "ConfigMap/stray": is outside any FluxStage, so no Flux Kustomization would apply it. Fix: create it inside a FluxStage (a Workspace, a chart of buildPlatform, or your own stage), or place it with FluxStage.place',
+    ]);
+    expect(viaCommand.message).toBe(viaSynth.message);
+    expect(viaRender.message).toBe(viaSynth.message);
+    expect(readdirSync(cwd)).toEqual([]);
   });
 });

@@ -20,3 +20,11 @@ export function objectKey(o: RenderedObject): string {
   return [o.kind, o.metadata.namespace, o.metadata.name].filter(Boolean).join('/');
 }
 
+
+/**
+ * The file an object is written to inside its stage's folder: `<kind>-<namespace>-<name>.yaml` (no namespace
+ * segment for a cluster-scoped object), lowercase, every character outside `[a-z0-9.-]` replaced by `-`.
+ */
+export function objectFileName(o: RenderedObject): string {
+  return `${[o.kind, o.metadata.namespace, o.metadata.name].filter(Boolean).join('-').toLowerCase().replace(/[^a-z0-9.-]/g, '-')}.yaml`;
+}
