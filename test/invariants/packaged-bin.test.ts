@@ -1,6 +1,6 @@
 /**
  * A platform repo on the packed packages (examples/bin-program) uses the package's bin (issue 17, item 4). The
- * package's budgets (item 5) are measured on examples/acme-platform, in test/invariants/packaging.test.ts.
+ * package's budgets (item 5) are measured on examples/acme-platform, in test/budgets/package-budgets.test.ts (npm run test:budgets).
  * - `npx mini-atlas synth` writes the committed dist/ byte for byte, `npx mini-atlas validate` passes it, and
  *   a bad profile, a missing program and an unknown command fail with their one-line messages.
  */
