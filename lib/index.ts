@@ -56,7 +56,7 @@ export {
 export { type FluxStageProps, FluxStage, PLATFORM_SERVICE_ACCOUNT, type TenantKind, type TenantStageScope } from './gitops/flux-stage';
 export {
   type FluxSyncProps, SOURCE_NAME, FLUX_NAMESPACE, GATEWAY_API_KUSTOMIZATION, GATEWAY_API_SOURCE, GATEWAY_API_REPOSITORY,
-  FLUX_BOOTSTRAP_NAME, FLUX_SYSTEM_FOLDER, FluxSync,
+  FLUX_BOOTSTRAP_NAME, FLUX_SYSTEM_FOLDER, FluxSync, DEFAULT_REPOSITORY_URL, DEFAULT_BRANCH,
 } from './gitops/flux-sync';
 export {
   meetsPodSecurity, podSecurityLevel, namespacesInValues, type PodSecurityLevel, POD_SECURITY_LEVELS,

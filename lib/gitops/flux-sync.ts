@@ -17,11 +17,16 @@ import { KUBERNETES_NAMESPACES, namespaceIssues } from './namespaces';
 import { partOfLabel, platformNameOf, platformNameProblem } from '../shared/platform-name';
 import { dnsLabelProblem } from '../shared/names';
 
+/** The Git URL Flux pulls from when {@link FluxSyncProps.repositoryUrl} is not given (Mini-Atlas's own repository). */
+export const DEFAULT_REPOSITORY_URL = 'https://github.com/mini-atlas/mini-atlas.git';
+/** The branch Flux follows when {@link FluxSyncProps.branch} is not given. */
+export const DEFAULT_BRANCH = 'main';
+
 /** Properties of {@link FluxSync}. */
 export interface FluxSyncProps {
-  /** Git URL of this repository (https:// or ssh://). @default 'https://github.com/mini-atlas/mini-atlas.git' */
+  /** Git URL of this repository (https:// or ssh://). @default DEFAULT_REPOSITORY_URL (`https://github.com/mini-atlas/mini-atlas.git`) */
   readonly repositoryUrl?: string;
-  /** Branch Flux follows. @default 'main' */
+  /** Branch Flux follows. @default DEFAULT_BRANCH (`main`) */
   readonly branch?: string;
   /** Folder of the synthesized output inside the repository (a path prefix such as `deploy/production`). @default 'dist' */
   readonly distPath?: string;
@@ -95,8 +100,8 @@ export class FluxSync extends Construct {
 
   public constructor(scope: Construct, id: string, props: FluxSyncProps) {
     super(scope, id);
-    this.repositoryUrl = props.repositoryUrl ?? 'https://github.com/mini-atlas/mini-atlas.git';
-    this.branch = props.branch ?? 'main';
+    this.repositoryUrl = props.repositoryUrl ?? DEFAULT_REPOSITORY_URL;
+    this.branch = props.branch ?? DEFAULT_BRANCH;
     this.stages = props.stages;
     this.props = props;
     this.sourceName = props.sourceName ?? SOURCE_NAME;

@@ -208,8 +208,13 @@ describe('the process: npm run synth (main.ts)', () => {
     expect(synth('--evn', 'production')).toEqual({ status: 2, stdout: '', stderr: `unknown option --evn for synth; ${SYNTH_OPTIONS}\n` });
   });
 
-  test('--help prints the help text and exits 0', () => {
-    expect(synth('--help')).toEqual({ status: 0, stdout: helpText(SYNTH_COMMAND), stderr: '' });
+  test('--help prints the help text and exits 0; it names the real defaults of --repo and --branch (buildPlatform\'s)', () => {
+    const help = synth('--help');
+    expect(help).toEqual({ status: 0, stdout: helpText(SYNTH_COMMAND), stderr: '' });
+    expect(help.stdout.split('\n').filter((l) => /^ {6}--(repo|branch) /.test(l))).toEqual([
+      '      --repo <git url>                Git URL Flux pulls from (default: $MINI_ATLAS_REPO, else buildPlatform\'s default, https://github.com/mini-atlas/mini-atlas.git)',
+      '      --branch <name>                 branch Flux follows (default: $MINI_ATLAS_BRANCH, else buildPlatform\'s default, main)',
+    ]);
   });
 
   test('--env staging prints one line naming the valid profiles and exits 1', () => {

@@ -1,4 +1,5 @@
 /** Command-line options of a synth program (`runSynth`; Mini-Atlas's own is `npm run synth`). */
+import { DEFAULT_BRANCH, DEFAULT_REPOSITORY_URL } from 'mini-atlas';
 import { CommandSpec, HELP_OPTION, OptionValues, parseCommandLine } from '@mini-atlas/cli-common/command-line';
 
 /** The synth command line. */
@@ -8,8 +9,8 @@ export const SYNTH_COMMAND = {
   summary: 'Builds the platform and writes its Flux-ready output (dist/) atomically.',
   options: {
     env: { type: 'string', value: '<profile>', help: "environment profile (default: $MINI_ATLAS_ENV, else the program's first profile)" },
-    repo: { type: 'string', value: '<git url>', help: 'Git URL Flux pulls from (default: $MINI_ATLAS_REPO, else the platform default)' },
-    branch: { type: 'string', value: '<name>', help: 'branch Flux follows (default: $MINI_ATLAS_BRANCH, else main)' },
+    repo: { type: 'string', value: '<git url>', help: `Git URL Flux pulls from (default: $MINI_ATLAS_REPO, else buildPlatform's default, ${DEFAULT_REPOSITORY_URL})` },
+    branch: { type: 'string', value: '<name>', help: `branch Flux follows (default: $MINI_ATLAS_BRANCH, else buildPlatform's default, ${DEFAULT_BRANCH})` },
     out: { type: 'string', value: '<dir>', help: 'output directory (default dist)' },
     'flux-path': {
       type: 'string', value: '<path>',
