@@ -17,7 +17,7 @@ import { PLATFORM_VERSION, RESERVED_NAMESPACES } from '../../lib/shared/api';
 import { ControlPlane } from '../../tools/control-plane/src/control-plane';
 import { installCrds, platformCrds } from './support/crds';
 import { readDist } from './support/dist';
-import { KubeApiError, KubeClient, KubeObject, sleep, waitFor } from './support/kube-client';
+import { KubeApiError, KubeClient, KubeObject, sleep, waitFor } from '../../tools/control-plane/src/kube-client';
 
 const MINUTE = 60_000;
 jest.setTimeout(5 * MINUTE);

@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { portIsFree } from '../../tools/control-plane/src/control-plane';
 import { PROJECT_ROOT } from '@mini-atlas/cli-common/schema-store';
-import { waitFor } from './support/kube-client';
+import { waitFor } from '../../tools/control-plane/src/kube-client';
 
 const FIXTURE = join(PROJECT_ROOT, 'test', 'cluster', 'support', 'hold-control-plane.ts');
 

@@ -21,7 +21,7 @@ import {
   FLUX_NS, FluxHarness, inventory, inventoryId, KS_API, readyOf, revisionOf, seconds, SOURCE,
 } from './support/flux-harness';
 import { KRO_AGGREGATE_LABEL, kroInstallation, kroRbac } from './support/kro-identity';
-import { KubeClient, KubeObject, waitFor } from './support/kube-client';
+import { KubeClient, KubeObject, waitFor } from '../../tools/control-plane/src/kube-client';
 
 const MINUTE = 60_000;
 jest.setTimeout(5 * MINUTE);

@@ -9,7 +9,7 @@ import { join, relative, resolve } from 'node:path';
 import { toYaml } from '../../lib/synth/kubernetes-yaml';
 import { PROJECT_ROOT } from '@mini-atlas/cli-common/schema-store';
 import { DistObject, readDist } from './support/dist';
-import type { KubeObject } from './support/kube-client';
+import type { KubeObject } from '../../tools/control-plane/src/kube-client';
 import {
   messageMismatches, readMessages, readSuite, runKyvernoApply, runKyvernoTest, stageSuite, suiteDirs, unevaluatedExpectations,
 } from './support/kyverno-cli';

@@ -29,7 +29,7 @@ import { Dist, FluxStage, readDist } from './support/dist';
 import { describeObject, FLUX_FIELD_MANAGER, fluxApplyStaged, Rejection } from './support/flux-apply';
 import { KRO_AGGREGATE_LABEL, kroInstallation, kroRbac } from './support/kro-identity';
 import { DeleteVerdict, runKyvernoApply, runKyvernoDeleteOnCluster } from './support/kyverno-cli';
-import { KubeApiError, KubeClient, KubeObject, waitFor } from './support/kube-client';
+import { KubeApiError, KubeClient, KubeObject, waitFor } from '../../tools/control-plane/src/kube-client';
 import {
   deliveryWorkspaces, deriveWorkspace, GeneratedKind, generatedKinds, kindOf, single, WorkspaceInstances,
 } from './support/platform-model';

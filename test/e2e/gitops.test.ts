@@ -22,7 +22,7 @@ import { Dist, readDist } from '../cluster/support/dist';
 import {
   Condition, FLUX_NS, FluxHarness, inventory, KS_API, readyOf, revisionOf, seconds, SOURCE,
 } from '../cluster/support/flux-harness';
-import { KubeObject, KubeClient, waitFor } from '../cluster/support/kube-client';
+import { KubeObject, KubeClient, waitFor } from '../../tools/control-plane/src/kube-client';
 import { instanceReadiness } from '../cluster/support/readiness';
 import { ProjectCopy } from './support/project-copy';
 import { startCnpgOperator, startKro, withNodeImages } from './support/platform-operators';

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { PROJECT_ROOT } from '@mini-atlas/cli-common/schema-store';
 import { HostFootprint, hostFootprint, NODE } from '../../tools/node/src/host';
 import { E2eNode } from '../../tools/node/src/node';
-import { waitFor } from '../cluster/support/kube-client';
+import { waitFor } from '../../tools/control-plane/src/kube-client';
 
 const FIXTURE = join(PROJECT_ROOT, 'test', 'e2e', 'support', 'hold-node.ts');
 

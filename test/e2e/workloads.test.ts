@@ -21,7 +21,7 @@ import { E2eNode, LOCAL_PATH_DIR, UNWRAPPED_RUNTIME } from '../../tools/node/src
 import { installCrds, platformCrds } from '../cluster/support/crds';
 import { Dist, readDist } from '../cluster/support/dist';
 import { fluxApplyStaged } from '../cluster/support/flux-apply';
-import { KubeApiError, KubeClient, KubeObject, waitFor } from '../cluster/support/kube-client';
+import { KubeApiError, KubeClient, KubeObject, waitFor } from '../../tools/control-plane/src/kube-client';
 import { deliveryWorkspaces, deriveWorkspace, generatedKinds } from '../cluster/support/platform-model';
 import { instanceReadiness, InstanceReadiness } from '../cluster/support/readiness';
 import { localImagesException } from './support/local-images-exception';

@@ -9,7 +9,7 @@ import { parseAllDocuments } from 'yaml';
 import { CRD_SOURCES } from '../../../lib/shared/schema-sources';
 import { resolveSchema } from '@mini-atlas/cli-common/schema-store';
 import { toolPaths } from '../../../tools/control-plane/src/tool-cache';
-import { KubeClient, KubeObject, waitFor } from './kube-client';
+import { KubeClient, KubeObject, waitFor } from '../../../tools/control-plane/src/kube-client';
 
 /** A CRD and the file it came from. */
 export interface CrdFile {

@@ -12,7 +12,7 @@ import {
   DistDocument, DistModel, fluxOrder, formatDistProblem, formatFluxOrderProblems, kustomizeResources, readDist as readDistModel,
 } from '../../../lib/synth/dist-model';
 import { PROJECT_ROOT } from '@mini-atlas/cli-common/schema-store';
-import type { KubeObject } from './kube-client';
+import type { KubeObject } from '../../../tools/control-plane/src/kube-client';
 
 /** An object of `dist/`: the dist model's document, typed as the suite's client takes it. */
 export type DistObject = DistDocument<KubeObject>;

@@ -12,7 +12,7 @@
  * namespace only appears later blocks its whole Kustomization). The field manager is kustomize-controller's.
  */
 import type { DistObject } from './dist';
-import { KubeApiError, KubeClient, KubeObject, waitFor } from './kube-client';
+import { KubeApiError, KubeClient, KubeObject, waitFor } from '../../../tools/control-plane/src/kube-client';
 
 /** The field manager kustomize-controller applies with. */
 export const FLUX_FIELD_MANAGER = 'kustomize-controller';

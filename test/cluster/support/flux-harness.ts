@@ -12,7 +12,7 @@ import {
   FLUX_CONTROLLER_USERS, FluxControllerName, FluxControllers, FluxControllersOptions, fluxControllerRbac,
 } from '../../../tools/control-plane/src/flux-controllers';
 import { GitServer, PushedCommit } from '../../../tools/control-plane/src/git-server';
-import { KubeClient, KubeObject, waitFor } from './kube-client';
+import { KubeClient, KubeObject, waitFor } from '../../../tools/control-plane/src/kube-client';
 
 export const FLUX_NS = 'flux-system';
 export const GIT_API = 'source.toolkit.fluxcd.io/v1';

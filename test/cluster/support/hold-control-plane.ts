@@ -9,7 +9,7 @@ import { ControlPlane } from '../../../tools/control-plane/src/control-plane';
 import { KroController } from '../../../tools/control-plane/src/kro-controller';
 import { resolveSchema } from '@mini-atlas/cli-common/schema-store';
 import { installCrds } from './crds';
-import { KubeClient, KubeObject } from './kube-client';
+import { KubeClient, KubeObject } from '../../../tools/control-plane/src/kube-client';
 
 async function main(): Promise<void> {
   const plane = await ControlPlane.start();

@@ -12,7 +12,7 @@
  */
 import { KRO } from '../../../lib/shared/versions';
 import type { Dist } from './dist';
-import type { KubeObject } from './kube-client';
+import type { KubeObject } from '../../../tools/control-plane/src/kube-client';
 
 /** The aggregation label KRO's chart selects ClusterRoles by. */
 export const KRO_AGGREGATE_LABEL = 'rbac.kro.run/aggregate-to-controller';

@@ -13,7 +13,7 @@
  */
 import { apiGroupOf } from '../../../lib/shared/api';
 import { evaluateReadyWhen, Readiness } from '../../helpers/kro-readiness';
-import { KubeClient, KubeObject, waitFor } from './kube-client';
+import { KubeClient, KubeObject, waitFor } from '../../../tools/control-plane/src/kube-client';
 import type { RgdResource } from './rgd-template';
 
 /** KRO's verdict on a live child, by the readyWhen of its RGD resource. */

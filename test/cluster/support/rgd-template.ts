@@ -8,7 +8,7 @@
  * a string. Anything else (CEL operators, functions, conditionals) is left to KRO and skipped here; the
  * list of skipped paths is returned so a test can show what it did not check.
  */
-import type { KubeObject } from './kube-client';
+import type { KubeObject } from '../../../tools/control-plane/src/kube-client';
 
 /** One `spec.resources[]` entry of an RGD. */
 export interface RgdResource {

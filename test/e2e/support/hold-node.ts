@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { E2eNode } from '../../../tools/node/src/node';
 import { NODE, nodeProcesses } from '../../../tools/node/src/host';
 import { IMAGES } from '../../../tools/node/src/images';
-import { KubeClient, waitFor } from '../../cluster/support/kube-client';
+import { KubeClient, waitFor } from '../../../tools/control-plane/src/kube-client';
 import { restrictedPod } from './pods';
 
 async function main(): Promise<void> {

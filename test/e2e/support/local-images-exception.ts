@@ -8,7 +8,7 @@
  * Kyverno honours exceptions only when started with `--enablePolicyException` and only in the namespace of
  * `--exceptionNamespace` (`cmd/internal/flag.go`); the suite starts it so, with Kyverno's own namespace.
  */
-import { KubeObject } from '../../cluster/support/kube-client';
+import { KubeObject } from '../../../tools/control-plane/src/kube-client';
 
 /** The exception's name. */
 const LOCAL_IMAGES_EXCEPTION = 'e2e-local-images';

@@ -11,7 +11,7 @@ import { IMAGES } from '../../../tools/node/src/images';
 import type { E2eNode } from '../../../tools/node/src/node';
 import type { Dist } from '../../cluster/support/dist';
 import { KRO_AGGREGATE_LABEL, kroInstallation, kroRbac } from '../../cluster/support/kro-identity';
-import { KubeClient, KubeObject, waitFor } from '../../cluster/support/kube-client';
+import { KubeClient, KubeObject, waitFor } from '../../../tools/control-plane/src/kube-client';
 
 const MINUTE = 60_000;
 

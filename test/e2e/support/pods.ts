@@ -2,7 +2,7 @@
  * Pods the e2e suite creates itself (clients in a workspace, the hygiene fixture's pod): every one passes Pod
  * Security `restricted` and carries requests and limits (workspaces have a ResourceQuota).
  */
-import { KubeObject } from '../../cluster/support/kube-client';
+import { KubeObject } from '../../../tools/control-plane/src/kube-client';
 
 /** A pod running the test app's image with `args` (empty: the app serves HTTP on 8080). */
 export function restrictedPod(

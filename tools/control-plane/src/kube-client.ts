@@ -1,6 +1,7 @@
 /**
- * A small typed Kubernetes REST client for the control-plane suite: discovery (kind → resource), server-side
- * apply with strict field validation, get/list/delete and polling. It speaks HTTPS with a client certificate
+ * The one Kubernetes REST client of the test control plane's users — the control-plane and e2e suites and the
+ * e2e node (`tools/node`, which applies its own CoreDNS, local-path-provisioner and CloudNativePG objects with
+ * it): discovery (kind → resource), server-side apply with strict field validation, get/list/delete and polling. It speaks HTTPS with a client certificate
  * (see `tools/control-plane/src/control-plane.ts`) and keeps every warning the API server sends back.
  *
  * Why not the official client (@kubernetes/client-node 1.4.0, the newest 1.x; 2.x needs Node >= 22.19), measured
@@ -18,7 +19,7 @@
  */
 import { IncomingHttpHeaders } from 'node:http';
 import { request } from 'node:https';
-import type { KubeCredentials } from '../../../tools/control-plane/src/control-plane';
+import type { KubeCredentials } from './control-plane';
 
 /** Object metadata the suite reads. */
 export interface ObjectMeta {
@@ -267,6 +268,18 @@ export class KubeClient {
       if (e instanceof KubeApiError && e.code === 404) return false;
       throw e;
     }
+  }
+
+  /** A namespace's pods (node, phase, container states) and its last 20 events, one line each, for failure messages. */
+  async describeNamespace(namespace: string): Promise<string> {
+    type Pod = KubeObject & { spec?: { nodeName?: string }; status?: { phase?: string; containerStatuses?: { state?: unknown }[] } };
+    type Event = KubeObject & { involvedObject: { kind: string; name: string }; reason?: string; message?: string };
+    const pods = (await this.list('v1', 'Pod', namespace)) as Pod[];
+    const events = (await this.list('v1', 'Event', namespace)) as Event[];
+    return [
+      ...pods.map((p) => `pod ${p.metadata.name} on ${p.spec?.nodeName ?? '-'}: ${p.status?.phase} ${JSON.stringify(p.status?.containerStatuses?.map((c) => c.state) ?? [])}`),
+      ...events.slice(-20).map((e) => `event ${e.involvedObject.kind}/${e.involvedObject.name} ${e.reason}: ${e.message}`),
+    ].join('\n');
   }
 
   /** Creates a SelfSubjectAccessReview-free check: can this identity do `verb` on the path? */

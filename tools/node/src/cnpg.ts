@@ -10,7 +10,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { LiteObject, oneReplicaDeployment } from './kube-lite';
+import type { KubeObject } from '../../control-plane/src/kube-client';
+import { oneReplicaDeployment } from './deployment';
 
 /** The operator's namespace and the chart's names (release `cloudnative-pg`). */
 export const CNPG = {
@@ -30,7 +31,7 @@ function readDocs(file: string): Doc[] {
 }
 
 /** The webhook configurations of the module, as the chart names them, pointing at the chart's Service. */
-function webhookConfigurations(configDir: string): LiteObject[] {
+function webhookConfigurations(configDir: string): KubeObject[] {
   const names: Record<string, string> = {
     'mutating-webhook-configuration': CNPG.mutatingWebhook,
     'validating-webhook-configuration': CNPG.validatingWebhook,
@@ -51,7 +52,7 @@ function webhookConfigurations(configDir: string): LiteObject[] {
  * chart's `cloudnative-pg`) and its binding, the (empty) operator ConfigMap, the webhook Service, the
  * Deployment running `image`, and the webhook configurations.
  */
-export function cnpgOperatorObjects(configDir: string, image: string): LiteObject[] {
+export function cnpgOperatorObjects(configDir: string, image: string): KubeObject[] {
   const roles = readDocs(join(configDir, 'rbac', 'role.yaml')).filter((d) => d.kind === 'ClusterRole' && d.metadata.name === 'manager');
   if (roles.length !== 1) throw new Error(`expected the ClusterRole "manager" in CloudNativePG's config/rbac/role.yaml, found ${roles.length}`);
   const ns = CNPG.namespace;

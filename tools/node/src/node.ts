@@ -30,7 +30,8 @@ import { debianRootfs, toolPaths } from '../../control-plane/src/tool-cache';
 import {
   cgroupHierarchies, existingHostPaths, NODE, nodeFirewallRules, readSysctls, renderTeardownScript, TEARDOWN_SCRIPT, writeSysctl,
 } from './host';
-import { KubeLite, LiteObject, oneReplicaDeployment } from './kube-lite';
+import { KubeClient, KubeObject } from '../../control-plane/src/kube-client';
+import { oneReplicaDeployment } from './deployment';
 import { serviceProgrammed, serviceRules } from './kube-proxy';
 import { buildNodeBinaries, IMAGES, nodeImageSpecs, postgresImage, valkeyImage, writeImageArchive } from './images';
 
@@ -412,8 +413,11 @@ export class E2eNode {
       '--v=0',
     ]);
     await waitReady(kubelet, 'kubelet', 60_000, async () => (await get(`http://127.0.0.1:${healthz}/healthz`)).status === 200);
-    const api = new KubeLite(this.plane.admin);
-    await waitReady(kubelet, `node ${NODE.name} Ready`, 90_000, async () => api.nodeReady(NODE.name));
+    const api = new KubeClient(this.plane.admin);
+    const apply = async (o: KubeObject): Promise<void> => {
+      await api.apply(o, { fieldManager: 'mini-atlas-e2e-node' });
+    };
+    await waitReady(kubelet, `node ${NODE.name} Ready`, 90_000, async () => nodeReady(await api.get('v1', 'Node', NODE.name)));
     log(`kubelet registered node ${NODE.name}, Ready in ${Date.now() - started} ms`);
     if (!full) return;
 
@@ -455,13 +459,13 @@ export class E2eNode {
     await waitReady(proxy, 'kube-proxy', 60_000, async () => (await get(`http://127.0.0.1:${proxyHealth}/healthz`)).status === 200);
     log(`kube-scheduler and kube-proxy ready in ${Date.now() - started} ms`);
 
-    await api.apply({ apiVersion: 'node.k8s.io/v1', kind: 'RuntimeClass', metadata: { name: UNWRAPPED_RUNTIME }, handler: UNWRAPPED_RUNTIME });
+    await apply({ apiVersion: 'node.k8s.io/v1', kind: 'RuntimeClass', metadata: { name: UNWRAPPED_RUNTIME }, handler: UNWRAPPED_RUNTIME });
 
     // CoreDNS as a pod.
     started = Date.now();
-    for (const o of coreDnsObjects()) await api.apply(o);
+    for (const o of coreDnsObjects()) await apply(o);
     try {
-      await waitReady(kubelet, 'CoreDNS available', 120_000, async () => api.deploymentAvailable('kube-system', 'coredns'));
+      await waitReady(kubelet, 'CoreDNS available', 120_000, async () => deploymentAvailable(await api.get('apps/v1', 'Deployment', 'coredns', 'kube-system')));
     } catch (e) {
       throw new Error(`${e instanceof Error ? e.message : String(e)}\nkube-system:\n${await api.describeNamespace('kube-system')}`);
     }
@@ -470,9 +474,9 @@ export class E2eNode {
 
     // local-path-provisioner as a pod, volumes below the node directory.
     started = Date.now();
-    for (const o of localPathObjects()) await api.apply(o);
+    for (const o of localPathObjects()) await apply(o);
     try {
-      await waitReady(kubelet, 'local-path-provisioner available', 120_000, async () => api.deploymentAvailable('local-path-storage', 'local-path-provisioner'));
+      await waitReady(kubelet, 'local-path-provisioner available', 120_000, async () => deploymentAvailable(await api.get('apps/v1', 'Deployment', 'local-path-provisioner', 'local-path-storage')));
     } catch (e) {
       throw new Error(`${e instanceof Error ? e.message : String(e)}\nlocal-path-storage:\n${await api.describeNamespace('local-path-storage')}`);
     }
@@ -526,12 +530,25 @@ disabled_plugins = ["io.containerd.snapshotter.v1.btrfs", "io.containerd.snapsho
 `;
 }
 
+/** True when `node` (as read) reports the condition Ready=True. */
+function nodeReady(node: KubeObject | undefined): boolean {
+  const conditions = (node?.status?.conditions ?? []) as { type: string; status: string }[];
+  return conditions.some((c) => c.type === 'Ready' && c.status === 'True');
+}
+
+/** True when `deployment` (as read) has as many available replicas as it asks for. */
+function deploymentAvailable(deployment: KubeObject | undefined): boolean {
+  if (!deployment) return false;
+  const available = (deployment.status?.availableReplicas as number | undefined) ?? 0;
+  return available >= ((deployment.spec?.replicas as number | undefined) ?? 1);
+}
+
 /**
  * local-path-provisioner in `local-path-storage` with upstream's RBAC and ConfigMap (deploy/local-path-storage.yaml
  * of v0.0.30, restated): volumes below {@link LOCAL_PATH_DIR}, helper pods from Debian's busybox-static. The
  * platform's StorageClass (`retained`, provisioner `rancher.io/local-path`) comes from dist/.
  */
-export function localPathObjects(): LiteObject[] {
+export function localPathObjects(): KubeObject[] {
   const ns = 'local-path-storage';
   const sa = 'local-path-provisioner-service-account';
   const helperPod = toYaml({
@@ -608,7 +625,7 @@ export function localPathObjects(): LiteObject[] {
 }
 
 /** The cluster DNS: CoreDNS's Deployment, Service (10.96.0.10), ConfigMap and RBAC in kube-system. */
-export function coreDnsObjects(): LiteObject[] {
+export function coreDnsObjects(): KubeObject[] {
   const labels = { 'k8s-app': 'kube-dns' };
   const corefile = [
     '.:53 {',
