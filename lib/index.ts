@@ -30,7 +30,7 @@ export {
   ownedHostnamePattern, hostnameOwnershipProblem,
 } from './shared/names';
 export {
-  formatIssue, issue, addIssueCheck, collectIssues, assertValid, type ValidationIssue, MiniAtlasValidationError,
+  formatIssue, issue, addIssueCheck, type IssueCheckOptions, collectIssues, assertValid, type ValidationIssue, MiniAtlasValidationError,
 } from './shared/validation-error';
 export {
   fields, toSimpleSchema, simpleSchemaTypes, applyDefaults, checkFields, defaultProblems,

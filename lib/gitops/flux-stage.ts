@@ -265,38 +265,45 @@ export class FluxStage extends Construct {
 
 // Every object of an app is written exactly once: inside a Flux stage (else no Flux Kustomization applies it)
 // and in a file of its own (two objects with the same kind, namespace and name in one stage would overwrite each
-// other). A check of the whole app, registered on its root through `addIssueCheck` (cdk8s's `node.addValidation`),
+// other). Checks of the whole app, registered on its root through `addIssueCheck` (cdk8s's `node.addValidation`),
 // so plain `app.synth()` reports these problems exactly as `npm run synth` does.
 
-/** Roots that carry the placement check (a marker: each root gets it once). */
+/** Roots that carry the placement checks (a marker: each root gets them once). */
 const CHECKED_ROOTS = new WeakSet<IConstruct>();
 
 /**
- * Registers the placement check on `scope`'s root, once per root. Called by `FluxStage`'s constructor (an app
- * with a stage is a Mini-Atlas app) and by `renderApp` (an app without any stage has nothing it could write).
+ * Registers the placement checks on `scope`'s root, once per root: objects outside any stage
+ * ({@link strayObjectIssues}) and objects defined twice ({@link duplicateObjectIssues}; only when nothing else
+ * is wrong, since a name clash another check reports with its fix makes two objects of one name). Called by
+ * `FluxStage`'s constructor (an app with a stage is a Mini-Atlas app) and by `renderApp` (an app without any
+ * stage has nothing it could write).
  */
 export function requirePlacement(scope: IConstruct): void {
   const root = scope.node.root;
   if (CHECKED_ROOTS.has(root)) return;
   CHECKED_ROOTS.add(root);
-  addIssueCheck(root, () => placementIssues(root));
+  addIssueCheck(root, () => strayObjectIssues(root));
+  addIssueCheck(root, () => duplicateObjectIssues(root), { whenNoOtherIssue: true });
+}
+
+/** Every object under `root` outside any FluxStage (no Flux Kustomization would apply it), in construct-tree order. */
+export function strayObjectIssues(root: IConstruct): ValidationIssue[] {
+  return root.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject && !FluxStage.of(c)).map((c) =>
+    issue(c, 'scope', `${c.kind}/${c.name}`, 'is outside any FluxStage, so no Flux Kustomization would apply it',
+      'create it inside a FluxStage (a Workspace, a chart of buildPlatform, or your own stage), or place it with FluxStage.place'));
 }
 
 /**
- * Every object under `root` outside any FluxStage, and every object whose file in its stage's folder
- * ({@link objectFileName}) an earlier object (in construct-tree order) already takes. In construct-tree order.
+ * Every object whose file in its stage's folder ({@link objectFileName}) an earlier object (in construct-tree
+ * order) already takes: the two would overwrite each other.
  */
-export function placementIssues(root: IConstruct): ValidationIssue[] {
+export function duplicateObjectIssues(root: IConstruct): ValidationIssue[] {
   const out: ValidationIssue[] = [];
   const seen = new Map<string, string>();
   for (const c of root.node.findAll()) {
     if (!(c instanceof ApiObject)) continue;
     const stage = FluxStage.of(c);
-    if (!stage) {
-      out.push(issue(c, 'scope', `${c.kind}/${c.name}`, 'is outside any FluxStage, so no Flux Kustomization would apply it',
-        'create it inside a FluxStage (a Workspace, a chart of buildPlatform, or your own stage), or place it with FluxStage.place'));
-      continue;
-    }
+    if (!stage) continue;
     const object = c.toJson() as RenderedObject;
     const path = `${stage.path}/${objectFileName(object)}`;
     const previous = seen.get(path);

@@ -53,13 +53,23 @@ export function issue(scope: IConstruct, field: string, value: unknown, rule: st
   return { path: scope.node.path, field, value: show(value), rule, ...(fix ? { fix } : {}) };
 }
 
+/** Options of {@link addIssueCheck}. */
+export interface IssueCheckOptions {
+  /**
+   * Run the check only when every other check of the app found nothing: for a problem that usually follows
+   * from one another check reports with the better fix (two objects with one name after a name clash), so one
+   * mistake is reported once. @default false
+   */
+  readonly whenNoOtherIssue?: boolean;
+}
+
 /**
  * Registers a check on `scope` (through cdk8s's `node.addValidation`): `check` runs at synthesis and returns
  * the problems it found. The first check under a root also hooks the root (see {@link assertValid}), so plain
  * `app.synth()` reports the problems of the whole app as one {@link MiniAtlasValidationError}.
  */
-export function addIssueCheck(scope: IConstruct, check: () => readonly ValidationIssue[]): void {
-  scope.node.addValidation(new IssueCheck(check));
+export function addIssueCheck(scope: IConstruct, check: () => readonly ValidationIssue[], options: IssueCheckOptions = {}): void {
+  scope.node.addValidation(new IssueCheck(check, options.whenNoOtherIssue ?? false));
   const root = scope.node.root;
   if (!HOOKED_ROOTS.has(root)) {
     HOOKED_ROOTS.add(root);
@@ -76,38 +86,41 @@ export function addIssueCheck(scope: IConstruct, check: () => readonly Validatio
 /** Roots that already carry the hook (a marker, so each root gets one; the checks live in `node.addValidation`). */
 const HOOKED_ROOTS = new WeakSet<IConstruct>();
 
-/** Set while {@link collectIssues} walks a tree: checks report into it instead of returning strings. */
-let collecting: ValidationIssue[] | undefined;
+/** Set while {@link collectIssues} walks a tree: checks report into it (or wait in `deferred`) instead of returning strings. */
+let collecting: { readonly issues: ValidationIssue[]; readonly deferred: IssueCheck[] } | undefined;
 
 /** A check registered by {@link addIssueCheck}: typed issues while collecting, lines for `node.validate()`. */
 class IssueCheck implements IValidation {
-  public constructor(private readonly check: () => readonly ValidationIssue[]) {}
+  public constructor(public readonly check: () => readonly ValidationIssue[], private readonly whenNoOtherIssue: boolean) {}
 
   public validate(): string[] {
-    const found = this.check();
     if (collecting) {
-      collecting.push(...found);
+      if (this.whenNoOtherIssue) collecting.deferred.push(this);
+      else collecting.issues.push(...this.check());
       return [];
     }
-    return found.map(formatIssue);
+    return this.check().map(formatIssue);
   }
 }
 
 /**
  * Runs every validation under `root` (ours and any other `node.addValidation`) and returns all problems, in
  * construct-tree order (per construct, ours first). A message of another validation becomes an issue of its
- * construct: field `validation`, value the construct's class name.
+ * construct: field `validation`, value the construct's class name. Checks registered with `whenNoOtherIssue`
+ * run last, and only when nothing else was found.
  */
 export function collectIssues(root: IConstruct): ValidationIssue[] {
   const outer = collecting;
   const issues: ValidationIssue[] = [];
-  collecting = issues;
+  const deferred: IssueCheck[] = [];
+  collecting = { issues, deferred };
   try {
     for (const c of root.node.findAll()) {
       // Our checks push into `issues` while this runs and return nothing; what returns is another validation's.
       const others = c.node.validate();
       for (const message of others) issues.push({ path: c.node.path, field: 'validation', value: show(c.constructor.name), rule: message });
     }
+    if (issues.length === 0) for (const d of deferred) issues.push(...d.check());
   } finally {
     collecting = outer;
   }

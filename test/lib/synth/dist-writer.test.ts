@@ -80,16 +80,21 @@ test('fails if an object is outside any Flux stage (it cannot be placed): every 
   ]);
 });
 
-test('fails if two objects of a made-up kind land in the same file of a stage, reported with the objects outside any stage', () => {
-  const app = new App();
-  const stage = new FluxStage(new Chart(app, 'ops'), 'ops', { path: 'ops', wait: false });
-  const widget = { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w', namespace: 'default' } };
-  new ApiObject(stage, 'first', widget);
-  new ApiObject(stage, 'second', widget);
-  new ApiObject(new Chart(app, 'loose'), 'stray', { ...widget, metadata: { name: 'stray' } });
-  expect(issues(() => renderApp(app)).map((i) => [i.path, i.field, i.value, i.rule])).toEqual([
-    ['ops/ops/second', 'metadata.name', '"Widget/default/w"', 'is defined twice in ops (also at ops/ops/first)'],
+test('fails if two objects of a made-up kind land in the same file of a stage, once nothing else is wrong (a clash another check reports comes first)', () => {
+  const widgets = (withStray: boolean): App => {
+    const app = new App();
+    const stage = new FluxStage(new Chart(app, 'ops'), 'ops', { path: 'ops', wait: false });
+    const widget = { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w', namespace: 'default' } };
+    new ApiObject(stage, 'first', widget);
+    new ApiObject(stage, 'second', widget);
+    if (withStray) new ApiObject(new Chart(app, 'loose'), 'stray', { ...widget, metadata: { name: 'stray' } });
+    return app;
+  };
+  expect(issues(() => renderApp(widgets(true))).map((i) => [i.path, i.field, i.value, i.rule])).toEqual([
     ['loose/stray', 'scope', '"Widget/stray"', 'is outside any FluxStage, so no Flux Kustomization would apply it'],
+  ]);
+  expect(issues(() => renderApp(widgets(false))).map((i) => [i.path, i.field, i.value, i.rule])).toEqual([
+    ['ops/ops/second', 'metadata.name', '"Widget/default/w"', 'is defined twice in ops (also at ops/ops/first)'],
   ]);
 });
 
