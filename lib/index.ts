@@ -23,20 +23,20 @@ export {
   type DataProtectionProblem, dataProtectionProblems,
 } from './shared/data-bearing';
 export { DEFAULT_PLATFORM_NAME, setPlatformName, platformNameOf, partOfLabel, platformNameProblem } from './shared/platform-name';
-export { BUILT_IN_PROFILES, type EnvironmentProfile, LOCAL, PRODUCTION, profileProblems, type ProfileProblem } from './shared/environment';
+export { BUILT_IN_PROFILES, type EnvironmentProfile, LOCAL, PRODUCTION, profileProblems } from './shared/environment';
 export {
   dnsLabelProblem, dnsSubdomainProblem, hostnameProblem, imagePinProblem, imageProblem, DNS_LABEL, DNS_LABEL_MAX,
   DNS_SUBDOMAIN, DNS_SUBDOMAIN_MAX, PINNED_IMAGE_PATTERN,
   ownedHostnamePattern, hostnameOwnershipProblem,
 } from './shared/names';
 export {
-  formatIssue, issue, addIssueCheck, type IssueCheckOptions, collectIssues, assertValid, type ValidationIssue, MiniAtlasValidationError,
+  formatIssue, issue, issueAt, addIssueCheck, type IssueCheckOptions, collectIssues, assertValid, type ValidationIssue, MiniAtlasValidationError,
 } from './shared/validation-error';
 export {
   fields, toSimpleSchema, simpleSchemaTypes, applyDefaults, checkFields, defaultProblems,
   type StringField, type IntegerField, type BooleanField, type ObjectField, type ListField, type MapField, type ElementField,
   type ScalarElement, type ObjectElement, type ElementValueOf, type Field, type Fields, type ValueOf,
-  type SpecOf, type ResolvedSpecOf, type ResolvedValueOf, type SimpleSchema, type FieldProblem, type FieldBase, type ElementName,
+  type SpecOf, type ResolvedSpecOf, type ResolvedValueOf, type SimpleSchema, type FieldBase, type ElementName,
   type RequiredKeys, type OptionalKeys,
 } from './shared/fields';
 export { parseQuantity, formatCpu, formatBytes } from './shared/quantity';
@@ -108,8 +108,8 @@ export {
   InfrastructureDefinition,
 } from './foundation/infrastructure/definition';
 export {
-  type RuleProblem, topicReplicasProblem, listenerHostnameProblem, imageRegistryProblem, RESERVED_POSTGRES_NAMES,
-  postgresNameProblem, type PodDemand, webApplicationPods, infrastructurePods, type QuotaLimits, type QuotaProblem,
+  topicReplicasProblem, listenerHostnameProblem, imageRegistryProblem, RESERVED_POSTGRES_NAMES,
+  postgresNameProblem, type PodDemand, webApplicationPods, infrastructurePods, type QuotaLimits,
   quotaProblems,
 } from './foundation/cross-checks';
 export { TopicDefinition } from './foundation/topic/definition';

@@ -7,7 +7,7 @@
 import { Chart, ChartProps } from 'cdk8s';
 import { Construct } from 'constructs';
 import { EnvironmentProfile, LOCAL, profileProblems } from '../shared/environment';
-import { addIssueCheck, issue } from '../shared/validation-error';
+import { addIssueCheck, issue, issueAt } from '../shared/validation-error';
 import { KUBE_CONTROLLER_SERVICE_ACCOUNTS, PlatformIdentities, serviceAccountUser } from './platform-identities';
 import { PlatformWiring } from './platform-wiring';
 import { FluxStage } from '../gitops/flux-stage';
@@ -79,7 +79,7 @@ export class CoreChart extends Chart {
     this.environment = props.environment ?? LOCAL;
     const environment = this.environment;
     addIssueCheck(this, () => profileProblems(environment).map((p) =>
-      issue(this, `environment.${p.field}`, p.value, p.rule, `fix the environment profile "${environment.name}"`)));
+      issueAt(this, { ...p, fix: `fix the environment profile "${environment.name}"` }, 'environment.')));
     this.operators = new FluxStage(this, 'operators', { path: 'core/operators' });
     this.sharedServices = new FluxStage(this, 'shared-services', { path: 'core/shared-services', dependsOn: [this.operators] });
 

@@ -7,7 +7,7 @@ import { Construct, IConstruct } from 'constructs';
 import { PLATFORM_API_VERSION } from '../shared/api';
 import { dataAnnotations } from '../shared/data-bearing';
 import { dnsLabelProblem } from '../shared/names';
-import { addIssueCheck, issue, ValidationIssue } from '../shared/validation-error';
+import { addIssueCheck, issue, issueAt, ValidationIssue } from '../shared/validation-error';
 import { kroInstanceHealthCheck } from '../foundation/resource-graph';
 import { registerHealthCheck } from '../gitops/health-checks';
 import { applyDefaults, checkFields, Fields, ResolvedSpecOf, SpecOf } from '../shared/fields';
@@ -89,8 +89,9 @@ export abstract class Instance<F extends Fields> extends Construct {
       // A kind-specific check says more than the schema pattern for the same field: keep only the former.
       const covered = new Set(specific.map((i) => i.field));
       const schema = checkFields(options.fields, options.spec as Record<string, unknown>)
-        .filter((p) => !(typeof p.value === 'string' && this.derivedFromInvalidWorkspace(p.value)))
-        .map((p) => issue(this, `spec.${p.field}`, p.value, p.rule))
+        // A string value is shown as JSON: '"team-a-web"'.
+        .filter((p) => !(p.value.startsWith('"') && this.derivedFromInvalidWorkspace(JSON.parse(p.value) as string)))
+        .map((p) => issueAt(this, p, 'spec.'))
         .filter((i) => !covered.has(i.field));
       const dupes = this.duplicateIds.map((d) =>
         issue(scope, 'name', d, `is used by two ${options.kind}s in ${scope.node.path || 'the app'}`, 'give each one a unique name'));

@@ -10,7 +10,7 @@
 import { Construct } from 'constructs';
 import { isReservedNamespace, LABELS } from '../shared/api';
 import { EnvironmentProfile, LOCAL } from '../shared/environment';
-import { issue, ValidationIssue } from '../shared/validation-error';
+import { issue, issueAt, ValidationIssue } from '../shared/validation-error';
 import { WORKSPACE_FIELDS, workspaceFields, WorkspaceSpec } from '../foundation/workspace/schema';
 import { Fields } from '../shared/fields';
 import { quotaProblems } from '../foundation/cross-checks';
@@ -116,7 +116,7 @@ export class Workspace extends Instance<typeof WORKSPACE_FIELDS> {
   /** Quota fields too small for the pods of the workspace's instances. */
   private quotaShortfalls(): ValidationIssue[] {
     const demands = this.node.findAll().flatMap((c) => (c instanceof Instance && c !== this ? c.podDemands() : []));
-    return quotaProblems(this.resolvedSpec.quota, demands).map((p) => issue(this, `spec.quota.${p.field}`, p.value, p.rule, p.fix));
+    return quotaProblems(this.resolvedSpec.quota, demands).map((p) => issueAt(this, p, 'spec.quota.'));
   }
 
   /** Services and Deployments that two instances of this workspace would both create. */

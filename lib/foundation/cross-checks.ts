@@ -10,13 +10,11 @@
  * `dist/`. A rule is written here once.
  */
 import { formatBytes, formatCpu, parseQuantity } from '../shared/quantity';
+import { show, ValidationIssue } from '../shared/validation-error';
 import { CACHE_CPU_LIMIT, DATABASE_LIMITS } from './infrastructure/definition';
 
-/** A broken cross-check: what is wrong (appended to `field = value:`) and how to fix it. */
-export interface RuleProblem {
-  readonly rule: string;
-  readonly fix: string;
-}
+// A broken cross-check is the rule and fix of a ValidationIssue (`Required<Pick<ValidationIssue, 'rule' | 'fix'>>`):
+// the rule is appended to `field = value:`; the caller knows the field and the value.
 
 /**
  * A topic's replication factor must not exceed the brokers of the shared Kafka cluster: Kafka refuses to
@@ -25,7 +23,7 @@ export interface RuleProblem {
  * @param replicas the topic's `spec.replicas`
  * @param brokers broker nodes of the shared cluster (the environment profile's `kafka.nodes`)
  */
-export function topicReplicasProblem(replicas: number, brokers: number): RuleProblem | undefined {
+export function topicReplicasProblem(replicas: number, brokers: number): Required<Pick<ValidationIssue, 'rule' | 'fix'>> | undefined {
   if (replicas <= brokers) return undefined;
   return {
     rule: `is more than the ${brokers} broker${brokers === 1 ? '' : 's'} of the shared Kafka cluster: Kafka cannot place ${replicas} replicas, so the KafkaTopic is never Ready`,
@@ -43,7 +41,7 @@ export function topicReplicasProblem(replicas: number, brokers: number): RulePro
  * @param instanceName the app's name (`<workspace>-<app>`): the fix suggests `<instanceName>.<domain>`, a host name the
  *   workspace owns (hostname-ownership policy); without it, the host name's first label under the domain
  */
-export function listenerHostnameProblem(hostname: string, listenerHostname: string | undefined, instanceName?: string): RuleProblem | undefined {
+export function listenerHostnameProblem(hostname: string, listenerHostname: string | undefined, instanceName?: string): Required<Pick<ValidationIssue, 'rule' | 'fix'>> | undefined {
   if (listenerHostname === undefined) return undefined;
   const wildcard = listenerHostname.startsWith('*.');
   const inside = wildcard ? hostname.endsWith(listenerHostname.slice(1)) && hostname.length > listenerHostname.length - 1 : hostname === listenerHostname;
@@ -62,7 +60,7 @@ export function listenerHostnameProblem(hostname: string, listenerHostname: stri
  * @param image the image reference
  * @param allowedRegistries the policy's allowed prefixes, e.g. `['ghcr.io/', 'docker.io/']`
  */
-export function imageRegistryProblem(image: string, allowedRegistries: readonly string[]): RuleProblem | undefined {
+export function imageRegistryProblem(image: string, allowedRegistries: readonly string[]): Required<Pick<ValidationIssue, 'rule' | 'fix'>> | undefined {
   if (allowedRegistries.some((r) => image.startsWith(r))) return undefined;
   return {
     rule: `comes from a registry the image-registries policy denies (allowed: ${allowedRegistries.join(', ')}): Kyverno would reject the app's Deployment`,
@@ -94,7 +92,7 @@ export const RESERVED_POSTGRES_NAMES = {
  * Whether `name` is reserved for `field` ({@link RESERVED_POSTGRES_NAMES}): CloudNativePG's bootstrap
  * would fail and the database would never be created.
  */
-export function postgresNameProblem(field: 'database' | 'owner', name: string): RuleProblem | undefined {
+export function postgresNameProblem(field: 'database' | 'owner', name: string): Required<Pick<ValidationIssue, 'rule' | 'fix'>> | undefined {
   const reserved = RESERVED_POSTGRES_NAMES[field];
   const prefix = reserved.prefixes.find((p) => name.startsWith(p));
   if (!(reserved.names as readonly string[]).includes(name) && !prefix) return undefined;
@@ -148,22 +146,17 @@ export interface QuotaLimits {
   readonly storage?: string;
 }
 
-/** A quota field too small for the pods: `field` is `cpu`, `memory` or `pods` of the quota. */
-export interface QuotaProblem extends RuleProblem {
-  readonly field: 'cpu' | 'memory' | 'storage' | 'pods';
-  readonly value: string | number;
-}
-
 /**
  * A workspace's ResourceQuota must hold every pod its instances create: the API server refuses a pod that
  * would exceed `limits.cpu`, `limits.memory` or `pods` ("exceeded quota"), so the last replicas never start
  * and their instance never becomes Ready. Sums are exact ({@link parseQuantity}); a quantity that does not
  * parse is left to the schema checks.
- * @returns one problem per quota field that is too small, in the order cpu, memory, storage, pods
+ * @returns one problem per quota field that is too small, in the order cpu, memory, storage, pods: a
+ * ValidationIssue without its path, `field` the quota's (`cpu`, `memory`, `storage`, `pods`), `value` its JSON
  */
-export function quotaProblems(quota: QuotaLimits, demands: readonly PodDemand[]): QuotaProblem[] {
+export function quotaProblems(quota: QuotaLimits, demands: readonly PodDemand[]): Required<Omit<ValidationIssue, 'path'>>[] {
   const used = demands.filter((d) => d.pods > 0);
-  const out: QuotaProblem[] = [];
+  const out: Required<Omit<ValidationIssue, 'path'>>[] = [];
   const resources = [
     { field: 'cpu', what: 'CPU limits', of: (d: PodDemand) => d.cpu, format: formatCpu },
     { field: 'memory', what: 'memory limits', of: (d: PodDemand) => d.memory, format: formatBytes },
@@ -180,7 +173,7 @@ export function quotaProblems(quota: QuotaLimits, demands: readonly PodDemand[])
     const claimed = r.field === 'storage' ? used.filter((d) => d.storage !== undefined) : used;
     const shown = claimed.map((d) => `${d.source} ${d.pods} × ${r.of(d)}`).join(', ');
     out.push({
-      field: r.field, value: given,
+      field: r.field, value: show(given),
       rule: `is less than the ${r.format(total)} ${r.what} of the pods the workspace's instances create (${shown}): the ResourceQuota would refuse the ${r.field === 'storage' ? 'volume claims' : 'pods'} beyond it`,
       fix: `raise quota.${r.field} to at least ${r.format(total)}, or lower the replicas or sizes`,
     });
@@ -188,7 +181,7 @@ export function quotaProblems(quota: QuotaLimits, demands: readonly PodDemand[])
   const pods = used.reduce((sum, d) => sum + d.pods, 0);
   if (pods > quota.pods) {
     out.push({
-      field: 'pods', value: quota.pods,
+      field: 'pods', value: show(quota.pods),
       rule: `is less than the ${pods} pods the workspace's instances create (${used.map((d) => `${d.source} ${d.pods}`).join(', ')}): the ResourceQuota would refuse the pods beyond it`,
       fix: `raise quota.pods to at least ${pods}, or lower the replicas`,
     });

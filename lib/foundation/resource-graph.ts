@@ -13,7 +13,7 @@ import {
 import { PLATFORM_API_VERSION, PLATFORM_GROUP, PLATFORM_VERSION } from '../shared/api';
 import { cel } from '../shared/cel';
 import { dataAnnotations } from '../shared/data-bearing';
-import { addIssueCheck, issue, ValidationIssue } from '../shared/validation-error';
+import { addIssueCheck, issue, issueAt, ValidationIssue } from '../shared/validation-error';
 import {
   CONDITION_OBSERVED_CURRENT, conditionExists, HealthCheckExpression, registerHealthCheck,
 } from '../gitops/health-checks';
@@ -265,9 +265,10 @@ export class ResourceGraph extends Construct {
     });
     addIssueCheck(this, () => [
       ...unclassified,
-      ...defaultProblems(props.fields).map((p) => issue(this, `schema.spec.${p.field}.default`, p.value,
-        `${p.rule}, the field's own constraint: the API server would refuse the RGD's CRD`,
-        'change the default; a profile-dependent default comes from the environment profile (EnvironmentProfile)')),
+      ...defaultProblems(props.fields).map((p) => issueAt(this, {
+        field: `${p.field}.default`, value: p.value, rule: `${p.rule}, the field's own constraint: the API server would refuse the RGD's CRD`,
+        fix: 'change the default; a profile-dependent default comes from the environment profile (EnvironmentProfile)',
+      }, 'schema.spec.')),
     ]);
     const types = simpleSchemaTypes(props.fields);
     const name = `${props.kind.replace(/([a-z])([A-Z])/g, '$1-$2').toLowerCase()}.${PLATFORM_GROUP}`;

@@ -5,6 +5,7 @@
  * which resolves a built-in by name — and passed as a prop to the constructs it sizes (charts → SharedKafka and
  * Workspace; Infrastructure and Topic take their Workspace's). It never appears in tenant code.
  */
+import { show, ValidationIssue } from './validation-error';
 
 /** Sizes for one environment; write your own for an environment the built-ins do not fit. */
 export interface EnvironmentProfile {
@@ -76,36 +77,29 @@ export const PRODUCTION: EnvironmentProfile = {
 /** The built-in profiles, `LOCAL` first: what a synth program offers when it declares none of its own. */
 export const BUILT_IN_PROFILES: readonly EnvironmentProfile[] = [LOCAL, PRODUCTION];
 
-/** A profile value that contradicts another value of the same profile: its dotted path, value and rule. */
-export interface ProfileProblem {
-  readonly field: string;
-  readonly value: number;
-  readonly rule: string;
-}
-
 /**
  * Checks a profile against itself: Kafka cannot place more replicas than it has brokers, and a partition
  * with fewer in-sync replicas than `min.insync.replicas` refuses writes with `acks=all` (Apache Kafka
  * documentation, broker config `min.insync.replicas`), so `topicReplicas` and `kafka.replicationFactor` must
  * not exceed `kafka.nodes`, and `kafka.minInSyncReplicas` must not exceed `kafka.replicationFactor`.
- * Each value must also be at least 1.
+ * Each value must also be at least 1. Each problem is a ValidationIssue without its path: the dotted field, the value as JSON, the rule.
  */
-export function profileProblems(p: EnvironmentProfile): ProfileProblem[] {
-  const out: ProfileProblem[] = [];
+export function profileProblems(p: EnvironmentProfile): Omit<ValidationIssue, 'path'>[] {
+  const out: Omit<ValidationIssue, 'path'>[] = [];
   const atLeastOne: [string, number][] = [
     ['kafka.nodes', p.kafka.nodes], ['kafka.replicationFactor', p.kafka.replicationFactor], ['kafka.minInSyncReplicas', p.kafka.minInSyncReplicas],
     ['postgres.instances', p.postgres.instances], ['topicReplicas', p.topicReplicas],
   ];
   for (const [field, value] of atLeastOne) {
-    if (!Number.isInteger(value) || value < 1) out.push({ field, value, rule: 'must be a whole number of at least 1' });
+    if (!Number.isInteger(value) || value < 1) out.push({ field, value: show(value), rule: 'must be a whole number of at least 1' });
   }
   const brokers = p.kafka.nodes;
-  if (p.topicReplicas > brokers) out.push({ field: 'topicReplicas', value: p.topicReplicas, rule: `is more than the profile's ${brokers} Kafka broker${brokers === 1 ? '' : 's'} (kafka.nodes): Kafka cannot place the replicas` });
+  if (p.topicReplicas > brokers) out.push({ field: 'topicReplicas', value: show(p.topicReplicas), rule: `is more than the profile's ${brokers} Kafka broker${brokers === 1 ? '' : 's'} (kafka.nodes): Kafka cannot place the replicas` });
   if (p.kafka.replicationFactor > brokers) {
-    out.push({ field: 'kafka.replicationFactor', value: p.kafka.replicationFactor, rule: `is more than the profile's ${brokers} Kafka broker${brokers === 1 ? '' : 's'} (kafka.nodes): Kafka cannot place the replicas` });
+    out.push({ field: 'kafka.replicationFactor', value: show(p.kafka.replicationFactor), rule: `is more than the profile's ${brokers} Kafka broker${brokers === 1 ? '' : 's'} (kafka.nodes): Kafka cannot place the replicas` });
   }
   if (p.kafka.minInSyncReplicas > p.kafka.replicationFactor) {
-    out.push({ field: 'kafka.minInSyncReplicas', value: p.kafka.minInSyncReplicas, rule: `is more than kafka.replicationFactor (${p.kafka.replicationFactor}): every write with acks=all would be refused` });
+    out.push({ field: 'kafka.minInSyncReplicas', value: show(p.kafka.minInSyncReplicas), rule: `is more than kafka.replicationFactor (${p.kafka.replicationFactor}): every write with acks=all would be refused` });
   }
   return out;
 }

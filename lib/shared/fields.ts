@@ -12,6 +12,7 @@
  * for markers, transform.go for `spec.schema.types`; kro.run/docs "Simple Schema").
  */
 import { JsonValue } from './json';
+import { show, ValidationIssue } from './validation-error';
 
 /** What every field declares. */
 export interface FieldBase {
@@ -378,31 +379,26 @@ function defaultItems(field: ListField | MapField, value: unknown): unknown {
  * schema: Kubernetes "Defaulting" in the CRD documentation, apiextensions' structural-schema validation), so
  * a profile-dependent default that breaks it must fail at synth. Problems carry the field's dotted path.
  */
-export function defaultProblems(f: Fields): FieldProblem[] {
-  return checkFields(f, applyDefaults(f, undefined) as Record<string, unknown>).filter((p) => p.value !== undefined);
+export function defaultProblems(f: Fields): Omit<ValidationIssue, 'path'>[] {
+  return checkFields(f, applyDefaults(f, undefined) as Record<string, unknown>).filter((p) => p.value !== show(undefined));
 }
 
-/** One problem found by {@link checkFields}. */
-export interface FieldProblem {
-  /** Dotted path of the field, e.g. `postgres.instances`. */
-  readonly field: string;
-  readonly value: unknown;
-  /** The rule, in words. */
-  readonly rule: string;
-}
-
-/** Checks a value against the declared fields: types, required, enum, pattern, lengths, bounds, list items and map keys. */
-export function checkFields(f: Fields, value: Record<string, unknown> | undefined, prefix = ''): FieldProblem[] {
-  const problems: FieldProblem[] = [];
+/**
+ * Checks a value against the declared fields: types, required, enum, pattern, lengths, bounds, list items and
+ * map keys. Each problem is a {@link ValidationIssue} without its path (the construct adds it): `field` is the
+ * field's dotted path below `prefix` (e.g. `postgres.instances`, `hosts[1]`), `value` the bad value as JSON.
+ */
+export function checkFields(f: Fields, value: Record<string, unknown> | undefined, prefix = ''): Omit<ValidationIssue, 'path'>[] {
+  const problems: Omit<ValidationIssue, 'path'>[] = [];
   const input = value ?? {};
   for (const name of Object.keys(input)) {
-    if (!(name in f)) problems.push({ field: prefix + name, value: input[name], rule: `is not a known field (known: ${Object.keys(f).join(', ')})` });
+    if (!(name in f)) problems.push({ field: prefix + name, value: show(input[name]), rule: `is not a known field (known: ${Object.keys(f).join(', ')})` });
   }
   for (const [name, field] of Object.entries(f)) {
     const path = prefix + name;
     const v = input[name];
     if (v === undefined) {
-      if (field.required) problems.push({ field: path, value: v, rule: 'is required' });
+      if (field.required) problems.push({ field: path, value: show(v), rule: 'is required' });
       continue;
     }
     problems.push(...checkValue(field, v, path));
@@ -411,8 +407,8 @@ export function checkFields(f: Fields, value: Record<string, unknown> | undefine
 }
 
 /** Checks one value (of a field, a list item or a map value) against its declaration. */
-function checkValue(field: Field | ElementField, v: unknown, path: string): FieldProblem[] {
-  const problem = (rule: string): FieldProblem[] => [{ field: path, value: v, rule }];
+function checkValue(field: Field | ElementField, v: unknown, path: string): Omit<ValidationIssue, 'path'>[] {
+  const problem = (rule: string): Omit<ValidationIssue, 'path'>[] => [{ field: path, value: show(v), rule }];
   switch (field.type) {
     case 'object':
       return isPlainObject(v) ? checkFields(field.fields, v, `${path}.`) : problem('must be an object');
@@ -427,7 +423,7 @@ function checkValue(field: Field | ElementField, v: unknown, path: string): Fiel
       const keyRule = field.keyPattern === undefined ? undefined : new RegExp(field.keyPattern);
       return Object.entries(v).flatMap(([key, item]) => {
         const at = `${path}[${JSON.stringify(key)}]`;
-        if (keyRule && !keyRule.test(key)) return [{ field: at, value: key, rule: `is not an allowed key: must match ${field.keyPatternHint ?? field.keyPattern}` }];
+        if (keyRule && !keyRule.test(key)) return [{ field: at, value: show(key), rule: `is not an allowed key: must match ${field.keyPatternHint ?? field.keyPattern}` }];
         return checkValue(field.values, item, at);
       });
     }

@@ -3,6 +3,7 @@
  * (`patterns.ts`), the Kyverno policies, the Kind CLI and the offline validator. Each rule is written once
  * here; the patterns for other languages (SimpleSchema markers, CEL) are built from the same fragments.
  */
+import type { ValidationIssue } from './validation-error';
 
 /** One DNS-1123 label, as a pattern fragment (no anchors, no backslash). */
 export const DNS_LABEL_SOURCE = '[a-z0-9]([-a-z0-9]*[a-z0-9])?';
@@ -59,7 +60,7 @@ export function ownedHostnamePattern(workspace: string, domain: string): string 
  * Why `host` is not owned by `workspace` under `domain` (see {@link ownedHostnamePattern}), as the rule it
  * breaks and the host names that fix it; undefined when it is owned.
  */
-export function hostnameOwnershipProblem(host: string, workspace: string, domain: string): { readonly rule: string; readonly fix: string } | undefined {
+export function hostnameOwnershipProblem(host: string, workspace: string, domain: string): Required<Pick<ValidationIssue, 'rule' | 'fix'>> | undefined {
   if (new RegExp(ownedHostnamePattern(workspace, domain)).test(host)) return undefined;
   return {
     rule: `is not owned by workspace "${workspace}": host names on the shared Gateway belong to workspaces (the hostname-ownership policy refuses others)`,

@@ -7,7 +7,12 @@
  */
 import { IConstruct, IValidation } from 'constructs';
 
-/** One configuration problem, located precisely. */
+/**
+ * One configuration problem, located precisely: the one type for "a problem" in the construct tree. A rule that
+ * knows only part of it returns that part — `Omit<ValidationIssue, 'path'>` (a schema or profile check: field,
+ * value, rule) or `Pick<ValidationIssue, 'rule' | 'fix'>` (a cross-check, which the caller gives its field and
+ * value) — and the construct completes it ({@link issue}, {@link issueAt}).
+ */
 export interface ValidationIssue {
   /** Construct path, e.g. `Delivery/team-a/web`. */
   readonly path: string;
@@ -51,6 +56,14 @@ export function show(value: unknown): string {
 /** Builds an issue for a construct. */
 export function issue(scope: IConstruct, field: string, value: unknown, rule: string, fix?: string): ValidationIssue {
   return { path: scope.node.path, field, value: show(value), rule, ...(fix ? { fix } : {}) };
+}
+
+/**
+ * The issue a rule found (`part`: field, value already rendered as JSON, rule, fix) at `scope`'s path, its field
+ * prefixed with `fieldPrefix` (e.g. `spec.`).
+ */
+export function issueAt(scope: IConstruct, part: Omit<ValidationIssue, 'path'>, fieldPrefix = ''): ValidationIssue {
+  return { path: scope.node.path, ...part, field: fieldPrefix + part.field };
 }
 
 /** Options of {@link addIssueCheck}. */

@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ApiObject, App, Chart } from 'cdk8s';
-import { addIssueCheck, ANNOTATIONS, buildPlatform, EnvironmentProfile, FluxStage, issue, LOCAL, PRODUCTION, profileProblems, Topic } from 'mini-atlas';
+import { addIssueCheck, ANNOTATIONS, buildPlatform, EnvironmentProfile, FluxStage, issueAt, LOCAL, PRODUCTION, profileProblems, Topic } from 'mini-atlas';
 import { fluxPathOf, parseSynthArgs, selectProfile, synthesize, synthesizeAll, SYNTH_COMMAND, UnknownProfileError, type SynthProgram } from '@mini-atlas/synth';
 import { helpText } from '@mini-atlas/cli-common/command-line';
 import { PROJECT_ROOT } from '@mini-atlas/cli-common/schema-store';
@@ -143,7 +143,7 @@ describe('synthesize', () => {
     expect([e.message, e.exitCode]).toEqual(['--all builds every profile; it cannot be combined with --env; leave out --env, or leave out --all', 2]);
     const lopsided: SynthProgram = { ...program, profiles: [{ ...LOCAL, name: 'dev' }, { ...LOCAL, name: 'bad', topicReplicas: 0 }], build: (c) => {
       const app = program.build(c);
-      addIssueCheck(app.node.findChild('ops'), () => profileProblems(c.environment).map((p) => issue(app.node.findChild('ops'), p.field, p.value, p.rule)));
+      addIssueCheck(app.node.findChild('ops'), () => profileProblems(c.environment).map((p) => issueAt(app.node.findChild('ops'), p)));
       return app;
     } };
     expect(() => synthesizeAll(lopsided, { out: 'deploy', all: true, allowRemoval: [], help: false }, repo))

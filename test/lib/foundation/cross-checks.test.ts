@@ -102,14 +102,14 @@ describe('quotaProblems', () => {
 
   test('exactly full is enough; one millicore less is not', () => {
     expect(quotaProblems({ cpu: '2', memory: '1152Mi', pods: 4 }, teamA)).toEqual([]);
-    expect(quotaProblems({ cpu: '1999m', memory: '1152Mi', pods: 4 }, teamA).map((p) => [p.field, p.value])).toEqual([['cpu', '1999m']]);
+    expect(quotaProblems({ cpu: '1999m', memory: '1152Mi', pods: 4 }, teamA).map((p) => [p.field, p.value])).toEqual([['cpu', '"1999m"']]);
   });
 
   test('storage: team-a\'s database volume fits 10Gi; a made-up 3-instance database of 10Gi each needs 30Gi, reported with its volumes', () => {
     expect(quotaProblems({ cpu: '4', memory: '8Gi', pods: 40, storage: '10Gi' }, teamA)).toEqual([]);
     const pods = infrastructurePods('billing-ledger', { postgres: { instances: 3, storage: '10Gi' }, cache: { enabled: true, memory: '128Mi' } });
     expect(quotaProblems({ cpu: '8', memory: '8Gi', pods: 10, storage: '20Gi' }, pods)).toEqual([{
-      field: 'storage', value: '20Gi',
+      field: 'storage', value: '"20Gi"',
       rule: 'is less than the 30Gi volume requests of the pods the workspace\'s instances create (billing-ledger database 3 × 10Gi): the ResourceQuota would refuse the volume claims beyond it',
       fix: 'raise quota.storage to at least 30Gi, or lower the replicas or sizes',
     }]);
@@ -118,7 +118,7 @@ describe('quotaProblems', () => {
   test('a made-up workspace of a 3-instance database without cache: pods too', () => {
     const pods = infrastructurePods('billing-ledger', { postgres: { instances: 3, storage: '10Gi' }, cache: { enabled: false, memory: '128Mi' } });
     expect(quotaProblems({ cpu: '3', memory: '1536Mi', pods: 2 }, pods)).toEqual([{
-      field: 'pods', value: 2,
+      field: 'pods', value: '2',
       rule: 'is less than the 3 pods the workspace\'s instances create (billing-ledger database 3): the ResourceQuota would refuse the pods beyond it',
       fix: 'raise quota.pods to at least 3, or lower the replicas',
     }]);

@@ -173,7 +173,7 @@ describe('a profile is checked against itself and against the schemas its values
   });
 
   test('a profile value below one', () => {
-    expect(profileProblems({ ...LOCAL, name: 'zero', topicReplicas: 0 })).toEqual([{ field: 'topicReplicas', value: 0, rule: 'must be a whole number of at least 1' }]);
+    expect(profileProblems({ ...LOCAL, name: 'zero', topicReplicas: 0 })).toEqual([{ field: 'topicReplicas', value: '0', rule: 'must be a whole number of at least 1' }]);
   });
 });
 

@@ -80,21 +80,21 @@ test('checks: wrong item type, too many or too few items, bad key, bad map value
     labels: { 'Bad Key': 'v', ok: 3 },
     ports: { http: { number: 0, protocol: 'SCTP' }, HTTP: { number: 1 } },
   })).toEqual([
-    { field: 'args', value: ['a', 2, 'c', 'd'], rule: 'must have at most 3 items, has 4' },
-    { field: 'hosts', value: [], rule: 'must have at least 1 items, has 0' },
-    { field: 'env[0].name', value: 'lower', rule: 'must match an upper-case variable name' },
-    { field: 'env[1].name', value: undefined, rule: 'is required' },
-    { field: 'env[2]', value: 'x', rule: 'must be an object' },
-    { field: 'labels["Bad Key"]', value: 'Bad Key', rule: 'is not an allowed key: must match a lowercase name' },
-    { field: 'labels["ok"]', value: 3, rule: 'must be a string' },
-    { field: 'ports["http"].number', value: 0, rule: 'must be between 1 and 65535' },
-    { field: 'ports["http"].protocol', value: 'SCTP', rule: 'must be one of TCP, UDP' },
-    { field: 'ports["HTTP"]', value: 'HTTP', rule: 'is not an allowed key: must match a lowercase word' },
+    { field: 'args', value: '["a",2,"c","d"]', rule: 'must have at most 3 items, has 4' },
+    { field: 'hosts', value: '[]', rule: 'must have at least 1 items, has 0' },
+    { field: 'env[0].name', value: '"lower"', rule: 'must match an upper-case variable name' },
+    { field: 'env[1].name', value: 'undefined', rule: 'is required' },
+    { field: 'env[2]', value: '"x"', rule: 'must be an object' },
+    { field: 'labels["Bad Key"]', value: '"Bad Key"', rule: 'is not an allowed key: must match a lowercase name' },
+    { field: 'labels["ok"]', value: '3', rule: 'must be a string' },
+    { field: 'ports["http"].number', value: '0', rule: 'must be between 1 and 65535' },
+    { field: 'ports["http"].protocol', value: '"SCTP"', rule: 'must be one of TCP, UDP' },
+    { field: 'ports["HTTP"]', value: '"HTTP"', rule: 'is not an allowed key: must match a lowercase word' },
   ]);
   expect(checkFields(GADGET, { name: 'g', hosts: ['a', 'B!'], args: 'a', labels: ['x'] })).toEqual([
-    { field: 'args', value: 'a', rule: 'must be a list' },
-    { field: 'hosts[1]', value: 'B!', rule: 'must match a lowercase host name' },
-    { field: 'labels', value: ['x'], rule: 'must be a map of keys to values' },
+    { field: 'args', value: '"a"', rule: 'must be a list' },
+    { field: 'hosts[1]', value: '"B!"', rule: 'must match a lowercase host name' },
+    { field: 'labels', value: '["x"]', rule: 'must be a map of keys to values' },
   ]);
 });
 
@@ -104,8 +104,8 @@ test('a list or map default that breaks its own field\'s rules is a default prob
     l: { type: 'list', items: { type: 'string' }, minItems: 1, default: [], description: 'L' },
     m: { type: 'map', values: { type: 'integer' }, keyPattern: '^[a-z]+$', default: { Up: 1 }, description: 'M' },
   })).toEqual([
-    { field: 'l', value: [], rule: 'must have at least 1 items, has 0' },
-    { field: 'm["Up"]', value: 'Up', rule: 'is not an allowed key: must match ^[a-z]+$' },
+    { field: 'l', value: '[]', rule: 'must have at least 1 items, has 0' },
+    { field: 'm["Up"]', value: '"Up"', rule: 'is not an allowed key: must match ^[a-z]+$' },
   ]);
 });
 

@@ -12,7 +12,7 @@
  */
 import {
   allowedRegistriesOf, DistDocument, imageRegistryProblem, infrastructurePods, JsonObject, JsonValue, listenerHostnameProblem,
-  PLATFORM_API_VERSION, PLATFORM_GROUP, PodDemand, postgresNameProblem, quotaProblems, RuleProblem, topicReplicasProblem, webApplicationPods,
+  PLATFORM_API_VERSION, PLATFORM_GROUP, PodDemand, postgresNameProblem, quotaProblems, topicReplicasProblem, type ValidationIssue, webApplicationPods,
 } from 'mini-atlas';
 import { Violation } from './model';
 import { asList, asObject, asString, metaOf, violation } from './objects';
@@ -89,8 +89,12 @@ function podsOf(i: Instance): PodDemand[] {
 /** Runs every cross-check on the platform instances among `docs`. */
 export function checkCrossReferences(docs: readonly DistDocument[], rgds: readonly RgdModel[]): Violation[] {
   const out: Violation[] = [];
-  const report = (i: Instance, field: string, value: JsonValue | undefined, p: RuleProblem | undefined): void => {
-    if (p) out.push(violation(i.doc, 'cross-check', `$.spec.${field}`, `${JSON.stringify(value)} ${p.rule}. Fix: ${p.fix}`));
+  /** A problem of instance `i`, as the library's rules report it: its field below `spec`, value as JSON, rule and fix. */
+  const reportIssue = (i: Instance, p: Omit<ValidationIssue, 'path'>): void => {
+    out.push(violation(i.doc, 'cross-check', `$.spec.${p.field}`, `${p.value} ${p.rule}.${p.fix ? ` Fix: ${p.fix}` : ''}`));
+  };
+  const report = (i: Instance, field: string, value: JsonValue, p: Required<Pick<ValidationIssue, 'rule' | 'fix'>> | undefined): void => {
+    if (p) reportIssue(i, { field, value: JSON.stringify(value), ...p });
   };
   const instances: Instance[] = [];
   for (const doc of docs) {
@@ -115,8 +119,7 @@ export function checkCrossReferences(docs: readonly DistDocument[], rgds: readon
     const hostname = asString(app.spec.hostname);
     if (hostname !== undefined && listener !== null) report(app, 'hostname', hostname, listenerHostnameProblem(hostname, listener, app.name));
     const image = asString(app.spec.image);
-    const denied = image === undefined ? undefined : registries.map((r) => imageRegistryProblem(image, r)).find((p) => p);
-    report(app, 'image', image, denied);
+    if (image !== undefined) report(app, 'image', image, registries.map((r) => imageRegistryProblem(image, r)).find((p) => p));
   }
 
   for (const infra of ofKind('Infrastructure')) {
@@ -135,7 +138,7 @@ export function checkCrossReferences(docs: readonly DistDocument[], rgds: readon
     const storage = asString(quota?.storage);
     if (cpu === undefined || memory === undefined || pods === undefined) continue;
     const demands = instances.filter((i) => i.namespace === ws.name).flatMap(podsOf);
-    for (const p of quotaProblems({ cpu, memory, pods, storage }, demands)) report(ws, `quota.${p.field}`, p.value, p);
+    for (const p of quotaProblems({ cpu, memory, pods, storage }, demands)) reportIssue(ws, { ...p, field: `quota.${p.field}` });
   }
   return out;
 }
