@@ -9,17 +9,17 @@ import { celPropertyName, CelRuleEvaluator, classifyRule } from '../../tools/val
 import { imagePinProblem } from '../../lib/shared/names';
 import { yamlReadingDifferences } from '../../tools/validate/src/hygiene';
 import { extractExpressions } from '../../tools/validate/src/kro-expressions';
-import { CelStatistics } from '../../tools/validate/src/model';
+import { CelStatistics, Violation } from '../../tools/validate/src/model';
 import { RawSchema, SchemaCompiler } from '../../tools/validate/src/schema-node';
 import { sharedRegistry } from '../../tools/validate/src/schema-registry';
 import { parseMarkers, SimpleSchemaConverter } from '../../tools/validate/src/simple-schema';
-import { Issue, validateValue } from '../../tools/validate/src/structural-validator';
+import { validateValue } from '../../tools/validate/src/structural-validator';
 
 const stats = (): CelStatistics => ({ evaluations: 0, failures: 0, transitionRules: [], unevaluable: [] });
 
-function check(raw: RawSchema, value: unknown, cel = stats()): Issue[] {
+function check(raw: RawSchema, value: unknown, cel = stats()): Pick<Violation, 'path' | 'message'>[] {
   const node = new SchemaCompiler().compile(raw, 'crd', 'test');
-  const issues: Issue[] = [];
+  const issues: Pick<Violation, 'path' | 'message'>[] = [];
   validateValue(node, value, '$', { rules: new CelRuleEvaluator('test/v1/T', cel, new Set()) }, issues);
   return issues;
 }

@@ -12,7 +12,8 @@ import { guardChanges } from '../../../lib/synth/change-guard';
 import { SchemaCompiler } from '../../../tools/validate/src/schema-node';
 import { CelRuleEvaluator } from '../../../tools/validate/src/cel-rules';
 import { SimpleSchemaConverter } from '../../../tools/validate/src/simple-schema';
-import { Issue, validateValue } from '../../../tools/validate/src/structural-validator';
+import { validateValue } from '../../../tools/validate/src/structural-validator';
+import type { Violation } from '../../../tools/validate/src/model';
 
 // Compile-time: the spec type has arrays and records of the declared item types.
 type GadgetSpec = SpecOf<typeof GADGET>;
@@ -126,11 +127,11 @@ test('README table: list and map types, item bounds, key rule, object items\' fi
   ].join('\n'));
 });
 
-function validate(value: unknown): Issue[] {
+function validate(value: unknown): Pick<Violation, 'path' | 'message'>[] {
   const { schema, issues } = new SimpleSchemaConverter(simpleSchemaTypes(GADGET)).convert(toSimpleSchema(GADGET), '$.spec.schema.spec');
   expect(issues).toEqual([]);
   const node = new SchemaCompiler().compile(schema, 'crd', 'test');
-  const out: Issue[] = [];
+  const out: Pick<Violation, 'path' | 'message'>[] = [];
   validateValue(node, value, '$.spec', { rules: new CelRuleEvaluator('test/v1/Gadget', { evaluations: 0, failures: 0, transitionRules: [], unevaluable: [] }, new Set()) }, out);
   return out;
 }

@@ -12,7 +12,8 @@ import { functionsOf, parseCel } from './cel-ast';
 import { isCidr, isQuantity } from './formats';
 import { CelStatistics, UnevaluatedRule } from './model';
 import { SchemaNode, ValidationRuleSpec } from './schema-node';
-import { Issue, RuleEvaluator } from './structural-validator';
+import { RuleEvaluator } from './structural-validator';
+import type { Violation } from './model';
 
 /** Kubernetes CEL library functions implemented here (the ones the pinned CRDs use, and siblings). */
 const KUBERNETES_FUNCTIONS = [
@@ -135,7 +136,7 @@ export class CelRuleEvaluator implements RuleEvaluator {
     private readonly seen: Set<string>,
   ) {}
 
-  evaluate(node: SchemaNode, value: JsonValue, path: string, isRoot: boolean, issues: Issue[]): void {
+  evaluate(node: SchemaNode, value: JsonValue, path: string, isRoot: boolean, issues: Pick<Violation, 'path' | 'message'>[]): void {
     let self: CelIn | undefined;
     for (const rule of node.rules) {
       if (rule.transition) {

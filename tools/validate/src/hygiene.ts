@@ -22,7 +22,7 @@ import { CelStatistics, Violation } from './model';
 import { asList, asObject, asString, metaOf, violation } from './objects';
 import { nodeAtPath, RgdModel } from './rgd';
 import { KindResolver, splitApiVersion } from './schema-registry';
-import { Issue, validateValue } from './structural-validator';
+import { validateValue } from './structural-validator';
 
 const scratchStats = (): CelStatistics => ({ evaluations: 0, failures: 0, transitionRules: [], unevaluable: [] });
 
@@ -203,7 +203,7 @@ function checkImage(image: JsonValue | undefined, path: string, name: string, re
     }
     // The field's own constraints (pattern, enum, validation rules) must reject every mutable sample.
     const rejects = (sample: string): boolean => {
-      const found: Issue[] = [];
+      const found: Pick<Violation, 'path' | 'message'>[] = [];
       validateValue(node, sample, '$', { rules: new CelRuleEvaluator('image-check', scratchStats(), new Set()) }, found);
       return found.length > 0;
     };

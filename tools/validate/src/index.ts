@@ -14,7 +14,7 @@ import { CelStatistics, KindSummary, ValidationReport, Violation } from './model
 import { violation } from './objects';
 import { checkRgd, isRgd, readRgd, RgdModel } from './rgd';
 import { crdDocumentKinds, KindResolver, KindSchema, SchemaRegistry, sharedRegistry } from './schema-registry';
-import { Issue, validateValue } from './structural-validator';
+import { validateValue } from './structural-validator';
 
 export { formatReport, formatViolation } from './report';
 export type { CelStatistics, KindSummary, UnevaluatedRule, ValidationReport, Violation } from './model';
@@ -32,8 +32,8 @@ export interface ValidateOptions {
 }
 
 /** Validates one object against its kind's schema (structure, formats and CEL rules). */
-export function validateObject(kind: KindSchema, object: unknown, registry: SchemaRegistry, cel: CelStatistics, celSeen: Set<string>): Issue[] {
-  const issues: Issue[] = [];
+export function validateObject(kind: KindSchema, object: unknown, registry: SchemaRegistry, cel: CelStatistics, celSeen: Set<string>): Pick<Violation, 'path' | 'message'>[] {
+  const issues: Pick<Violation, 'path' | 'message'>[] = [];
   validateValue(kind.root, object, '$', { objectMeta: registry.objectMeta, rules: new CelRuleEvaluator(kind.id, cel, celSeen) }, issues);
   return issues;
 }

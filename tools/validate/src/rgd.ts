@@ -9,11 +9,11 @@ import { CelExpr, CelReference, parseCel, referencesOf } from './cel-ast';
 import { CelRuleEvaluator } from './cel-rules';
 import { childPath, indexPath } from './json-path';
 import { findExpressions, LocatedExpression, withPlaceholders } from './kro-expressions';
-import { CelStatistics } from './model';
+import { CelStatistics, Violation } from './model';
 import { gvkId, KindResolver, KindSchema, SchemaRegistry } from './schema-registry';
 import { RawSchema, SchemaNode } from './schema-node';
 import { SimpleSchemaConverter } from './simple-schema';
-import { Issue, validateValue } from './structural-validator';
+import { validateValue } from './structural-validator';
 import { asList } from './objects';
 
 /** The API of RGDs. */
@@ -61,7 +61,7 @@ export interface RgdModel {
   readonly specNode: SchemaNode | undefined;
   readonly resources: readonly RgdResource[];
   /** SimpleSchema problems found while generating the schema. */
-  readonly schemaIssues: readonly Issue[];
+  readonly schemaIssues: readonly Pick<Violation, 'path' | 'message'>[];
 }
 
 function obj(v: JsonValue | undefined): JsonObject | undefined {
@@ -157,8 +157,8 @@ export interface RgdCheckContext {
 }
 
 /** Runs the static checks of one RGD; returns issues at JSON paths of the RGD document. */
-export function checkRgd(model: RgdModel, ctx: RgdCheckContext): Issue[] {
-  const issues: Issue[] = [...model.schemaIssues];
+export function checkRgd(model: RgdModel, ctx: RgdCheckContext): Pick<Violation, 'path' | 'message'>[] {
+  const issues: Pick<Violation, 'path' | 'message'>[] = [...model.schemaIssues];
   const registry = ctx.kinds.registry;
   if (!/^[A-Z][a-zA-Z0-9]*$/.test(model.generated.kind)) {
     issues.push({ path: '$.spec.schema.kind', message: `kind ${JSON.stringify(model.generated.kind)} is not UpperCamelCase` });
@@ -342,7 +342,7 @@ function resultTypeOf(e: CelExpr, typeOfRef: (ref: CelReference) => string | und
   }
 }
 
-function checkStatusLeaves(v: JsonValue | undefined, path: string, issues: Issue[]): void {
+function checkStatusLeaves(v: JsonValue | undefined, path: string, issues: Pick<Violation, 'path' | 'message'>[]): void {
   if (v === undefined) return;
   if (typeof v === 'string') {
     if (!v.includes('${')) issues.push({ path, message: 'status fields must be ${…} expressions' });
@@ -354,7 +354,7 @@ function checkStatusLeaves(v: JsonValue | undefined, path: string, issues: Issue
 }
 
 /** KRO's template invariants: metadata present, namespace rules by scope, no KRO-owned labels/annotations. */
-function checkTemplateConstraints(r: RgdResource, model: RgdModel, kinds: KindResolver, issues: Issue[]): void {
+function checkTemplateConstraints(r: RgdResource, model: RgdModel, kinds: KindResolver, issues: Pick<Violation, 'path' | 'message'>[]): void {
   const tp = childPath(r.path, 'template');
   const meta = obj(r.template!.metadata);
   if (!meta) {
@@ -379,7 +379,7 @@ function checkTemplateConstraints(r: RgdResource, model: RgdModel, kinds: KindRe
 }
 
 function checkTemplate(
-  r: RgdResource, ctx: RgdCheckContext, issues: Issue[], typeOfRef: (ref: CelReference) => string | undefined,
+  r: RgdResource, ctx: RgdCheckContext, issues: Pick<Violation, 'path' | 'message'>[], typeOfRef: (ref: CelReference) => string | undefined,
 ): void {
   const tp = childPath(r.path, 'template');
   if (!r.apiVersion || !r.kind) {
@@ -401,7 +401,7 @@ function checkTemplate(
     return plain && !refs[0].testOnly ? typeOfRef(refs[0]) : undefined;
   };
   const value = withPlaceholders(r.template!, typeOf);
-  const found: Issue[] = [];
+  const found: Pick<Violation, 'path' | 'message'>[] = [];
   validateValue(k.root, value, tp, {
     objectMeta: ctx.kinds.registry.objectMeta,
     rules: new CelRuleEvaluator(k.id, ctx.cel, ctx.celSeen),
@@ -410,10 +410,10 @@ function checkTemplate(
 }
 
 /** Validates every `default` in the generated schema against its own field (as the API server does for CRDs). */
-function checkDefaults(node: SchemaNode | undefined, path: string, issues: Issue[], registry: SchemaRegistry): void {
+function checkDefaults(node: SchemaNode | undefined, path: string, issues: Pick<Violation, 'path' | 'message'>[], registry: SchemaRegistry): void {
   if (!node) return;
   if (node.default !== undefined && !(path === '$.spec.schema.spec')) {
-    const found: Issue[] = [];
+    const found: Pick<Violation, 'path' | 'message'>[] = [];
     validateValue(node, node.default, path, { objectMeta: registry.objectMeta }, found);
     for (const i of found) issues.push({ path, message: `default ${JSON.stringify(node.default)} is invalid: ${i.message}` });
   }
@@ -427,7 +427,7 @@ function checkDefaults(node: SchemaNode | undefined, path: string, issues: Issue
  * with a readiness signal carries that kind's `readyWhen` (KRO counts a child without one ready as soon as it
  * exists), and a child of a kind the table does not classify is reported.
  */
-function checkChildReadiness(r: RgdResource, issues: Issue[]): void {
+function checkChildReadiness(r: RgdResource, issues: Pick<Violation, 'path' | 'message'>[]): void {
   if (!r.apiVersion || !r.kind) return;
   const readiness = readinessOf(r.apiVersion, r.kind);
   if (!readiness) {

@@ -12,7 +12,7 @@ import { JsonObject, JsonValue } from 'mini-atlas';
 import { parseCel } from './cel-ast';
 import { childPath } from './json-path';
 import { RawSchema } from './schema-node';
-import { Issue } from './structural-validator';
+import type { Violation } from './model';
 
 /** The markers KRO v0.9 understands. */
 export const SIMPLE_SCHEMA_MARKERS: ReadonlySet<string> = new Set([
@@ -115,12 +115,12 @@ type Mutable = { [key: string]: unknown };
 export interface SimpleSchemaResult {
   /** OpenAPI v3 schema of the structure. */
   readonly schema: RawSchema;
-  readonly issues: readonly Issue[];
+  readonly issues: readonly Pick<Violation, 'path' | 'message'>[];
 }
 
 /** Converts SimpleSchema structures, resolving custom types; collects issues instead of throwing. */
 export class SimpleSchemaConverter {
-  private readonly issues: Issue[] = [];
+  private readonly issues: Pick<Violation, 'path' | 'message'>[] = [];
   private readonly resolved = new Map<string, RawSchema>();
   private readonly resolving = new Set<string>();
 

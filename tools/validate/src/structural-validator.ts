@@ -2,24 +2,22 @@
  * The strict structural validator: walks a value along a compiled {@link SchemaNode} and reports unknown
  * fields, wrong types, missing required fields, enum/pattern/format/length/range violations, list-map and
  * set duplicates, int-or-string and quantities, `allOf`/`anyOf`/`oneOf`/`not`, and hands
- * `x-kubernetes-validations` to a CEL evaluator.
+ * `x-kubernetes-validations` to a CEL evaluator. A problem it finds is the part of a {@link Violation} a schema
+ * check knows, `Pick<Violation, 'path' | 'message'>` (JSON path and message); the caller adds the check, file,
+ * document and object.
  */
 import { JsonValue } from 'mini-atlas';
 import { checkNumberFormat, checkStringFormat, isQuantity } from './formats';
 import { childPath, indexPath } from './json-path';
 import { isPlaceholder } from './placeholder';
 import { acceptsType, SchemaNode, SchemaType } from './schema-node';
+import type { Violation } from './model';
 
-/** A problem found at a JSON path. */
-export interface Issue {
-  readonly path: string;
-  readonly message: string;
-}
 
 /** Evaluates `x-kubernetes-validations` of a node against a value. */
 export interface RuleEvaluator {
   /** Evaluates the node's rules; appends failures to `issues`. `isRoot` is true for the object root. */
-  evaluate(node: SchemaNode, value: JsonValue, path: string, isRoot: boolean, issues: Issue[]): void;
+  evaluate(node: SchemaNode, value: JsonValue, path: string, isRoot: boolean, issues: Pick<Violation, 'path' | 'message'>[]): void;
 }
 
 /** Context of one validation. */
@@ -98,7 +96,7 @@ function short(v: unknown): string {
 }
 
 /** Validates `value` against `node`; appends problems to `issues`. */
-export function validateValue(node: SchemaNode, value: unknown, path: string, ctx: ValidatorContext, issues: Issue[], inBranch = false): void {
+export function validateValue(node: SchemaNode, value: unknown, path: string, ctx: ValidatorContext, issues: Pick<Violation, 'path' | 'message'>[], inBranch = false): void {
   if (isPlaceholder(value)) {
     if (value.shape === 'string' && node.types && !node.types.has('string')) {
       issues.push({ path, message: `string template ${short(value.source)} in a field of type ${describeTypes(node)}` });
@@ -153,13 +151,13 @@ function containsPlaceholder(v: unknown): boolean {
   return false;
 }
 
-function branchIssues(node: SchemaNode, value: unknown, path: string, ctx: ValidatorContext): Issue[] {
-  const out: Issue[] = [];
+function branchIssues(node: SchemaNode, value: unknown, path: string, ctx: ValidatorContext): Pick<Violation, 'path' | 'message'>[] {
+  const out: Pick<Violation, 'path' | 'message'>[] = [];
   validateValue(node, value, path, ctx, out, true);
   return out;
 }
 
-function checkString(node: SchemaNode, s: string, path: string, issues: Issue[]): void {
+function checkString(node: SchemaNode, s: string, path: string, issues: Pick<Violation, 'path' | 'message'>[]): void {
   if (node.quantity && !isQuantity(s)) issues.push({ path, message: `value ${short(s)} is not a valid quantity` });
   if (node.pattern) {
     const re = node.pattern.re;
@@ -175,7 +173,7 @@ function checkString(node: SchemaNode, s: string, path: string, issues: Issue[])
   }
 }
 
-function checkNumber(node: SchemaNode, n: number, path: string, issues: Issue[]): void {
+function checkNumber(node: SchemaNode, n: number, path: string, issues: Pick<Violation, 'path' | 'message'>[]): void {
   if (node.minimum !== undefined && (node.exclusiveMinimum ? n <= node.minimum : n < node.minimum)) {
     issues.push({ path, message: `value ${n} is less than ${node.exclusiveMinimum ? 'or equal to ' : ''}the minimum ${node.minimum}` });
   }
@@ -191,7 +189,7 @@ function checkNumber(node: SchemaNode, n: number, path: string, issues: Issue[])
   }
 }
 
-function checkArray(node: SchemaNode, list: unknown[], path: string, ctx: ValidatorContext, issues: Issue[], inBranch: boolean): void {
+function checkArray(node: SchemaNode, list: unknown[], path: string, ctx: ValidatorContext, issues: Pick<Violation, 'path' | 'message'>[], inBranch: boolean): void {
   if (node.minItems !== undefined && list.length < node.minItems) issues.push({ path, message: `has ${list.length} items, fewer than ${node.minItems}` });
   if (node.maxItems !== undefined && list.length > node.maxItems) issues.push({ path, message: `has ${list.length} items, more than ${node.maxItems}` });
   if ((node.uniqueItems || node.listType === 'set') && !list.some(containsPlaceholder)) {
@@ -220,7 +218,7 @@ function checkArray(node: SchemaNode, list: unknown[], path: string, ctx: Valida
   }
 }
 
-function checkObject(node: SchemaNode, obj: Record<string, unknown>, path: string, ctx: ValidatorContext, issues: Issue[], inBranch: boolean): void {
+function checkObject(node: SchemaNode, obj: Record<string, unknown>, path: string, ctx: ValidatorContext, issues: Pick<Violation, 'path' | 'message'>[], inBranch: boolean): void {
   const props = node.properties;
   for (const [key, child] of Object.entries(obj)) {
     const p = childPath(path, key);
