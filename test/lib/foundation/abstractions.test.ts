@@ -39,7 +39,7 @@ test('without it, the grant of the built-ins holds exactly the kinds their RGDs 
     ['kustomize.toolkit.fluxcd.io', ['kustomizations'], 2, undefined],
     ['apps', ['deployments'], 7, undefined],
     ['gateway.networking.k8s.io', ['httproutes'], 7, undefined],
-    ['postgresql.cnpg.io', ['clusters'], 7, undefined],
+    ['postgresql.cnpg.io', ['clusters', 'databases'], 7, undefined],
     ['kafka.strimzi.io', ['kafkatopics'], 7, undefined],
   ]);
 });
