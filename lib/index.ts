@@ -41,7 +41,7 @@ export {
 } from './shared/fields';
 export { parseQuantity, formatCpu, formatBytes } from './shared/quantity';
 export {
-  OPTIONAL_NAME_PATTERN, NAME_PATTERN, HOSTNAME_PATTERN, BYTES_PATTERN, CPU_PATTERN, PG_IDENTIFIER_PATTERN,
+  OPTIONAL_NAME_PATTERN, NAME_PATTERN, HOSTNAME_PATTERN, BYTES_PATTERN, CPU_PATTERN, PG_IDENTIFIER_PATTERN, PG_OBJECT_NAME_PATTERN,
   PATH_PATTERN,
 } from './shared/patterns';
 export { isJsonObject, type JsonValue, type JsonObject } from './shared/json';
@@ -85,7 +85,8 @@ export { type CoreChartProps, type ChartRepositories, CoreChart } from './core/c
 export { WORKSPACE_FIELDS, workspaceFields, type WorkspaceSpec } from './foundation/workspace/schema';
 export { MAX_REPLICAS, WEB_APPLICATION_FIELDS, type WebApplicationSpec } from './foundation/web-application/schema';
 export {
-  MAX_POSTGRES_INSTANCES, INFRASTRUCTURE_FIELDS, infrastructureFields, type InfrastructureSpec,
+  MAX_POSTGRES_INSTANCES, MAX_ADDITIONAL_DATABASES, MAX_DATABASE_EXTENSIONS, POSTGRES_EXTENSIONS, INFRASTRUCTURE_FIELDS,
+  infrastructureFields, type InfrastructureSpec,
 } from './foundation/infrastructure/schema';
 export {
   MAX_PARTITIONS, MIN_RETENTION_HOURS, MAX_RETENTION_HOURS, TOPIC_FIELDS, topicFields, type TopicSpec,
@@ -109,7 +110,8 @@ export {
 } from './foundation/infrastructure/definition';
 export {
   type RuleProblem, topicReplicasProblem, listenerHostnameProblem, imageRegistryProblem, RESERVED_POSTGRES_NAMES,
-  postgresNameProblem, type PodDemand, webApplicationPods, infrastructurePods, type QuotaLimits, type QuotaProblem,
+  postgresNameProblem, infrastructureServicesProblem, additionalDatabaseProblem, type PodDemand, webApplicationPods,
+  infrastructurePods, type QuotaLimits, type QuotaProblem,
   quotaProblems,
 } from './foundation/cross-checks';
 export { TopicDefinition } from './foundation/topic/definition';
@@ -141,10 +143,10 @@ export { type FoundationChartProps, type AbstractionFactory, FoundationChart } f
 
 // Delivery layer: the tenant constructs teams write, and DeliveryChart.
 export { type InstanceOptions, Instance } from './delivery/instance';
-export { type WorkspaceQuota, type WorkspaceProps, MAX_WORKSPACE_NAME, Workspace } from './delivery/workspace';
+export { type EgressHost, type WorkspaceQuota, type WorkspaceProps, MAX_WORKSPACE_NAME, Workspace } from './delivery/workspace';
 export { type ResourceSizes, type WebApplicationProps, WebApplication } from './delivery/web-application';
 export {
-  type PostgresOptions, type CacheOptions, type InfrastructureProps, Infrastructure,
+  type PostgresOptions, type PostgresExtension, type AdditionalDatabase, type CacheOptions, type InfrastructureProps, Infrastructure,
 } from './delivery/infrastructure';
 export { type TopicProps, Topic } from './delivery/topic';
 export { type DeliveryChartProps, DeliveryChart } from './delivery/delivery-chart';

@@ -8,7 +8,7 @@ import { WEB_APPLICATION_FIELDS, WebApplicationSpec } from '../foundation/web-ap
 import { freeId, Instance, register, registered } from './instance';
 import { Infrastructure } from './infrastructure';
 import { Topic } from './topic';
-import { Workspace } from './workspace';
+import { EgressHost, egressIssues, Workspace } from './workspace';
 
 /** Requests and limits of the application container (requests = limits: guaranteed QoS). */
 export interface ResourceSizes {
@@ -41,6 +41,11 @@ export interface WebApplicationProps {
   readonly database?: Infrastructure;
   /** Topic the app produces to / consumes from. @default none */
   readonly topic?: Topic;
+  /**
+   * External hosts this app's pods may connect to (at most 16; the CiliumNetworkPolicy `<name>-egress`), beside
+   * those its workspace allows to every pod (`WorkspaceProps.egress`). @default []
+   */
+  readonly egress?: EgressHost[];
 }
 
 /** A workspace's web application. */
@@ -55,9 +60,10 @@ export class WebApplication extends Instance<typeof WEB_APPLICATION_FIELDS> {
   public constructor(workspace: Workspace, id: string, props: WebApplicationProps) {
     const duplicates: string[] = [];
     const scope: Construct = workspace.node.tryFindChild('apps') as Construct | undefined ?? new Construct(workspace, 'apps');
-    const { name, database, topic, ...rest } = props;
+    const { name, database, topic, egress, ...rest } = props;
     const spec: WebApplicationSpec = {
       ...rest,
+      ...(egress ? { egress: egress.map((e) => ({ ...e })) } : {}),
       ...(database ? { database: database.name } : {}),
       ...(topic ? { topic: topic.name } : {}),
     };
@@ -108,6 +114,7 @@ export class WebApplication extends Instance<typeof WEB_APPLICATION_FIELDS> {
     if (first && first !== this && !host) {
       out.push(issue(this, 'spec.hostname', this.hostname, `is already routed to ${first.node.path}`, 'give every application its own host name'));
     }
+    out.push(...egressIssues(this, this.resolvedSpec.egress));
     for (const [field, ref] of [['database', this.database], ['topic', this.topic]] as const) {
       if (ref && ref.workspace !== this.workspace) {
         out.push(issue(this, field, ref.node.path, `belongs to workspace "${ref.workspace.name}", not "${this.workspace.name}"`, 'connect apps only to infrastructure and topics of their own workspace'));

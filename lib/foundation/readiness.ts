@@ -83,6 +83,15 @@ export const CHILD_READINESS: readonly ChildReadiness[] = [
     ],
   },
   {
+    group: 'postgresql.cnpg.io',
+    kind: 'Database',
+    // CloudNativePG's instance manager reconciles a Database (CREATE/ALTER DATABASE, then each extension) and
+    // writes `status.applied` (true once reconciled without error) with `status.observedGeneration`
+    // (postgresql.cnpg.io_databases.yaml, DatabaseStatus; its own `kubectl get` column Applied reads it).
+    signal: 'CloudNativePG reconciled the current generation and status.applied is true',
+    readyWhen: (d) => [celObservedCurrentGeneration(d), `has(${d}.status) && has(${d}.status.applied) && ${d}.status.applied == true`],
+  },
+  {
     group: 'kafka.strimzi.io',
     kind: 'KafkaTopic',
     // Strimzi: status.observedGeneration is "the generation of the CRD that was last reconciled by the operator"

@@ -111,7 +111,8 @@ async function childrenOf(instance: KubeObject): Promise<Map<string, KubeObject>
   const k = kindFor(instance);
   const found = new Map<string, KubeObject>();
   for (const r of k.resources) {
-    if (!r.template) continue;
+    // A collection (forEach) is zero or more objects, not one child: its own tests list it (collectionOf).
+    if (!r.template || r.forEach) continue;
     const selector = `${INSTANCE_LABEL}=${instance.metadata.name},${NODE_LABEL}=${r.id}`;
     const items = (await client.list(r.template.apiVersion, r.template.kind, undefined, selector))
       .filter((i) => !k.namespaced || i.metadata.labels?.[INSTANCE_NS_LABEL] === instance.metadata.namespace);
@@ -119,6 +120,14 @@ async function childrenOf(instance: KubeObject): Promise<Map<string, KubeObject>
     if (items[0]) found.set(r.id, items[0]);
   }
   return found;
+}
+
+/** The live objects of the collection (forEach) resource `id` of an instance, by name. */
+async function collectionOf(instance: KubeObject, id: string): Promise<KubeObject[]> {
+  const r = kindFor(instance).resources.find((x) => x.id === id && x.forEach);
+  if (!r?.template) throw new Error(`${describeObject(instance)}: its RGD has no collection ${id}`);
+  return (await client.list(r.template.apiVersion, r.template.kind, instance.metadata.namespace, `${INSTANCE_LABEL}=${instance.metadata.name},${NODE_LABEL}=${id}`))
+    .sort((a, b) => a.metadata.name!.localeCompare(b.metadata.name!));
 }
 
 async function liveInstance(o: KubeObject): Promise<KubeObject | undefined> {
@@ -141,7 +150,7 @@ async function waitForChildren(instance: KubeObject): Promise<{ live: KubeObject
     const ctx: TemplateContext = { instance: live, children };
     const excluded: string[] = [];
     for (const r of k.resources) {
-      if (!r.template) continue;
+      if (!r.template || r.forEach) continue;
       const include = evaluateIncludeWhen(r, ctx);
       if (include === false) {
         excluded.push(r.id);
@@ -547,7 +556,7 @@ describe('KRO: delivery instances', () => {
       const problems: string[] = [];
       const skipped: string[] = [];
       for (const r of k.resources) {
-        if (!r.template || excluded.includes(r.id)) continue;
+        if (!r.template || r.forEach || excluded.includes(r.id)) continue;
         const child = children.get(r.id)!;
         const cmp = compareTemplate(r.template, child, { instance: live, children });
         problems.push(...cmp.mismatches.map((m) => `${r.id} (${describeObject(child)}) ${m}`));
@@ -572,7 +581,11 @@ describe('KRO: delivery instances', () => {
       // The Workspace's own policies (each WebApplication adds its Gateway policy: proven with the application).
       const policies = (await client.list('cilium.io/v2', 'CiliumNetworkPolicy', ns!.metadata.name))
         .filter((p) => p.metadata.labels?.[INSTANCE_LABEL] === workspace.metadata.name);
-      const templated = kindFor(workspace).resources.filter((r) => r.template?.kind === 'CiliumNetworkPolicy').map((r) => r.template!.metadata?.name);
+      // Those its RGD includes for this instance (workspace-egress only when the workspace lists hosts).
+      const live = await liveInstance(workspace);
+      const templated = kindFor(workspace).resources
+        .filter((r) => r.template?.kind === 'CiliumNetworkPolicy' && evaluateIncludeWhen(r, { instance: live!, children: new Map() }) === true)
+        .map((r) => r.template!.metadata?.name);
       expect(policies.map((p) => p.metadata.name).sort()).toEqual([...templated].sort());
       // Default deny: a policy that selects every endpoint and lists ingress and egress allow rules.
       const isolation = policies.find((p) => JSON.stringify((p.spec as { endpointSelector?: unknown }).endpointSelector) === '{}');
@@ -931,7 +944,8 @@ describe('KRO: a WebApplication gets only the variables that have a value (issue
 
   test('team-a\'s app (database with a cache, topic): every variable', async () => {
     expect(await envNames(source('WebApplication'))).toEqual([
-      'PORT', 'DATABASE_SECRET_NAME', 'DATABASE_HOST', 'DATABASE_URI', 'CACHE_HOST', 'CACHE_PASSWORD', 'KAFKA_BOOTSTRAP_SERVERS', 'KAFKA_TOPIC',
+      'PORT', 'DATABASE_SECRET_NAME', 'DATABASE_HOST', 'DATABASE_PORT', 'DATABASE_NAME', 'DATABASE_USER', 'DATABASE_PASSWORD', 'DATABASE_URI',
+      'CACHE_HOST', 'CACHE_PASSWORD', 'KAFKA_BOOTSTRAP_SERVERS', 'KAFKA_TOPIC',
     ]);
   });
 
@@ -953,7 +967,7 @@ describe('KRO: a WebApplication gets only the variables that have a value (issue
     const spec = without(app.spec, 'topic');
     const wired = named(app, `${first.name}-nocache-web`, { ...spec, database: nocache.metadata.name, hostname: `nocache-${String(spec.hostname)}` });
     await client.apply(wired, { fieldManager: FLUX_FIELD_MANAGER });
-    expect(await envNames(wired)).toEqual(['PORT', 'DATABASE_SECRET_NAME', 'DATABASE_HOST', 'DATABASE_URI']);
+    expect(await envNames(wired)).toEqual(['PORT', 'DATABASE_SECRET_NAME', 'DATABASE_HOST', 'DATABASE_PORT', 'DATABASE_NAME', 'DATABASE_USER', 'DATABASE_PASSWORD', 'DATABASE_URI']);
   });
 
   test('enabling that cache later: KRO sees the new cache Service (a watched collection) and the app gains CACHE_*', async () => {
@@ -965,8 +979,84 @@ describe('KRO: a WebApplication gets only the variables that have a value (issue
       const n = await envNames(wired);
       return n.includes('CACHE_HOST') ? n : undefined;
     }, { timeoutMs: 2 * MINUTE, describe: () => describeInstance(wired) });
-    expect(names).toEqual(['PORT', 'DATABASE_SECRET_NAME', 'DATABASE_HOST', 'DATABASE_URI', 'CACHE_HOST', 'CACHE_PASSWORD']);
+    expect(names).toEqual(['PORT', 'DATABASE_SECRET_NAME', 'DATABASE_HOST', 'DATABASE_PORT', 'DATABASE_NAME', 'DATABASE_USER', 'DATABASE_PASSWORD', 'DATABASE_URI', 'CACHE_HOST', 'CACHE_PASSWORD']);
   });
+
+  test('issue 18: a cache-only Infrastructure creates no Cluster (includeWhen false), and an app wired to it gets CACHE_*, no DATABASE_*', async () => {
+    const infra = source('Infrastructure');
+    const cacheOnly = named(infra, `${first.name}-cacheonly`, { postgres: { enabled: false }, cache: { enabled: true } });
+    await client.apply(cacheOnly, { fieldManager: FLUX_FIELD_MANAGER });
+    const { children, excluded } = await waitForChildren(cacheOnly);
+    expect([[...children.keys()], excluded]).toEqual([['cacheService', 'cache'], ['database', 'bootstrapDatabase']]);
+    expect(await client.get('postgresql.cnpg.io/v1', 'Cluster', cacheOnly.metadata.name!, cacheOnly.metadata.namespace)).toBeUndefined();
+    expect(await collectionOf(cacheOnly, 'databases')).toEqual([]);
+    const status = await waitFor(`status of ${cacheOnly.metadata.name}`, async () => {
+      const s = (await liveInstance(cacheOnly))?.status as Record<string, unknown> | undefined;
+      return s && 'cacheHost' in s ? s : undefined;
+    }, { timeoutMs: MINUTE, describe: () => describeInstance(cacheOnly) });
+    expect([status.databaseSecret, status.databaseHost, status.cacheHost, status.cacheSecret])
+      .toEqual(['', '', `${cacheOnly.metadata.name}-cache.${cacheOnly.metadata.namespace}.svc`, `${cacheOnly.metadata.name}-cache-auth`]);
+    const app = source('WebApplication');
+    const spec = without(app.spec, 'topic');
+    const wired = named(app, `${first.name}-cacheonly-web`, { ...spec, database: cacheOnly.metadata.name, hostname: `cacheonly-${String(spec.hostname)}` });
+    await client.apply(wired, { fieldManager: FLUX_FIELD_MANAGER });
+    const names = await waitFor(`CACHE_* in the Deployment of ${wired.metadata.name}`, async () => {
+      const n = await envNames(wired);
+      return n.includes('CACHE_HOST') ? n : undefined;
+    }, { timeoutMs: 2 * MINUTE, describe: () => describeInstance(wired) });
+    expect(names).toEqual(['PORT', 'CACHE_HOST', 'CACHE_PASSWORD']);
+  });
+});
+
+describe('KRO: more databases and extensions through CloudNativePG Database objects (issue 18)', () => {
+  const first = workspaces[0]!;
+  const infra = (): KubeObject => instancesOf(first, 'Infrastructure')[0]!;
+
+  test('the bootstrap database\'s extensions and two more databases: one Database each, after the Cluster is ready, as KRO renders them', async () => {
+    const source = infra();
+    const name = `${first.name}-multi`;
+    const ns = source.metadata.namespace!;
+    const multi: KubeObject = {
+      apiVersion: source.apiVersion, kind: source.kind, metadata: { name, namespace: ns, labels: source.metadata.labels },
+      spec: {
+        postgres: { database: 'orders', owner: 'orders_app', extensions: ['pg_trgm', 'uuid-ossp'], databases: [{ name: 'audit_log', extensions: ['citext'] }, { name: 'reports' }] },
+        cache: { enabled: false },
+      },
+    };
+    await client.apply(multi, { fieldManager: FLUX_FIELD_MANAGER });
+    const cluster = await waitFor(`Cluster ${ns}/${name}`, async () => client.get('postgresql.cnpg.io/v1', 'Cluster', name, ns), { timeoutMs: 2 * MINUTE, describe: () => describeInstance(multi) });
+    // KRO creates the Database objects only once the Cluster they reference is ready.
+    expect(await client.list('postgresql.cnpg.io/v1', 'Database', ns, `${INSTANCE_LABEL}=${name}`)).toEqual([]);
+    progress(await makeReady(client, cluster));
+    const databases = await waitFor(`three Database objects of ${name}`, async () => {
+      const all = await client.list('postgresql.cnpg.io/v1', 'Database', ns, `${INSTANCE_LABEL}=${name}`);
+      return all.length === 3 ? all.sort((a, b) => a.metadata.name!.localeCompare(b.metadata.name!)) : undefined;
+    }, { timeoutMs: 2 * MINUTE, describe: () => describeInstance(multi) });
+    expect(databases.map((d) => [d.metadata.name, d.metadata.labels?.[NODE_LABEL], d.spec])).toEqual([
+      [`${name}-db`, 'bootstrapDatabase', {
+        cluster: { name }, name: 'orders', owner: 'orders_app', databaseReclaimPolicy: 'retain', ensure: 'present',
+        extensions: [{ name: 'pg_trgm', ensure: 'present' }, { name: 'uuid-ossp', ensure: 'present' }],
+      }],
+      [`${name}-db-audit-log`, 'databases', {
+        cluster: { name }, name: 'audit_log', owner: 'orders_app', databaseReclaimPolicy: 'retain', ensure: 'present',
+        extensions: [{ name: 'citext', ensure: 'present' }],
+      }],
+      [`${name}-db-reports`, 'databases', { cluster: { name }, name: 'reports', owner: 'orders_app', databaseReclaimPolicy: 'retain', ensure: 'present', extensions: [] }],
+    ]);
+    expect((await collectionOf(multi, 'databases')).map((d) => d.metadata.name)).toEqual([`${name}-db-audit-log`, `${name}-db-reports`]);
+    // Not Ready until CloudNativePG applied every database; then Ready.
+    const waiting = await waitFor(`${name} IN_PROGRESS while its databases are not applied`, async () => {
+      const r = instanceReadiness(await liveInstance(multi));
+      return r.state === 'IN_PROGRESS' ? r : undefined;
+    }, { timeoutMs: MINUTE, describe: () => describeInstance(multi) });
+    expect(waiting.ready).toBe('False');
+    for (const d of databases) progress(await makeReady(client, d));
+    const done = await waitFor(`${name} Ready`, async () => {
+      const r = instanceReadiness(await liveInstance(multi));
+      return r.state === 'ACTIVE' && r.ready === 'True' ? r : undefined;
+    }, { timeoutMs: 2 * MINUTE, describe: () => describeInstance(multi) });
+    expect({ state: done.state, ready: done.ready }).toEqual({ state: 'ACTIVE', ready: 'True' });
+  }, 5 * MINUTE);
 });
 
 describe('KRO: changes and deletion', () => {

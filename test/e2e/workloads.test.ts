@@ -385,26 +385,50 @@ describe('CloudNativePG: an Infrastructure instance runs a real PostgreSQL', () 
     expect([(pvc?.status as { phase: string }).phase, (pvc?.spec as { storageClassName: string }).storageClassName]).toEqual(['Bound', 'retained']);
   }, 7 * MINUTE);
 
-  test('a client pod with the app\'s env references connects with DATABASE_URI as the owner role, not a superuser', async () => {
+  test('a client pod with the app\'s env references connects with DATABASE_URI, then with DATABASE_HOST/PORT/NAME/USER/PASSWORD, as the owner role, not a superuser', async () => {
     // A WebApplication with the database: the env its Deployment gets is what the client pod receives.
     const app = webApplication(DB_APP, IMAGES.app, 1);
     await client.apply({ ...app, spec: { ...(app.spec as Record<string, unknown>), database: DB } });
     const env = await appEnv(DB_APP, 'DATABASE_URI');
-    expect(env.map((v) => v.name)).toEqual(['PORT', 'DATABASE_SECRET_NAME', 'DATABASE_HOST', 'DATABASE_URI']);
+    expect(env.map((v) => v.name)).toEqual(['PORT', 'DATABASE_SECRET_NAME', 'DATABASE_HOST', 'DATABASE_PORT', 'DATABASE_NAME', 'DATABASE_USER', 'DATABASE_PASSWORD', 'DATABASE_URI']);
     // The rw Service selects the primary by a label the instance manager sets; the client starts once
     // kube-proxy has programmed that Service with the primary as its endpoint.
     await serviceReady(`${DB}-rw`);
     const query = 'select current_user, r.rolsuper, current_setting(\'server_version\') from pg_roles r where r.rolname = current_user';
-    // PostgreSQL's image user (26); the URI carries the role, host and password.
-    const result = await runScript('db-client', node!.postgresImage, 26, env, `exec psql "$DATABASE_URI" -X -At -v ON_ERROR_STOP=1 -c "${query}"`);
+    // PostgreSQL's image user (26); the URI carries the role, host and password. Then once more with the
+    // individual variables from the operator's Secret.
+    const result = await runScript('db-client', node!.postgresImage, 26, env, [
+      `psql "$DATABASE_URI" -X -At -v ON_ERROR_STOP=1 -c "${query}"`,
+      'PGPASSWORD="$DATABASE_PASSWORD" exec psql -X -At -v ON_ERROR_STOP=1 -h "$DATABASE_HOST" -p "$DATABASE_PORT" -U "$DATABASE_USER" -d "$DATABASE_NAME" -c "select current_user || chr(124) || current_database()"',
+    ].join(' && '));
     expect(result).toEqual({
       phase: 'Succeeded',
       // The server is the Debian package the image's tag names (e.g. `15.18 (Debian 15.18-0+deb12u1)`).
-      output: `${OWNER}|f|${node!.postgresPackageVersion.split('-')[0]!} (Debian ${node!.postgresPackageVersion})`,
+      output: `${OWNER}|f|${node!.postgresPackageVersion.split('-')[0]!} (Debian ${node!.postgresPackageVersion})\n${OWNER}|${DATABASE}`,
     });
     const secret = await client.get('v1', 'Secret', `${DB}-app`, WORKSPACE);
     const uri = Buffer.from((secret?.data as { uri: string }).uri, 'base64').toString('utf8');
     expect(uri).toMatch(new RegExp(`^postgresql://${OWNER}:[^@]+@${DB}-rw\\.${WORKSPACE}:5432/${DATABASE}$`));
+  }, 4 * MINUTE);
+
+  test('issue 18: a cache-only Infrastructure creates no PostgreSQL: no Cluster, no instance pod, no volume claim, no -app Secret', async () => {
+    const CACHE_ONLY = 'e2e-cache-only';
+    await client.apply({
+      apiVersion: 'platform.mini-atlas.io/v1alpha1', kind: 'Infrastructure',
+      metadata: { name: CACHE_ONLY, namespace: WORKSPACE, labels: { 'app.kubernetes.io/part-of': 'mini-atlas' } },
+      spec: { postgres: { enabled: false }, cache: { enabled: true } },
+    });
+    // KRO acts on it: the cache's Service and Deployment appear (whether Valkey's image runs here is another matter).
+    const made = await waitFor(`KRO creates the cache of ${CACHE_ONLY}`, async () => {
+      const svc = await client.get('v1', 'Service', `${CACHE_ONLY}-cache`, WORKSPACE);
+      const dep = await client.get('apps/v1', 'Deployment', `${CACHE_ONLY}-cache`, WORKSPACE);
+      return svc && dep ? [svc.metadata.name, dep.metadata.name] : undefined;
+    }, { timeoutMs: 2 * MINUTE, describe: async () => JSON.stringify((await client.get('platform.mini-atlas.io/v1alpha1', 'Infrastructure', CACHE_ONLY, WORKSPACE))?.status) });
+    expect(made).toEqual([`${CACHE_ONLY}-cache`, `${CACHE_ONLY}-cache`]);
+    expect(await client.get('postgresql.cnpg.io/v1', 'Cluster', CACHE_ONLY, WORKSPACE)).toBeUndefined();
+    expect(await client.list('v1', 'Pod', WORKSPACE, `cnpg.io/cluster=${CACHE_ONLY}`)).toEqual([]);
+    expect(await client.list('v1', 'PersistentVolumeClaim', WORKSPACE, `cnpg.io/cluster=${CACHE_ONLY}`)).toEqual([]);
+    expect(await client.get('v1', 'Secret', `${CACHE_ONLY}-app`, WORKSPACE)).toBeUndefined();
   }, 4 * MINUTE);
 });
 
@@ -603,7 +627,7 @@ describe('Kyverno: admission and background controllers', () => {
     test('a client pod with the app\'s env references authenticates to Valkey with CACHE_HOST and CACHE_PASSWORD: PING answers PONG', async () => {
       // The WebApplication of the database block: KRO adds the cache variables once the cache Service exists.
       const env = await appEnv(DB_APP, 'CACHE_PASSWORD');
-      expect(env.map((v) => v.name)).toEqual(['PORT', 'DATABASE_SECRET_NAME', 'DATABASE_HOST', 'DATABASE_URI', 'CACHE_HOST', 'CACHE_PASSWORD']);
+      expect(env.map((v) => v.name)).toEqual(['PORT', 'DATABASE_SECRET_NAME', 'DATABASE_HOST', 'DATABASE_PORT', 'DATABASE_NAME', 'DATABASE_USER', 'DATABASE_PASSWORD', 'DATABASE_URI', 'CACHE_HOST', 'CACHE_PASSWORD']);
       expect(env.slice(4)).toEqual([
         { name: 'CACHE_HOST', value: `${CACHE}.${WORKSPACE}.svc` },
         { name: 'CACHE_PASSWORD', valueFrom: { secretKeyRef: { name: CACHE_SECRET, key: 'password' } } },

@@ -19,7 +19,7 @@ test('every RGD status field refers to a resource (KRO rejects constant status e
       .map(([field, expr]) => [field, ids.filter((id) => new RegExp(`(?<![\\w.])${id}\\.`).test(code(expr)))]));
   };
   expect(Object.fromEntries(rgds.map((rgd) => [rgd.spec.schema.kind, refsOf(rgd)]))).toEqual({
-    Infrastructure: { cacheHost: ['schema'], cacheSecret: ['schema'], databaseHost: ['database'], databaseSecret: ['database'] },
+    Infrastructure: { cacheHost: ['schema'], cacheSecret: ['schema'], databaseHost: ['schema'], databaseSecret: ['schema'] },
     Topic: { bootstrapServers: ['topic'], topicName: ['topic'] },
     WebApplication: { availableReplicas: ['deployment'], url: ['schema'] },
     Workspace: { namespace: ['workspaceNamespace'], phase: ['workspaceNamespace'] },

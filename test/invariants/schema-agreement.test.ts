@@ -6,6 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import * as ts from 'typescript';
 import { Field, Fields, fields, INFRASTRUCTURE_FIELDS, LOCAL, TOPIC_FIELDS, toSimpleSchema, WEB_APPLICATION_FIELDS, WORKSPACE_FIELDS } from '../../lib';
 import { simpleSchemaMarker } from '../../lib/shared/fields';
@@ -25,11 +26,14 @@ function iface(name: string): ts.InterfaceDeclaration {
   throw new Error(`interface ${name} not found in lib/delivery`);
 }
 
-/** The literal at the start of a `@default` tag (`'4' (local profile)` → "4", `1` → 1, `none` → undefined). */
+/** The literal at the start of a `@default` tag (`'4' (local profile)` → "4", `1` → 1, `[]` → [], `none` → undefined). */
 function defaultOf(member: ts.PropertySignature): unknown {
   const tag = ts.getJSDocTags(member).find((t) => t.tagName.text === 'default');
   if (!tag) return Symbol.for('missing');
   const text = (typeof tag.comment === 'string' ? tag.comment : ts.getTextOfJSDocComment(tag.comment) ?? '').trim();
+  // A list's or map's default, written as JSON (`@default []`, `@default {}`).
+  const json = /^(\[[^\]]*\]|\{[^}]*\})/.exec(text);
+  if (json) return JSON.parse(json[1]!) as unknown;
   const m = /^('([^']*)'|(-?\d+)|(true|false))/.exec(text);
   if (!m) return text;
   if (m[2] !== undefined) return m[2];
@@ -72,7 +76,7 @@ function compare(where: string, decl: ts.InterfaceDeclaration, fields: Fields, r
       continue;
     }
     const expected = path in PROFILE_DEFAULTS ? PROFILE_DEFAULTS[path] : field.default;
-    if (documented !== expected) problems.push(`${path}: @default ${String(documented)} but the schema says ${JSON.stringify(expected)}`);
+    if (!isDeepStrictEqual(documented, expected)) problems.push(`${path}: @default ${String(documented)} but the schema says ${JSON.stringify(expected)}`);
   }
   for (const name of members.keys()) {
     if (!(name in fields) && !NOT_IN_SPEC.includes(name) && !refs.includes(name)) problems.push(`${where}.${name}: in ${decl.name.text}, not in the schema`);

@@ -6,6 +6,7 @@
 import { Construct } from 'constructs';
 import * as k8s from '../../../imports/k8s';
 import { HttpRoute } from '../../../imports/gateway.networking.k8s.io';
+import { Cluster } from '../../../imports/postgresql.cnpg.io';
 import {
   CiliumNetworkPolicy,
   CiliumNetworkPolicySpecIngressFromEntities,
@@ -16,8 +17,9 @@ import { cel } from '../../shared/cel';
 import { WEB_APPLICATION_FIELDS } from './schema';
 import { cacheSecret, cacheService, celKafkaTopicName, databaseSecret, databaseService } from '../conventions';
 import { PlatformWiring } from '../../core/platform-wiring';
-import { CACHE_LABELS } from '../infrastructure/definition';
+import { CACHE_LABELS, DATABASE_LABELS } from '../infrastructure/definition';
 import { ResourceGraph } from '../resource-graph';
+import { egressPolicyResource } from '../egress';
 import { RESTRICTED_CONTAINER, restrictedPod } from '../restricted-security';
 
 const NAME = 'schema.metadata.name';
@@ -35,20 +37,29 @@ const envWhen = (cond: string, entries: readonly string[]): string => `(${cond} 
 
 /**
  * The container's environment as one KRO expression building the list, so a variable exists only when it has
- * a value: `DATABASE_*` only with a database, `KAFKA_*` only with a topic. KRO v0.9.3 has no per-entry
+ * a value: `DATABASE_*` only with a database whose PostgreSQL runs, `CACHE_*` only when its cache runs, `KAFKA_*`
+ * only with a topic. KRO v0.9.3 has no per-entry
  * condition in a template (`includeWhen` takes whole resources; its `omit()` needs the alpha CELOmitFunction
  * gate), but a field may be one standalone expression of the field's type (pkg/graph/builder.go
  * `validateExpressionType`: a list of maps is checked structurally against the list of EnvVar).
  * @param cacheExpr CEL that is true when the app's Infrastructure runs a cache
+ * @param postgresExpr CEL that is true when the app's Infrastructure runs PostgreSQL
  */
-export function envExpression(wiring: PlatformWiring, cacheExpr: string): string {
+export function envExpression(wiring: PlatformWiring, cacheExpr: string, postgresExpr: string): string {
   const hasDb = `${DB} != ""`;
   const hasTopic = `${TOPIC} != ""`;
   return [
     `[${envValue('PORT', 'string(schema.spec.port)')}]`,
-    envWhen(hasDb, [
+    // The connection details CloudNativePG writes into the `<cluster>-app` Secret (cloudnative-pg
+    // pkg/specs/secrets.go `CreateSecret`: keys username, user, password, dbname, host, port, uri, jdbc-uri…);
+    // DATABASE_HOST is the same read-write Service as its `host`, qualified with the namespace.
+    envWhen(`${hasDb} && ${postgresExpr}`, [
       envValue('DATABASE_SECRET_NAME', databaseSecret.cel(DB)),
       envValue('DATABASE_HOST', databaseService.celHost(DB, NS)),
+      envSecret('DATABASE_PORT', databaseSecret.cel(DB), 'port'),
+      envSecret('DATABASE_NAME', databaseSecret.cel(DB), 'dbname'),
+      envSecret('DATABASE_USER', databaseSecret.cel(DB), 'username'),
+      envSecret('DATABASE_PASSWORD', databaseSecret.cel(DB), 'password'),
       envSecret('DATABASE_URI', databaseSecret.cel(DB), 'uri'),
     ]),
     envWhen(`${hasDb} && ${cacheExpr}`, [
@@ -72,6 +83,10 @@ const CACHES = 'caches';
  * "External References": collections).
  */
 const HAS_CACHE = `${CACHES}.exists(s, s.metadata.namespace == ${NS} && s.metadata.name == ${cacheService.cel(DB)})`;
+/** Id of the collection of every Infrastructure's PostgreSQL Cluster (KRO `externalRef` with a selector). */
+const DATABASES = 'databases';
+/** CEL: the app's Infrastructure runs PostgreSQL, i.e. its Cluster exists (read as {@link HAS_CACHE} reads the cache). */
+const HAS_DATABASE = `${DATABASES}.exists(c, c.metadata.namespace == ${NS} && c.metadata.name == ${DB})`;
 
 /**
  * Sets the first container's `env` of a Deployment manifest to one KRO expression. The typed `manifest()`
@@ -124,11 +139,14 @@ export class WebApplicationDefinition extends ResourceGraph {
         { name: 'Available', type: 'integer', jsonPath: '.status.availableReplicas' },
         { name: 'URL', type: 'string', jsonPath: '.status.url' },
       ],
-      externals: [{ id: CACHES, apiVersion: 'v1', kind: 'Service', metadata: { selector: { matchLabels: CACHE_LABELS } } }],
+      externals: [
+        { id: CACHES, apiVersion: 'v1', kind: 'Service', metadata: { selector: { matchLabels: CACHE_LABELS } } },
+        { id: DATABASES, apiVersion: Cluster.GVK.apiVersion, kind: Cluster.GVK.kind, metadata: { selector: { matchLabels: DATABASE_LABELS } } },
+      ],
       resources: [
         {
           id: 'deployment',
-          template: withEnv(envExpression(wiring, HAS_CACHE), k8s.KubeDeployment.manifest({
+          template: withEnv(envExpression(wiring, HAS_CACHE, HAS_DATABASE), k8s.KubeDeployment.manifest({
             metadata: { name, namespace: ns, labels },
             spec: {
               replicas: cel<number>('schema.spec.replicas'),
@@ -180,6 +198,14 @@ export class WebApplicationDefinition extends ResourceGraph {
             },
           }),
         },
+        egressPolicyResource({
+          name: cel(`${NAME} + "-egress"`),
+          namespace: ns,
+          labels,
+          endpointSelector: { matchLabels: selector },
+          listExpr: 'schema.spec.egress',
+          description: 'External host names this web application may reach (app egress), and their DNS lookups',
+        }),
         {
           id: 'route',
           template: HttpRoute.manifest({

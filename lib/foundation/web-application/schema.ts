@@ -1,6 +1,7 @@
 /** The WebApplication abstraction's fields: the single source of its RGD schema and its TypeScript type. */
 import { PINNED_IMAGE_PATTERN } from '../../shared/names';
 import { fields, SpecOf } from '../../shared/fields';
+import { EGRESS_FIELD } from '../egress';
 import { BYTES_PATTERN, CPU_PATTERN, HOSTNAME_PATTERN, OPTIONAL_NAME_PATTERN, PATH_PATTERN } from '../../shared/patterns';
 
 /** The most replicas a WebApplication may ask for. */
@@ -34,6 +35,7 @@ export const WEB_APPLICATION_FIELDS = fields({
     type: 'string', default: '', pattern: OPTIONAL_NAME_PATTERN, maxLength: 63, patternHint: 'the name of a Topic in the same workspace',
     description: 'Topic (in the same workspace) whose connection details the app receives',
   },
+  egress: EGRESS_FIELD,
 });
 
 /** The WebApplication instance spec. */

@@ -103,7 +103,7 @@ describe('unsafe requests are not expressible, and rejected when forced past the
     const issues = workspaceIssues((ws) => new WebApplication(ws, 'web', { ...app(), [field]: value } as never));
     expect(issues).toContainEqual({
       path: 'delivery/team/team-a/apps/web', field: `spec.${field}`, value: JSON.stringify(value),
-      rule: 'is not a known field (known: image, replicas, hostname, port, healthPath, resources, database, topic)',
+      rule: 'is not a known field (known: image, replicas, hostname, port, healthPath, resources, database, topic, egress)',
     });
   });
 });

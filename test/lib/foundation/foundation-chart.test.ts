@@ -41,6 +41,7 @@ test('KRO gets a ClusterRole aggregated to its controller for exactly the manage
     `apps/deployments: ${crud}`,
     `gateway.networking.k8s.io/httproutes: ${crud}`,
     `postgresql.cnpg.io/clusters: ${crud}`,
+    `postgresql.cnpg.io/databases: ${crud}`,
     `kafka.strimzi.io/kafkatopics: ${crud}`,
   ]);
 });

@@ -25,6 +25,10 @@ const KAFKA_TOPIC = [
   '${has(topic.status) && has(topic.status.observedGeneration) && topic.status.observedGeneration >= topic.metadata.generation}',
   '${has(topic.status) && has(topic.status.conditions) && topic.status.conditions.exists(c, c.type == "Ready" && c.status == "True")}',
 ];
+const DATABASE = (d: string): string[] => [
+  `\${has(${d}.status) && has(${d}.status.observedGeneration) && ${d}.status.observedGeneration >= ${d}.metadata.generation}`,
+  `\${has(${d}.status) && has(${d}.status.applied) && ${d}.status.applied == true}`,
+];
 const NAMESPACE = ['${has(workspaceNamespace.status) && has(workspaceNamespace.status.phase) && workspaceNamespace.status.phase == "Active"}'];
 
 const files = render();
@@ -36,7 +40,10 @@ describe('today\'s RGDs: every child with a readiness signal has its kind\'s rea
     expect(readyWhenOf('WebApplication')).toEqual({ deployment: DEPLOYMENT('deployment'), service: undefined, route: undefined });
   });
   test('Infrastructure', () => {
-    expect(readyWhenOf('Infrastructure')).toEqual({ database: CLUSTER, cacheService: undefined, cache: DEPLOYMENT('cache') });
+    // `databases` is a collection: KRO binds each of its objects to `each` in readyWhen.
+    expect(readyWhenOf('Infrastructure')).toEqual({
+      database: CLUSTER, bootstrapDatabase: DATABASE('bootstrapDatabase'), databases: DATABASE('each'), cacheService: undefined, cache: DEPLOYMENT('cache'),
+    });
   });
   test('Topic', () => {
     expect(readyWhenOf('Topic')).toEqual({ topic: KAFKA_TOPIC });
@@ -121,6 +128,7 @@ describe('the readiness table', () => {
     expect(Object.fromEntries(CHILD_READINESS.map((r) => [`${r.group}/${r.kind}`, 'readyWhen' in r ? 'readyWhen' : 'none']))).toEqual({
       'apps/Deployment': 'readyWhen',
       'postgresql.cnpg.io/Cluster': 'readyWhen',
+      'postgresql.cnpg.io/Database': 'readyWhen',
       'kafka.strimzi.io/KafkaTopic': 'readyWhen',
       '/Namespace': 'readyWhen',
       '/Service': 'none',
@@ -137,7 +145,8 @@ describe('the readiness table', () => {
 
 /** KRO's verdict for the rendered readyWhen of resource `id` of `kind`'s RGD. */
 function verdict(kind: string, id: string, observed: object): ReturnType<typeof evaluateReadyWhen> {
-  return evaluateReadyWhen(readyWhenOf(kind)[id] as string[], id, observed);
+  const collection = (rgdResources(files, kind)[id] as Json).forEach !== undefined;
+  return evaluateReadyWhen(readyWhenOf(kind)[id] as string[], collection ? 'each' : id, observed);
 }
 
 describe('Deployment readiness, evaluated on fixture statuses', () => {
@@ -177,6 +186,21 @@ describe('CloudNativePG Cluster readiness, evaluated on fixture statuses', () =>
     ['no status yet', cluster(1), { ready: false, failed: CLUSTER[0] }],
   ])('%s', (_case, object, expected) => {
     expect(verdict('Infrastructure', 'database', object)).toEqual(expected);
+  });
+});
+
+describe('CloudNativePG Database readiness, evaluated on fixture statuses (each item of the databases collection)', () => {
+  const database = (generation: number, status?: object): object =>
+    ({ apiVersion: 'postgresql.cnpg.io/v1', kind: 'Database', metadata: { name: 'team-a-db-db-reports', generation }, spec: { name: 'reports' }, ...(status ? { status } : {}) });
+  const [observed, applied] = DATABASE('each');
+
+  test.each([
+    ['applied', database(1, { observedGeneration: 1, applied: true }), { ready: true }],
+    ['an extension failed (applied false with a message)', database(1, { observedGeneration: 1, applied: false, message: 'extension "vector" is not available' }), { ready: false, failed: applied }],
+    ['applied for a stale generation (extensions changed)', database(2, { observedGeneration: 1, applied: true }), { ready: false, failed: observed }],
+    ['no status yet', database(1), { ready: false, failed: observed }],
+  ])('%s', (_case, object, expected) => {
+    expect(verdict('Infrastructure', 'databases', object)).toEqual(expected);
   });
 });
 

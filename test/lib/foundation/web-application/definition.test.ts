@@ -24,13 +24,22 @@ describe('the container environment: one CEL list, each variable only with a val
     spec: { image: 'ghcr.io/acme/web:1.0.0', hostname: 'web.localtest.me', replicas: 1, port: 8080, healthPath: '/', resources: { cpu: '250m', memory: '256Mi' }, database: '', topic: '', ...spec },
   });
   const cacheService = (name: string, namespace: string) => ({ apiVersion: 'v1', kind: 'Service', metadata: { name, namespace } });
+  const cluster = (name: string, namespace: string) => ({ apiVersion: 'postgresql.cnpg.io/v1', kind: 'Cluster', metadata: { name, namespace } });
+  const DATABASE_VARS = ['DATABASE_SECRET_NAME', 'DATABASE_HOST', 'DATABASE_PORT', 'DATABASE_NAME', 'DATABASE_USER', 'DATABASE_PASSWORD', 'DATABASE_URI'];
   const names = (result: unknown): string[] => (result as { name: string }[]).map((e) => e.name);
 
-  test('is one expression, and the RGD reads every cache Service as a collection', () => {
+  test('is one expression, and the RGD reads every cache Service and every PostgreSQL Cluster as a collection', () => {
     expect(env).toMatch(/^\$\{\[\{"name": "PORT"/);
     expect(graphResources(objects).caches).toEqual({
       id: 'caches',
       externalRef: { apiVersion: 'v1', kind: 'Service', metadata: { selector: { matchLabels: { 'app.kubernetes.io/component': 'cache', 'app.kubernetes.io/name': 'valkey' } } } },
+    });
+    expect(graphResources(objects).databases).toEqual({
+      id: 'databases',
+      externalRef: {
+        apiVersion: 'postgresql.cnpg.io/v1', kind: 'Cluster',
+        metadata: { selector: { matchLabels: { 'app.kubernetes.io/component': 'database', 'app.kubernetes.io/name': 'postgresql' } } },
+      },
     });
   });
 
@@ -38,11 +47,16 @@ describe('the container environment: one CEL list, each variable only with a val
     const result = evaluateTemplate(env, {
       schema: instance({ database: 'team-a-db', topic: 'team-a-orders' }),
       caches: [cacheService('team-a-db-cache', 'team-a')],
+      databases: [cluster('team-a-db', 'team-a')],
     });
     expect(result).toEqual([
       { name: 'PORT', value: '8080' },
       { name: 'DATABASE_SECRET_NAME', value: 'team-a-db-app' },
       { name: 'DATABASE_HOST', value: 'team-a-db-rw.team-a.svc' },
+      { name: 'DATABASE_PORT', valueFrom: { secretKeyRef: { name: 'team-a-db-app', key: 'port' } } },
+      { name: 'DATABASE_NAME', valueFrom: { secretKeyRef: { name: 'team-a-db-app', key: 'dbname' } } },
+      { name: 'DATABASE_USER', valueFrom: { secretKeyRef: { name: 'team-a-db-app', key: 'username' } } },
+      { name: 'DATABASE_PASSWORD', valueFrom: { secretKeyRef: { name: 'team-a-db-app', key: 'password' } } },
       { name: 'DATABASE_URI', valueFrom: { secretKeyRef: { name: 'team-a-db-app', key: 'uri' } } },
       { name: 'CACHE_HOST', value: 'team-a-db-cache.team-a.svc' },
       { name: 'CACHE_PASSWORD', valueFrom: { secretKeyRef: { name: 'team-a-db-cache-auth', key: 'password' } } },
@@ -52,19 +66,29 @@ describe('the container environment: one CEL list, each variable only with a val
   });
 
   test('an app with no database and no topic gets PORT only (no empty DATABASE_* or KAFKA_*)', () => {
-    expect(evaluateTemplate(env, { schema: instance({}), caches: [cacheService('team-a-db-cache', 'team-a')] })).toEqual([{ name: 'PORT', value: '8080' }]);
+    expect(evaluateTemplate(env, { schema: instance({}), caches: [cacheService('team-a-db-cache', 'team-a')], databases: [cluster('team-a-db', 'team-a')] }))
+      .toEqual([{ name: 'PORT', value: '8080' }]);
   });
 
   test('an app wired to an Infrastructure with its cache disabled (no cache Service) gets no CACHE_*', () => {
-    expect(names(evaluateTemplate(env, { schema: instance({ database: 'team-a-db' }), caches: [] })))
-      .toEqual(['PORT', 'DATABASE_SECRET_NAME', 'DATABASE_HOST', 'DATABASE_URI']);
+    expect(names(evaluateTemplate(env, { schema: instance({ database: 'team-a-db' }), caches: [], databases: [cluster('team-a-db', 'team-a')] })))
+      .toEqual(['PORT', ...DATABASE_VARS]);
+  });
+
+  test('an app wired to a cache-only Infrastructure (no Cluster) gets CACHE_* and no DATABASE_*', () => {
+    expect(names(evaluateTemplate(env, {
+      schema: instance({ database: 'team-a-sessions' }),
+      caches: [cacheService('team-a-sessions-cache', 'team-a')],
+      databases: [cluster('team-a-db', 'team-a'), cluster('team-a-sessions', 'team-b')],
+    }))).toEqual(['PORT', 'CACHE_HOST', 'CACHE_PASSWORD']);
   });
 
   test('a made-up app: topic only, and a cache of the same name in another workspace does not count', () => {
     expect(names(evaluateTemplate(env, {
       schema: instance({ database: 'team-b-store', topic: 'team-b-events' }, 'team-b'),
       caches: [cacheService('team-b-store-cache', 'team-c'), cacheService('team-b-other-cache', 'team-b')],
-    }))).toEqual(['PORT', 'DATABASE_SECRET_NAME', 'DATABASE_HOST', 'DATABASE_URI', 'KAFKA_BOOTSTRAP_SERVERS', 'KAFKA_TOPIC']);
+      databases: [cluster('team-b-store', 'team-b')],
+    }))).toEqual(['PORT', ...DATABASE_VARS, 'KAFKA_BOOTSTRAP_SERVERS', 'KAFKA_TOPIC']);
   });
 });
 
