@@ -102,13 +102,18 @@ export {
 } from './foundation/resource-graph';
 export { restrictedPod, RESTRICTED_CONTAINER } from './foundation/restricted-security';
 export { CNPG_OPERATOR_PORTS, WorkspaceDefinition } from './foundation/workspace/definition';
-export { SERVICE_PORT, APP_UID, envExpression, WebApplicationDefinition } from './foundation/web-application/definition';
+export { SERVICE_PORT, WebApplicationDefinition } from './foundation/web-application/definition';
+export {
+  APP_UID, envExpression, CONTAINER_FIELDS, MAX_ENV, MAX_ARGS, PLATFORM_ENV, ENV_LISTS, envProblems, type EnvProblem, HAS_CACHE, CACHES,
+} from './foundation/container';
+export { WORKLOAD_FIELDS, WORKLOAD_TYPES, type WorkloadType, CONCURRENCY_POLICIES, MAX_BACKOFF_LIMIT, type WorkloadSpec } from './foundation/workload/schema';
+export { WorkloadDefinition } from './foundation/workload/definition';
 export {
   CACHE_PORT, CACHE_LABELS, DATABASE_REQUESTS, DATABASE_LIMITS, CACHE_CPU_REQUEST, CACHE_CPU_LIMIT, InfrastructureDefinition,
 } from './foundation/infrastructure/definition';
 export {
   type RuleProblem, topicReplicasProblem, listenerHostnameProblem, imageRegistryProblem, RESERVED_POSTGRES_NAMES,
-  postgresNameProblem, type PodDemand, webApplicationPods, infrastructurePods, type QuotaLimits, type QuotaProblem,
+  postgresNameProblem, type PodDemand, webApplicationPods, workloadPods, infrastructurePods, type QuotaLimits, type QuotaProblem,
   quotaProblems,
 } from './foundation/cross-checks';
 export { TopicDefinition } from './foundation/topic/definition';
@@ -141,7 +146,11 @@ export { type FoundationChartProps, FoundationChart } from './foundation/foundat
 // Delivery layer: the tenant constructs teams write, and DeliveryChart.
 export { type InstanceOptions, Instance } from './delivery/instance';
 export { type WorkspaceQuota, type WorkspaceProps, MAX_WORKSPACE_NAME, Workspace } from './delivery/workspace';
-export { type ResourceSizes, type WebApplicationProps, WebApplication } from './delivery/web-application';
+export {
+  type ResourceSizes, type EnvVar, type SecretEnvVar, type ConfigMapEnvVar, type ContainerProps,
+} from './delivery/container';
+export { type AutoscalingOptions, type WebApplicationProps, WebApplication } from './delivery/web-application';
+export { type WorkloadProps, Workload } from './delivery/workload';
 export {
   type PostgresOptions, type CacheOptions, type InfrastructureProps, Infrastructure,
 } from './delivery/infrastructure';

@@ -26,6 +26,7 @@ import { ResourceGraph } from './resource-graph';
 import { TopicDefinition } from './topic/definition';
 import { WebApplicationDefinition } from './web-application/definition';
 import { WorkspaceDefinition } from './workspace/definition';
+import { WorkloadDefinition } from './workload/definition';
 import { TENANT_ROLES, TenantRoles } from './tenant-access';
 import { CoreChart } from '../core/core-chart';
 import { EnvironmentProfile } from '../shared/environment';
@@ -65,6 +66,7 @@ export class FoundationChart extends Chart {
     this.definitions = [
       new WorkspaceDefinition(this.stage, 'workspace', core.wiring, environment),
       new WebApplicationDefinition(this.stage, 'web-application', core.wiring),
+      new WorkloadDefinition(this.stage, 'workload', core.wiring),
       new InfrastructureDefinition(this.stage, 'infrastructure', core.wiring, environment),
       new TopicDefinition(this.stage, 'topic', core.wiring, environment),
     ];
@@ -93,8 +95,8 @@ export class FoundationChart extends Chart {
 
     // Exactly what the RGDs create (and the APIs they generate); KRO has no other access.
     core.kro.grant('platform-abstractions', [
-      { apiGroup: PLATFORM_GROUP, resources: ['workspaces', 'webapplications', 'infrastructures', 'topics'] },
-      { apiGroup: PLATFORM_GROUP, resources: ['workspaces/status', 'webapplications/status', 'infrastructures/status', 'topics/status'], verbs: ['get', 'update', 'patch'] },
+      { apiGroup: PLATFORM_GROUP, resources: this.definitions.map((d) => d.resource) },
+      { apiGroup: PLATFORM_GROUP, resources: this.definitions.map((d) => `${d.resource}/status`), verbs: ['get', 'update', 'patch'] },
       { apiGroup: '', resources: ['namespaces', 'services', 'resourcequotas', 'limitranges', 'serviceaccounts'] },
       // The Workspace RGD's delivery account, tenant bindings and stage-status Role. RBAC lets KRO bind a role only
       // if it holds the role's rights or has `bind` on it (escalation prevention,
@@ -105,6 +107,10 @@ export class FoundationChart extends Chart {
       { apiGroup: 'rbac.authorization.k8s.io', resources: ['clusterroles'], verbs: ['bind'], resourceNames: Object.values(TENANT_ROLES).map((r) => r.name) },
       { apiGroup: 'kustomize.toolkit.fluxcd.io', resources: ['kustomizations'], verbs: ['get', 'watch'] },
       { apiGroup: 'apps', resources: ['deployments'] },
+      // The Workload RGD's jobs and cron jobs; the WebApplication RGD's autoscaler and disruption budget.
+      { apiGroup: 'batch', resources: ['jobs', 'cronjobs'] },
+      { apiGroup: 'autoscaling', resources: ['horizontalpodautoscalers'] },
+      { apiGroup: 'policy', resources: ['poddisruptionbudgets'] },
       { apiGroup: 'cilium.io', resources: ['ciliumnetworkpolicies'] },
       { apiGroup: 'gateway.networking.k8s.io', resources: ['httproutes'] },
       { apiGroup: 'postgresql.cnpg.io', resources: ['clusters'] },

@@ -13,9 +13,9 @@ test('rendering is deterministic', () => {
   expect(JSON.stringify(again)).toEqual(JSON.stringify(files));
 });
 
-test('holds the four RGDs, five operators, KRaft Kafka with a node pool, the Gateway, policies and team-a', () => {
+test('holds the five RGDs, five operators, KRaft Kafka with a node pool, the Gateway, policies and team-a', () => {
   expect(ofKind(files, 'ResourceGraphDefinition').map((r: Json) => r.spec.schema.kind).sort())
-    .toEqual(['Infrastructure', 'Topic', 'WebApplication', 'Workspace']);
+    .toEqual(['Infrastructure', 'Topic', 'WebApplication', 'Workload', 'Workspace']);
   expect(ofKind(files, 'HelmRelease').map((h) => h.metadata.name).sort())
     .toEqual(['cilium', 'cloudnative-pg', 'kro', 'kyverno', 'strimzi-kafka-operator']);
   expect(ofKind(files, 'Kafka')).toHaveLength(1);
