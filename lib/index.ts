@@ -11,7 +11,7 @@
 // Shared: versions, the API group and labels, the schema language, names, the one error type, JSON values and
 // dependency graphs.
 export {
-  type PinnedChart, KUBERNETES, FLUX, CILIUM, GATEWAY_API, KRO, KYVERNO, CLOUDNATIVE_PG, STRIMZI, VALKEY,
+  type PinnedChart, KUBERNETES, FLUX, CILIUM, GATEWAY_API, KRO, KYVERNO, METRICS_SERVER, CLOUDNATIVE_PG, STRIMZI, VALKEY,
 } from './shared/versions';
 export { type CrdSource, KUBERNETES_DEFINITIONS_URL, CRD_SOURCES } from './shared/schema-sources';
 export {
@@ -73,6 +73,7 @@ export { type CloudNativePgProps, CloudNativePg } from './core/operators/cloudna
 export { type ManagedResources, type KroProps, KRO_AGGREGATION_LABEL, Kro } from './core/operators/kro';
 export { type KyvernoProps, Kyverno } from './core/operators/kyverno';
 export { type StrimziProps, STRIMZI_POD_SECURITY_PROVIDER_ENV, Strimzi } from './core/operators/strimzi';
+export { type MetricsServerProps, MetricsServer } from './core/operators/metrics-server';
 export { type PlatformWiring } from './core/platform-wiring';
 export {
   type PlatformIdentities, KUBE_CONTROLLER_SERVICE_ACCOUNTS, serviceAccountUser, labellingControllers, guardrailControllers, endpointControllers,
