@@ -7,11 +7,12 @@ import { issue, ValidationIssue } from '../shared/validation-error';
 import { imageRegistryProblem } from '../foundation/cross-checks';
 import { envProblems } from '../foundation/container';
 import { platformServices } from './platform-services';
-import { Instance } from './instance';
+import { freeId, Instance } from './instance';
+import { Construct } from 'constructs';
 import { Infrastructure } from './infrastructure';
 import { Topic } from './topic';
 import { Workspace } from './workspace';
-import { Fields } from '../shared/fields';
+import { Fields, SpecOf } from '../shared/fields';
 
 /** Requests and limits of the application container (requests = limits: guaranteed QoS). */
 export interface ResourceSizes {
@@ -75,11 +76,14 @@ export interface ContainerProps {
   readonly topic?: Topic;
 }
 
-/** The spec form of the container props: references become instance names, lists become mutable copies. */
-export function containerSpec(props: ContainerProps): Record<string, unknown> {
+/**
+ * The spec form of a container construct's props: references become instance names, lists mutable copies, and
+ * `name` (the instance's, not a spec field) is left out.
+ */
+export function containerSpec(props: ContainerProps & { readonly name?: string }): Record<string, unknown> {
   const { database, topic, command, args, env, secretEnv, configMapEnv, ...rest } = props;
   return {
-    ...rest,
+    ...Object.fromEntries(Object.entries(rest).filter(([k]) => k !== 'name')),
     ...(command ? { command: [...command] } : {}),
     ...(args ? { args: [...args] } : {}),
     ...(env ? { env: env.map((v) => ({ ...v })) } : {}),
@@ -111,4 +115,50 @@ export function containerIssues(
     }
   }
   return out;
+}
+
+/** What a container construct tells {@link ContainerInstance} about itself. */
+export interface ContainerInstanceOptions<F extends Fields> {
+  /** Generated kind, e.g. `Workload`. */
+  readonly kind: string;
+  /** The construct under the workspace that holds the instances of the kind, e.g. `apps`. */
+  readonly group: string;
+  readonly fields: F;
+  /** The spec (references as names). */
+  readonly spec: SpecOf<F>;
+}
+
+/**
+ * Base of the constructs that run the application container (WebApplication, Workload): an instance in its
+ * workspace (named `<workspace>-<id>` unless given a name), connected to the workspace's infrastructure and
+ * topic, checked by {@link containerIssues}.
+ */
+export abstract class ContainerInstance<F extends Fields> extends Instance<F> {
+  /** The workspace it belongs to. */
+  public readonly workspace: Workspace;
+  /** The connected infrastructure, if any. */
+  public readonly database?: Infrastructure;
+  /** The connected topic, if any. */
+  public readonly topic?: Topic;
+
+  protected constructor(workspace: Workspace, id: string, props: Pick<ContainerProps, 'database' | 'topic'> & { readonly name?: string }, options: ContainerInstanceOptions<F>) {
+    const duplicates: string[] = [];
+    const scope: Construct = workspace.node.tryFindChild(options.group) as Construct | undefined ?? new Construct(workspace, options.group);
+    super(scope, freeId(scope, id, duplicates), duplicates, {
+      kind: options.kind,
+      name: props.name ?? workspace.qualify(id),
+      namespace: workspace.namespace,
+      fields: options.fields,
+      spec: options.spec,
+      workspace: workspace.name,
+    });
+    this.workspace = workspace;
+    this.database = props.database;
+    this.topic = props.topic;
+  }
+
+  /** The container checks; a kind adds its own after them. */
+  protected override validateInstance(): ValidationIssue[] {
+    return containerIssues(this as unknown as Instance<Fields>, this.workspace, this.resolvedSpec as never, this);
+  }
 }

@@ -1,14 +1,11 @@
 /** WebApplication: a containerised HTTP service exposed through the shared Gateway. */
-import { Construct } from 'constructs';
 import { hostnameOwnershipProblem, hostnameProblem } from '../shared/names';
 import { issue, ValidationIssue } from '../shared/validation-error';
 import { listenerHostnameProblem, PodDemand, webApplicationPods } from '../foundation/cross-checks';
 import { platformServices } from './platform-services';
 import { WEB_APPLICATION_FIELDS, WebApplicationSpec } from '../foundation/web-application/schema';
-import { freeId, Instance, register, registered } from './instance';
-import { ContainerProps, containerIssues, containerSpec } from './container';
-import { Infrastructure } from './infrastructure';
-import { Topic } from './topic';
+import { register, registered } from './instance';
+import { ContainerInstance, ContainerProps, containerSpec } from './container';
 import { Workspace } from './workspace';
 
 /** Autoscaling of a {@link WebApplication} on CPU (a HorizontalPodAutoscaler; needs the Core layer's metrics-server). */
@@ -50,30 +47,11 @@ export interface WebApplicationProps extends ContainerProps {
 }
 
 /** A workspace's web application. */
-export class WebApplication extends Instance<typeof WEB_APPLICATION_FIELDS> {
-  /** The workspace it belongs to. */
-  public readonly workspace: Workspace;
-  /** The connected infrastructure, if any. */
-  public readonly database?: Infrastructure;
-  /** The connected topic, if any. */
-  public readonly topic?: Topic;
-
+export class WebApplication extends ContainerInstance<typeof WEB_APPLICATION_FIELDS> {
   public constructor(workspace: Workspace, id: string, props: WebApplicationProps) {
-    const duplicates: string[] = [];
-    const scope: Construct = workspace.node.tryFindChild('apps') as Construct | undefined ?? new Construct(workspace, 'apps');
-    const { name, autoscaling, ...rest } = props;
+    const { autoscaling, ...rest } = props;
     const spec = { ...containerSpec(rest), ...(autoscaling ? { autoscaling: { ...autoscaling } } : {}) } as WebApplicationSpec;
-    super(scope, freeId(scope, id, duplicates), duplicates, {
-      kind: 'WebApplication',
-      name: name ?? workspace.qualify(id),
-      namespace: workspace.namespace,
-      fields: WEB_APPLICATION_FIELDS,
-      spec,
-      workspace: workspace.name,
-    });
-    this.workspace = workspace;
-    this.database = props.database;
-    this.topic = props.topic;
+    super(workspace, id, props, { kind: 'WebApplication', group: 'apps', fields: WEB_APPLICATION_FIELDS, spec });
     register(this, `hostname:${this.resolvedSpec.hostname}`);
   }
 
@@ -93,7 +71,7 @@ export class WebApplication extends Instance<typeof WEB_APPLICATION_FIELDS> {
   }
 
   protected override validateInstance(): ValidationIssue[] {
-    const out: ValidationIssue[] = containerIssues(this, this.workspace, this.resolvedSpec, this);
+    const out = super.validateInstance();
     const { webApplicationDefinitions } = platformServices(this);
     const host = hostnameProblem(this.hostname);
     if (host) out.push(issue(this, 'spec.hostname', this.hostname, host));

@@ -1,12 +1,8 @@
 /** Workload: a worker, a Job or a CronJob of a workspace, with no route. */
-import { Construct } from 'constructs';
 import { issue, ValidationIssue } from '../shared/validation-error';
 import { PodDemand, workloadPods } from '../foundation/cross-checks';
 import { WORKLOAD_FIELDS, WorkloadSpec, WorkloadType } from '../foundation/workload/schema';
-import { freeId, Instance } from './instance';
-import { ContainerProps, containerIssues, containerSpec } from './container';
-import { Infrastructure } from './infrastructure';
-import { Topic } from './topic';
+import { ContainerInstance, ContainerProps, containerSpec } from './container';
 import { Workspace } from './workspace';
 
 /**
@@ -50,30 +46,9 @@ const TYPE_ONLY: readonly (readonly [keyof WorkloadProps & keyof WorkloadSpec, r
 ];
 
 /** A workspace's worker, job or cron job. */
-export class Workload extends Instance<typeof WORKLOAD_FIELDS> {
-  /** The workspace it belongs to. */
-  public readonly workspace: Workspace;
-  /** The connected infrastructure, if any. */
-  public readonly database?: Infrastructure;
-  /** The connected topic, if any. */
-  public readonly topic?: Topic;
-
+export class Workload extends ContainerInstance<typeof WORKLOAD_FIELDS> {
   public constructor(workspace: Workspace, id: string, props: WorkloadProps) {
-    const duplicates: string[] = [];
-    const scope: Construct = workspace.node.tryFindChild('workloads') as Construct | undefined ?? new Construct(workspace, 'workloads');
-    const { name, ...rest } = props;
-    const spec = containerSpec(rest) as WorkloadSpec;
-    super(scope, freeId(scope, id, duplicates), duplicates, {
-      kind: 'Workload',
-      name: name ?? workspace.qualify(id),
-      namespace: workspace.namespace,
-      fields: WORKLOAD_FIELDS,
-      spec,
-      workspace: workspace.name,
-    });
-    this.workspace = workspace;
-    this.database = props.database;
-    this.topic = props.topic;
+    super(workspace, id, props, { kind: 'Workload', group: 'workloads', fields: WORKLOAD_FIELDS, spec: containerSpec(props) as WorkloadSpec });
   }
 
   /** The pods it runs at most at once, each with its container's resources. */
@@ -91,7 +66,7 @@ export class Workload extends Instance<typeof WORKLOAD_FIELDS> {
   }
 
   protected override validateInstance(): ValidationIssue[] {
-    const out = containerIssues(this, this.workspace, this.resolvedSpec, this);
+    const out = super.validateInstance();
     const { type } = this.resolvedSpec;
     for (const [field, types] of TYPE_ONLY) {
       if (this.spec[field] !== undefined && !types.includes(type)) {

@@ -24,6 +24,25 @@ const KEY_HINT = 'a ConfigMap or Secret key: letters, digits, "-", "_" and "." (
 const envName = { type: 'string', required: true, pattern: ENV_NAME_PATTERN, patternHint: ENV_NAME_HINT, description: 'Name of the environment variable' } as const;
 const key = { type: 'string', required: true, pattern: CONFIG_KEY_PATTERN, maxLength: 253, patternHint: KEY_HINT, description: 'Key whose value the variable receives' } as const;
 
+/**
+ * A list of variables each read from a key of a Secret or ConfigMap of the workspace: items `{ name, <ref>, key }`
+ * with `<ref>` the object's name (a DNS-1123 subdomain).
+ */
+function referencedEnv<R extends string, T extends string>(ref: R, typeName: T, kind: 'Secret' | 'ConfigMap') {
+  const object = {
+    type: 'string', required: true, pattern: SUBDOMAIN_NAME_PATTERN, maxLength: 253,
+    patternHint: `a ${kind} name (DNS-1123 subdomain)`, description: `${kind} in the same workspace`,
+  } as const;
+  return {
+    type: 'list', default: [], maxItems: MAX_ENV,
+    description: `Environment variables read from a key of a ${kind} in the workspace (the pod does not start until it exists)`,
+    items: {
+      type: 'object', typeName, description: `An environment variable from a ${kind} key`,
+      fields: { name: envName, ...({ [ref]: object } as Record<R, typeof object>), key },
+    },
+  } as const;
+}
+
 /** The container fields every workload abstraction has. */
 export const CONTAINER_FIELDS = fields({
   image: {
@@ -46,28 +65,8 @@ export const CONTAINER_FIELDS = fields({
       fields: { name: envName, value: { type: 'string', required: true, description: 'Value of the variable' } },
     },
   },
-  secretEnv: {
-    type: 'list', default: [], maxItems: MAX_ENV, description: 'Environment variables read from a key of a Secret in the workspace (the pod does not start until it exists)',
-    items: {
-      type: 'object', typeName: 'SecretEnvVar', description: 'An environment variable from a Secret key',
-      fields: {
-        name: envName,
-        secret: { type: 'string', required: true, pattern: SUBDOMAIN_NAME_PATTERN, maxLength: 253, patternHint: 'a Secret name (DNS-1123 subdomain)', description: 'Secret in the same workspace' },
-        key,
-      },
-    },
-  },
-  configMapEnv: {
-    type: 'list', default: [], maxItems: MAX_ENV, description: 'Environment variables read from a key of a ConfigMap in the workspace (the pod does not start until it exists)',
-    items: {
-      type: 'object', typeName: 'ConfigMapEnvVar', description: 'An environment variable from a ConfigMap key',
-      fields: {
-        name: envName,
-        configMap: { type: 'string', required: true, pattern: SUBDOMAIN_NAME_PATTERN, maxLength: 253, patternHint: 'a ConfigMap name (DNS-1123 subdomain)', description: 'ConfigMap in the same workspace' },
-        key,
-      },
-    },
-  },
+  secretEnv: referencedEnv('secret', 'SecretEnvVar', 'Secret'),
+  configMapEnv: referencedEnv('configMap', 'ConfigMapEnvVar', 'ConfigMap'),
   resources: {
     type: 'object', description: 'Requests and limits of the application container',
     fields: {
