@@ -805,10 +805,11 @@ describe('least-privilege delivery (issue 16): the tenant identities at the API 
     ]);
   });
 
-  test("the team's Flux account may manage its three kinds in its workspace and nothing else", async () => {
+  test("the team's Flux account may manage its four kinds in its workspace and nothing else", async () => {
     const checks: [string, string, string, string | undefined][] = [
       ['create', PLATFORM_GROUP, 'webapplications', own.name],
       ['create', PLATFORM_GROUP, 'infrastructures', own.name],
+      ['create', PLATFORM_GROUP, 'workloads', own.name],
       ['delete', PLATFORM_GROUP, 'topics', own.name],
       ['create', PLATFORM_GROUP, 'webapplications', other.name],
       ['create', PLATFORM_GROUP, 'workspaces', undefined],
@@ -824,6 +825,7 @@ describe('least-privilege delivery (issue 16): the tenant identities at the API 
     expect(got).toEqual([
       `create platform.mini-atlas.io/webapplications in ${own.name}: true`,
       `create platform.mini-atlas.io/infrastructures in ${own.name}: true`,
+      `create platform.mini-atlas.io/workloads in ${own.name}: true`,
       `delete platform.mini-atlas.io/topics in ${own.name}: true`,
       `create platform.mini-atlas.io/webapplications in ${other.name}: false`,
       'create platform.mini-atlas.io/workspaces in (cluster): false',
