@@ -4,6 +4,7 @@
  * namespace's `platform.mini-atlas.io/workspace` label.
  */
 import { Construct } from 'constructs';
+import { TENANT_RESOURCES } from '../tenant-access';
 import { PLATFORM_GROUP } from '../../shared/api';
 import { PlatformPolicy, PolicyMatch } from './platform-policy';
 import { WORKLOAD_RESOURCES } from './required-labels-policy';
@@ -14,7 +15,8 @@ export const NAMED_RESOURCES: readonly PolicyMatch[] = [
   { apiGroup: '', resources: ['services'] },
   { apiGroup: 'gateway.networking.k8s.io', resources: ['httproutes'] },
   { apiGroup: 'postgresql.cnpg.io', resources: ['clusters'] },
-  { apiGroup: PLATFORM_GROUP, resources: ['webapplications', 'infrastructures', 'topics'] },
+  // The tenant kinds a team writes (TENANT_RESOURCES: WebApplication, Workload, Infrastructure, Topic).
+  { apiGroup: PLATFORM_GROUP, resources: TENANT_RESOURCES.map((r) => r.resource) },
 ];
 
 /** The `workspace-naming` policy. */
