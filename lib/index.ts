@@ -80,7 +80,7 @@ export {
 } from './core/platform-identities';
 export { type CoreChartProps, CoreChart } from './core/core-chart';
 
-// Foundation layer: the four abstractions (schema + RGD each), readiness, policies; FoundationChart.
+// Foundation layer: the five abstractions (schema + RGD each), readiness, policies; FoundationChart.
 export { WORKSPACE_FIELDS, workspaceFields, type WorkspaceSpec } from './foundation/workspace/schema';
 export { MAX_REPLICAS, WEB_APPLICATION_FIELDS, type WebApplicationSpec } from './foundation/web-application/schema';
 export {

@@ -1,5 +1,5 @@
 /**
- * FoundationChart: the four abstractions (KRO ResourceGraphDefinitions), the Kyverno policies that keep
+ * FoundationChart: the five abstractions (KRO ResourceGraphDefinitions), the Kyverno policies that keep
  * tenants inside them, and the exact RBAC KRO needs to manage what the RGDs create.
  */
 import { Chart, ChartProps } from 'cdk8s';
