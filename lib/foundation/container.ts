@@ -13,6 +13,9 @@ import { cel } from '../shared/cel';
 import { PlatformWiring } from '../core/platform-wiring';
 import { cacheSecret, cacheService, celKafkaTopicName, databaseSecret, databaseService } from './conventions';
 import { RESTRICTED_CONTAINER, restrictedPod } from './restricted-security';
+import { Cluster } from '../../imports/postgresql.cnpg.io';
+import { CACHE_LABELS, DATABASE_LABELS } from './infrastructure/definition';
+import { ExternalResource } from './resource-graph';
 
 /** Most environment variables of one list (`env`, `secretEnv`, `configMapEnv`). */
 export const MAX_ENV = 64;
@@ -206,6 +209,12 @@ export function envExpression(wiring: PlatformWiring, cacheExpr: string, postgre
 export const HAS_CACHE = `${CACHES}.exists(s, s.metadata.namespace == ${NS} && s.metadata.name == ${cacheService.cel(DB)})`;
 /** CEL: the app's Infrastructure runs PostgreSQL, i.e. its Cluster exists (read as {@link HAS_CACHE} reads the cache). */
 export const HAS_DATABASE = `${DATABASES}.exists(c, c.metadata.namespace == ${NS} && c.metadata.name == ${DB})`;
+
+/** The collections {@link HAS_CACHE} and {@link HAS_DATABASE} read: every cache Service and every PostgreSQL Cluster. */
+export const CONNECTION_EXTERNALS: readonly ExternalResource[] = [
+  { id: CACHES, apiVersion: 'v1', kind: 'Service', metadata: { selector: { matchLabels: CACHE_LABELS } } },
+  { id: DATABASES, apiVersion: Cluster.GVK.apiVersion, kind: Cluster.GVK.kind, metadata: { selector: { matchLabels: DATABASE_LABELS } } },
+];
 
 /**
  * UID/GID every application runs as. Images often declare a user by name (`USER app`), which the kubelet

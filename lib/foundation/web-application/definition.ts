@@ -6,7 +6,6 @@
 import { Construct } from 'constructs';
 import * as k8s from '../../../imports/k8s';
 import { HttpRoute } from '../../../imports/gateway.networking.k8s.io';
-import { Cluster } from '../../../imports/postgresql.cnpg.io';
 import {
   CiliumNetworkPolicy,
   CiliumNetworkPolicySpecIngressFromEntities,
@@ -16,10 +15,9 @@ import { LABELS } from '../../shared/api';
 import { cel } from '../../shared/cel';
 import { WEB_APPLICATION_FIELDS } from './schema';
 import { PlatformWiring } from '../../core/platform-wiring';
-import { CACHE_LABELS, DATABASE_LABELS } from '../infrastructure/definition';
 import { ResourceGraph } from '../resource-graph';
 import { egressPolicyResource } from '../egress';
-import { appPodSpec, CACHES, DATABASES, envExpression, HAS_CACHE, HAS_DATABASE, withContainerExpressions } from '../container';
+import { appPodSpec, CONNECTION_EXTERNALS, envExpression, HAS_CACHE, HAS_DATABASE, withContainerExpressions } from '../container';
 
 const NAME = 'schema.metadata.name';
 const NS = 'schema.metadata.namespace';
@@ -82,10 +80,7 @@ export class WebApplicationDefinition extends ResourceGraph {
         { name: 'Available', type: 'integer', jsonPath: '.status.availableReplicas' },
         { name: 'URL', type: 'string', jsonPath: '.status.url' },
       ],
-      externals: [
-        { id: CACHES, apiVersion: 'v1', kind: 'Service', metadata: { selector: { matchLabels: CACHE_LABELS } } },
-        { id: DATABASES, apiVersion: Cluster.GVK.apiVersion, kind: Cluster.GVK.kind, metadata: { selector: { matchLabels: DATABASE_LABELS } } },
-      ],
+      externals: CONNECTION_EXTERNALS,
       resources: [
         // Two forms of the one Deployment (the same name), exactly one included: with `replicas` from the spec,
         // or, when the autoscaler owns the count, without the field at all. KRO applies its templates with

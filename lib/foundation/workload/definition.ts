@@ -7,13 +7,11 @@
  */
 import { Construct } from 'constructs';
 import * as k8s from '../../../imports/k8s';
-import { Cluster } from '../../../imports/postgresql.cnpg.io';
 import { LABELS } from '../../shared/api';
 import { cel } from '../../shared/cel';
 import { PlatformWiring } from '../../core/platform-wiring';
-import { CACHE_LABELS, DATABASE_LABELS } from '../infrastructure/definition';
 import { ResourceGraph } from '../resource-graph';
-import { appPodSpec, CACHES, DATABASES, envExpression, HAS_CACHE, HAS_DATABASE, withContainerExpressions } from '../container';
+import { appPodSpec, CONNECTION_EXTERNALS, envExpression, HAS_CACHE, HAS_DATABASE, withContainerExpressions } from '../container';
 import { WorkloadType, WORKLOAD_FIELDS } from './schema';
 
 /** CEL: the Workload is of `type`. */
@@ -46,10 +44,7 @@ export class WorkloadDefinition extends ResourceGraph {
         { name: 'Image', type: 'string', jsonPath: '.spec.image' },
         { name: 'Schedule', type: 'string', jsonPath: '.spec.schedule' },
       ],
-      externals: [
-        { id: CACHES, apiVersion: 'v1', kind: 'Service', metadata: { selector: { matchLabels: CACHE_LABELS } } },
-        { id: DATABASES, apiVersion: Cluster.GVK.apiVersion, kind: Cluster.GVK.kind, metadata: { selector: { matchLabels: DATABASE_LABELS } } },
-      ],
+      externals: CONNECTION_EXTERNALS,
       resources: [
         {
           id: 'worker',
