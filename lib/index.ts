@@ -11,7 +11,7 @@
 // Shared: versions, the API group and labels, the schema language, names, the one error type, JSON values and
 // dependency graphs.
 export {
-  type PinnedChart, KUBERNETES, FLUX, CILIUM, GATEWAY_API, KRO, KYVERNO, CLOUDNATIVE_PG, STRIMZI, VALKEY,
+  type PinnedChart, KUBERNETES, FLUX, CILIUM, GATEWAY_API, KRO, KYVERNO, METRICS_SERVER, CLOUDNATIVE_PG, STRIMZI, VALKEY,
 } from './shared/versions';
 export { type CrdSource, KUBERNETES_DEFINITIONS_URL, CRD_SOURCES } from './shared/schema-sources';
 export {
@@ -75,13 +75,14 @@ export { type CloudNativePgProps, CloudNativePg } from './core/operators/cloudna
 export { type ManagedResources, type KroProps, KRO_AGGREGATION_LABEL, Kro } from './core/operators/kro';
 export { type KyvernoProps, type ReadResources, Kyverno } from './core/operators/kyverno';
 export { type StrimziProps, STRIMZI_POD_SECURITY_PROVIDER_ENV, Strimzi } from './core/operators/strimzi';
+export { type MetricsServerProps, MetricsServer } from './core/operators/metrics-server';
 export { type PlatformWiring } from './core/platform-wiring';
 export {
   type PlatformIdentities,
 } from './core/platform-identities';
 export { type CoreChartProps, type ChartRepositories, CoreChart } from './core/core-chart';
 
-// Foundation layer: the four abstractions (schema + RGD each), readiness, policies; FoundationChart.
+// Foundation layer: the five abstractions (schema + RGD each), readiness, policies; FoundationChart.
 export { WORKSPACE_FIELDS, workspaceFields, type WorkspaceSpec } from './foundation/workspace/schema';
 export { MAX_REPLICAS, WEB_APPLICATION_FIELDS, type WebApplicationSpec } from './foundation/web-application/schema';
 export {
@@ -105,13 +106,16 @@ export {
 } from './foundation/resource-graph';
 export { WorkspaceDefinition } from './foundation/workspace/definition';
 export { WebApplicationDefinition } from './foundation/web-application/definition';
+export { CONTAINER_FIELDS, ENV_LISTS, envProblems, type EnvProblem } from './foundation/container';
+export { WORKLOAD_FIELDS, WORKLOAD_TYPES, type WorkloadType, type WorkloadSpec } from './foundation/workload/schema';
+export { WorkloadDefinition } from './foundation/workload/definition';
 export {
   InfrastructureDefinition,
 } from './foundation/infrastructure/definition';
 export {
   type RuleProblem, topicReplicasProblem, listenerHostnameProblem, imageRegistryProblem, RESERVED_POSTGRES_NAMES,
-  postgresNameProblem, infrastructureServicesProblem, additionalDatabaseProblem, type PodDemand, webApplicationPods,
-  infrastructurePods, type QuotaLimits, type QuotaProblem,
+  postgresNameProblem, infrastructureServicesProblem, additionalDatabaseProblem, type PodDemand, type ContainerSizes, webApplicationPods,
+  workloadPods, infrastructurePods, type QuotaLimits, type QuotaProblem,
   quotaProblems,
 } from './foundation/cross-checks';
 export { TopicDefinition } from './foundation/topic/definition';
@@ -144,7 +148,11 @@ export { type FoundationChartProps, type AbstractionFactory, FoundationChart } f
 // Delivery layer: the tenant constructs teams write, and DeliveryChart.
 export { type InstanceOptions, Instance } from './delivery/instance';
 export { type EgressHost, type WorkspaceQuota, type WorkspaceProps, MAX_WORKSPACE_NAME, Workspace } from './delivery/workspace';
-export { type ResourceSizes, type WebApplicationProps, WebApplication } from './delivery/web-application';
+export {
+  type ResourceSizes, type EnvVar, type SecretEnvVar, type ConfigMapEnvVar, type ContainerProps, type ContainerInstanceOptions, ContainerInstance,
+} from './delivery/container';
+export { type AutoscalingOptions, type WebApplicationProps, WebApplication } from './delivery/web-application';
+export { type WorkloadProps, Workload } from './delivery/workload';
 export {
   type PostgresOptions, type PostgresExtension, type AdditionalDatabase, type CacheOptions, type InfrastructureProps, Infrastructure,
 } from './delivery/infrastructure';

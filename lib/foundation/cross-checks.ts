@@ -156,9 +156,28 @@ export interface PodDemand {
   readonly storage?: string;
 }
 
-/** The pods of a WebApplication: `replicas` pods of `resources` (requests = limits). */
-export function webApplicationPods(name: string, spec: { readonly replicas: number; readonly resources: { readonly cpu: string; readonly memory: string } }): PodDemand[] {
-  return [{ source: name, pods: spec.replicas, cpu: spec.resources.cpu, memory: spec.resources.memory }];
+/** The sizes a pod-running instance's spec gives its container. */
+export interface ContainerSizes { readonly resources: { readonly cpu: string; readonly memory: string } }
+
+/**
+ * The pods of a WebApplication: `replicas` pods of `resources` (requests = limits), or, when autoscaling is
+ * enabled, as many as the autoscaler may start (`maxReplicas`): the quota must hold the most that can run.
+ */
+export function webApplicationPods(
+  name: string,
+  spec: ContainerSizes & { readonly replicas: number; readonly autoscaling?: { readonly enabled: boolean; readonly maxReplicas: number } },
+): PodDemand[] {
+  const pods = spec.autoscaling?.enabled ? spec.autoscaling.maxReplicas : spec.replicas;
+  return [{ source: name, pods, cpu: spec.resources.cpu, memory: spec.resources.memory }];
+}
+
+/**
+ * The pods of a Workload: a worker's `replicas`; one for a job; one for a cron, two when `concurrencyPolicy`
+ * is Allow or Replace (a new run may start while the last one's pod still runs or terminates).
+ */
+export function workloadPods(name: string, spec: ContainerSizes & { readonly type: string; readonly replicas: number; readonly concurrencyPolicy: string }): PodDemand[] {
+  const pods = spec.type === 'worker' ? spec.replicas : spec.type === 'cron' && spec.concurrencyPolicy !== 'Forbid' ? 2 : 1;
+  return [{ source: name, pods, cpu: spec.resources.cpu, memory: spec.resources.memory }];
 }
 
 /** The pods of an Infrastructure: the PostgreSQL instances and the cache, each when enabled. */

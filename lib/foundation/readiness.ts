@@ -70,6 +70,30 @@ export const CHILD_READINESS: readonly ChildReadiness[] = [
     ],
   },
   {
+    group: 'batch',
+    kind: 'Job',
+    // The Job controller adds `Complete` (type JobComplete) with status True once the Job succeeded, and
+    // `Failed` once it gave up (k8s.io/api batch/v1 JobConditionType; Kubernetes docs, "Jobs": "Job termination
+    // and cleanup"). A Job is run once; its result is what the instance waits for.
+    signal: 'the Job completed: its Complete condition is True (a Job that failed or still runs is not ready)',
+    readyWhen: (j) => [celConditionTrue(j, 'Complete')],
+  },
+  {
+    group: 'batch',
+    kind: 'CronJob',
+    noSignal: 'the CronJob controller starts its Jobs at the schedule; a CronJob has no readiness, each Job\'s outcome is in that Job',
+  },
+  {
+    group: 'autoscaling',
+    kind: 'HorizontalPodAutoscaler',
+    noSignal: 'it scales the Deployment, whose own rule covers the pods; without metrics (ScalingActive False) it keeps the current replicas, which is degraded scaling, not an unavailable app',
+  },
+  {
+    group: 'policy',
+    kind: 'PodDisruptionBudget',
+    noSignal: 'the eviction API enforces it from creation; its status counts the healthy pods, which the Deployment\'s rule covers',
+  },
+  {
     group: 'postgresql.cnpg.io',
     kind: 'Cluster',
     // CloudNativePG sets `Ready` True only in the phase "Cluster in healthy state" (pkg/resources/status/phase.go),

@@ -94,6 +94,16 @@ export const KRO = {
   chart: { chart: 'kro', version: '0.9.3', repository: 'oci://registry.k8s.io/kro/charts/kro' } satisfies PinnedChart,
 } as const;
 
+/**
+ * metrics-server: the resource metrics API (`metrics.k8s.io`) the HorizontalPodAutoscalers of WebApplications
+ * read CPU from. Chart 3.13.1 ships v0.8.1 (kubernetes-sigs/metrics-server release notes,
+ * "metrics-server-helm-chart-3.13.1"); it installs no CRDs (an APIService only).
+ */
+export const METRICS_SERVER = {
+  version: 'v0.8.1',
+  chart: { chart: 'metrics-server', version: '3.13.1', repository: 'https://kubernetes-sigs.github.io/metrics-server/' } satisfies PinnedChart,
+} as const;
+
 /** Kyverno policy engine. */
 export const KYVERNO = {
   version: 'v1.19.0',

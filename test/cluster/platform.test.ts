@@ -733,12 +733,13 @@ describe('KRO: delivery instances', () => {
         userInfo: { username: kroUser.user, groups: [...kroUser.groups] },
       }));
       const policyFiles = dist.all.filter((o) => /^(policies\.)?kyverno\.io\//.test(o.object.apiVersion) && /Policy$/.test(o.object.kind)).map((o) => o.file);
-      expect(objects).toHaveLength(23);
+      expect(objects).toHaveLength(24);
       const run = runKyvernoApply(policyFiles, [resources], values, scratch, userInfo);
       progress(`kyverno apply on ${objects.length} objects of workspace ${ws.name}: ${JSON.stringify(run.summary)}`);
-      // Kyverno's count of (rule, resource) results over the workspace's 23 objects (6 of them the delivery RBAC, issue 16): a policy that stopped
+      // Kyverno's count of (rule, resource) results over the workspace's 24 objects (6 of them the delivery RBAC, issue 16; the web
+      // application's PodDisruptionBudget, issue 18, which operator-labels checks as it checks every kind): a policy that stopped
       // selecting them would lower the passes, one that refused them would show as fail or error.
-      expect(run.summary).toEqual({ pass: 55, fail: 0, warn: 0, error: 0, skip: 0 });
+      expect(run.summary).toEqual({ pass: 56, fail: 0, warn: 0, error: 0, skip: 0 });
       // Each Secret the cache-password policy generates is the one the cache container reads its password from.
       const wanted = objects.filter((o) => o.kind === 'Service' && o.metadata.annotations?.['platform.mini-atlas.io/generate-password-secret'])
         .map((o) => `${o.metadata.namespace}/${o.metadata.annotations!['platform.mini-atlas.io/generate-password-secret']}`);
@@ -818,10 +819,11 @@ describe('least-privilege delivery (issue 16): the tenant identities at the API 
     ]);
   });
 
-  test("the team's Flux account may manage its three kinds in its workspace and nothing else", async () => {
+  test("the team's Flux account may manage its four kinds in its workspace and nothing else", async () => {
     const checks: [string, string, string, string | undefined][] = [
       ['create', PLATFORM_GROUP, 'webapplications', own.name],
       ['create', PLATFORM_GROUP, 'infrastructures', own.name],
+      ['create', PLATFORM_GROUP, 'workloads', own.name],
       ['delete', PLATFORM_GROUP, 'topics', own.name],
       ['create', PLATFORM_GROUP, 'webapplications', other.name],
       ['create', PLATFORM_GROUP, 'workspaces', undefined],
@@ -837,6 +839,7 @@ describe('least-privilege delivery (issue 16): the tenant identities at the API 
     expect(got).toEqual([
       `create platform.mini-atlas.io/webapplications in ${own.name}: true`,
       `create platform.mini-atlas.io/infrastructures in ${own.name}: true`,
+      `create platform.mini-atlas.io/workloads in ${own.name}: true`,
       `delete platform.mini-atlas.io/topics in ${own.name}: true`,
       `create platform.mini-atlas.io/webapplications in ${other.name}: false`,
       'create platform.mini-atlas.io/workspaces in (cluster): false',

@@ -12,21 +12,17 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { KUBERNETES } from '../../lib/shared/versions';
-import { KroController } from '../../tools/control-plane/src/kro-controller';
 import { KyvernoAdmission, KyvernoBackground } from '../../tools/control-plane/src/kyverno-admission';
 import { CNPG } from '../../tools/node/src/cnpg';
 import { NODE } from '../../tools/node/src/host';
 import { IMAGES } from '../../tools/node/src/images';
 import { E2eNode, LOCAL_PATH_DIR, UNWRAPPED_RUNTIME } from '../../tools/node/src/node';
-import { installCrds, platformCrds } from '../cluster/support/crds';
 import { Dist, readDist } from '../cluster/support/dist';
-import { fluxApplyStaged } from '../cluster/support/flux-apply';
 import { KubeApiError, KubeClient, KubeObject, waitFor } from '../cluster/support/kube-client';
-import { deliveryWorkspaces, deriveWorkspace, generatedKinds } from '../cluster/support/platform-model';
 import { instanceReadiness, InstanceReadiness } from '../cluster/support/readiness';
 import { localImagesException } from './support/local-images-exception';
-import { startCnpgOperator, startKro, withNodeImages } from './support/platform-operators';
 import { restrictedPod } from './support/pods';
+import { E2ePlatform, startCnpgOperator, startPlatform, withNodeImages } from './support/platform';
 
 const MINUTE = 60_000;
 jest.setTimeout(5 * MINUTE);
@@ -50,22 +46,15 @@ const OWNER = 'e2e_owner';
 const DATABASE = 'e2e_orders';
 const DB_APP = `${WORKSPACE}-db-app`;
 
+let platform: E2ePlatform | undefined;
 let node: E2eNode | undefined;
 let client: KubeClient;
-let kro: KroController | undefined;
 
 type PodStatus = {
   phase?: string;
   containerStatuses?: { ready?: boolean; restartCount?: number; image?: string; lastState?: { terminated?: { exitCode?: number } } }[];
 };
 const podStatus = (p: KubeObject): PodStatus => (p.status ?? {}) as PodStatus;
-
-function workspaceInstance(): KubeObject {
-  const kinds = generatedKinds(dist);
-  const first = deliveryWorkspaces(dist, kinds)[0];
-  if (!first) throw new Error('dist/ has no Workspace instance');
-  return deriveWorkspace(first, WORKSPACE).instances[0]!;
-}
 
 /** A WebApplication in the e2e workspace running `image` (the test app listens on 8080, health on /healthz). */
 function webApplication(name: string, image: string, replicas: number): KubeObject {
@@ -93,38 +82,13 @@ async function runClient(name: string, args: readonly string[]): Promise<{ phase
 }
 
 beforeAll(async () => {
-  const started = Date.now();
-  node = await E2eNode.start({ log: progress });
-  client = new KubeClient(node.plane.admin);
-  await installCrds(client, platformCrds());
-  kro = await startKro(node, client, dist);
-  const foundation = dist.stages.find((s) => s.name === 'foundation');
-  if (!foundation) throw new Error('dist/ has no foundation Kustomization');
-  const outcome = await fluxApplyStaged(client, foundation.objects);
-  if (outcome.rejections.length > 0) throw new Error(`foundation rejected: ${JSON.stringify(outcome.rejections)}`);
-  // The suite uses Workspace and WebApplication (Infrastructure and Topic need operators that do not run here).
-  const used = foundation.objects.map((o) => o.object)
-    .filter((o) => o.kind === 'ResourceGraphDefinition' && ['Workspace', 'WebApplication'].includes((o.spec as { schema: { kind: string } }).schema.kind));
-  if (used.length !== 2) throw new Error(`expected the Workspace and WebApplication RGDs in dist/foundation, found ${used.length}`);
-  for (const rgd of used) {
-    await waitFor(`RGD ${rgd.metadata.name} Active`, async () => {
-      const o = await client.get(rgd.apiVersion, rgd.kind, rgd.metadata.name!);
-      return o?.status?.state === 'Active' ? true : undefined;
-    }, { timeoutMs: 2 * MINUTE, describe: async () => JSON.stringify((await client.get(rgd.apiVersion, rgd.kind, rgd.metadata.name!))?.status) });
-  }
-  await client.refreshDiscovery();
-  await client.apply(workspaceInstance());
-  await waitFor(`namespace ${WORKSPACE} Active with its default ServiceAccount`, async () => {
-    const ns = await client.get('v1', 'Namespace', WORKSPACE);
-    const sa = await client.get('v1', 'ServiceAccount', 'default', WORKSPACE);
-    return (ns?.status as { phase?: string } | undefined)?.phase === 'Active' && sa ? true : undefined;
-  }, { timeoutMs: 2 * MINUTE });
-  progress(`node, KRO, foundation and workspace ${WORKSPACE} up in ${Date.now() - started} ms`);
+  platform = await startPlatform({ workspace: WORKSPACE, kinds: ['Workspace', 'WebApplication'], log: progress });
+  node = platform.node;
+  client = platform.client;
 }, 8 * MINUTE);
 
 afterAll(async () => {
-  await kro?.stop();
-  await node?.stop();
+  await platform?.stop();
 }, 3 * MINUTE);
 
 test('the node is registered Ready with the kubelet built at the pinned Kubernetes version and Debian\'s containerd', async () => {

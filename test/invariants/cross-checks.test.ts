@@ -166,7 +166,7 @@ function containerEnv(teams: (d: DeliveryChart) => void, appName: string): strin
   const files = renderApp(buildPlatform({ teams }).app);
   const { deployment } = rgdResources(files, 'WebApplication');
   const instance = find(files, 'WebApplication', appName) as Json;
-  const spec = { port: 8080, database: '', topic: '', ...instance.spec };
+  const spec = { port: 8080, database: '', topic: '', env: [], secretEnv: [], configMapEnv: [], ...instance.spec };
   const caches = files.map((f) => f.object as Json).filter((o) => o.kind === 'Infrastructure' && o.spec.cache?.enabled !== false)
     .map((o) => ({ apiVersion: 'v1', kind: 'Service', metadata: { name: `${o.metadata.name}-cache`, namespace: o.metadata.namespace } }));
   const databases = files.map((f) => f.object as Json).filter((o) => o.kind === 'Infrastructure' && o.spec.postgres?.enabled !== false)

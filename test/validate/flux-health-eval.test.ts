@@ -90,6 +90,7 @@ const FIXTURES: Readonly<Record<string, readonly Case[]>> = {
   ],
   'platform.mini-atlas.io/Workspace': kroInstanceCases,
   'platform.mini-atlas.io/WebApplication': kroInstanceCases,
+  'platform.mini-atlas.io/Workload': kroInstanceCases,
   'platform.mini-atlas.io/Infrastructure': kroInstanceCases,
   'platform.mini-atlas.io/Topic': kroInstanceCases,
 };

@@ -119,6 +119,9 @@ export function compareTemplate(template: unknown, live: unknown, ctx: TemplateC
   if (typeof template === 'string') {
     const expected = resolveTemplateString(template, ctx);
     if (expected === UNKNOWN) result.skipped.push(path);
+    // The API server omits an empty list (Go `omitempty` on the built-in kinds' list fields, e.g. a container's
+    // `command` and `args`): an expression that yields [] matches an absent field.
+    else if (Array.isArray(expected) && expected.length === 0 && live === undefined) return result;
     else if (!sameScalar(expected, live)) result.mismatches.push(`${path}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(live)}`);
     return result;
   }

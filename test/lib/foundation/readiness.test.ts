@@ -37,7 +37,17 @@ const readyWhenOf = (kind: string): Record<string, unknown> =>
 
 describe('today\'s RGDs: every child with a readiness signal has its kind\'s readyWhen', () => {
   test('WebApplication', () => {
-    expect(readyWhenOf('WebApplication')).toEqual({ deployment: DEPLOYMENT('deployment'), service: undefined, route: undefined });
+    expect(readyWhenOf('WebApplication')).toEqual({
+      caches: undefined, deployment: DEPLOYMENT('deployment'), autoscaledDeployment: DEPLOYMENT('autoscaledDeployment'), autoscaler: undefined,
+      disruptionBudget: undefined, service: undefined, gatewayAccess: undefined, route: undefined,
+    });
+  });
+  test('Workload: a worker rolled out, a job complete, a cron job once it exists', () => {
+    expect(readyWhenOf('Workload')).toEqual({
+      caches: undefined, worker: DEPLOYMENT('worker'),
+      job: ['${has(job.status) && has(job.status.conditions) && job.status.conditions.exists(c, c.type == "Complete" && c.status == "True")}'],
+      cron: undefined,
+    });
   });
   test('Infrastructure', () => {
     // `databases` is a collection: KRO binds each of its objects to `each` in readyWhen.
@@ -64,6 +74,7 @@ describe('today\'s RGDs: every child with a readiness signal has its kind\'s rea
     expect(columns).toEqual({
       Workspace: [...state, 'Team=.spec.team', age],
       WebApplication: [...state, 'Image=.spec.image', 'Replicas=.spec.replicas', 'Available=.status.availableReplicas', 'URL=.status.url', age],
+      Workload: [...state, 'Type=.spec.type', 'Image=.spec.image', 'Schedule=.spec.schedule', age],
       Infrastructure: [...state, 'Instances=.spec.postgres.instances', 'Secret=.status.databaseSecret', age],
       Topic: [...state, 'Partitions=.spec.partitions', 'Topic=.status.topicName', age],
     });
@@ -79,15 +90,15 @@ describe('a made-up graph', () => {
       kind: 'NightlyJob',
       fields: SPEC,
       resources: [
-        { id: 'job', template: { apiVersion: 'batch/v1', kind: 'CronJob', metadata: { name: 'nightly' }, spec: { schedule: '@daily', jobTemplate: {} } } },
+        { id: 'job', template: { apiVersion: 'v1', kind: 'ReplicationController', metadata: { name: 'nightly' } } },
         { id: 'widget', template: { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' } } },
       ],
     });
     const expected: ValidationIssue[] = [
       {
-        path: 'made-up/batch', field: 'resources.job.template', value: '"batch/v1 CronJob"',
+        path: 'made-up/batch', field: 'resources.job.template', value: '"v1 ReplicationController"',
         rule: 'has no readiness rule: its kind is not in CHILD_READINESS (lib/foundation/readiness.ts), so KRO would count it ready as soon as it exists',
-        fix: 'add group "batch" kind "CronJob" to CHILD_READINESS, with its readyWhen rule or the reason it reports no readiness',
+        fix: 'add group "" kind "ReplicationController" to CHILD_READINESS, with its readyWhen rule or the reason it reports no readiness',
       },
       {
         path: 'made-up/batch', field: 'resources.widget.template', value: '"example.com/v1 Widget"',
@@ -139,7 +150,24 @@ describe('the readiness table', () => {
       'rbac.authorization.k8s.io/RoleBinding': 'none',
       'cilium.io/CiliumNetworkPolicy': 'none',
       'gateway.networking.k8s.io/HTTPRoute': 'none',
+      'batch/Job': 'readyWhen',
+      'batch/CronJob': 'none',
+      'autoscaling/HorizontalPodAutoscaler': 'none',
+      'policy/PodDisruptionBudget': 'none',
     });
+  });
+});
+
+describe('Job readiness, evaluated on fixture statuses (a job Workload is Ready once its Job completed)', () => {
+  const job = (status?: object): object => ({ apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'migrate', generation: 1 }, spec: {}, ...(status ? { status } : {}) });
+  const [complete] = readyWhenOf('Workload').job as string[];
+  test.each([
+    ['completed', job({ succeeded: 1, conditions: [{ type: 'SuccessCriteriaMet', status: 'True' }, { type: 'Complete', status: 'True' }] }), { ready: true }],
+    ['running', job({ active: 1 }), { ready: false, failed: complete }],
+    ['failed after its retries', job({ failed: 4, conditions: [{ type: 'FailureTarget', status: 'True' }, { type: 'Failed', status: 'True' }] }), { ready: false, failed: complete }],
+    ['just created: no status yet', job(), { ready: false, failed: complete }],
+  ])('%s', (_case, object, expected) => {
+    expect(verdict('Workload', 'job', object)).toEqual(expected);
   });
 });
 

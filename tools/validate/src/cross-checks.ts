@@ -12,9 +12,9 @@
  * A fact not found in the directory (no policy, no Gateway) means that rule is not checked.
  */
 import {
-  additionalDatabaseProblem, allowedRegistriesOf, DistDocument, imageRegistryProblem, infrastructurePods, infrastructureServicesProblem,
-  JsonObject, JsonValue, listenerHostnameProblem, PLATFORM_API_VERSION, PLATFORM_GROUP, PodDemand, postgresNameProblem, quotaProblems,
-  RuleProblem, topicReplicasProblem, webApplicationPods,
+  additionalDatabaseProblem, allowedRegistriesOf, DistDocument, ENV_LISTS, envProblems, imageRegistryProblem, infrastructurePods,
+  infrastructureServicesProblem, JsonObject, JsonValue, listenerHostnameProblem, PLATFORM_API_VERSION, PLATFORM_GROUP, PodDemand,
+  postgresNameProblem, quotaProblems, RuleProblem, topicReplicasProblem, webApplicationPods, workloadPods,
 } from 'mini-atlas';
 import { Violation } from './model';
 import { asList, asObject, asString, metaOf, violation } from './objects';
@@ -76,7 +76,15 @@ function podsOf(i: Instance): PodDemand[] {
   const cpu = asString(resources?.cpu);
   const memory = asString(resources?.memory);
   if (i.kind === 'WebApplication' && replicas !== undefined && cpu !== undefined && memory !== undefined) {
-    return webApplicationPods(i.name, { replicas, resources: { cpu, memory } });
+    const autoscaling = asObject(i.spec.autoscaling);
+    const maxReplicas = num(autoscaling?.maxReplicas);
+    const scaled = autoscaling?.enabled === true && maxReplicas !== undefined ? { autoscaling: { enabled: true, maxReplicas } } : {};
+    return webApplicationPods(i.name, { replicas, resources: { cpu, memory }, ...scaled });
+  }
+  const type = asString(i.spec.type);
+  const concurrencyPolicy = asString(i.spec.concurrencyPolicy);
+  if (i.kind === 'Workload' && type !== undefined && replicas !== undefined && concurrencyPolicy !== undefined && cpu !== undefined && memory !== undefined) {
+    return workloadPods(i.name, { type, replicas, concurrencyPolicy, resources: { cpu, memory } });
   }
   const instances = num(postgres?.instances);
   const storage = asString(postgres?.storage);
@@ -118,9 +126,13 @@ export function checkCrossReferences(docs: readonly DistDocument[], rgds: readon
   for (const app of ofKind('WebApplication')) {
     const hostname = asString(app.spec.hostname);
     if (hostname !== undefined && listener !== null) report(app, 'hostname', hostname, listenerHostnameProblem(hostname, listener, app.name));
+  }
+  for (const app of [...ofKind('WebApplication'), ...ofKind('Workload')]) {
     const image = asString(app.spec.image);
     const denied = image === undefined ? undefined : registries.map((r) => imageRegistryProblem(image, r)).find((p) => p);
     report(app, 'image', image, denied);
+    const lists = Object.fromEntries(ENV_LISTS.map((l) => [l, asList(app.spec[l]).map(asObject).map((v) => ({ name: asString(v?.name) ?? '' }))]));
+    for (const p of envProblems(lists)) report(app, p.field, p.value, p);
   }
 
   for (const infra of ofKind('Infrastructure')) {

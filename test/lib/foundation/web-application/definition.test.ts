@@ -21,7 +21,7 @@ describe('the container environment: one CEL list, each variable only with a val
   const env = deployment.template.spec.template.spec.containers[0].env as string;
   const instance = (spec: Record<string, unknown>, namespace = 'team-a') => ({
     metadata: { name: 'team-a-web', namespace },
-    spec: { image: 'ghcr.io/acme/web:1.0.0', hostname: 'web.localtest.me', replicas: 1, port: 8080, healthPath: '/', resources: { cpu: '250m', memory: '256Mi' }, database: '', topic: '', ...spec },
+    spec: { image: 'ghcr.io/acme/web:1.0.0', hostname: 'web.localtest.me', replicas: 1, port: 8080, healthPath: '/', resources: { cpu: '250m', memory: '256Mi' }, database: '', topic: '', env: [], secretEnv: [], configMapEnv: [], ...spec },
   });
   const cacheService = (name: string, namespace: string) => ({ apiVersion: 'v1', kind: 'Service', metadata: { name, namespace } });
   const cluster = (name: string, namespace: string) => ({ apiVersion: 'postgresql.cnpg.io/v1', kind: 'Cluster', metadata: { name, namespace } });
@@ -89,6 +89,76 @@ describe('the container environment: one CEL list, each variable only with a val
       caches: [cacheService('team-b-store-cache', 'team-c'), cacheService('team-b-other-cache', 'team-b')],
       databases: [cluster('team-b-store', 'team-b')],
     }))).toEqual(['PORT', ...DATABASE_VARS, 'KAFKA_BOOTSTRAP_SERVERS', 'KAFKA_TOPIC']);
+  });
+
+  test('a team\'s variables follow the platform\'s, in the order env, secretEnv, configMapEnv (issue 18)', () => {
+    expect(evaluateTemplate(env, {
+      schema: instance({
+        env: [{ name: 'LOG_LEVEL', value: 'info' }],
+        secretEnv: [{ name: 'PAYMENT_KEY', secret: 'payments-provider', key: 'api-key' }],
+        configMapEnv: [{ name: 'FLAGS', configMap: 'flags', key: 'flags.json' }],
+      }),
+      caches: [],
+    })).toEqual([
+      { name: 'PORT', value: '8080' },
+      { name: 'LOG_LEVEL', value: 'info' },
+      { name: 'PAYMENT_KEY', valueFrom: { secretKeyRef: { name: 'payments-provider', key: 'api-key' } } },
+      { name: 'FLAGS', valueFrom: { configMapKeyRef: { name: 'flags', key: 'flags.json' } } },
+    ]);
+  });
+});
+
+describe('scaling: replicas, autoscaler and disruption budget (issue 18)', () => {
+  const r = graphResources(objects);
+  const scaled = '${schema.spec.autoscaling.enabled}';
+
+  test('exactly one of the two Deployments is included; the autoscaled one has no replicas, otherwise they are equal', () => {
+    expect([r.deployment.includeWhen, r.autoscaledDeployment.includeWhen]).toEqual([['${!schema.spec.autoscaling.enabled}'], [scaled]]);
+    expect(r.deployment.template.spec.replicas).toBe('${schema.spec.replicas}');
+    expect('replicas' in r.autoscaledDeployment.template.spec).toBe(false);
+    const rest = Object.fromEntries(Object.entries(r.deployment.template.spec).filter(([k]) => k !== 'replicas'));
+    expect(r.autoscaledDeployment.template).toEqual({ ...r.deployment.template, spec: rest });
+  });
+
+  test('the autoscaler targets the Deployment by name, on CPU utilisation of the request', () => {
+    expect(r.autoscaler.includeWhen).toEqual([scaled]);
+    expect(r.autoscaler.template).toEqual({
+      apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler',
+      metadata: { name: '${schema.metadata.name}', namespace: '${schema.metadata.namespace}', labels: r.deployment.template.metadata.labels },
+      spec: {
+        scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: '${schema.metadata.name}' },
+        minReplicas: '${schema.spec.autoscaling.minReplicas}',
+        maxReplicas: '${schema.spec.autoscaling.maxReplicas}',
+        metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: '${schema.spec.autoscaling.cpuUtilization}' } } }],
+      },
+    });
+  });
+
+  test('the disruption budget (one pod at a time, the app\'s pods) exists exactly when more than one pod can run', () => {
+    expect(r.disruptionBudget.template.spec).toEqual({ maxUnavailable: 1, selector: { matchLabels: r.deployment.template.spec.selector.matchLabels } });
+    const [when] = r.disruptionBudget.includeWhen as string[];
+    const include = (spec: object) => evaluateTemplate(when!, { schema: { spec } });
+    expect([
+      include({ replicas: 1, autoscaling: { enabled: false, maxReplicas: 3 } }),
+      include({ replicas: 0, autoscaling: { enabled: false, maxReplicas: 3 } }),
+      include({ replicas: 2, autoscaling: { enabled: false, maxReplicas: 1 } }),
+      include({ replicas: 1, autoscaling: { enabled: true, maxReplicas: 3 } }),
+      include({ replicas: 5, autoscaling: { enabled: true, maxReplicas: 1 } }),
+    ]).toEqual([false, false, true, true, false]);
+  });
+
+  test('probes: readinessPath and livenessPath each fall back to healthPath', () => {
+    const c = r.deployment.template.spec.template.spec.containers[0];
+    const path = (probe: string, spec: object) => evaluateTemplate(c[probe].httpGet.path, { schema: { spec: { healthPath: '/health', readinessPath: '', livenessPath: '', ...spec } } });
+    expect([
+      path('readinessProbe', {}), path('livenessProbe', {}), path('readinessProbe', { readinessPath: '/readyz' }), path('livenessProbe', { readinessPath: '/readyz' }),
+      path('livenessProbe', { livenessPath: '/livez' }),
+    ]).toEqual(['/health', '/health', '/readyz', '/health', '/livez']);
+  });
+
+  test('command and args are the spec\'s lists', () => {
+    const c = r.deployment.template.spec.template.spec.containers[0];
+    expect([c.command, c.args]).toEqual(['${schema.spec.command}', '${schema.spec.args}']);
   });
 });
 
