@@ -37,9 +37,12 @@ describe('Kind config from dist/', () => {
   const config = kindClusterConfig({ name: 'mini-atlas', ports: publishedPorts(listeners), ciliumValues: cilium.values });
 
   test('publishes exactly the shared Gateway listener ports, on loopback, same port inside and out', () => {
-    expect(gateway.spec.listeners.map((l) => [l.port, l.protocol])).toEqual([[8080, 'HTTP']]);
+    expect(gateway.spec.listeners.map((l) => [l.port, l.protocol])).toEqual([[8080, 'HTTP'], [8443, 'HTTPS']]);
     expect(config.nodes).toHaveLength(1);
-    expect(config.nodes[0].extraPortMappings).toEqual([{ containerPort: 8080, hostPort: 8080, listenAddress: '127.0.0.1', protocol: 'TCP' }]);
+    expect(config.nodes[0].extraPortMappings).toEqual([
+      { containerPort: 8080, hostPort: 8080, listenAddress: '127.0.0.1', protocol: 'TCP' },
+      { containerPort: 8443, hostPort: 8443, listenAddress: '127.0.0.1', protocol: 'TCP' },
+    ]);
   });
 
   test('pins the node image, disables the default CNI and kube-proxy', () => {

@@ -71,7 +71,8 @@ export class WebApplicationDefinition extends ResourceGraph {
       kind: 'WebApplication',
       fields: WEB_APPLICATION_FIELDS,
       status: {
-        url: cel(`"http://" + schema.spec.hostname + ":${wiring.gateway.httpPort}"`),
+        // The listener the route attaches to decides scheme and port (the shared Gateway's HTTPS listener).
+        url: cel(wiring.gateway.urlCel('schema.spec.hostname')),
         availableReplicas: '${deployment.status.availableReplicas}',
       },
       printerColumns: [

@@ -64,9 +64,9 @@ test('Strimzi watches the Kafka namespace, where the topic operator looks for Ka
   expect((find(files, 'HelmRelease', 'strimzi-kafka-operator') as Json).spec.values.watchNamespaces).toEqual(['kafka']);
 });
 
-test('one KRaft Kafka with a node pool and one Gateway in the shared services', () => {
+test('one KRaft Kafka with a node pool, one Gateway and its HTTP-to-HTTPS redirect route in the shared services', () => {
   expect(files.filter((f) => f.path.startsWith('core/shared-services/')).map((f) => f.object.kind).sort())
-    .toEqual(['Gateway', 'Kafka', 'KafkaNodePool', 'Namespace']);
+    .toEqual(['Gateway', 'HTTPRoute', 'Kafka', 'KafkaNodePool', 'Namespace']);
 });
 
 describe('platform identities (defined once, exempted by the policies where the controllers act)', () => {
