@@ -56,10 +56,10 @@ test('fails if the domain is not a hostname, a port is privileged or out of rang
   const found = issues(() => renderConstruct(({ stage }) => { new SharedGateway(stage, 'gateway', { domain: 'Apps_Example', httpPort: 80, httpsPort: 80, tlsSecretName: 'TLS' }); }));
   expect(found.map((i) => [i.path, i.field, i.value, i.rule, i.fix])).toEqual([
     ['test/stage/gateway', 'domain', '"Apps_Example"', 'must be a lowercase DNS name such as "shop.localtest.me"', undefined],
-    ['test/stage/gateway', 'httpPort', '80', 'must be between 1024 and 65535 (host-network Envoy cannot bind privileged ports)', undefined],
-    ['test/stage/gateway', 'httpsPort', '80', 'must be between 1024 and 65535 (host-network Envoy cannot bind privileged ports)', undefined],
+    ['test/stage/gateway', 'httpPort', '80', 'must be between 1024 and 65535 (host-network Envoy cannot bind privileged ports)', 'pick a port from 1024, or listenerMode load-balancer'],
+    ['test/stage/gateway', 'httpsPort', '80', 'must be between 1024 and 65535 (host-network Envoy cannot bind privileged ports)', 'pick a port from 1024, or listenerMode load-balancer'],
     ['test/stage/gateway', 'httpsPort', '80', 'is also the HTTP port: the two listeners need two ports', 'keep the defaults 8080 and 8443, or choose two ports'],
-    ['test/stage/gateway', 'tlsSecretName', '"TLS"', 'must be a DNS-1123 label: lowercase letters, digits and "-", starting and ending with a letter or digit', undefined],
+    ['test/stage/gateway', 'tlsSecretName', '"TLS"', 'must be a DNS-1123 subdomain: lowercase letters, digits, "-" and ".", starting and ending with a letter or digit', 'name the kubernetes.io/tls Secret in the Gateway namespace that holds the certificate for *.<domain>'],
   ]);
 });
 
