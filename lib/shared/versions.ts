@@ -168,4 +168,10 @@ export const CLUSTER_PREREQUISITES = {
     why: 'the Flux CLI must be of the same minor release as the installed bundle (FLUX.version)',
     install: 'https://fluxcd.io/flux/installation/#install-the-flux-cli',
   },
+  openssl: {
+    // `openssl version` prints "OpenSSL 3.0.19 …" or, on macOS, "LibreSSL 3.3.6"; both lines are covered.
+    minimums: ['v1.1.1', 'v3.0.0'],
+    why: '`openssl req -addext` (the local CA of the Gateway certificate) came with OpenSSL 1.1.1 and LibreSSL 3.1',
+    install: 'https://openssl-library.org/source/',
+  },
 } as const;
