@@ -116,9 +116,11 @@ export class SharedGateway extends Construct {
   public readonly gatewayName: string;
   public readonly namespace: string;
   public readonly domain: string;
+  /** Port of the HTTP listener, which only redirects to HTTPS. */
   public readonly httpPort: number;
+  /** Port of the HTTPS listener, where applications are served (their status URLs carry it unless it is 443). */
   public readonly httpsPort: number;
-  /** The Secret with the listener's certificate (in {@link namespace}); never in `dist/`. */
+  /** The Secret with the listener's certificate (in {@link SharedGateway.namespace}); never in `dist/`. */
   public readonly tlsSecretName: string;
   /** GatewayClass of the Gateway. */
   public readonly className: string;
@@ -207,7 +209,7 @@ export class SharedGateway extends Construct {
     return `${this.urlScheme}://${hostname}${this.urlPortSuffix}`;
   }
 
-  /** CEL building {@link urlFor} from a CEL string expression for the host name (for RGD status fields). */
+  /** CEL building {@link SharedGateway.urlFor} from a CEL string expression for the host name (for RGD status fields). */
   public urlCel(hostnameExpr: string): string {
     return `"${this.urlScheme}://" + ${hostnameExpr}${this.urlPortSuffix ? ` + "${this.urlPortSuffix}"` : ''}`;
   }
