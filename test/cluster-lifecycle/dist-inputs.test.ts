@@ -12,7 +12,7 @@ import { readDistFolder } from '../../tools/cluster/src/dist-manifests';
 import { fluxKustomizations, fluxLayers, layerLabel } from '../../tools/cluster/src/flux-layers';
 import { planSync, readFluxSync } from '../../tools/cluster/src/flux-sync';
 import { exampleUrl, gatewayListeners, publishedPorts, readGatewayListeners } from '../../tools/cluster/src/gateway-listeners';
-import { certificatePlans } from '../../tools/cluster/src/gateway-certificate';
+import { certificateObjects, certificatePlans } from '../../tools/cluster/src/gateway-certificate';
 
 /** The team stages of the committed dist/: one Kustomization `delivery-<team>` per folder under dist/delivery (today: team-a). */
 function teamStages(): string[] {
@@ -110,6 +110,16 @@ describe('Kind config from dist/', () => {
     expect(certificatePlans(gatewayListeners(objects))).toEqual([
       { domain: 'apps.example', dnsNames: ['*.apps.example', 'apps.example'], secrets: [{ namespace: 'edge', name: 'apps' }, { namespace: 'certs', name: 'apps-2' }] },
       { domain: 'shop.example', dnsNames: ['shop.example'], secrets: [{ namespace: 'edge', name: 'shop' }] },
+    ]);
+  });
+
+  test('the objects applied: a Namespace not in dist/ is made bare, the Secret holds the PEM base64-encoded, without labels when the Gateway has none', () => {
+    const certificate = { certFile: '/ca/gateway.crt', keyFile: '/ca/gateway.key', certPem: 'CERT', keyPem: 'KEY' };
+    expect(certificateObjects([{
+      domain: 'shop.example', dnsNames: ['shop.example'], secrets: [{ namespace: 'edge', name: 'shop' }], caFile: '/ca/ca.crt', caCreated: false, issued: false, certificate,
+    }], [])).toEqual([
+      { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'edge' } },
+      { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'shop', namespace: 'edge' }, type: 'kubernetes.io/tls', data: { 'tls.crt': 'Q0VSVA==', 'tls.key': 'S0VZ' } },
     ]);
   });
 
