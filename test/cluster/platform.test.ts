@@ -34,7 +34,7 @@ import {
   deliveryWorkspaces, deriveWorkspace, GeneratedKind, generatedKinds, kindOf, single, WorkspaceInstances,
 } from './support/platform-model';
 import { actorDone, childReadiness, instanceReadiness, InstanceReadiness, makeReady } from './support/readiness';
-import { compareTemplate, evaluateIncludeWhen, TemplateContext } from './support/rgd-template';
+import { compareTemplate, evaluateIncludeWhen, excludedResources } from './support/rgd-template';
 
 const MINUTE = 60_000;
 jest.setTimeout(5 * MINUTE);
@@ -147,18 +147,11 @@ async function waitForChildren(instance: KubeObject): Promise<{ live: KubeObject
     const live = await liveInstance(instance);
     if (!live) return undefined;
     const children = await childrenOf(instance);
-    const ctx: TemplateContext = { instance: live, children };
-    const excluded: string[] = [];
-    for (const r of k.resources) {
-      if (!r.template || r.forEach) continue;
-      const include = evaluateIncludeWhen(r, ctx);
-      if (include === false) {
-        excluded.push(r.id);
-        continue;
-      }
-      if (!children.has(r.id)) return undefined;
-    }
-    return { live, children, excluded };
+    const { excluded, undecided } = excludedResources(k.resources, { instance: live, children });
+    // Single children (a collection is zero or more objects: its own tests list it, collectionOf).
+    const singles = k.resources.filter((r) => r.template && !r.forEach);
+    if (undecided.length > 0 || singles.some((r) => !excluded.includes(r.id) && !children.has(r.id))) return undefined;
+    return { live, children, excluded: singles.map((r) => r.id).filter((id) => excluded.includes(id)) };
   }, { timeoutMs: 2 * MINUTE, intervalMs: 500, describe: () => describeInstance(instance) });
 }
 
