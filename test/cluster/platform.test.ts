@@ -34,7 +34,7 @@ import {
   deliveryWorkspaces, deriveWorkspace, GeneratedKind, generatedKinds, kindOf, single, WorkspaceInstances,
 } from './support/platform-model';
 import { actorDone, childReadiness, instanceReadiness, InstanceReadiness, makeReady } from './support/readiness';
-import { compareTemplate, evaluateIncludeWhen, TemplateContext } from './support/rgd-template';
+import { compareTemplate, evaluateIncludeWhen, excludedResources } from './support/rgd-template';
 
 const MINUTE = 60_000;
 jest.setTimeout(5 * MINUTE);
@@ -147,18 +147,11 @@ async function waitForChildren(instance: KubeObject): Promise<{ live: KubeObject
     const live = await liveInstance(instance);
     if (!live) return undefined;
     const children = await childrenOf(instance);
-    const ctx: TemplateContext = { instance: live, children };
-    const excluded: string[] = [];
-    for (const r of k.resources) {
-      if (!r.template || r.forEach) continue;
-      const include = evaluateIncludeWhen(r, ctx);
-      if (include === false) {
-        excluded.push(r.id);
-        continue;
-      }
-      if (!children.has(r.id)) return undefined;
-    }
-    return { live, children, excluded };
+    const { excluded, undecided } = excludedResources(k.resources, { instance: live, children });
+    // Single children (a collection is zero or more objects: its own tests list it, collectionOf).
+    const singles = k.resources.filter((r) => r.template && !r.forEach);
+    if (undecided.length > 0 || singles.some((r) => !excluded.includes(r.id) && !children.has(r.id))) return undefined;
+    return { live, children, excluded: singles.map((r) => r.id).filter((id) => excluded.includes(id)) };
   }, { timeoutMs: 2 * MINUTE, intervalMs: 500, describe: () => describeInstance(instance) });
 }
 
@@ -1182,8 +1175,11 @@ describe('KRO: changes and deletion', () => {
     const workspace = ws.instances.find((o) => !kindFor(o).namespaced)!;
     for (const instance of [...namespaced, workspace]) {
       // Every child its RGD includes is there to be removed.
-      const { children, excluded } = await waitForChildren(instance);
-      expect([...children.keys()]).toEqual(kindFor(instance).resources.filter((r) => r.template && !excluded.includes(r.id)).map((r) => r.id));
+      const { children: singles, excluded } = await waitForChildren(instance);
+      expect([...singles.keys()]).toEqual(kindFor(instance).resources.filter((r) => r.template && !r.forEach && !excluded.includes(r.id)).map((r) => r.id));
+      // And the members of its collections (forEach), zero or more each.
+      const members = await Promise.all(kindFor(instance).resources.filter((r) => r.template && r.forEach).map((r) => collectionOf(instance, r.id)));
+      const children = [...singles.values(), ...members.flat()];
       // The stateful-deletion policy (Kyverno, proven by `kyverno test`) asks for this annotation; set it as an
       // operator would, so the test follows the designed path.
       await client.mergePatch(instance.apiVersion, instance.kind, instance.metadata.name!, instance.metadata.namespace,
@@ -1191,14 +1187,14 @@ describe('KRO: changes and deletion', () => {
       expect(await client.delete(instance.apiVersion, instance.kind, instance.metadata.name!, instance.metadata.namespace)).toBe(true);
       await waitFor(`${describeObject(instance)} and its children to be gone`, async () => {
         const left = [];
-        for (const c of children.values()) if (await client.get(c.apiVersion, c.kind, c.metadata.name!, c.metadata.namespace)) left.push(describeObject(c));
+        for (const c of children) if (await client.get(c.apiVersion, c.kind, c.metadata.name!, c.metadata.namespace)) left.push(describeObject(c));
         const self = await liveInstance(instance);
         return left.length === 0 && !self ? true : undefined;
       }, {
         timeoutMs: 3 * MINUTE,
-        describe: async () => `${await describeInstance(instance)}\nleft: ${(await Promise.all([...children.values()].map(async (c) => (await client.get(c.apiVersion, c.kind, c.metadata.name!, c.metadata.namespace)) ? describeObject(c) : ''))).filter(Boolean).join(', ')}`,
+        describe: async () => `${await describeInstance(instance)}\nleft: ${(await Promise.all(children.map(async (c) => (await client.get(c.apiVersion, c.kind, c.metadata.name!, c.metadata.namespace)) ? describeObject(c) : ''))).filter(Boolean).join(', ')}`,
       });
-      progress(`deleted ${describeObject(instance)}: ${[...children.values()].map(describeObject).join(', ')} removed`);
+      progress(`deleted ${describeObject(instance)}: ${children.map(describeObject).join(', ')} removed`);
     }
     expect(await client.get('v1', 'Namespace', namespaceOfWorkspace(ws))).toBeUndefined();
   }, 8 * MINUTE);
