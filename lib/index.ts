@@ -11,7 +11,7 @@
 // Shared: versions, the API group and labels, the schema language, names, the one error type, JSON values and
 // dependency graphs.
 export {
-  type PinnedChart, KUBERNETES, FLUX, CILIUM, GATEWAY_API, KRO, KYVERNO, CLOUDNATIVE_PG, STRIMZI, VALKEY,
+  type PinnedChart, KUBERNETES, FLUX, CILIUM, GATEWAY_API, KRO, KYVERNO, METRICS_SERVER, CLOUDNATIVE_PG, STRIMZI, VALKEY,
 } from './shared/versions';
 export { type CrdSource, KUBERNETES_DEFINITIONS_URL, CRD_SOURCES } from './shared/schema-sources';
 export {
@@ -41,7 +41,7 @@ export {
 } from './shared/fields';
 export { parseQuantity, formatCpu, formatBytes } from './shared/quantity';
 export {
-  OPTIONAL_NAME_PATTERN, NAME_PATTERN, HOSTNAME_PATTERN, BYTES_PATTERN, CPU_PATTERN, PG_IDENTIFIER_PATTERN,
+  OPTIONAL_NAME_PATTERN, NAME_PATTERN, HOSTNAME_PATTERN, BYTES_PATTERN, CPU_PATTERN, PG_IDENTIFIER_PATTERN, PG_OBJECT_NAME_PATTERN,
   PATH_PATTERN,
 } from './shared/patterns';
 export { isJsonObject, type JsonValue, type JsonObject } from './shared/json';
@@ -75,17 +75,19 @@ export { type CloudNativePgProps, CloudNativePg } from './core/operators/cloudna
 export { type ManagedResources, type KroProps, KRO_AGGREGATION_LABEL, Kro } from './core/operators/kro';
 export { type KyvernoProps, type ReadResources, Kyverno } from './core/operators/kyverno';
 export { type StrimziProps, STRIMZI_POD_SECURITY_PROVIDER_ENV, Strimzi } from './core/operators/strimzi';
+export { type MetricsServerProps, MetricsServer } from './core/operators/metrics-server';
 export { type PlatformWiring } from './core/platform-wiring';
 export {
   type PlatformIdentities,
 } from './core/platform-identities';
 export { type CoreChartProps, type ChartRepositories, CoreChart } from './core/core-chart';
 
-// Foundation layer: the four abstractions (schema + RGD each), readiness, policies; FoundationChart.
+// Foundation layer: the five abstractions (schema + RGD each), readiness, policies; FoundationChart.
 export { WORKSPACE_FIELDS, workspaceFields, type WorkspaceSpec } from './foundation/workspace/schema';
 export { MAX_REPLICAS, WEB_APPLICATION_FIELDS, type WebApplicationSpec } from './foundation/web-application/schema';
 export {
-  MAX_POSTGRES_INSTANCES, INFRASTRUCTURE_FIELDS, infrastructureFields, type InfrastructureSpec,
+  MAX_POSTGRES_INSTANCES, MAX_ADDITIONAL_DATABASES, MAX_DATABASE_EXTENSIONS, POSTGRES_EXTENSIONS, INFRASTRUCTURE_FIELDS,
+  infrastructureFields, type InfrastructureSpec,
 } from './foundation/infrastructure/schema';
 export {
   MAX_PARTITIONS, MIN_RETENTION_HOURS, MAX_RETENTION_HOURS, TOPIC_FIELDS, topicFields, type TopicSpec,
@@ -104,12 +106,16 @@ export {
 } from './foundation/resource-graph';
 export { WorkspaceDefinition } from './foundation/workspace/definition';
 export { WebApplicationDefinition } from './foundation/web-application/definition';
+export { CONTAINER_FIELDS, ENV_LISTS, envProblems, type EnvProblem } from './foundation/container';
+export { WORKLOAD_FIELDS, WORKLOAD_TYPES, type WorkloadType, type WorkloadSpec } from './foundation/workload/schema';
+export { WorkloadDefinition } from './foundation/workload/definition';
 export {
   InfrastructureDefinition,
 } from './foundation/infrastructure/definition';
 export {
   topicReplicasProblem, listenerHostnameProblem, imageRegistryProblem, RESERVED_POSTGRES_NAMES,
-  postgresNameProblem, type PodDemand, webApplicationPods, infrastructurePods, type QuotaLimits,
+  postgresNameProblem, infrastructureServicesProblem, additionalDatabaseProblem, type PodDemand, type ContainerSizes, webApplicationPods,
+  workloadPods, infrastructurePods, type QuotaLimits,
   quotaProblems,
 } from './foundation/cross-checks';
 export { TopicDefinition } from './foundation/topic/definition';
@@ -141,10 +147,14 @@ export { type FoundationChartProps, type AbstractionFactory, FoundationChart } f
 
 // Delivery layer: the tenant constructs teams write, and DeliveryChart.
 export { type InstanceOptions, Instance } from './delivery/instance';
-export { type WorkspaceQuota, type WorkspaceProps, MAX_WORKSPACE_NAME, Workspace } from './delivery/workspace';
-export { type ResourceSizes, type WebApplicationProps, WebApplication } from './delivery/web-application';
+export { type EgressHost, type WorkspaceQuota, type WorkspaceProps, MAX_WORKSPACE_NAME, Workspace } from './delivery/workspace';
 export {
-  type PostgresOptions, type CacheOptions, type InfrastructureProps, Infrastructure,
+  type ResourceSizes, type EnvVar, type SecretEnvVar, type ConfigMapEnvVar, type ContainerProps, type ContainerInstanceOptions, ContainerInstance,
+} from './delivery/container';
+export { type AutoscalingOptions, type WebApplicationProps, WebApplication } from './delivery/web-application';
+export { type WorkloadProps, Workload } from './delivery/workload';
+export {
+  type PostgresOptions, type PostgresExtension, type AdditionalDatabase, type CacheOptions, type InfrastructureProps, Infrastructure,
 } from './delivery/infrastructure';
 export { type TopicProps, Topic } from './delivery/topic';
 export { type DeliveryChartProps, DeliveryChart } from './delivery/delivery-chart';

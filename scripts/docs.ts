@@ -6,13 +6,16 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CommandSpec, HELP_OPTION, parseOptionsOrExit } from '@mini-atlas/cli-common/command-line';
 import { PROJECT_ROOT } from '@mini-atlas/cli-common/schema-store';
-import { BUILT_IN_PROFILES, EnvironmentProfile, Fields, infrastructureFields, topicFields, WEB_APPLICATION_FIELDS, workspaceFields } from '../lib';
+import {
+  BUILT_IN_PROFILES, EnvironmentProfile, Fields, infrastructureFields, topicFields, WEB_APPLICATION_FIELDS, WORKLOAD_FIELDS, workspaceFields,
+} from '../lib';
 import { fieldsTable } from '../lib/shared/schema-docs';
 
 /** The abstractions documented in the README: their declaration with a profile's defaults. */
 export const DOCUMENTED: Readonly<Record<string, (environment: EnvironmentProfile) => Fields>> = {
   Workspace: workspaceFields,
   WebApplication: () => WEB_APPLICATION_FIELDS,
+  Workload: () => WORKLOAD_FIELDS,
   Infrastructure: infrastructureFields,
   Topic: topicFields,
 };

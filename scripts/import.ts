@@ -24,7 +24,8 @@ import { KUBERNETES_DEFINITIONS_URL } from '../lib/shared/schema-sources';
  */
 export const BUILT_IN_KINDS = [
   '/v1/Namespace', '/v1/Service', '/v1/ServiceAccount', '/v1/ResourceQuota', '/v1/LimitRange',
-  'apps/v1/Deployment', 'storage.k8s.io/v1/StorageClass',
+  'apps/v1/Deployment', 'batch/v1/Job', 'batch/v1/CronJob', 'autoscaling/v2/HorizontalPodAutoscaler', 'policy/v1/PodDisruptionBudget',
+  'storage.k8s.io/v1/StorageClass',
   'rbac.authorization.k8s.io/v1/ClusterRole', 'rbac.authorization.k8s.io/v1/Role', 'rbac.authorization.k8s.io/v1/RoleBinding',
 ] as const;
 

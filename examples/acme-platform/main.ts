@@ -41,7 +41,9 @@ runSynth({
     // The clusters were bootstrapped with `flux bootstrap`: its flux-system GitRepository and Kustomization stay its own.
     flux: { rootKustomizationName: 'acme-platform', fluxBootstrap: true },
     core: {
-      gateway: { domain: ACME_DOMAIN, listenerMode: 'load-balancer', httpPort: 80 },
+      // Behind a cloud load balancer on the standard ports; the certificate for *.apps.acme.example is a Secret
+      // the platform team keeps in gateway-system (issued outside Git), named here and checked at synth.
+      gateway: { domain: ACME_DOMAIN, listenerMode: 'load-balancer', httpPort: 80, httpsPort: 443, tlsSecretName: 'apps-acme-example-tls' },
       chartRepositories: { cilium: 'https://charts.acme.example/cilium', kyverno: 'https://charts.acme.example/kyverno' },
     },
     foundation: {

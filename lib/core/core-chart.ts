@@ -2,7 +2,7 @@
  * CoreChart: the operators and the shared services.
  *
  * Two Flux stages, because the shared services are custom resources whose CRDs the operators install:
- * `core/operators` (Cilium, Kyverno, KRO, CloudNativePG, Strimzi) → `core/shared-services` (Kafka, Gateway).
+ * `core/operators` (Cilium, Kyverno, KRO, CloudNativePG, Strimzi, metrics-server) → `core/shared-services` (Kafka, Gateway).
  */
 import { Chart, ChartProps } from 'cdk8s';
 import { Construct } from 'constructs';
@@ -15,6 +15,7 @@ import { Cilium, CiliumProps } from './operators/cilium';
 import { CloudNativePg } from './operators/cloudnative-pg';
 import { Kro } from './operators/kro';
 import { Kyverno } from './operators/kyverno';
+import { MetricsServer, MetricsServerProps } from './operators/metrics-server';
 import { Strimzi } from './operators/strimzi';
 import { RetainedStorageClass, RetainedStorageClassProps } from './retained-storage-class';
 import { SharedGateway, SharedGatewayProps } from './shared-gateway';
@@ -26,6 +27,8 @@ export interface CoreChartProps extends ChartProps {
   readonly cilium?: CiliumProps;
   /** The shared Gateway. @default `*.localtest.me` on port 8080 */
   readonly gateway?: SharedGatewayProps;
+  /** metrics-server settings. @default Kind defaults (kubelet certificates not verified) */
+  readonly metricsServer?: MetricsServerProps;
   /** The environment profile: sizes of the shared Kafka, and the Foundation's defaults. @default LOCAL */
   readonly environment?: EnvironmentProfile;
   /**
@@ -54,6 +57,8 @@ export interface ChartRepositories {
   readonly cloudNativePg?: string;
   /** @default STRIMZI.chart.repository */
   readonly strimzi?: string;
+  /** @default METRICS_SERVER.chart.repository */
+  readonly metricsServer?: string;
 }
 
 /** The Core layer. */
@@ -65,6 +70,8 @@ export class CoreChart extends Chart {
   public readonly kro: Kro;
   public readonly cloudNativePg: CloudNativePg;
   public readonly strimzi: Strimzi;
+  /** The resource metrics API the WebApplications' autoscalers read. */
+  public readonly metricsServer: MetricsServer;
   public readonly kafka: SharedKafka;
   public readonly gateway: SharedGateway;
   /** The user names of the platform's controllers (defined once; policies exempt them where they act). */
@@ -94,6 +101,9 @@ export class CoreChart extends Chart {
     this.kyverno = new Kyverno(this.operators, 'kyverno', { dependsOn: afterCni, repository: mirrors.kyverno });
     this.kro = new Kro(this.operators, 'kro', { dependsOn: afterCni, repository: mirrors.kro });
     this.cloudNativePg = new CloudNativePg(this.operators, 'cloudnative-pg', { dependsOn: afterCni, repository: mirrors.cloudNativePg });
+    this.metricsServer = new MetricsServer(this.operators, 'metrics-server', {
+      repository: mirrors.metricsServer, ...props.metricsServer, dependsOn: afterCni,
+    });
     // Provisioner and parameters come together: from CoreChartProps.storage when it names a provisioner, else from the profile.
     const storageSource = props.storage?.provisioner !== undefined ? props.storage : environment.storage;
     const provisioner = storageSource?.provisioner;

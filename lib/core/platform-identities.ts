@@ -29,7 +29,7 @@ export const KUBE_CONTROLLER_SERVICE_ACCOUNTS = [
 
 /** The identities of the platform's controllers. */
 export interface PlatformIdentities {
-  /** KRO's controller: creates every child of the four abstractions (RGDs). */
+  /** KRO's controller: creates every child of the five abstractions (RGDs). */
   readonly kro: string;
   /** CloudNativePG's operator: creates the database pods, jobs, services and secrets, labelled `cnpg.io/*`. */
   readonly cloudNativePg: string;

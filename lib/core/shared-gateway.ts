@@ -1,12 +1,23 @@
 /**
- * The shared Gateway (class `cilium`) through which WebApplications are exposed. Only workspace namespaces
- * may attach routes to it.
+ * The shared Gateway (class `cilium`) through which WebApplications are exposed over HTTPS. Only workspace
+ * namespaces may attach routes, and only to the HTTPS listener; the HTTP listener carries one route of the
+ * platform's own, which redirects every request to HTTPS.
+ *
+ * The certificate never enters Git: the HTTPS listener references a `kubernetes.io/tls` Secret in the Gateway's
+ * namespace that exists in the cluster only. On Kind, `npm run cluster:up` creates it from a local CA (openssl)
+ * before Flux applies the Gateway; in production the platform team creates it (or cert-manager issues it into
+ * that name) before the shared-services stage runs.
  */
 import { Construct } from 'constructs';
 import * as k8s from '../../imports/k8s';
 import {
   Gateway,
   GatewaySpecListenersAllowedRoutesNamespacesFrom,
+  GatewaySpecListenersTlsMode,
+  HttpRoute,
+  HttpRouteSpecRulesFiltersRequestRedirectScheme,
+  HttpRouteSpecRulesFiltersRequestRedirectStatusCode,
+  HttpRouteSpecRulesFiltersType,
 } from '../../imports/gateway.networking.k8s.io';
 import { LABELS } from '../shared/api';
 import { dnsSubdomainProblem, hostnameProblem } from '../shared/names';
@@ -38,6 +49,19 @@ export const GATEWAY_HEALTH_CHECK: HealthCheckExpression = {
     `c.type == 'Accepted' && c.status == 'False' && c.reason in [${GATEWAY_REJECTED_REASONS.map((r) => `'${r}'`).join(', ')}] && ${CONDITION_OBSERVED_CURRENT}`),
 };
 
+/**
+ * Flux health check of a Gateway API `HTTPRoute` (gateway.networking.k8s.io/v1, v1.6.1): every parent the route
+ * names reports `Accepted=True` for the current generation (route status is per parent: `status.parents[]`,
+ * each with conditions carrying `observedGeneration`; apis/v1/httproute_types.go, RouteConditionAccepted).
+ * `Accepted=False` for the current generation means the Gateway refused the route: a failure.
+ */
+export const HTTP_ROUTE_HEALTH_CHECK: HealthCheckExpression = {
+  apiVersion: HttpRoute.GVK.apiVersion,
+  kind: HttpRoute.GVK.kind,
+  current: `has(status.parents) && size(status.parents) > 0 && status.parents.all(p, ${conditionExists(`c.type == 'Accepted' && c.status == 'True' && ${CONDITION_OBSERVED_CURRENT}`, 'p.conditions')})`,
+  failed: `has(status.parents) && status.parents.exists(p, ${conditionExists(`c.type == 'Accepted' && c.status == 'False' && ${CONDITION_OBSERVED_CURRENT}`, 'p.conditions')})`,
+};
+
 /** Properties of {@link SharedGateway}. */
 export interface SharedGatewayProps {
   /** Gateway name. @default 'platform' */
@@ -51,12 +75,24 @@ export interface SharedGatewayProps {
    */
   readonly domain?: string;
   /**
-   * HTTP listener port. With Cilium's host-network mode Envoy binds it on the node; ports below 1024 would
-   * need NET_BIND_SERVICE. Kind maps the same port on the laptop. Behind a load balancer any TCP port
-   * (1–65535) will do.
+   * HTTP listener port; it only redirects to HTTPS. With Cilium's host-network mode Envoy binds it on the
+   * node; ports below 1024 would need NET_BIND_SERVICE. Kind maps the same port on the laptop. Behind a load
+   * balancer any TCP port (1–65535) will do.
    * @default 8080
    */
   readonly httpPort?: number;
+  /**
+   * HTTPS listener port, where applications are served (same binding rules as `httpPort`); status URLs carry
+   * it unless it is 443. @default 8443
+   */
+  readonly httpsPort?: number;
+  /**
+   * The `kubernetes.io/tls` Secret (a DNS-1123 subdomain, in the Gateway's namespace) holding the certificate and key for
+   * `*.<domain>`. It is never synthesized: on Kind `npm run cluster:up` creates it from a local CA; elsewhere
+   * create it before the shared-services stage (`kubectl create secret tls …`), or let cert-manager issue a
+   * Certificate into this name. @default 'gateway-tls'
+   */
+  readonly tlsSecretName?: string;
   /** GatewayClass of the Gateway (the controller that programs it). @default 'cilium' */
   readonly className?: string;
   /**
@@ -80,14 +116,21 @@ export class SharedGateway extends Construct {
   public readonly gatewayName: string;
   public readonly namespace: string;
   public readonly domain: string;
+  /** Port of the HTTP listener, which only redirects to HTTPS. */
   public readonly httpPort: number;
+  /** Port of the HTTPS listener, where applications are served (their status URLs carry it unless it is 443). */
+  public readonly httpsPort: number;
+  /** The Secret with the listener's certificate (in {@link SharedGateway.namespace}); never in `dist/`. */
+  public readonly tlsSecretName: string;
   /** GatewayClass of the Gateway. */
   public readonly className: string;
   /** How the listeners are reached. */
   public readonly listenerMode: GatewayListenerMode;
-  /** Name of the HTTP listener (HTTPRoutes attach to it with `sectionName`). */
-  public readonly listenerName = 'http';
-  /** Hostname of the HTTP listener: `*.<domain>`; an application's host name must lie under it. */
+  /** Name of the listener applications attach to (`sectionName` of their HTTPRoutes): the HTTPS one. */
+  public readonly listenerName = 'https';
+  /** Name of the HTTP listener, which only redirects to HTTPS. */
+  public readonly redirectListenerName = 'http';
+  /** Hostname of both listeners: `*.<domain>`; an application's host name must lie under it. */
   public readonly listenerHostname: string;
 
   public constructor(scope: Construct, id: string, props: SharedGatewayProps = {}) {
@@ -96,6 +139,8 @@ export class SharedGateway extends Construct {
     this.namespace = props.namespace ?? 'gateway-system';
     this.domain = props.domain ?? 'localtest.me';
     this.httpPort = props.httpPort ?? 8080;
+    this.httpsPort = props.httpsPort ?? 8443;
+    this.tlsSecretName = props.tlsSecretName ?? 'gateway-tls';
     this.className = props.className ?? 'cilium';
     this.listenerMode = props.listenerMode ?? 'host-network';
     this.listenerHostname = `*.${this.domain}`;
@@ -110,10 +155,21 @@ export class SharedGateway extends Construct {
         gatewayClassName: this.className,
         listeners: [
           {
-            name: this.listenerName,
+            // Only the platform's redirect route (in the Gateway's own namespace) attaches here.
+            name: this.redirectListenerName,
             protocol: 'HTTP',
             port: this.httpPort,
             hostname: this.listenerHostname,
+            allowedRoutes: { namespaces: { from: GatewaySpecListenersAllowedRoutesNamespacesFrom.SAME } },
+          },
+          {
+            name: this.listenerName,
+            protocol: 'HTTPS',
+            port: this.httpsPort,
+            hostname: this.listenerHostname,
+            // Envoy terminates TLS with the Secret's certificate (Gateway API ListenerTLSConfig: certificateRefs
+            // default to core-group Secrets in the Gateway's namespace).
+            tls: { mode: GatewaySpecListenersTlsMode.TERMINATE, certificateRefs: [{ group: '', kind: 'Secret', name: this.tlsSecretName }] },
             allowedRoutes: {
               namespaces: {
                 from: GatewaySpecListenersAllowedRoutesNamespacesFrom.SELECTOR,
@@ -124,13 +180,46 @@ export class SharedGateway extends Construct {
         ],
       },
     });
+    // Every plain-HTTP request under the domain is answered with a redirect to the same URL over HTTPS
+    // (Gateway API HTTPRequestRedirectFilter: scheme and port replaced, host and path kept).
+    new HttpRoute(this, 'https-redirect', {
+      metadata: { name: 'https-redirect', namespace: this.namespace, labels },
+      spec: {
+        parentRefs: [{ name: this.gatewayName, sectionName: this.redirectListenerName }],
+        hostnames: [this.listenerHostname],
+        rules: [{
+          filters: [{
+            type: HttpRouteSpecRulesFiltersType.REQUEST_REDIRECT,
+            requestRedirect: {
+              scheme: HttpRouteSpecRulesFiltersRequestRedirectScheme.HTTPS,
+              port: this.httpsPort,
+              statusCode: HttpRouteSpecRulesFiltersRequestRedirectStatusCode.VALUE_301,
+            },
+          }],
+        }],
+      },
+    });
     registerHealthCheck(this, GATEWAY_HEALTH_CHECK);
+    registerHealthCheck(this, HTTP_ROUTE_HEALTH_CHECK);
     addIssueCheck(this, () => this.check());
   }
 
-  /** The URL at which a host name is reachable from the laptop. */
+  /** The URL of a host name on the listener applications attach to: `https://<host>:8443` (no port for 443). */
   public urlFor(hostname: string): string {
-    return `http://${hostname}:${this.httpPort}`;
+    return `${this.urlScheme}://${hostname}${this.urlPortSuffix}`;
+  }
+
+  /** CEL building {@link SharedGateway.urlFor} from a CEL string expression for the host name (for RGD status fields). */
+  public urlCel(hostnameExpr: string): string {
+    return `"${this.urlScheme}://" + ${hostnameExpr}${this.urlPortSuffix ? ` + "${this.urlPortSuffix}"` : ''}`;
+  }
+
+  private get urlScheme(): string {
+    return 'https';
+  }
+
+  private get urlPortSuffix(): string {
+    return this.httpsPort === 443 ? '' : `:${this.httpsPort}`;
   }
 
   private check(): ValidationIssue[] {
@@ -141,13 +230,20 @@ export class SharedGateway extends Construct {
     if (className) out.push(issue(this, 'className', this.className, className, 'name the GatewayClass of your Gateway controller'));
     if (!GATEWAY_LISTENER_MODES.includes(this.listenerMode)) {
       out.push(issue(this, 'listenerMode', this.listenerMode, `must be one of ${GATEWAY_LISTENER_MODES.join(', ')}`));
-    } else if (this.listenerMode === 'host-network') {
-      if (!Number.isInteger(this.httpPort) || this.httpPort < 1024 || this.httpPort > 65535) {
-        out.push(issue(this, 'httpPort', this.httpPort, 'must be between 1024 and 65535 (host-network Envoy cannot bind privileged ports)', 'pick a port from 1024, or listenerMode load-balancer'));
+    } else {
+      for (const [field, port] of [['httpPort', this.httpPort], ['httpsPort', this.httpsPort]] as const) {
+        if (this.listenerMode === 'host-network') {
+          if (!Number.isInteger(port) || port < 1024 || port > 65535) {
+            out.push(issue(this, field, port, 'must be between 1024 and 65535 (host-network Envoy cannot bind privileged ports)', 'pick a port from 1024, or listenerMode load-balancer'));
+          }
+        } else if (!Number.isInteger(port) || port < 1 || port > 65535) {
+          out.push(issue(this, field, port, 'must be a TCP port (an integer from 1 to 65535)'));
+        }
       }
-    } else if (!Number.isInteger(this.httpPort) || this.httpPort < 1 || this.httpPort > 65535) {
-      out.push(issue(this, 'httpPort', this.httpPort, 'must be a TCP port (an integer from 1 to 65535)'));
     }
+    if (this.httpPort === this.httpsPort) out.push(issue(this, 'httpsPort', this.httpsPort, 'is also the HTTP port: the two listeners need two ports', 'keep the defaults 8080 and 8443, or choose two ports'));
+    const secret = dnsSubdomainProblem(this.tlsSecretName);
+    if (secret) out.push(issue(this, 'tlsSecretName', this.tlsSecretName, secret, 'name the kubernetes.io/tls Secret in the Gateway namespace that holds the certificate for *.<domain>'));
     return out;
   }
 }

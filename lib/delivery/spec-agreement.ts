@@ -7,10 +7,12 @@ import { InfrastructureSpec } from '../foundation/infrastructure/schema';
 import { TopicSpec } from '../foundation/topic/schema';
 import { WebApplicationSpec } from '../foundation/web-application/schema';
 import { WorkspaceSpec } from '../foundation/workspace/schema';
+import { WorkloadSpec } from '../foundation/workload/schema';
 import { InfrastructureProps } from './infrastructure';
 import { TopicProps } from './topic';
 import { WebApplicationProps } from './web-application';
 import { WorkspaceProps } from './workspace';
+import { WorkloadProps } from './workload';
 
 /** Flattens intersections and removes `readonly`, recursively, so that equal shapes compare equal. */
 type Normalize<T> = T extends object ? { -readonly [K in keyof T]: Normalize<T[K]> } : T;
@@ -26,3 +28,4 @@ export type WorkspacePropsMatchSchema = Assert<Equals<Normalize<Omit<WorkspacePr
 export type WebApplicationPropsMatchSchema = Assert<Equals<Normalize<AsSpec<WebApplicationProps, 'database' | 'topic'>>, Normalize<WebApplicationSpec>>>;
 export type InfrastructurePropsMatchSchema = Assert<Equals<Normalize<AsSpec<InfrastructureProps>>, Normalize<InfrastructureSpec>>>;
 export type TopicPropsMatchSchema = Assert<Equals<Normalize<AsSpec<TopicProps>>, Normalize<TopicSpec>>>;
+export type WorkloadPropsMatchSchema = Assert<Equals<Normalize<AsSpec<WorkloadProps, 'database' | 'topic'>>, Normalize<WorkloadSpec>>>;

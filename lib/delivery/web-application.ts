@@ -1,77 +1,66 @@
 /** WebApplication: a containerised HTTP service exposed through the shared Gateway. */
-import { Construct } from 'constructs';
-import { hostnameOwnershipProblem, hostnameProblem, imageProblem } from '../shared/names';
+import { hostnameOwnershipProblem, hostnameProblem } from '../shared/names';
 import { issue, ValidationIssue } from '../shared/validation-error';
-import { imageRegistryProblem, listenerHostnameProblem, PodDemand, webApplicationPods } from '../foundation/cross-checks';
+import { listenerHostnameProblem, PodDemand, webApplicationPods } from '../foundation/cross-checks';
 import { platformServices } from './platform-services';
 import { WEB_APPLICATION_FIELDS, WebApplicationSpec } from '../foundation/web-application/schema';
-import { freeId, Instance, register, registered } from './instance';
-import { Infrastructure } from './infrastructure';
-import { Topic } from './topic';
-import { Workspace } from './workspace';
+import { register, registered } from './instance';
+import { ContainerInstance, ContainerProps, containerSpec } from './container';
+import { EgressHost, egressIssues, Workspace } from './workspace';
 
-/** Requests and limits of the application container (requests = limits: guaranteed QoS). */
-export interface ResourceSizes {
-  /** CPU. @default '250m' */
-  readonly cpu?: string;
-  /** Memory. @default '256Mi' */
-  readonly memory?: string;
+/** Autoscaling of a {@link WebApplication} on CPU (a HorizontalPodAutoscaler; needs the Core layer's metrics-server). */
+export interface AutoscalingOptions {
+  /** Scale between `minReplicas` and `maxReplicas`; `replicas` must then be left unset. @default false */
+  readonly enabled?: boolean;
+  /** Fewest pods (1–10). @default 1 */
+  readonly minReplicas?: number;
+  /** Most pods (1–10, at least `minReplicas`); the workspace quota must hold this many. @default 3 */
+  readonly maxReplicas?: number;
+  /** Target average CPU use, in percent of the CPU request (10–100). @default 80 */
+  readonly cpuUtilization?: number;
 }
 
 /** Properties of {@link WebApplication}. */
-export interface WebApplicationProps {
+export interface WebApplicationProps extends ContainerProps {
   /** Kubernetes name of the instance (also of its Deployment, Service and HTTPRoute). @default `<workspace>-<id>` */
   readonly name?: string;
-  /** Container image, fully qualified and pinned by a tag other than `latest` or by digest. */
-  readonly image: string;
-  /** Number of pods (1–10). @default 1 */
+  /**
+   * Number of pods (0–10); 0 pauses the app. A PodDisruptionBudget (one pod at a time) exists when more than
+   * one pod can run. Must stay unset while autoscaling is enabled. @default 1
+   */
   readonly replicas?: number;
   /**
    * Host name routed to the app through the shared Gateway; unique across the platform, and owned by the
    * workspace: `<workspace>.<domain>` or `<workspace>-<name>.<domain>` under the platform domain.
    */
   readonly hostname: string;
-  /** Port the container listens on (1024–65535). @default 8080 */
+  /** Port the container listens on (1024–65535); the container gets it as `PORT`. @default 8080 */
   readonly port?: number;
-  /** HTTP path of the readiness and liveness probes. @default '/' */
+  /** HTTP path of the readiness and liveness probes, unless `readinessPath`/`livenessPath` is set. @default '/' */
   readonly healthPath?: string;
-  /** Container resources. @default { cpu: '250m', memory: '256Mi' } */
-  readonly resources?: ResourceSizes;
-  /** Infrastructure whose database and cache the app connects to. @default none */
-  readonly database?: Infrastructure;
-  /** Topic the app produces to / consumes from. @default none */
-  readonly topic?: Topic;
+  /** HTTP path of the readiness probe (a failing pod gets no traffic). @default '' (healthPath) */
+  readonly readinessPath?: string;
+  /** HTTP path of the liveness probe (a failing container is restarted). @default '' (healthPath) */
+  readonly livenessPath?: string;
+  /** A HorizontalPodAutoscaler on CPU. @default disabled */
+  readonly autoscaling?: AutoscalingOptions;
+  /**
+   * External hosts this app's pods may connect to (at most 16; the CiliumNetworkPolicy `<name>-egress`), beside
+   * those its workspace allows to every pod (`WorkspaceProps.egress`). @default []
+   */
+  readonly egress?: EgressHost[];
 }
 
 /** A workspace's web application. */
-export class WebApplication extends Instance<typeof WEB_APPLICATION_FIELDS> {
-  /** The workspace it belongs to. */
-  public readonly workspace: Workspace;
-  /** The connected infrastructure, if any. */
-  public readonly database?: Infrastructure;
-  /** The connected topic, if any. */
-  public readonly topic?: Topic;
-
+export class WebApplication extends ContainerInstance<typeof WEB_APPLICATION_FIELDS> {
   public constructor(workspace: Workspace, id: string, props: WebApplicationProps) {
-    const duplicates: string[] = [];
-    const scope: Construct = workspace.node.tryFindChild('apps') as Construct | undefined ?? new Construct(workspace, 'apps');
-    const { name, database, topic, ...rest } = props;
-    const spec: WebApplicationSpec = {
-      ...rest,
-      ...(database ? { database: database.name } : {}),
-      ...(topic ? { topic: topic.name } : {}),
-    };
-    super(scope, freeId(scope, id, duplicates), duplicates, {
-      kind: 'WebApplication',
-      name: name ?? workspace.qualify(id),
-      namespace: workspace.namespace,
-      fields: WEB_APPLICATION_FIELDS,
-      spec,
-      workspace: workspace.name,
-    });
-    this.workspace = workspace;
-    this.database = database;
-    this.topic = topic;
+    const { autoscaling, egress, ...rest } = props;
+    const spec = {
+      ...containerSpec(rest),
+      ...(egress ? { egress: egress.map((e) => ({ ...e })) } : {}),
+      ...(autoscaling ? { autoscaling: { ...autoscaling } } : {}),
+    } as WebApplicationSpec;
+    super(workspace, id, props, { kind: 'WebApplication', group: 'apps', fields: WEB_APPLICATION_FIELDS, spec });
     register(this, `hostname:${this.resolvedSpec.hostname}`);
   }
 
@@ -80,7 +69,7 @@ export class WebApplication extends Instance<typeof WEB_APPLICATION_FIELDS> {
     return this.resolvedSpec.hostname;
   }
 
-  /** The app's `replicas` pods, each with its container's resources (requests = limits). */
+  /** The app's pods (`replicas`, or the autoscaler's `maxReplicas`), each with its container's resources (requests = limits). */
   public override podDemands(): readonly PodDemand[] {
     return webApplicationPods(this.name, this.resolvedSpec);
   }
@@ -91,12 +80,8 @@ export class WebApplication extends Instance<typeof WEB_APPLICATION_FIELDS> {
   }
 
   protected override validateInstance(): ValidationIssue[] {
-    const out: ValidationIssue[] = [];
-    const img = imageProblem(this.resolvedSpec.image);
-    if (img) out.push(issue(this, 'spec.image', this.resolvedSpec.image, img, 'use a fully qualified image with a version tag, e.g. ghcr.io/acme/web:1.4.2'));
-    const { imagePolicies, webApplicationDefinitions } = platformServices(this);
-    const denied = img ? undefined : imagePolicies.map((p) => imageRegistryProblem(this.resolvedSpec.image, p.allowedRegistries)).find((p) => p);
-    if (denied) out.push(issue(this, 'spec.image', this.resolvedSpec.image, denied.rule, denied.fix));
+    const out = super.validateInstance();
+    const { webApplicationDefinitions } = platformServices(this);
     const host = hostnameProblem(this.hostname);
     if (host) out.push(issue(this, 'spec.hostname', this.hostname, host));
     const outside = host ? undefined : webApplicationDefinitions.map((d) => listenerHostnameProblem(this.hostname, d.gateway.listenerHostname, this.name)).find((p) => p);
@@ -110,10 +95,22 @@ export class WebApplication extends Instance<typeof WEB_APPLICATION_FIELDS> {
     if (first && first !== this && !host) {
       out.push(issue(this, 'spec.hostname', this.hostname, `is already routed to ${first.node.path}`, 'give every application its own host name'));
     }
-    for (const [field, ref] of [['database', this.database], ['topic', this.topic]] as const) {
-      if (ref && ref.workspace !== this.workspace) {
-        out.push(issue(this, field, ref.node.path, `belongs to workspace "${ref.workspace.name}", not "${this.workspace.name}"`, 'connect apps only to infrastructure and topics of their own workspace'));
-      }
+    out.push(...egressIssues(this, this.resolvedSpec.egress));
+    out.push(...this.scalingIssues());
+    return out;
+  }
+
+  /** Autoscaling bounds in order, and no `replicas` the autoscaler would ignore. */
+  private scalingIssues(): ValidationIssue[] {
+    const out: ValidationIssue[] = [];
+    const { autoscaling } = this.resolvedSpec;
+    if (autoscaling.minReplicas > autoscaling.maxReplicas) {
+      out.push(issue(this, 'spec.autoscaling.minReplicas', autoscaling.minReplicas, `is more than maxReplicas (${autoscaling.maxReplicas}): the HorizontalPodAutoscaler would be refused`,
+        'set minReplicas to at most maxReplicas'));
+    }
+    if (autoscaling.enabled && this.spec.replicas !== undefined) {
+      out.push(issue(this, 'spec.replicas', this.spec.replicas, 'is ignored while autoscaling is enabled: the HorizontalPodAutoscaler sets the replicas between minReplicas and maxReplicas',
+        'remove replicas, or disable autoscaling'));
     }
     return out;
   }

@@ -7,13 +7,14 @@
  * new WebApplication(ws, 'web', { image: 'ghcr.io/acme/web:1.0.0', hostname: 'web.localtest.me', database: db });
  * ```
  */
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { isReservedNamespace, LABELS } from '../shared/api';
 import { EnvironmentProfile, LOCAL } from '../shared/environment';
 import { issue, issueAt, ValidationIssue } from '../shared/validation-error';
 import { WORKSPACE_FIELDS, workspaceFields, WorkspaceSpec } from '../foundation/workspace/schema';
 import { Fields } from '../shared/fields';
 import { quotaProblems } from '../foundation/cross-checks';
+import { egressHostProblem } from '../foundation/egress';
 import { freeId, Instance, register, registered } from './instance';
 
 /** Resource limits of a workspace; every value defaults from the environment profile. */
@@ -32,12 +33,41 @@ export interface WorkspaceQuota {
   readonly defaultContainerMemory?: string;
 }
 
+/**
+ * An external host the pods may connect to (egress by name; Cilium FQDN policy). Everything else outside the
+ * platform stays denied.
+ */
+export interface EgressHost {
+  /**
+   * Fully qualified lowercase DNS name (RFC 1123; labels ≤ 63 characters, ≤ 253 in all), exact (`api.stripe.com`)
+   * or with one leading `*.` label that matches one label in its place (`*.stripe.com`; Cilium `matchPattern`).
+   * `*`, `**.` and `*.<top-level domain>` are refused.
+   */
+  readonly host: string;
+  /** TCP ports allowed to the host (1–8 ports, each 1–65535), e.g. `[443]`. */
+  readonly ports: number[];
+}
+
+/** The validation issues of an `egress` list beyond its schema: {@link egressHostProblem} for each host. */
+export function egressIssues(scope: IConstruct, hosts: readonly EgressHost[] | undefined): ValidationIssue[] {
+  return (hosts ?? []).flatMap((h, i) => {
+    const p = egressHostProblem(h.host);
+    return p ? [issue(scope, `spec.egress[${i}].host`, h.host, p, 'list the exact host names the app calls, e.g. api.stripe.com, or *.<domain> for one label')] : [];
+  });
+}
+
 /** Properties of a {@link Workspace}. */
 export interface WorkspaceProps {
   /** Team that owns the workspace (DNS label). */
   readonly team: string;
   /** ResourceQuota and LimitRange sizes. @default the environment profile's workspace quota */
   readonly quota?: WorkspaceQuota;
+  /**
+   * External hosts every pod of the workspace may connect to (at most 16), rendered as the CiliumNetworkPolicy
+   * `workspace-egress`. An application can allow hosts for its own pods only (`WebApplicationProps.egress`).
+   * @default []
+   */
+  readonly egress?: EgressHost[];
   /**
    * Sizes: the quota defaults here, and the defaults of the Infrastructure and Topics created in the workspace.
    * Not part of the instance's spec. @default LOCAL
@@ -75,7 +105,7 @@ export class Workspace extends Instance<typeof WORKSPACE_FIELDS> {
     const id = freeId(scope, name, duplicates);
     const environment = props.environment ?? LOCAL;
     const quota = { ...environment.workspaceQuota, ...(props.quota ?? {}) };
-    const spec: WorkspaceSpec = { team: props.team, quota };
+    const spec: WorkspaceSpec = { team: props.team, quota, ...(props.egress ? { egress: props.egress.map((e) => ({ ...e })) } : {}) };
     super(scope, id, duplicates, {
       kind: 'Workspace',
       name,
@@ -110,6 +140,7 @@ export class Workspace extends Instance<typeof WORKSPACE_FIELDS> {
     }
     out.push(...this.derivedNameClashes());
     out.push(...this.quotaShortfalls());
+    out.push(...egressIssues(this, this.resolvedSpec.egress));
     return out;
   }
 

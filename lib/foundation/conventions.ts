@@ -32,6 +32,19 @@ export const databaseSecret = derivedName('-app');
 export const databaseService = derivedName('-rw');
 /** Every Service CloudNativePG creates for a cluster (read-write, read-only, any instance). */
 export const DATABASE_SERVICE_SUFFIXES = ['-rw', '-ro', '-r'] as const;
+/**
+ * The CloudNativePG Database object of an Infrastructure's bootstrap database (created only when it lists
+ * extensions); additional databases are {@link additionalDatabaseObject}.
+ */
+export const bootstrapDatabaseObject = derivedName('-db');
+/**
+ * The CloudNativePG Database object of an additional database: `<instance>-db-<database>` with `_` as `-`
+ * (a PostgreSQL identifier may hold `_`, a Kubernetes name may not).
+ */
+export const additionalDatabaseObject = Object.assign(
+  (instance: string, database: string): string => `${instance}-db-${database.replace(/_/g, '-')}`,
+  { cel: (instanceExpr: string, databaseExpr: string): string => `${instanceExpr} + "-db-" + ${databaseExpr}.replace("_", "-")` },
+);
 /** The cache Deployment/Service of an Infrastructure. */
 export const cacheService = derivedName('-cache');
 /** The Secret holding the generated cache password. */

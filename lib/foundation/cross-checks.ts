@@ -103,6 +103,43 @@ export function postgresNameProblem(field: 'database' | 'owner', name: string): 
   };
 }
 
+/**
+ * An Infrastructure must run something: with `postgres.enabled` and `cache.enabled` both false it would create
+ * no object at all, yet report Ready, and an app wired to it would get no connection details.
+ * @param postgres the instance's `postgres.enabled`
+ * @param cache the instance's `cache.enabled`
+ */
+export function infrastructureServicesProblem(postgres: boolean, cache: boolean): Required<Pick<ValidationIssue, 'rule' | 'fix'>> | undefined {
+  if (postgres || cache) return undefined;
+  return {
+    rule: 'turns off PostgreSQL and the cache together: the Infrastructure would run nothing',
+    fix: 'enable postgres (a database), the cache, or both; remove the Infrastructure if it needs neither',
+  };
+}
+
+/**
+ * Why the additional database at `index` of `names` cannot be created, or undefined. CloudNativePG's Database
+ * CRD refuses `postgres`, `template0` and `template1` ("the name … is reserved", postgresql.cnpg.io_databases.yaml
+ * `spec.name` validations); one name twice, or the bootstrap database again, would be two Database objects for
+ * one PostgreSQL database, each reconciling it (CloudNativePG docs, "PostgreSQL Database Management": one
+ * Database object per database).
+ * @param names every additional database name of the instance, in order
+ * @param bootstrap the instance's `postgres.database`
+ */
+export function additionalDatabaseProblem(names: readonly string[], index: number, bootstrap: string): Required<Pick<ValidationIssue, 'rule' | 'fix'>> | undefined {
+  const name = names[index]!;
+  if ((RESERVED_POSTGRES_NAMES.database.names as readonly string[]).includes(name)) {
+    return {
+      rule: `is reserved by PostgreSQL (${RESERVED_POSTGRES_NAMES.database.names.map((n) => `"${n}"`).join(', ')}): CloudNativePG's Database resource refuses it`,
+      fix: 'choose another database name',
+    };
+  }
+  if (name === bootstrap) return { rule: 'is the bootstrap database (postgres.database), which the cluster creates already', fix: 'list only the databases beside it; put its extensions in postgres.extensions' };
+  const first = names.indexOf(name);
+  if (first < index) return { rule: `is listed twice (also at postgres.databases[${first}])`, fix: 'list each database once' };
+  return undefined;
+}
+
 /** Pods an instance creates, with the limits of each pod (requests equal limits on every platform pod). */
 export interface PodDemand {
   /** What creates them, e.g. `team-a-web` or `team-a-db database`. */
@@ -117,19 +154,43 @@ export interface PodDemand {
   readonly storage?: string;
 }
 
-/** The pods of a WebApplication: `replicas` pods of `resources` (requests = limits). */
-export function webApplicationPods(name: string, spec: { readonly replicas: number; readonly resources: { readonly cpu: string; readonly memory: string } }): PodDemand[] {
-  return [{ source: name, pods: spec.replicas, cpu: spec.resources.cpu, memory: spec.resources.memory }];
+/** The sizes a pod-running instance's spec gives its container. */
+export interface ContainerSizes { readonly resources: { readonly cpu: string; readonly memory: string } }
+
+/**
+ * The pods of a WebApplication: `replicas` pods of `resources` (requests = limits), or, when autoscaling is
+ * enabled, as many as the autoscaler may start (`maxReplicas`): the quota must hold the most that can run.
+ */
+export function webApplicationPods(
+  name: string,
+  spec: ContainerSizes & { readonly replicas: number; readonly autoscaling?: { readonly enabled: boolean; readonly maxReplicas: number } },
+): PodDemand[] {
+  const pods = spec.autoscaling?.enabled ? spec.autoscaling.maxReplicas : spec.replicas;
+  return [{ source: name, pods, cpu: spec.resources.cpu, memory: spec.resources.memory }];
 }
 
-/** The pods of an Infrastructure: the PostgreSQL instances and, when enabled, the cache. */
+/**
+ * The pods of a Workload: a worker's `replicas`; one for a job; one for a cron, two when `concurrencyPolicy`
+ * is Allow or Replace (a new run may start while the last one's pod still runs or terminates).
+ */
+export function workloadPods(name: string, spec: ContainerSizes & { readonly type: string; readonly replicas: number; readonly concurrencyPolicy: string }): PodDemand[] {
+  const pods = spec.type === 'worker' ? spec.replicas : spec.type === 'cron' && spec.concurrencyPolicy !== 'Forbid' ? 2 : 1;
+  return [{ source: name, pods, cpu: spec.resources.cpu, memory: spec.resources.memory }];
+}
+
+/** The pods of an Infrastructure: the PostgreSQL instances and the cache, each when enabled. */
 export function infrastructurePods(
   name: string,
-  spec: { readonly postgres: { readonly instances: number; readonly storage: string }; readonly cache: { readonly enabled: boolean; readonly memory: string } },
+  spec: {
+    readonly postgres: { readonly enabled: boolean; readonly instances: number; readonly storage: string };
+    readonly cache: { readonly enabled: boolean; readonly memory: string };
+  },
 ): PodDemand[] {
   return [
     // CloudNativePG claims one volume of `storage.size` per instance (cloudnative-pg docs, "Storage").
-    { source: `${name} database`, pods: spec.postgres.instances, cpu: DATABASE_LIMITS.cpu, memory: DATABASE_LIMITS.memory, storage: spec.postgres.storage },
+    ...(spec.postgres.enabled
+      ? [{ source: `${name} database`, pods: spec.postgres.instances, cpu: DATABASE_LIMITS.cpu, memory: DATABASE_LIMITS.memory, storage: spec.postgres.storage }]
+      : []),
     ...(spec.cache.enabled ? [{ source: `${name} cache`, pods: 1, cpu: CACHE_CPU_LIMIT, memory: spec.cache.memory }] : []),
   ];
 }

@@ -1,5 +1,5 @@
 /**
- * FoundationChart: the four abstractions (KRO ResourceGraphDefinitions), the Kyverno policies that keep
+ * FoundationChart: the five abstractions (KRO ResourceGraphDefinitions), the Kyverno policies that keep
  * tenants inside them, and the exact RBAC KRO needs to manage what the RGDs create.
  */
 import { Chart, ChartProps } from 'cdk8s';
@@ -27,6 +27,7 @@ import { PlatformWiring } from '../core/platform-wiring';
 import { TopicDefinition } from './topic/definition';
 import { WebApplicationDefinition } from './web-application/definition';
 import { WorkspaceDefinition } from './workspace/definition';
+import { WorkloadDefinition } from './workload/definition';
 import { TenantResource, TenantRoles } from './tenant-access';
 import { CoreChart } from '../core/core-chart';
 import { EnvironmentProfile } from '../shared/environment';
@@ -85,6 +86,7 @@ export class FoundationChart extends Chart {
     this.definitions = [
       new WorkspaceDefinition(this.stage, 'workspace', core.wiring, environment, props.fluxNamespace),
       new WebApplicationDefinition(this.stage, 'web-application', core.wiring),
+      new WorkloadDefinition(this.stage, 'workload', core.wiring),
       new InfrastructureDefinition(this.stage, 'infrastructure', core.wiring, environment),
       new TopicDefinition(this.stage, 'topic', core.wiring, environment),
       ...(props.abstractions ?? []).map((build) => build(this.stage, core.wiring, environment)),

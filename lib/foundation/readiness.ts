@@ -70,6 +70,30 @@ export const CHILD_READINESS: readonly ChildReadiness[] = [
     ],
   },
   {
+    group: 'batch',
+    kind: 'Job',
+    // The Job controller adds `Complete` (type JobComplete) with status True once the Job succeeded, and
+    // `Failed` once it gave up (k8s.io/api batch/v1 JobConditionType; Kubernetes docs, "Jobs": "Job termination
+    // and cleanup"). A Job is run once; its result is what the instance waits for.
+    signal: 'the Job completed: its Complete condition is True (a Job that failed or still runs is not ready)',
+    readyWhen: (j) => [celConditionTrue(j, 'Complete')],
+  },
+  {
+    group: 'batch',
+    kind: 'CronJob',
+    noSignal: 'the CronJob controller starts its Jobs at the schedule; a CronJob has no readiness, each Job\'s outcome is in that Job',
+  },
+  {
+    group: 'autoscaling',
+    kind: 'HorizontalPodAutoscaler',
+    noSignal: 'it scales the Deployment, whose own rule covers the pods; without metrics (ScalingActive False) it keeps the current replicas, which is degraded scaling, not an unavailable app',
+  },
+  {
+    group: 'policy',
+    kind: 'PodDisruptionBudget',
+    noSignal: 'the eviction API enforces it from creation; its status counts the healthy pods, which the Deployment\'s rule covers',
+  },
+  {
     group: 'postgresql.cnpg.io',
     kind: 'Cluster',
     // CloudNativePG sets `Ready` True only in the phase "Cluster in healthy state" (pkg/resources/status/phase.go),
@@ -81,6 +105,15 @@ export const CHILD_READINESS: readonly ChildReadiness[] = [
       celConditionTrue(db, 'Ready'),
       `has(${db}.status) && ${count(`${db}.status.readyInstances`)} == ${db}.spec.instances`,
     ],
+  },
+  {
+    group: 'postgresql.cnpg.io',
+    kind: 'Database',
+    // CloudNativePG's instance manager reconciles a Database (CREATE/ALTER DATABASE, then each extension) and
+    // writes `status.applied` (true once reconciled without error) with `status.observedGeneration`
+    // (postgresql.cnpg.io_databases.yaml, DatabaseStatus; its own `kubectl get` column Applied reads it).
+    signal: 'CloudNativePG reconciled the current generation and status.applied is true',
+    readyWhen: (d) => [celObservedCurrentGeneration(d), `has(${d}.status) && has(${d}.status.applied) && ${d}.status.applied == true`],
   },
   {
     group: 'kafka.strimzi.io',

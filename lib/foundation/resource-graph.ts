@@ -82,6 +82,13 @@ export interface GraphResource {
   /** Conditions under which the resource exists at all. @default always */
   readonly includeWhen?: readonly string[];
   /**
+   * Makes the resource a collection (KRO `forEach`): one object per element of the list the expression yields,
+   * bound to `variable` in the template, e.g. `{ db: '${schema.spec.postgres.databases}' }`. The readiness
+   * rule of its kind then applies to every item (`each` in KRO's `readyWhen` of a collection; kro.run/docs
+   * "Collections", "Readiness with Collections"). @default none: one object
+   */
+  readonly forEach?: Readonly<Record<string, string>>;
+  /**
    * Extra `${…}` conditions for readiness, after the rule of the resource's kind in `CHILD_READINESS`
    * (lib/foundation/readiness.ts), which applies to every resource automatically.
    * @default none: the kind's rule alone
@@ -260,7 +267,8 @@ export class ResourceGraph extends Construct {
           'has no readiness rule: its kind is not in CHILD_READINESS (lib/foundation/readiness.ts), so KRO would count it ready as soon as it exists',
           `add group ${JSON.stringify(typeof apiVersion === 'string' ? apiGroupOf(apiVersion) : '')} kind ${JSON.stringify(kind)} to CHILD_READINESS, with its readyWhen rule or the reason it reports no readiness`));
       }
-      const readyWhen = [...(readiness && 'readyWhen' in readiness ? readiness.readyWhen(r.id).map((c) => cel(c)) : []), ...(r.readyWhen ?? [])];
+      const self = r.forEach ? 'each' : r.id;
+      const readyWhen = [...(readiness && 'readyWhen' in readiness ? readiness.readyWhen(self).map((c) => cel(c)) : []), ...(r.readyWhen ?? [])];
       return { ...r, readyWhen };
     });
     addIssueCheck(this, () => [
@@ -291,6 +299,7 @@ export class ResourceGraph extends Construct {
           ...(props.externals ?? []).map((e) => ({ id: e.id, externalRef: { apiVersion: e.apiVersion, kind: e.kind, metadata: { ...e.metadata } } })),
           ...resources.map((r) => ({
           id: r.id,
+          ...(r.forEach ? { forEach: Object.entries(r.forEach).map(([variable, expr]) => ({ [variable]: expr })) } : {}),
           template: r.template,
           ...(r.includeWhen ? { includeWhen: [...r.includeWhen] } : {}),
           ...(r.readyWhen.length > 0 ? { readyWhen: r.readyWhen } : {}),

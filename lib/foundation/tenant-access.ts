@@ -2,7 +2,7 @@
  * Tenant access: what a team's Flux stage and a team's people may do, and nothing more.
  *
  * - **delivery**: the account Flux applies a team's stage as (`delivery-<workspace>` in Flux's namespace) may
- *   manage exactly the platform's tenant kinds (WebApplication, Infrastructure, Topic) in its workspace. Nothing
+ *   manage exactly the platform's tenant kinds (WebApplication, Workload, Infrastructure, Topic) in its workspace. Nothing
  *   cluster-scoped, no other namespace, no Secret.
  * - **developer**: the tenant kinds, Secrets and ConfigMaps in the own workspace, read of what runs there
  *   (pods and their logs, Services, Deployments, …) and read of the own Flux Kustomization's status.
@@ -32,6 +32,7 @@ export interface TenantResource extends TenantKind {
  */
 export const TENANT_RESOURCES: readonly TenantResource[] = [
   { apiVersion: PLATFORM_API_VERSION, kind: 'WebApplication', resource: 'webapplications' },
+  { apiVersion: PLATFORM_API_VERSION, kind: 'Workload', resource: 'workloads' },
   { apiVersion: PLATFORM_API_VERSION, kind: 'Infrastructure', resource: 'infrastructures' },
   { apiVersion: PLATFORM_API_VERSION, kind: 'Topic', resource: 'topics' },
 ];
@@ -54,6 +55,9 @@ function workloadRead(tenantResources: readonly string[]): readonly TenantRule[]
     { apiGroups: [PLATFORM_GROUP], resources: tenantResources.flatMap((r) => [r, `${r}/status`]), verbs: READ },
     { apiGroups: [''], resources: ['pods', 'services', 'endpoints', 'configmaps', 'events', 'persistentvolumeclaims', 'resourcequotas', 'limitranges'], verbs: READ },
     { apiGroups: ['apps'], resources: ['deployments', 'replicasets'], verbs: READ },
+    { apiGroups: ['batch'], resources: ['jobs', 'cronjobs'], verbs: READ },
+    { apiGroups: ['autoscaling'], resources: ['horizontalpodautoscalers'], verbs: READ },
+    { apiGroups: ['policy'], resources: ['poddisruptionbudgets'], verbs: READ },
     { apiGroups: ['gateway.networking.k8s.io'], resources: ['httproutes'], verbs: READ },
     { apiGroups: ['postgresql.cnpg.io'], resources: ['clusters'], verbs: READ },
   ];

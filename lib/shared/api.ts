@@ -1,8 +1,8 @@
 /** The Mini-Atlas platform API: group, version, kinds and the labels every layer agrees on. */
 
-/** API group of the four abstractions (the CRDs KRO generates from the RGDs). */
+/** API group of the five abstractions (the CRDs KRO generates from the RGDs). */
 export const PLATFORM_GROUP = 'platform.mini-atlas.io';
-/** API version of the four abstractions. */
+/** API version of the five abstractions. */
 export const PLATFORM_VERSION = 'v1alpha1';
 /** `apiVersion` of every instance. */
 export const PLATFORM_API_VERSION = `${PLATFORM_GROUP}/${PLATFORM_VERSION}`;

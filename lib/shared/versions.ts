@@ -94,6 +94,16 @@ export const KRO = {
   chart: { chart: 'kro', version: '0.9.3', repository: 'oci://registry.k8s.io/kro/charts/kro' } satisfies PinnedChart,
 } as const;
 
+/**
+ * metrics-server: the resource metrics API (`metrics.k8s.io`) the HorizontalPodAutoscalers of WebApplications
+ * read CPU from. Chart 3.13.1 ships v0.8.1 (kubernetes-sigs/metrics-server release notes,
+ * "metrics-server-helm-chart-3.13.1"); it installs no CRDs (an APIService only).
+ */
+export const METRICS_SERVER = {
+  version: 'v0.8.1',
+  chart: { chart: 'metrics-server', version: '3.13.1', repository: 'https://kubernetes-sigs.github.io/metrics-server/' } satisfies PinnedChart,
+} as const;
+
 /** Kyverno policy engine. */
 export const KYVERNO = {
   version: 'v1.19.0',
@@ -157,5 +167,11 @@ export const CLUSTER_PREREQUISITES = {
     minimums: ['v2.9.0'],
     why: 'the Flux CLI must be of the same minor release as the installed bundle (FLUX.version)',
     install: 'https://fluxcd.io/flux/installation/#install-the-flux-cli',
+  },
+  openssl: {
+    // `openssl version` prints "OpenSSL 3.0.19 …" or, on macOS, "LibreSSL 3.3.6"; both lines are covered.
+    minimums: ['v1.1.1', 'v3.0.0'],
+    why: '`openssl req -addext` (the local CA of the Gateway certificate) came with OpenSSL 1.1.1 and LibreSSL 3.1',
+    install: 'https://openssl-library.org/source/',
   },
 } as const;

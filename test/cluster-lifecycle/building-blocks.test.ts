@@ -61,6 +61,7 @@ describe('versions', () => {
       { tool: 'kubectl', minimums: ['v1.34.0'], why: reason, install: link },
       { tool: 'helm', minimums: ['v3.20.0', 'v4.1.0'], why: reason, install: link },
       { tool: 'flux', minimums: ['v2.9.0'], why: reason, install: link },
+      { tool: 'openssl', minimums: ['v1.1.1', 'v3.0.0'], why: reason, install: link },
     ]);
   });
 });

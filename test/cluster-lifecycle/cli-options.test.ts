@@ -4,9 +4,10 @@ import { ClusterError } from '../../tools/cluster/src/cluster-error';
 import { parseCliOptions } from '../../tools/cluster/src/cli-options';
 
 const ROOT = '/project';
-const parse = (argv: readonly string[], env: NodeJS.ProcessEnv = {}) => parseCliOptions(argv, env, ROOT, '/work');
+const HOME = { HOME: '/home/me' };
+const parse = (argv: readonly string[], env: NodeJS.ProcessEnv = HOME) => parseCliOptions(argv, env, ROOT, '/work');
 
-function usageError(argv: readonly string[], env: NodeJS.ProcessEnv = {}): { problem: string; fix: string; exitCode: number } {
+function usageError(argv: readonly string[], env: NodeJS.ProcessEnv = HOME): { problem: string; fix: string; exitCode: number } {
   try {
     parse(argv, env);
   } catch (e) {
@@ -16,21 +17,30 @@ function usageError(argv: readonly string[], env: NodeJS.ProcessEnv = {}): { pro
   throw new Error('expected a usage error');
 }
 
-const UP_OPTIONS = 'valid options: --name, --verbose, --help, --repo, --branch, --ssh-to-https, --timeout, --poll-interval, --dist';
+const UP_OPTIONS = 'valid options: --name, --verbose, --help, --repo, --branch, --ssh-to-https, --timeout, --poll-interval, --dist, --ca-dir';
 
 describe('parseCliOptions', () => {
   test('up: every flag', () => {
     expect(parse(['up', '--name', 'dev-1', '-v', '--repo', 'https://example.com/r.git', '--branch', 'dev', '--ssh-to-https',
-      '--timeout', '40m', '--poll-interval', '10s', '--dist', 'out'])).toStrictEqual({
+      '--timeout', '40m', '--poll-interval', '10s', '--dist', 'out', '--ca-dir', 'ca'])).toStrictEqual({
       command: 'up', name: 'dev-1', verbose: true, help: false, repo: 'https://example.com/r.git', branch: 'dev', sshToHttps: true,
-      timeoutMs: 2_400_000, pollMs: 10_000, distDir: '/work/out',
+      timeoutMs: 2_400_000, pollMs: 10_000, distDir: '/work/out', caDir: '/work/ca',
     });
   });
 
   test('up: defaults', () => {
     expect(parse(['up'])).toStrictEqual({
       command: 'up', name: 'mini-atlas', verbose: false, help: false, sshToHttps: false, timeoutMs: 1_500_000, pollMs: 5_000, distDir: join(ROOT, 'dist'),
+      caDir: '/home/me/.local/share/mini-atlas/local-ca',
     });
+  });
+
+  test('up: the local CA lives in XDG_DATA_HOME when it is set, else under HOME; without either, --ca-dir is asked for', () => {
+    expect(parse(['up'], { HOME: '/home/me', XDG_DATA_HOME: '/data/me' })).toMatchObject({ caDir: '/data/me/mini-atlas/local-ca' });
+    expect(usageError(['up'], {})).toEqual({
+      problem: 'neither XDG_DATA_HOME nor HOME is set: there is no default place for the local CA', fix: 'pass --ca-dir <dir>', exitCode: 2,
+    });
+    expect(parse(['up', '--ca-dir', '/srv/ca'], {})).toMatchObject({ caDir: '/srv/ca' });
   });
 
   test('status and down: their own switches', () => {
@@ -57,6 +67,6 @@ describe('parseCliOptions', () => {
       fix: 'put flags after a double dash: npm run cluster:up -- --branch …',
       exitCode: 2,
     });
-    expect(parse(['up', '--branch', 'dev'], { npm_lifecycle_event: 'cluster:up', npm_config_branch: 'dev' })).toMatchObject({ branch: 'dev' });
+    expect(parse(['up', '--branch', 'dev'], { ...HOME, npm_lifecycle_event: 'cluster:up', npm_config_branch: 'dev' })).toMatchObject({ branch: 'dev' });
   });
 });

@@ -47,7 +47,7 @@ test('with only node, npm and git on PATH, `up` exits 1 naming every missing too
     const { done } = spawnCli(['up'], { PATH: bin, HOME: process.env.HOME ?? tmpdir() });
     const exit = await done;
     expect(exit.code).toBe(1);
-    expect(exit.stderr).toContain('missing prerequisites: docker, kind, kubectl, helm, flux are not on PATH');
+    expect(exit.stderr).toContain('missing prerequisites: docker, kind, kubectl, helm, flux, openssl are not on PATH');
     expect(exit.stderr).toContain('docker >= v20.10.0: https://docs.docker.com/engine/install/');
     expect(exit.stderr).toContain('kind >= v0.31.0: https://kind.sigs.k8s.io/docs/user/quick-start/#installation');
     expect(exit.stderr).toContain('helm >= v3.20.0 (3.x) or v4.1.0 (4.x)');

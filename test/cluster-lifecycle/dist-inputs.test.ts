@@ -12,6 +12,7 @@ import { readDistFolder } from '../../tools/cluster/src/dist-manifests';
 import { fluxKustomizations, fluxLayers, layerLabel } from '../../tools/cluster/src/flux-layers';
 import { planSync, readFluxSync } from '../../tools/cluster/src/flux-sync';
 import { exampleUrl, gatewayListeners, publishedPorts, readGatewayListeners } from '../../tools/cluster/src/gateway-listeners';
+import { certificateObjects, certificatePlans } from '../../tools/cluster/src/gateway-certificate';
 
 /** The team stages of the committed dist/: one Kustomization `delivery-<team>` per folder under dist/delivery (today: team-a). */
 function teamStages(): string[] {
@@ -37,9 +38,12 @@ describe('Kind config from dist/', () => {
   const config = kindClusterConfig({ name: 'mini-atlas', ports: publishedPorts(listeners), ciliumValues: cilium.values });
 
   test('publishes exactly the shared Gateway listener ports, on loopback, same port inside and out', () => {
-    expect(gateway.spec.listeners.map((l) => [l.port, l.protocol])).toEqual([[8080, 'HTTP']]);
+    expect(gateway.spec.listeners.map((l) => [l.port, l.protocol])).toEqual([[8080, 'HTTP'], [8443, 'HTTPS']]);
     expect(config.nodes).toHaveLength(1);
-    expect(config.nodes[0].extraPortMappings).toEqual([{ containerPort: 8080, hostPort: 8080, listenAddress: '127.0.0.1', protocol: 'TCP' }]);
+    expect(config.nodes[0].extraPortMappings).toEqual([
+      { containerPort: 8080, hostPort: 8080, listenAddress: '127.0.0.1', protocol: 'TCP' },
+      { containerPort: 8443, hostPort: 8443, listenAddress: '127.0.0.1', protocol: 'TCP' },
+    ]);
   });
 
   test('pins the node image, disables the default CNI and kube-proxy', () => {
@@ -81,6 +85,53 @@ describe('Kind config from dist/', () => {
       ] },
     }] as KubeObject[];
     expect(publishedPorts(gatewayListeners(objects))).toEqual([{ port: 5353, protocol: 'UDP' }, { port: 8080, protocol: 'TCP' }]);
+  });
+
+  test('the certificate to issue: the HTTPS listener\'s Secret gateway-tls for *.localtest.me and localtest.me, nothing for HTTP', () => {
+    expect(listeners.map((l) => [l.name, l.certificateSecrets])).toEqual([['http', []], ['https', [{ namespace: 'gateway-system', name: 'gateway-tls' }]]]);
+    expect(certificatePlans(listeners)).toEqual([
+      { domain: 'localtest.me', dnsNames: ['*.localtest.me', 'localtest.me'], secrets: [{ namespace: 'gateway-system', name: 'gateway-tls' }] },
+    ]);
+    expect(listeners.map(exampleUrl)).toEqual(['http://<app>.localtest.me:8080', 'https://<app>.localtest.me:8443']);
+  });
+
+  test('certificate references by the Gateway API defaults: Terminate, core Secret, the Gateway\'s namespace; one certificate per domain', () => {
+    const tls = (certificateRefs: unknown[], mode?: string) => ({ ...(mode ? { mode } : {}), certificateRefs });
+    const objects = [{
+      apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', metadata: { name: 'g', namespace: 'edge' },
+      spec: { listeners: [
+        { name: 'a', port: 9443, protocol: 'HTTPS', hostname: '*.apps.example', tls: tls([{ name: 'apps' }]) },
+        { name: 'b', port: 9444, protocol: 'HTTPS', hostname: '*.apps.example', tls: tls([{ name: 'apps' }, { kind: 'Secret', namespace: 'certs', name: 'apps-2' }]) },
+        { name: 'c', port: 9445, protocol: 'HTTPS', hostname: 'shop.example', tls: tls([{ group: '', kind: 'Secret', name: 'shop' }]) },
+        { name: 'pass', port: 9446, protocol: 'TLS', hostname: 'db.example', tls: tls([{ name: 'ignored' }], 'Passthrough') },
+        { name: 'other-kind', port: 9447, protocol: 'HTTPS', hostname: 'vault.example', tls: tls([{ group: 'example.io', kind: 'Vault', name: 'v' }]) },
+      ] },
+    }] as KubeObject[];
+    expect(certificatePlans(gatewayListeners(objects))).toEqual([
+      { domain: 'apps.example', dnsNames: ['*.apps.example', 'apps.example'], secrets: [{ namespace: 'edge', name: 'apps' }, { namespace: 'certs', name: 'apps-2' }] },
+      { domain: 'shop.example', dnsNames: ['shop.example'], secrets: [{ namespace: 'edge', name: 'shop' }] },
+    ]);
+  });
+
+  test('the objects applied: a Namespace not in dist/ is made bare, the Secret holds the PEM base64-encoded, without labels when the Gateway has none', () => {
+    const certificate = { certFile: '/ca/gateway.crt', keyFile: '/ca/gateway.key', certPem: 'CERT', keyPem: 'KEY' };
+    expect(certificateObjects([{
+      domain: 'shop.example', dnsNames: ['shop.example'], secrets: [{ namespace: 'edge', name: 'shop' }], caFile: '/ca/ca.crt', caCreated: false, issued: false, certificate,
+    }], [])).toEqual([
+      { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'edge' } },
+      { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'shop', namespace: 'edge' }, type: 'kubernetes.io/tls', data: { 'tls.crt': 'Q0VSVA==', 'tls.key': 'S0VZ' } },
+    ]);
+  });
+
+  test('a listener terminating TLS without a hostname is an error: there is no name to certify', () => {
+    const objects = [{
+      apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', metadata: { name: 'g', namespace: 'n' },
+      spec: { listeners: [{ name: 'https', port: 8443, protocol: 'HTTPS', tls: { certificateRefs: [{ name: 'tls' }] } }] },
+    }] as KubeObject[];
+    expect(() => certificatePlans(gatewayListeners(objects))).toThrow(new ClusterError(
+      'Gateway/n/g listener https terminates TLS but has no hostname: cluster:up cannot tell which names its certificate must hold',
+      'give the listener a hostname (the SharedGateway sets *.<domain>) and run `npm run synth`',
+    ));
   });
 
   test('a listener without a valid port is an error', () => {

@@ -18,6 +18,7 @@ const VERSION_CALLS = [
   'kubectl version --client --output=json',
   'helm version --short',
   'flux version --client',
+  'openssl version',
 ];
 
 let fakes: FakeTools;
@@ -128,11 +129,11 @@ describe('prerequisites', () => {
     expect(fakes.calls()).toEqual([]);
   });
 
-  test('all five missing: one message lists them all', async () => {
+  test('all six missing: one message lists them all', async () => {
     fakes = new FakeTools([]);
     const run = await runCli(fakes, ['up', ...FIXTURE_FLAGS]);
     expect(run.code).toBe(1);
-    expect(run.stderr).toContain('missing prerequisites: docker, kind, kubectl, helm, flux are not on PATH');
+    expect(run.stderr).toContain('missing prerequisites: docker, kind, kubectl, helm, flux, openssl are not on PATH');
   });
 
   const OLD: Record<FakeToolName, { match: string; stdout: string; shown: string }> = {
@@ -141,6 +142,8 @@ describe('prerequisites', () => {
     kubectl: { match: 'version --client*', stdout: '{"clientVersion":{"gitVersion":"v1.33.4"}}', shown: 'kubectl v1.33.4 is older than v1.34.0' },
     helm: { match: 'version --short', stdout: 'v4.0.5+g1234567\n', shown: 'helm v4.0.5 is older than v3.20.0 (3.x) or v4.1.0 (4.x)' },
     flux: { match: 'version --client', stdout: 'flux: v2.8.5\n', shown: 'flux v2.8.5 is older than v2.9.0' },
+    // macOS before Catalina shipped LibreSSL 2.x as `openssl`, without `req -addext`.
+    openssl: { match: 'version', stdout: 'LibreSSL 2.8.3\n', shown: 'openssl v2.8.3 is older than v1.1.1 (1.x) or v3.0.0 (3.x)' },
   };
   test.each(ALL_FAKE_TOOLS.map((t) => [t]))('too old %s: exits before touching Docker or Kind', async (tool) => {
     const old = OLD[tool as FakeToolName];

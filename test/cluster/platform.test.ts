@@ -34,7 +34,7 @@ import {
   deliveryWorkspaces, deriveWorkspace, GeneratedKind, generatedKinds, kindOf, single, WorkspaceInstances,
 } from './support/platform-model';
 import { actorDone, childReadiness, instanceReadiness, InstanceReadiness, makeReady } from './support/readiness';
-import { compareTemplate, evaluateIncludeWhen, TemplateContext } from './support/rgd-template';
+import { compareTemplate, evaluateIncludeWhen, excludedResources } from './support/rgd-template';
 
 const MINUTE = 60_000;
 jest.setTimeout(5 * MINUTE);
@@ -111,7 +111,8 @@ async function childrenOf(instance: KubeObject): Promise<Map<string, KubeObject>
   const k = kindFor(instance);
   const found = new Map<string, KubeObject>();
   for (const r of k.resources) {
-    if (!r.template) continue;
+    // A collection (forEach) is zero or more objects, not one child: its own tests list it (collectionOf).
+    if (!r.template || r.forEach) continue;
     const selector = `${INSTANCE_LABEL}=${instance.metadata.name},${NODE_LABEL}=${r.id}`;
     const items = (await client.list(r.template.apiVersion, r.template.kind, undefined, selector))
       .filter((i) => !k.namespaced || i.metadata.labels?.[INSTANCE_NS_LABEL] === instance.metadata.namespace);
@@ -119,6 +120,14 @@ async function childrenOf(instance: KubeObject): Promise<Map<string, KubeObject>
     if (items[0]) found.set(r.id, items[0]);
   }
   return found;
+}
+
+/** The live objects of the collection (forEach) resource `id` of an instance, by name. */
+async function collectionOf(instance: KubeObject, id: string): Promise<KubeObject[]> {
+  const r = kindFor(instance).resources.find((x) => x.id === id && x.forEach);
+  if (!r?.template) throw new Error(`${describeObject(instance)}: its RGD has no collection ${id}`);
+  return (await client.list(r.template.apiVersion, r.template.kind, instance.metadata.namespace, `${INSTANCE_LABEL}=${instance.metadata.name},${NODE_LABEL}=${id}`))
+    .sort((a, b) => a.metadata.name!.localeCompare(b.metadata.name!));
 }
 
 async function liveInstance(o: KubeObject): Promise<KubeObject | undefined> {
@@ -138,18 +147,11 @@ async function waitForChildren(instance: KubeObject): Promise<{ live: KubeObject
     const live = await liveInstance(instance);
     if (!live) return undefined;
     const children = await childrenOf(instance);
-    const ctx: TemplateContext = { instance: live, children };
-    const excluded: string[] = [];
-    for (const r of k.resources) {
-      if (!r.template) continue;
-      const include = evaluateIncludeWhen(r, ctx);
-      if (include === false) {
-        excluded.push(r.id);
-        continue;
-      }
-      if (!children.has(r.id)) return undefined;
-    }
-    return { live, children, excluded };
+    const { excluded, undecided } = excludedResources(k.resources, { instance: live, children });
+    // Single children (a collection is zero or more objects: its own tests list it, collectionOf).
+    const singles = k.resources.filter((r) => r.template && !r.forEach);
+    if (undecided.length > 0 || singles.some((r) => !excluded.includes(r.id) && !children.has(r.id))) return undefined;
+    return { live, children, excluded: singles.map((r) => r.id).filter((id) => excluded.includes(id)) };
   }, { timeoutMs: 2 * MINUTE, intervalMs: 500, describe: () => describeInstance(instance) });
 }
 
@@ -547,7 +549,7 @@ describe('KRO: delivery instances', () => {
       const problems: string[] = [];
       const skipped: string[] = [];
       for (const r of k.resources) {
-        if (!r.template || excluded.includes(r.id)) continue;
+        if (!r.template || r.forEach || excluded.includes(r.id)) continue;
         const child = children.get(r.id)!;
         const cmp = compareTemplate(r.template, child, { instance: live, children });
         problems.push(...cmp.mismatches.map((m) => `${r.id} (${describeObject(child)}) ${m}`));
@@ -572,7 +574,11 @@ describe('KRO: delivery instances', () => {
       // The Workspace's own policies (each WebApplication adds its Gateway policy: proven with the application).
       const policies = (await client.list('cilium.io/v2', 'CiliumNetworkPolicy', ns!.metadata.name))
         .filter((p) => p.metadata.labels?.[INSTANCE_LABEL] === workspace.metadata.name);
-      const templated = kindFor(workspace).resources.filter((r) => r.template?.kind === 'CiliumNetworkPolicy').map((r) => r.template!.metadata?.name);
+      // Those its RGD includes for this instance (workspace-egress only when the workspace lists hosts).
+      const live = await liveInstance(workspace);
+      const templated = kindFor(workspace).resources
+        .filter((r) => r.template?.kind === 'CiliumNetworkPolicy' && evaluateIncludeWhen(r, { instance: live!, children: new Map() }) === true)
+        .map((r) => r.template!.metadata?.name);
       expect(policies.map((p) => p.metadata.name).sort()).toEqual([...templated].sort());
       // Default deny: a policy that selects every endpoint and lists ingress and egress allow rules.
       const isolation = policies.find((p) => JSON.stringify((p.spec as { endpointSelector?: unknown }).endpointSelector) === '{}');
@@ -720,12 +726,13 @@ describe('KRO: delivery instances', () => {
         userInfo: { username: kroUser.user, groups: [...kroUser.groups] },
       }));
       const policyFiles = dist.all.filter((o) => /^(policies\.)?kyverno\.io\//.test(o.object.apiVersion) && /Policy$/.test(o.object.kind)).map((o) => o.file);
-      expect(objects).toHaveLength(23);
+      expect(objects).toHaveLength(24);
       const run = runKyvernoApply(policyFiles, [resources], values, scratch, userInfo);
       progress(`kyverno apply on ${objects.length} objects of workspace ${ws.name}: ${JSON.stringify(run.summary)}`);
-      // Kyverno's count of (rule, resource) results over the workspace's 23 objects (6 of them the delivery RBAC, issue 16): a policy that stopped
+      // Kyverno's count of (rule, resource) results over the workspace's 24 objects (6 of them the delivery RBAC, issue 16; the web
+      // application's PodDisruptionBudget, issue 18, which operator-labels checks as it checks every kind): a policy that stopped
       // selecting them would lower the passes, one that refused them would show as fail or error.
-      expect(run.summary).toEqual({ pass: 55, fail: 0, warn: 0, error: 0, skip: 0 });
+      expect(run.summary).toEqual({ pass: 56, fail: 0, warn: 0, error: 0, skip: 0 });
       // Each Secret the cache-password policy generates is the one the cache container reads its password from.
       const wanted = objects.filter((o) => o.kind === 'Service' && o.metadata.annotations?.['platform.mini-atlas.io/generate-password-secret'])
         .map((o) => `${o.metadata.namespace}/${o.metadata.annotations!['platform.mini-atlas.io/generate-password-secret']}`);
@@ -805,10 +812,11 @@ describe('least-privilege delivery (issue 16): the tenant identities at the API 
     ]);
   });
 
-  test("the team's Flux account may manage its three kinds in its workspace and nothing else", async () => {
+  test("the team's Flux account may manage its four kinds in its workspace and nothing else", async () => {
     const checks: [string, string, string, string | undefined][] = [
       ['create', PLATFORM_GROUP, 'webapplications', own.name],
       ['create', PLATFORM_GROUP, 'infrastructures', own.name],
+      ['create', PLATFORM_GROUP, 'workloads', own.name],
       ['delete', PLATFORM_GROUP, 'topics', own.name],
       ['create', PLATFORM_GROUP, 'webapplications', other.name],
       ['create', PLATFORM_GROUP, 'workspaces', undefined],
@@ -824,6 +832,7 @@ describe('least-privilege delivery (issue 16): the tenant identities at the API 
     expect(got).toEqual([
       `create platform.mini-atlas.io/webapplications in ${own.name}: true`,
       `create platform.mini-atlas.io/infrastructures in ${own.name}: true`,
+      `create platform.mini-atlas.io/workloads in ${own.name}: true`,
       `delete platform.mini-atlas.io/topics in ${own.name}: true`,
       `create platform.mini-atlas.io/webapplications in ${other.name}: false`,
       'create platform.mini-atlas.io/workspaces in (cluster): false',
@@ -931,7 +940,8 @@ describe('KRO: a WebApplication gets only the variables that have a value (issue
 
   test('team-a\'s app (database with a cache, topic): every variable', async () => {
     expect(await envNames(source('WebApplication'))).toEqual([
-      'PORT', 'DATABASE_SECRET_NAME', 'DATABASE_HOST', 'DATABASE_URI', 'CACHE_HOST', 'CACHE_PASSWORD', 'KAFKA_BOOTSTRAP_SERVERS', 'KAFKA_TOPIC',
+      'PORT', 'DATABASE_SECRET_NAME', 'DATABASE_HOST', 'DATABASE_PORT', 'DATABASE_NAME', 'DATABASE_USER', 'DATABASE_PASSWORD', 'DATABASE_URI',
+      'CACHE_HOST', 'CACHE_PASSWORD', 'KAFKA_BOOTSTRAP_SERVERS', 'KAFKA_TOPIC',
     ]);
   });
 
@@ -953,7 +963,7 @@ describe('KRO: a WebApplication gets only the variables that have a value (issue
     const spec = without(app.spec, 'topic');
     const wired = named(app, `${first.name}-nocache-web`, { ...spec, database: nocache.metadata.name, hostname: `nocache-${String(spec.hostname)}` });
     await client.apply(wired, { fieldManager: FLUX_FIELD_MANAGER });
-    expect(await envNames(wired)).toEqual(['PORT', 'DATABASE_SECRET_NAME', 'DATABASE_HOST', 'DATABASE_URI']);
+    expect(await envNames(wired)).toEqual(['PORT', 'DATABASE_SECRET_NAME', 'DATABASE_HOST', 'DATABASE_PORT', 'DATABASE_NAME', 'DATABASE_USER', 'DATABASE_PASSWORD', 'DATABASE_URI']);
   });
 
   test('enabling that cache later: KRO sees the new cache Service (a watched collection) and the app gains CACHE_*', async () => {
@@ -965,8 +975,84 @@ describe('KRO: a WebApplication gets only the variables that have a value (issue
       const n = await envNames(wired);
       return n.includes('CACHE_HOST') ? n : undefined;
     }, { timeoutMs: 2 * MINUTE, describe: () => describeInstance(wired) });
-    expect(names).toEqual(['PORT', 'DATABASE_SECRET_NAME', 'DATABASE_HOST', 'DATABASE_URI', 'CACHE_HOST', 'CACHE_PASSWORD']);
+    expect(names).toEqual(['PORT', 'DATABASE_SECRET_NAME', 'DATABASE_HOST', 'DATABASE_PORT', 'DATABASE_NAME', 'DATABASE_USER', 'DATABASE_PASSWORD', 'DATABASE_URI', 'CACHE_HOST', 'CACHE_PASSWORD']);
   });
+
+  test('issue 18: a cache-only Infrastructure creates no Cluster (includeWhen false), and an app wired to it gets CACHE_*, no DATABASE_*', async () => {
+    const infra = source('Infrastructure');
+    const cacheOnly = named(infra, `${first.name}-cacheonly`, { postgres: { enabled: false }, cache: { enabled: true } });
+    await client.apply(cacheOnly, { fieldManager: FLUX_FIELD_MANAGER });
+    const { children, excluded } = await waitForChildren(cacheOnly);
+    expect([[...children.keys()], excluded]).toEqual([['cacheService', 'cache'], ['database', 'bootstrapDatabase']]);
+    expect(await client.get('postgresql.cnpg.io/v1', 'Cluster', cacheOnly.metadata.name!, cacheOnly.metadata.namespace)).toBeUndefined();
+    expect(await collectionOf(cacheOnly, 'databases')).toEqual([]);
+    const status = await waitFor(`status of ${cacheOnly.metadata.name}`, async () => {
+      const s = (await liveInstance(cacheOnly))?.status as Record<string, unknown> | undefined;
+      return s && 'cacheHost' in s ? s : undefined;
+    }, { timeoutMs: MINUTE, describe: () => describeInstance(cacheOnly) });
+    expect([status.databaseSecret, status.databaseHost, status.cacheHost, status.cacheSecret])
+      .toEqual(['', '', `${cacheOnly.metadata.name}-cache.${cacheOnly.metadata.namespace}.svc`, `${cacheOnly.metadata.name}-cache-auth`]);
+    const app = source('WebApplication');
+    const spec = without(app.spec, 'topic');
+    const wired = named(app, `${first.name}-cacheonly-web`, { ...spec, database: cacheOnly.metadata.name, hostname: `cacheonly-${String(spec.hostname)}` });
+    await client.apply(wired, { fieldManager: FLUX_FIELD_MANAGER });
+    const names = await waitFor(`CACHE_* in the Deployment of ${wired.metadata.name}`, async () => {
+      const n = await envNames(wired);
+      return n.includes('CACHE_HOST') ? n : undefined;
+    }, { timeoutMs: 2 * MINUTE, describe: () => describeInstance(wired) });
+    expect(names).toEqual(['PORT', 'CACHE_HOST', 'CACHE_PASSWORD']);
+  });
+});
+
+describe('KRO: more databases and extensions through CloudNativePG Database objects (issue 18)', () => {
+  const first = workspaces[0]!;
+  const infra = (): KubeObject => instancesOf(first, 'Infrastructure')[0]!;
+
+  test('the bootstrap database\'s extensions and two more databases: one Database each, after the Cluster is ready, as KRO renders them', async () => {
+    const source = infra();
+    const name = `${first.name}-multi`;
+    const ns = source.metadata.namespace!;
+    const multi: KubeObject = {
+      apiVersion: source.apiVersion, kind: source.kind, metadata: { name, namespace: ns, labels: source.metadata.labels },
+      spec: {
+        postgres: { database: 'orders', owner: 'orders_app', extensions: ['pg_trgm', 'uuid-ossp'], databases: [{ name: 'audit_log', extensions: ['citext'] }, { name: 'reports' }] },
+        cache: { enabled: false },
+      },
+    };
+    await client.apply(multi, { fieldManager: FLUX_FIELD_MANAGER });
+    const cluster = await waitFor(`Cluster ${ns}/${name}`, async () => client.get('postgresql.cnpg.io/v1', 'Cluster', name, ns), { timeoutMs: 2 * MINUTE, describe: () => describeInstance(multi) });
+    // KRO creates the Database objects only once the Cluster they reference is ready.
+    expect(await client.list('postgresql.cnpg.io/v1', 'Database', ns, `${INSTANCE_LABEL}=${name}`)).toEqual([]);
+    progress(await makeReady(client, cluster));
+    const databases = await waitFor(`three Database objects of ${name}`, async () => {
+      const all = await client.list('postgresql.cnpg.io/v1', 'Database', ns, `${INSTANCE_LABEL}=${name}`);
+      return all.length === 3 ? all.sort((a, b) => a.metadata.name!.localeCompare(b.metadata.name!)) : undefined;
+    }, { timeoutMs: 2 * MINUTE, describe: () => describeInstance(multi) });
+    expect(databases.map((d) => [d.metadata.name, d.metadata.labels?.[NODE_LABEL], d.spec])).toEqual([
+      [`${name}-db`, 'bootstrapDatabase', {
+        cluster: { name }, name: 'orders', owner: 'orders_app', databaseReclaimPolicy: 'retain', ensure: 'present',
+        extensions: [{ name: 'pg_trgm', ensure: 'present' }, { name: 'uuid-ossp', ensure: 'present' }],
+      }],
+      [`${name}-db-audit-log`, 'databases', {
+        cluster: { name }, name: 'audit_log', owner: 'orders_app', databaseReclaimPolicy: 'retain', ensure: 'present',
+        extensions: [{ name: 'citext', ensure: 'present' }],
+      }],
+      [`${name}-db-reports`, 'databases', { cluster: { name }, name: 'reports', owner: 'orders_app', databaseReclaimPolicy: 'retain', ensure: 'present', extensions: [] }],
+    ]);
+    expect((await collectionOf(multi, 'databases')).map((d) => d.metadata.name)).toEqual([`${name}-db-audit-log`, `${name}-db-reports`]);
+    // Not Ready until CloudNativePG applied every database; then Ready.
+    const waiting = await waitFor(`${name} IN_PROGRESS while its databases are not applied`, async () => {
+      const r = instanceReadiness(await liveInstance(multi));
+      return r.state === 'IN_PROGRESS' ? r : undefined;
+    }, { timeoutMs: MINUTE, describe: () => describeInstance(multi) });
+    expect(waiting.ready).toBe('False');
+    for (const d of databases) progress(await makeReady(client, d));
+    const done = await waitFor(`${name} Ready`, async () => {
+      const r = instanceReadiness(await liveInstance(multi));
+      return r.state === 'ACTIVE' && r.ready === 'True' ? r : undefined;
+    }, { timeoutMs: 2 * MINUTE, describe: () => describeInstance(multi) });
+    expect({ state: done.state, ready: done.ready }).toEqual({ state: 'ACTIVE', ready: 'True' });
+  }, 5 * MINUTE);
 });
 
 describe('KRO: changes and deletion', () => {
@@ -1089,8 +1175,11 @@ describe('KRO: changes and deletion', () => {
     const workspace = ws.instances.find((o) => !kindFor(o).namespaced)!;
     for (const instance of [...namespaced, workspace]) {
       // Every child its RGD includes is there to be removed.
-      const { children, excluded } = await waitForChildren(instance);
-      expect([...children.keys()]).toEqual(kindFor(instance).resources.filter((r) => r.template && !excluded.includes(r.id)).map((r) => r.id));
+      const { children: singles, excluded } = await waitForChildren(instance);
+      expect([...singles.keys()]).toEqual(kindFor(instance).resources.filter((r) => r.template && !r.forEach && !excluded.includes(r.id)).map((r) => r.id));
+      // And the members of its collections (forEach), zero or more each.
+      const members = await Promise.all(kindFor(instance).resources.filter((r) => r.template && r.forEach).map((r) => collectionOf(instance, r.id)));
+      const children = [...singles.values(), ...members.flat()];
       // The stateful-deletion policy (Kyverno, proven by `kyverno test`) asks for this annotation; set it as an
       // operator would, so the test follows the designed path.
       await client.mergePatch(instance.apiVersion, instance.kind, instance.metadata.name!, instance.metadata.namespace,
@@ -1098,14 +1187,14 @@ describe('KRO: changes and deletion', () => {
       expect(await client.delete(instance.apiVersion, instance.kind, instance.metadata.name!, instance.metadata.namespace)).toBe(true);
       await waitFor(`${describeObject(instance)} and its children to be gone`, async () => {
         const left = [];
-        for (const c of children.values()) if (await client.get(c.apiVersion, c.kind, c.metadata.name!, c.metadata.namespace)) left.push(describeObject(c));
+        for (const c of children) if (await client.get(c.apiVersion, c.kind, c.metadata.name!, c.metadata.namespace)) left.push(describeObject(c));
         const self = await liveInstance(instance);
         return left.length === 0 && !self ? true : undefined;
       }, {
         timeoutMs: 3 * MINUTE,
-        describe: async () => `${await describeInstance(instance)}\nleft: ${(await Promise.all([...children.values()].map(async (c) => (await client.get(c.apiVersion, c.kind, c.metadata.name!, c.metadata.namespace)) ? describeObject(c) : ''))).filter(Boolean).join(', ')}`,
+        describe: async () => `${await describeInstance(instance)}\nleft: ${(await Promise.all(children.map(async (c) => (await client.get(c.apiVersion, c.kind, c.metadata.name!, c.metadata.namespace)) ? describeObject(c) : ''))).filter(Boolean).join(', ')}`,
       });
-      progress(`deleted ${describeObject(instance)}: ${[...children.values()].map(describeObject).join(', ')} removed`);
+      progress(`deleted ${describeObject(instance)}: ${children.map(describeObject).join(', ')} removed`);
     }
     expect(await client.get('v1', 'Namespace', namespaceOfWorkspace(ws))).toBeUndefined();
   }, 8 * MINUTE);

@@ -25,7 +25,7 @@ import {
 import { KubeObject, KubeClient, waitFor } from '../../tools/control-plane/src/kube-client';
 import { instanceReadiness } from '../cluster/support/readiness';
 import { ProjectCopy } from './support/project-copy';
-import { startCnpgOperator, startKro, withNodeImages } from './support/platform-operators';
+import { startCnpgOperator, startKro, withNodeImages } from './support/platform';
 
 const MINUTE = 60_000;
 jest.setTimeout(10 * MINUTE);

@@ -12,21 +12,17 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { KUBERNETES } from '../../lib/shared/versions';
-import { KroController } from '../../tools/control-plane/src/kro-controller';
 import { KyvernoAdmission, KyvernoBackground } from '../../tools/control-plane/src/kyverno-admission';
 import { CNPG } from '../../tools/node/src/cnpg';
 import { NODE } from '../../tools/node/src/host';
 import { IMAGES } from '../../tools/node/src/images';
 import { E2eNode, LOCAL_PATH_DIR, UNWRAPPED_RUNTIME } from '../../tools/node/src/node';
-import { installCrds, platformCrds } from '../cluster/support/crds';
 import { Dist, readDist } from '../cluster/support/dist';
-import { fluxApplyStaged } from '../cluster/support/flux-apply';
 import { KubeApiError, KubeClient, KubeObject, waitFor } from '../../tools/control-plane/src/kube-client';
-import { deliveryWorkspaces, deriveWorkspace, generatedKinds } from '../cluster/support/platform-model';
 import { instanceReadiness, InstanceReadiness } from '../cluster/support/readiness';
 import { localImagesException } from './support/local-images-exception';
-import { startCnpgOperator, startKro, withNodeImages } from './support/platform-operators';
 import { restrictedPod } from './support/pods';
+import { E2ePlatform, startCnpgOperator, startPlatform, withNodeImages } from './support/platform';
 
 const MINUTE = 60_000;
 jest.setTimeout(5 * MINUTE);
@@ -50,22 +46,15 @@ const OWNER = 'e2e_owner';
 const DATABASE = 'e2e_orders';
 const DB_APP = `${WORKSPACE}-db-app`;
 
+let platform: E2ePlatform | undefined;
 let node: E2eNode | undefined;
 let client: KubeClient;
-let kro: KroController | undefined;
 
 type PodStatus = {
   phase?: string;
   containerStatuses?: { ready?: boolean; restartCount?: number; image?: string; lastState?: { terminated?: { exitCode?: number } } }[];
 };
 const podStatus = (p: KubeObject): PodStatus => (p.status ?? {}) as PodStatus;
-
-function workspaceInstance(): KubeObject {
-  const kinds = generatedKinds(dist);
-  const first = deliveryWorkspaces(dist, kinds)[0];
-  if (!first) throw new Error('dist/ has no Workspace instance');
-  return deriveWorkspace(first, WORKSPACE).instances[0]!;
-}
 
 /** A WebApplication in the e2e workspace running `image` (the test app listens on 8080, health on /healthz). */
 function webApplication(name: string, image: string, replicas: number): KubeObject {
@@ -93,38 +82,13 @@ async function runClient(name: string, args: readonly string[]): Promise<{ phase
 }
 
 beforeAll(async () => {
-  const started = Date.now();
-  node = await E2eNode.start({ log: progress });
-  client = new KubeClient(node.plane.admin);
-  await installCrds(client, platformCrds());
-  kro = await startKro(node, client, dist);
-  const foundation = dist.stages.find((s) => s.name === 'foundation');
-  if (!foundation) throw new Error('dist/ has no foundation Kustomization');
-  const outcome = await fluxApplyStaged(client, foundation.objects);
-  if (outcome.rejections.length > 0) throw new Error(`foundation rejected: ${JSON.stringify(outcome.rejections)}`);
-  // The suite uses Workspace and WebApplication (Infrastructure and Topic need operators that do not run here).
-  const used = foundation.objects.map((o) => o.object)
-    .filter((o) => o.kind === 'ResourceGraphDefinition' && ['Workspace', 'WebApplication'].includes((o.spec as { schema: { kind: string } }).schema.kind));
-  if (used.length !== 2) throw new Error(`expected the Workspace and WebApplication RGDs in dist/foundation, found ${used.length}`);
-  for (const rgd of used) {
-    await waitFor(`RGD ${rgd.metadata.name} Active`, async () => {
-      const o = await client.get(rgd.apiVersion, rgd.kind, rgd.metadata.name!);
-      return o?.status?.state === 'Active' ? true : undefined;
-    }, { timeoutMs: 2 * MINUTE, describe: async () => JSON.stringify((await client.get(rgd.apiVersion, rgd.kind, rgd.metadata.name!))?.status) });
-  }
-  await client.refreshDiscovery();
-  await client.apply(workspaceInstance());
-  await waitFor(`namespace ${WORKSPACE} Active with its default ServiceAccount`, async () => {
-    const ns = await client.get('v1', 'Namespace', WORKSPACE);
-    const sa = await client.get('v1', 'ServiceAccount', 'default', WORKSPACE);
-    return (ns?.status as { phase?: string } | undefined)?.phase === 'Active' && sa ? true : undefined;
-  }, { timeoutMs: 2 * MINUTE });
-  progress(`node, KRO, foundation and workspace ${WORKSPACE} up in ${Date.now() - started} ms`);
+  platform = await startPlatform({ workspace: WORKSPACE, kinds: ['Workspace', 'WebApplication'], log: progress });
+  node = platform.node;
+  client = platform.client;
 }, 8 * MINUTE);
 
 afterAll(async () => {
-  await kro?.stop();
-  await node?.stop();
+  await platform?.stop();
 }, 3 * MINUTE);
 
 test('the node is registered Ready with the kubelet built at the pinned Kubernetes version and Debian\'s containerd', async () => {
@@ -385,26 +349,50 @@ describe('CloudNativePG: an Infrastructure instance runs a real PostgreSQL', () 
     expect([(pvc?.status as { phase: string }).phase, (pvc?.spec as { storageClassName: string }).storageClassName]).toEqual(['Bound', 'retained']);
   }, 7 * MINUTE);
 
-  test('a client pod with the app\'s env references connects with DATABASE_URI as the owner role, not a superuser', async () => {
+  test('a client pod with the app\'s env references connects with DATABASE_URI, then with DATABASE_HOST/PORT/NAME/USER/PASSWORD, as the owner role, not a superuser', async () => {
     // A WebApplication with the database: the env its Deployment gets is what the client pod receives.
     const app = webApplication(DB_APP, IMAGES.app, 1);
     await client.apply({ ...app, spec: { ...(app.spec as Record<string, unknown>), database: DB } });
     const env = await appEnv(DB_APP, 'DATABASE_URI');
-    expect(env.map((v) => v.name)).toEqual(['PORT', 'DATABASE_SECRET_NAME', 'DATABASE_HOST', 'DATABASE_URI']);
+    expect(env.map((v) => v.name)).toEqual(['PORT', 'DATABASE_SECRET_NAME', 'DATABASE_HOST', 'DATABASE_PORT', 'DATABASE_NAME', 'DATABASE_USER', 'DATABASE_PASSWORD', 'DATABASE_URI']);
     // The rw Service selects the primary by a label the instance manager sets; the client starts once
     // kube-proxy has programmed that Service with the primary as its endpoint.
     await serviceReady(`${DB}-rw`);
     const query = 'select current_user, r.rolsuper, current_setting(\'server_version\') from pg_roles r where r.rolname = current_user';
-    // PostgreSQL's image user (26); the URI carries the role, host and password.
-    const result = await runScript('db-client', node!.postgresImage, 26, env, `exec psql "$DATABASE_URI" -X -At -v ON_ERROR_STOP=1 -c "${query}"`);
+    // PostgreSQL's image user (26); the URI carries the role, host and password. Then once more with the
+    // individual variables from the operator's Secret.
+    const result = await runScript('db-client', node!.postgresImage, 26, env, [
+      `psql "$DATABASE_URI" -X -At -v ON_ERROR_STOP=1 -c "${query}"`,
+      'PGPASSWORD="$DATABASE_PASSWORD" exec psql -X -At -v ON_ERROR_STOP=1 -h "$DATABASE_HOST" -p "$DATABASE_PORT" -U "$DATABASE_USER" -d "$DATABASE_NAME" -c "select current_user || chr(124) || current_database()"',
+    ].join(' && '));
     expect(result).toEqual({
       phase: 'Succeeded',
       // The server is the Debian package the image's tag names (e.g. `15.18 (Debian 15.18-0+deb12u1)`).
-      output: `${OWNER}|f|${node!.postgresPackageVersion.split('-')[0]!} (Debian ${node!.postgresPackageVersion})`,
+      output: `${OWNER}|f|${node!.postgresPackageVersion.split('-')[0]!} (Debian ${node!.postgresPackageVersion})\n${OWNER}|${DATABASE}`,
     });
     const secret = await client.get('v1', 'Secret', `${DB}-app`, WORKSPACE);
     const uri = Buffer.from((secret?.data as { uri: string }).uri, 'base64').toString('utf8');
     expect(uri).toMatch(new RegExp(`^postgresql://${OWNER}:[^@]+@${DB}-rw\\.${WORKSPACE}:5432/${DATABASE}$`));
+  }, 4 * MINUTE);
+
+  test('issue 18: a cache-only Infrastructure creates no PostgreSQL: no Cluster, no instance pod, no volume claim, no -app Secret', async () => {
+    const CACHE_ONLY = 'e2e-cache-only';
+    await client.apply({
+      apiVersion: 'platform.mini-atlas.io/v1alpha1', kind: 'Infrastructure',
+      metadata: { name: CACHE_ONLY, namespace: WORKSPACE, labels: { 'app.kubernetes.io/part-of': 'mini-atlas' } },
+      spec: { postgres: { enabled: false }, cache: { enabled: true } },
+    });
+    // KRO acts on it: the cache's Service and Deployment appear (whether Valkey's image runs here is another matter).
+    const made = await waitFor(`KRO creates the cache of ${CACHE_ONLY}`, async () => {
+      const svc = await client.get('v1', 'Service', `${CACHE_ONLY}-cache`, WORKSPACE);
+      const dep = await client.get('apps/v1', 'Deployment', `${CACHE_ONLY}-cache`, WORKSPACE);
+      return svc && dep ? [svc.metadata.name, dep.metadata.name] : undefined;
+    }, { timeoutMs: 2 * MINUTE, describe: async () => JSON.stringify((await client.get('platform.mini-atlas.io/v1alpha1', 'Infrastructure', CACHE_ONLY, WORKSPACE))?.status) });
+    expect(made).toEqual([`${CACHE_ONLY}-cache`, `${CACHE_ONLY}-cache`]);
+    expect(await client.get('postgresql.cnpg.io/v1', 'Cluster', CACHE_ONLY, WORKSPACE)).toBeUndefined();
+    expect(await client.list('v1', 'Pod', WORKSPACE, `cnpg.io/cluster=${CACHE_ONLY}`)).toEqual([]);
+    expect(await client.list('v1', 'PersistentVolumeClaim', WORKSPACE, `cnpg.io/cluster=${CACHE_ONLY}`)).toEqual([]);
+    expect(await client.get('v1', 'Secret', `${CACHE_ONLY}-app`, WORKSPACE)).toBeUndefined();
   }, 4 * MINUTE);
 });
 
@@ -603,7 +591,7 @@ describe('Kyverno: admission and background controllers', () => {
     test('a client pod with the app\'s env references authenticates to Valkey with CACHE_HOST and CACHE_PASSWORD: PING answers PONG', async () => {
       // The WebApplication of the database block: KRO adds the cache variables once the cache Service exists.
       const env = await appEnv(DB_APP, 'CACHE_PASSWORD');
-      expect(env.map((v) => v.name)).toEqual(['PORT', 'DATABASE_SECRET_NAME', 'DATABASE_HOST', 'DATABASE_URI', 'CACHE_HOST', 'CACHE_PASSWORD']);
+      expect(env.map((v) => v.name)).toEqual(['PORT', 'DATABASE_SECRET_NAME', 'DATABASE_HOST', 'DATABASE_PORT', 'DATABASE_NAME', 'DATABASE_USER', 'DATABASE_PASSWORD', 'DATABASE_URI', 'CACHE_HOST', 'CACHE_PASSWORD']);
       expect(env.slice(4)).toEqual([
         { name: 'CACHE_HOST', value: `${CACHE}.${WORKSPACE}.svc` },
         { name: 'CACHE_PASSWORD', valueFrom: { secretKeyRef: { name: CACHE_SECRET, key: 'password' } } },

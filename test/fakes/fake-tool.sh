@@ -1,5 +1,5 @@
 #!/bin/sh
-# A stand-in for docker, kind, kubectl, helm and flux in the cluster-lifecycle tests (see README.md).
+# A stand-in for docker, kind, kubectl, helm, flux and openssl in the cluster-lifecycle tests (see README.md).
 #
 #   fake-tool.sh <tool> [args...]
 #
@@ -9,7 +9,8 @@
 #    matches the arguments joined by spaces. A rule's responses are numbered 0, 1, …; call n gets response n
 #    and the last one repeats. Each response has optional <n>.out, <n>.err, <n>.code (exit status), <n>.delay
 #    (seconds to sleep first).
-# 3. Without a matching rule: realistic defaults (current versions, no clusters, empty lists, success).
+# 3. Without a matching rule: realistic defaults (current versions, no clusters, empty lists, success); for
+#    openssl the real /usr/bin/openssl, because the files it writes (keys, certificates) are the point of the call.
 # Only system utilities: the caller's PATH may hold nothing but fakes.
 PATH=/usr/bin:/bin
 export PATH
@@ -74,6 +75,7 @@ if [ -n "$scenario" ] && [ -f "$scenario/rules" ]; then
 fi
 
 case "$tool $args" in
+  "openssl "*) exec openssl "$@" ;;
   "docker info --format {{.ServerVersion}}") echo "28.3.2" ;;
   "kind version") echo "kind v0.32.0 go1.25.1 linux/amd64" ;;
   "kind get clusters") echo "No kind clusters found." >&2 ;;

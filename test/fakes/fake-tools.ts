@@ -9,9 +9,9 @@ import { join } from 'node:path';
 import { INOTIFY_MINIMUMS } from '../../tools/cluster/src/prerequisites';
 
 /** The tools that can be faked. */
-export type FakeToolName = 'docker' | 'kind' | 'kubectl' | 'helm' | 'flux';
+export type FakeToolName = 'docker' | 'kind' | 'kubectl' | 'helm' | 'flux' | 'openssl';
 /** All of them. */
-export const ALL_FAKE_TOOLS: readonly FakeToolName[] = ['docker', 'kind', 'kubectl', 'helm', 'flux'];
+export const ALL_FAKE_TOOLS: readonly FakeToolName[] = ['docker', 'kind', 'kubectl', 'helm', 'flux', 'openssl'];
 
 /** One canned answer. */
 export interface FakeResponse {
@@ -54,6 +54,8 @@ export class FakeTools {
   public readonly binDir: string;
   /** JSON-lines call log. */
   public readonly logFile: string;
+  /** The sandbox's `XDG_DATA_HOME`: `cluster:up` keeps its local CA below it (`mini-atlas/local-ca`), never in the real home. */
+  public readonly dataHome: string;
   /** The sandbox's `/proc/sys` (`MINI_ATLAS_PROC_SYS`): the inotify limits at Kind's recommended values, see {@link sysctl}. */
   public readonly procSysDir: string;
   private readonly scenarioDir: string;
@@ -71,6 +73,7 @@ export class FakeTools {
     mkdirSync(this.binDir);
     mkdirSync(this.scenarioDir);
     writeFileSync(join(this.scenarioDir, 'rules'), '');
+    this.dataHome = join(this.root, 'data');
     this.procSysDir = join(this.root, 'proc-sys');
     for (const { sysctl, minimum } of INOTIFY_MINIMUMS) this.sysctl(sysctl, String(minimum));
     for (const tool of tools) {
@@ -120,6 +123,7 @@ export class FakeTools {
       FAKE_TOOLS_LOG: this.logFile,
       FAKE_TOOLS_SCENARIO: this.scenarioDir,
       MINI_ATLAS_PROC_SYS: this.procSysDir,
+      XDG_DATA_HOME: this.dataHome,
       ...extra,
     };
   }

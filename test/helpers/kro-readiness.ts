@@ -6,6 +6,7 @@
  * non-bool throws: the platform's conditions are meant to be total.
  */
 import { celEnv, isCelError, isCelList, isCelMap, plan } from '@bufbuild/cel';
+import { strings } from '@bufbuild/cel/ext';
 import { parseCel } from '../../tools/validate/src/cel-ast';
 import { toCel } from '../../tools/validate/src/cel-rules';
 import { extractExpressions } from '../../tools/validate/src/kro-expressions';
@@ -14,7 +15,8 @@ import type { JsonValue } from '../../lib/shared/json';
 /** KRO's verdict on one resource. */
 export type Readiness = { readonly ready: true } | { readonly ready: false; readonly failed: string };
 
-const ENV = celEnv();
+/** KRO's CEL environment includes cel-go's string extension (`replace`, `split`…; kro.run/docs "CEL Libraries"). */
+const ENV = celEnv({ funcs: strings });
 
 /** The verdict of `readyWhen` (each entry one `${…}`) for the object observed as resource `id`. */
 export function evaluateReadyWhen(readyWhen: readonly string[], id: string, observed: unknown): Readiness {
@@ -53,4 +55,15 @@ export function evaluateTemplate(template: string, bindings: Readonly<Record<str
   const result = plan(ENV, parsed.expr)(vars as never);
   if (isCelError(result)) throw new Error(`${template} fails: ${result.message}`);
   return fromCel(result);
+}
+
+/**
+ * Renders a whole template as KRO does when every `${…}` in it is a whole field (as in the platform's RGDs):
+ * each such string evaluated with {@link evaluateTemplate}, everything else kept.
+ */
+export function renderTemplate(value: unknown, bindings: Readonly<Record<string, unknown>>): unknown {
+  if (typeof value === 'string') return value.startsWith('${') ? evaluateTemplate(value, bindings) : value;
+  if (Array.isArray(value)) return value.map((v) => renderTemplate(v, bindings));
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, renderTemplate(v, bindings)]));
+  return value;
 }

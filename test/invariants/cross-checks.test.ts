@@ -159,16 +159,19 @@ const BAD_INPUTS: Readonly<Record<string, BadInput>> = {
 /**
  * The environment a WebApplication's container gets, as KRO renders the RGD in the synthesized platform for
  * the synthesized instance (schema defaults applied). `caches` holds the cache Service of every synthesized
- * Infrastructure whose cache is enabled: the Services the Infrastructure RGD creates (`includeWhen`).
+ * Infrastructure whose cache is enabled, `databases` the Cluster of every one whose PostgreSQL is: the objects the
+ * Infrastructure RGD creates (`includeWhen`).
  */
 function containerEnv(teams: (d: DeliveryChart) => void, appName: string): string[] {
   const files = renderApp(buildPlatform({ teams }).app);
   const { deployment } = rgdResources(files, 'WebApplication');
   const instance = find(files, 'WebApplication', appName) as Json;
-  const spec = { port: 8080, database: '', topic: '', ...instance.spec };
+  const spec = { port: 8080, database: '', topic: '', env: [], secretEnv: [], configMapEnv: [], ...instance.spec };
   const caches = files.map((f) => f.object as Json).filter((o) => o.kind === 'Infrastructure' && o.spec.cache?.enabled !== false)
     .map((o) => ({ apiVersion: 'v1', kind: 'Service', metadata: { name: `${o.metadata.name}-cache`, namespace: o.metadata.namespace } }));
-  const env = evaluateTemplate(deployment.template.spec.template.spec.containers[0].env, { schema: { metadata: instance.metadata, spec }, caches });
+  const databases = files.map((f) => f.object as Json).filter((o) => o.kind === 'Infrastructure' && o.spec.postgres?.enabled !== false)
+    .map((o) => ({ apiVersion: 'postgresql.cnpg.io/v1', kind: 'Cluster', metadata: { name: o.metadata.name, namespace: o.metadata.namespace } }));
+  const env = evaluateTemplate(deployment.template.spec.template.spec.containers[0].env, { schema: { metadata: instance.metadata, spec }, caches, databases });
   return (env as { name: string }[]).map((e) => e.name);
 }
 
@@ -176,7 +179,11 @@ function containerEnv(teams: (d: DeliveryChart) => void, appName: string): strin
 const BAD_OUTPUTS: Readonly<Record<string, { readonly build: () => string[]; readonly expected: readonly string[] }>> = {
   'CACHE_* for an app wired to an Infrastructure whose cache is disabled: team-a\'s db without its cache': {
     build: () => containerEnv(teamAWith({ topic: undefined }, { cache: { enabled: false } }), 'team-a-web'),
-    expected: ['PORT', 'DATABASE_SECRET_NAME', 'DATABASE_HOST', 'DATABASE_URI'],
+    expected: ['PORT', 'DATABASE_SECRET_NAME', 'DATABASE_HOST', 'DATABASE_PORT', 'DATABASE_NAME', 'DATABASE_USER', 'DATABASE_PASSWORD', 'DATABASE_URI'],
+  },
+  'DATABASE_* for an app wired to a cache-only Infrastructure: team-a\'s db without PostgreSQL': {
+    build: () => containerEnv(teamAWith({ topic: undefined }, { postgres: { enabled: false } }), 'team-a-web'),
+    expected: ['PORT', 'CACHE_HOST', 'CACHE_PASSWORD'],
   },
   'empty DATABASE_*/KAFKA_* for an app with no database or topic: a made-up static site': {
     build: () => containerEnv((d) => {

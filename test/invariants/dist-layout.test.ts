@@ -13,11 +13,11 @@ test('rendering is deterministic', () => {
   expect(JSON.stringify(again)).toEqual(JSON.stringify(files));
 });
 
-test('holds the four RGDs, five operators, KRaft Kafka with a node pool, the Gateway, policies and team-a', () => {
+test('holds the five RGDs, six operators, KRaft Kafka with a node pool, the Gateway, policies and team-a', () => {
   expect(ofKind(files, 'ResourceGraphDefinition').map((r: Json) => r.spec.schema.kind).sort())
-    .toEqual(['Infrastructure', 'Topic', 'WebApplication', 'Workspace']);
+    .toEqual(['Infrastructure', 'Topic', 'WebApplication', 'Workload', 'Workspace']);
   expect(ofKind(files, 'HelmRelease').map((h) => h.metadata.name).sort())
-    .toEqual(['cilium', 'cloudnative-pg', 'kro', 'kyverno', 'strimzi-kafka-operator']);
+    .toEqual(['cilium', 'cloudnative-pg', 'kro', 'kyverno', 'metrics-server', 'strimzi-kafka-operator']);
   expect(ofKind(files, 'Kafka')).toHaveLength(1);
   expect(ofKind(files, 'KafkaNodePool')).toHaveLength(1);
   expect(ofKind(files, 'Gateway')).toHaveLength(1);

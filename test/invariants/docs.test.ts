@@ -8,7 +8,7 @@ import { fieldsTable } from '../../lib/shared/schema-docs';
 test('README field tables match the abstraction schemas (run `npm run docs`)', () => {
   const readme = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8');
   expect(renderReadme(readme)).toBe(readme);
-  expect(readme).toContain('| `spec.replicas` | integer | `1` | 1–10 | Number of pods |');
+  expect(readme).toContain('| `spec.replicas` | integer | `1` | 0–10 | Number of pods; 0 pauses the app (its Deployment keeps no pod). Unused while autoscaling is enabled |');
 });
 
 test('a default that depends on the profile is shown per profile: today\'s Topic replicas', () => {

@@ -13,13 +13,19 @@ describe("today's platform: every stage's healthCheckExprs, exactly", () => {
   const kustomizations = ofKind(render(), 'Kustomization').filter((k) => k.apiVersion === 'kustomize.toolkit.fluxcd.io/v1') as Json[];
   const exprs = Object.fromEntries(kustomizations.map((k) => [k.metadata.name, k.spec.healthCheckExprs]));
 
-  test('core-shared-services waits for the Kafka to be Ready and the Gateway Programmed, both for the current generation', () => {
+  test('core-shared-services waits for the Kafka to be Ready, the Gateway Programmed and its redirect route Accepted, all for the current generation', () => {
     expect(exprs['core-shared-services']).toEqual([
       {
         apiVersion: 'gateway.networking.k8s.io/v1',
         kind: 'Gateway',
         current: "has(status.conditions) && status.conditions.exists(c, c.type == 'Programmed' && c.status == 'True' && has(c.observedGeneration) && c.observedGeneration == metadata.generation)",
         failed: "has(status.conditions) && status.conditions.exists(c, c.type == 'Accepted' && c.status == 'False' && c.reason in ['Invalid', 'InvalidParameters', 'UnsupportedAddress', 'ListenersNotValid'] && has(c.observedGeneration) && c.observedGeneration == metadata.generation)",
+      },
+      {
+        apiVersion: 'gateway.networking.k8s.io/v1',
+        kind: 'HTTPRoute',
+        current: "has(status.parents) && size(status.parents) > 0 && status.parents.all(p, has(p.conditions) && p.conditions.exists(c, c.type == 'Accepted' && c.status == 'True' && has(c.observedGeneration) && c.observedGeneration == metadata.generation))",
+        failed: "has(status.parents) && status.parents.exists(p, has(p.conditions) && p.conditions.exists(c, c.type == 'Accepted' && c.status == 'False' && has(c.observedGeneration) && c.observedGeneration == metadata.generation))",
       },
       {
         apiVersion: 'kafka.strimzi.io/v1',

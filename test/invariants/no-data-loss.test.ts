@@ -10,7 +10,7 @@ describe('no data lost', () => {
     const dataBearing = objects.filter((o) => dataBearingKindOf(o.apiVersion, o.kind));
     expect(dataBearing.map((o) => o.kind).sort()).toEqual([
       'Infrastructure', 'Kafka', 'KafkaNodePool', 'ResourceGraphDefinition', 'ResourceGraphDefinition',
-      'ResourceGraphDefinition', 'ResourceGraphDefinition', 'Topic', 'Workspace',
+      'ResourceGraphDefinition', 'ResourceGraphDefinition', 'ResourceGraphDefinition', 'Topic', 'Workspace',
     ]);
     for (const o of [...dataBearing, find(files, 'Namespace', 'kafka')]) expect(o.metadata.annotations?.[ANNOTATIONS.fluxPrune]).toBe('disabled');
     expect((find(files, 'WebApplication', 'team-a-web') as Json).metadata.annotations).toBeUndefined();

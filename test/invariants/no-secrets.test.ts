@@ -32,11 +32,20 @@ describe('no secrets in Git', () => {
     ]);
   });
 
-  test('generators, KRO expressions, references by name and booleans are not secrets', () => {
+  test('generators, KRO expressions, references by name, booleans and SimpleSchema declarations are not secrets', () => {
     expect(secretFindings([['e.yaml', [
       'password: "{{ random(\'[a-z]{32}\') }}"', 'databaseSecret: ${database.metadata.name + "-app"}', 'passwordSecretRef: db-auth',
-      'automountServiceAccountToken: false', 'secretKeyRef:', '  name: x', 'token: {}', '',
+      'automountServiceAccountToken: false', 'secretKeyRef:', '  name: x', 'token: {}',
+      'secretEnv: "[]SecretEnvVar | default=[] maxItems=64 description=\\"From a Secret\\""', 'secret: string | required=true maxLength=253 description="A Secret"',
+      '',
     ].join('\n')]])).toEqual([]);
+  });
+
+  test('a secret-looking value that merely contains a "|" is still one', () => {
+    expect(secretFindings([['f.yaml', 'apiToken: abc | def\nsecret: "hunter2 | x"\n']])).toEqual([
+      'f.yaml $.apiToken: apiToken has a literal value that looks like a secret',
+      'f.yaml $.secret: secret has a literal value that looks like a secret',
+    ]);
   });
 
   test('the cache password is generated in the cluster by Kyverno, once, from a random source', () => {

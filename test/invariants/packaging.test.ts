@@ -104,4 +104,47 @@ describe('another organisation\'s platform repo (examples/acme-platform) on the 
     const pool = (env: string) => (readDist(join(program, 'dist', env)).documents.find((d) => d.object.kind === 'KafkaNodePool')!.object as Json).spec.replicas;
     expect([pool('production'), pool('staging')]).toEqual([3, 2]);
   }, 300_000);
+
+  test('HTTPS on 443 with Acme\'s own certificate Secret, and one team (payments) using every day-one capability, exactly as written', () => {
+    run(process.execPath, ['main.js', '--all'], program);
+    const docs = readDist(join(program, 'dist', 'production'), { repoPath: 'dist/production' }).documents.map((d) => d.object as Json);
+    const one = (kind: string, name: string) => docs.find((o) => o.kind === kind && o.metadata.name === name);
+    // The HTTPS listener presents the Secret the platform team keeps in the cluster; HTTP only redirects; no Secret in Git.
+    expect(one('Gateway', 'platform').spec.listeners.map((l: Json) => [l.name, l.protocol, l.port, l.tls?.certificateRefs])).toEqual([
+      ['http', 'HTTP', 80, undefined], ['https', 'HTTPS', 443, [{ group: '', kind: 'Secret', name: 'apps-acme-example-tls' }]],
+    ]);
+    expect(one('HTTPRoute', 'https-redirect').spec.rules).toEqual([{ filters: [{ type: 'RequestRedirect', requestRedirect: { scheme: 'https', port: 443, statusCode: 301 } }] }]);
+    expect(one('ResourceGraphDefinition', 'web-application.platform.mini-atlas.io').spec.schema.status.url).toBe('${"https://" + schema.spec.hostname}');
+    expect(docs.filter((o) => o.kind === 'Secret')).toEqual([]);
+    // payments: egress by name (workspace and app), env/secretEnv/configMapEnv, command/args, two probe paths,
+    // autoscaling, a paused app, a worker, a job and a cron job, a database-only Infrastructure with an extension
+    // and a second database, and a cache-only one.
+    expect(one('Workspace', 'payments').spec.egress).toEqual([{ host: 'api.stripe.com', ports: [443] }]);
+    const specs = Object.fromEntries(docs.filter((o) => o.metadata.namespace === 'payments').map((o) => [`${o.kind}/${o.metadata.name}`, o.spec]));
+    const stripeKey = { name: 'STRIPE_API_KEY', secret: 'stripe', key: 'api-key' };
+    expect(specs).toEqual({
+      'Infrastructure/payments-ledger': {
+        postgres: { database: 'ledger', owner: 'ledger_app', instances: 3, storage: '20Gi', extensions: ['pgcrypto'], databases: [{ name: 'ledger_audit', extensions: ['pgaudit'] }] },
+        cache: { enabled: false },
+      },
+      'Infrastructure/payments-sessions': { postgres: { enabled: false, instances: 3, storage: '20Gi' }, cache: { memory: '256Mi' } },
+      'Topic/payments-settled': expect.objectContaining({ partitions: 6 }),
+      'WebApplication/payments-api': {
+        image: 'registry.acme.example/payments/api:2.4.1', hostname: 'payments.apps.acme.example', port: 8080,
+        command: ['/app/api'], args: ['--listen=:8080', '--log-format=json'], env: [{ name: 'LOG_LEVEL', value: 'info' }],
+        secretEnv: [stripeKey], configMapEnv: [{ name: 'FEATURE_FLAGS', configMap: 'payments-flags', key: 'flags' }],
+        readinessPath: '/readyz', livenessPath: '/livez', autoscaling: { enabled: true, minReplicas: 2, maxReplicas: 6, cpuUtilization: 70 },
+        egress: [{ host: '*.stripe.com', ports: [443] }], database: 'payments-ledger', topic: 'payments-settled',
+      },
+      'WebApplication/payments-admin': { image: 'registry.acme.example/payments/admin:1.0.0', hostname: 'payments-admin.apps.acme.example', replicas: 0, database: 'payments-sessions' },
+      'Workload/payments-settler': {
+        type: 'worker', image: 'registry.acme.example/payments/settler:2.4.1', replicas: 2, secretEnv: [stripeKey], database: 'payments-ledger', topic: 'payments-settled',
+      },
+      'Workload/payments-migrate': { type: 'job', image: 'registry.acme.example/payments/api:2.4.1', command: ['/app/migrate'], args: ['up'], backoffLimit: 1, database: 'payments-ledger' },
+      'Workload/payments-reconcile': {
+        type: 'cron', image: 'registry.acme.example/payments/api:2.4.1', command: ['/app/reconcile'], schedule: '0 3 * * *',
+        concurrencyPolicy: 'Forbid', successfulJobsHistoryLimit: 5, failedJobsHistoryLimit: 2, database: 'payments-ledger',
+      },
+    });
+  }, 300_000);
 });

@@ -6,7 +6,7 @@ const rgds = ofKind(render(), 'ResourceGraphDefinition') as Json[];
 test('instances use metadata.name/namespace only (no spec.name or spec.namespace)', () => {
   expect(Object.fromEntries(rgds
     .map((rgd) => [rgd.spec.schema.kind, Object.keys(rgd.spec.schema.spec).filter((f) => f === 'name' || f === 'namespace')])))
-    .toEqual({ Infrastructure: [], Topic: [], WebApplication: [], Workspace: [] });
+    .toEqual({ Infrastructure: [], Topic: [], WebApplication: [], Workload: [], Workspace: [] });
 });
 
 test('every RGD status field refers to a resource (KRO rejects constant status expressions)', () => {
@@ -15,13 +15,14 @@ test('every RGD status field refers to a resource (KRO rejects constant status e
   const refsOf = (rgd: Json): Record<string, string[]> => {
     const ids = ['schema', ...rgd.spec.resources.map((r: Json) => r.id)];
     const code = (expr: string): string => expr.replace(/"(?:[^"\\]|\\.)*"/g, '""');
-    return Object.fromEntries((Object.entries(rgd.spec.schema.status) as [string, string][])
+    return Object.fromEntries((Object.entries(rgd.spec.schema.status ?? {}) as [string, string][])
       .map(([field, expr]) => [field, ids.filter((id) => new RegExp(`(?<![\\w.])${id}\\.`).test(code(expr)))]));
   };
   expect(Object.fromEntries(rgds.map((rgd) => [rgd.spec.schema.kind, refsOf(rgd)]))).toEqual({
-    Infrastructure: { cacheHost: ['schema'], cacheSecret: ['schema'], databaseHost: ['database'], databaseSecret: ['database'] },
+    Infrastructure: { cacheHost: ['schema'], cacheSecret: ['schema'], databaseHost: ['schema'], databaseSecret: ['schema'] },
     Topic: { bootstrapServers: ['topic'], topicName: ['topic'] },
     WebApplication: { availableReplicas: ['deployment'], url: ['schema'] },
+    Workload: {},
     Workspace: { namespace: ['workspaceNamespace'], phase: ['workspaceNamespace'] },
   });
 });

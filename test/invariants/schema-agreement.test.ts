@@ -6,8 +6,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import * as ts from 'typescript';
-import { Field, Fields, fields, INFRASTRUCTURE_FIELDS, LOCAL, TOPIC_FIELDS, toSimpleSchema, WEB_APPLICATION_FIELDS, WORKSPACE_FIELDS } from '../../lib';
+import { Field, Fields, fields, INFRASTRUCTURE_FIELDS, LOCAL, TOPIC_FIELDS, toSimpleSchema, WEB_APPLICATION_FIELDS, WORKLOAD_FIELDS, WORKSPACE_FIELDS } from '../../lib';
 import { simpleSchemaMarker } from '../../lib/shared/fields';
 import { markerDefault } from '../../lib/shared/fields';
 import { Json, ofKind, render } from '../helpers/platform';
@@ -25,11 +26,14 @@ function iface(name: string): ts.InterfaceDeclaration {
   throw new Error(`interface ${name} not found in lib/delivery`);
 }
 
-/** The literal at the start of a `@default` tag (`'4' (local profile)` → "4", `1` → 1, `none` → undefined). */
+/** The literal at the start of a `@default` tag (`'4' (local profile)` → "4", `1` → 1, `[]` → [], `none` → undefined). */
 function defaultOf(member: ts.PropertySignature): unknown {
   const tag = ts.getJSDocTags(member).find((t) => t.tagName.text === 'default');
   if (!tag) return Symbol.for('missing');
   const text = (typeof tag.comment === 'string' ? tag.comment : ts.getTextOfJSDocComment(tag.comment) ?? '').trim();
+  // A list's or map's default, written as JSON (`@default []`, `@default {}`).
+  const json = /^(\[[^\]]*\]|\{[^}]*\})/.exec(text);
+  if (json) return JSON.parse(json[1]!) as unknown;
   const m = /^('([^']*)'|(-?\d+)|(true|false))/.exec(text);
   if (!m) return text;
   if (m[2] !== undefined) return m[2];
@@ -48,9 +52,15 @@ const PROFILE_DEFAULTS: Record<string, unknown> = {
 /** Props of the constructs that are not spec fields: the instance's name, the profile that sizes defaults, and the platform domain host names are checked against. */
 const NOT_IN_SPEC = ['name', 'environment', 'hostDomain'];
 
+/** The properties of an interface and of the interfaces it extends (e.g. `ContainerProps`). */
+function membersOf(decl: ts.InterfaceDeclaration): ts.PropertySignature[] {
+  const inherited = (decl.heritageClauses ?? []).flatMap((h) => h.types.map((t) => iface((t.expression as ts.Identifier).text)));
+  return [...inherited.flatMap(membersOf), ...decl.members.filter(ts.isPropertySignature)];
+}
+
 function compare(where: string, decl: ts.InterfaceDeclaration, fields: Fields, refs: readonly string[] = []): string[] {
   const problems: string[] = [];
-  const members = new Map(decl.members.filter(ts.isPropertySignature).map((m) => [(m.name as ts.Identifier).text, m]));
+  const members = new Map(membersOf(decl).map((m) => [(m.name as ts.Identifier).text, m]));
   for (const [name, field] of Object.entries(fields) as [string, Field][]) {
     const member = members.get(name);
     const path = `${where}.${name}`;
@@ -72,7 +82,7 @@ function compare(where: string, decl: ts.InterfaceDeclaration, fields: Fields, r
       continue;
     }
     const expected = path in PROFILE_DEFAULTS ? PROFILE_DEFAULTS[path] : field.default;
-    if (documented !== expected) problems.push(`${path}: @default ${String(documented)} but the schema says ${JSON.stringify(expected)}`);
+    if (!isDeepStrictEqual(documented, expected)) problems.push(`${path}: @default ${String(documented)} but the schema says ${JSON.stringify(expected)}`);
   }
   for (const name of members.keys()) {
     if (!(name in fields) && !NOT_IN_SPEC.includes(name) && !refs.includes(name)) problems.push(`${where}.${name}: in ${decl.name.text}, not in the schema`);
@@ -83,6 +93,7 @@ function compare(where: string, decl: ts.InterfaceDeclaration, fields: Fields, r
 test.each([
   ['Workspace', 'WorkspaceProps', WORKSPACE_FIELDS, []],
   ['WebApplication', 'WebApplicationProps', WEB_APPLICATION_FIELDS, ['database', 'topic']],
+  ['Workload', 'WorkloadProps', WORKLOAD_FIELDS, ['database', 'topic']],
   ['Infrastructure', 'InfrastructureProps', INFRASTRUCTURE_FIELDS, []],
   ['Topic', 'TopicProps', TOPIC_FIELDS, []],
 ] as const)('%s: props and schema agree field by field, default by default', (kind, props, fields, refs) => {
@@ -104,7 +115,7 @@ test('the comparison fails on drift (a default that differs, a field on one side
 test('every RGD carries the SimpleSchema generated from the declaration', () => {
   const rgds = ofKind(render(), 'ResourceGraphDefinition') as Json[];
   const declared: Record<string, Fields> = {
-    Workspace: WORKSPACE_FIELDS, WebApplication: WEB_APPLICATION_FIELDS, Infrastructure: INFRASTRUCTURE_FIELDS, Topic: TOPIC_FIELDS,
+    Workspace: WORKSPACE_FIELDS, WebApplication: WEB_APPLICATION_FIELDS, Workload: WORKLOAD_FIELDS, Infrastructure: INFRASTRUCTURE_FIELDS, Topic: TOPIC_FIELDS,
   };
   expect(Object.fromEntries(rgds.map((rgd) => [rgd.spec.schema.kind, rgd.spec.schema.spec])))
     .toEqual(Object.fromEntries(Object.entries(declared).map(([kind, fields]) => [kind, toSimpleSchema(fields)])));
@@ -114,7 +125,7 @@ test('every RGD carries the SimpleSchema generated from the declaration', () => 
 
 test('the compile-time agreement file covers all four abstractions', () => {
   const src = readFileSync(join(__dirname, '..', '..', 'lib', 'delivery', 'spec-agreement.ts'), 'utf8');
-  for (const kind of ['Workspace', 'WebApplication', 'Infrastructure', 'Topic']) expect(src).toContain(`${kind}PropsMatchSchema`);
+  for (const kind of ['Workspace', 'WebApplication', 'Workload', 'Infrastructure', 'Topic']) expect(src).toContain(`${kind}PropsMatchSchema`);
 });
 
 test('markerDefault reads back the default simpleSchemaMarker wrote, for every scalar type', () => {

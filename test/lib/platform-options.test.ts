@@ -14,7 +14,7 @@ const ACME = {
   flux: { rootKustomizationName: 'acme-platform', fluxBootstrap: true, gatewayApiRepositoryUrl: 'https://git.acme.example/mirror/gateway-api' },
   core: {
     chartRepositories: { cilium: 'https://charts.acme.example/cilium', kro: 'oci://registry.acme.example/kro/charts/kro' },
-    gateway: { className: 'acme-lb', listenerMode: 'load-balancer' as const, httpPort: 80, domain: 'apps.acme.example' },
+    gateway: { className: 'acme-lb', listenerMode: 'load-balancer' as const, httpPort: 80, httpsPort: 443, domain: 'apps.acme.example', tlsSecretName: 'apps-acme-example-tls' },
   },
 };
 
@@ -68,12 +68,23 @@ test('gateway: class, listener mode, port and domain; Cilium\'s host network fol
   const files = render({ ...ACME, teams: () => undefined });
   const gw = find(files, 'Gateway', 'platform') as Json;
   expect([gw.spec.gatewayClassName, gw.spec.listeners[0].port, gw.spec.listeners[0].hostname]).toEqual(['acme-lb', 80, '*.apps.acme.example']);
+  // Production HTTPS: the organisation's existing Secret on 443, the redirect to 443, and status URLs without a port.
+  expect(gw.spec.listeners[1]).toMatchObject({ name: 'https', protocol: 'HTTPS', port: 443, tls: { mode: 'Terminate', certificateRefs: [{ group: '', kind: 'Secret', name: 'apps-acme-example-tls' }] } });
+  expect((find(files, 'HTTPRoute', 'https-redirect') as Json).spec.rules[0].filters[0].requestRedirect).toEqual({ scheme: 'https', port: 443, statusCode: 301 });
+  expect((find(files, 'ResourceGraphDefinition', 'web-application.platform.mini-atlas.io') as Json).spec.schema.status.url).toBe('${"https://" + schema.spec.hostname}');
+  expect(ofKind(files, 'Secret')).toEqual([]);
   expect((find(files, 'HelmRelease', 'cilium') as Json).spec.values.gatewayAPI.hostNetwork).toEqual({ enabled: false });
   expect((find(render(), 'HelmRelease', 'cilium') as Json).spec.values.gatewayAPI.hostNetwork).toEqual({ enabled: true });
   const bad = issues(() => render({ core: { gateway: { className: 'Acme LB', httpPort: 80 } }, teams: () => undefined }));
   expect(bad.map((i) => [i.path, i.field, i.value, i.rule])).toEqual([
     ['core/shared-services/gateway', 'className', '"Acme LB"', 'must be a DNS-1123 subdomain: lowercase letters, digits, "-" and ".", starting and ending with a letter or digit'],
     ['core/shared-services/gateway', 'httpPort', '80', 'must be between 1024 and 65535 (host-network Envoy cannot bind privileged ports)'],
+  ]);
+  const badTls = issues(() => render({ core: { gateway: { listenerMode: 'load-balancer', httpPort: 443, httpsPort: 0, tlsSecretName: 'Acme_TLS' } }, teams: () => undefined }));
+  expect(badTls.map((i) => [i.path, i.field, i.value, i.rule, i.fix])).toEqual([
+    ['core/shared-services/gateway', 'httpsPort', '0', 'must be a TCP port (an integer from 1 to 65535)', undefined],
+    ['core/shared-services/gateway', 'tlsSecretName', '"Acme_TLS"', 'must be a DNS-1123 subdomain: lowercase letters, digits, "-" and ".", starting and ending with a letter or digit',
+      'name the kubernetes.io/tls Secret in the Gateway namespace that holds the certificate for *.<domain>'],
   ]);
 });
 

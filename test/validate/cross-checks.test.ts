@@ -65,7 +65,7 @@ test('today\'s case: team-a\'s instances edited as raw YAML, every problem repor
 });
 
 test('a made-up platform: facts read from the directory (Gateway, policy, node pool), raw instances on RGD defaults', () => {
-  edit('Gateway', 'platform', (o) => { (obj(o.spec).listeners as Obj[])[0]!.hostname = '*.apps.acme.dev'; });
+  edit('Gateway', 'platform', (o) => { for (const l of obj(o.spec).listeners as Obj[]) l.hostname = '*.apps.acme.dev'; });
   edit('ValidatingPolicy', 'image-registries', (o) => {
     (obj(o.spec).variables as Obj[]).find((v) => v.name === 'allowed')!.expression = '["registry.acme.dev/"]';
   });

@@ -122,7 +122,7 @@ describe('a team stage changed by hand (issue 16): the validator refuses what it
       const tenant = validateDirectory(copy).violations.filter((v) => v.check === 'flux').map((v) => `${v.kind} ${v.name} ${v.path}: ${v.message}`);
       const webName = String(obj(app.metadata).name);
       expect(tenant).toEqual([
-        'ClusterRoleBinding take-over $.kind: rbac.authorization.k8s.io/v1 ClusterRoleBinding in flux-system/delivery-team-a, which is applied as delivery-team-a: a team stage may hold only WebApplication, Infrastructure, Topic',
+        'ClusterRoleBinding take-over $.kind: rbac.authorization.k8s.io/v1 ClusterRoleBinding in flux-system/delivery-team-a, which is applied as delivery-team-a: a team stage may hold only WebApplication, Workload, Infrastructure, Topic',
         `WebApplication team-b/${webName} $.metadata.namespace: namespace "team-b" in flux-system/delivery-team-a, which is applied as delivery-team-a: that account may write only into its own workspace`,
         // The namespace check (issue 3) reports the moved instance too: no layer creates team-b.
         `WebApplication team-b/${webName} $.metadata.namespace: namespace "team-b" must exist before layer flux-system/delivery-team-a is applied, but no layer creates it`,

@@ -152,7 +152,7 @@ const CASES: Record<string, readonly Expected[]> = {
     { check: 'flux', kind: 'HelmRelease', path: '$.spec.values.controller.watchNamespaces[0]', message: 'namespace "ghost" must exist before layer flux-system/operators is applied, but no layer creates it' },
   ],
   'flux-tenant-stage/dist': [
-    { check: 'flux', kind: 'ConfigMap', path: '$.kind', message: 'v1 ConfigMap in flux-system/blue, which is applied as delivery-blue: a team stage may hold only WebApplication, Infrastructure, Topic' },
+    { check: 'flux', kind: 'ConfigMap', path: '$.kind', message: 'v1 ConfigMap in flux-system/blue, which is applied as delivery-blue: a team stage may hold only WebApplication, Workload, Infrastructure, Topic' },
   ],
   'flux-wait/dist': [
     { check: 'flux', kind: 'Kustomization', path: '$.spec.wait', message: 'flux-system/apps depends on this Kustomization, which does not set wait: true, so Flux counts it Ready once applied and the dependents may start before its objects work' },

@@ -68,6 +68,13 @@ const FIXTURES: Readonly<Record<string, readonly Case[]>> = {
     ['a rejection of the previous generation is not this one\'s failure', { metadata: meta(3), status: { conditions: [cond('Accepted', 'False', { observedGeneration: 2, reason: 'Invalid' })] } }, WAITING],
     ['no status yet', { metadata: meta(1) }, NO_STATUS('failed')],
   ],
+  'gateway.networking.k8s.io/HTTPRoute': [
+    ['accepted: Accepted=True for this generation by its one parent', { metadata: meta(2), status: { parents: [{ parentRef: { name: 'platform', sectionName: 'http' }, controllerName: 'io.cilium/gateway-controller', conditions: [cond('Accepted', 'True', { observedGeneration: 2, reason: 'Accepted' }), cond('ResolvedRefs', 'True', { observedGeneration: 2, reason: 'ResolvedRefs' })] }] } }, CURRENT],
+    ['not yet: no parent reported', { metadata: meta(1), status: { parents: [] } }, WAITING],
+    ['accepted for a stale generation', { metadata: meta(3), status: { parents: [{ parentRef: { name: 'platform' }, conditions: [cond('Accepted', 'True', { observedGeneration: 2, reason: 'Accepted' })] }] } }, WAITING],
+    ['failed: the listener refuses the route (NotAllowedByListeners)', { metadata: meta(2), status: { parents: [{ parentRef: { name: 'platform' }, conditions: [cond('Accepted', 'False', { observedGeneration: 2, reason: 'NotAllowedByListeners' })] }] } }, FAILED],
+    ['no status yet', { metadata: meta(1) }, NO_STATUS('failed')],
+  ],
   'kro.run/ResourceGraphDefinition': [
     ['ready: Ready=True for this generation, state Active', { metadata: meta(2), status: { state: 'Active', conditions: rgdConditions(2, 'True', 'True', 'True') } }, CURRENT],
     ['not ready: first reconciliation, revision compiling, state Inactive', { metadata: meta(1), status: { state: 'Inactive', conditions: [cond('GraphAccepted', 'True', { observedGeneration: 1 }), cond('GraphRevisionsResolved', 'Unknown', { observedGeneration: 1, reason: 'WaitingForGraphRevisionCompilation' }), cond('Ready', 'Unknown', { observedGeneration: 1 })] } }, WAITING],
@@ -90,6 +97,7 @@ const FIXTURES: Readonly<Record<string, readonly Case[]>> = {
   ],
   'platform.mini-atlas.io/Workspace': kroInstanceCases,
   'platform.mini-atlas.io/WebApplication': kroInstanceCases,
+  'platform.mini-atlas.io/Workload': kroInstanceCases,
   'platform.mini-atlas.io/Infrastructure': kroInstanceCases,
   'platform.mini-atlas.io/Topic': kroInstanceCases,
 };

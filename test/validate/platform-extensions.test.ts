@@ -30,7 +30,7 @@ test('dist/ with a StaticSite in team-a\'s stage and its RGD: no violation; the 
 });
 
 test('tenantKindsOf: the built-ins when dist/ declares no other namespaced platform kind', () => {
-  expect(tenantKindsOf([]).map((k) => k.kind)).toEqual(['WebApplication', 'Infrastructure', 'Topic']);
+  expect(tenantKindsOf([]).map((k) => k.kind)).toEqual(['WebApplication', 'Workload', 'Infrastructure', 'Topic']);
 });
 
 test('a chart mirror: accepted (a note) with the mirror-of annotation naming the pinned repository, a violation without it', () => {

@@ -14,13 +14,18 @@ import {
   Cluster,
   ClusterSpecResourcesLimits,
   ClusterSpecResourcesRequests,
+  Database,
+  DatabaseSpecDatabaseReclaimPolicy,
+  DatabaseProps,
 } from '../../../imports/postgresql.cnpg.io';
 import { ANNOTATIONS, LABELS } from '../../shared/api';
 import { cel } from '../../shared/cel';
 import { EnvironmentProfile, LOCAL } from '../../shared/environment';
 import { infrastructureFields } from './schema';
 import { CLOUDNATIVE_PG, VALKEY } from '../../shared/versions';
-import { cacheSecret, cacheService, databaseSecret, databaseService } from '../conventions';
+import {
+  additionalDatabaseObject, bootstrapDatabaseObject, cacheSecret, cacheService, databaseSecret, databaseService,
+} from '../conventions';
 import { PlatformWiring } from '../../core/platform-wiring';
 import { ResourceGraph } from '../resource-graph';
 import { RESTRICTED_CONTAINER, restrictedPod } from '../restricted-security';
@@ -28,6 +33,20 @@ import { RESTRICTED_CONTAINER, restrictedPod } from '../restricted-security';
 const NAME = 'schema.metadata.name';
 const NS = 'schema.metadata.namespace';
 const CACHE_ON = '${schema.spec.cache.enabled}';
+const POSTGRES_ON = 'schema.spec.postgres.enabled';
+/** Labels every PostgreSQL Cluster of an Infrastructure carries (with the instance's name as `app.kubernetes.io/instance`). */
+export const DATABASE_LABELS = { [LABELS.name]: 'postgresql', [LABELS.component]: 'database' } as const;
+/**
+ * A CloudNativePG Database manifest whose `spec.extensions` is one KRO expression building `[{"name": e}, …]`
+ * from a CEL list of extension names (the typed `manifest()` serializes `extensions` as a list, so the
+ * expression is put in after it). CloudNativePG runs `CREATE EXTENSION` for each as the superuser, at the
+ * version the image's control file names (ExtensionSpec: `ensure` defaults to present, `version` to the default).
+ */
+function databaseManifest(props: DatabaseProps, extensionsExpr: string): Record<string, unknown> {
+  const manifest = Database.manifest(props) as { spec: Record<string, unknown> };
+  manifest.spec.extensions = cel(`${extensionsExpr}.map(e, {"name": e})`);
+  return manifest;
+}
 /** Valkey's port. */
 export const CACHE_PORT = 6379;
 /** UID/GID of the `valkey` user in the official image. */
@@ -61,8 +80,8 @@ export class InfrastructureDefinition extends ResourceGraph {
       kind: 'Infrastructure',
       fields: infrastructureFields(environment),
       status: {
-        databaseSecret: cel(databaseSecret.cel('database.metadata.name')),
-        databaseHost: cel(databaseService.celHost('database.metadata.name', 'database.metadata.namespace')),
+        databaseSecret: cel(`${POSTGRES_ON} ? ${databaseSecret.cel(NAME)} : ""`),
+        databaseHost: cel(`${POSTGRES_ON} ? ${databaseService.celHost(NAME, NS)} : ""`),
         cacheHost: cel(`schema.spec.cache.enabled ? ${cacheService.celHost(NAME, NS)} : ""`),
         cacheSecret: cel(`schema.spec.cache.enabled ? ${cacheSecret.cel(NAME)} : ""`),
       },
@@ -73,8 +92,9 @@ export class InfrastructureDefinition extends ResourceGraph {
       resources: [
         {
           id: 'database',
+          includeWhen: [cel(POSTGRES_ON)],
           template: Cluster.manifest({
-            metadata: { name, namespace: ns, labels },
+            metadata: { name, namespace: ns, labels: { ...labels, ...DATABASE_LABELS } },
             spec: {
               instances: cel<number>('schema.spec.postgres.instances'),
               imageName: CLOUDNATIVE_PG.postgresImage,
@@ -88,6 +108,38 @@ export class InfrastructureDefinition extends ResourceGraph {
               inheritedMetadata: { labels: { [LABELS.workspace]: ns } },
             },
           }),
+        },
+        {
+          // The bootstrap database's extensions. CloudNativePG adopts a database that exists already (initdb
+          // created it) and only ALTERs it to the spec (docs, "PostgreSQL Database Management"); `retain` keeps
+          // the database when this object goes.
+          id: 'bootstrapDatabase',
+          includeWhen: [cel(`${POSTGRES_ON} && size(schema.spec.postgres.extensions) > 0`)],
+          template: databaseManifest({
+            metadata: { name: cel(bootstrapDatabaseObject.cel(NAME)), namespace: ns, labels },
+            spec: {
+              cluster: { name: cel('database.metadata.name') },
+              name: cel('schema.spec.postgres.database'),
+              owner: cel('schema.spec.postgres.owner'),
+              databaseReclaimPolicy: DatabaseSpecDatabaseReclaimPolicy.RETAIN,
+            },
+          }, 'schema.spec.postgres.extensions'),
+        },
+        {
+          // One Database per additional database (a KRO collection), owned by the same role; `retain`: removing
+          // it from the list leaves the PostgreSQL database in place.
+          id: 'databases',
+          includeWhen: [cel(POSTGRES_ON)],
+          forEach: { db: cel('schema.spec.postgres.databases') },
+          template: databaseManifest({
+            metadata: { name: cel(additionalDatabaseObject.cel(NAME, 'db.name')), namespace: ns, labels },
+            spec: {
+              cluster: { name: cel('database.metadata.name') },
+              name: cel('db.name'),
+              owner: cel('schema.spec.postgres.owner'),
+              databaseReclaimPolicy: DatabaseSpecDatabaseReclaimPolicy.RETAIN,
+            },
+          }, 'db.extensions'),
         },
         {
           id: 'cacheService',

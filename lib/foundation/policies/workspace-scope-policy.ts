@@ -1,4 +1,4 @@
-/** Platform instances (apps, infrastructure, topics) exist only inside workspace namespaces. */
+/** Platform instances (apps, workloads, infrastructure, topics) exist only inside workspace namespaces. */
 import { Construct } from 'constructs';
 import { PLATFORM_GROUP } from '../../shared/api';
 import { PlatformPolicy } from './platform-policy';

@@ -14,82 +14,25 @@ import {
 import { LABELS } from '../../shared/api';
 import { cel } from '../../shared/cel';
 import { WEB_APPLICATION_FIELDS } from './schema';
-import { cacheSecret, cacheService, celKafkaTopicName, databaseSecret, databaseService } from '../conventions';
 import { PlatformWiring } from '../../core/platform-wiring';
-import { CACHE_LABELS } from '../infrastructure/definition';
 import { ResourceGraph } from '../resource-graph';
-import { RESTRICTED_CONTAINER, restrictedPod } from '../restricted-security';
+import { egressPolicyResource } from '../egress';
+import { appPodSpec, CONNECTION_EXTERNALS, envExpression, HAS_CACHE, HAS_DATABASE, withContainerExpressions } from '../container';
 
 const NAME = 'schema.metadata.name';
 const NS = 'schema.metadata.namespace';
-const DB = 'schema.spec.database';
-const TOPIC = 'schema.spec.topic';
-
-/** A CEL map literal of an environment variable with a literal or computed `value`. */
-const envValue = (name: string, valueExpr: string): string => `{"name": ${JSON.stringify(name)}, "value": ${valueExpr}}`;
-/** A CEL map literal of an environment variable read from a key of a Secret. */
-const envSecret = (name: string, secretExpr: string, key: string): string =>
-  `{"name": ${JSON.stringify(name)}, "valueFrom": {"secretKeyRef": {"name": ${secretExpr}, "key": ${JSON.stringify(key)}}}}`;
-/** `cond ? [entries] : []` as CEL. */
-const envWhen = (cond: string, entries: readonly string[]): string => `(${cond} ? [${entries.join(', ')}] : [])`;
-
-/**
- * The container's environment as one KRO expression building the list, so a variable exists only when it has
- * a value: `DATABASE_*` only with a database, `KAFKA_*` only with a topic. KRO v0.9.3 has no per-entry
- * condition in a template (`includeWhen` takes whole resources; its `omit()` needs the alpha CELOmitFunction
- * gate), but a field may be one standalone expression of the field's type (pkg/graph/builder.go
- * `validateExpressionType`: a list of maps is checked structurally against the list of EnvVar).
- * @param cacheExpr CEL that is true when the app's Infrastructure runs a cache
- */
-export function envExpression(wiring: PlatformWiring, cacheExpr: string): string {
-  const hasDb = `${DB} != ""`;
-  const hasTopic = `${TOPIC} != ""`;
-  return [
-    `[${envValue('PORT', 'string(schema.spec.port)')}]`,
-    envWhen(hasDb, [
-      envValue('DATABASE_SECRET_NAME', databaseSecret.cel(DB)),
-      envValue('DATABASE_HOST', databaseService.celHost(DB, NS)),
-      envSecret('DATABASE_URI', databaseSecret.cel(DB), 'uri'),
-    ]),
-    envWhen(`${hasDb} && ${cacheExpr}`, [
-      envValue('CACHE_HOST', cacheService.celHost(DB, NS)),
-      envSecret('CACHE_PASSWORD', cacheSecret.cel(DB), 'password'),
-    ]),
-    envWhen(hasTopic, [
-      envValue('KAFKA_BOOTSTRAP_SERVERS', JSON.stringify(wiring.kafka.bootstrapServers)),
-      envValue('KAFKA_TOPIC', celKafkaTopicName(NS, TOPIC)),
-    ]),
-  ].join(' + ');
-}
-
-/** Id of the collection of every cache Service (KRO `externalRef` with a selector). */
-const CACHES = 'caches';
-/**
- * CEL: the app's Infrastructure runs a cache, i.e. its cache Service exists. The WebApplication RGD cannot read
- * the Infrastructure's spec (a scalar externalRef to it would have to exist even for apps without a database,
- * and a skipped one skips its dependents); it reads the cache Services instead: a collection is a list, empty
- * when nothing matches, and KRO watches it, so the variables appear once the cache does (KRO v0.9.3 docs,
- * "External References": collections).
- */
-const HAS_CACHE = `${CACHES}.exists(s, s.metadata.namespace == ${NS} && s.metadata.name == ${cacheService.cel(DB)})`;
-
-/**
- * Sets the first container's `env` of a Deployment manifest to one KRO expression. The typed `manifest()`
- * helpers serialize `env` as a list, so the expression is put in after them.
- */
-function withEnv(expression: string, deployment: Record<string, unknown>): Record<string, unknown> {
-  const containers = (deployment.spec as { template: { spec: { containers: Record<string, unknown>[] } } }).template.spec.containers;
-  containers[0]!.env = cel(expression);
-  return deployment;
-}
+/** CEL: the app scales with a HorizontalPodAutoscaler. */
+const AUTOSCALED = 'schema.spec.autoscaling.enabled';
+/** CEL: more than one pod can run (the replicas, or the autoscaler's maximum). */
+const SEVERAL_PODS = `${AUTOSCALED} ? schema.spec.autoscaling.maxReplicas > 1 : schema.spec.replicas > 1`;
+/** CEL: the probe path `field`, or `healthPath` when it is empty. */
+const probePath = (field: string): string => `schema.spec.${field} != "" ? schema.spec.${field} : schema.spec.healthPath`;
+/** The keys from a Deployment manifest to its pod spec. */
+const DEPLOYMENT_POD = ['spec', 'template', 'spec'] as const;
 
 /** Port of the Service in front of the pods. */
 export const SERVICE_PORT = 80;
-/**
- * UID/GID every application runs as. Images often declare a user by name (`USER app`), which the kubelet
- * cannot verify against `runAsNonRoot`; a fixed unprivileged UID makes the check verifiable for any image.
- */
-export const APP_UID = 65532;
+export { APP_UID } from '../container';
 
 /** The RGD behind `kind: WebApplication`. */
 export class WebApplicationDefinition extends ResourceGraph {
@@ -101,21 +44,35 @@ export class WebApplicationDefinition extends ResourceGraph {
     const ns = cel(NS);
     const selector = { [LABELS.name]: 'web-application', [LABELS.instance]: name };
     const labels = { ...selector, [LABELS.workspace]: ns, [LABELS.managedBy]: 'kro' };
-    const resources = {
-      requests: { cpu: k8s.Quantity.fromString(cel('schema.spec.resources.cpu')), memory: k8s.Quantity.fromString(cel('schema.spec.resources.memory')) },
-      limits: { cpu: k8s.Quantity.fromString(cel('schema.spec.resources.cpu')), memory: k8s.Quantity.fromString(cel('schema.spec.resources.memory')) },
-    };
-    const probe = (initialDelaySeconds: number): k8s.Probe => ({
-      httpGet: { path: cel('schema.spec.healthPath'), port: k8s.IntOrString.fromString('http') },
+    const probe = (field: string, initialDelaySeconds: number): k8s.Probe => ({
+      httpGet: { path: cel(probePath(field)), port: k8s.IntOrString.fromString('http') },
       initialDelaySeconds,
       periodSeconds: 10,
     });
+    const env = envExpression(wiring, HAS_CACHE, HAS_DATABASE, 'schema.spec.port');
+    /** The app's Deployment; `replicas` undefined leaves the field to the autoscaler. */
+    const deployment = (replicas: number | undefined): Record<string, unknown> => withContainerExpressions(env, DEPLOYMENT_POD, k8s.KubeDeployment.manifest({
+      metadata: { name, namespace: ns, labels },
+      spec: {
+        ...(replicas === undefined ? {} : { replicas }),
+        selector: { matchLabels: selector },
+        template: {
+          metadata: { labels },
+          spec: appPodSpec({
+            ports: [{ name: 'http', containerPort: cel<number>('schema.spec.port') }],
+            readinessProbe: probe('readinessPath', 2),
+            livenessProbe: probe('livenessPath', 10),
+          }),
+        },
+      },
+    }));
 
     super(scope, id, {
       kind: 'WebApplication',
       fields: WEB_APPLICATION_FIELDS,
       status: {
-        url: cel(`"http://" + schema.spec.hostname + ":${wiring.gateway.httpPort}"`),
+        // The listener the route attaches to decides scheme and port (the shared Gateway's HTTPS listener).
+        url: cel(wiring.gateway.urlCel('schema.spec.hostname')),
         availableReplicas: '${deployment.status.availableReplicas}',
       },
       printerColumns: [
@@ -124,35 +81,40 @@ export class WebApplicationDefinition extends ResourceGraph {
         { name: 'Available', type: 'integer', jsonPath: '.status.availableReplicas' },
         { name: 'URL', type: 'string', jsonPath: '.status.url' },
       ],
-      externals: [{ id: CACHES, apiVersion: 'v1', kind: 'Service', metadata: { selector: { matchLabels: CACHE_LABELS } } }],
+      externals: CONNECTION_EXTERNALS,
       resources: [
+        // Two forms of the one Deployment (the same name), exactly one included: with `replicas` from the spec,
+        // or, when the autoscaler owns the count, without the field at all. KRO applies its templates with
+        // server-side apply and re-applies every field it sets, so a `replicas` in the template would undo each
+        // scaling step of the HorizontalPodAutoscaler (Kubernetes docs, "Horizontal Pod Autoscaling":
+        // "Migrating Deployments and StatefulSets to horizontal autoscaling" — remove spec.replicas from the
+        // manifests). KRO v0.9.3 has no per-field condition (`omit()` needs the alpha CELOmitFunction gate), so
+        // the choice is per resource, with `includeWhen`.
+        { id: 'deployment', includeWhen: [cel(`!${AUTOSCALED}`)], template: deployment(cel<number>('schema.spec.replicas')) },
+        { id: 'autoscaledDeployment', includeWhen: [cel(AUTOSCALED)], template: deployment(undefined) },
         {
-          id: 'deployment',
-          template: withEnv(envExpression(wiring, HAS_CACHE), k8s.KubeDeployment.manifest({
+          id: 'autoscaler',
+          includeWhen: [cel(AUTOSCALED)],
+          template: k8s.KubeHorizontalPodAutoscalerV2.manifest({
             metadata: { name, namespace: ns, labels },
             spec: {
-              replicas: cel<number>('schema.spec.replicas'),
-              selector: { matchLabels: selector },
-              template: {
-                metadata: { labels },
-                spec: {
-                  automountServiceAccountToken: false,
-                  securityContext: restrictedPod(APP_UID),
-                  containers: [{
-                    name: 'app',
-                    image: cel('schema.spec.image'),
-                    ports: [{ name: 'http', containerPort: cel<number>('schema.spec.port') }],
-                    readinessProbe: probe(2),
-                    livenessProbe: probe(10),
-                    resources,
-                    securityContext: RESTRICTED_CONTAINER,
-                    volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
-                  }],
-                  volumes: [{ name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('64Mi') } }],
-                },
-              },
+              scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name },
+              minReplicas: cel<number>('schema.spec.autoscaling.minReplicas'),
+              maxReplicas: cel<number>('schema.spec.autoscaling.maxReplicas'),
+              // Utilization is relative to the pods' CPU request (autoscaling/v2 MetricTarget.averageUtilization).
+              metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: cel<number>('schema.spec.autoscaling.cpuUtilization') } } }],
             },
-          })),
+          }),
+        },
+        {
+          // Voluntary disruptions (a node drain) evict one pod at a time; with a single pod the budget would
+          // block every drain, so it exists only when more than one pod can run.
+          id: 'disruptionBudget',
+          includeWhen: [cel(SEVERAL_PODS)],
+          template: k8s.KubePodDisruptionBudget.manifest({
+            metadata: { name, namespace: ns, labels },
+            spec: { maxUnavailable: k8s.IntOrString.fromNumber(1), selector: { matchLabels: selector } },
+          }),
         },
         {
           id: 'service',
@@ -180,6 +142,14 @@ export class WebApplicationDefinition extends ResourceGraph {
             },
           }),
         },
+        egressPolicyResource({
+          name: cel(`${NAME} + "-egress"`),
+          namespace: ns,
+          labels,
+          endpointSelector: { matchLabels: selector },
+          listExpr: 'schema.spec.egress',
+          description: 'External host names this web application may reach (app egress), and their DNS lookups',
+        }),
         {
           id: 'route',
           template: HttpRoute.manifest({

@@ -17,19 +17,19 @@ import { EnvironmentProfile, LOCAL } from '../../shared/environment';
 import { workspaceFields } from './schema';
 import { PlatformWiring } from '../../core/platform-wiring';
 import { ResourceGraph } from '../resource-graph';
+import { egressPolicyResource, KUBE_DNS_SELECTOR, POD_NAMESPACE } from '../egress';
 import {
   DELIVERY_ACCOUNT_NAMESPACE, deliveryKustomization, deliveryServiceAccount, developerGroup, kustomizationStatusRule,
   TENANT_ROLES, viewerGroup,
 } from '../tenant-access';
 
-/** Cilium's label for a pod's namespace, usable in endpoint selectors. */
-const POD_NAMESPACE = 'k8s:io.kubernetes.pod.namespace';
 /**
  * DNS names workspace pods may resolve: the cluster's own (`<service>.<namespace>.svc.cluster.local` and the
  * search-list expansions of shorter names). `**.` matches any number of labels (Cilium
  * pkg/fqdn/matchpattern, `subdomainWildcardSpecifierPrefix`); a single `*` matches within one label only.
  * Every address the platform hands an application (database, cache, Kafka bootstrap) is a `.svc` name.
- * External names are not resolvable: kube-dns would forward them upstream (a tunnel out of the cluster).
+ * External names are not resolvable (kube-dns would forward them upstream, a tunnel out of the cluster), except
+ * those the workspace or an app allows by name (`egress`, lib/foundation/egress.ts), whose policy adds them.
  */
 export const WORKSPACE_DNS_PATTERNS = ['**.cluster.local'] as const;
 
@@ -111,7 +111,7 @@ export class WorkspaceDefinition extends ResourceGraph {
               egress: [
                 { toEndpoints: [{}] },
                 {
-                  toEndpoints: [{ matchLabels: { [POD_NAMESPACE]: 'kube-system', 'k8s:k8s-app': 'kube-dns' } }],
+                  toEndpoints: [{ matchLabels: { ...KUBE_DNS_SELECTOR } }],
                   toPorts: [{
                     ports: [{ port: '53', protocol: Protocol.UDP }, { port: '53', protocol: Protocol.TCP }],
                     rules: { dns: WORKSPACE_DNS_PATTERNS.map((matchPattern) => ({ matchPattern })) },
@@ -125,6 +125,13 @@ export class WorkspaceDefinition extends ResourceGraph {
             },
           }),
         },
+        egressPolicyResource({
+          name: 'workspace-egress',
+          namespace: IN_NAMESPACE,
+          endpointSelector: {},
+          listExpr: 'schema.spec.egress',
+          description: 'External host names every pod of the workspace may reach (workspace egress), and their DNS lookups',
+        }),
         {
           // CloudNativePG's instance manager watches its Cluster through the API server; nothing else may.
           id: 'postgresApiAccess',

@@ -2,6 +2,7 @@
 import { EnvironmentProfile, LOCAL } from '../../shared/environment';
 import { fields, SpecOf } from '../../shared/fields';
 import { BYTES_PATTERN, CPU_PATTERN, NAME_PATTERN } from '../../shared/patterns';
+import { EGRESS_FIELD } from '../egress';
 
 /**
  * The Workspace fields with the defaults of `environment` (every `quota` value ← `workspaceQuota`): what the
@@ -25,6 +26,7 @@ export function workspaceFields(environment: EnvironmentProfile) {
         defaultContainerMemory: { type: 'string', default: q.defaultContainerMemory, pattern: BYTES_PATTERN, patternHint: 'a quantity such as 256Mi', description: 'Memory limit given to containers that set none' },
       },
     },
+    egress: EGRESS_FIELD,
   });
 }
 

@@ -47,7 +47,7 @@ interface StandIn {
   readonly act: (client: KubeClient, child: KubeObject) => Promise<string>;
 }
 
-type Status = { observedGeneration?: number; availableReplicas?: number; readyInstances?: number; conditions?: { type: string; status: string }[] };
+type Status = { observedGeneration?: number; applied?: boolean; availableReplicas?: number; readyInstances?: number; conditions?: { type: string; status: string }[] };
 const statusOf = (o: KubeObject): Status => (o.status ?? {}) as Status;
 const conditionTrue = (o: KubeObject, type: string): boolean => (statusOf(o).conditions ?? []).some((c) => c.type === type && c.status === 'True');
 const currentGeneration = (o: KubeObject): boolean => (statusOf(o).observedGeneration ?? 0) >= (o.metadata.generation ?? 1);
@@ -105,6 +105,14 @@ const reportTopicReady = async (client: KubeClient, topic: KubeObject): Promise<
   return `Strimzi stand-in: KafkaTopic ${topic.metadata.namespace}/${topic.metadata.name} Ready for generation ${topic.metadata.generation}`;
 };
 
+/** CloudNativePG's instance manager: the database (and its extensions) reconciled for the current generation. */
+const reportDatabaseApplied = async (client: KubeClient, database: KubeObject): Promise<string> => {
+  await client.mergePatch(database.apiVersion, database.kind, database.metadata.name!, database.metadata.namespace, {
+    status: { observedGeneration: database.metadata.generation, applied: true },
+  }, 'status');
+  return `CloudNativePG stand-in: Database ${database.metadata.namespace}/${database.metadata.name} applied for generation ${database.metadata.generation}`;
+};
+
 const STAND_INS: ReadonlyMap<string, StandIn> = new Map<string, StandIn>([
   ['apps/Deployment', {
     // Available replicas reach the Deployment's own spec.replicas, for its current generation.
@@ -114,6 +122,10 @@ const STAND_INS: ReadonlyMap<string, StandIn> = new Map<string, StandIn>([
   ['postgresql.cnpg.io/Cluster', {
     done: (c) => conditionTrue(c, 'Ready') && statusOf(c).readyInstances === (c.spec as { instances: number }).instances,
     act: reportClusterHealthy,
+  }],
+  ['postgresql.cnpg.io/Database', {
+    done: (d) => currentGeneration(d) && statusOf(d).applied === true,
+    act: reportDatabaseApplied,
   }],
   ['kafka.strimzi.io/KafkaTopic', {
     done: (t) => currentGeneration(t) && conditionTrue(t, 'Ready'),

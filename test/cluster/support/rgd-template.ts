@@ -8,6 +8,10 @@
  * a string. Anything else (CEL operators, functions, conditionals) is left to KRO and skipped here; the
  * list of skipped paths is returned so a test can show what it did not check.
  */
+import type { JsonValue } from '../../../lib/shared/json';
+import { parseCel, referencesOf } from '../../../tools/validate/src/cel-ast';
+import { extractExpressions, findExpressions } from '../../../tools/validate/src/kro-expressions';
+import { evaluateTemplate } from '../../helpers/kro-readiness';
 import type { KubeObject } from '../../../tools/control-plane/src/kube-client';
 
 /** One `spec.resources[]` entry of an RGD. */
@@ -119,6 +123,9 @@ export function compareTemplate(template: unknown, live: unknown, ctx: TemplateC
   if (typeof template === 'string') {
     const expected = resolveTemplateString(template, ctx);
     if (expected === UNKNOWN) result.skipped.push(path);
+    // The API server omits an empty list (Go `omitempty` on the built-in kinds' list fields, e.g. a container's
+    // `command` and `args`): an expression that yields [] matches an absent field.
+    else if (Array.isArray(expected) && expected.length === 0 && live === undefined) return result;
     else if (!sameScalar(expected, live)) result.mismatches.push(`${path}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(live)}`);
     return result;
   }
@@ -144,14 +151,68 @@ export function compareTemplate(template: unknown, live: unknown, ctx: TemplateC
   return result;
 }
 
-/** Evaluates `includeWhen`: true/false when every condition is a simple reference, else undefined. */
+/**
+ * Evaluates `includeWhen` as KRO v0.9 does (`pkg/runtime/node.go`, `IsIgnored`): every entry is one `${…}` CEL
+ * expression over the instance (`schema`) and the resources it names, evaluated with KRO's CEL library
+ * (test/helpers/kro-readiness); the resource is included when every entry is true. Undefined while an entry
+ * reads a resource that is not observed yet (KRO waits for that resource as well). Throws for an entry that is
+ * not one expression or does not evaluate to a bool: the platform's conditions are meant to be total.
+ */
 export function evaluateIncludeWhen(resource: RgdResource, ctx: TemplateContext): boolean | undefined {
-  if (!resource.includeWhen || resource.includeWhen.length === 0) return true;
-  let all = true;
-  for (const cond of resource.includeWhen) {
-    const v = resolveTemplateString(cond, ctx);
-    if (typeof v !== 'boolean') return undefined;
-    all = all && v;
+  for (const entry of resource.includeWhen ?? []) {
+    const extracted = extractExpressions(entry);
+    if ('error' in extracted || !extracted.whole) throw new Error(`${resource.id}: includeWhen entry ${entry} is not one \${…} expression`);
+    if ([...referencedRoots(extracted.expressions[0]!)].some((root) => root !== 'schema' && !ctx.children.has(root))) return undefined;
+    const value = evaluateTemplate(entry, { schema: ctx.instance, ...Object.fromEntries(ctx.children) });
+    if (typeof value !== 'boolean') throw new Error(`${resource.id}: includeWhen ${entry} gave ${JSON.stringify(value)}, not a bool`);
+    if (!value) return false;
   }
-  return all;
+  return true;
+}
+
+/** The free variables a CEL expression reads (resource ids, `schema`, forEach variables). */
+function referencedRoots(source: string): Set<string> {
+  const parsed = parseCel(source);
+  if (!parsed.ok) throw new Error(`${source} does not parse: ${parsed.error}`);
+  return new Set(referencesOf(parsed.expr).map((r) => r.root));
+}
+
+/** Which resources of an instance KRO leaves out, and which it cannot decide yet. */
+export interface Exclusion {
+  /** Resource ids KRO skips for this instance. */
+  readonly excluded: readonly string[];
+  /** Resource ids whose includeWhen reads a resource not observed yet. */
+  readonly undecided: readonly string[];
+}
+
+/**
+ * The resources KRO leaves out for an instance (`IsIgnored`): those whose includeWhen is false and, as KRO
+ * propagates it, every resource that references a left-out one (in its template or its includeWhen). Computed
+ * to a fixed point, so the RGD's order of resources does not matter.
+ */
+export function excludedResources(resources: readonly RgdResource[], ctx: TemplateContext): Exclusion {
+  const references = new Map(resources.map((r) => {
+    const errors: { path: string; message: string }[] = [];
+    const sources = findExpressions({ template: (r.template ?? null) as JsonValue, includeWhen: [...(r.includeWhen ?? [])] }, '$', errors);
+    if (errors.length > 0) throw new Error(`${r.id}: ${errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`);
+    return [r.id, new Set(sources.flatMap((e) => [...referencedRoots(e.source)]))] as const;
+  }));
+  const excluded = new Set<string>();
+  const undecided = new Set<string>();
+  for (const r of resources) {
+    const included = evaluateIncludeWhen(r, ctx);
+    if (included === false) excluded.add(r.id);
+    else if (included === undefined) undecided.add(r.id);
+  }
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const r of resources) {
+      if (excluded.has(r.id) || ![...references.get(r.id)!].some((root) => excluded.has(root))) continue;
+      excluded.add(r.id);
+      undecided.delete(r.id);
+      grew = true;
+    }
+  }
+  const order = (ids: Set<string>): string[] => resources.map((r) => r.id).filter((id) => ids.has(id));
+  return { excluded: order(excluded), undecided: order(undecided) };
 }

@@ -1,4 +1,4 @@
-/** CoreChart: the five operators and the shared services, wired together. */
+/** CoreChart: the six operators and the shared services, wired together. */
 import { App } from 'cdk8s';
 import { CoreChart } from '../../../lib/core/core-chart';
 import { endpointControllers, guardrailControllers, labellingControllers } from '../../../lib/core/platform-identities';
@@ -9,11 +9,11 @@ import { find, Json, ofKind } from '../../helpers/platform';
 const files = renderApp((() => { const app = new App(); new CoreChart(app, 'core'); return app; })());
 const releases = ofKind(files, 'HelmRelease') as Json[];
 
-/** `{ name: value }` over the five releases, so a missing or extra release fails like a wrong value. */
+/** `{ name: value }` over the six releases, so a missing or extra release fails like a wrong value. */
 const byRelease = (value: (r: Json) => unknown): Record<string, unknown> =>
   Object.fromEntries(releases.map((r) => [r.metadata.name, value(r)]));
 const everyRelease = (value: unknown): Record<string, unknown> =>
-  Object.fromEntries(['cilium', 'cloudnative-pg', 'kro', 'kyverno', 'strimzi-kafka-operator'].map((n) => [n, value]));
+  Object.fromEntries(['cilium', 'cloudnative-pg', 'kro', 'kyverno', 'metrics-server', 'strimzi-kafka-operator'].map((n) => [n, value]));
 const EXACT_VERSION = /^\d+\.\d+\.\d+$/;
 
 test('two stages: the operators, then the shared services', () => {
@@ -29,6 +29,7 @@ test('every HelmRelease pins an exact chart version (in its chart, or its OCIRep
     'cloudnative-pg': { chart: expect.stringMatching(EXACT_VERSION) },
     'kro': { ociTag: expect.stringMatching(EXACT_VERSION) },
     'kyverno': { chart: expect.stringMatching(EXACT_VERSION) },
+    'metrics-server': { chart: expect.stringMatching(EXACT_VERSION) },
     'strimzi-kafka-operator': { ociTag: expect.stringMatching(EXACT_VERSION) },
   });
   // an OCI source pins by tag only (no semver range, no digest that could drift from the tag)
@@ -49,13 +50,23 @@ test('every operator but Cilium waits for Cilium (pods need the network)', () =>
   });
 });
 
+test('metrics-server runs in kube-system from the pinned chart; on Kind it skips verifying the kubelets\' self-signed certificates', () => {
+  const release = find(files, 'HelmRelease', 'metrics-server') as Json;
+  expect([release.metadata.namespace, release.spec.chart.spec.chart, release.spec.chart.spec.version, release.spec.values])
+    .toEqual(['kube-system', 'metrics-server', '3.13.1', { replicas: 1, args: ['--kubelet-insecure-tls'] }]);
+  expect((find(files, 'HelmRepository', 'metrics-server') as Json).spec.url).toBe('https://kubernetes-sigs.github.io/metrics-server/');
+  const verified = renderApp((() => { const app = new App(); new CoreChart(app, 'core', { metricsServer: { kubeletInsecureTls: false } }); return app; })());
+  expect((find(verified, 'HelmRelease', 'metrics-server') as Json).spec.values.args).toEqual([]);
+  expect(files.filter((f) => f.object.kind === 'Namespace').map((f) => f.object.metadata?.name)).not.toContain('kube-system');
+});
+
 test('Strimzi watches the Kafka namespace, where the topic operator looks for KafkaTopics', () => {
   expect((find(files, 'HelmRelease', 'strimzi-kafka-operator') as Json).spec.values.watchNamespaces).toEqual(['kafka']);
 });
 
-test('one KRaft Kafka with a node pool and one Gateway in the shared services', () => {
+test('one KRaft Kafka with a node pool, one Gateway and its HTTP-to-HTTPS redirect route in the shared services', () => {
   expect(files.filter((f) => f.path.startsWith('core/shared-services/')).map((f) => f.object.kind).sort())
-    .toEqual(['Gateway', 'Kafka', 'KafkaNodePool', 'Namespace']);
+    .toEqual(['Gateway', 'HTTPRoute', 'Kafka', 'KafkaNodePool', 'Namespace']);
 });
 
 describe('platform identities (defined once, exempted by the policies where the controllers act)', () => {

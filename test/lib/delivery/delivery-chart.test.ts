@@ -116,7 +116,7 @@ describe("host names: a workspace's applications use only host names it owns und
 });
 
 describe('a team stage is a tenant stage (issue 16: least-privilege delivery)', () => {
-  test('Flux applies it as the workspace\'s own account; it may hold the three tenant kinds in the workspace only', () => {
+  test('Flux applies it as the workspace\'s own account; it may hold the four tenant kinds in the workspace only', () => {
     const { delivery } = deliveryChart();
     delivery.addWorkspace('team-a', { team: 'team-a' });
     const team = delivery.node.findChild('team-a') as FluxStage;
@@ -124,6 +124,7 @@ describe('a team stage is a tenant stage (issue 16: least-privilege delivery)', 
       namespace: 'team-a',
       kinds: [
         { apiVersion: 'platform.mini-atlas.io/v1alpha1', kind: 'WebApplication' },
+        { apiVersion: 'platform.mini-atlas.io/v1alpha1', kind: 'Workload' },
         { apiVersion: 'platform.mini-atlas.io/v1alpha1', kind: 'Infrastructure' },
         { apiVersion: 'platform.mini-atlas.io/v1alpha1', kind: 'Topic' },
       ],
@@ -145,7 +146,7 @@ describe('a team stage is a tenant stage (issue 16: least-privilege delivery)', 
     expect(issues(() => renderApp(app))).toEqual([
       {
         path: 'delivery/team-a/team-a/take-over', field: 'kind', value: '"rbac.authorization.k8s.io/v1 ClusterRoleBinding"',
-        rule: 'is not allowed in tenant stage "delivery/team-a": it may hold only WebApplication, Infrastructure, Topic in namespace "team-a", all its Flux service account may create',
+        rule: 'is not allowed in tenant stage "delivery/team-a": it may hold only WebApplication, Workload, Infrastructure, Topic in namespace "team-a", all its Flux service account may create',
         fix: 'a team creates only its workspace\'s instances; anything else belongs to the platform (core or foundation)',
       },
       {

@@ -22,24 +22,27 @@ const platformRules = (files: ReturnType<typeof render>) =>
 
 test('KRO\'s grant is derived from the registered definitions: the made-up kind and its status join the built-ins', () => {
   expect(platformRules(render()).map((r: Json) => [r.resources, r.verbs])).toEqual([
-    [['workspaces', 'webapplications', 'infrastructures', 'topics', 'staticsites'], ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete']],
-    [['workspaces/status', 'webapplications/status', 'infrastructures/status', 'topics/status', 'staticsites/status'], ['get', 'update', 'patch']],
+    [['workspaces', 'webapplications', 'workloads', 'infrastructures', 'topics', 'staticsites'], ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete']],
+    [['workspaces/status', 'webapplications/status', 'workloads/status', 'infrastructures/status', 'topics/status', 'staticsites/status'], ['get', 'update', 'patch']],
   ]);
 });
 
 test('without it, the grant of the built-ins holds exactly the kinds their RGDs create, in one rule per group and verbs', () => {
   const rules = (find(renderApp(buildPlatform({ teams: () => undefined }).app), 'ClusterRole', 'mini-atlas:kro:platform-abstractions') as Json).rules;
   expect(rules.map((r: Json) => [r.apiGroups[0], r.resources, r.verbs.length, r.resourceNames])).toEqual([
-    ['platform.mini-atlas.io', ['workspaces', 'webapplications', 'infrastructures', 'topics'], 7, undefined],
-    ['platform.mini-atlas.io', ['workspaces/status', 'webapplications/status', 'infrastructures/status', 'topics/status'], 3, undefined],
+    ['platform.mini-atlas.io', ['workspaces', 'webapplications', 'workloads', 'infrastructures', 'topics'], 7, undefined],
+    ['platform.mini-atlas.io', ['workspaces/status', 'webapplications/status', 'workloads/status', 'infrastructures/status', 'topics/status'], 3, undefined],
     ['', ['namespaces', 'serviceaccounts', 'resourcequotas', 'limitranges', 'services'], 7, undefined],
     ['cilium.io', ['ciliumnetworkpolicies'], 7, undefined],
     ['rbac.authorization.k8s.io', ['rolebindings', 'roles'], 7, undefined],
     ['rbac.authorization.k8s.io', ['clusterroles'], 1, ['mini-atlas:tenant-delivery', 'mini-atlas:tenant-developer', 'mini-atlas:tenant-view']],
     ['kustomize.toolkit.fluxcd.io', ['kustomizations'], 2, undefined],
     ['apps', ['deployments'], 7, undefined],
+    ['autoscaling', ['horizontalpodautoscalers'], 7, undefined],
+    ['policy', ['poddisruptionbudgets'], 7, undefined],
     ['gateway.networking.k8s.io', ['httproutes'], 7, undefined],
-    ['postgresql.cnpg.io', ['clusters'], 7, undefined],
+    ['batch', ['jobs', 'cronjobs'], 7, undefined],
+    ['postgresql.cnpg.io', ['clusters', 'databases'], 7, undefined],
     ['kafka.strimzi.io', ['kafkatopics'], 7, undefined],
   ]);
 });
@@ -61,12 +64,12 @@ test('the workspace policies, the tenant roles and the team stages cover the mad
   const files = render((ws) => { new StaticSite(ws, 'docs', { image: 'ghcr.io/acme/docs:1.0.0' }); });
   const resourcesOf = (name: string) => (find(files, 'ValidatingPolicy', name) as Json).spec.matchConstraints.resourceRules
     .filter((r: Json) => r.apiGroups[0] === 'platform.mini-atlas.io').map((r: Json) => r.resources);
-  expect(resourcesOf('workspace-scope')).toEqual([['webapplications', 'infrastructures', 'topics', 'staticsites']]);
+  expect(resourcesOf('workspace-scope')).toEqual([['webapplications', 'workloads', 'infrastructures', 'topics', 'staticsites']]);
   expect((find(files, 'ValidatingPolicy', 'workspace-scope') as Json).metadata.annotations['policies.kyverno.io/description'])
-    .toBe('WebApplication, Infrastructure, Topic and StaticSite instances may only be created in workspace namespaces.');
-  expect(resourcesOf('workspace-naming')).toEqual([['webapplications', 'infrastructures', 'topics', 'staticsites']]);
+    .toBe('WebApplication, Workload, Infrastructure, Topic and StaticSite instances may only be created in workspace namespaces.');
+  expect(resourcesOf('workspace-naming')).toEqual([['webapplications', 'workloads', 'infrastructures', 'topics', 'staticsites']]);
   expect((find(files, 'ClusterRole', 'mini-atlas:tenant-delivery') as Json).rules).toEqual([{
-    apiGroups: ['platform.mini-atlas.io'], resources: ['webapplications', 'infrastructures', 'topics', 'staticsites'],
+    apiGroups: ['platform.mini-atlas.io'], resources: ['webapplications', 'workloads', 'infrastructures', 'topics', 'staticsites'],
     verbs: ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'],
   }]);
   // The instance lands in team-a's stage, applied as team-a's delivery account, which synth accepts.

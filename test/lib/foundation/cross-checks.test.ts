@@ -1,7 +1,7 @@
 /** The cross-check rules (lib/foundation/cross-checks.ts) and the quantity parser they sum with. */
 import {
-  imageRegistryProblem, infrastructurePods, listenerHostnameProblem, postgresNameProblem, quotaProblems, topicReplicasProblem,
-  webApplicationPods,
+  additionalDatabaseProblem, imageRegistryProblem, infrastructurePods, infrastructureServicesProblem, listenerHostnameProblem,
+  postgresNameProblem, quotaProblems, topicReplicasProblem, webApplicationPods,
 } from '../../../lib/foundation/cross-checks';
 import { formatBytes, formatCpu, parseQuantity } from '../../../lib/shared/quantity';
 
@@ -92,8 +92,39 @@ describe('postgresNameProblem', () => {
   });
 });
 
+describe('Infrastructure services: PostgreSQL, the cache, or both', () => {
+  test.each([[true, true], [true, false], [false, true]])('postgres %s, cache %s: allowed', (postgres, cache) => {
+    expect(infrastructureServicesProblem(postgres, cache)).toBeUndefined();
+  });
+
+  test('neither: refused with its rule and fix', () => {
+    expect(infrastructureServicesProblem(false, false)).toEqual({
+      rule: 'turns off PostgreSQL and the cache together: the Infrastructure would run nothing',
+      fix: 'enable postgres (a database), the cache, or both; remove the Infrastructure if it needs neither',
+    });
+  });
+
+  test('a cache-only Infrastructure demands the cache pod only (no PostgreSQL instance, no volume)', () => {
+    expect(infrastructurePods('cache-only', { postgres: { enabled: false, instances: 3, storage: '20Gi' }, cache: { enabled: true, memory: '128Mi' } }))
+      .toEqual([{ source: 'cache-only cache', pods: 1, cpu: '500m', memory: '128Mi' }]);
+  });
+});
+
+describe('additionalDatabaseProblem', () => {
+  const names = ['reports', 'postgres', 'app', 'reports', 'audit_log'];
+  test('reserved, the bootstrap database again, and a name listed twice; the rest pass', () => {
+    expect(names.map((_n, i) => additionalDatabaseProblem(names, i, 'app'))).toEqual([
+      undefined,
+      { rule: 'is reserved by PostgreSQL ("postgres", "template0", "template1"): CloudNativePG\'s Database resource refuses it', fix: 'choose another database name' },
+      { rule: 'is the bootstrap database (postgres.database), which the cluster creates already', fix: 'list only the databases beside it; put its extensions in postgres.extensions' },
+      { rule: 'is listed twice (also at postgres.databases[0])', fix: 'list each database once' },
+      undefined,
+    ]);
+  });
+});
+
 describe('quotaProblems', () => {
-  const teamA = [...infrastructurePods('team-a-db', { postgres: { instances: 1, storage: '1Gi' }, cache: { enabled: true, memory: '128Mi' } }),
+  const teamA = [...infrastructurePods('team-a-db', { postgres: { enabled: true, instances: 1, storage: '1Gi' }, cache: { enabled: true, memory: '128Mi' } }),
     ...webApplicationPods('team-a-web', { replicas: 2, resources: { cpu: '250m', memory: '256Mi' } })];
 
   test('team-a\'s pods fit the local quota (4 CPU, 8Gi, 40 pods)', () => {
@@ -107,7 +138,7 @@ describe('quotaProblems', () => {
 
   test('storage: team-a\'s database volume fits 10Gi; a made-up 3-instance database of 10Gi each needs 30Gi, reported with its volumes', () => {
     expect(quotaProblems({ cpu: '4', memory: '8Gi', pods: 40, storage: '10Gi' }, teamA)).toEqual([]);
-    const pods = infrastructurePods('billing-ledger', { postgres: { instances: 3, storage: '10Gi' }, cache: { enabled: true, memory: '128Mi' } });
+    const pods = infrastructurePods('billing-ledger', { postgres: { enabled: true, instances: 3, storage: '10Gi' }, cache: { enabled: true, memory: '128Mi' } });
     expect(quotaProblems({ cpu: '8', memory: '8Gi', pods: 10, storage: '20Gi' }, pods)).toEqual([{
       field: 'storage', value: '"20Gi"',
       rule: 'is less than the 30Gi volume requests of the pods the workspace\'s instances create (billing-ledger database 3 × 10Gi): the ResourceQuota would refuse the volume claims beyond it',
@@ -116,7 +147,7 @@ describe('quotaProblems', () => {
   });
 
   test('a made-up workspace of a 3-instance database without cache: pods too', () => {
-    const pods = infrastructurePods('billing-ledger', { postgres: { instances: 3, storage: '10Gi' }, cache: { enabled: false, memory: '128Mi' } });
+    const pods = infrastructurePods('billing-ledger', { postgres: { enabled: true, instances: 3, storage: '10Gi' }, cache: { enabled: false, memory: '128Mi' } });
     expect(quotaProblems({ cpu: '3', memory: '1536Mi', pods: 2 }, pods)).toEqual([{
       field: 'pods', value: '2',
       rule: 'is less than the 3 pods the workspace\'s instances create (billing-ledger database 3): the ResourceQuota would refuse the pods beyond it',

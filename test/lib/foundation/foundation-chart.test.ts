@@ -17,9 +17,9 @@ const POLICIES = [
   'role-binding-subjects', 'service-endpoints', 'service-exposure', 'stateful-deletion', 'workspace-guardrails', 'workspace-naming', 'workspace-scope',
 ];
 
-test('one stage holding the four RGDs, the thirteen ValidatingPolicies and the cache-password ClusterPolicy', () => {
+test('one stage holding the five RGDs, the thirteen ValidatingPolicies and the cache-password ClusterPolicy', () => {
   expect(ofKind(foundation, 'ResourceGraphDefinition').map((r: Json) => r.spec.schema.kind).sort())
-    .toEqual(['Infrastructure', 'Topic', 'WebApplication', 'Workspace']);
+    .toEqual(['Infrastructure', 'Topic', 'WebApplication', 'Workload', 'Workspace']);
   expect(ofKind(foundation, 'ValidatingPolicy').map((p) => p.metadata.name).sort())
     .toEqual(POLICIES);
   expect(ofKind(foundation, 'ClusterPolicy').map((p) => p.metadata.name)).toEqual(['cache-password']);
@@ -31,16 +31,22 @@ test('KRO gets a ClusterRole aggregated to its controller for exactly the manage
   const granted = role.rules.flatMap((r: Json) => r.resources.map((res: string) => `${r.apiGroups.join(',')}/${res}: ${r.verbs.join(',')}`));
   const crud = 'get,list,watch,create,update,patch,delete';
   expect(granted).toEqual([
-    ...['workspaces', 'webapplications', 'infrastructures', 'topics'].map((k) => `platform.mini-atlas.io/${k}: ${crud}`),
-    ...['workspaces', 'webapplications', 'infrastructures', 'topics'].map((k) => `platform.mini-atlas.io/${k}/status: get,update,patch`),
+    ...['workspaces', 'webapplications', 'workloads', 'infrastructures', 'topics'].map((k) => `platform.mini-atlas.io/${k}: ${crud}`),
+    ...['workspaces', 'webapplications', 'workloads', 'infrastructures', 'topics'].map((k) => `platform.mini-atlas.io/${k}/status: get,update,patch`),
     ...['namespaces', 'serviceaccounts', 'resourcequotas', 'limitranges', 'services'].map((k) => `/${k}: ${crud}`),
     `cilium.io/ciliumnetworkpolicies: ${crud}`,
     ...['rolebindings', 'roles'].map((k) => `rbac.authorization.k8s.io/${k}: ${crud}`),
     'rbac.authorization.k8s.io/clusterroles: bind',
     'kustomize.toolkit.fluxcd.io/kustomizations: get,watch',
     `apps/deployments: ${crud}`,
+    // Issue 18: the WebApplication RGD's autoscaler and disruption budget, the Workload RGD's Jobs and CronJobs.
+    `autoscaling/horizontalpodautoscalers: ${crud}`,
+    `policy/poddisruptionbudgets: ${crud}`,
     `gateway.networking.k8s.io/httproutes: ${crud}`,
+    `batch/jobs: ${crud}`,
+    `batch/cronjobs: ${crud}`,
     `postgresql.cnpg.io/clusters: ${crud}`,
+    `postgresql.cnpg.io/databases: ${crud}`,
     `kafka.strimzi.io/kafkatopics: ${crud}`,
   ]);
 });

@@ -25,6 +25,10 @@ const KAFKA_TOPIC = [
   '${has(topic.status) && has(topic.status.observedGeneration) && topic.status.observedGeneration >= topic.metadata.generation}',
   '${has(topic.status) && has(topic.status.conditions) && topic.status.conditions.exists(c, c.type == "Ready" && c.status == "True")}',
 ];
+const DATABASE = (d: string): string[] => [
+  `\${has(${d}.status) && has(${d}.status.observedGeneration) && ${d}.status.observedGeneration >= ${d}.metadata.generation}`,
+  `\${has(${d}.status) && has(${d}.status.applied) && ${d}.status.applied == true}`,
+];
 const NAMESPACE = ['${has(workspaceNamespace.status) && has(workspaceNamespace.status.phase) && workspaceNamespace.status.phase == "Active"}'];
 
 const files = render();
@@ -33,10 +37,23 @@ const readyWhenOf = (kind: string): Record<string, unknown> =>
 
 describe('today\'s RGDs: every child with a readiness signal has its kind\'s readyWhen', () => {
   test('WebApplication', () => {
-    expect(readyWhenOf('WebApplication')).toEqual({ deployment: DEPLOYMENT('deployment'), service: undefined, route: undefined });
+    expect(readyWhenOf('WebApplication')).toEqual({
+      caches: undefined, deployment: DEPLOYMENT('deployment'), autoscaledDeployment: DEPLOYMENT('autoscaledDeployment'), autoscaler: undefined,
+      disruptionBudget: undefined, service: undefined, gatewayAccess: undefined, route: undefined,
+    });
+  });
+  test('Workload: a worker rolled out, a job complete, a cron job once it exists', () => {
+    expect(readyWhenOf('Workload')).toEqual({
+      caches: undefined, worker: DEPLOYMENT('worker'),
+      job: ['${has(job.status) && has(job.status.conditions) && job.status.conditions.exists(c, c.type == "Complete" && c.status == "True")}'],
+      cron: undefined,
+    });
   });
   test('Infrastructure', () => {
-    expect(readyWhenOf('Infrastructure')).toEqual({ database: CLUSTER, cacheService: undefined, cache: DEPLOYMENT('cache') });
+    // `databases` is a collection: KRO binds each of its objects to `each` in readyWhen.
+    expect(readyWhenOf('Infrastructure')).toEqual({
+      database: CLUSTER, bootstrapDatabase: DATABASE('bootstrapDatabase'), databases: DATABASE('each'), cacheService: undefined, cache: DEPLOYMENT('cache'),
+    });
   });
   test('Topic', () => {
     expect(readyWhenOf('Topic')).toEqual({ topic: KAFKA_TOPIC });
@@ -57,6 +74,7 @@ describe('today\'s RGDs: every child with a readiness signal has its kind\'s rea
     expect(columns).toEqual({
       Workspace: [...state, 'Team=.spec.team', age],
       WebApplication: [...state, 'Image=.spec.image', 'Replicas=.spec.replicas', 'Available=.status.availableReplicas', 'URL=.status.url', age],
+      Workload: [...state, 'Type=.spec.type', 'Image=.spec.image', 'Schedule=.spec.schedule', age],
       Infrastructure: [...state, 'Instances=.spec.postgres.instances', 'Secret=.status.databaseSecret', age],
       Topic: [...state, 'Partitions=.spec.partitions', 'Topic=.status.topicName', age],
     });
@@ -72,15 +90,15 @@ describe('a made-up graph', () => {
       kind: 'NightlyJob',
       fields: SPEC,
       resources: [
-        { id: 'job', template: { apiVersion: 'batch/v1', kind: 'CronJob', metadata: { name: 'nightly' }, spec: { schedule: '@daily', jobTemplate: {} } } },
+        { id: 'job', template: { apiVersion: 'v1', kind: 'ReplicationController', metadata: { name: 'nightly' } } },
         { id: 'widget', template: { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' } } },
       ],
     });
     const expected: ValidationIssue[] = [
       {
-        path: 'made-up/batch', field: 'resources.job.template', value: '"batch/v1 CronJob"',
+        path: 'made-up/batch', field: 'resources.job.template', value: '"v1 ReplicationController"',
         rule: 'has no readiness rule: its kind is not in CHILD_READINESS (lib/foundation/readiness.ts), so KRO would count it ready as soon as it exists',
-        fix: 'add group "batch" kind "CronJob" to CHILD_READINESS, with its readyWhen rule or the reason it reports no readiness',
+        fix: 'add group "" kind "ReplicationController" to CHILD_READINESS, with its readyWhen rule or the reason it reports no readiness',
       },
       {
         path: 'made-up/batch', field: 'resources.widget.template', value: '"example.com/v1 Widget"',
@@ -121,6 +139,7 @@ describe('the readiness table', () => {
     expect(Object.fromEntries(CHILD_READINESS.map((r) => [`${r.group}/${r.kind}`, 'readyWhen' in r ? 'readyWhen' : 'none']))).toEqual({
       'apps/Deployment': 'readyWhen',
       'postgresql.cnpg.io/Cluster': 'readyWhen',
+      'postgresql.cnpg.io/Database': 'readyWhen',
       'kafka.strimzi.io/KafkaTopic': 'readyWhen',
       '/Namespace': 'readyWhen',
       '/Service': 'none',
@@ -131,13 +150,31 @@ describe('the readiness table', () => {
       'rbac.authorization.k8s.io/RoleBinding': 'none',
       'cilium.io/CiliumNetworkPolicy': 'none',
       'gateway.networking.k8s.io/HTTPRoute': 'none',
+      'batch/Job': 'readyWhen',
+      'batch/CronJob': 'none',
+      'autoscaling/HorizontalPodAutoscaler': 'none',
+      'policy/PodDisruptionBudget': 'none',
     });
+  });
+});
+
+describe('Job readiness, evaluated on fixture statuses (a job Workload is Ready once its Job completed)', () => {
+  const job = (status?: object): object => ({ apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'migrate', generation: 1 }, spec: {}, ...(status ? { status } : {}) });
+  const [complete] = readyWhenOf('Workload').job as string[];
+  test.each([
+    ['completed', job({ succeeded: 1, conditions: [{ type: 'SuccessCriteriaMet', status: 'True' }, { type: 'Complete', status: 'True' }] }), { ready: true }],
+    ['running', job({ active: 1 }), { ready: false, failed: complete }],
+    ['failed after its retries', job({ failed: 4, conditions: [{ type: 'FailureTarget', status: 'True' }, { type: 'Failed', status: 'True' }] }), { ready: false, failed: complete }],
+    ['just created: no status yet', job(), { ready: false, failed: complete }],
+  ])('%s', (_case, object, expected) => {
+    expect(verdict('Workload', 'job', object)).toEqual(expected);
   });
 });
 
 /** KRO's verdict for the rendered readyWhen of resource `id` of `kind`'s RGD. */
 function verdict(kind: string, id: string, observed: object): ReturnType<typeof evaluateReadyWhen> {
-  return evaluateReadyWhen(readyWhenOf(kind)[id] as string[], id, observed);
+  const collection = (rgdResources(files, kind)[id] as Json).forEach !== undefined;
+  return evaluateReadyWhen(readyWhenOf(kind)[id] as string[], collection ? 'each' : id, observed);
 }
 
 describe('Deployment readiness, evaluated on fixture statuses', () => {
@@ -177,6 +214,21 @@ describe('CloudNativePG Cluster readiness, evaluated on fixture statuses', () =>
     ['no status yet', cluster(1), { ready: false, failed: CLUSTER[0] }],
   ])('%s', (_case, object, expected) => {
     expect(verdict('Infrastructure', 'database', object)).toEqual(expected);
+  });
+});
+
+describe('CloudNativePG Database readiness, evaluated on fixture statuses (each item of the databases collection)', () => {
+  const database = (generation: number, status?: object): object =>
+    ({ apiVersion: 'postgresql.cnpg.io/v1', kind: 'Database', metadata: { name: 'team-a-db-db-reports', generation }, spec: { name: 'reports' }, ...(status ? { status } : {}) });
+  const [observed, applied] = DATABASE('each');
+
+  test.each([
+    ['applied', database(1, { observedGeneration: 1, applied: true }), { ready: true }],
+    ['an extension failed (applied false with a message)', database(1, { observedGeneration: 1, applied: false, message: 'extension "vector" is not available' }), { ready: false, failed: applied }],
+    ['applied for a stale generation (extensions changed)', database(2, { observedGeneration: 1, applied: true }), { ready: false, failed: observed }],
+    ['no status yet', database(1), { ready: false, failed: observed }],
+  ])('%s', (_case, object, expected) => {
+    expect(verdict('Infrastructure', 'databases', object)).toEqual(expected);
   });
 });
 

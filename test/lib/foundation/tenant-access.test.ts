@@ -7,23 +7,26 @@ const READ = ['get', 'list', 'watch'];
 const MANAGE = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'];
 const PLATFORM = 'platform.mini-atlas.io';
 const WORKLOAD_READ = [
-  { apiGroups: [PLATFORM], resources: ['webapplications', 'webapplications/status', 'infrastructures', 'infrastructures/status', 'topics', 'topics/status'], verbs: READ },
+  { apiGroups: [PLATFORM], resources: ['webapplications', 'webapplications/status', 'workloads', 'workloads/status', 'infrastructures', 'infrastructures/status', 'topics', 'topics/status'], verbs: READ },
   { apiGroups: [''], resources: ['pods', 'services', 'endpoints', 'configmaps', 'events', 'persistentvolumeclaims', 'resourcequotas', 'limitranges'], verbs: READ },
   { apiGroups: ['apps'], resources: ['deployments', 'replicasets'], verbs: READ },
+  { apiGroups: ['batch'], resources: ['jobs', 'cronjobs'], verbs: READ },
+  { apiGroups: ['autoscaling'], resources: ['horizontalpodautoscalers'], verbs: READ },
+  { apiGroups: ['policy'], resources: ['poddisruptionbudgets'], verbs: READ },
   { apiGroups: ['gateway.networking.k8s.io'], resources: ['httproutes'], verbs: READ },
   { apiGroups: ['postgresql.cnpg.io'], resources: ['clusters'], verbs: READ },
 ];
 
-test('the delivery role allows exactly the three tenant kinds: nothing cluster-scoped, no Secret, no other kind', () => {
+test('the delivery role allows exactly the four tenant kinds: nothing cluster-scoped, no Secret, no other kind', () => {
   expect((find(files, 'ClusterRole', 'mini-atlas:tenant-delivery') as Json).rules).toEqual([
-    { apiGroups: [PLATFORM], resources: ['webapplications', 'infrastructures', 'topics'], verbs: MANAGE },
+    { apiGroups: [PLATFORM], resources: ['webapplications', 'workloads', 'infrastructures', 'topics'], verbs: MANAGE },
   ]);
 });
 
 test('developer: the tenant kinds, Secrets and ConfigMaps, pods/log, and read of what runs in the workspace', () => {
   expect((find(files, 'ClusterRole', 'mini-atlas:tenant-developer') as Json).rules).toEqual([
     ...WORKLOAD_READ,
-    { apiGroups: [PLATFORM], resources: ['webapplications', 'infrastructures', 'topics'], verbs: MANAGE },
+    { apiGroups: [PLATFORM], resources: ['webapplications', 'workloads', 'infrastructures', 'topics'], verbs: MANAGE },
     { apiGroups: [''], resources: ['secrets', 'configmaps'], verbs: MANAGE },
     { apiGroups: [''], resources: ['pods/log'], verbs: ['get'] },
   ]);

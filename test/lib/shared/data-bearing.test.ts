@@ -50,6 +50,7 @@ describe('Flux never prunes data', () => {
       'ResourceGraphDefinition/infrastructure.platform.mini-atlas.io',
       'ResourceGraphDefinition/topic.platform.mini-atlas.io',
       'ResourceGraphDefinition/web-application.platform.mini-atlas.io',
+      'ResourceGraphDefinition/workload.platform.mini-atlas.io',
       'ResourceGraphDefinition/workspace.platform.mini-atlas.io',
       'Topic/team-a/team-a-orders',
       'Workspace/team-a',

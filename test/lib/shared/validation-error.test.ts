@@ -11,13 +11,13 @@ test('all errors of one synth are reported together, each naming the construct p
   const appObj = new App();
   const stage = new FluxStage(new Chart(appObj, 'delivery'), 'team', { path: 'delivery/team' });
   const ws = new Workspace(stage, 'kube-system', { team: 'a' });
-  new WebApplication(ws, 'web', { image: 'nginx', hostname: 'nope', replicas: 0 });
+  new WebApplication(ws, 'web', { image: 'nginx', hostname: 'nope', replicas: 11 });
   try { renderApp(appObj); } catch (e) { error = e; }
   expect(error).toBeInstanceOf(MiniAtlasValidationError);
   const message = (error as Error).message;
   expect(message).toMatch(/^Mini-Atlas found 4 configuration errors:/);
   expect(message).toContain('delivery/team/kube-system: name = "kube-system": is a reserved namespace');
-  expect(message).toContain('delivery/team/kube-system/apps/web: spec.replicas = 0: must be between 1 and 10.');
+  expect(message).toContain('delivery/team/kube-system/apps/web: spec.replicas = 11: must be between 0 and 10.');
   expect(message).toContain('delivery/team/kube-system/apps/web: spec.image = "nginx": has no tag');
   expect(message).toContain('delivery/team/kube-system/apps/web: spec.hostname = "nope": must be fully qualified');
 });
@@ -27,7 +27,7 @@ describe('one validation path: plain app.synth() and renderApp (npm run synth) t
   function invalidApp(): App {
     const a = new App({ outdir: mkdtempSync(join(tmpdir(), 'mini-atlas-synth-')) });
     const ws = new Workspace(new FluxStage(new Chart(a, 'delivery'), 'team', { path: 'delivery/team' }), 'kube-system', { team: 'a' });
-    new WebApplication(ws, 'web', { image: 'nginx', hostname: 'nope', replicas: 0 });
+    new WebApplication(ws, 'web', { image: 'nginx', hostname: 'nope', replicas: 11 });
     return a;
   }
   const thrown = (f: () => unknown): unknown => {
@@ -39,7 +39,7 @@ describe('one validation path: plain app.synth() and renderApp (npm run synth) t
       path: 'delivery/team/kube-system', field: 'name', value: '"kube-system"',
       rule: 'is a reserved namespace (Kubernetes, Flux or a platform component)', fix: 'choose a team-specific name such as "team-payments"',
     },
-    { path: 'delivery/team/kube-system/apps/web', field: 'spec.replicas', value: '0', rule: 'must be between 1 and 10' },
+    { path: 'delivery/team/kube-system/apps/web', field: 'spec.replicas', value: '11', rule: 'must be between 0 and 10' },
     {
       path: 'delivery/team/kube-system/apps/web', field: 'spec.image', value: '"nginx"', rule: 'has no tag; mutable references are not allowed',
       fix: 'use a fully qualified image with a version tag, e.g. ghcr.io/acme/web:1.4.2',

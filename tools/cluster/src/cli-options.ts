@@ -8,6 +8,7 @@ import {
 } from '@mini-atlas/cli-common/command-line';
 import { UsageError } from './cluster-error';
 import { formatDuration, parseDuration } from './duration';
+import { defaultCaDir } from './gateway-certificate';
 import { CLUSTER_NAME_PATTERN } from './kind-config';
 
 /** The subcommands. */
@@ -35,6 +36,8 @@ export interface UpOptions extends CommonOptions {
   readonly pollMs: number;
   /** The synthesized manifests. */
   readonly distDir: string;
+  /** Where the local CAs of the Gateway's certificates are kept (one subdirectory per domain). */
+  readonly caDir: string;
 }
 
 /** Options of `cluster:status`. */
@@ -73,6 +76,7 @@ const FLAGS: Record<CommandName, OptionSpecs> = {
     timeout: { type: 'string', value: '<duration>', help: `overall time limit, e.g. 40m (default ${DEFAULT_TIMEOUT})` },
     'poll-interval': { type: 'string', value: '<duration>', help: `how often readiness is checked (default ${DEFAULT_POLL})` },
     dist: { type: 'string', value: '<dir>', help: 'synthesized manifests (default: dist/ of the project)' },
+    'ca-dir': { type: 'string', value: '<dir>', help: 'where the local CA of the Gateway certificate is kept, one folder per domain (default: $XDG_DATA_HOME/mini-atlas/local-ca, else ~/.local/share/mini-atlas/local-ca)' },
   },
   status: {
     ...COMMON,
@@ -115,7 +119,7 @@ export function usageText(): string {
  * typed without `--` (npm keeps such flags for itself). `--yes`, `--json`, `--verbose` and `--help` are
  * npm settings too and may be set globally, so they are not inferred.
  */
-const NOT_NPM_SETTINGS = new Set(['name', 'repo', 'branch', 'ssh-to-https', 'timeout', 'poll-interval', 'dist']);
+const NOT_NPM_SETTINGS = new Set(['name', 'repo', 'branch', 'ssh-to-https', 'timeout', 'poll-interval', 'dist', 'ca-dir']);
 
 /** The flags npm swallowed from `npm run cluster:x --flag …`: set by npm, and not on the command line. */
 function swallowedByNpm(command: CommandName, env: NodeJS.ProcessEnv, args: readonly string[]): string[] {
@@ -172,6 +176,9 @@ export function parseCliOptions(argv: readonly string[], env: NodeJS.ProcessEnv,
   const timeoutMs = duration('timeout', DEFAULT_TIMEOUT);
   if (timeoutMs < 1000) throw new UsageError(`--timeout ${formatDuration(timeoutMs)} is too short`, `use e.g. --timeout ${DEFAULT_TIMEOUT}`);
   const dist = values.dist as string | undefined;
+  const caDir = values['ca-dir'] as string | undefined;
+  // npm runs scripts in the package root; INIT_CWD is where the user typed the command.
+  const fromUser = (path: string): string => (isAbsolute(path) ? path : resolve(env.INIT_CWD ?? cwd, path));
   return {
     ...common,
     command,
@@ -180,7 +187,7 @@ export function parseCliOptions(argv: readonly string[], env: NodeJS.ProcessEnv,
     sshToHttps: values['ssh-to-https'] === true,
     timeoutMs,
     pollMs: duration('poll-interval', DEFAULT_POLL),
-    // npm runs scripts in the package root; INIT_CWD is where the user typed the command.
-    distDir: dist ? (isAbsolute(dist) ? dist : resolve(env.INIT_CWD ?? cwd, dist)) : join(projectRoot, 'dist'),
+    distDir: dist ? fromUser(dist) : join(projectRoot, 'dist'),
+    caDir: caDir ? fromUser(caDir) : defaultCaDir(env),
   };
 }

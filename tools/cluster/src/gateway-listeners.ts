@@ -1,6 +1,7 @@
 /**
  * The listeners of the shared Gateway, read from `dist/core/shared-services`. Their ports become the Kind
- * `extraPortMappings`, so `http://<app>.<domain>:<port>` reaches Envoy from the laptop.
+ * `extraPortMappings`, so `https://<app>.<domain>:<port>` reaches Envoy from the laptop; the Secrets their TLS
+ * terminates with are what `cluster:up` issues from the local CA (gateway-certificate.ts).
  */
 import { ClusterError } from './cluster-error';
 import { readDistFolder } from './dist-manifests';
@@ -19,6 +20,28 @@ export interface GatewayListener {
   readonly protocol: string;
   /** Listener hostname (e.g. `*.localtest.me`), if any. */
   readonly hostname?: string;
+  /**
+   * The Secrets a listener terminating TLS presents (`tls.certificateRefs`). Gateway API
+   * (apis/v1/gateway_types.go, ListenerTLSConfig and SecretObjectReference): `mode` defaults to `Terminate`,
+   * a reference's `group` to `""` and `kind` to `Secret`, its `namespace` to the Gateway's. Empty for HTTP
+   * and passthrough listeners.
+   */
+  readonly certificateSecrets: readonly SecretRef[];
+}
+
+/** A Secret by namespace and name. */
+export interface SecretRef {
+  readonly namespace: string;
+  readonly name: string;
+}
+
+/** The Secrets a raw listener terminates TLS with (see {@link GatewayListener.certificateSecrets}). */
+function certificateSecrets(gw: KubeObject, raw: Readonly<Record<string, unknown>>): SecretRef[] {
+  const tls = raw.tls as { mode?: unknown; certificateRefs?: unknown } | undefined;
+  if (!tls || (tls.mode ?? 'Terminate') !== 'Terminate' || !Array.isArray(tls.certificateRefs)) return [];
+  return (tls.certificateRefs as readonly Record<string, unknown>[])
+    .filter((r) => (r.group ?? '') === '' && (r.kind ?? 'Secret') === 'Secret' && typeof r.name === 'string')
+    .map((r) => ({ namespace: typeof r.namespace === 'string' ? r.namespace : gw.metadata.namespace ?? 'default', name: r.name as string }));
 }
 
 /** A host port to publish: the union of the listeners' ports, with the transport protocol. */
@@ -49,6 +72,7 @@ export function gatewayListeners(objects: readonly KubeObject[]): GatewayListene
         port,
         protocol: typeof raw.protocol === 'string' ? raw.protocol : 'HTTP',
         ...(typeof raw.hostname === 'string' ? { hostname: raw.hostname } : {}),
+        certificateSecrets: certificateSecrets(gw, raw),
       });
     }
   }
@@ -78,7 +102,7 @@ export function readGatewayListeners(distDir: string): GatewayListener[] {
   return listeners;
 }
 
-/** Example URL for a listener: `http://<app>.localtest.me:8080` for hostname `*.localtest.me`. */
+/** Example URL for a listener: `https://<app>.localtest.me:8443` for an HTTPS listener of hostname `*.localtest.me`. */
 export function exampleUrl(listener: GatewayListener): string {
   const scheme = listener.protocol.toUpperCase() === 'HTTPS' ? 'https' : 'http';
   const host = listener.hostname ? listener.hostname.replace(/^\*\./, '<app>.') : 'localhost';

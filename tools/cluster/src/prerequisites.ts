@@ -18,7 +18,7 @@ export type Tool = keyof typeof CLUSTER_PREREQUISITES;
 
 /** The tools each command needs. */
 export const TOOLS_FOR = {
-  up: ['docker', 'kind', 'kubectl', 'helm', 'flux'],
+  up: ['docker', 'kind', 'kubectl', 'helm', 'flux', 'openssl'],
   status: ['docker', 'kind', 'kubectl'],
   down: ['docker', 'kind'],
 } as const satisfies Record<string, readonly Tool[]>;
@@ -30,6 +30,7 @@ const VERSION_ARGS: Record<Tool, readonly string[]> = {
   kubectl: ['version', '--client', '--output=json'],
   helm: ['version', '--short'],
   flux: ['version', '--client'],
+  openssl: ['version'],
 };
 
 /**

@@ -1,6 +1,6 @@
 /**
- * `npm run cluster:up`: prerequisites → Kind cluster → Gateway API CRDs → Cilium → Flux → platform sync →
- * wait for every layer.
+ * `npm run cluster:up`: prerequisites → Kind cluster → Gateway API CRDs → Cilium → Flux → the Gateway's
+ * certificate from the local CA → platform sync → wait for every layer.
  *
  * Every step converges: an existing cluster is reused, `kubectl apply --server-side` and
  * `helm upgrade --install` are idempotent, a Helm release left pending by an interrupted run is repaired
@@ -19,7 +19,9 @@ import { formatDuration, toSecondsFlag } from './duration';
 import { fluxLayers } from './flux-layers';
 import { FLUX_INSTALL_NAMESPACE, FLUX_LOCKDOWN, lockedArgs, managerArgs } from './flux-lockdown';
 import { committedSource, hasSecretRef, planSync, platformSourceRef, readFluxSync } from './flux-sync';
-import { exampleUrl, publishedPorts, readGatewayListeners } from './gateway-listeners';
+import { CertificatePlan, certificateObjects, certificatePlans, IssuedGatewayCertificate, issueGatewayCertificates } from './gateway-certificate';
+import { exampleUrl, publishedPorts, readGatewayListeners, SHARED_SERVICES_FOLDER } from './gateway-listeners';
+import { readDistFolder } from './dist-manifests';
 import { distDriftWarnings, resolveGitSource } from './git-source';
 import { createKindCluster, deleteKindCluster, exportKubeconfig, kindClusterExists, kindContext, publishedNodePorts } from './kind-cluster';
 import { kindClusterConfig, kindConfigYaml } from './kind-config';
@@ -110,6 +112,22 @@ async function installCilium(ctx: CommandContext, kube: KubeClient, cilium: Helm
   progress.succeed(`Cilium ${cilium.version} Ready`);
 }
 
+/** Opens or creates the local CA of each domain and keeps or issues the Gateway's certificate (a progress step). */
+async function issueCertificates(ctx: CommandContext, plans: readonly CertificatePlan[], caDir: string): Promise<IssuedGatewayCertificate[]> {
+  ctx.progress.start(`Gateway certificate from the local CA in ${caDir}`);
+  let issued: IssuedGatewayCertificate[];
+  try {
+    issued = await issueGatewayCertificates(ctx.runner, plans, caDir);
+  } catch (e) {
+    if (!(e instanceof InterruptedError)) ctx.progress.fail();
+    throw e;
+  }
+  ctx.progress.succeed(issued.map((c) =>
+    `${c.secrets.map((x) => `Secret ${x.namespace}/${x.name}`).join(', ')}: ${c.dnsNames.join(', ')} ` +
+      `(${c.issued ? 'issued' : 'kept'}; CA ${c.caFile} ${c.caCreated ? 'created' : 'kept'})`).join('; '));
+  return issued;
+}
+
 /** Runs `cluster:up`. Resolves when the platform is Ready; throws a ClusterError otherwise. */
 export async function clusterUp(options: UpOptions, ctx: CommandContext): Promise<void> {
   const { runner, progress, now } = ctx;
@@ -124,6 +142,7 @@ export async function clusterUp(options: UpOptions, ctx: CommandContext): Promis
   checkApiServerHost(cilium.values, options.name, cilium.source);
   const listeners = readGatewayListeners(options.distDir);
   const ports = publishedPorts(listeners);
+  const certificates = certificatePlans(listeners);
   const sync = readFluxSync(options.distDir);
   fluxLayers(sync.kustomizations); // a broken dependsOn graph fails here, before anything is created
   const source = await resolveGitSource(runner, {
@@ -153,6 +172,11 @@ export async function clusterUp(options: UpOptions, ctx: CommandContext): Promis
   if (!exists) {
     for (const w of await checkPortsFree(ports, LISTEN_ADDRESS)) progress.warn(w);
   }
+
+  // The certificate is made on the laptop before anything is created, so a failing openssl stops here.
+  const issued = certificates.length > 0 ? await issueCertificates(ctx, certificates, options.caDir) : [];
+  const shared = readDistFolder(options.distDir, SHARED_SERVICES_FOLDER).map((d) => d.object);
+  const gatewayLabels = shared.find((o) => o.kind === 'Gateway')?.metadata.labels ?? {};
 
   const workDir = mkdtempSync(join(tmpdir(), 'mini-atlas-cluster-'));
   let creating = false;
@@ -213,6 +237,14 @@ export async function clusterUp(options: UpOptions, ctx: CommandContext): Promis
     }
     progress.succeed('Flux locked down: kustomize-controller applies as flux-system/default unless a Kustomization names its account; no cross-namespace references');
 
+    if (issued.length > 0) {
+      progress.start(`Applying ${issued.flatMap((c) => c.secrets.map((x) => `Secret ${x.namespace}/${x.name}`)).join(', ')} (the Gateway's certificate)`);
+      const certFile = join(workDir, 'gateway-certificates.yaml');
+      writeFileSync(certFile, toYamlDocuments(certificateObjects(issued, shared, gatewayLabels)), { mode: 0o600 });
+      await kube.run(['apply', '--server-side', '--force-conflicts', `--field-manager=${FIELD_MANAGER}`, '--filename', certFile]);
+      progress.succeed(`The Gateway's certificate is in the cluster (${issued.flatMap((c) => c.secrets.map((x) => `Secret ${x.namespace}/${x.name}`)).join(', ')})`);
+    }
+
     progress.start(`Pointing Flux at ${source.url} (branch ${source.branch})`);
     if (plan.leftOut && (await kube.get(RESOURCES.kustomizations, plan.leftOut.name, plan.leftOut.namespace))) {
       const committed = committedSource(sync);
@@ -233,6 +265,7 @@ export async function clusterUp(options: UpOptions, ctx: CommandContext): Promis
         '',
         `Mini-Atlas is Ready on Kind cluster ${options.name} in ${formatDuration(now() - started)}.`,
         ...listeners.map((l) => `  Applications:  ${exampleUrl(l)}  (${l.gateway}, listener ${l.name})`),
+        ...issued.map((c) => `  Trust the CA:  ${c.caFile}  (once per laptop; README: "HTTPS on Kind")`),
         '  Status:        npm run cluster:status',
         `  Workspaces:    kubectl --context ${context} get workspaces.${PLATFORM_GROUP}`,
         '  Delete:        npm run cluster:down',

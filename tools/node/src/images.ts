@@ -28,7 +28,7 @@ import { DebianRootfs, goCacheDirs } from '../../control-plane/src/tool-cache';
 export const BUSYBOX_STATIC_VERSION = '1.35.0-4-deb12u1-b1';
 
 /** Version of the node's own images (pause, the test app); bumped when their sources change meaning. */
-export const NODE_IMAGES_VERSION = '0.1.0';
+export const NODE_IMAGES_VERSION = '0.2.0';
 
 /** The image references. */
 export const IMAGES = {

@@ -7,12 +7,14 @@
  * - the broker count: the replicas of the broker node pools of the Kafka cluster the Topic RGD's KafkaTopic
  *   is labelled for (`strimzi.io/cluster`);
  * - the listener hostname: the Gateway listener the WebApplication RGD's HTTPRoute attaches to (`parentRefs`);
- * - the allowed registries: the `image-registries` policy in the directory (`allowedRegistriesOf`).
+ * - the allowed registries: the `image-registries` policy in the directory (`allowedRegistriesOf`);
+ * - an Infrastructure's own spec: PostgreSQL or the cache on, its additional database names.
  * A fact not found in the directory (no policy, no Gateway) means that rule is not checked.
  */
 import {
-  allowedRegistriesOf, DistDocument, imageRegistryProblem, infrastructurePods, JsonObject, JsonValue, listenerHostnameProblem,
-  PLATFORM_API_VERSION, PLATFORM_GROUP, PodDemand, postgresNameProblem, quotaProblems, topicReplicasProblem, type ValidationIssue, webApplicationPods,
+  additionalDatabaseProblem, allowedRegistriesOf, DistDocument, ENV_LISTS, envProblems, imageRegistryProblem, infrastructurePods,
+  infrastructureServicesProblem, JsonObject, JsonValue, listenerHostnameProblem, PLATFORM_API_VERSION, PLATFORM_GROUP, PodDemand,
+  postgresNameProblem, quotaProblems, topicReplicasProblem, type ValidationIssue, webApplicationPods, workloadPods,
 } from 'mini-atlas';
 import { Violation } from './model';
 import { asList, asObject, asString, metaOf, violation } from './objects';
@@ -74,14 +76,24 @@ function podsOf(i: Instance): PodDemand[] {
   const cpu = asString(resources?.cpu);
   const memory = asString(resources?.memory);
   if (i.kind === 'WebApplication' && replicas !== undefined && cpu !== undefined && memory !== undefined) {
-    return webApplicationPods(i.name, { replicas, resources: { cpu, memory } });
+    const autoscaling = asObject(i.spec.autoscaling);
+    const maxReplicas = num(autoscaling?.maxReplicas);
+    const scaled = autoscaling?.enabled === true && maxReplicas !== undefined ? { autoscaling: { enabled: true, maxReplicas } } : {};
+    return webApplicationPods(i.name, { replicas, resources: { cpu, memory }, ...scaled });
+  }
+  const type = asString(i.spec.type);
+  const concurrencyPolicy = asString(i.spec.concurrencyPolicy);
+  if (i.kind === 'Workload' && type !== undefined && replicas !== undefined && concurrencyPolicy !== undefined && cpu !== undefined && memory !== undefined) {
+    return workloadPods(i.name, { type, replicas, concurrencyPolicy, resources: { cpu, memory } });
   }
   const instances = num(postgres?.instances);
   const storage = asString(postgres?.storage);
+  const postgresEnabled = postgres?.enabled;
   const enabled = cache?.enabled;
   const cacheMemory = asString(cache?.memory);
-  if (i.kind === 'Infrastructure' && instances !== undefined && storage !== undefined && typeof enabled === 'boolean' && cacheMemory !== undefined) {
-    return infrastructurePods(i.name, { postgres: { instances, storage }, cache: { enabled, memory: cacheMemory } });
+  if (i.kind === 'Infrastructure' && typeof postgresEnabled === 'boolean' && instances !== undefined && storage !== undefined
+    && typeof enabled === 'boolean' && cacheMemory !== undefined) {
+    return infrastructurePods(i.name, { postgres: { enabled: postgresEnabled, instances, storage }, cache: { enabled, memory: cacheMemory } });
   }
   return [];
 }
@@ -118,8 +130,12 @@ export function checkCrossReferences(docs: readonly DistDocument[], rgds: readon
   for (const app of ofKind('WebApplication')) {
     const hostname = asString(app.spec.hostname);
     if (hostname !== undefined && listener !== null) report(app, 'hostname', hostname, listenerHostnameProblem(hostname, listener, app.name));
+  }
+  for (const app of [...ofKind('WebApplication'), ...ofKind('Workload')]) {
     const image = asString(app.spec.image);
     if (image !== undefined) report(app, 'image', image, registries.map((r) => imageRegistryProblem(image, r)).find((p) => p));
+    const lists = Object.fromEntries(ENV_LISTS.map((l) => [l, asList(app.spec[l]).map(asObject).map((v) => ({ name: asString(v?.name) ?? '' }))]));
+    for (const p of envProblems(lists)) report(app, p.field, p.value, p);
   }
 
   for (const infra of ofKind('Infrastructure')) {
@@ -127,6 +143,14 @@ export function checkCrossReferences(docs: readonly DistDocument[], rgds: readon
     for (const field of ['database', 'owner'] as const) {
       const name = asString(postgres?.[field]);
       if (name !== undefined) report(infra, `postgres.${field}`, name, postgresNameProblem(field, name));
+    }
+    const postgresOn = postgres?.enabled;
+    const cacheOn = asObject(infra.spec.cache)?.enabled;
+    if (typeof postgresOn === 'boolean' && typeof cacheOn === 'boolean') report(infra, 'postgres.enabled', postgresOn, infrastructureServicesProblem(postgresOn, cacheOn));
+    const bootstrap = asString(postgres?.database);
+    const names = asList(postgres?.databases).map((d) => asString(asObject(d)?.name));
+    if (bootstrap !== undefined && names.every((n): n is string => n !== undefined)) {
+      names.forEach((n, index) => report(infra, `postgres.databases[${index}].name`, n, additionalDatabaseProblem(names, index, bootstrap)));
     }
   }
 

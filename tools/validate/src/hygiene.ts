@@ -297,6 +297,12 @@ const SECRET_FIX = 'secrets must not be committed — let an operator generate t
 /** A key that names a secret, with the rest of its line (as YAML text, so embedded YAML is read too). */
 const SECRET_KEY = /^[ \t]*["']?([A-Za-z_.-]*(?:password|passwd|secret|token|api[_-]?key)[A-Za-z_.-]*)["']?:[ \t]*([^\n]*)$/gim;
 const PRIVATE_KEY = /-----BEGIN [A-Z ]*PRIVATE KEY-----/g;
+/**
+ * A KRO SimpleSchema field declaration, `<type> | <marker>=…` (pkg/simpleschema/markers.go names the markers; e.g. `[]SecretEnvVar | default=[] description="…"`,
+ * `string | required=true pattern="…"`): the declaration of a field in an RGD's `spec.schema`, not its value
+ * (kubernetes-sigs/kro pkg/simpleschema: the type, then `|`, then the markers).
+ */
+const SIMPLE_SCHEMA_DECLARATION = /^(\[\]|map\[string\])*[A-Za-z_][A-Za-z0-9_]* \| (required|default|description|pattern|enum|minimum|maximum|minLength|maxLength|minItems|maxItems|immutable)=/;
 
 /** A secret-looking literal in YAML text. */
 export interface SecretLiteral {
@@ -309,7 +315,8 @@ export interface SecretLiteral {
  * Secret-looking literals in YAML text, line by line (so also inside embedded YAML such as Helm values in a
  * string): a private key, or a password-, token- or key-like key with a literal value. Not a literal: an
  * empty or boolean value, a KRO expression (`${…}`, evaluated in the cluster), a Kyverno generator
- * (`{{ random(…) }}`), and a reference by name (`…Ref`, `…Name`, `…Secret` holding a DNS name).
+ * (`{{ random(…) }}`), a reference by name (`…Ref`, `…Name`, `…Secret` holding a DNS name), and a KRO
+ * SimpleSchema field declaration ({@link SIMPLE_SCHEMA_DECLARATION}).
  */
 export function secretLiterals(text: string): SecretLiteral[] {
   const out: SecretLiteral[] = [];
@@ -320,6 +327,7 @@ export function secretLiterals(text: string): SecretLiteral[] {
     if (value === '' || value === '{}' || value === 'true' || value === 'false') continue;
     if (/^\$\{.*\}$/.test(value)) continue;
     if (/^\{\{\s*random\(/.test(value)) continue;
+    if (SIMPLE_SCHEMA_DECLARATION.test(value)) continue;
     if (/(Ref|Name|Secret)$/i.test(key) && DNS_SUBDOMAIN.test(value)) continue;
     out.push({ offset: m.index + line.indexOf(key), message: `${key} has a literal value that looks like a secret; ${SECRET_FIX}` });
   }

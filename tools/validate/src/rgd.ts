@@ -436,9 +436,11 @@ function checkChildReadiness(r: RgdResource, issues: Pick<Violation, 'path' | 'm
   }
   if (!('readyWhen' in readiness)) return;
   const have = new Set(asList(r.raw.readyWhen).filter((c): c is string => typeof c === 'string'));
-  const missing = readiness.readyWhen(r.id).map((c) => `\${${c}}`).filter((c) => !have.has(c));
+  // A collection's readyWhen reads each item as `each` (kro.run/docs "Collections", "Readiness with Collections").
+  const self = r.iterators.length > 0 ? 'each' : r.id;
+  const missing = readiness.readyWhen(self).map((c) => `\${${c}}`).filter((c) => !have.has(c));
   if (missing.length > 0) {
-    const all = readiness.readyWhen(r.id).length;
+    const all = readiness.readyWhen(self).length;
     issues.push({
       path: childPath(r.path, 'readyWhen'),
       message: `${r.kind} ${JSON.stringify(r.id)} lacks ${missing.length} of the ${all} readyWhen conditions of its kind (CHILD_READINESS), so KRO counts it ready too early; first missing: ${missing[0]}`,

@@ -72,7 +72,7 @@ test('in the platform: owners are the Foundation\'s RGD kinds, and Kyverno may r
   const files = render();
   const p = find(files, 'ValidatingPolicy', 'stateful-deletion') as Json;
   expect(variable(p, 'ownerResources'))
-    .toBe('{"Workspace": "workspaces", "WebApplication": "webapplications", "Infrastructure": "infrastructures", "Topic": "topics"}');
+    .toBe('{"Workspace": "workspaces", "WebApplication": "webapplications", "Workload": "workloads", "Infrastructure": "infrastructures", "Topic": "topics"}');
   expect(variable(p, 'holds').split('", "').length).toBe(DATA_BEARING_KINDS.length);
   const role = find(files, 'ClusterRole', 'mini-atlas:kyverno:stateful-deletion') as Json;
   expect(role.metadata.labels).toEqual({ 'rbac.kyverno.io/aggregate-to-admission-controller': 'true', 'app.kubernetes.io/part-of': 'mini-atlas' });
@@ -81,6 +81,6 @@ test('in the platform: owners are the Foundation\'s RGD kinds, and Kyverno may r
     { apiGroups: ['postgresql.cnpg.io'], resources: ['clusters'], verbs: ['get', 'list'] },
     { apiGroups: ['kafka.strimzi.io'], resources: ['kafkatopics', 'kafkas', 'kafkanodepools'], verbs: ['get', 'list'] },
     { apiGroups: ['kro.run'], resources: ['resourcegraphdefinitions'], verbs: ['get', 'list'] },
-    { apiGroups: ['platform.mini-atlas.io'], resources: ['workspaces', 'webapplications', 'infrastructures', 'topics'], verbs: ['get', 'list'] },
+    { apiGroups: ['platform.mini-atlas.io'], resources: ['workspaces', 'webapplications', 'workloads', 'infrastructures', 'topics'], verbs: ['get', 'list'] },
   ]);
 });

@@ -17,6 +17,6 @@ test('reads the name prefix from the namespace label', () => {
 test('covers every workload kind (bare Pods, ReplicaSets, Jobs too), Services, routes, databases and platform instances', () => {
   expect(policyScope(renderConstruct(({ stage }) => { new WorkspaceNamingPolicy(stage, 'workspace-naming'); })[0]).resources).toEqual([
     ...WORKLOAD_SCOPE, '/services', 'gateway.networking.k8s.io/httproutes', 'postgresql.cnpg.io/clusters',
-    'platform.mini-atlas.io/webapplications', 'platform.mini-atlas.io/infrastructures', 'platform.mini-atlas.io/topics',
+    'platform.mini-atlas.io/webapplications', 'platform.mini-atlas.io/workloads', 'platform.mini-atlas.io/infrastructures', 'platform.mini-atlas.io/topics',
   ]);
 });

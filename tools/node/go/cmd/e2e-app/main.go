@@ -10,6 +10,10 @@
 //	                        exits 0 only when it resolved
 //	e2e-app write FILE TEXT writes TEXT to FILE, prints "wrote <n> bytes to FILE", exits 0 only when it wrote
 //	e2e-app exit CODE       exits with CODE at once (an image whose process cannot start serving)
+//	e2e-app env NAME...     prints "NAME=<value>" for each NAME ("NAME unset" when absent), exits 0 only when all
+//	                        are set
+//	e2e-app env-wait NAME... prints the same, then waits until it is stopped (a worker that never exits)
+//	e2e-app serve NAME...   prints the same, then serves HTTP as with no arguments (an app that shows its env)
 package main
 
 import (
@@ -18,9 +22,11 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"os/signal"
 	"sort"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 )
 
@@ -43,6 +49,18 @@ func main() {
 			os.Exit(1)
 		}
 		fmt.Printf("wrote %d bytes to %s\n", len(args[2]), args[1])
+	case args[0] == "serve" && len(args) >= 2:
+		printEnv(args[1:])
+		serve()
+	case (args[0] == "env" || args[0] == "env-wait") && len(args) >= 2:
+		code := printEnv(args[1:])
+		if args[0] == "env" {
+			os.Exit(code)
+		}
+		// PID 1 of a container gets no default action for SIGTERM: wait for it explicitly, then exit.
+		stop := make(chan os.Signal, 1)
+		signal.Notify(stop, syscall.SIGTERM, syscall.SIGINT)
+		<-stop
 	case args[0] == "exit" && len(args) == 2:
 		code, err := strconv.Atoi(args[1])
 		if err != nil {
@@ -51,7 +69,7 @@ func main() {
 		fmt.Fprintf(os.Stderr, "e2e-app: exiting with %d as asked\n", code)
 		os.Exit(code)
 	default:
-		fmt.Fprintln(os.Stderr, "usage: e2e-app [get URL | dial HOST:PORT | lookup NAME | write FILE TEXT | exit CODE]")
+		fmt.Fprintln(os.Stderr, "usage: e2e-app [get URL | dial HOST:PORT | lookup NAME | write FILE TEXT | exit CODE | env NAME... | env-wait NAME... | serve NAME...]")
 		os.Exit(2)
 	}
 }
@@ -117,4 +135,18 @@ func lookup(name string) int {
 	sort.Strings(addrs)
 	fmt.Println(strings.Join(addrs, " "))
 	return 0
+}
+
+func printEnv(names []string) int {
+	code := 0
+	for _, name := range names {
+		value, ok := os.LookupEnv(name)
+		if !ok {
+			fmt.Printf("%s unset\n", name)
+			code = 1
+			continue
+		}
+		fmt.Printf("%s=%s\n", name, value)
+	}
+	return code
 }
