@@ -67,7 +67,9 @@ export { type FluxSystemChartProps, FluxSystemChart } from './gitops/flux-system
 export { type HelmValues, type HelmValue, type HelmComponentProps, HelmComponent } from './core/helm-component';
 export { type RetainedStorageClassProps, RetainedStorageClass } from './core/retained-storage-class';
 export { GATEWAY_HEALTH_CHECK, type SharedGatewayProps, SharedGateway } from './core/shared-gateway';
-export { KAFKA_HEALTH_CHECK, type SharedKafkaProps, SharedKafka } from './core/shared-kafka';
+export {
+  KAFKA_HEALTH_CHECK, KAFKA_USER_SECRET_PREFIX, KAFKA_CLIENT_AUTHENTICATION, KAFKA_CLIENT_SECURITY, type SharedKafkaProps, SharedKafka,
+} from './core/shared-kafka';
 export { type CiliumProps, Cilium } from './core/operators/cilium';
 export { type CloudNativePgProps, CloudNativePg } from './core/operators/cloudnative-pg';
 export { type ManagedResources, type KroProps, KRO_AGGREGATION_LABEL, Kro } from './core/operators/kro';
@@ -80,17 +82,18 @@ export {
 export { type CoreChartProps, CoreChart } from './core/core-chart';
 
 // Foundation layer: the four abstractions (schema + RGD each), readiness, policies; FoundationChart.
-export { WORKSPACE_FIELDS, workspaceFields, type WorkspaceSpec } from './foundation/workspace/schema';
+export { WORKSPACE_FIELDS, workspaceFields, type WorkspaceSpec, KAFKA_QUOTA_DEFAULTS, MAX_KAFKA_BYTE_RATE } from './foundation/workspace/schema';
 export { MAX_REPLICAS, WEB_APPLICATION_FIELDS, type WebApplicationSpec } from './foundation/web-application/schema';
 export {
   MAX_POSTGRES_INSTANCES, INFRASTRUCTURE_FIELDS, infrastructureFields, type InfrastructureSpec,
 } from './foundation/infrastructure/schema';
 export {
-  MAX_PARTITIONS, MIN_RETENTION_HOURS, MAX_RETENTION_HOURS, TOPIC_FIELDS, topicFields, type TopicSpec,
+  MAX_PARTITIONS, MIN_RETENTION_HOURS, MAX_RETENTION_HOURS, MIN_RETENTION_MIB, MAX_RETENTION_MIB, TOPIC_FIELDS, topicFields, type TopicSpec,
 } from './foundation/topic/schema';
 export {
   type DerivedName, databaseSecret, databaseService, DATABASE_SERVICE_SUFFIXES, cacheService, cacheSecret,
-  kafkaTopicName, celKafkaTopicName, MAX_DATABASE_NAME, MAX_KAFKA_TOPIC_NAME,
+  kafkaTopicName, celKafkaTopicName, kafkaWorkspacePrefix, celKafkaWorkspacePrefix, KAFKA_WORKSPACE_SECRETS, MAX_DATABASE_NAME,
+  MAX_KAFKA_TOPIC_NAME,
 } from './foundation/conventions';
 export {
   readinessOf, type ReadinessSignal, type NoReadinessSignal, type ChildReadiness, CHILD_READINESS,
@@ -101,13 +104,13 @@ export {
   type PrinterColumn, type ExternalResource, READINESS_COLUMNS, AGE_COLUMN, ResourceGraph,
 } from './foundation/resource-graph';
 export { restrictedPod, RESTRICTED_CONTAINER } from './foundation/restricted-security';
-export { CNPG_OPERATOR_PORTS, WorkspaceDefinition } from './foundation/workspace/definition';
+export { CNPG_OPERATOR_PORTS, WORKSPACE_KAFKA_ACLS, WorkspaceDefinition } from './foundation/workspace/definition';
 export { SERVICE_PORT, APP_UID, envExpression, WebApplicationDefinition } from './foundation/web-application/definition';
 export {
   CACHE_PORT, CACHE_LABELS, DATABASE_REQUESTS, DATABASE_LIMITS, CACHE_CPU_REQUEST, CACHE_CPU_LIMIT, InfrastructureDefinition,
 } from './foundation/infrastructure/definition';
 export {
-  type RuleProblem, topicReplicasProblem, listenerHostnameProblem, imageRegistryProblem, RESERVED_POSTGRES_NAMES,
+  type RuleProblem, topicReplicasProblem, topicQuotaProblem, listenerHostnameProblem, imageRegistryProblem, RESERVED_POSTGRES_NAMES,
   postgresNameProblem, type PodDemand, webApplicationPods, infrastructurePods, type QuotaLimits, type QuotaProblem,
   quotaProblems,
 } from './foundation/cross-checks';
@@ -136,6 +139,7 @@ export {
 export {
   CLUSTER_POLICY_HEALTH_CHECK, GENERATED_PASSWORD_LENGTH, CachePasswordPolicy,
 } from './foundation/policies/cache-password-policy';
+export { type KafkaCredentialsPolicyProps, KafkaCredentialsPolicy } from './foundation/policies/kafka-credentials-policy';
 export { type FoundationChartProps, FoundationChart } from './foundation/foundation-chart';
 
 // Delivery layer: the tenant constructs teams write, and DeliveryChart.

@@ -17,12 +17,12 @@ const POLICIES = [
   'role-binding-subjects', 'service-endpoints', 'service-exposure', 'stateful-deletion', 'workspace-guardrails', 'workspace-naming', 'workspace-scope',
 ];
 
-test('one stage holding the four RGDs, the thirteen ValidatingPolicies and the cache-password ClusterPolicy', () => {
+test('one stage holding the four RGDs, the thirteen ValidatingPolicies and the cache-password and kafka-credentials ClusterPolicies', () => {
   expect(ofKind(foundation, 'ResourceGraphDefinition').map((r: Json) => r.spec.schema.kind).sort())
     .toEqual(['Infrastructure', 'Topic', 'WebApplication', 'Workspace']);
   expect(ofKind(foundation, 'ValidatingPolicy').map((p) => p.metadata.name).sort())
     .toEqual(POLICIES);
-  expect(ofKind(foundation, 'ClusterPolicy').map((p) => p.metadata.name)).toEqual(['cache-password']);
+  expect(ofKind(foundation, 'ClusterPolicy').map((p) => p.metadata.name)).toEqual(['cache-password', 'kafka-credentials']);
 });
 
 test('KRO gets a ClusterRole aggregated to its controller for exactly the managed kinds', () => {
@@ -42,6 +42,8 @@ test('KRO gets a ClusterRole aggregated to its controller for exactly the manage
     `gateway.networking.k8s.io/httproutes: ${crud}`,
     `postgresql.cnpg.io/clusters: ${crud}`,
     `kafka.strimzi.io/kafkatopics: ${crud}`,
+    // The Workspace RGD's KafkaUser (issue 16): the one kind KRO's rights grew by.
+    `kafka.strimzi.io/kafkausers: ${crud}`,
   ]);
 });
 
