@@ -54,11 +54,11 @@ const allWorkspaces: WorkspaceInstances[] = [...workspaces, ...(second ? [second
 
 /**
  * The children of each kind's instance that wait for an absent actor the first time it is proven Ready (pods to
- * run, CloudNativePG, Strimzi's Topic Operator); {@link proveReadiness} checks these are exactly the children
+ * run, CloudNativePG, Strimzi's Topic and User Operators); {@link proveReadiness} checks these are exactly the children
  * KRO's readyWhen counts not ready.
  */
 const WAITS_FOR: Readonly<Record<string, readonly string[]>> = {
-  Workspace: [],
+  Workspace: ['kafkaUser'],
   Infrastructure: ['database', 'cache'],
   Topic: ['topic'],
   WebApplication: ['deployment'],
@@ -651,6 +651,30 @@ describe('KRO: delivery instances', () => {
       }
     });
 
+    test('the workspace\'s KafkaUser (issue 16): SCRAM-SHA-512, ACLs on its own topic and group prefix only, its quotas, its Secret labelled for the copy', async () => {
+      const workspace = ws.instances.find((o) => !kindFor(o).namespaced)!;
+      const { live, children } = await waitForChildren(workspace);
+      const user = children.get('kafkaUser')!;
+      const kafka = single(dist, 'kafka.strimzi.io/', 'Kafka');
+      const quota = (live.spec as { quota: { kafkaProducerBytesPerSecond: number; kafkaConsumerBytesPerSecond: number } }).quota;
+      const name = workspace.metadata.name!;
+      expect([user.metadata.namespace, user.metadata.name, user.metadata.labels?.['strimzi.io/cluster'], user.metadata.labels?.['platform.mini-atlas.io/workspace']])
+        .toEqual([kafka.metadata.namespace, name, kafka.metadata.name, name]);
+      expect([quota.kafkaProducerBytesPerSecond, quota.kafkaConsumerBytesPerSecond]).toEqual([1048576, 2097152]);
+      expect(user.spec).toEqual({
+        authentication: { type: 'scram-sha-512' },
+        authorization: {
+          type: 'simple',
+          acls: [
+            { type: 'allow', resource: { type: 'topic', name: `${name}.`, patternType: 'prefix' }, operations: ['Read', 'Write', 'Describe'] },
+            { type: 'allow', resource: { type: 'group', name: `${name}.`, patternType: 'prefix' }, operations: ['Read', 'Describe'] },
+          ],
+        },
+        quotas: { producerByteRate: 1048576, consumerByteRate: 2097152 },
+        template: { secret: { metadata: { labels: { 'platform.mini-atlas.io/workspace': name } } } },
+      });
+    });
+
     test('a web application receives the connection details its Infrastructure and Topic publish', async () => {
       for (const app of instancesOf(ws, 'WebApplication')) {
         const spec = app.spec as { database?: string; topic?: string };
@@ -1027,6 +1051,31 @@ describe('KRO: changes and deletion', () => {
       'Topic spec.replicas 1 → 2: 422 Invalid: Topic.platform.mini-atlas.io "team-a-orders" is invalid: spec.replicas: Invalid value: 2: field is immutable',
     ]);
   });
+
+  test('the API server counts a workspace\'s Topics against quota.topics: the Topic beyond it is refused (issue 16)', async () => {
+    const ws = second!;
+    const ns = namespaceOfWorkspace(ws);
+    const workspace = ws.instances.find((o) => !kindFor(o).namespaced)!;
+    const topics = instancesOf(ws, 'Topic');
+    const resource = 'count/topics.platform.mini-atlas.io';
+    const limitTo = async (n: number): Promise<void> => {
+      await client.mergePatch(workspace.apiVersion, workspace.kind, workspace.metadata.name!, undefined, { spec: { quota: { topics: n } } });
+      // KRO updates the ResourceQuota; kube-controller-manager's resourcequota controller counts the Topics.
+      await waitFor(`ResourceQuota ${ns}/workspace-quota at ${resource}=${n}, used ${topics.length}`, async () => {
+        const st = (await client.get('v1', 'ResourceQuota', 'workspace-quota', ns))?.status as { hard?: Record<string, string>; used?: Record<string, string> } | undefined;
+        return st?.hard?.[resource] === String(n) && st.used?.[resource] === String(topics.length) ? true : undefined;
+      }, { timeoutMs: 2 * MINUTE });
+    };
+    await limitTo(topics.length);
+    const extra: KubeObject = { apiVersion: topics[0]!.apiVersion, kind: 'Topic', metadata: { name: `${ws.name}-extra`, namespace: ns }, spec: {} };
+    const refused: unknown = await client.apply(extra).then(() => undefined, (e: unknown) => e);
+    expect(refused).toBeInstanceOf(KubeApiError);
+    expect((refused as KubeApiError).serverMessage).toBe(`topics.platform.mini-atlas.io "${ws.name}-extra" is forbidden: exceeded quota: workspace-quota, ` +
+      `requested: ${resource}=1, used: ${resource}=${topics.length}, limited: ${resource}=${topics.length}`);
+    expect(await client.get(extra.apiVersion, extra.kind, extra.metadata.name!, ns)).toBeUndefined();
+    // The default again: the next Topic fits.
+    await limitTo(10);
+  }, 4 * MINUTE);
 
   test('stateful-deletion on the live cluster: the owner decides, looked up in the API server; a namespace waits for its owners', async () => {
     // The Kyverno CLI evaluates the policy of dist/ as a DELETE of the live objects KRO created, and answers its
