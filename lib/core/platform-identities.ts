@@ -35,7 +35,7 @@ export interface PlatformIdentities {
   readonly cloudNativePg: string;
   /** Strimzi's cluster operator: labels what it creates `strimzi.io/*` (only in the Kafka namespace). */
   readonly strimzi: string;
-  /** Kyverno's background controller: generates the cache password Secrets. */
+  /** Kyverno's background controller: generates the cache password Secrets and copies the workspaces' Kafka Secrets. */
   readonly kyvernoBackground: string;
   /** kube-controller-manager's controllers ({@link KUBE_CONTROLLER_SERVICE_ACCOUNTS}). */
   readonly kubeControllers: readonly string[];
@@ -49,9 +49,13 @@ export function endpointControllers(ids: PlatformIdentities): readonly string[] 
   return kubeController(ids, 'endpoint-controller', 'endpointslice-controller', 'endpointslicemirroring-controller');
 }
 
-/** The identities that may set operator-owned labels (`cnpg.io/`, `strimzi.io/`, `kro.run/`) in a workspace. */
+/**
+ * The identities that may set operator-owned labels (`cnpg.io/`, `strimzi.io/`, `kro.run/`) in a workspace. Kyverno's
+ * background controller is one: the `kafka-credentials` policy copies Strimzi's Secrets (labelled `strimzi.io/*` by
+ * Strimzi in the Kafka namespace) into the workspace, labels included (a clone copies its source's metadata).
+ */
 export function labellingControllers(ids: PlatformIdentities): readonly string[] {
-  return [ids.kro, ids.cloudNativePg, ids.strimzi, ...kubeController(ids, 'deployment-controller', 'replicaset-controller',
+  return [ids.kro, ids.cloudNativePg, ids.strimzi, ids.kyvernoBackground, ...kubeController(ids, 'deployment-controller', 'replicaset-controller',
     'statefulset-controller', 'daemon-set-controller', 'job-controller', 'cronjob-controller', 'namespace-controller', 'generic-garbage-collector')];
 }
 

@@ -62,6 +62,8 @@ test("the platform's controllers are exempt by ServiceAccount, and only where th
   // Operators set their own labels; the built-in controllers copy them from templates admission already checked.
   expect(exempt('operator-labels')).toBe('request.userInfo.username in ["system:serviceaccount:kro-system:kro",' +
     '"system:serviceaccount:cnpg-system:cloudnative-pg","system:serviceaccount:strimzi-system:strimzi-cluster-operator",' +
+    // Kyverno's background controller copies Strimzi-labelled Secrets into workspaces (kafka-credentials).
+    '"system:serviceaccount:kyverno:kyverno-background-controller",' +
     ['deployment-controller', 'replicaset-controller', 'statefulset-controller', 'daemon-set-controller', 'job-controller',
       'cronjob-controller', 'namespace-controller', 'generic-garbage-collector']
       .map((c) => `"system:serviceaccount:kube-system:${c}"`).join(',') + ']');
