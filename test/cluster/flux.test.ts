@@ -22,6 +22,7 @@ import { installCrds, platformCrds } from './support/crds';
 import { Dist, readDist } from './support/dist';
 import { KRO_AGGREGATE_LABEL, kroInstallation, kroRbac } from './support/kro-identity';
 import { KubeClient, KubeObject, waitFor } from './support/kube-client';
+import { startUserOperatorStandIn } from './support/readiness';
 
 const MINUTE = 60_000;
 jest.setTimeout(5 * MINUTE);
@@ -44,6 +45,7 @@ const DEVIATIONS = {
   kroRbac: 'KRO\'s aggregated ClusterRole from dist/core/operators is applied by the harness (core-operators is not reconciled)',
   url: 'GitRepository mini-atlas: spec.url points at the loopback Git server instead of GitHub',
   foundationDependsOn: 'Kustomization foundation: dependsOn core-shared-services removed (Kafka and the Gateway cannot run here; issue 15 allows this)',
+  kafkaUsers: 'the Kafka namespace and a stand-in for Strimzi\'s User Operator (test/cluster/support/readiness.ts): a Workspace\'s KafkaUser counts towards its readiness, and no Strimzi runs here',
   foundationKyvernoHealth: 'Kustomization foundation: the health expressions of ClusterPolicy and ValidatingPolicy removed, because Kyverno\'s controllers, which write those statuses, do not run in the control-plane suite (they run on the real node, issue 14)',
 } as const;
 
@@ -54,6 +56,7 @@ let client: KubeClient;
 let kro: KroController | undefined;
 let flux: FluxControllers | undefined;
 let git: GitServer | undefined;
+let userOperator: { stop(): Promise<void> } | undefined;
 let work: string | undefined;
 const commits: PushedCommit[] = [];
 
@@ -165,6 +168,9 @@ beforeAll(async () => {
   await waitFor('KRO may watch ResourceGraphDefinitions and the platform\'s kinds', async () =>
     ((await asKro.can('watch', 'kro.run', 'resourcegraphdefinitions')) && (await asKro.can('watch', 'platform.mini-atlas.io', 'webapplications'))) || undefined);
   kro = await KroController.start({ kubeconfig: kroId.kubeconfig, dir: plane.dir });
+  const kafkaNamespace = dist.all.map((o) => o.object).find((o) => o.kind === 'Kafka')?.metadata.namespace;
+  if (!kafkaNamespace) throw new Error('dist/ has no Kafka');
+  userOperator = await startUserOperatorStandIn(client, kafkaNamespace);
   // Flux: its namespace, the upstream install's RBAC, both controllers.
   await client.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: FLUX_NS } });
   for (const o of fluxControllerRbac()) await client.apply(o as KubeObject, { fieldManager: 'flux-install' });
@@ -184,6 +190,7 @@ afterAll(async () => {
   const steps: [string, (() => Promise<void>) | undefined][] = [
     ['Flux controllers', flux && (() => flux!.stop())],
     ['KRO', kro && (() => kro!.stop())],
+    ['User Operator stand-in', userOperator && (() => userOperator!.stop())],
     ['Git server', git && (() => git!.stop())],
     ['control plane', plane && (() => plane!.stop())],
   ];

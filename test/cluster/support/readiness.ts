@@ -155,3 +155,22 @@ export async function makeReady(client: KubeClient, child: KubeObject): Promise<
   if (!standIn) throw new Error(`nothing on this control plane makes ${child.apiVersion} ${child.kind} ready: add a stand-in to test/cluster/support/readiness.ts`);
   return standIn.act(client, child);
 }
+
+/**
+ * Plays Strimzi's User Operator for as long as it runs, for harnesses where a Workspace must turn Ready without
+ * Strimzi (the Workspace RGD's KafkaUser counts towards its readiness): creates the Kafka namespace the Workspace
+ * RGD puts its KafkaUser in, then every `intervalMs` reports each KafkaUser there Ready for its current generation,
+ * as {@link makeReady} does. `stop()` ends it and waits for the pass in flight.
+ */
+export async function startUserOperatorStandIn(client: KubeClient, kafkaNamespace: string, intervalMs = 500): Promise<{ stop(): Promise<void> }> {
+  await client.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: kafkaNamespace } });
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      const users = await client.list('kafka.strimzi.io/v1', 'KafkaUser', kafkaNamespace).catch(() => [] as KubeObject[]);
+      for (const user of users) if (!actorDone(user)) await makeReady(client, user).catch(() => undefined);
+      await new Promise((r) => setTimeout(r, intervalMs));
+    }
+  })();
+  return { stop: async () => { running = false; await loop; } };
+}
