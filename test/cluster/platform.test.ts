@@ -1052,31 +1052,6 @@ describe('KRO: changes and deletion', () => {
     ]);
   });
 
-  test('the API server counts a workspace\'s Topics against quota.topics: the Topic beyond it is refused (issue 16)', async () => {
-    const ws = second!;
-    const ns = namespaceOfWorkspace(ws);
-    const workspace = ws.instances.find((o) => !kindFor(o).namespaced)!;
-    const topics = instancesOf(ws, 'Topic');
-    const resource = 'count/topics.platform.mini-atlas.io';
-    const limitTo = async (n: number): Promise<void> => {
-      await client.mergePatch(workspace.apiVersion, workspace.kind, workspace.metadata.name!, undefined, { spec: { quota: { topics: n } } });
-      // KRO updates the ResourceQuota; kube-controller-manager's resourcequota controller counts the Topics.
-      await waitFor(`ResourceQuota ${ns}/workspace-quota at ${resource}=${n}, used ${topics.length}`, async () => {
-        const st = (await client.get('v1', 'ResourceQuota', 'workspace-quota', ns))?.status as { hard?: Record<string, string>; used?: Record<string, string> } | undefined;
-        return st?.hard?.[resource] === String(n) && st.used?.[resource] === String(topics.length) ? true : undefined;
-      }, { timeoutMs: 2 * MINUTE });
-    };
-    await limitTo(topics.length);
-    const extra: KubeObject = { apiVersion: topics[0]!.apiVersion, kind: 'Topic', metadata: { name: `${ws.name}-extra`, namespace: ns }, spec: {} };
-    const refused: unknown = await client.apply(extra).then(() => undefined, (e: unknown) => e);
-    expect(refused).toBeInstanceOf(KubeApiError);
-    expect((refused as KubeApiError).serverMessage).toBe(`topics.platform.mini-atlas.io "${ws.name}-extra" is forbidden: exceeded quota: workspace-quota, ` +
-      `requested: ${resource}=1, used: ${resource}=${topics.length}, limited: ${resource}=${topics.length}`);
-    expect(await client.get(extra.apiVersion, extra.kind, extra.metadata.name!, ns)).toBeUndefined();
-    // The default again: the next Topic fits.
-    await limitTo(10);
-  }, 4 * MINUTE);
-
   test('stateful-deletion on the live cluster: the owner decides, looked up in the API server; a namespace waits for its owners', async () => {
     // The Kyverno CLI evaluates the policy of dist/ as a DELETE of the live objects KRO created, and answers its
     // owner and namespace lookups from this API server (`kyverno apply --cluster`): no copy of the cluster state.

@@ -585,14 +585,16 @@ describe('Kyverno admission: each ValidatingPolicy denies a violating object at 
       spec: { podSelector: {}, ingress: [{}], egress: [{}], policyTypes: ['Ingress', 'Egress'] },
     } as KubeObject)).replace(WEBHOOK, '')).toBe(
       `Policy workspace-guardrails failed: NetworkPolicy "${NS}-open" in workspace ${NS}: network policies, quotas and limits of a workspace are managed by the platform; ${ADMIN} may not CREATE them`);
-    // The platform's controller is the neighbour: a change of the Workspace's topic quota reaches its ResourceQuota.
-    await client.mergePatch('platform.mini-atlas.io/v1alpha1', 'Workspace', WORKSPACE, undefined, { spec: { quota: { topics: 11 } } });
-    const hard = await waitFor(`KRO to set ${WORKSPACE}/workspace-quota to 11 topics`, async () => {
+    // The platform's controller is the neighbour: a change of the Workspace's quota reaches its ResourceQuota.
+    const before = (await client.get('platform.mini-atlas.io/v1alpha1', 'Workspace', WORKSPACE))!.spec as { quota: { pods: number } };
+    const pods = before.quota.pods + 1;
+    await client.mergePatch('platform.mini-atlas.io/v1alpha1', 'Workspace', WORKSPACE, undefined, { spec: { quota: { pods } } });
+    const hard = await waitFor(`KRO to set ${WORKSPACE}/workspace-quota to ${pods} pods`, async () => {
       const q = await client.get('v1', 'ResourceQuota', 'workspace-quota', WORKSPACE);
       const h = (q?.spec as { hard?: Record<string, string> } | undefined)?.hard;
-      return h?.['count/topics.platform.mini-atlas.io'] === '11' ? h : undefined;
+      return h?.pods === String(pods) ? h : undefined;
     }, { timeoutMs: MINUTE });
-    expect(hard['count/topics.platform.mini-atlas.io']).toBe('11');
+    expect(hard.pods).toBe(String(pods));
   });
 
   test('stateful-deletion lets through the DELETE of what holds no data: a ConfigMap of the workspace', async () => {

@@ -22,7 +22,6 @@ import {
   KafkaUserSpecAuthorizationAclsType,
   KafkaUserSpecAuthorizationType,
 } from '../../../imports/kafka.strimzi.io';
-import { PLATFORM_GROUP } from '../../shared/api';
 import { celKafkaWorkspacePrefix } from '../conventions';
 import { LABELS } from '../../shared/api';
 import { cel } from '../../shared/cel';
@@ -212,9 +211,12 @@ export class WorkspaceDefinition extends ResourceGraph {
                 'limits.memory': q('schema.spec.quota.memory'),
                 'requests.storage': q('schema.spec.quota.storage'),
                 pods: q('string(schema.spec.quota.pods)'),
-                // Object-count quota on the Topic kind (Kubernetes "Resource Quotas", object count quota:
-                // `count/<resource>.<group>` works for custom resources): the API server refuses the Topic beyond it.
-                [`count/topics.${PLATFORM_GROUP}`]: q('string(schema.spec.quota.topics)'),
+                // No `count/topics.platform.mini-atlas.io` here (yet): on the control plane the API server refused
+                // every Topic with "status unknown for quota: workspace-quota, resources: count/topics…" for over two
+                // minutes, until kube-controller-manager's resourcequota controller had discovered the Topic CRD and
+                // recomputed the quota (its full resync, --resource-quota-sync-period, is 5 min). `quota.topics` is
+                // enforced at synth and by `npm run validate` (topicQuotaProblem) until the quota's readiness is
+                // awaited (issue 16, still open).
               },
             },
           }),
