@@ -148,6 +148,21 @@ export interface QuotaLimits {
   readonly storage?: string;
 }
 
+/**
+ * A workspace's Topics must fit its topic quota (`quota.topics`): each Topic is a Kafka topic on the shared
+ * brokers, with its share of their disk (`retentionMiB` × partitions) and of the cluster's partition count.
+ * @param limit the workspace's `quota.topics`
+ * @param topics names of the Topic instances in the workspace
+ */
+export function topicQuotaProblem(limit: number, topics: readonly string[]): RuleProblem | undefined {
+  // A limit the schema refuses (negative, fractional) is left to the schema checks.
+  if (!Number.isInteger(limit) || limit < 0 || topics.length <= limit) return undefined;
+  return {
+    rule: `is less than the workspace's ${topics.length} Topics (${topics.join(', ')}): the workspace may hold at most ${limit}`,
+    fix: `raise quota.topics to at least ${topics.length}, or remove Topics`,
+  };
+}
+
 /** A quota field too small for the pods: `field` is `cpu`, `memory` or `pods` of the quota. */
 export interface QuotaProblem extends RuleProblem {
   readonly field: 'cpu' | 'memory' | 'storage' | 'pods';

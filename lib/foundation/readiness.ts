@@ -91,6 +91,14 @@ export const CHILD_READINESS: readonly ChildReadiness[] = [
     readyWhen: (t) => [celObservedCurrentGeneration(t), celConditionTrue(t, 'Ready')],
   },
   {
+    group: 'kafka.strimzi.io',
+    kind: 'KafkaUser',
+    // Strimzi's User Operator: status.observedGeneration is "the generation of the CRD that was last reconciled
+    // by the operator" and Ready True once the user, its ACLs, quotas and Secret exist (044-Crd-kafkauser.yaml).
+    signal: 'the User Operator reconciled the current generation (user, ACLs, quotas, Secret) and reports the Ready condition True',
+    readyWhen: (u) => [celObservedCurrentGeneration(u), celConditionTrue(u, 'Ready')],
+  },
+  {
     group: '',
     kind: 'Namespace',
     signal: 'status.phase is Active (the API server sets it on creation; Terminating while it is deleted)',

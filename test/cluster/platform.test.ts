@@ -54,11 +54,11 @@ const allWorkspaces: WorkspaceInstances[] = [...workspaces, ...(second ? [second
 
 /**
  * The children of each kind's instance that wait for an absent actor the first time it is proven Ready (pods to
- * run, CloudNativePG, Strimzi's Topic Operator); {@link proveReadiness} checks these are exactly the children
+ * run, CloudNativePG, Strimzi's Topic and User Operators); {@link proveReadiness} checks these are exactly the children
  * KRO's readyWhen counts not ready.
  */
 const WAITS_FOR: Readonly<Record<string, readonly string[]>> = {
-  Workspace: [],
+  Workspace: ['kafkaUser'],
   Infrastructure: ['database', 'cache'],
   Topic: ['topic'],
   WebApplication: ['deployment'],
@@ -649,6 +649,30 @@ describe('KRO: delivery instances', () => {
         expect(kt?.spec).toMatchObject({ partitions: (live.spec as { partitions: number }).partitions, replicas: (live.spec as { replicas: number }).replicas });
         expect(kt?.metadata.labels?.['platform.mini-atlas.io/workspace']).toBe(topic.metadata.namespace);
       }
+    });
+
+    test('the workspace\'s KafkaUser (issue 16): SCRAM-SHA-512, ACLs on its own topic and group prefix only, its quotas, its Secret labelled for the copy', async () => {
+      const workspace = ws.instances.find((o) => !kindFor(o).namespaced)!;
+      const { live, children } = await waitForChildren(workspace);
+      const user = children.get('kafkaUser')!;
+      const kafka = single(dist, 'kafka.strimzi.io/', 'Kafka');
+      const quota = (live.spec as { quota: { kafkaProducerBytesPerSecond: number; kafkaConsumerBytesPerSecond: number } }).quota;
+      const name = workspace.metadata.name!;
+      expect([user.metadata.namespace, user.metadata.name, user.metadata.labels?.['strimzi.io/cluster'], user.metadata.labels?.['platform.mini-atlas.io/workspace']])
+        .toEqual([kafka.metadata.namespace, name, kafka.metadata.name, name]);
+      expect([quota.kafkaProducerBytesPerSecond, quota.kafkaConsumerBytesPerSecond]).toEqual([1048576, 2097152]);
+      expect(user.spec).toEqual({
+        authentication: { type: 'scram-sha-512' },
+        authorization: {
+          type: 'simple',
+          acls: [
+            { type: 'allow', resource: { type: 'topic', name: `${name}.`, patternType: 'prefix' }, operations: ['Read', 'Write', 'Describe'] },
+            { type: 'allow', resource: { type: 'group', name: `${name}.`, patternType: 'prefix' }, operations: ['Read', 'Describe'] },
+          ],
+        },
+        quotas: { producerByteRate: 1048576, consumerByteRate: 2097152 },
+        template: { secret: { metadata: { labels: { 'platform.mini-atlas.io/workspace': name } } } },
+      });
     });
 
     test('a web application receives the connection details its Infrastructure and Topic publish', async () => {

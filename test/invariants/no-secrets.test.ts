@@ -35,8 +35,15 @@ describe('no secrets in Git', () => {
   test('generators, KRO expressions, references by name and booleans are not secrets', () => {
     expect(secretFindings([['e.yaml', [
       'password: "{{ random(\'[a-z]{32}\') }}"', 'databaseSecret: ${database.metadata.name + "-app"}', 'passwordSecretRef: db-auth',
-      'automountServiceAccountToken: false', 'secretKeyRef:', '  name: x', 'token: {}', '',
+      'automountServiceAccountToken: false', 'secretKeyRef:', '  name: x', 'token: {}', 'secretPrefix: kafka-user-', '',
     ].join('\n')]])).toEqual([]);
+  });
+
+  test('a name prefix is not a secret only while it looks like the start of a DNS name', () => {
+    expect(secretFindings([['f.yaml', 'secretPrefix: "S3cr3t!"\ntokenPrefix: ab_cd\n']])).toEqual([
+      'f.yaml $.secretPrefix: secretPrefix has a literal value that looks like a secret',
+      'f.yaml $.tokenPrefix: tokenPrefix has a literal value that looks like a secret',
+    ]);
   });
 
   test('the cache password is generated in the cluster by Kyverno, once, from a random source', () => {

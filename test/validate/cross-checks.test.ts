@@ -64,6 +64,13 @@ test('today\'s case: team-a\'s instances edited as raw YAML, every problem repor
   ]);
 });
 
+test('a workspace whose topic quota its Topics exceed, edited as raw YAML (issue 16)', () => {
+  edit('Workspace', 'team-a', (o) => { obj(obj(o.spec).quota).topics = 0; });
+  expect(crossChecks()).toEqual([
+    'dist/delivery/workspaces/workspace-team-a.yaml: platform.mini-atlas.io/v1alpha1/Workspace team-a: $.spec.quota.topics: 0 is less than the workspace\'s 1 Topics (team-a-orders): the workspace may hold at most 0. Fix: raise quota.topics to at least 1, or remove Topics',
+  ]);
+});
+
 test('a made-up platform: facts read from the directory (Gateway, policy, node pool), raw instances on RGD defaults', () => {
   edit('Gateway', 'platform', (o) => { (obj(o.spec).listeners as Obj[])[0]!.hostname = '*.apps.acme.dev'; });
   edit('ValidatingPolicy', 'image-registries', (o) => {

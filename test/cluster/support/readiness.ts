@@ -7,7 +7,9 @@
  *   Deployment controllers then count them available themselves;
  * - CloudNativePG: a Cluster reaches the phase "Cluster in healthy state" with its Ready condition True and
  *   every instance ready (pkg/resources/status/phase.go, `RegisterPhase`);
- * - Strimzi's Topic Operator: a KafkaTopic is reconciled for its current generation with Ready True.
+ * - Strimzi's Topic Operator: a KafkaTopic is reconciled for its current generation with Ready True;
+ * - Strimzi's User Operator: a KafkaUser is reconciled for its current generation with Ready True (the status
+ *   only: the Secret it would write is the `kafka-credentials` policy's input, proven with the Kyverno CLI).
  * Each stand-in also says, by looking at the live child, whether its actor's work is done: the suite's own
  * account of readiness, independent of the RGDs, against which KRO's verdict is checked.
  */
@@ -105,6 +107,18 @@ const reportTopicReady = async (client: KubeClient, topic: KubeObject): Promise<
   return `Strimzi stand-in: KafkaTopic ${topic.metadata.namespace}/${topic.metadata.name} Ready for generation ${topic.metadata.generation}`;
 };
 
+/** Strimzi's User Operator: the user is reconciled for the current generation and Ready (status of 044-Crd-kafkauser.yaml). */
+const reportUserReady = async (client: KubeClient, user: KubeObject): Promise<string> => {
+  await client.mergePatch(user.apiVersion, user.kind, user.metadata.name!, user.metadata.namespace, {
+    status: {
+      observedGeneration: user.metadata.generation,
+      username: user.metadata.name,
+      conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: now() }],
+    },
+  }, 'status');
+  return `Strimzi stand-in: KafkaUser ${user.metadata.namespace}/${user.metadata.name} Ready for generation ${user.metadata.generation}`;
+};
+
 const STAND_INS: ReadonlyMap<string, StandIn> = new Map<string, StandIn>([
   ['apps/Deployment', {
     // Available replicas reach the Deployment's own spec.replicas, for its current generation.
@@ -118,6 +132,10 @@ const STAND_INS: ReadonlyMap<string, StandIn> = new Map<string, StandIn>([
   ['kafka.strimzi.io/KafkaTopic', {
     done: (t) => currentGeneration(t) && conditionTrue(t, 'Ready'),
     act: reportTopicReady,
+  }],
+  ['kafka.strimzi.io/KafkaUser', {
+    done: (u) => currentGeneration(u) && conditionTrue(u, 'Ready'),
+    act: reportUserReady,
   }],
 ]);
 
@@ -136,4 +154,23 @@ export async function makeReady(client: KubeClient, child: KubeObject): Promise<
   const standIn = standInFor(child);
   if (!standIn) throw new Error(`nothing on this control plane makes ${child.apiVersion} ${child.kind} ready: add a stand-in to test/cluster/support/readiness.ts`);
   return standIn.act(client, child);
+}
+
+/**
+ * Plays Strimzi's User Operator for as long as it runs, for harnesses where a Workspace must turn Ready without
+ * Strimzi (the Workspace RGD's KafkaUser counts towards its readiness): creates the Kafka namespace the Workspace
+ * RGD puts its KafkaUser in, then every `intervalMs` reports each KafkaUser there Ready for its current generation,
+ * as {@link makeReady} does. `stop()` ends it and waits for the pass in flight.
+ */
+export async function startUserOperatorStandIn(client: KubeClient, kafkaNamespace: string, intervalMs = 500): Promise<{ stop(): Promise<void> }> {
+  await client.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: kafkaNamespace } });
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      const users = await client.list('kafka.strimzi.io/v1', 'KafkaUser', kafkaNamespace).catch(() => [] as KubeObject[]);
+      for (const user of users) if (!actorDone(user)) await makeReady(client, user).catch(() => undefined);
+      await new Promise((r) => setTimeout(r, intervalMs));
+    }
+  })();
+  return { stop: async () => { running = false; await loop; } };
 }

@@ -25,6 +25,10 @@ const KAFKA_TOPIC = [
   '${has(topic.status) && has(topic.status.observedGeneration) && topic.status.observedGeneration >= topic.metadata.generation}',
   '${has(topic.status) && has(topic.status.conditions) && topic.status.conditions.exists(c, c.type == "Ready" && c.status == "True")}',
 ];
+const KAFKA_USER = [
+  '${has(kafkaUser.status) && has(kafkaUser.status.observedGeneration) && kafkaUser.status.observedGeneration >= kafkaUser.metadata.generation}',
+  '${has(kafkaUser.status) && has(kafkaUser.status.conditions) && kafkaUser.status.conditions.exists(c, c.type == "Ready" && c.status == "True")}',
+];
 const NAMESPACE = ['${has(workspaceNamespace.status) && has(workspaceNamespace.status.phase) && workspaceNamespace.status.phase == "Active"}'];
 
 const files = render();
@@ -43,8 +47,13 @@ describe('today\'s RGDs: every child with a readiness signal has its kind\'s rea
   });
   test('Workspace', () => {
     expect(readyWhenOf('Workspace')).toEqual({
-      workspaceNamespace: NAMESPACE, isolation: undefined, postgresApiAccess: undefined, quota: undefined, limits: undefined,
+      workspaceNamespace: NAMESPACE, isolation: undefined, postgresApiAccess: undefined, quota: undefined, limits: undefined, kafkaUser: KAFKA_USER,
     });
+    // toEqual ignores undefined properties: the ids themselves, in order.
+    expect(Object.keys(readyWhenOf('Workspace'))).toEqual([
+      'workspaceNamespace', 'isolation', 'postgresApiAccess', 'deliveryAccount', 'deliveryBinding', 'developerBinding', 'viewerBinding',
+      'stageStatusRole', 'stageStatusBinding', 'quota', 'limits', 'kafkaUser',
+    ]);
   });
 
   test('every generated kind shows KRO\'s state and Ready condition first and its age last', () => {
@@ -122,6 +131,7 @@ describe('the readiness table', () => {
       'apps/Deployment': 'readyWhen',
       'postgresql.cnpg.io/Cluster': 'readyWhen',
       'kafka.strimzi.io/KafkaTopic': 'readyWhen',
+      'kafka.strimzi.io/KafkaUser': 'readyWhen',
       '/Namespace': 'readyWhen',
       '/Service': 'none',
       '/ResourceQuota': 'none',
@@ -191,6 +201,20 @@ describe('KafkaTopic readiness, evaluated on fixture statuses', () => {
     ['no status yet', topic(1), { ready: false, failed: KAFKA_TOPIC[0] }],
   ])('%s', (_case, object, expected) => {
     expect(verdict('Topic', 'topic', object)).toEqual(expected);
+  });
+});
+
+describe('KafkaUser readiness, evaluated on fixture statuses', () => {
+  const user = (generation: number, status?: object): object =>
+    ({ apiVersion: 'kafka.strimzi.io/v1', kind: 'KafkaUser', metadata: { name: 'team-a', generation }, spec: {}, ...(status ? { status } : {}) });
+
+  test.each([
+    ['ready', user(1, { observedGeneration: 1, username: 'team-a', secret: 'kafka-user-team-a', conditions: [{ type: 'Ready', status: 'True' }] }), { ready: true }],
+    ['not ready (Strimzi reports a NotReady condition)', user(1, { observedGeneration: 1, conditions: [{ type: 'NotReady', status: 'True', reason: 'KafkaError' }] }), { ready: false, failed: KAFKA_USER[1] }],
+    ['Ready for a stale generation (ACLs changed, not yet applied)', user(2, { observedGeneration: 1, conditions: [{ type: 'Ready', status: 'True' }] }), { ready: false, failed: KAFKA_USER[0] }],
+    ['no status yet', user(1), { ready: false, failed: KAFKA_USER[0] }],
+  ])('%s', (_case, object, expected) => {
+    expect(verdict('Workspace', 'kafkaUser', object)).toEqual(expected);
   });
 });
 

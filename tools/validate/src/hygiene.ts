@@ -297,6 +297,8 @@ const SECRET_FIX = 'secrets must not be committed — let an operator generate t
 /** A key that names a secret, with the rest of its line (as YAML text, so embedded YAML is read too). */
 const SECRET_KEY = /^[ \t]*["']?([A-Za-z_.-]*(?:password|passwd|secret|token|api[_-]?key)[A-Za-z_.-]*)["']?:[ \t]*([^\n]*)$/gim;
 const PRIVATE_KEY = /-----BEGIN [A-Z ]*PRIVATE KEY-----/g;
+/** The start of a DNS name: lowercase alphanumerics, `-` and `.`, beginning with an alphanumeric, at most 63. */
+const DNS_NAME_PREFIX = /^[a-z0-9][-a-z0-9.]{0,62}$/;
 
 /** A secret-looking literal in YAML text. */
 export interface SecretLiteral {
@@ -309,7 +311,8 @@ export interface SecretLiteral {
  * Secret-looking literals in YAML text, line by line (so also inside embedded YAML such as Helm values in a
  * string): a private key, or a password-, token- or key-like key with a literal value. Not a literal: an
  * empty or boolean value, a KRO expression (`${…}`, evaluated in the cluster), a Kyverno generator
- * (`{{ random(…) }}`), and a reference by name (`…Ref`, `…Name`, `…Secret` holding a DNS name).
+ * (`{{ random(…) }}`), a reference by name (`…Ref`, `…Name`, `…Secret` holding a DNS name), and the prefix
+ * of such names (`…Prefix` holding the start of a DNS name, e.g. Strimzi's `userOperator.secretPrefix`).
  */
 export function secretLiterals(text: string): SecretLiteral[] {
   const out: SecretLiteral[] = [];
@@ -321,6 +324,7 @@ export function secretLiterals(text: string): SecretLiteral[] {
     if (/^\$\{.*\}$/.test(value)) continue;
     if (/^\{\{\s*random\(/.test(value)) continue;
     if (/(Ref|Name|Secret)$/i.test(key) && DNS_SUBDOMAIN.test(value)) continue;
+    if (/Prefix$/i.test(key) && DNS_NAME_PREFIX.test(value)) continue;
     out.push({ offset: m.index + line.indexOf(key), message: `${key} has a literal value that looks like a secret; ${SECRET_FIX}` });
   }
   return out.sort((a, b) => a.offset - b.offset);
