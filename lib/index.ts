@@ -95,7 +95,7 @@ export {
   kafkaTopicName, MAX_DATABASE_NAME, MAX_KAFKA_TOPIC_NAME,
 } from './foundation/conventions';
 export {
-  readinessOf, type ReadinessSignal, type NoReadinessSignal, type ChildReadiness, CHILD_READINESS,
+  readinessOf, type ReadinessSignal, type NoReadinessSignal, type ChildReadiness, CHILD_READINESS, NOT_AWAITED_ANNOTATION, notAwaitedProblem,
 } from './foundation/readiness';
 export { DATA_CHILDREN, dataChildOf, type DataChild } from './foundation/data-children';
 export {

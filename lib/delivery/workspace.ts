@@ -30,7 +30,7 @@ export interface WorkspaceQuota {
   readonly defaultContainerCpu?: string;
   /** Memory limit given to containers that set none. @default '256Mi' (local profile) */
   readonly defaultContainerMemory?: string;
-  /** Maximum number of Topics in the workspace (0–100; checked at synth and by `npm run validate`). @default 10 */
+  /** Maximum number of Topics in the workspace (0–100; the ResourceQuota counts them). @default 10 */
   readonly topics?: number;
   /** Bytes per second the workspace's Kafka user may publish to each broker (1024–104857600). @default 1048576 */
   readonly kafkaProducerBytesPerSecond?: number;

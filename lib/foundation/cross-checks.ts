@@ -149,8 +149,8 @@ export interface QuotaLimits {
 }
 
 /**
- * A workspace's Topics must fit its topic quota (`quota.topics`): each Topic is a Kafka topic on the shared
- * brokers, with its share of their disk (`retentionMiB` × partitions) and of the cluster's partition count.
+ * A workspace's Topics must fit its topic quota: the Workspace RGD's ResourceQuota counts Topic instances
+ * (`count/topics.platform.mini-atlas.io`) and the API server refuses the Topic beyond it ("exceeded quota").
  * @param limit the workspace's `quota.topics`
  * @param topics names of the Topic instances in the workspace
  */
@@ -158,7 +158,7 @@ export function topicQuotaProblem(limit: number, topics: readonly string[]): Rul
   // A limit the schema refuses (negative, fractional) is left to the schema checks.
   if (!Number.isInteger(limit) || limit < 0 || topics.length <= limit) return undefined;
   return {
-    rule: `is less than the workspace's ${topics.length} Topics (${topics.join(', ')}): the workspace may hold at most ${limit}`,
+    rule: `is less than the workspace's ${topics.length} Topics (${topics.join(', ')}): the ResourceQuota would refuse the Topics beyond it`,
     fix: `raise quota.topics to at least ${topics.length}, or remove Topics`,
   };
 }

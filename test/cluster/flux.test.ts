@@ -22,7 +22,6 @@ import {
 } from './support/flux-harness';
 import { KRO_AGGREGATE_LABEL, kroInstallation, kroRbac } from './support/kro-identity';
 import { KubeClient, KubeObject, waitFor } from './support/kube-client';
-import { startUserOperatorStandIn } from './support/readiness';
 
 const MINUTE = 60_000;
 jest.setTimeout(5 * MINUTE);
@@ -39,7 +38,7 @@ const DEVIATIONS = {
   kroRbac: 'KRO\'s aggregated ClusterRole from dist/core/operators is applied by the harness (core-operators is not reconciled)',
   url: 'GitRepository mini-atlas: spec.url points at the loopback Git server instead of GitHub',
   foundationDependsOn: 'Kustomization foundation: dependsOn core-shared-services removed (Kafka and the Gateway cannot run here; issue 15 allows this)',
-  kafkaUsers: 'the Kafka namespace and a stand-in for Strimzi\'s User Operator (test/cluster/support/readiness.ts): a Workspace\'s KafkaUser counts towards its readiness, and no Strimzi runs here',
+  kafkaNamespace: 'the Kafka namespace (core-shared-services, not reconciled here) is created by the harness: the Workspace RGD puts each workspace\'s KafkaUser there; no User Operator runs, and a Workspace does not wait for its KafkaUser',
   foundationKyvernoHealth: 'Kustomization foundation: the health expressions of ClusterPolicy and ValidatingPolicy removed, because Kyverno\'s controllers, which write those statuses, do not run in the control-plane suite (they run on the real node, issue 14)',
 } as const;
 
@@ -49,7 +48,6 @@ let plane: ControlPlane | undefined;
 let client: KubeClient;
 let kro: KroController | undefined;
 let harness: FluxHarness | undefined;
-let userOperator: { stop(): Promise<void> } | undefined;
 
 function fluxObject(kind: string, name: string): KubeObject {
   const found = dist.fluxSystem.map((o) => o.object).find((o) => o.kind === kind && o.metadata.name === name);
@@ -113,7 +111,7 @@ beforeAll(async () => {
   kro = await KroController.start({ kubeconfig: kroId.kubeconfig, dir: plane.dir });
   const kafkaNamespace = dist.all.map((o) => o.object).find((o) => o.kind === 'Kafka')?.metadata.namespace;
   if (!kafkaNamespace) throw new Error('dist/ has no Kafka');
-  userOperator = await startUserOperatorStandIn(client, kafkaNamespace);
+  await client.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: kafkaNamespace } });
   // Flux: its namespace, the upstream install's RBAC, both controllers; the Git server with a copy of dist/.
   harness = await FluxHarness.start({ plane, client, noCrossNamespaceRefs: true });
   cpSync(dist.dir, join(harness.work, 'dist'), { recursive: true });
@@ -124,7 +122,6 @@ afterAll(async () => {
   const steps: [string, (() => Promise<void>) | undefined][] = [
     ['Flux controllers and Git server', harness && (() => harness!.stop())],
     ['KRO', kro && (() => kro!.stop())],
-    ['User Operator stand-in', userOperator && (() => userOperator!.stop())],
     ['control plane', plane && (() => plane!.stop())],
   ];
   for (const [what, stop] of steps) {

@@ -33,7 +33,9 @@ import { KubeApiError, KubeClient, KubeObject, waitFor } from './support/kube-cl
 import {
   deliveryWorkspaces, deriveWorkspace, GeneratedKind, generatedKinds, kindOf, single, WorkspaceInstances,
 } from './support/platform-model';
-import { actorDone, childReadiness, instanceReadiness, InstanceReadiness, makeReady } from './support/readiness';
+import {
+  actorDone, childReadiness, controllerDone, instanceReadiness, InstanceReadiness, makeReady, waitForController,
+} from './support/readiness';
 import { compareTemplate, evaluateIncludeWhen, TemplateContext } from './support/rgd-template';
 
 const MINUTE = 60_000;
@@ -54,11 +56,12 @@ const allWorkspaces: WorkspaceInstances[] = [...workspaces, ...(second ? [second
 
 /**
  * The children of each kind's instance that wait for an absent actor the first time it is proven Ready (pods to
- * run, CloudNativePG, Strimzi's Topic and User Operators); {@link proveReadiness} checks these are exactly the children
- * KRO's readyWhen counts not ready.
+ * run, CloudNativePG, Strimzi's Topic Operator); {@link proveReadiness} checks these are exactly the children
+ * KRO's readyWhen counts not ready, besides those a running controller makes ready (the workspace's quota). A
+ * Workspace waits for no absent actor: not for its KafkaUser (the declared readiness exception).
  */
 const WAITS_FOR: Readonly<Record<string, readonly string[]>> = {
-  Workspace: ['kafkaUser'],
+  Workspace: [],
   Infrastructure: ['database', 'cache'],
   Topic: ['topic'],
   WebApplication: ['deployment'],
@@ -163,16 +166,25 @@ async function waitForChildren(instance: KubeObject): Promise<{ live: KubeObject
  */
 async function proveReadiness(instance: KubeObject): Promise<string[]> {
   const k = kindFor(instance);
-  const verdicts = async (): Promise<{ id: string; child: KubeObject; ready: boolean; actorDone?: boolean }[]> => {
+  const verdicts = async (): Promise<{ id: string; child: KubeObject; ready: boolean; actorDone?: boolean; controllerDone?: boolean }[]> => {
     const children = await childrenOf(instance);
     return k.resources.filter((r) => children.has(r.id)).map((r) => {
       const child = children.get(r.id)!;
-      return { id: r.id, child, ready: childReadiness(r, child).ready, actorDone: actorDone(child) };
+      return { id: r.id, child, ready: childReadiness(r, child).ready, actorDone: actorDone(child), controllerDone: controllerDone(child) };
     });
   };
   await waitForChildren(instance);
   const before = await verdicts();
-  const waiting = before.filter((v) => !v.ready);
+  // Children a running controller makes ready (kube-controller-manager computing the quota): KRO's verdict must
+  // match the suite's own, and the instance must not be Ready before it; nothing plays the controller.
+  const computing = before.filter((v) => v.controllerDone !== undefined);
+  expect(computing.map((v) => [v.id, v.ready])).toEqual(computing.map((v) => [v.id, v.controllerDone]));
+  for (const c of computing.filter((v) => !v.ready)) {
+    const r = instanceReadiness(await liveInstance(instance));
+    expect([r.state === 'ACTIVE', r.ready === 'True']).toEqual([false, false]);
+    progress(await waitForController(client, c.child, 7 * MINUTE));
+  }
+  const waiting = before.filter((v) => !v.ready && v.controllerDone === undefined);
   expect(waiting.map((v) => v.id)).toEqual(before.filter((v) => v.actorDone === false).map((v) => v.id));
   if (waiting.length > 0) {
     const ids = waiting.map((w) => w.id);
@@ -673,6 +685,13 @@ describe('KRO: delivery instances', () => {
         quotas: { producerByteRate: 1048576, consumerByteRate: 2097152 },
         template: { secret: { metadata: { labels: { 'platform.mini-atlas.io/workspace': name } } } },
       });
+      // The declared readiness exception: no User Operator runs here, the KafkaUser has no status, and the
+      // Workspace is ACTIVE and Ready all the same; the KafkaUser carries the reason.
+      expect(user.status).toBeUndefined();
+      expect(user.metadata.annotations?.['platform.mini-atlas.io/readiness-not-awaited']).toBe('a Kafka or User Operator outage must not hold a ' +
+        'workspace that has no Topics, nor Flux\'s delivery-workspaces stage and every team after it; the Topics that use Kafka wait for their own KafkaTopic');
+      const r = instanceReadiness(await liveInstance(workspace));
+      expect([r.state, r.ready]).toEqual(['ACTIVE', 'True']);
     });
 
     test('a web application receives the connection details its Infrastructure and Topic publish', async () => {
@@ -1051,6 +1070,41 @@ describe('KRO: changes and deletion', () => {
       'Topic spec.replicas 1 → 2: 422 Invalid: Topic.platform.mini-atlas.io "team-a-orders" is invalid: spec.replicas: Invalid value: 2: field is immutable',
     ]);
   });
+
+  test('the API server counts a workspace\'s Topics against quota.topics: the Topic beyond it is refused (issue 16)', async () => {
+    const ws = second!;
+    const ns = namespaceOfWorkspace(ws);
+    const workspace = ws.instances.find((o) => !kindFor(o).namespaced)!;
+    const topics = instancesOf(ws, 'Topic');
+    const resource = 'count/topics.platform.mini-atlas.io';
+    const limitTo = async (n: number): Promise<void> => {
+      await client.mergePatch(workspace.apiVersion, workspace.kind, workspace.metadata.name!, undefined, { spec: { quota: { topics: n } } });
+      // KRO updates the ResourceQuota; kube-controller-manager's resourcequota controller counts the Topics.
+      await waitFor(`ResourceQuota ${ns}/workspace-quota at ${resource}=${n}, used ${topics.length}`, async () => {
+        const st = (await client.get('v1', 'ResourceQuota', 'workspace-quota', ns))?.status as { hard?: Record<string, string>; used?: Record<string, string> } | undefined;
+        return st?.hard?.[resource] === String(n) && st.used?.[resource] === String(topics.length) ? true : undefined;
+      }, { timeoutMs: 2 * MINUTE });
+    };
+    await limitTo(topics.length);
+    const extra: KubeObject = { apiVersion: topics[0]!.apiVersion, kind: 'Topic', metadata: { name: `${ws.name}-extra`, namespace: ns }, spec: {} };
+    const refused: unknown = await client.apply(extra).then(() => undefined, (e: unknown) => e);
+    expect(refused).toBeInstanceOf(KubeApiError);
+    expect((refused as KubeApiError).serverMessage).toBe(`topics.platform.mini-atlas.io "${ws.name}-extra" is forbidden: exceeded quota: workspace-quota, ` +
+      `requested: ${resource}=1, used: ${resource}=${topics.length}, limited: ${resource}=${topics.length}`);
+    expect(await client.get(extra.apiVersion, extra.kind, extra.metadata.name!, ns)).toBeUndefined();
+    // The default again: the next Topic fits, is admitted and counted; then it goes.
+    await limitTo(10);
+    const stored = await client.apply(extra);
+    expect(stored.metadata.uid).toMatch(/^[0-9a-f-]{36}$/);
+    const used = await waitFor(`ResourceQuota ${ns}/workspace-quota counting ${topics.length + 1} Topics`, async () => {
+      const u = ((await client.get('v1', 'ResourceQuota', 'workspace-quota', ns))?.status as { used?: Record<string, string> } | undefined)?.used?.[resource];
+      return u === String(topics.length + 1) ? u : undefined;
+    }, { timeoutMs: MINUTE });
+    expect(used).toBe(String(topics.length + 1));
+    await client.delete(extra.apiVersion, extra.kind, extra.metadata.name!, ns);
+    await waitFor(`Topic ${ns}/${extra.metadata.name} gone`, async () =>
+      ((await client.get(extra.apiVersion, extra.kind, extra.metadata.name!, ns)) ? undefined : true), { timeoutMs: 2 * MINUTE });
+  }, 6 * MINUTE);
 
   test('stateful-deletion on the live cluster: the owner decides, looked up in the API server; a namespace waits for its owners', async () => {
     // The Kyverno CLI evaluates the policy of dist/ as a DELETE of the live objects KRO created, and answers its

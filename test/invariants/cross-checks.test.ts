@@ -128,7 +128,7 @@ const BAD_INPUTS: Readonly<Record<string, BadInput>> = {
   'more Topics than the workspace\'s topic quota: team-a with quota.topics 0 (issue 16)': {
     build: () => messages(teamAWith({}, {}, { topics: 0 })),
     expected: [
-      'delivery/team-a/team-a: spec.quota.topics = 0: is less than the workspace\'s 1 Topics (team-a-orders): the workspace may hold at most 0. ' +
+      'delivery/team-a/team-a: spec.quota.topics = 0: is less than the workspace\'s 1 Topics (team-a-orders): the ResourceQuota would refuse the Topics beyond it. ' +
         `${FIX} raise quota.topics to at least 1, or remove Topics`,
     ],
   },
@@ -138,7 +138,7 @@ const BAD_INPUTS: Readonly<Record<string, BadInput>> = {
       for (const id of ['clicks', 'views', 'orders']) new Topic(ws, id);
     }),
     expected: [
-      'delivery/events/events: spec.quota.topics = 2: is less than the workspace\'s 3 Topics (events-clicks, events-views, events-orders): the workspace may hold at most 2. ' +
+      'delivery/events/events: spec.quota.topics = 2: is less than the workspace\'s 3 Topics (events-clicks, events-views, events-orders): the ResourceQuota would refuse the Topics beyond it. ' +
         `${FIX} raise quota.topics to at least 3, or remove Topics`,
     ],
   },

@@ -67,7 +67,7 @@ test('today\'s case: team-a\'s instances edited as raw YAML, every problem repor
 test('a workspace whose topic quota its Topics exceed, edited as raw YAML (issue 16)', () => {
   edit('Workspace', 'team-a', (o) => { obj(obj(o.spec).quota).topics = 0; });
   expect(crossChecks()).toEqual([
-    'dist/delivery/workspaces/workspace-team-a.yaml: platform.mini-atlas.io/v1alpha1/Workspace team-a: $.spec.quota.topics: 0 is less than the workspace\'s 1 Topics (team-a-orders): the workspace may hold at most 0. Fix: raise quota.topics to at least 1, or remove Topics',
+    'dist/delivery/workspaces/workspace-team-a.yaml: platform.mini-atlas.io/v1alpha1/Workspace team-a: $.spec.quota.topics: 0 is less than the workspace\'s 1 Topics (team-a-orders): the ResourceQuota would refuse the Topics beyond it. Fix: raise quota.topics to at least 1, or remove Topics',
   ]);
 });
 

@@ -22,6 +22,7 @@ import {
   KafkaUserSpecAuthorizationAclsType,
   KafkaUserSpecAuthorizationType,
 } from '../../../imports/kafka.strimzi.io';
+import { PLATFORM_GROUP } from '../../shared/api';
 import { celKafkaWorkspacePrefix } from '../conventions';
 import { LABELS } from '../../shared/api';
 import { cel } from '../../shared/cel';
@@ -74,6 +75,15 @@ export const WORKSPACE_KAFKA_ACLS: Readonly<Record<'topic' | 'group', readonly K
   topic: [KafkaOperation.READ, KafkaOperation.WRITE, KafkaOperation.DESCRIBE],
   group: [KafkaOperation.READ, KafkaOperation.DESCRIBE],
 };
+
+/**
+ * Why a Workspace does not wait for its KafkaUser (the declared exception to the readiness rule,
+ * `GraphResource.notAwaited`; lib/foundation/readiness.ts). The KafkaUser still has its readiness signal (the User
+ * Operator's Ready condition for the current generation), and the Topics that need Kafka wait for theirs (the
+ * Topic RGD awaits its KafkaTopic), so a broken Kafka shows on the Topics and the stage that holds them.
+ */
+export const KAFKA_USER_NOT_AWAITED = 'a Kafka or User Operator outage must not hold a workspace that has no Topics, nor Flux\'s ' +
+  'delivery-workspaces stage and every team after it; the Topics that use Kafka wait for their own KafkaTopic';
 
 /** The RGD behind `kind: Workspace` (cluster-scoped; the instance name is the namespace name). */
 export class WorkspaceDefinition extends ResourceGraph {
@@ -224,12 +234,12 @@ export class WorkspaceDefinition extends ResourceGraph {
                 'limits.memory': q('schema.spec.quota.memory'),
                 'requests.storage': q('schema.spec.quota.storage'),
                 pods: q('string(schema.spec.quota.pods)'),
-                // No `count/topics.platform.mini-atlas.io` here (yet): on the control plane the API server refused
-                // every Topic with "status unknown for quota: workspace-quota, resources: count/topics…" for over two
-                // minutes, until kube-controller-manager's resourcequota controller had discovered the Topic CRD and
-                // recomputed the quota (its full resync, --resource-quota-sync-period, is 5 min). `quota.topics` is
-                // enforced at synth and by `npm run validate` (topicQuotaProblem) until the quota's readiness is
-                // awaited (issue 16, still open).
+                // Object-count quota on the Topic kind (Kubernetes "Resource Quotas", object count quota:
+                // `count/<resource>.<group>` works for custom resources): the API server refuses the Topic beyond it.
+                // Until kube-controller-manager has counted Topics in this quota, it refuses every Topic ("status
+                // unknown for quota"), so the quota's readiness (CHILD_READINESS: every spec.hard key in status.used)
+                // holds the Workspace, and Flux's delivery-workspaces with it, until Topics can be admitted.
+                [`count/topics.${PLATFORM_GROUP}`]: q('string(schema.spec.quota.topics)'),
               },
             },
           }),
@@ -252,6 +262,7 @@ export class WorkspaceDefinition extends ResourceGraph {
           // namespace, where the User Operator watches; deleting the Workspace deletes it, and the User Operator
           // then deletes the user, its ACLs and quotas from Kafka and its Secret.
           id: 'kafkaUser',
+          notAwaited: KAFKA_USER_NOT_AWAITED,
           template: KafkaUser.manifest({
             metadata: {
               name: cel(NAME),

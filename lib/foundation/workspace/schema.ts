@@ -31,7 +31,7 @@ export function workspaceFields(environment: EnvironmentProfile) {
         defaultContainerMemory: { type: 'string', default: q.defaultContainerMemory, pattern: BYTES_PATTERN, patternHint: 'a quantity such as 256Mi', description: 'Memory limit given to containers that set none' },
         topics: {
           type: 'integer', default: KAFKA_QUOTA_DEFAULTS.topics, minimum: 0, maximum: 100,
-          description: 'Maximum number of Topics (checked at synth and by npm run validate)',
+          description: 'Maximum number of Topics (ResourceQuota count/topics.platform.mini-atlas.io)',
         },
         kafkaProducerBytesPerSecond: {
           type: 'integer', default: KAFKA_QUOTA_DEFAULTS.producerBytesPerSecond, minimum: 1024, maximum: MAX_KAFKA_BYTE_RATE,

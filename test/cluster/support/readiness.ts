@@ -7,11 +7,13 @@
  *   Deployment controllers then count them available themselves;
  * - CloudNativePG: a Cluster reaches the phase "Cluster in healthy state" with its Ready condition True and
  *   every instance ready (pkg/resources/status/phase.go, `RegisterPhase`);
- * - Strimzi's Topic Operator: a KafkaTopic is reconciled for its current generation with Ready True;
- * - Strimzi's User Operator: a KafkaUser is reconciled for its current generation with Ready True (the status
- *   only: the Secret it would write is the `kafka-credentials` policy's input, proven with the Kyverno CLI).
+ * - Strimzi's Topic Operator: a KafkaTopic is reconciled for its current generation with Ready True.
  * Each stand-in also says, by looking at the live child, whether its actor's work is done: the suite's own
  * account of readiness, independent of the RGDs, against which KRO's verdict is checked.
+ * A Workspace's KafkaUser has no stand-in: the Workspace does not wait for it (its declared readiness exception).
+ * Some children wait for a controller that does run here ({@link controllerDone}): a ResourceQuota is ready once
+ * kube-controller-manager's resourcequota controller has computed the usage of each limited resource; nothing
+ * stands in for it, the suite only waits and measures.
  */
 import { apiGroupOf } from '../../../lib/shared/api';
 import { evaluateReadyWhen, Readiness } from '../../helpers/kro-readiness';
@@ -107,18 +109,6 @@ const reportTopicReady = async (client: KubeClient, topic: KubeObject): Promise<
   return `Strimzi stand-in: KafkaTopic ${topic.metadata.namespace}/${topic.metadata.name} Ready for generation ${topic.metadata.generation}`;
 };
 
-/** Strimzi's User Operator: the user is reconciled for the current generation and Ready (status of 044-Crd-kafkauser.yaml). */
-const reportUserReady = async (client: KubeClient, user: KubeObject): Promise<string> => {
-  await client.mergePatch(user.apiVersion, user.kind, user.metadata.name!, user.metadata.namespace, {
-    status: {
-      observedGeneration: user.metadata.generation,
-      username: user.metadata.name,
-      conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: now() }],
-    },
-  }, 'status');
-  return `Strimzi stand-in: KafkaUser ${user.metadata.namespace}/${user.metadata.name} Ready for generation ${user.metadata.generation}`;
-};
-
 const STAND_INS: ReadonlyMap<string, StandIn> = new Map<string, StandIn>([
   ['apps/Deployment', {
     // Available replicas reach the Deployment's own spec.replicas, for its current generation.
@@ -132,10 +122,6 @@ const STAND_INS: ReadonlyMap<string, StandIn> = new Map<string, StandIn>([
   ['kafka.strimzi.io/KafkaTopic', {
     done: (t) => currentGeneration(t) && conditionTrue(t, 'Ready'),
     act: reportTopicReady,
-  }],
-  ['kafka.strimzi.io/KafkaUser', {
-    done: (u) => currentGeneration(u) && conditionTrue(u, 'Ready'),
-    act: reportUserReady,
   }],
 ]);
 
@@ -156,21 +142,36 @@ export async function makeReady(client: KubeClient, child: KubeObject): Promise<
   return standIn.act(client, child);
 }
 
+/** The suite's own account of a ResourceQuota's readiness: every limited resource has a usage in its status. */
+const quotaCounted = (q: KubeObject): boolean => {
+  const hard = Object.keys((q.spec as { hard?: Record<string, string> } | undefined)?.hard ?? {});
+  const used = (q.status as { used?: Record<string, string> } | undefined)?.used ?? {};
+  return hard.every((k) => k in used);
+};
+
+/** Children made ready by a controller that runs on this control plane: whether it has, by kind. */
+const CONTROLLER_DONE: ReadonlyMap<string, (child: KubeObject) => boolean> = new Map([['/ResourceQuota', quotaCounted]]);
+
 /**
- * Plays Strimzi's User Operator for as long as it runs, for harnesses where a Workspace must turn Ready without
- * Strimzi (the Workspace RGD's KafkaUser counts towards its readiness): creates the Kafka namespace the Workspace
- * RGD puts its KafkaUser in, then every `intervalMs` reports each KafkaUser there Ready for its current generation,
- * as {@link makeReady} does. `stop()` ends it and waits for the pass in flight.
+ * Whether the running controller a child needs has made it ready (false: not yet); undefined when no controller
+ * of this control plane acts on it.
  */
-export async function startUserOperatorStandIn(client: KubeClient, kafkaNamespace: string, intervalMs = 500): Promise<{ stop(): Promise<void> }> {
-  await client.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: kafkaNamespace } });
-  let running = true;
-  const loop = (async () => {
-    while (running) {
-      const users = await client.list('kafka.strimzi.io/v1', 'KafkaUser', kafkaNamespace).catch(() => [] as KubeObject[]);
-      for (const user of users) if (!actorDone(user)) await makeReady(client, user).catch(() => undefined);
-      await new Promise((r) => setTimeout(r, intervalMs));
-    }
-  })();
-  return { stop: async () => { running = false; await loop; } };
+export function controllerDone(child: KubeObject): boolean | undefined {
+  return CONTROLLER_DONE.get(`${apiGroupOf(child.apiVersion)}/${child.kind}`)?.(child);
+}
+
+/**
+ * Waits until the running controller has made `child` ready (no stand-in acts); returns how long that took
+ * since the child was created, as the controller's work is measured, not played.
+ */
+export async function waitForController(client: KubeClient, child: KubeObject, timeoutMs: number): Promise<string> {
+  const done = CONTROLLER_DONE.get(`${apiGroupOf(child.apiVersion)}/${child.kind}`);
+  if (!done) throw new Error(`no controller of this control plane makes ${child.apiVersion} ${child.kind} ready`);
+  const { namespace, name } = child.metadata;
+  const live = await waitFor(`kube-controller-manager to compute ${child.kind} ${namespace}/${name}`, async () => {
+    const o = await client.get(child.apiVersion, child.kind, name!, namespace);
+    return o && done(o) ? o : undefined;
+  }, { timeoutMs, intervalMs: 500 });
+  const seconds = (Date.now() - Date.parse(String(live.metadata.creationTimestamp))) / 1000;
+  return `kube-controller-manager: ${child.kind} ${namespace}/${name} computed ${seconds.toFixed(1)} s after its creation`;
 }

@@ -76,7 +76,13 @@ describe('the workspace on the shared Kafka (issue 16)', () => {
       name: '${schema.metadata.name}',
       namespace: 'kafka',
       labels: { 'strimzi.io/cluster': 'shared', 'platform.mini-atlas.io/workspace': '${schema.metadata.name}', 'app.kubernetes.io/managed-by': 'kro' },
+      // The declared readiness exception: the Workspace does not wait for its KafkaUser, and says why.
+      annotations: {
+        'platform.mini-atlas.io/readiness-not-awaited': 'a Kafka or User Operator outage must not hold a workspace that has no Topics, ' +
+          'nor Flux\'s delivery-workspaces stage and every team after it; the Topics that use Kafka wait for their own KafkaTopic',
+      },
     });
+    expect(kafkaUser.readyWhen).toBeUndefined();
     expect(kafkaUser.template.spec.authentication).toEqual({ type: 'scram-sha-512' });
   });
 
@@ -98,11 +104,11 @@ describe('the workspace on the shared Kafka (issue 16)', () => {
     expect(kafkaUser.template.spec.template).toEqual({ secret: { metadata: { labels: { 'platform.mini-atlas.io/workspace': '${schema.metadata.name}' } } } });
   });
 
-  test('the schema bounds the topic count and the byte rates; the ResourceQuota does not count Topics (yet: issue 16, still open)', () => {
-    expect(Object.keys(quota.template.spec.hard)).toEqual(['limits.cpu', 'limits.memory', 'pods', 'requests.storage']);
+  test('the ResourceQuota counts Topics; the schema bounds the topic count and the byte rates', () => {
+    expect(quota.template.spec.hard['count/topics.platform.mini-atlas.io']).toBe('${string(schema.spec.quota.topics)}');
     const q = rgd.spec.schema.spec.quota;
     expect([q.topics, q.kafkaProducerBytesPerSecond, q.kafkaConsumerBytesPerSecond]).toEqual([
-      'integer | default=10 minimum=0 maximum=100 description="Maximum number of Topics (checked at synth and by npm run validate)"',
+      'integer | default=10 minimum=0 maximum=100 description="Maximum number of Topics (ResourceQuota count/topics.platform.mini-atlas.io)"',
       'integer | default=1048576 minimum=1024 maximum=104857600 description="Bytes per second the workspace\'s Kafka user may publish to each broker before Kafka throttles it (KafkaUser quotas.producerByteRate)"',
       'integer | default=2097152 minimum=1024 maximum=104857600 description="Bytes per second the workspace\'s Kafka user may fetch from each broker before Kafka throttles it (KafkaUser quotas.consumerByteRate)"',
     ]);

@@ -1,0 +1,85 @@
+/**
+ * `npm run validate` holds the readiness rule on dist/ as committed: a child of a kind with a readiness signal
+ * carries its kind's readyWhen, unless its template declares the one exception (the
+ * `platform.mini-atlas.io/readiness-not-awaited` annotation with a stated reason). A copy of dist/ with the
+ * Workspace RGD edited as a hand edit of the YAML would; only the `rgd` violations are compared, exactly.
+ */
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PROJECT_ROOT } from '@mini-atlas/cli-common/schema-store';
+import { readDist } from '../../lib/synth/dist-model';
+import { toYamlDocuments } from '../../lib/synth/kubernetes-yaml';
+import { validateDirectory } from '../../tools/validate/src/index';
+import { formatViolation } from '../../tools/validate/src/report';
+
+type Obj = Record<string, unknown>;
+const obj = (v: unknown): Obj => v as Obj;
+const ANNOTATION = 'platform.mini-atlas.io/readiness-not-awaited';
+const RGD = 'dist/foundation/resourcegraphdefinition-workspace.platform.mini-atlas.io.yaml: kro.run/v1alpha1/ResourceGraphDefinition workspace.platform.mini-atlas.io';
+
+let tmp: string;
+let copy: string;
+beforeEach(() => {
+  tmp = mkdtempSync(join(tmpdir(), 'mini-atlas-readiness-'));
+  copy = join(tmp, 'dist');
+  cpSync(join(PROJECT_ROOT, 'dist'), copy, { recursive: true });
+});
+afterEach(() => rmSync(tmp, { recursive: true, force: true }));
+
+/** Edits the Workspace RGD's resources (id → resource entry) in the copy. */
+function editWorkspaceRgd(change: (resources: Record<string, Obj>) => void): void {
+  for (const file of readDist(copy).files) {
+    if (file.kind !== 'objects') continue;
+    const docs = file.documents.map((d) => d.object as Obj);
+    const rgd = docs.find((d) => d.kind === 'ResourceGraphDefinition' && obj(d.metadata).name === 'workspace.platform.mini-atlas.io');
+    if (!rgd) continue;
+    const list = obj(rgd.spec).resources as Obj[];
+    change(Object.fromEntries(list.map((r) => [r.id as string, r])));
+    writeFileSync(file.file, toYamlDocuments(docs));
+    return;
+  }
+  throw new Error('no Workspace RGD in the copy');
+}
+const annotations = (r: Obj): Obj => obj(obj(obj(r.template).metadata).annotations ??= {});
+const index = (id: string): number => ['workspaceNamespace', 'isolation', 'postgresApiAccess', 'deliveryAccount', 'deliveryBinding', 'developerBinding',
+  'viewerBinding', 'stageStatusRole', 'stageStatusBinding', 'quota', 'limits', 'kafkaUser'].indexOf(id);
+
+function rgdViolations(): string[] {
+  return validateDirectory(copy).violations.filter((v) => v.check === 'rgd').map((v) => formatViolation(v, tmp));
+}
+
+test('dist/ as synthesized: the KafkaUser\'s declared exception and the quota\'s readyWhen pass', () => {
+  expect(rgdViolations()).toEqual([]);
+});
+
+test('a KafkaUser without readyWhen and without the stated reason is reported: the rule still holds for its kind', () => {
+  editWorkspaceRgd((r) => { delete obj(obj(r.kafkaUser!.template).metadata).annotations; });
+  expect(rgdViolations()).toEqual([
+    `${RGD}: $.spec.resources[${index('kafkaUser')}].readyWhen: KafkaUser "kafkaUser" lacks 2 of the 2 readyWhen conditions of its kind (CHILD_READINESS), so KRO counts it ready too early; ` +
+      'first missing: ${has(kafkaUser.status) && has(kafkaUser.status.observedGeneration) && kafkaUser.status.observedGeneration >= kafkaUser.metadata.generation}',
+  ]);
+});
+
+test('a blank reason, the exception on a kind without a signal, and readyWhen beside it are reported', () => {
+  editWorkspaceRgd((r) => {
+    annotations(r.kafkaUser!)[ANNOTATION] = ' ';
+    annotations(r.limits!)[ANNOTATION] = 'limits need no wait';
+    annotations(r.quota!)[ANNOTATION] = 'the quota is counted later';
+  });
+  const at = (id: string): string => `$.spec.resources[${index(id)}].template.metadata.annotations['${ANNOTATION}']`;
+  expect(rgdViolations()).toEqual([
+    `${RGD}: ${at('limits')}: LimitRange "limits" declares LimitRange not awaited, but its kind has no readiness signal to opt out of (CHILD_READINESS: admission applies it from creation; it has no status)`,
+    `${RGD}: ${at('kafkaUser')}: KafkaUser "kafkaUser" states no reason: an instance may skip the readiness of a KafkaUser ` +
+      '(the User Operator reconciled the current generation (user, ACLs, quotas, Secret) and reports the Ready condition True) only for a stated reason',
+    `${RGD}: $.spec.resources[${index('quota')}].readyWhen: ResourceQuota "quota" has readyWhen beside its ${ANNOTATION} annotation: a resource the instance does not wait for has no readiness conditions`,
+  ]);
+});
+
+test('the workspace quota without its readyWhen is reported: Flux would go on while the API server still refuses every Topic', () => {
+  editWorkspaceRgd((r) => { delete r.quota!.readyWhen; });
+  expect(rgdViolations()).toEqual([
+    `${RGD}: $.spec.resources[${index('quota')}].readyWhen: ResourceQuota "quota" lacks 1 of the 1 readyWhen conditions of its kind (CHILD_READINESS), so KRO counts it ready too early; ` +
+      'first missing: ${has(quota.spec.hard) ? quota.spec.hard.all(k, has(quota.status) && has(quota.status.used) && k in quota.status.used) : true}',
+  ]);
+});
