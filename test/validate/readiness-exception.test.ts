@@ -4,49 +4,28 @@
  * `platform.mini-atlas.io/readiness-not-awaited` annotation with a stated reason). A copy of dist/ with the
  * Workspace RGD edited as a hand edit of the YAML would; only the `rgd` violations are compared, exactly.
  */
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { PROJECT_ROOT } from '@mini-atlas/cli-common/schema-store';
-import { readDist } from '../../lib/synth/dist-model';
-import { toYamlDocuments } from '../../lib/synth/kubernetes-yaml';
+import { Obj, useDistCopy } from '../helpers/dist-copy';
 import { validateDirectory } from '../../tools/validate/src/index';
 import { formatViolation } from '../../tools/validate/src/report';
 
-type Obj = Record<string, unknown>;
 const obj = (v: unknown): Obj => v as Obj;
 const ANNOTATION = 'platform.mini-atlas.io/readiness-not-awaited';
 const RGD = 'dist/foundation/resourcegraphdefinition-workspace.platform.mini-atlas.io.yaml: kro.run/v1alpha1/ResourceGraphDefinition workspace.platform.mini-atlas.io';
 
-let tmp: string;
-let copy: string;
-beforeEach(() => {
-  tmp = mkdtempSync(join(tmpdir(), 'mini-atlas-readiness-'));
-  copy = join(tmp, 'dist');
-  cpSync(join(PROJECT_ROOT, 'dist'), copy, { recursive: true });
-});
-afterEach(() => rmSync(tmp, { recursive: true, force: true }));
+const copy = useDistCopy('mini-atlas-readiness-');
 
 /** Edits the Workspace RGD's resources (id → resource entry) in the copy. */
 function editWorkspaceRgd(change: (resources: Record<string, Obj>) => void): void {
-  for (const file of readDist(copy).files) {
-    if (file.kind !== 'objects') continue;
-    const docs = file.documents.map((d) => d.object as Obj);
-    const rgd = docs.find((d) => d.kind === 'ResourceGraphDefinition' && obj(d.metadata).name === 'workspace.platform.mini-atlas.io');
-    if (!rgd) continue;
-    const list = obj(rgd.spec).resources as Obj[];
-    change(Object.fromEntries(list.map((r) => [r.id as string, r])));
-    writeFileSync(file.file, toYamlDocuments(docs));
-    return;
-  }
-  throw new Error('no Workspace RGD in the copy');
+  copy.edit('ResourceGraphDefinition', 'workspace.platform.mini-atlas.io', (rgd) => {
+    change(Object.fromEntries((obj(rgd.spec).resources as Obj[]).map((r) => [r.id as string, r])));
+  });
 }
 const annotations = (r: Obj): Obj => obj(obj(obj(r.template).metadata).annotations ??= {});
 const index = (id: string): number => ['workspaceNamespace', 'isolation', 'postgresApiAccess', 'deliveryAccount', 'deliveryBinding', 'developerBinding',
   'viewerBinding', 'stageStatusRole', 'stageStatusBinding', 'quota', 'limits', 'kafkaUser'].indexOf(id);
 
 function rgdViolations(): string[] {
-  return validateDirectory(copy).violations.filter((v) => v.check === 'rgd').map((v) => formatViolation(v, tmp));
+  return validateDirectory(copy.dir).violations.filter((v) => v.check === 'rgd').map((v) => formatViolation(v, copy.tmp));
 }
 
 test('dist/ as synthesized: the KafkaUser\'s declared exception and the quota\'s readyWhen pass', () => {
