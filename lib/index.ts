@@ -83,21 +83,21 @@ export {
 export { type CoreChartProps, type ChartRepositories, CoreChart } from './core/core-chart';
 
 // Foundation layer: the five abstractions (schema + RGD each), readiness, policies; FoundationChart.
-export { WORKSPACE_FIELDS, workspaceFields, type WorkspaceSpec } from './foundation/workspace/schema';
+export { WORKSPACE_FIELDS, workspaceFields, type WorkspaceSpec, KAFKA_QUOTA_DEFAULTS, MAX_KAFKA_BYTE_RATE } from './foundation/workspace/schema';
 export { MAX_REPLICAS, WEB_APPLICATION_FIELDS, type WebApplicationSpec } from './foundation/web-application/schema';
 export {
   MAX_POSTGRES_INSTANCES, MAX_ADDITIONAL_DATABASES, MAX_DATABASE_EXTENSIONS, POSTGRES_EXTENSIONS, INFRASTRUCTURE_FIELDS,
   infrastructureFields, type InfrastructureSpec,
 } from './foundation/infrastructure/schema';
 export {
-  MAX_PARTITIONS, MIN_RETENTION_HOURS, MAX_RETENTION_HOURS, TOPIC_FIELDS, topicFields, type TopicSpec,
+  MAX_PARTITIONS, MIN_RETENTION_HOURS, MAX_RETENTION_HOURS, MIN_RETENTION_MIB, MAX_RETENTION_MIB, TOPIC_FIELDS, topicFields, type TopicSpec,
 } from './foundation/topic/schema';
 export {
   type DerivedName, databaseSecret, databaseService, DATABASE_SERVICE_SUFFIXES, cacheService, cacheSecret,
   kafkaTopicName, MAX_DATABASE_NAME, MAX_KAFKA_TOPIC_NAME,
 } from './foundation/conventions';
 export {
-  readinessOf, type ReadinessSignal, type NoReadinessSignal, type ChildReadiness, CHILD_READINESS,
+  readinessOf, type ReadinessSignal, type NoReadinessSignal, type ChildReadiness, CHILD_READINESS, NOT_AWAITED_ANNOTATION, notAwaitedProblem,
 } from './foundation/readiness';
 export { DATA_CHILDREN, dataChildOf, type DataChild } from './foundation/data-children';
 export {
@@ -113,7 +113,7 @@ export {
   InfrastructureDefinition,
 } from './foundation/infrastructure/definition';
 export {
-  topicReplicasProblem, listenerHostnameProblem, imageRegistryProblem, RESERVED_POSTGRES_NAMES,
+  topicReplicasProblem, topicQuotaProblem, listenerHostnameProblem, imageRegistryProblem, RESERVED_POSTGRES_NAMES,
   postgresNameProblem, infrastructureServicesProblem, additionalDatabaseProblem, type PodDemand, type ContainerSizes, webApplicationPods,
   workloadPods, infrastructurePods, type QuotaLimits,
   quotaProblems,
@@ -143,6 +143,7 @@ export {
 export {
   CLUSTER_POLICY_HEALTH_CHECK, CachePasswordPolicy,
 } from './foundation/policies/cache-password-policy';
+export { type KafkaCredentialsPolicyProps, KafkaCredentialsPolicy } from './foundation/policies/kafka-credentials-policy';
 export { type FoundationChartProps, type AbstractionFactory, FoundationChart } from './foundation/foundation-chart';
 
 // Delivery layer: the tenant constructs teams write, and DeliveryChart.

@@ -35,7 +35,7 @@ export interface PlatformIdentities {
   readonly cloudNativePg: string;
   /** Strimzi's cluster operator: labels what it creates `strimzi.io/*` (only in the Kafka namespace). */
   readonly strimzi: string;
-  /** Kyverno's background controller: generates the cache password Secrets. */
+  /** Kyverno's background controller: generates the cache password Secrets and copies the workspaces' Kafka Secrets. */
   readonly kyvernoBackground: string;
   /** kube-controller-manager's controllers (`KUBE_CONTROLLER_SERVICE_ACCOUNTS`). */
   readonly kubeControllers: readonly string[];
@@ -51,14 +51,16 @@ export function endpointControllers(ids: PlatformIdentities): readonly string[] 
 
 /**
  * The identities that may set operator-owned labels (`cnpg.io/`, `strimzi.io/`, `kro.run/`) in a workspace: the
- * operators, the workload controllers (their objects copy a template admission checked), and the endpoint
+ * operators, the workload controllers (their objects copy a template admission checked), the endpoint
  * controllers, which copy a Service's labels onto its Endpoints and EndpointSlices — every Service KRO or
  * CloudNativePG creates carries their labels (Kubernetes `endpointslice` `setEndpointSliceLabels`: "slice labels
  * must be equivalent to the Service labels" except the reserved ones; the Endpoints controller copies them too),
- * so without them a workspace Service made by an operator would get no endpoints (the e2e suite's cache Service did not).
+ * so without them a workspace Service made by an operator would get no endpoints (the e2e suite's cache Service did not)
+ * — and Kyverno's background controller: the `kafka-credentials` policy copies Strimzi's Secrets (labelled
+ * `strimzi.io/*` by Strimzi in the Kafka namespace) into the workspace, labels included (a clone copies its source's metadata).
  */
 export function labellingControllers(ids: PlatformIdentities): readonly string[] {
-  return [ids.kro, ids.cloudNativePg, ids.strimzi, ...kubeController(ids, 'deployment-controller', 'replicaset-controller',
+  return [ids.kro, ids.cloudNativePg, ids.strimzi, ids.kyvernoBackground, ...kubeController(ids, 'deployment-controller', 'replicaset-controller',
     'statefulset-controller', 'daemon-set-controller', 'job-controller', 'cronjob-controller', 'namespace-controller', 'generic-garbage-collector'),
   ...endpointControllers(ids)];
 }

@@ -1,7 +1,11 @@
 /**
  * The shared message bus: one Strimzi KRaft Kafka cluster (`kafka.strimzi.io/v1`) with one node pool of
- * combined controller+broker nodes, sized by the environment profile. Tenant topics are KafkaTopics in its
- * namespace, where its Topic Operator watches.
+ * combined controller+broker nodes, sized by the environment profile. Tenant topics are KafkaTopics and tenant
+ * users KafkaUsers in its namespace, where its Topic and User Operators watch.
+ *
+ * Clients authenticate (issue 16): the one client listener is TLS-encrypted with SCRAM-SHA-512 and Kafka
+ * authorizes every request (`authorization: simple`, Kafka's StandardAuthorizer in KRaft), so a principal
+ * without an ACL may do nothing. Each Workspace gets a KafkaUser with ACLs on its own prefix (Workspace RGD).
  */
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
@@ -13,6 +17,8 @@ import {
   KafkaNodePoolSpecResourcesRequests,
   KafkaNodePoolSpecRoles,
   KafkaNodePoolSpecStorageType,
+  KafkaSpecKafkaAuthorizationType,
+  KafkaSpecKafkaListenersAuthenticationType,
   KafkaSpecKafkaListenersType,
 } from '../../imports/kafka.strimzi.io';
 import { LABELS } from '../shared/api';
@@ -60,10 +66,32 @@ export interface SharedKafkaProps {
   readonly environment?: EnvironmentProfile;
 }
 
-/** Plain-text in-cluster listener port. */
-const PLAIN_PORT = 9092;
-/** TLS in-cluster listener port. */
-const TLS_PORT = 9093;
+/** The client listener's port: TLS, SCRAM-SHA-512 (Strimzi's conventional in-cluster TLS port). */
+const CLIENT_PORT = 9093;
+
+/**
+ * Prefix of the Secret the User Operator writes for each KafkaUser (`<prefix><user>`; Kafka CRD
+ * `entityOperator.userOperator.secretPrefix`). A workspace's user is named after the workspace, and without a
+ * prefix a Workspace named like one of Strimzi's own Secrets (`<cluster>-cluster-ca-cert`, …) would have the
+ * User Operator write its credentials over that Secret; Strimzi's own Secrets all start with `<cluster>-`.
+ */
+export const KAFKA_USER_SECRET_PREFIX = 'kafka-user-';
+
+/**
+ * How clients authenticate: SCRAM-SHA-512 over TLS rather than mutual TLS. The credential is a password the
+ * User Operator generates once and keeps (KafkaUser `authentication.password`: "If not set, a new password is
+ * generated"), which every Kafka client library takes as `sasl.jaas.config` or username/password and which an
+ * environment variable can carry; a mutual-TLS user certificate is renewed by the User Operator whenever the
+ * clients CA renews (KafkaUser `authentication.renewalDays`/`validityDays`, 044-Crd-kafkauser.yaml), and
+ * environment variables of a running pod never change, so every application would need a keystore reload.
+ * TLS still encrypts the traffic and proves the brokers' identity through the cluster CA (Secret
+ * `<cluster>-cluster-ca-cert`, key `ca.crt`), which the workspace receives as a copy (`kafka-credentials` policy).
+ * Upstream: Strimzi Kafka CRD (040-Crd-kafka.yaml) `listeners[].authentication.type`: `scram-sha-512`,
+ * `tls`, `custom`; "`tls` type is supported only on TLS listeners".
+ */
+export const KAFKA_CLIENT_AUTHENTICATION = KafkaSpecKafkaListenersAuthenticationType.SCRAM_HYPHEN_SHA_HYPHEN_512;
+/** The SASL mechanism and security protocol a client sets for {@link KAFKA_CLIENT_AUTHENTICATION} on the TLS listener. */
+export const KAFKA_CLIENT_SECURITY = { protocol: 'SASL_SSL', saslMechanism: 'SCRAM-SHA-512' } as const;
 
 /** The shared KRaft Kafka cluster. */
 export class SharedKafka extends Construct {
@@ -71,12 +99,16 @@ export class SharedKafka extends Construct {
   public readonly clusterName: string;
   /** Namespace where the cluster runs and where KafkaTopics must live. */
   public readonly namespace: string;
-  /** In-cluster bootstrap address (plain listener). */
+  /** In-cluster bootstrap address (the authenticated TLS listener). */
   public readonly bootstrapServers: string;
-  /** Ports clients connect to (for network policies). */
-  public readonly clientPorts: readonly number[] = [PLAIN_PORT, TLS_PORT];
-  /** Plain-text listener port of the bootstrap Service. */
-  public readonly plainPort = PLAIN_PORT;
+  /** Ports clients connect to (for network policies): the authenticated listener only. */
+  public readonly clientPorts: readonly number[] = [CLIENT_PORT];
+  /** Port of the client listener on the bootstrap Service. */
+  public readonly clientPort = CLIENT_PORT;
+  /** The Secret (in {@link namespace}) holding the cluster CA certificate clients trust: key `ca.crt` (PEM). */
+  public readonly clusterCaSecret: string;
+  /** Prefix of the User Operator's Secret of each KafkaUser (`KAFKA_USER_SECRET_PREFIX`). */
+  public readonly userSecretPrefix = KAFKA_USER_SECRET_PREFIX;
   /** Name of the bootstrap Service (in {@link namespace}). */
   public readonly bootstrapService: string;
   /** Pod labels of the broker pods (for network policies). */
@@ -92,7 +124,9 @@ export class SharedKafka extends Construct {
     this.clusterName = props.name ?? 'shared';
     this.namespace = props.namespace ?? 'kafka';
     this.bootstrapService = `${this.clusterName}-kafka-bootstrap`;
-    this.bootstrapServers = `${this.bootstrapService}.${this.namespace}.svc:${PLAIN_PORT}`;
+    this.bootstrapServers = `${this.bootstrapService}.${this.namespace}.svc:${CLIENT_PORT}`;
+    // Strimzi's name of the public cluster CA Secret (KafkaResources.clusterCaCertificateSecretName).
+    this.clusterCaSecret = `${this.clusterName}-cluster-ca-cert`;
     this.brokerPodLabels = { 'strimzi.io/cluster': this.clusterName, 'strimzi.io/broker-role': 'true' };
     const labels = { ...partOfLabel(this), [LABELS.component]: 'kafka' };
     // Losing the cluster loses every team's topics: Kafka and KafkaNodePool are data-bearing and the namespace
@@ -136,10 +170,18 @@ export class SharedKafka extends Construct {
         kafka: {
           version: STRIMZI.kafkaVersion,
           metadataVersion: STRIMZI.kafkaMetadataVersion,
+          // One client listener, and it authenticates: a listener without authentication would let any pod that
+          // reaches the brokers in as `User:ANONYMOUS`.
           listeners: [
-            { name: 'plain', port: PLAIN_PORT, type: KafkaSpecKafkaListenersType.INTERNAL, tls: false },
-            { name: 'tls', port: TLS_PORT, type: KafkaSpecKafkaListenersType.INTERNAL, tls: true },
+            { name: 'tls', port: CLIENT_PORT, type: KafkaSpecKafkaListenersType.INTERNAL, tls: true, authentication: { type: KAFKA_CLIENT_AUTHENTICATION } },
           ],
+          // Kafka's ACL authorizer: a request no ACL allows is denied. No `superUsers` of our own: Strimzi makes
+          // its own components super users itself — the brokers, the Topic and User Operators, Kafka Exporter,
+          // Cruise Control and the cluster operator, as `User:CN=<name>,O=io.strimzi` of their internal TLS
+          // certificates (strimzi-kafka-operator cluster-operator/.../KafkaBrokerConfigurationBuilder.java,
+          // `withAuthorization`). No SCRAM user can take those names: a KafkaUser name is a Kubernetes name,
+          // without `=` or `,`.
+          authorization: { type: KafkaSpecKafkaAuthorizationType.SIMPLE },
           config: {
             'default.replication.factor': kafka.replicationFactor,
             'min.insync.replicas': kafka.minInSyncReplicas,
@@ -151,8 +193,9 @@ export class SharedKafka extends Construct {
           },
         },
         entityOperator: {
-          // Watches this namespace only (the default), which is where tenant KafkaTopics are created.
+          // Both watch this namespace only (the default), which is where tenant KafkaTopics and KafkaUsers are created.
           topicOperator: {},
+          userOperator: { secretPrefix: KAFKA_USER_SECRET_PREFIX },
         },
       },
     });

@@ -17,6 +17,8 @@ export interface TopicProps {
   readonly replicas?: number;
   /** Retention in hours (1–720). @default 168 */
   readonly retentionHours?: number;
+  /** Most data kept per partition, in MiB (1–1024; Kafka `retention.bytes`). @default 256 */
+  readonly retentionMiB?: number;
   /** Kafka `cleanup.policy`. @default 'delete' */
   readonly cleanupPolicy?: 'delete' | 'compact';
 }

@@ -13,7 +13,7 @@ import { EnvironmentProfile, LOCAL } from '../shared/environment';
 import { issue, issueAt, ValidationIssue } from '../shared/validation-error';
 import { WORKSPACE_FIELDS, workspaceFields, WorkspaceSpec } from '../foundation/workspace/schema';
 import { Fields } from '../shared/fields';
-import { quotaProblems } from '../foundation/cross-checks';
+import { quotaProblems, topicQuotaProblem } from '../foundation/cross-checks';
 import { egressHostProblem } from '../foundation/egress';
 import { freeId, Instance, register, registered } from './instance';
 
@@ -31,6 +31,12 @@ export interface WorkspaceQuota {
   readonly defaultContainerCpu?: string;
   /** Memory limit given to containers that set none. @default '256Mi' (local profile) */
   readonly defaultContainerMemory?: string;
+  /** Maximum number of Topics in the workspace (0–100; the ResourceQuota counts them). @default 10 */
+  readonly topics?: number;
+  /** Bytes per second the workspace's Kafka user may publish to each broker (1024–104857600). @default 1048576 */
+  readonly kafkaProducerBytesPerSecond?: number;
+  /** Bytes per second the workspace's Kafka user may fetch from each broker (1024–104857600). @default 2097152 */
+  readonly kafkaConsumerBytesPerSecond?: number;
 }
 
 /**
@@ -141,6 +147,9 @@ export class Workspace extends Instance<typeof WORKSPACE_FIELDS> {
     out.push(...this.derivedNameClashes());
     out.push(...this.quotaShortfalls());
     out.push(...egressIssues(this, this.resolvedSpec.egress));
+    const topics = this.node.findAll().filter((c): c is Instance<Fields> => c instanceof Instance && c.kind === 'Topic').map((t) => t.name);
+    const topicQuota = topicQuotaProblem(this.resolvedSpec.quota.topics, topics);
+    if (topicQuota) out.push(issue(this, 'spec.quota.topics', this.resolvedSpec.quota.topics, topicQuota.rule, topicQuota.fix));
     return out;
   }
 

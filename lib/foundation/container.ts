@@ -11,7 +11,10 @@ import {
 } from '../shared/patterns';
 import { cel } from '../shared/cel';
 import { PlatformWiring } from '../core/platform-wiring';
-import { cacheSecret, cacheService, celKafkaTopicName, databaseSecret, databaseService } from './conventions';
+import {
+  cacheSecret, cacheService, celKafkaTopicName, celKafkaWorkspacePrefix, databaseSecret, databaseService, KAFKA_WORKSPACE_SECRETS,
+} from './conventions';
+import { KAFKA_CLIENT_SECURITY } from '../core/shared-kafka';
 import { RESTRICTED_CONTAINER, restrictedPod } from './restricted-security';
 import { Cluster } from '../../imports/postgresql.cnpg.io';
 import { CACHE_LABELS, DATABASE_LABELS } from './infrastructure/definition';
@@ -189,9 +192,18 @@ export function envExpression(wiring: PlatformWiring, cacheExpr: string, postgre
       envValue('CACHE_HOST', cacheService.celHost(DB, NS)),
       envSecret('CACHE_PASSWORD', cacheSecret.cel(DB), 'password'),
     ]),
+    // The workspace's Kafka user (its name is the workspace's) and the copies the `kafka-credentials` policy keeps
+    // of its Secret and of the cluster CA in the workspace: a pod starts once they exist.
     envWhen(hasTopic, [
       envValue('KAFKA_BOOTSTRAP_SERVERS', JSON.stringify(wiring.kafka.bootstrapServers)),
+      envValue('KAFKA_SECURITY_PROTOCOL', JSON.stringify(KAFKA_CLIENT_SECURITY.protocol)),
+      envValue('KAFKA_SASL_MECHANISM', JSON.stringify(KAFKA_CLIENT_SECURITY.saslMechanism)),
+      envValue('KAFKA_USERNAME', NS),
+      envSecret('KAFKA_PASSWORD', JSON.stringify(KAFKA_WORKSPACE_SECRETS.credentials), 'password'),
+      envSecret('KAFKA_SASL_JAAS_CONFIG', JSON.stringify(KAFKA_WORKSPACE_SECRETS.credentials), 'sasl.jaas.config'),
+      envSecret('KAFKA_CA_CERT', JSON.stringify(KAFKA_WORKSPACE_SECRETS.clusterCa), 'ca.crt'),
       envValue('KAFKA_TOPIC', celKafkaTopicName(NS, TOPIC)),
+      envValue('KAFKA_GROUP_PREFIX', celKafkaWorkspacePrefix(NS)),
     ]),
     'schema.spec.env.map(e, {"name": e.name, "value": e.value})',
     'schema.spec.secretEnv.map(e, {"name": e.name, "valueFrom": {"secretKeyRef": {"name": e.secret, "key": e.key}}})',

@@ -59,3 +59,18 @@ export const celKafkaTopicName = (namespaceExpr: string, topicExpr: string): str
 export const MAX_DATABASE_NAME = 50;
 /** Kafka's limit on topic names. */
 export const MAX_KAFKA_TOPIC_NAME = 249;
+
+/**
+ * The prefix of every Kafka topic and consumer group a workspace owns: `<workspace>.`. Its KafkaUser's ACLs
+ * allow exactly the names under it; namespaces have no dots, so no workspace's prefix is a prefix of another's.
+ */
+export const kafkaWorkspacePrefix = (workspace: string): string => `${workspace}.`;
+/** CEL for {@link kafkaWorkspacePrefix}. */
+export const celKafkaWorkspacePrefix = (workspaceExpr: string): string => `${workspaceExpr} + "."`;
+
+/**
+ * The copies a workspace holds of what Strimzi writes in the Kafka namespace (a `secretKeyRef` cannot cross
+ * namespaces): the workspace user's credentials (`password`, `sasl.jaas.config`) and the cluster CA
+ * certificate clients trust (`ca.crt`). The `kafka-credentials` policy creates and keeps them in sync.
+ */
+export const KAFKA_WORKSPACE_SECRETS = { credentials: 'kafka-credentials', clusterCa: 'kafka-cluster-ca' } as const;

@@ -208,6 +208,21 @@ export interface QuotaLimits {
 }
 
 /**
+ * A workspace's Topics must fit its topic quota: the Workspace RGD's ResourceQuota counts Topic instances
+ * (`count/topics.platform.mini-atlas.io`) and the API server refuses the Topic beyond it ("exceeded quota").
+ * @param limit the workspace's `quota.topics`
+ * @param topics names of the Topic instances in the workspace
+ */
+export function topicQuotaProblem(limit: number, topics: readonly string[]): Required<Pick<ValidationIssue, 'rule' | 'fix'>> | undefined {
+  // A limit the schema refuses (negative, fractional) is left to the schema checks.
+  if (!Number.isInteger(limit) || limit < 0 || topics.length <= limit) return undefined;
+  return {
+    rule: `is less than the workspace's ${topics.length} Topics (${topics.join(', ')}): the ResourceQuota would refuse the Topics beyond it`,
+    fix: `raise quota.topics to at least ${topics.length}, or remove Topics`,
+  };
+}
+
+/**
  * A workspace's ResourceQuota must hold every pod its instances create: the API server refuses a pod that
  * would exceed `limits.cpu`, `limits.memory` or `pods` ("exceeded quota"), so the last replicas never start
  * and their instance never becomes Ready. Sums are exact ({@link parseQuantity}); a quantity that does not

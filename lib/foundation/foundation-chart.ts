@@ -9,6 +9,7 @@ import { PLATFORM_GROUP } from '../shared/api';
 import { DATA_BEARING_KINDS } from '../shared/data-bearing';
 import { InfrastructureDefinition } from './infrastructure/definition';
 import { CachePasswordPolicy } from './policies/cache-password-policy';
+import { KafkaCredentialsPolicy } from './policies/kafka-credentials-policy';
 import { HostIsolationPolicy } from './policies/host-isolation-policy';
 import { HostnameOwnershipPolicy } from './policies/hostname-ownership-policy';
 import { OperatorLabelsPolicy } from './policies/operator-labels-policy';
@@ -108,6 +109,10 @@ export class FoundationChart extends Chart {
       { apiGroup: PLATFORM_GROUP, resources: ownerKinds.map((k) => k.resource) },
     ]);
     new CachePasswordPolicy(this.stage, 'cache-password');
+    const { kafka } = core.wiring;
+    new KafkaCredentialsPolicy(this.stage, 'kafka-credentials', {
+      kafkaNamespace: kafka.namespace, kafkaCluster: kafka.clusterName, clusterCaSecret: kafka.clusterCaSecret,
+    });
     new ReservedWorkspacesPolicy(this.stage, 'reserved-workspaces');
     new HostnameOwnershipPolicy(this.stage, 'hostname-ownership', { domain: core.gateway.domain });
     new WorkspaceGuardrailsPolicy(this.stage, 'workspace-guardrails', { managers: guardrailControllers(core.wiring.identities) });

@@ -8,6 +8,11 @@
  * table to every resource of the kind; a kind missing from the table is a synth error, so a kind added later
  * must be classified here: with its readiness rule, or with the reason it has none.
  *
+ * One exception is declared, never implied: a child whose kind has a signal may be left out of its instance's
+ * readiness only with a stated reason (`GraphResource.notAwaited`), which the template carries as the
+ * {@link NOT_AWAITED_ANNOTATION} annotation and `npm run validate` checks. Today one child uses it: the
+ * Workspace's KafkaUser (lib/foundation/workspace/definition.ts, `KAFKA_USER_NOT_AWAITED`).
+ *
  * KRO's restrictions on `readyWhen` (v0.9 `pkg/graph/builder.go`, `validateAndCompileNode`): an expression may
  * read only its own resource (by id), is type-checked against the kind's schema and must return bool. At run
  * time all entries must be true; a missing field (`no such key`) counts as "not ready yet". The expressions
@@ -124,6 +129,14 @@ export const CHILD_READINESS: readonly ChildReadiness[] = [
     readyWhen: (t) => [celObservedCurrentGeneration(t), celConditionTrue(t, 'Ready')],
   },
   {
+    group: 'kafka.strimzi.io',
+    kind: 'KafkaUser',
+    // Strimzi's User Operator: status.observedGeneration is "the generation of the CRD that was last reconciled
+    // by the operator" and Ready True once the user, its ACLs, quotas and Secret exist (044-Crd-kafkauser.yaml).
+    signal: 'the User Operator reconciled the current generation (user, ACLs, quotas, Secret) and reports the Ready condition True',
+    readyWhen: (u) => [celObservedCurrentGeneration(u), celConditionTrue(u, 'Ready')],
+  },
+  {
     group: '',
     kind: 'Namespace',
     signal: 'status.phase is Active (the API server sets it on creation; Terminating while it is deleted)',
@@ -134,7 +147,24 @@ export const CHILD_READINESS: readonly ChildReadiness[] = [
     kind: 'Service',
     noSignal: 'a ClusterIP Service works once it exists; the pods behind it are covered by their Deployment\'s rule',
   },
-  { group: '', kind: 'ResourceQuota', noSignal: 'admission enforces it from creation; its status is usage accounting, not readiness' },
+  {
+    group: '',
+    kind: 'ResourceQuota',
+    // The quota admission plugin refuses every object a quota limits while `status.used` lacks one of the limited
+    // resources ("status unknown for quota: <name>, resources: <resources>"; k8s.io/apiserver
+    // pkg/admission/plugin/resourcequota/controller.go, `hasUsageStats`). kube-controller-manager's resourcequota
+    // controller fills `status.used` for the resources it has an evaluator for; it gets the object-count evaluator
+    // of a custom resource (`count/<plural>.<group>`) only when its discovery sync, every 30 s, finds the CRD
+    // (pkg/controller/resourcequota resource_quota_monitor.go `SyncMonitors`; cmd/kube-controller-manager
+    // `Sync(ctx, discoveryFunc, 30*time.Second)`), and recomputes an existing quota only when its spec.hard
+    // changes, an object it counts is updated or deleted, or at its full resync (`--resource-quota-sync-period`,
+    // 5 min by default; resource_quota_controller.go `enqueueAll`): the monitors have no handler for additions.
+    signal: 'kube-controller-manager\'s resourcequota controller has computed the usage of every limited resource (each key of spec.hard is in status.used); ' +
+      'until then the API server refuses every object the quota limits with "status unknown for quota"',
+    readyWhen: (q) => [
+      `has(${q}.spec.hard) ? ${q}.spec.hard.all(k, has(${q}.status) && has(${q}.status.used) && k in ${q}.status.used) : true`,
+    ],
+  },
   { group: '', kind: 'LimitRange', noSignal: 'admission applies it from creation; it has no status' },
   { group: '', kind: 'ServiceAccount', noSignal: 'the API server authenticates and authorizes it from creation; it has no status' },
   { group: 'rbac.authorization.k8s.io', kind: 'Role', noSignal: 'the authorizer reads it from creation; it has no status' },
@@ -153,6 +183,37 @@ export const CHILD_READINESS: readonly ChildReadiness[] = [
     noSignal: 'its Accepted condition is written by the shared Gateway\'s controller; a Gateway fault is reported once, by the shared-services stage, not by every team',
   },
 ];
+
+/**
+ * The one declared exception to the rule: a child whose instance does not wait for it although its kind has a
+ * readiness signal (`GraphResource.notAwaited`) carries this annotation on its template, the reason as its value,
+ * so the exception and its reason are in `dist/` and on the live object; `npm run validate` accepts a child without
+ * its kind's `readyWhen` only with it.
+ */
+export const NOT_AWAITED_ANNOTATION = 'platform.mini-atlas.io/readiness-not-awaited';
+
+/**
+ * What is wrong with declaring a child of a kind not awaited with `reason`, or undefined when the exception holds:
+ * the kind must have a readiness signal (otherwise there is nothing to opt out of) and the reason must be stated.
+ * @param readiness the kind's entry in {@link CHILD_READINESS} (undefined: unclassified, reported on its own)
+ * @param reason the stated reason (`GraphResource.notAwaited`, or the annotation's value in `dist/`)
+ */
+export function notAwaitedProblem(readiness: ChildReadiness | undefined, reason: string): { rule: string; fix: string } | undefined {
+  if (!readiness) return undefined;
+  if (!('readyWhen' in readiness)) {
+    return {
+      rule: `declares ${readiness.kind} not awaited, but its kind has no readiness signal to opt out of (CHILD_READINESS: ${readiness.noSignal})`,
+      fix: 'remove notAwaited',
+    };
+  }
+  if (reason.trim() === '') {
+    return {
+      rule: `states no reason: an instance may skip the readiness of a ${readiness.kind} (${readiness.signal}) only for a stated reason`,
+      fix: 'say why the instance must not wait for it, or remove notAwaited so the kind\'s readyWhen applies',
+    };
+  }
+  return undefined;
+}
 
 /** The readiness entry of a kind, or undefined when the table does not classify it. */
 export function readinessOf(apiVersion: string, kind: string): ChildReadiness | undefined {

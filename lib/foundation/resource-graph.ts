@@ -19,7 +19,7 @@ import {
 } from '../gitops/health-checks';
 import { defaultProblems, Fields, simpleSchemaTypes, toSimpleSchema } from '../shared/fields';
 import { apiGroupOf } from '../shared/api';
-import { readinessOf } from './readiness';
+import { NOT_AWAITED_ANNOTATION, notAwaitedProblem, readinessOf } from './readiness';
 import { partOfLabel } from '../shared/platform-name';
 import { ManagedResources } from '../core/operators/kro';
 
@@ -94,6 +94,15 @@ export interface GraphResource {
    * @default none: the kind's rule alone
    */
   readonly readyWhen?: readonly string[];
+  /**
+   * The declared exception to the readiness rule: why the instance must not wait for this resource although its
+   * kind has a readiness signal in `CHILD_READINESS`. Set, the kind's `readyWhen` is not applied and the template
+   * carries the reason as the `platform.mini-atlas.io/readiness-not-awaited` annotation (`NOT_AWAITED_ANNOTATION`),
+   * which `npm run validate` requires of a child without its kind's `readyWhen`. A blank reason, a kind without a
+   * signal, or extra `readyWhen` conditions beside it are synth errors (`notAwaitedProblem`).
+   * @default undefined: the instance waits for the resource (its kind's rule)
+   */
+  readonly notAwaited?: string;
   /**
    * The plural resource of the template's kind, when Kubernetes' guess from the kind is wrong for it
    * (see {@link guessResource}). KRO is granted management of it. @default guessResource(kind)
@@ -258,6 +267,7 @@ export class ResourceGraph extends Construct {
       ...(props.externals ?? []).map((e) => ({ apiGroup: apiGroupOf(e.apiVersion), resources: [guessResource(e.kind)], verbs: READ_VERBS })),
       ...(props.permissions ?? []),
     ];
+    // Issues of the readiness rule: unclassified kinds and broken exceptions (notAwaited).
     const unclassified: ValidationIssue[] = [];
     const resources = props.resources.map((r) => {
       const { apiVersion, kind } = r.template as { apiVersion?: unknown; kind?: unknown };
@@ -267,9 +277,19 @@ export class ResourceGraph extends Construct {
           'has no readiness rule: its kind is not in CHILD_READINESS (lib/foundation/readiness.ts), so KRO would count it ready as soon as it exists',
           `add group ${JSON.stringify(typeof apiVersion === 'string' ? apiGroupOf(apiVersion) : '')} kind ${JSON.stringify(kind)} to CHILD_READINESS, with its readyWhen rule or the reason it reports no readiness`));
       }
-      const self = r.forEach ? 'each' : r.id;
-      const readyWhen = [...(readiness && 'readyWhen' in readiness ? readiness.readyWhen(self).map((c) => cel(c)) : []), ...(r.readyWhen ?? [])];
-      return { ...r, readyWhen };
+      if (r.notAwaited === undefined) {
+        const readyWhen = [...(readiness && 'readyWhen' in readiness ? readiness.readyWhen(r.forEach ? 'each' : r.id).map((c) => cel(c)) : []), ...(r.readyWhen ?? [])];
+        return { ...r, readyWhen };
+      }
+      const problem = notAwaitedProblem(readiness, r.notAwaited);
+      if (problem) unclassified.push(issue(this, `resources.${r.id}.notAwaited`, r.notAwaited, problem.rule, problem.fix));
+      if (r.readyWhen) {
+        unclassified.push(issue(this, `resources.${r.id}.readyWhen`, r.readyWhen.join(' && '),
+          'is set beside notAwaited: a resource the instance does not wait for has no readiness conditions', 'remove readyWhen, or notAwaited'));
+      }
+      const { metadata } = r.template as { metadata?: { annotations?: Record<string, string> } };
+      const template = { ...r.template, metadata: { ...metadata, annotations: { ...metadata?.annotations, [NOT_AWAITED_ANNOTATION]: r.notAwaited } } };
+      return { ...r, template, readyWhen: [] };
     });
     addIssueCheck(this, () => [
       ...unclassified,

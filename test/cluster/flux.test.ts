@@ -38,6 +38,7 @@ const DEVIATIONS = {
   kroRbac: 'KRO\'s aggregated ClusterRole from dist/core/operators is applied by the harness (core-operators is not reconciled)',
   url: 'GitRepository mini-atlas: spec.url points at the loopback Git server instead of GitHub',
   foundationDependsOn: 'Kustomization foundation: dependsOn core-shared-services removed (Kafka and the Gateway cannot run here; issue 15 allows this)',
+  kafkaNamespace: 'the Kafka namespace (core-shared-services, not reconciled here) is created by the harness: the Workspace RGD puts each workspace\'s KafkaUser there; no User Operator runs, and a Workspace does not wait for its KafkaUser',
   foundationKyvernoHealth: 'Kustomization foundation: the health expressions of ClusterPolicy and ValidatingPolicy removed, because Kyverno\'s controllers, which write those statuses, do not run in the control-plane suite (they run on the real node, issue 14)',
 } as const;
 
@@ -108,6 +109,9 @@ beforeAll(async () => {
   await waitFor('KRO may watch ResourceGraphDefinitions and the platform\'s kinds', async () =>
     ((await asKro.can('watch', 'kro.run', 'resourcegraphdefinitions')) && (await asKro.can('watch', 'platform.mini-atlas.io', 'webapplications'))) || undefined);
   kro = await KroController.start({ kubeconfig: kroId.kubeconfig, dir: plane.dir });
+  const kafkaNamespace = dist.all.map((o) => o.object).find((o) => o.kind === 'Kafka')?.metadata.namespace;
+  if (!kafkaNamespace) throw new Error('dist/ has no Kafka');
+  await client.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: kafkaNamespace } });
   // Flux: its namespace, the upstream install's RBAC, both controllers; the Git server with a copy of dist/.
   harness = await FluxHarness.start({ plane, client, noCrossNamespaceRefs: true });
   cpSync(dist.dir, join(harness.work, 'dist'), { recursive: true });

@@ -11,7 +11,7 @@ import { PROJECT_ROOT } from '@mini-atlas/cli-common/schema-store';
 import { DistObject, readDist } from './support/dist';
 import type { KubeObject } from '../../tools/control-plane/src/kube-client';
 import {
-  messageMismatches, readMessages, readSuite, runKyvernoApply, runKyvernoTest, stageSuite, suiteDirs, unevaluatedExpectations,
+  messageMismatches, readMessages, readSuite, runKyvernoApply, runKyvernoReport, runKyvernoTest, stageSuite, suiteDirs, unevaluatedExpectations,
 } from './support/kyverno-cli';
 
 const SUITES_DIR = join(PROJECT_ROOT, 'test', 'kyverno');
@@ -56,6 +56,7 @@ const SUITE_OUTCOMES: Readonly<Record<string, readonly string[]>> = {
   'host-isolation': ['fail', 'pass', 'skip'],
   'hostname-ownership': ['fail', 'pass', 'skip'],
   'image-registries': ['fail', 'pass', 'skip'],
+  'kafka-credentials': ['pass'],
   'operator-labels': ['fail', 'pass', 'skip'],
   'required-labels': ['fail', 'pass', 'skip'],
   'reserved-workspaces': ['fail', 'pass'],
@@ -70,17 +71,19 @@ const SUITE_OUTCOMES: Readonly<Record<string, readonly string[]>> = {
 
 /** The variant suites each policy has (`test/kyverno/<policy>--<variant>/`): the platform's controllers as requester. */
 const SUITE_VARIANTS: Readonly<Record<string, readonly string[]>> = {
-  'operator-labels': ['as-cloudnative-pg', 'as-endpointslice-controller', 'as-job-controller'],
+  'operator-labels': ['as-cloudnative-pg', 'as-endpointslice-controller', 'as-job-controller', 'as-kyverno-background'],
   'service-endpoints': ['as-endpointslice-controller'],
   'workspace-guardrails': ['as-kro', 'as-namespace-controller'],
 };
 
-test('dist/ has the Kyverno policies the suites cover; cache-password is the one that generates', () => {
+const GENERATING = ['cache-password', 'kafka-credentials'];
+
+test('dist/ has the Kyverno policies the suites cover; cache-password and kafka-credentials are the ones that generate', () => {
   expect(policies.map((p) => `${p.object.kind} ${p.object.metadata.name}`).sort()).toEqual([
-    'ClusterPolicy cache-password',
-    ...Object.keys(SUITE_OUTCOMES).filter((n) => n !== 'cache-password').map((n) => `ValidatingPolicy ${n}`),
+    ...GENERATING.map((n) => `ClusterPolicy ${n}`),
+    ...Object.keys(SUITE_OUTCOMES).filter((n) => !GENERATING.includes(n)).map((n) => `ValidatingPolicy ${n}`),
   ]);
-  expect(policies.filter((p) => isGenerating(p.object)).map((p) => p.object.metadata.name)).toEqual(['cache-password']);
+  expect(policies.filter((p) => isGenerating(p.object)).map((p) => p.object.metadata.name).sort()).toEqual(GENERATING);
 });
 
 test.each(policies.map((p) => [`${p.object.kind} ${p.object.metadata.name}`, p] as const))(
@@ -149,4 +152,23 @@ test('cache-password generates exactly the Secret its suite\'s annotated workspa
     workspace: g.metadata.labels?.['platform.mini-atlas.io/workspace'],
     password: (g as unknown as { stringData: { password: string } }).stringData.password,
   }))).toEqual([{ kind: 'Secret', name: 'team-a/team-a-db-cache-auth', workspace: 'team-a', password: expect.stringMatching(/^[a-zA-Z0-9]{32}$/) }]);
+});
+
+test('kafka-credentials copies only for a Workspace\'s KafkaUser Secret in the Kafka namespace of the shared cluster (issue 16)', () => {
+  const policy = policies.find((p) => p.object.metadata.name === 'kafka-credentials')!;
+  const dir = join(SUITES_DIR, 'kafka-credentials');
+  // Four user Secrets (team-a's; one without the workspace label; a look-alike in a tenant namespace naming
+  // another workspace; another Kafka cluster's) and the cluster CA: both rules select team-a's alone.
+  const run = runKyvernoReport([policy.file], ['resources.yaml', 'cluster-ca.yaml'].map((r) => join(dir, r)));
+  expect(run.exitCode).toBe(0);
+  expect(run.rows).toEqual([
+    { policy: 'kafka-credentials', rule: 'copy-user-credentials', result: 'pass', resources: ['kafka/kafka-user-team-a'] },
+    { policy: 'kafka-credentials', rule: 'copy-cluster-ca', result: 'pass', resources: ['kafka/kafka-user-team-a'] },
+  ]);
+  // Both copies follow their sources and go with their trigger (the Workspace's KafkaUser).
+  const rules = (policy.object.spec as { rules: { name: string; generate: { synchronize: boolean; namespace: string; name: string; clone: { namespace: string; name: string } } }[] }).rules;
+  expect(rules.map((r) => [r.name, r.generate.name, r.generate.namespace, r.generate.synchronize, `${r.generate.clone.namespace}/${r.generate.clone.name}`])).toEqual([
+    ['copy-user-credentials', 'kafka-credentials', '{{ request.object.metadata.labels."platform.mini-atlas.io/workspace" }}', true, 'kafka/{{ request.object.metadata.name }}'],
+    ['copy-cluster-ca', 'kafka-cluster-ca', '{{ request.object.metadata.labels."platform.mini-atlas.io/workspace" }}', true, 'kafka/shared-cluster-ca-cert'],
+  ]);
 });

@@ -33,7 +33,9 @@ import { KubeApiError, KubeClient, KubeObject, waitFor } from '../../tools/contr
 import {
   deliveryWorkspaces, deriveWorkspace, GeneratedKind, generatedKinds, kindOf, single, WorkspaceInstances,
 } from './support/platform-model';
-import { actorDone, childReadiness, instanceReadiness, InstanceReadiness, makeReady } from './support/readiness';
+import {
+  actorDone, childReadiness, controllerDone, instanceReadiness, InstanceReadiness, makeReady, waitForController,
+} from './support/readiness';
 import { compareTemplate, evaluateIncludeWhen, excludedResources } from './support/rgd-template';
 
 const MINUTE = 60_000;
@@ -55,7 +57,8 @@ const allWorkspaces: WorkspaceInstances[] = [...workspaces, ...(second ? [second
 /**
  * The children of each kind's instance that wait for an absent actor the first time it is proven Ready (pods to
  * run, CloudNativePG, Strimzi's Topic Operator); {@link proveReadiness} checks these are exactly the children
- * KRO's readyWhen counts not ready.
+ * KRO's readyWhen counts not ready, besides those a running controller makes ready (the workspace's quota). A
+ * Workspace waits for no absent actor: not for its KafkaUser (the declared readiness exception).
  */
 const WAITS_FOR: Readonly<Record<string, readonly string[]>> = {
   Workspace: [],
@@ -165,16 +168,30 @@ async function waitForChildren(instance: KubeObject): Promise<{ live: KubeObject
  */
 async function proveReadiness(instance: KubeObject): Promise<string[]> {
   const k = kindFor(instance);
-  const verdicts = async (): Promise<{ id: string; child: KubeObject; ready: boolean; actorDone?: boolean }[]> => {
+  const verdicts = async (): Promise<{ id: string; child: KubeObject; ready: boolean; actorDone?: boolean; controllerDone?: boolean }[]> => {
     const children = await childrenOf(instance);
     return k.resources.filter((r) => children.has(r.id)).map((r) => {
       const child = children.get(r.id)!;
-      return { id: r.id, child, ready: childReadiness(r, child).ready, actorDone: actorDone(child) };
+      return { id: r.id, child, ready: childReadiness(r, child).ready, actorDone: actorDone(child), controllerDone: controllerDone(child) };
     });
   };
   await waitForChildren(instance);
   const before = await verdicts();
-  const waiting = before.filter((v) => !v.ready);
+  // Children a running controller makes ready (kube-controller-manager computing the quota): KRO's verdict must
+  // match the suite's own, and the instance must not be Ready before it; nothing plays the controller.
+  const computing = before.filter((v) => v.controllerDone !== undefined);
+  expect(computing.map((v) => [v.id, v.ready])).toEqual(computing.map((v) => [v.id, v.controllerDone]));
+  for (const c of computing.filter((v) => !v.ready)) {
+    // The instance first, then the child: a child still not computed now was not computed when KRO reported.
+    const r = instanceReadiness(await liveInstance(instance));
+    const child = await client.get(c.child.apiVersion, c.child.kind, c.child.metadata.name!, c.child.metadata.namespace);
+    if (child && controllerDone(child) === false) {
+      expect([r.state === 'ACTIVE', r.ready === 'True']).toEqual([false, false]);
+      progress(`${describeObject(instance)}: ${r.state}, Ready ${r.ready} while kube-controller-manager has not computed ${c.child.kind} ${c.id}`);
+    }
+    progress(await waitForController(client, c.child, 7 * MINUTE));
+  }
+  const waiting = before.filter((v) => !v.ready && v.controllerDone === undefined);
   expect(waiting.map((v) => v.id)).toEqual(before.filter((v) => v.actorDone === false).map((v) => v.id));
   if (waiting.length > 0) {
     const ids = waiting.map((w) => w.id);
@@ -657,6 +674,37 @@ describe('KRO: delivery instances', () => {
       }
     });
 
+    test('the workspace\'s KafkaUser (issue 16): SCRAM-SHA-512, ACLs on its own topic and group prefix only, its quotas, its Secret labelled for the copy', async () => {
+      const workspace = ws.instances.find((o) => !kindFor(o).namespaced)!;
+      const { live, children } = await waitForChildren(workspace);
+      const user = children.get('kafkaUser')!;
+      const kafka = single(dist, 'kafka.strimzi.io/', 'Kafka');
+      const quota = (live.spec as { quota: { kafkaProducerBytesPerSecond: number; kafkaConsumerBytesPerSecond: number } }).quota;
+      const name = workspace.metadata.name!;
+      expect([user.metadata.namespace, user.metadata.name, user.metadata.labels?.['strimzi.io/cluster'], user.metadata.labels?.['platform.mini-atlas.io/workspace']])
+        .toEqual([kafka.metadata.namespace, name, kafka.metadata.name, name]);
+      expect([quota.kafkaProducerBytesPerSecond, quota.kafkaConsumerBytesPerSecond]).toEqual([1048576, 2097152]);
+      expect(user.spec).toEqual({
+        authentication: { type: 'scram-sha-512' },
+        authorization: {
+          type: 'simple',
+          acls: [
+            { type: 'allow', resource: { type: 'topic', name: `${name}.`, patternType: 'prefix' }, operations: ['Read', 'Write', 'Describe'] },
+            { type: 'allow', resource: { type: 'group', name: `${name}.`, patternType: 'prefix' }, operations: ['Read', 'Describe'] },
+          ],
+        },
+        quotas: { producerByteRate: 1048576, consumerByteRate: 2097152 },
+        template: { secret: { metadata: { labels: { 'platform.mini-atlas.io/workspace': name } } } },
+      });
+      // The declared readiness exception: no User Operator runs here, the KafkaUser has no status, and the
+      // Workspace is ACTIVE and Ready all the same; the KafkaUser carries the reason.
+      expect(user.status).toBeUndefined();
+      expect(user.metadata.annotations?.['platform.mini-atlas.io/readiness-not-awaited']).toBe('a Kafka or User Operator outage must not hold a ' +
+        'workspace that has no Topics, nor Flux\'s delivery-workspaces stage and every team after it; the Topics that use Kafka wait for their own KafkaTopic');
+      const r = instanceReadiness(await liveInstance(workspace));
+      expect([r.state, r.ready]).toEqual(['ACTIVE', 'True']);
+    });
+
     test('a web application receives the connection details its Infrastructure and Topic publish', async () => {
       for (const app of instancesOf(ws, 'WebApplication')) {
         const spec = app.spec as { database?: string; topic?: string };
@@ -729,9 +777,10 @@ describe('KRO: delivery instances', () => {
       expect(objects).toHaveLength(24);
       const run = runKyvernoApply(policyFiles, [resources], values, scratch, userInfo);
       progress(`kyverno apply on ${objects.length} objects of workspace ${ws.name}: ${JSON.stringify(run.summary)}`);
-      // Kyverno's count of (rule, resource) results over the workspace's 24 objects (6 of them the delivery RBAC, issue 16; the web
-      // application's PodDisruptionBudget, issue 18, which operator-labels checks as it checks every kind): a policy that stopped
-      // selecting them would lower the passes, one that refused them would show as fail or error.
+      // Kyverno's count of (rule, resource) results over the workspace's objects (6 of them the delivery RBAC, issue 16; the web
+      // application's PodDisruptionBudget, issue 18, which operator-labels checks as it checks every kind; the KafkaUser lives in
+      // `kafka`, not a workspace, and no policy selects it): a policy that stopped selecting them would lower the passes, one that
+      // refused them would show as fail or error.
       expect(run.summary).toEqual({ pass: 56, fail: 0, warn: 0, error: 0, skip: 0 });
       // Each Secret the cache-password policy generates is the one the cache container reads its password from.
       const wanted = objects.filter((o) => o.kind === 'Service' && o.metadata.annotations?.['platform.mini-atlas.io/generate-password-secret'])
@@ -941,7 +990,10 @@ describe('KRO: a WebApplication gets only the variables that have a value (issue
   test('team-a\'s app (database with a cache, topic): every variable', async () => {
     expect(await envNames(source('WebApplication'))).toEqual([
       'PORT', 'DATABASE_SECRET_NAME', 'DATABASE_HOST', 'DATABASE_PORT', 'DATABASE_NAME', 'DATABASE_USER', 'DATABASE_PASSWORD', 'DATABASE_URI',
-      'CACHE_HOST', 'CACHE_PASSWORD', 'KAFKA_BOOTSTRAP_SERVERS', 'KAFKA_TOPIC',
+      'CACHE_HOST', 'CACHE_PASSWORD', 'KAFKA_BOOTSTRAP_SERVERS',
+      // Issue 16: the SASL_SSL connection with the workspace's copied credentials and CA, and its group prefix.
+      'KAFKA_SECURITY_PROTOCOL', 'KAFKA_SASL_MECHANISM', 'KAFKA_USERNAME', 'KAFKA_PASSWORD', 'KAFKA_SASL_JAAS_CONFIG', 'KAFKA_CA_CERT', 'KAFKA_TOPIC',
+      'KAFKA_GROUP_PREFIX',
     ]);
   });
 
@@ -1113,6 +1165,41 @@ describe('KRO: changes and deletion', () => {
       'Topic spec.replicas 1 → 2: 422 Invalid: Topic.platform.mini-atlas.io "team-a-orders" is invalid: spec.replicas: Invalid value: 2: field is immutable',
     ]);
   });
+
+  test('the API server counts a workspace\'s Topics against quota.topics: the Topic beyond it is refused (issue 16)', async () => {
+    const ws = second!;
+    const ns = namespaceOfWorkspace(ws);
+    const workspace = ws.instances.find((o) => !kindFor(o).namespaced)!;
+    const topics = instancesOf(ws, 'Topic');
+    const resource = 'count/topics.platform.mini-atlas.io';
+    const limitTo = async (n: number): Promise<void> => {
+      await client.mergePatch(workspace.apiVersion, workspace.kind, workspace.metadata.name!, undefined, { spec: { quota: { topics: n } } });
+      // KRO updates the ResourceQuota; kube-controller-manager's resourcequota controller counts the Topics.
+      await waitFor(`ResourceQuota ${ns}/workspace-quota at ${resource}=${n}, used ${topics.length}`, async () => {
+        const st = (await client.get('v1', 'ResourceQuota', 'workspace-quota', ns))?.status as { hard?: Record<string, string>; used?: Record<string, string> } | undefined;
+        return st?.hard?.[resource] === String(n) && st.used?.[resource] === String(topics.length) ? true : undefined;
+      }, { timeoutMs: 2 * MINUTE });
+    };
+    await limitTo(topics.length);
+    const extra: KubeObject = { apiVersion: topics[0]!.apiVersion, kind: 'Topic', metadata: { name: `${ws.name}-extra`, namespace: ns }, spec: {} };
+    const refused: unknown = await client.apply(extra).then(() => undefined, (e: unknown) => e);
+    expect(refused).toBeInstanceOf(KubeApiError);
+    expect((refused as KubeApiError).serverMessage).toBe(`topics.platform.mini-atlas.io "${ws.name}-extra" is forbidden: exceeded quota: workspace-quota, ` +
+      `requested: ${resource}=1, used: ${resource}=${topics.length}, limited: ${resource}=${topics.length}`);
+    expect(await client.get(extra.apiVersion, extra.kind, extra.metadata.name!, ns)).toBeUndefined();
+    // The default again: the next Topic fits, is admitted and counted; then it goes.
+    await limitTo(10);
+    const stored = await client.apply(extra);
+    expect(stored.metadata.uid).toMatch(/^[0-9a-f-]{36}$/);
+    const used = await waitFor(`ResourceQuota ${ns}/workspace-quota counting ${topics.length + 1} Topics`, async () => {
+      const u = ((await client.get('v1', 'ResourceQuota', 'workspace-quota', ns))?.status as { used?: Record<string, string> } | undefined)?.used?.[resource];
+      return u === String(topics.length + 1) ? u : undefined;
+    }, { timeoutMs: MINUTE });
+    expect(used).toBe(String(topics.length + 1));
+    await client.delete(extra.apiVersion, extra.kind, extra.metadata.name!, ns);
+    await waitFor(`Topic ${ns}/${extra.metadata.name} gone`, async () =>
+      ((await client.get(extra.apiVersion, extra.kind, extra.metadata.name!, ns)) ? undefined : true), { timeoutMs: 2 * MINUTE });
+  }, 6 * MINUTE);
 
   test('stateful-deletion on the live cluster: the owner decides, looked up in the API server; a namespace waits for its owners', async () => {
     // The Kyverno CLI evaluates the policy of dist/ as a DELETE of the live objects KRO created, and answers its

@@ -43,6 +43,7 @@ const DEVIATIONS = {
   kustomizations: 'the Kustomizations foundation, delivery-workspaces and delivery-<team> are applied by the harness from the synthesized dist/flux-system (the flux-system Kustomization is not reconciled: a removed team\'s Kustomization is deleted by the harness, as its prune would)',
   url: 'GitRepository mini-atlas: spec.url points at the loopback Git server (synth accepts only https and ssh URLs)',
   foundationDependsOn: 'Kustomization foundation: dependsOn core-shared-services removed (no Kafka, no Gateway)',
+  kafkaNamespace: 'the Kafka namespace (core-shared-services, not reconciled) is created by the harness: the Workspace RGD puts each workspace\'s KafkaUser there; no User Operator runs, and a Workspace does not wait for its KafkaUser',
   foundationKyvernoHealth: 'Kustomization foundation: the ClusterPolicy and ValidatingPolicy health expressions removed (Kyverno\'s controllers, which write those statuses, do not run in this file)',
   postgresImage: 'the Infrastructure RGD in the committed dist/foundation names the node\'s PostgreSQL image instead of the platform\'s pin (no registry serves it)',
   requeueDependency: 'kustomize-controller --requeue-dependency=5s (upstream default 30s: a dependent re-checks its dependency that often)',
@@ -176,6 +177,9 @@ beforeAll(async () => {
   if (!retained) throw new Error('dist/ has no StorageClass retained');
   await client.apply(retained, { fieldManager: 'kustomize-controller' });
   await startCnpgOperator(node, client);
+  const kafkaNamespace = checkout.all.map((o) => o.object).find((o) => o.kind === 'Kafka')?.metadata.namespace;
+  if (!kafkaNamespace) throw new Error('dist/ has no Kafka');
+  await client.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: kafkaNamespace } });
   harness = await FluxHarness.start({
     plane: node.plane, client, defaultServiceAccount: 'default', noCrossNamespaceRefs: true, requeueDependency: '5s',
   });

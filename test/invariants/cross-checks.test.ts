@@ -125,6 +125,23 @@ const BAD_INPUTS: Readonly<Record<string, BadInput>> = {
         `${FIX} raise quota.pods to at least 12, or lower the replicas`,
     ],
   },
+  'more Topics than the workspace\'s topic quota: team-a with quota.topics 0 (issue 16)': {
+    build: () => messages(teamAWith({}, {}, { topics: 0 })),
+    expected: [
+      'delivery/team-a/team-a: spec.quota.topics = 0: is less than the workspace\'s 1 Topics (team-a-orders): the ResourceQuota would refuse the Topics beyond it. ' +
+        `${FIX} raise quota.topics to at least 1, or remove Topics`,
+    ],
+  },
+  'more Topics than the workspace\'s topic quota: a made-up events workspace with 3 Topics and room for 2': {
+    build: () => messages((d) => {
+      const ws = d.addWorkspace('events', { team: 'events', quota: { topics: 2 } });
+      for (const id of ['clicks', 'views', 'orders']) new Topic(ws, id);
+    }),
+    expected: [
+      'delivery/events/events: spec.quota.topics = 2: is less than the workspace\'s 3 Topics (events-clicks, events-views, events-orders): the ResourceQuota would refuse the Topics beyond it. ' +
+        `${FIX} raise quota.topics to at least 3, or remove Topics`,
+    ],
+  },
   'a reserved Postgres name: team-a\'s database and owner "postgres"': {
     build: () => messages((d) => {
       new Infrastructure(d.addWorkspace('team-a', { team: 'team-a' }), 'db', { postgres: { database: 'postgres', owner: 'postgres' } });

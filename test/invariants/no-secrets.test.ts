@@ -35,10 +35,17 @@ describe('no secrets in Git', () => {
   test('generators, KRO expressions, references by name, booleans and SimpleSchema declarations are not secrets', () => {
     expect(secretFindings([['e.yaml', [
       'password: "{{ random(\'[a-z]{32}\') }}"', 'databaseSecret: ${database.metadata.name + "-app"}', 'passwordSecretRef: db-auth',
-      'automountServiceAccountToken: false', 'secretKeyRef:', '  name: x', 'token: {}',
+      'automountServiceAccountToken: false', 'secretKeyRef:', '  name: x', 'token: {}', 'secretPrefix: kafka-user-',
       'secretEnv: "[]SecretEnvVar | default=[] maxItems=64 description=\\"From a Secret\\""', 'secret: string | required=true maxLength=253 description="A Secret"',
       '',
     ].join('\n')]])).toEqual([]);
+  });
+
+  test('a name prefix is not a secret only while it looks like the start of a DNS name', () => {
+    expect(secretFindings([['f.yaml', 'secretPrefix: "S3cr3t!"\ntokenPrefix: ab_cd\n']])).toEqual([
+      'f.yaml $.secretPrefix: secretPrefix has a literal value that looks like a secret',
+      'f.yaml $.tokenPrefix: tokenPrefix has a literal value that looks like a secret',
+    ]);
   });
 
   test('a secret-looking value that merely contains a "|" is still one', () => {

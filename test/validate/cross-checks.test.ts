@@ -5,44 +5,20 @@
  * instances of a made-up team that rely on the RGDs' defaults. Only the `cross-check` violations are compared,
  * exactly.
  */
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PROJECT_ROOT } from '@mini-atlas/cli-common/schema-store';
-import { readDist } from '../../lib/synth/dist-model';
 import { toYamlDocuments } from '../../lib/synth/kubernetes-yaml';
+import { Obj, useDistCopy } from '../helpers/dist-copy';
 import { validateDirectory } from '../../tools/validate/src/index';
 import { formatViolation } from '../../tools/validate/src/report';
 
-type Obj = Record<string, unknown>;
 const obj = (v: unknown): Obj => v as Obj;
-
-let tmp: string;
-let copy: string;
-beforeEach(() => {
-  tmp = mkdtempSync(join(tmpdir(), 'mini-atlas-cross-'));
-  copy = join(tmp, 'dist');
-  cpSync(join(PROJECT_ROOT, 'dist'), copy, { recursive: true });
-});
-afterEach(() => rmSync(tmp, { recursive: true, force: true }));
-
-/** Edits the object of `kind` named `name` in the copy. */
-function edit(kind: string, name: string, change: (o: Obj) => void): void {
-  for (const file of readDist(copy).files) {
-    if (file.kind !== 'objects') continue;
-    const docs = file.documents.map((d) => d.object as Obj);
-    const target = docs.find((d) => d.kind === kind && obj(d.metadata).name === name);
-    if (!target) continue;
-    change(target);
-    writeFileSync(file.file, toYamlDocuments(docs));
-    return;
-  }
-  throw new Error(`no ${kind} ${name} in the copy`);
-}
+const distCopy = useDistCopy('mini-atlas-cross-');
+const edit = (kind: string, name: string, change: (o: Obj) => void): void => distCopy.edit(kind, name, change);
 
 /** The cross-check violations of the copy, one line each. */
 function crossChecks(): string[] {
-  return validateDirectory(copy).violations.filter((v) => v.check === 'cross-check').map((v) => formatViolation(v, tmp));
+  return validateDirectory(distCopy.dir).violations.filter((v) => v.check === 'cross-check').map((v) => formatViolation(v, distCopy.tmp));
 }
 
 test('dist/ as synthesized: no cross-check violation', () => {
@@ -64,6 +40,13 @@ test('today\'s case: team-a\'s instances edited as raw YAML, every problem repor
   ]);
 });
 
+test('a workspace whose topic quota its Topics exceed, edited as raw YAML (issue 16)', () => {
+  edit('Workspace', 'team-a', (o) => { obj(obj(o.spec).quota).topics = 0; });
+  expect(crossChecks()).toEqual([
+    'dist/delivery/workspaces/workspace-team-a.yaml: platform.mini-atlas.io/v1alpha1/Workspace team-a: $.spec.quota.topics: 0 is less than the workspace\'s 1 Topics (team-a-orders): the ResourceQuota would refuse the Topics beyond it. Fix: raise quota.topics to at least 1, or remove Topics',
+  ]);
+});
+
 test('a made-up platform: facts read from the directory (Gateway, policy, node pool), raw instances on RGD defaults', () => {
   edit('Gateway', 'platform', (o) => { for (const l of obj(o.spec).listeners as Obj[]) l.hostname = '*.apps.acme.dev'; });
   edit('ValidatingPolicy', 'image-registries', (o) => {
@@ -71,7 +54,7 @@ test('a made-up platform: facts read from the directory (Gateway, policy, node p
   });
   edit('KafkaNodePool', 'dual-role', (o) => { obj(o.spec).replicas = 2; });
   // A team applying YAML by hand: defaults come from the RGDs (Workspace quota 4 CPU / 40 pods, 1 replica, cache on).
-  writeFileSync(join(copy, 'delivery', 'team-a', 'raw.yaml'), toYamlDocuments([
+  writeFileSync(join(distCopy.dir, 'delivery', 'team-a', 'raw.yaml'), toYamlDocuments([
     { apiVersion: 'platform.mini-atlas.io/v1alpha1', kind: 'Topic', metadata: { name: 'team-a-events', namespace: 'team-a' }, spec: { replicas: 3 } },
     { apiVersion: 'platform.mini-atlas.io/v1alpha1', kind: 'Topic', metadata: { name: 'team-a-audit', namespace: 'team-a' }, spec: { replicas: 2 } },
     { apiVersion: 'platform.mini-atlas.io/v1alpha1', kind: 'Infrastructure', metadata: { name: 'team-a-ledger', namespace: 'team-a' }, spec: { postgres: { owner: 'pg_ledger' } } },

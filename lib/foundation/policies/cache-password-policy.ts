@@ -5,7 +5,7 @@
  * Kyverno's background controller creates the Secret `<name>` with a random 32-character password, once
  * (`synchronize: false`: it is never regenerated or overwritten). The Valkey pod waits for it.
  *
- * This is the one `kyverno.io/v1` ClusterPolicy of the platform: the CEL GeneratingPolicy of Kyverno 1.19
+ * One of the platform's two `kyverno.io/v1` ClusterPolicies (with `kafka-credentials`): the CEL GeneratingPolicy of Kyverno 1.19
  * has no source of randomness, and KRO's `random.seededString` derives its output from a seed any reader of
  * the instance can see. Move to the CEL kind once it gains one; ClusterPolicy removal is planned for 1.20.
  */

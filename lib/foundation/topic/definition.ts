@@ -14,6 +14,7 @@ import { ResourceGraph } from '../resource-graph';
 
 const TOPIC_NAME = celKafkaTopicName('schema.metadata.namespace', 'schema.metadata.name');
 const HOUR_MS = 3_600_000;
+const MIB = 1_048_576;
 
 /** The RGD behind `kind: Topic`. */
 export class TopicDefinition extends ResourceGraph {
@@ -27,7 +28,7 @@ export class TopicDefinition extends ResourceGraph {
       status: {
         topicName: '${topic.spec.topicName}',
         // KRO requires status fields to refer to a resource: the address is built from the KafkaTopic's namespace.
-        bootstrapServers: `\${"${wiring.kafka.bootstrapService}." + topic.metadata.namespace + ".svc:${wiring.kafka.plainPort}"}`,
+        bootstrapServers: `\${"${wiring.kafka.bootstrapService}." + topic.metadata.namespace + ".svc:${wiring.kafka.clientPort}"}`,
       },
       printerColumns: [
         { name: 'Partitions', type: 'integer', jsonPath: '.spec.partitions' },
@@ -51,6 +52,10 @@ export class TopicDefinition extends ResourceGraph {
             replicas: cel<number>('schema.spec.replicas'),
             config: {
               'retention.ms': cel<number>(`schema.spec.retentionHours * ${HOUR_MS}`),
+              // Bounds the disk a partition takes whatever the traffic (Kafka topic config `retention.bytes`: per
+              // partition, for the delete cleanup policy); with the workspace's topic count and the partition
+              // bound it bounds a workspace's share of the brokers' disk.
+              'retention.bytes': cel<number>(`schema.spec.retentionMiB * ${MIB}`),
               'cleanup.policy': cel('schema.spec.cleanupPolicy'),
               'min.insync.replicas': cel<number>('schema.spec.replicas > 1 ? 2 : 1'),
             },

@@ -7,6 +7,9 @@ export const MAX_PARTITIONS = 48;
 /** Retention bounds in hours (1 hour to 30 days). */
 export const MIN_RETENTION_HOURS = 1;
 export const MAX_RETENTION_HOURS = 720;
+/** Size bounds per partition in MiB (`retention.bytes`): 1 MiB to 1 GiB. */
+export const MIN_RETENTION_MIB = 1;
+export const MAX_RETENTION_MIB = 1024;
 
 /**
  * The Topic fields with the defaults of `environment` (`replicas` ← `topicReplicas`): what the RGD of that
@@ -27,6 +30,10 @@ export function topicFields(environment: EnvironmentProfile) {
     retentionHours: {
       type: 'integer', default: 168, minimum: MIN_RETENTION_HOURS, maximum: MAX_RETENTION_HOURS,
       description: 'How long records are kept (retention.ms)',
+    },
+    retentionMiB: {
+      type: 'integer', default: 256, minimum: MIN_RETENTION_MIB, maximum: MAX_RETENTION_MIB,
+      description: 'Most data kept per partition, in MiB (retention.bytes): the oldest segments are deleted beyond it',
     },
     cleanupPolicy: { type: 'string', default: 'delete', enum: ['delete', 'compact'], description: 'Kafka cleanup.policy' },
   });

@@ -1,6 +1,7 @@
 /**
  * The Workspace API: a tenant namespace (labelled, Pod Security `restricted` enforced), default-deny
- * network isolation with exactly the flows a workspace needs, and a ResourceQuota + LimitRange.
+ * network isolation with exactly the flows a workspace needs, a ResourceQuota + LimitRange, the team's
+ * delivery account and role bindings, and the workspace's Kafka user on the shared cluster.
  */
 import { Construct } from 'constructs';
 import * as k8s from '../../../imports/k8s';
@@ -11,6 +12,18 @@ import {
   CiliumNetworkPolicySpecEgressToPortsPortsProtocol as Protocol,
   CiliumNetworkPolicySpecIngressToPortsPortsProtocol as IngressProtocol,
 } from '../../../imports/cilium.io';
+import {
+  KafkaUser,
+  KafkaUserSpecAuthenticationType,
+  KafkaUserSpecAuthorizationAcls,
+  KafkaUserSpecAuthorizationAclsOperations as KafkaOperation,
+  KafkaUserSpecAuthorizationAclsResourcePatternType,
+  KafkaUserSpecAuthorizationAclsResourceType,
+  KafkaUserSpecAuthorizationAclsType,
+  KafkaUserSpecAuthorizationType,
+} from '../../../imports/kafka.strimzi.io';
+import { PLATFORM_GROUP } from '../../shared/api';
+import { celKafkaWorkspacePrefix } from '../conventions';
 import { LABELS } from '../../shared/api';
 import { cel } from '../../shared/cel';
 import { EnvironmentProfile, LOCAL } from '../../shared/environment';
@@ -48,6 +61,29 @@ const tenantBinding = (suffix: string, role: string, subject: k8s.Subject) => k8
   roleRef: { apiGroup: RBAC_GROUP, kind: 'ClusterRole', name: role },
   subjects: [subject],
 });
+
+/**
+ * What a workspace's Kafka user may do, by resource type: on topics and consumer groups under the workspace's
+ * prefix (`<workspace>.`, `patternType: prefix`), read, write (topics) and describe — never Create, Delete,
+ * Alter, AlterConfigs or anything on the cluster (topics exist only as Topic instances; the Topic Operator, a
+ * super user, creates them). Consumer groups take no Write (Kafka's group operations are Read, Describe and
+ * Delete: Apache Kafka documentation, "Authorization and ACLs", operations and resources). An idempotent
+ * producer needs no `IdempotentWrite` on the cluster: Write on a topic implies it (KIP-679). Transactions are not
+ * granted (no `transactionalId` ACL).
+ */
+export const WORKSPACE_KAFKA_ACLS: Readonly<Record<'topic' | 'group', readonly KafkaOperation[]>> = {
+  topic: [KafkaOperation.READ, KafkaOperation.WRITE, KafkaOperation.DESCRIBE],
+  group: [KafkaOperation.READ, KafkaOperation.DESCRIBE],
+};
+
+/**
+ * Why a Workspace does not wait for its KafkaUser (the declared exception to the readiness rule,
+ * `GraphResource.notAwaited`; lib/foundation/readiness.ts). The KafkaUser still has its readiness signal (the User
+ * Operator's Ready condition for the current generation), and the Topics that need Kafka wait for theirs (the
+ * Topic RGD awaits its KafkaTopic), so a broken Kafka shows on the Topics and the stage that holds them.
+ */
+export const KAFKA_USER_NOT_AWAITED = 'a Kafka or User Operator outage must not hold a workspace that has no Topics, nor Flux\'s ' +
+  'delivery-workspaces stage and every team after it; the Topics that use Kafka wait for their own KafkaTopic';
 
 /** The RGD behind `kind: Workspace` (cluster-scoped; the instance name is the namespace name). */
 export class WorkspaceDefinition extends ResourceGraph {
@@ -205,6 +241,12 @@ export class WorkspaceDefinition extends ResourceGraph {
                 'limits.memory': q('schema.spec.quota.memory'),
                 'requests.storage': q('schema.spec.quota.storage'),
                 pods: q('string(schema.spec.quota.pods)'),
+                // Object-count quota on the Topic kind (Kubernetes "Resource Quotas", object count quota:
+                // `count/<resource>.<group>` works for custom resources): the API server refuses the Topic beyond it.
+                // Until kube-controller-manager has counted Topics in this quota, it refuses every Topic ("status
+                // unknown for quota"), so the quota's readiness (CHILD_READINESS: every spec.hard key in status.used)
+                // holds the Workspace, and Flux's delivery-workspaces with it, until Topics can be admitted.
+                [`count/topics.${PLATFORM_GROUP}`]: q('string(schema.spec.quota.topics)'),
               },
             },
           }),
@@ -219,6 +261,41 @@ export class WorkspaceDefinition extends ResourceGraph {
                 default: { cpu: q('schema.spec.quota.defaultContainerCpu'), memory: q('schema.spec.quota.defaultContainerMemory') },
                 defaultRequest: { cpu: q('schema.spec.quota.defaultContainerCpu'), memory: q('schema.spec.quota.defaultContainerMemory') },
               }],
+            },
+          }),
+        },
+        {
+          // The workspace's principal on the shared Kafka (`User:<workspace>`, SCRAM-SHA-512). Created in the Kafka
+          // namespace, where the User Operator watches; deleting the Workspace deletes it, and the User Operator
+          // then deletes the user, its ACLs and quotas from Kafka and its Secret.
+          id: 'kafkaUser',
+          notAwaited: KAFKA_USER_NOT_AWAITED,
+          template: KafkaUser.manifest({
+            metadata: {
+              name: cel(NAME),
+              namespace: wiring.kafka.namespace,
+              labels: { 'strimzi.io/cluster': wiring.kafka.clusterName, [LABELS.workspace]: cel(NAME), [LABELS.managedBy]: 'kro' },
+            },
+            spec: {
+              authentication: { type: KafkaUserSpecAuthenticationType.SCRAM_HYPHEN_SHA_HYPHEN_512 },
+              authorization: {
+                type: KafkaUserSpecAuthorizationType.SIMPLE,
+                acls: (['topic', 'group'] as const).map((type): KafkaUserSpecAuthorizationAcls => ({
+                  type: KafkaUserSpecAuthorizationAclsType.ALLOW,
+                  resource: {
+                    type: type === 'topic' ? KafkaUserSpecAuthorizationAclsResourceType.TOPIC : KafkaUserSpecAuthorizationAclsResourceType.GROUP,
+                    name: cel(celKafkaWorkspacePrefix(NAME)),
+                    patternType: KafkaUserSpecAuthorizationAclsResourcePatternType.PREFIX,
+                  },
+                  operations: [...WORKSPACE_KAFKA_ACLS[type]],
+                })),
+              },
+              quotas: {
+                producerByteRate: cel<number>('schema.spec.quota.kafkaProducerBytesPerSecond'),
+                consumerByteRate: cel<number>('schema.spec.quota.kafkaConsumerBytesPerSecond'),
+              },
+              // The label the `kafka-credentials` policy reads to copy the Secret into the workspace.
+              template: { secret: { metadata: { labels: { [LABELS.workspace]: cel(NAME) } } } },
             },
           }),
         },

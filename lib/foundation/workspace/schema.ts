@@ -4,9 +4,15 @@ import { fields, SpecOf } from '../../shared/fields';
 import { BYTES_PATTERN, CPU_PATTERN, NAME_PATTERN } from '../../shared/patterns';
 import { EGRESS_FIELD } from '../egress';
 
+/** Default and bounds of a workspace's Kafka limits (`quota.topics`, `quota.kafka*`). */
+export const KAFKA_QUOTA_DEFAULTS = { topics: 10, producerBytesPerSecond: 1_048_576, consumerBytesPerSecond: 2_097_152 } as const;
+/** Largest Kafka byte rate a workspace may be given (100 MiB/s per broker). */
+export const MAX_KAFKA_BYTE_RATE = 104_857_600;
+
 /**
- * The Workspace fields with the defaults of `environment` (every `quota` value ← `workspaceQuota`): what the
- * RGD of that environment declares, so a Workspace written as raw YAML gets the profile's quota too.
+ * The Workspace fields with the defaults of `environment` (the pod and storage `quota` values ←
+ * `workspaceQuota`; the Kafka limits ← {@link KAFKA_QUOTA_DEFAULTS}): what the RGD of that environment
+ * declares, so a Workspace written as raw YAML gets the profile's quota too.
  */
 export function workspaceFields(environment: EnvironmentProfile) {
   const q = environment.workspaceQuota;
@@ -24,6 +30,18 @@ export function workspaceFields(environment: EnvironmentProfile) {
         pods: { type: 'integer', default: q.pods, minimum: 1, maximum: 1000, description: 'Maximum number of pods' },
         defaultContainerCpu: { type: 'string', default: q.defaultContainerCpu, pattern: CPU_PATTERN, patternHint: 'a CPU quantity', description: 'CPU limit given to containers that set none' },
         defaultContainerMemory: { type: 'string', default: q.defaultContainerMemory, pattern: BYTES_PATTERN, patternHint: 'a quantity such as 256Mi', description: 'Memory limit given to containers that set none' },
+        topics: {
+          type: 'integer', default: KAFKA_QUOTA_DEFAULTS.topics, minimum: 0, maximum: 100,
+          description: 'Maximum number of Topics (ResourceQuota count/topics.platform.mini-atlas.io)',
+        },
+        kafkaProducerBytesPerSecond: {
+          type: 'integer', default: KAFKA_QUOTA_DEFAULTS.producerBytesPerSecond, minimum: 1024, maximum: MAX_KAFKA_BYTE_RATE,
+          description: 'Bytes per second the workspace\'s Kafka user may publish to each broker before Kafka throttles it (KafkaUser quotas.producerByteRate)',
+        },
+        kafkaConsumerBytesPerSecond: {
+          type: 'integer', default: KAFKA_QUOTA_DEFAULTS.consumerBytesPerSecond, minimum: 1024, maximum: MAX_KAFKA_BYTE_RATE,
+          description: 'Bytes per second the workspace\'s Kafka user may fetch from each broker before Kafka throttles it (KafkaUser quotas.consumerByteRate)',
+        },
       },
     },
     egress: EGRESS_FIELD,

@@ -125,6 +125,32 @@ export function runKyvernoApply(policies: readonly string[], resources: readonly
   return { exitCode: res.status ?? -1, output, generated, summary };
 }
 
+/** One row of `kyverno apply --policy-report`: the rule, its result and the resources it selected (`namespace/name`). */
+export interface ReportRow {
+  readonly policy: string;
+  readonly rule: string;
+  readonly result: string;
+  readonly resources: readonly string[];
+}
+
+/**
+ * Runs `kyverno apply --policy-report` and returns its results: which resources each rule selected. For a
+ * generate rule that clones, `kyverno apply` writes no generated resource (it has no cluster to read the
+ * source from); the report still names the triggers.
+ */
+export function runKyvernoReport(policies: readonly string[], resources: readonly string[]): { readonly exitCode: number; readonly output: string; readonly rows: readonly ReportRow[] } {
+  const args = ['apply', ...policies, ...resources.flatMap((r) => ['--resource', r]), '--remove-color', '--policy-report'];
+  const res = spawnSync(kyvernoBinary(), args, { encoding: 'utf8', timeout: 120_000 });
+  if (res.error) throw res.error;
+  const start = res.stdout.search(/^apiVersion:/m);
+  const report = (start < 0 ? {} : parse(res.stdout.slice(start))) as { results?: { policy: string; rule: string; result: string; resources?: { namespace?: string; name: string }[] }[] };
+  const rows = (report.results ?? []).map((r) => ({
+    policy: r.policy, rule: r.rule, result: r.result,
+    resources: (r.resources ?? []).map((x) => (x.namespace ? `${x.namespace}/${x.name}` : x.name)),
+  }));
+  return { exitCode: res.status ?? -1, output: `${res.stdout}\n${res.stderr}`, rows };
+}
+
 /** One expected denial message (`messages.yaml` beside a suite's `kyverno-test.yaml`). */
 export interface ExpectedMessage {
   readonly kind: string;

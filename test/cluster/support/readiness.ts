@@ -10,6 +10,10 @@
  * - Strimzi's Topic Operator: a KafkaTopic is reconciled for its current generation with Ready True.
  * Each stand-in also says, by looking at the live child, whether its actor's work is done: the suite's own
  * account of readiness, independent of the RGDs, against which KRO's verdict is checked.
+ * A Workspace's KafkaUser has no stand-in: the Workspace does not wait for it (its declared readiness exception).
+ * Some children wait for a controller that does run here ({@link controllerDone}): a ResourceQuota is ready once
+ * kube-controller-manager's resourcequota controller has computed the usage of each limited resource; nothing
+ * stands in for it, the suite only waits and measures.
  */
 import { apiGroupOf } from '../../../lib/shared/api';
 import { evaluateReadyWhen, Readiness } from '../../helpers/kro-readiness';
@@ -148,4 +152,38 @@ export async function makeReady(client: KubeClient, child: KubeObject): Promise<
   const standIn = standInFor(child);
   if (!standIn) throw new Error(`nothing on this control plane makes ${child.apiVersion} ${child.kind} ready: add a stand-in to test/cluster/support/readiness.ts`);
   return standIn.act(client, child);
+}
+
+/** The suite's own account of a ResourceQuota's readiness: every limited resource has a usage in its status. */
+const quotaCounted = (q: KubeObject): boolean => {
+  const hard = Object.keys((q.spec as { hard?: Record<string, string> } | undefined)?.hard ?? {});
+  const used = (q.status as { used?: Record<string, string> } | undefined)?.used ?? {};
+  return hard.every((k) => k in used);
+};
+
+/** Children made ready by a controller that runs on this control plane: whether it has, by kind. */
+const CONTROLLER_DONE: ReadonlyMap<string, (child: KubeObject) => boolean> = new Map([['/ResourceQuota', quotaCounted]]);
+
+/**
+ * Whether the running controller a child needs has made it ready (false: not yet); undefined when no controller
+ * of this control plane acts on it.
+ */
+export function controllerDone(child: KubeObject): boolean | undefined {
+  return CONTROLLER_DONE.get(`${apiGroupOf(child.apiVersion)}/${child.kind}`)?.(child);
+}
+
+/**
+ * Waits until the running controller has made `child` ready (no stand-in acts); returns how long that took
+ * since the child was created, as the controller's work is measured, not played.
+ */
+export async function waitForController(client: KubeClient, child: KubeObject, timeoutMs: number): Promise<string> {
+  const done = CONTROLLER_DONE.get(`${apiGroupOf(child.apiVersion)}/${child.kind}`);
+  if (!done) throw new Error(`no controller of this control plane makes ${child.apiVersion} ${child.kind} ready`);
+  const { namespace, name } = child.metadata;
+  const live = await waitFor(`kube-controller-manager to compute ${child.kind} ${namespace}/${name}`, async () => {
+    const o = await client.get(child.apiVersion, child.kind, name!, namespace);
+    return o && done(o) ? o : undefined;
+  }, { timeoutMs, intervalMs: 500 });
+  const seconds = (Date.now() - Date.parse(String(live.metadata.creationTimestamp))) / 1000;
+  return `kube-controller-manager: ${child.kind} ${namespace}/${name} computed ${seconds.toFixed(1)} s after its creation`;
 }

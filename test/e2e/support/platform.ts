@@ -44,7 +44,7 @@ export interface E2ePlatformOptions {
 }
 
 /** The e2e-only workspace: dist/'s first Workspace instance under the name `name`. */
-function workspaceInstance(dist: Dist, name: string): KubeObject {
+export function workspaceInstance(dist: Dist, name: string): KubeObject {
   const first = deliveryWorkspaces(dist, generatedKinds(dist))[0];
   if (!first) throw new Error('dist/ has no Workspace instance');
   return deriveWorkspace(first, name).instances[0]!;
@@ -79,6 +79,11 @@ export async function startPlatform(options: E2ePlatformOptions): Promise<E2ePla
       }, { timeoutMs: 2 * MINUTE, describe: async () => JSON.stringify((await client.get(rgd.apiVersion, rgd.kind, rgd.metadata.name!))?.status) });
     }
     await client.refreshDiscovery();
+    // The Workspace RGD creates the workspace's KafkaUser in the shared Kafka's namespace (core/shared-services,
+    // not applied here: no Kafka runs on this node).
+    const kafkaNamespace = dist.all.map((o) => o.object).find((o) => o.kind === 'Kafka')?.metadata.namespace;
+    if (!kafkaNamespace) throw new Error('dist/ has no Kafka');
+    await client.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: kafkaNamespace } });
     await client.apply(workspaceInstance(dist, options.workspace));
     await waitFor(`namespace ${options.workspace} Active with its default ServiceAccount`, async () => {
       const ns = await client.get('v1', 'Namespace', options.workspace);

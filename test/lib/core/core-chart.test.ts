@@ -88,7 +88,7 @@ describe('platform identities (defined once, exempted by the policies where the 
 
   test('who may label as an operator, and who may manage the guardrails', () => {
     const kube = (...names: string[]): string[] => names.map((n) => `system:serviceaccount:kube-system:${n}`);
-    expect(labellingControllers(core.identities)).toEqual([core.identities.kro, core.identities.cloudNativePg, core.identities.strimzi,
+    expect(labellingControllers(core.identities)).toEqual([core.identities.kro, core.identities.cloudNativePg, core.identities.strimzi, core.identities.kyvernoBackground,
       ...kube('deployment-controller', 'replicaset-controller', 'statefulset-controller', 'daemon-set-controller', 'job-controller',
         'cronjob-controller', 'namespace-controller', 'generic-garbage-collector',
         'endpoint-controller', 'endpointslice-controller', 'endpointslicemirroring-controller')]);

@@ -41,3 +41,21 @@ test('fails if the namespace or the cluster name is not a DNS label (the name at
 test('a 40-character cluster name is accepted', () => {
   expect(issues(() => renderConstruct(({ stage }) => { new SharedKafka(stage, 'kafka', { name: 'k'.repeat(40) }); }))).toEqual([]);
 });
+
+test('clients authenticate (SCRAM-SHA-512 over TLS, one listener) and Kafka authorizes every request (issue 16)', () => {
+  const objects = renderConstruct(({ stage }) => { new SharedKafka(stage, 'kafka'); });
+  const kafka = objects.find((o) => o.kind === 'Kafka') as Json;
+  expect(kafka.spec.kafka.listeners).toEqual([
+    { name: 'tls', port: 9093, type: 'internal', tls: true, authentication: { type: 'scram-sha-512' } },
+  ]);
+  // Strimzi adds its own components as super users; the platform names none of its own.
+  expect(kafka.spec.kafka.authorization).toEqual({ type: 'simple' });
+  expect(kafka.spec.entityOperator).toEqual({ topicOperator: {}, userOperator: { secretPrefix: 'kafka-user-' } });
+});
+
+test('clients connect to the authenticated listener only: its bootstrap address, port and the cluster CA Secret', () => {
+  let kafka: SharedKafka | undefined;
+  renderConstruct(({ stage }) => { kafka = new SharedKafka(stage, 'kafka', { name: 'events', namespace: 'bus' }); });
+  expect([kafka!.bootstrapServers, kafka!.clientPorts, kafka!.clientPort, kafka!.clusterCaSecret, kafka!.userSecretPrefix])
+    .toEqual(['events-kafka-bootstrap.bus.svc:9093', [9093], 9093, 'events-cluster-ca-cert', 'kafka-user-']);
+});

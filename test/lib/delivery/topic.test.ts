@@ -22,7 +22,7 @@ test('fails if the name misses the workspace prefix (the Kyverno naming policy w
   });
 });
 
-test.each([[0, 'partitions', 'must be between 1 and 48'], [49, 'partitions', 'must be between 1 and 48'], [0, 'retentionHours', 'must be between 1 and 720'], [721, 'retentionHours', 'must be between 1 and 720']] as const)(
+test.each([[0, 'partitions', 'must be between 1 and 48'], [49, 'partitions', 'must be between 1 and 48'], [0, 'retentionHours', 'must be between 1 and 720'], [721, 'retentionHours', 'must be between 1 and 720'], [0, 'retentionMiB', 'must be between 1 and 1024'], [1025, 'retentionMiB', 'must be between 1 and 1024']] as const)(
   'fails if %i %s', (value, field, rule) => {
     expect(workspaceIssues((ws) => new Topic(ws, 't', { [field]: value }))).toContainEqual(expect.objectContaining({ field: `spec.${field}`, rule }));
   });

@@ -48,3 +48,12 @@ test('fails if two workspaces have the same name, even in different charts', () 
     path: 'other/x/team-a', rule: 'is already the name of the workspace at delivery/team/team-a',
   }));
 });
+
+test.each([
+  ['topics', -1, 'must be between 0 and 100'], ['topics', 101, 'must be between 0 and 100'],
+  ['kafkaProducerBytesPerSecond', 1023, 'must be between 1024 and 104857600'], ['kafkaConsumerBytesPerSecond', 104857601, 'must be between 1024 and 104857600'],
+] as const)('fails if quota.%s is %i (issue 16: the workspace\'s Kafka limits are bounded)', (field, value, rule) => {
+  expect(tenantIssues((s) => new Workspace(s, 'team-a', { team: 'team-a', quota: { [field]: value } }))).toEqual([
+    { path: 'delivery/team/team-a', field: `spec.quota.${field}`, value: String(value), rule },
+  ]);
+});

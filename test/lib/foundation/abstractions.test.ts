@@ -35,6 +35,7 @@ test('without it, the grant of the built-ins holds exactly the kinds their RGDs 
     ['', ['namespaces', 'serviceaccounts', 'resourcequotas', 'limitranges', 'services'], 7, undefined],
     ['cilium.io', ['ciliumnetworkpolicies'], 7, undefined],
     ['rbac.authorization.k8s.io', ['rolebindings', 'roles'], 7, undefined],
+    ['kafka.strimzi.io', ['kafkausers', 'kafkatopics'], 7, undefined],
     ['rbac.authorization.k8s.io', ['clusterroles'], 1, ['mini-atlas:tenant-delivery', 'mini-atlas:tenant-developer', 'mini-atlas:tenant-view']],
     ['kustomize.toolkit.fluxcd.io', ['kustomizations'], 2, undefined],
     ['apps', ['deployments'], 7, undefined],
@@ -43,7 +44,6 @@ test('without it, the grant of the built-ins holds exactly the kinds their RGDs 
     ['gateway.networking.k8s.io', ['httproutes'], 7, undefined],
     ['batch', ['jobs', 'cronjobs'], 7, undefined],
     ['postgresql.cnpg.io', ['clusters', 'databases'], 7, undefined],
-    ['kafka.strimzi.io', ['kafkatopics'], 7, undefined],
   ]);
 });
 

@@ -17,12 +17,12 @@ const POLICIES = [
   'role-binding-subjects', 'service-endpoints', 'service-exposure', 'stateful-deletion', 'workspace-guardrails', 'workspace-naming', 'workspace-scope',
 ];
 
-test('one stage holding the five RGDs, the thirteen ValidatingPolicies and the cache-password ClusterPolicy', () => {
+test('one stage holding the five RGDs, the thirteen ValidatingPolicies and the cache-password and kafka-credentials ClusterPolicies', () => {
   expect(ofKind(foundation, 'ResourceGraphDefinition').map((r: Json) => r.spec.schema.kind).sort())
     .toEqual(['Infrastructure', 'Topic', 'WebApplication', 'Workload', 'Workspace']);
   expect(ofKind(foundation, 'ValidatingPolicy').map((p) => p.metadata.name).sort())
     .toEqual(POLICIES);
-  expect(ofKind(foundation, 'ClusterPolicy').map((p) => p.metadata.name)).toEqual(['cache-password']);
+  expect(ofKind(foundation, 'ClusterPolicy').map((p) => p.metadata.name)).toEqual(['cache-password', 'kafka-credentials']);
 });
 
 test('KRO gets a ClusterRole aggregated to its controller for exactly the managed kinds (derived from the RGDs, in their order)', () => {
@@ -36,6 +36,8 @@ test('KRO gets a ClusterRole aggregated to its controller for exactly the manage
     ...['namespaces', 'serviceaccounts', 'resourcequotas', 'limitranges', 'services'].map((k) => `/${k}: ${crud}`),
     `cilium.io/ciliumnetworkpolicies: ${crud}`,
     ...['rolebindings', 'roles'].map((k) => `rbac.authorization.k8s.io/${k}: ${crud}`),
+    // The Workspace RGD's KafkaUser (issue 16), first met there, with the Topic RGD's KafkaTopic: one rule per group.
+    ...['kafkausers', 'kafkatopics'].map((k) => `kafka.strimzi.io/${k}: ${crud}`),
     'rbac.authorization.k8s.io/clusterroles: bind',
     'kustomize.toolkit.fluxcd.io/kustomizations: get,watch',
     `apps/deployments: ${crud}`,
@@ -47,7 +49,6 @@ test('KRO gets a ClusterRole aggregated to its controller for exactly the manage
     `batch/cronjobs: ${crud}`,
     `postgresql.cnpg.io/clusters: ${crud}`,
     `postgresql.cnpg.io/databases: ${crud}`,
-    `kafka.strimzi.io/kafkatopics: ${crud}`,
   ]);
 });
 
@@ -67,6 +68,8 @@ test("the platform's controllers are exempt by ServiceAccount, and only where th
   // and the endpoint controllers from the Service onto its Endpoints and EndpointSlices.
   expect(exempt('operator-labels')).toBe('request.userInfo.username in ["system:serviceaccount:kro-system:kro",' +
     '"system:serviceaccount:cnpg-system:cloudnative-pg","system:serviceaccount:strimzi-system:strimzi-cluster-operator",' +
+    // Kyverno's background controller copies Strimzi-labelled Secrets into workspaces (kafka-credentials).
+    '"system:serviceaccount:kyverno:kyverno-background-controller",' +
     ['deployment-controller', 'replicaset-controller', 'statefulset-controller', 'daemon-set-controller', 'job-controller',
       'cronjob-controller', 'namespace-controller', 'generic-garbage-collector',
       'endpoint-controller', 'endpointslice-controller', 'endpointslicemirroring-controller']

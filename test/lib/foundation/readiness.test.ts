@@ -6,7 +6,7 @@
 import { App, Chart } from 'cdk8s';
 import * as k8s from '../../../imports/k8s';
 import {
-  CHILD_READINESS, collectIssues, fields, ResourceGraph, ValidationIssue,
+  CHILD_READINESS, collectIssues, fields, NOT_AWAITED_ANNOTATION, readinessOf, ResourceGraph, ValidationIssue,
 } from '../../../lib';
 import { evaluateReadyWhen } from '../../helpers/kro-readiness';
 import { Json, ofKind, render, rgdResources } from '../../helpers/platform';
@@ -29,7 +29,15 @@ const DATABASE = (d: string): string[] => [
   `\${has(${d}.status) && has(${d}.status.observedGeneration) && ${d}.status.observedGeneration >= ${d}.metadata.generation}`,
   `\${has(${d}.status) && has(${d}.status.applied) && ${d}.status.applied == true}`,
 ];
+const KAFKA_USER = [
+  '${has(kafkaUser.status) && has(kafkaUser.status.observedGeneration) && kafkaUser.status.observedGeneration >= kafkaUser.metadata.generation}',
+  '${has(kafkaUser.status) && has(kafkaUser.status.conditions) && kafkaUser.status.conditions.exists(c, c.type == "Ready" && c.status == "True")}',
+];
 const NAMESPACE = ['${has(workspaceNamespace.status) && has(workspaceNamespace.status.phase) && workspaceNamespace.status.phase == "Active"}'];
+const QUOTA = ['${has(quota.spec.hard) ? quota.spec.hard.all(k, has(quota.status) && has(quota.status.used) && k in quota.status.used) : true}'];
+/** Why a Workspace does not wait for its KafkaUser, as the RGD's template carries it. */
+const KAFKA_USER_REASON = 'a Kafka or User Operator outage must not hold a workspace that has no Topics, nor Flux\'s delivery-workspaces stage ' +
+  'and every team after it; the Topics that use Kafka wait for their own KafkaTopic';
 
 const files = render();
 const readyWhenOf = (kind: string): Record<string, unknown> =>
@@ -60,8 +68,21 @@ describe('today\'s RGDs: every child with a readiness signal has its kind\'s rea
   });
   test('Workspace', () => {
     expect(readyWhenOf('Workspace')).toEqual({
-      workspaceNamespace: NAMESPACE, isolation: undefined, postgresApiAccess: undefined, quota: undefined, limits: undefined,
+      workspaceNamespace: NAMESPACE, isolation: undefined, postgresApiAccess: undefined, quota: QUOTA, limits: undefined, kafkaUser: undefined,
     });
+    // toEqual ignores undefined properties: the ids themselves, in order.
+    expect(Object.keys(readyWhenOf('Workspace'))).toEqual([
+      'workspaceNamespace', 'isolation', 'egress', 'postgresApiAccess', 'deliveryAccount', 'deliveryBinding', 'developerBinding', 'viewerBinding',
+      'stageStatusRole', 'stageStatusBinding', 'quota', 'limits', 'kafkaUser',
+    ]);
+  });
+
+  test('the one declared exception: the Workspace\'s KafkaUser, whose kind has a signal, is not awaited and carries the reason', () => {
+    const annotated = Object.entries(rgdResources(files, 'Workspace')).concat(...['WebApplication', 'Infrastructure', 'Topic'].map((k) => Object.entries(rgdResources(files, k))))
+      .filter(([, r]) => (r as Json).template?.metadata?.annotations?.[NOT_AWAITED_ANNOTATION] !== undefined)
+      .map(([id, r]) => [id, (r as Json).template.kind, (r as Json).template.metadata.annotations[NOT_AWAITED_ANNOTATION], (r as Json).readyWhen]);
+    expect(annotated).toEqual([['kafkaUser', 'KafkaUser', KAFKA_USER_REASON, undefined]]);
+    expect('readyWhen' in readinessOf('kafka.strimzi.io/v1', 'KafkaUser')!).toBe(true);
   });
 
   test('every generated kind shows KRO\'s state and Ready condition first and its age last', () => {
@@ -132,6 +153,56 @@ describe('a made-up graph', () => {
   });
 });
 
+describe('a made-up graph with a child not awaited (the declared exception)', () => {
+  const SPEC = fields({ image: { type: 'string', description: 'Image' } });
+  const user = (name: string): object => ({ apiVersion: 'kafka.strimzi.io/v1', kind: 'KafkaUser', metadata: { name, namespace: 'kafka' }, spec: {} });
+  const graph = (resources: ConstructorParameters<typeof ResourceGraph>[2]['resources']): { app: App; graph: ResourceGraph } => {
+    const app = new App();
+    return { app, graph: new ResourceGraph(new Chart(app, 'made-up'), 'users', { kind: 'Users', fields: SPEC, resources }) };
+  };
+
+  test('a child of a kind with a signal and no stated reason gets its kind\'s readyWhen: the rule holds', () => {
+    const { app, graph: g } = graph([{ id: 'kafkaUser', template: user('plain') }]);
+    expect(collectIssues(app)).toEqual([]);
+    const [r] = (g.definition.toJson() as Json).spec.resources;
+    expect([r.readyWhen, r.template.metadata.annotations]).toEqual([KAFKA_USER, undefined]);
+  });
+
+  test('with a stated reason: no readyWhen, and the template carries the reason beside its own annotations', () => {
+    const template = { ...user('excepted'), metadata: { name: 'excepted', namespace: 'kafka', annotations: { owner: 'platform' } } };
+    const { app, graph: g } = graph([{ id: 'kafkaUser', template, notAwaited: 'the made-up reason' }]);
+    expect(collectIssues(app)).toEqual([]);
+    const [r] = (g.definition.toJson() as Json).spec.resources;
+    expect([r.readyWhen, r.template.metadata.annotations]).toEqual([undefined, { owner: 'platform', [NOT_AWAITED_ANNOTATION]: 'the made-up reason' }]);
+  });
+
+  test('a blank reason, a kind without a signal, or readyWhen beside it fails synth, naming resource, rule and fix', () => {
+    const { app } = graph([
+      { id: 'kafkaUser', template: user('blank'), notAwaited: '  ' },
+      { id: 'svc', template: k8s.KubeService.manifest({ metadata: { name: 'svc' } }), notAwaited: 'it is only a Service' },
+      { id: 'other', template: user('other'), notAwaited: 'reason', readyWhen: ['${other.metadata.name != ""}'] },
+    ]);
+    const expected: ValidationIssue[] = [
+      {
+        path: 'made-up/users', field: 'resources.kafkaUser.notAwaited', value: '"  "',
+        rule: 'states no reason: an instance may skip the readiness of a KafkaUser (the User Operator reconciled the current generation (user, ACLs, quotas, Secret) and reports the Ready condition True) only for a stated reason',
+        fix: 'say why the instance must not wait for it, or remove notAwaited so the kind\'s readyWhen applies',
+      },
+      {
+        path: 'made-up/users', field: 'resources.svc.notAwaited', value: '"it is only a Service"',
+        rule: 'declares Service not awaited, but its kind has no readiness signal to opt out of (CHILD_READINESS: a ClusterIP Service works once it exists; the pods behind it are covered by their Deployment\'s rule)',
+        fix: 'remove notAwaited',
+      },
+      {
+        path: 'made-up/users', field: 'resources.other.readyWhen', value: '"${other.metadata.name != \\"\\"}"',
+        rule: 'is set beside notAwaited: a resource the instance does not wait for has no readiness conditions',
+        fix: 'remove readyWhen, or notAwaited',
+      },
+    ];
+    expect(collectIssues(app)).toEqual(expected);
+  });
+});
+
 describe('the readiness table', () => {
   test('classifies each kind once, with a readyWhen rule or a reason', () => {
     const keys = CHILD_READINESS.map((r) => `${r.group}/${r.kind}`);
@@ -141,9 +212,10 @@ describe('the readiness table', () => {
       'postgresql.cnpg.io/Cluster': 'readyWhen',
       'postgresql.cnpg.io/Database': 'readyWhen',
       'kafka.strimzi.io/KafkaTopic': 'readyWhen',
+      'kafka.strimzi.io/KafkaUser': 'readyWhen',
       '/Namespace': 'readyWhen',
       '/Service': 'none',
-      '/ResourceQuota': 'none',
+      '/ResourceQuota': 'readyWhen',
       '/LimitRange': 'none',
       '/ServiceAccount': 'none',
       'rbac.authorization.k8s.io/Role': 'none',
@@ -243,6 +315,40 @@ describe('KafkaTopic readiness, evaluated on fixture statuses', () => {
     ['no status yet', topic(1), { ready: false, failed: KAFKA_TOPIC[0] }],
   ])('%s', (_case, object, expected) => {
     expect(verdict('Topic', 'topic', object)).toEqual(expected);
+  });
+});
+
+describe('KafkaUser readiness, evaluated on fixture statuses', () => {
+  const user = (generation: number, status?: object): object =>
+    ({ apiVersion: 'kafka.strimzi.io/v1', kind: 'KafkaUser', metadata: { name: 'team-a', generation }, spec: {}, ...(status ? { status } : {}) });
+
+  test.each([
+    ['ready', user(1, { observedGeneration: 1, username: 'team-a', secret: 'kafka-user-team-a', conditions: [{ type: 'Ready', status: 'True' }] }), { ready: true }],
+    ['not ready (Strimzi reports a NotReady condition)', user(1, { observedGeneration: 1, conditions: [{ type: 'NotReady', status: 'True', reason: 'KafkaError' }] }), { ready: false, failed: KAFKA_USER[1] }],
+    ['Ready for a stale generation (ACLs changed, not yet applied)', user(2, { observedGeneration: 1, conditions: [{ type: 'Ready', status: 'True' }] }), { ready: false, failed: KAFKA_USER[0] }],
+    ['no status yet', user(1), { ready: false, failed: KAFKA_USER[0] }],
+  ])('%s', (_case, object, expected) => {
+    // The kind's rule (the Workspace does not await its KafkaUser; a graph that does gets exactly this).
+    const entry = readinessOf('kafka.strimzi.io/v1', 'KafkaUser');
+    const rule = entry && 'readyWhen' in entry ? entry.readyWhen('kafkaUser').map((c) => `\${${c}}`) : [];
+    expect(rule).toEqual(KAFKA_USER);
+    expect(evaluateReadyWhen(rule, 'kafkaUser', object)).toEqual(expected);
+  });
+});
+
+describe('ResourceQuota readiness (every spec.hard key in status.used), evaluated on fixture statuses', () => {
+  const TOPICS = 'count/topics.platform.mini-atlas.io';
+  const hard = { pods: '40', 'limits.cpu': '8', [TOPICS]: '10' };
+  const quota = (status?: object): object =>
+    ({ apiVersion: 'v1', kind: 'ResourceQuota', metadata: { name: 'workspace-quota', namespace: 'team-a' }, spec: { hard }, ...(status ? { status } : {}) });
+
+  test.each([
+    ['every limited resource counted', quota({ hard, used: { pods: '3', 'limits.cpu': '1', [TOPICS]: '0' } }), { ready: true }],
+    ['Topics not counted yet (the Topic CRD not yet discovered): the API server refuses every Topic', quota({ hard, used: { pods: '3', 'limits.cpu': '1' } }), { ready: false, failed: QUOTA[0] }],
+    ['status not written yet', quota(), { ready: false, failed: QUOTA[0] }],
+    ['no spec.hard: nothing limited', { apiVersion: 'v1', kind: 'ResourceQuota', metadata: { name: 'q' }, spec: {} }, { ready: true }],
+  ])('%s', (_case, object, expected) => {
+    expect(verdict('Workspace', 'quota', object)).toEqual(expected);
   });
 });
 

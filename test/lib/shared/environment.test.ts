@@ -91,6 +91,8 @@ test('the RGD schema defaults follow the profile in force: production', () => {
     quota: {
       'quota.cpu': '"32"', 'quota.memory': '"64Gi"', 'quota.storage': '"500Gi"', 'quota.pods': '200',
       'quota.defaultContainerCpu': '"500m"', 'quota.defaultContainerMemory': '"512Mi"',
+      // The Kafka limits are the same in every profile (KAFKA_QUOTA_DEFAULTS).
+      'quota.topics': '10', 'quota.kafkaProducerBytesPerSecond': '1048576', 'quota.kafkaConsumerBytesPerSecond': '2097152',
     },
     postgres: ['3', '"20Gi"'],
   });
@@ -100,6 +102,8 @@ test('the RGD schema defaults follow the profile in force: production', () => {
     quota: {
       'quota.cpu': '"4"', 'quota.memory': '"8Gi"', 'quota.storage': '"20Gi"', 'quota.pods': '40',
       'quota.defaultContainerCpu': '"250m"', 'quota.defaultContainerMemory': '"256Mi"',
+      // The Kafka limits are the same in every profile (KAFKA_QUOTA_DEFAULTS).
+      'quota.topics': '10', 'quota.kafkaProducerBytesPerSecond': '1048576', 'quota.kafkaConsumerBytesPerSecond': '2097152',
     },
     postgres: ['1', '"1Gi"'],
   });
@@ -112,6 +116,8 @@ test('the RGD schema defaults follow a consumer-defined profile; no other defaul
     quota: {
       'quota.cpu': '"8"', 'quota.memory': '"16Gi"', 'quota.storage': '"50Gi"', 'quota.pods': '80',
       'quota.defaultContainerCpu': '"300m"', 'quota.defaultContainerMemory': '"384Mi"',
+      // The Kafka limits are the same in every profile (KAFKA_QUOTA_DEFAULTS).
+      'quota.topics': '10', 'quota.kafkaProducerBytesPerSecond': '1048576', 'quota.kafkaConsumerBytesPerSecond': '2097152',
     },
     postgres: ['2', '"5Gi"'],
   });

@@ -14,7 +14,7 @@
 import {
   additionalDatabaseProblem, allowedRegistriesOf, DistDocument, ENV_LISTS, envProblems, imageRegistryProblem, infrastructurePods,
   infrastructureServicesProblem, JsonObject, JsonValue, listenerHostnameProblem, PLATFORM_API_VERSION, PLATFORM_GROUP, PodDemand,
-  postgresNameProblem, quotaProblems, topicReplicasProblem, type ValidationIssue, webApplicationPods, workloadPods,
+  postgresNameProblem, quotaProblems, topicQuotaProblem, topicReplicasProblem, type ValidationIssue, webApplicationPods, workloadPods,
 } from 'mini-atlas';
 import { Violation } from './model';
 import { asList, asObject, asString, metaOf, violation } from './objects';
@@ -160,6 +160,9 @@ export function checkCrossReferences(docs: readonly DistDocument[], rgds: readon
     const memory = asString(quota?.memory);
     const pods = num(quota?.pods);
     const storage = asString(quota?.storage);
+    const topicLimit = num(quota?.topics);
+    const topics = ofKind('Topic').filter((t) => t.namespace === ws.name).map((t) => t.name);
+    if (topicLimit !== undefined) report(ws, 'quota.topics', topicLimit, topicQuotaProblem(topicLimit, topics));
     if (cpu === undefined || memory === undefined || pods === undefined) continue;
     const demands = instances.filter((i) => i.namespace === ws.name).flatMap(podsOf);
     for (const p of quotaProblems({ cpu, memory, pods, storage }, demands)) reportIssue(ws, { ...p, field: `quota.${p.field}` });

@@ -303,6 +303,8 @@ const PRIVATE_KEY = /-----BEGIN [A-Z ]*PRIVATE KEY-----/g;
  * (kubernetes-sigs/kro pkg/simpleschema: the type, then `|`, then the markers).
  */
 const SIMPLE_SCHEMA_DECLARATION = /^(\[\]|map\[string\])*[A-Za-z_][A-Za-z0-9_]* \| (required|default|description|pattern|enum|minimum|maximum|minLength|maxLength|minItems|maxItems|immutable)=/;
+/** The start of a DNS name: lowercase alphanumerics, `-` and `.`, beginning with an alphanumeric, at most 63. */
+const DNS_NAME_PREFIX = /^[a-z0-9][-a-z0-9.]{0,62}$/;
 
 /** A secret-looking literal in YAML text. */
 export interface SecretLiteral {
@@ -315,8 +317,9 @@ export interface SecretLiteral {
  * Secret-looking literals in YAML text, line by line (so also inside embedded YAML such as Helm values in a
  * string): a private key, or a password-, token- or key-like key with a literal value. Not a literal: an
  * empty or boolean value, a KRO expression (`${…}`, evaluated in the cluster), a Kyverno generator
- * (`{{ random(…) }}`), a reference by name (`…Ref`, `…Name`, `…Secret` holding a DNS name), and a KRO
- * SimpleSchema field declaration ({@link SIMPLE_SCHEMA_DECLARATION}).
+ * (`{{ random(…) }}`), a reference by name (`…Ref`, `…Name`, `…Secret` holding a DNS name), the prefix
+ * of such names (`…Prefix` holding the start of a DNS name, e.g. Strimzi's `userOperator.secretPrefix`), and a
+ * KRO SimpleSchema field declaration ({@link SIMPLE_SCHEMA_DECLARATION}).
  */
 export function secretLiterals(text: string): SecretLiteral[] {
   const out: SecretLiteral[] = [];
@@ -329,6 +332,7 @@ export function secretLiterals(text: string): SecretLiteral[] {
     if (/^\{\{\s*random\(/.test(value)) continue;
     if (SIMPLE_SCHEMA_DECLARATION.test(value)) continue;
     if (/(Ref|Name|Secret)$/i.test(key) && DNS_SUBDOMAIN.test(value)) continue;
+    if (/Prefix$/i.test(key) && DNS_NAME_PREFIX.test(value)) continue;
     out.push({ offset: m.index + line.indexOf(key), message: `${key} has a literal value that looks like a secret; ${SECRET_FIX}` });
   }
   return out.sort((a, b) => a.offset - b.offset);

@@ -4,7 +4,9 @@
  * `schema.metadata`, existing resource ids (or forEach iterators), along fields that exist; no dependency
  * cycles; each template, with expressions replaced by typed placeholders, valid against its kind's schema.
  */
-import { readinessOf, findCycles, JsonObject, JsonValue, DistDocument } from 'mini-atlas';
+import {
+  readinessOf, NOT_AWAITED_ANNOTATION, notAwaitedProblem, findCycles, JsonObject, JsonValue, DistDocument,
+} from 'mini-atlas';
 import { CelExpr, CelReference, parseCel, referencesOf } from './cel-ast';
 import { CelRuleEvaluator } from './cel-rules';
 import { childPath, indexPath } from './json-path';
@@ -425,13 +427,24 @@ function checkDefaults(node: SchemaNode | undefined, path: string, issues: Pick<
 /**
  * The readiness rule of `lib/foundation/readiness.ts` holds for a template read from `dist/`: a child of a kind
  * with a readiness signal carries that kind's `readyWhen` (KRO counts a child without one ready as soon as it
- * exists), and a child of a kind the table does not classify is reported.
+ * exists) unless its template declares the exception (the `NOT_AWAITED_ANNOTATION` annotation with a stated
+ * reason, for a kind that has a signal), and a child of a kind the table does not classify is reported.
  */
 function checkChildReadiness(r: RgdResource, issues: Pick<Violation, 'path' | 'message'>[]): void {
   if (!r.apiVersion || !r.kind) return;
   const readiness = readinessOf(r.apiVersion, r.kind);
   if (!readiness) {
     issues.push({ path: r.path, message: `${r.kind} (${r.apiVersion}) is not in CHILD_READINESS, so nobody decided when KRO may count it ready` });
+    return;
+  }
+  // The declared exception (GraphResource.notAwaited): the template names why the instance does not wait for it.
+  const reason = obj(obj(r.template?.metadata)?.annotations)?.[NOT_AWAITED_ANNOTATION];
+  if (reason !== undefined) {
+    const problem = notAwaitedProblem(readiness, typeof reason === 'string' ? reason : '');
+    if (problem) issues.push({ path: childPath(childPath(childPath(childPath(r.path, 'template'), 'metadata'), 'annotations'), NOT_AWAITED_ANNOTATION), message: `${r.kind} ${JSON.stringify(r.id)} ${problem.rule}` });
+    if (asList(r.raw.readyWhen).length > 0) {
+      issues.push({ path: childPath(r.path, 'readyWhen'), message: `${r.kind} ${JSON.stringify(r.id)} has readyWhen beside its ${NOT_AWAITED_ANNOTATION} annotation: a resource the instance does not wait for has no readiness conditions` });
+    }
     return;
   }
   if (!('readyWhen' in readiness)) return;

@@ -60,8 +60,16 @@ describe('the container environment: one CEL list, each variable only with a val
       { name: 'DATABASE_URI', valueFrom: { secretKeyRef: { name: 'team-a-db-app', key: 'uri' } } },
       { name: 'CACHE_HOST', value: 'team-a-db-cache.team-a.svc' },
       { name: 'CACHE_PASSWORD', valueFrom: { secretKeyRef: { name: 'team-a-db-cache-auth', key: 'password' } } },
-      { name: 'KAFKA_BOOTSTRAP_SERVERS', value: 'shared-kafka-bootstrap.kafka.svc:9092' },
+      { name: 'KAFKA_BOOTSTRAP_SERVERS', value: 'shared-kafka-bootstrap.kafka.svc:9093' },
+      { name: 'KAFKA_SECURITY_PROTOCOL', value: 'SASL_SSL' },
+      { name: 'KAFKA_SASL_MECHANISM', value: 'SCRAM-SHA-512' },
+      // The workspace's own Kafka user, from the copies the kafka-credentials policy keeps in the workspace.
+      { name: 'KAFKA_USERNAME', value: 'team-a' },
+      { name: 'KAFKA_PASSWORD', valueFrom: { secretKeyRef: { name: 'kafka-credentials', key: 'password' } } },
+      { name: 'KAFKA_SASL_JAAS_CONFIG', valueFrom: { secretKeyRef: { name: 'kafka-credentials', key: 'sasl.jaas.config' } } },
+      { name: 'KAFKA_CA_CERT', valueFrom: { secretKeyRef: { name: 'kafka-cluster-ca', key: 'ca.crt' } } },
       { name: 'KAFKA_TOPIC', value: 'team-a.team-a-orders' },
+      { name: 'KAFKA_GROUP_PREFIX', value: 'team-a.' },
     ]);
   });
 
@@ -88,7 +96,10 @@ describe('the container environment: one CEL list, each variable only with a val
       schema: instance({ database: 'team-b-store', topic: 'team-b-events' }, 'team-b'),
       caches: [cacheService('team-b-store-cache', 'team-c'), cacheService('team-b-other-cache', 'team-b')],
       databases: [cluster('team-b-store', 'team-b')],
-    }))).toEqual(['PORT', ...DATABASE_VARS, 'KAFKA_BOOTSTRAP_SERVERS', 'KAFKA_TOPIC']);
+    }))).toEqual([
+      'PORT', ...DATABASE_VARS, 'KAFKA_BOOTSTRAP_SERVERS', 'KAFKA_SECURITY_PROTOCOL', 'KAFKA_SASL_MECHANISM',
+      'KAFKA_USERNAME', 'KAFKA_PASSWORD', 'KAFKA_SASL_JAAS_CONFIG', 'KAFKA_CA_CERT', 'KAFKA_TOPIC', 'KAFKA_GROUP_PREFIX',
+    ]);
   });
 
   test('a team\'s variables follow the platform\'s, in the order env, secretEnv, configMapEnv (issue 18)', () => {
