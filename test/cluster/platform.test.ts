@@ -774,10 +774,10 @@ describe('KRO: delivery instances', () => {
         userInfo: { username: kroUser.user, groups: [...kroUser.groups] },
       }));
       const policyFiles = dist.all.filter((o) => /^(policies\.)?kyverno\.io\//.test(o.object.apiVersion) && /Policy$/.test(o.object.kind)).map((o) => o.file);
-      expect(objects).toHaveLength(24);
+      expect(objects).toHaveLength(25);
       const run = runKyvernoApply(policyFiles, [resources], values, scratch, userInfo);
       progress(`kyverno apply on ${objects.length} objects of workspace ${ws.name}: ${JSON.stringify(run.summary)}`);
-      // Kyverno's count of (rule, resource) results over the workspace's objects (6 of them the delivery RBAC, issue 16; the web
+      // Kyverno's count of (rule, resource) results over the workspace's 25 objects (6 of them the delivery RBAC, issue 16; the web
       // application's PodDisruptionBudget, issue 18, which operator-labels checks as it checks every kind; the KafkaUser lives in
       // `kafka`, not a workspace, and no policy selects it): a policy that stopped selecting them would lower the passes, one that
       // refused them would show as fail or error.
