@@ -16,7 +16,7 @@ import { ControlPlane, DEFAULT_CONTROLLERS } from '../../tools/control-plane/src
 import { PushedCommit } from '../../tools/control-plane/src/git-server';
 import { KroController } from '../../tools/control-plane/src/kro-controller';
 import { installCrds, platformCrds } from './support/crds';
-import { Dist, readDist } from './support/dist';
+import { Dist, kafkaNamespace, readDist } from './support/dist';
 import {
   FLUX_NS, FluxHarness, inventory, inventoryId, KS_API, readyOf, revisionOf, seconds, SOURCE,
 } from './support/flux-harness';
@@ -109,9 +109,7 @@ beforeAll(async () => {
   await waitFor('KRO may watch ResourceGraphDefinitions and the platform\'s kinds', async () =>
     ((await asKro.can('watch', 'kro.run', 'resourcegraphdefinitions')) && (await asKro.can('watch', 'platform.mini-atlas.io', 'webapplications'))) || undefined);
   kro = await KroController.start({ kubeconfig: kroId.kubeconfig, dir: plane.dir });
-  const kafkaNamespace = dist.all.map((o) => o.object).find((o) => o.kind === 'Kafka')?.metadata.namespace;
-  if (!kafkaNamespace) throw new Error('dist/ has no Kafka');
-  await client.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: kafkaNamespace } });
+  await client.apply(kafkaNamespace(dist));
   // Flux: its namespace, the upstream install's RBAC, both controllers; the Git server with a copy of dist/.
   harness = await FluxHarness.start({ plane, client, noCrossNamespaceRefs: true });
   cpSync(dist.dir, join(harness.work, 'dist'), { recursive: true });

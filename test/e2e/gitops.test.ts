@@ -18,7 +18,7 @@ import { KroController } from '../../tools/control-plane/src/kro-controller';
 import { IMAGES } from '../../tools/node/src/images';
 import { E2eNode, LOCAL_PATH_DIR } from '../../tools/node/src/node';
 import { installCrds, platformCrds } from '../cluster/support/crds';
-import { Dist, readDist } from '../cluster/support/dist';
+import { Dist, kafkaNamespace, readDist } from '../cluster/support/dist';
 import {
   Condition, FLUX_NS, FluxHarness, inventory, KS_API, readyOf, revisionOf, seconds, SOURCE,
 } from '../cluster/support/flux-harness';
@@ -177,9 +177,7 @@ beforeAll(async () => {
   if (!retained) throw new Error('dist/ has no StorageClass retained');
   await client.apply(retained, { fieldManager: 'kustomize-controller' });
   await startCnpgOperator(node, client);
-  const kafkaNamespace = checkout.all.map((o) => o.object).find((o) => o.kind === 'Kafka')?.metadata.namespace;
-  if (!kafkaNamespace) throw new Error('dist/ has no Kafka');
-  await client.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: kafkaNamespace } });
+  await client.apply(kafkaNamespace(checkout));
   harness = await FluxHarness.start({
     plane: node.plane, client, defaultServiceAccount: 'default', noCrossNamespaceRefs: true, requeueDependency: '5s',
   });

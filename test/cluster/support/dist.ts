@@ -118,6 +118,17 @@ export function readDist(dir = distDir()): Dist {
   return { dir: model.dir, fluxSystem, stages, all: model.documents as DistObject[] };
 }
 
+/**
+ * The shared Kafka's namespace as a bare Namespace object. The Workspace RGD creates each workspace's KafkaUser
+ * there, while the Kafka itself (core/shared-services) does not run in the suites, so their harnesses create only
+ * the namespace.
+ */
+export function kafkaNamespace(dist: Dist): KubeObject {
+  const name = dist.all.map((o) => o.object).find((o) => o.kind === 'Kafka')?.metadata.namespace;
+  if (!name) throw new Error('dist/ has no Kafka');
+  return { apiVersion: 'v1', kind: 'Namespace', metadata: { name } };
+}
+
 /** `apiVersion` group (empty for the core group). */
 export function groupOf(apiVersion: string): string {
   return apiVersion.includes('/') ? apiVersion.split('/')[0]! : '';

@@ -14,7 +14,7 @@ import { CNPG, cnpgOperatorObjects } from '../../../tools/node/src/cnpg';
 import { IMAGES } from '../../../tools/node/src/images';
 import { E2eNode } from '../../../tools/node/src/node';
 import { installCrds, platformCrds } from '../../cluster/support/crds';
-import { Dist, readDist } from '../../cluster/support/dist';
+import { Dist, kafkaNamespace, readDist } from '../../cluster/support/dist';
 import { fluxApplyStaged } from '../../cluster/support/flux-apply';
 import { KRO_AGGREGATE_LABEL, kroInstallation, kroRbac } from '../../cluster/support/kro-identity';
 import { KubeClient, KubeObject, waitFor } from '../../../tools/control-plane/src/kube-client';
@@ -81,9 +81,7 @@ export async function startPlatform(options: E2ePlatformOptions): Promise<E2ePla
     await client.refreshDiscovery();
     // The Workspace RGD creates the workspace's KafkaUser in the shared Kafka's namespace (core/shared-services,
     // not applied here: no Kafka runs on this node).
-    const kafkaNamespace = dist.all.map((o) => o.object).find((o) => o.kind === 'Kafka')?.metadata.namespace;
-    if (!kafkaNamespace) throw new Error('dist/ has no Kafka');
-    await client.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: kafkaNamespace } });
+    await client.apply(kafkaNamespace(dist));
     await client.apply(workspaceInstance(dist, options.workspace));
     await waitFor(`namespace ${options.workspace} Active with its default ServiceAccount`, async () => {
       const ns = await client.get('v1', 'Namespace', options.workspace);
