@@ -8,4 +8,7 @@
 module.exports = {
   ...require('./jest.cluster.config.js'),
   roots: ['<rootDir>/test/e2e'],
+  // The Cilium node has its own command (`npm run test:e2e:cilium`, jest.e2e-cilium.config.js): its tools are
+  // built only when it runs.
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/e2e/cilium\\.test\\.ts$'],
 };

@@ -58,6 +58,14 @@ export const TOUCHED_SYSCTLS: readonly string[] = [
   'net/bridge/bridge-nf-call-ip6tables',
   'net/ipv4/conf/all/route_localnet',
   'net/netfilter/nf_conntrack_max',
+  // What Cilium's agent sets host-wide (pkg/datapath/loader, pkg/datapath/linux: `tables.Sysctl` entries). Its
+  // `kernel.unprivileged_bpf_disabled=1` cannot be written back (1 is final until reboot); see cilium.ts.
+  'net/ipv4/conf/all/rp_filter',
+  'net/ipv4/conf/all/forwarding',
+  'net/ipv4/fib_multipath_use_neigh',
+  'net/core/bpf_jit_enable',
+  'net/core/fb_tunnels_only_for_init_net',
+  'kernel/timer_migration',
 ];
 
 /**
@@ -78,6 +86,9 @@ export const HOST_PATHS: readonly string[] = [
   '/etc/kubernetes',
   '/var/run/kubernetes',
   '/usr/libexec/kubernetes',
+  // Cilium's agent: its runtime state and API socket (where the CNI plugin finds it), the chart's xtables lock.
+  '/run/cilium',
+  '/run/xtables.lock',
 ];
 
 /** Reads the {@link TOUCHED_SYSCTLS} that exist on this host. */
@@ -125,13 +136,21 @@ export function nodeMounts(): string[] {
     .filter((m) => m === NODE.dir || m.startsWith(`${NODE.dir}/`));
 }
 
-/** Network interfaces of the node: the bridge and the veths attached to it. */
+/** Interfaces Cilium's agent creates: `cilium_host`/`cilium_net` (and `cilium_vxlan` in tunnel mode), `lxc…` per endpoint. */
+const CILIUM_INTERFACE = /^(cilium_|lxc)/;
+
+/** True when a bpf filesystem is mounted at /sys/fs/bpf (Cilium's chart mounts one there when missing). */
+export function bpffsMounted(): boolean {
+  return readFileSync('/proc/self/mountinfo', 'utf8').split('\n').some((l) => l.split(' ')[4] === '/sys/fs/bpf' && / - bpf /.test(l));
+}
+
+/** Network interfaces of the node: the bridge and the veths attached to it, and Cilium's. */
 export function nodeInterfaces(): string[] {
   const out = execFileSync('ip', ['-o', 'link', 'show'], { encoding: 'utf8' });
   return out.split('\n').flatMap((l) => {
     const m = /^\d+: ([^:@]+)[@:].*/.exec(l);
     if (!m) return [];
-    return m[1] === NODE.bridge || l.includes(` master ${NODE.bridge} `) ? [m[1]!] : [];
+    return m[1] === NODE.bridge || l.includes(` master ${NODE.bridge} `) || CILIUM_INTERFACE.test(m[1]!) ? [m[1]!] : [];
   });
 }
 
@@ -147,7 +166,7 @@ export function nodeFirewallRules(): string[] {
         continue;
       }
       for (const l of out.split('\n')) {
-        if (/(KUBE-|CNI-|MINI-ATLAS-E2E)/.test(l)) lines.push(`${cmd} -t ${table} ${l}`);
+        if (/(KUBE-|CNI-|CILIUM_|MINI-ATLAS-E2E)/.test(l)) lines.push(`${cmd} -t ${table} ${l}`);
       }
     }
   }
@@ -193,6 +212,8 @@ export interface HostBaseline {
   readonly hostPaths: readonly string[];
   /** Pid of the runner holding the lock. */
   readonly pid: number;
+  /** A bpf filesystem was mounted at /sys/fs/bpf before the node started (then it is left mounted). */
+  readonly bpffsMounted?: boolean;
 }
 
 function q(s: string): string {
@@ -237,12 +258,18 @@ done
 
 for l in $(ip -o link show master "$BRIDGE" 2>/dev/null | awk -F': ' '{ print $2 }' | cut -d@ -f1); do ip link del "$l" 2>/dev/null; done
 ip link del "$BRIDGE" 2>/dev/null
+for l in $(ip -o link show 2>/dev/null | awk -F': ' '{ print $2 }' | cut -d@ -f1 | grep -E '^(cilium_|lxc)'); do ip link del "$l" 2>/dev/null; done
+# Cilium's policy routing (L7 proxy): its rules and tables, and the local table's rule back at priority 0.
+ip -4 rule show 2>/dev/null | grep -E 'lookup (2004|2005)' | cut -d: -f1 | while read -r pref; do ip -4 rule del pref "$pref" 2>/dev/null; done
+ip -4 route flush table 2004 2>/dev/null; ip -4 route flush table 2005 2>/dev/null
+if ! ip -4 rule show | grep -qE '^0:[[:space:]]+from all lookup local'; then ip -4 rule add pref 0 lookup local 2>/dev/null && ip -4 rule del pref 100 lookup local 2>/dev/null; fi
+${base.bpffsMounted === false ? 'awk \'$5 == "/sys/fs/bpf" { found = 1 } END { exit !found }\' /proc/self/mountinfo && umount /sys/fs/bpf 2>/dev/null' : '# /sys/fs/bpf was mounted before the node started: left as it is'}
 
 for cmd in iptables ip6tables; do
   for t in filter nat mangle raw; do
-    $cmd -w -t $t -S 2>/dev/null | grep -E -- '^-A [A-Z]+ .*-j (KUBE-[A-Z0-9-]+|${NODE.chain})( |$)' | grep -E '^-A (INPUT|OUTPUT|FORWARD|PREROUTING|POSTROUTING) ' \\
+    $cmd -w -t $t -S 2>/dev/null | grep -E -- '^-A [A-Z]+ .*-j (KUBE-[A-Z0-9-]+|CILIUM_[A-Za-z0-9_]+|${NODE.chain})( |$)' | grep -E '^-A (INPUT|OUTPUT|FORWARD|PREROUTING|POSTROUTING) ' \\
       | sed 's/^-A /-D /' | while read -r rule; do eval "$cmd -w -t $t $rule" 2>/dev/null; done
-    chains=$($cmd -w -t $t -S 2>/dev/null | awk '$1 == "-N" && ($2 ~ /^KUBE-/ || $2 == "${NODE.chain}") { print $2 }')
+    chains=$($cmd -w -t $t -S 2>/dev/null | awk '$1 == "-N" && ($2 ~ /^KUBE-/ || $2 ~ /^CILIUM_/ || $2 == "${NODE.chain}") { print $2 }')
     for c in $chains; do $cmd -w -t $t -F "$c" 2>/dev/null; done
     for c in $chains; do $cmd -w -t $t -X "$c" 2>/dev/null; done
   done

@@ -17,6 +17,8 @@ const PLURALS: Readonly<Record<string, string>> = {
   ServiceAccount: 'serviceaccounts', ClusterRole: 'clusterroles', ClusterRoleBinding: 'clusterrolebindings',
   ConfigMap: 'configmaps', Deployment: 'deployments', Service: 'services', RuntimeClass: 'runtimeclasses',
   Namespace: 'namespaces', Role: 'roles', RoleBinding: 'rolebindings',
+  // What the Cilium chart renders (`cilium.ts`).
+  DaemonSet: 'daemonsets', Secret: 'secrets', ResourceQuota: 'resourcequotas',
 };
 
 /** A one-replica Deployment whose pods carry `labels` (its selector too). */
@@ -78,6 +80,15 @@ export class KubeLite {
     if (r.status !== 200) return false;
     const d = JSON.parse(r.body) as { spec: { replicas?: number }; status?: { availableReplicas?: number } };
     return (d.status?.availableReplicas ?? 0) >= (d.spec.replicas ?? 1);
+  }
+
+  /** True when the DaemonSet's pods are scheduled, all of them up to date and ready. */
+  async daemonSetReady(namespace: string, name: string): Promise<boolean> {
+    const r = await this.call('GET', `/apis/apps/v1/namespaces/${namespace}/daemonsets/${name}`);
+    if (r.status !== 200) return false;
+    const d = JSON.parse(r.body) as { status?: { desiredNumberScheduled?: number; numberReady?: number; updatedNumberScheduled?: number } };
+    const want = d.status?.desiredNumberScheduled ?? 0;
+    return want > 0 && d.status?.numberReady === want && d.status.updatedNumberScheduled === want;
   }
 
   /** A namespace's pods (phase, container states) and events, one line each, for failure messages. */

@@ -28,11 +28,12 @@ import {
 } from '../../control-plane/src/managed-process';
 import { debianRootfs, toolPaths } from '../../control-plane/src/tool-cache';
 import {
-  cgroupHierarchies, existingHostPaths, NODE, nodeFirewallRules, readSysctls, renderTeardownScript, TEARDOWN_SCRIPT, writeSysctl,
+  bpffsMounted, cgroupHierarchies, existingHostPaths, NODE, nodeFirewallRules, readSysctls, renderTeardownScript, TEARDOWN_SCRIPT, writeSysctl,
 } from './host';
 import { KubeLite, LiteObject, oneReplicaDeployment } from './kube-lite';
 import { serviceProgrammed, serviceRules } from './kube-proxy';
-import { buildNodeBinaries, IMAGES, nodeImageSpecs, postgresImage, valkeyImage, writeImageArchive } from './images';
+import { buildNodeBinaries, IMAGES, ImageSpec, nodeImageSpecs, postgresImage, valkeyImage, writeImageArchive } from './images';
+import { CILIUM_NODE, ciliumE2eValues, ciliumImageSpecs, renderCilium } from './cilium';
 
 /** Options of {@link E2eNode.start}. */
 export interface E2eNodeOptions {
@@ -43,6 +44,13 @@ export interface E2eNodeOptions {
   readonly mode?: 'minimal' | 'full';
   /** Extra kube-controller-manager controllers. */
   readonly controllers?: readonly string[];
+  /**
+   * The node's CNI: `bridge` (Debian's bridge plugin, with kube-proxy) or `cilium` (Cilium 1.20 from the pinned
+   * module as a DaemonSet rendered from the platform's HelmRelease values, kube-proxy replacement: no kube-proxy;
+   * `full` mode only; needs `npm run tools -- cilium cilium-helm cilium-runtime-rootfs`, see `cilium.ts`).
+   * Default `bridge`.
+   */
+  readonly cni?: 'bridge' | 'cilium';
   /** Progress messages. */
   readonly log?: (message: string) => void;
 }
@@ -63,6 +71,9 @@ export const NODE_CONTROLLERS: readonly string[] = [
   // CloudNativePG bootstraps an instance's data directory in a Job (`<cluster>-1-initdb`).
   'job-controller',
 ];
+
+/** kube-controller-manager controllers of the Cilium node: the agent is a DaemonSet; node-ipam-controller gives the node its podCIDR. */
+export const CILIUM_CONTROLLERS: readonly string[] = ['daemonset-controller', 'node-ipam-controller'];
 
 /** Where {@link E2eNode.stop} copies the node's process logs before the teardown removes them. */
 export const LAST_RUN_LOGS = join(tmpdir(), 'mini-atlas-e2e-logs');
@@ -130,7 +141,7 @@ export class E2eNode {
   static async start(options: E2eNodeOptions = {}): Promise<E2eNode> {
     const log = options.log ?? ((): void => undefined);
     takeLock(log);
-    const node = new E2eNode(options.mode ?? 'full', log);
+    const node = new E2eNode(options.mode ?? 'full', options.cni ?? 'bridge', log);
     try {
       preflight();
       await node.boot(options);
@@ -159,6 +170,8 @@ export class E2eNode {
   private constructor(
     /** What runs (see {@link E2eNodeOptions.mode}). */
     readonly mode: 'minimal' | 'full',
+    /** The node's CNI (see {@link E2eNodeOptions.cni}). */
+    readonly cni: 'bridge' | 'cilium',
     private readonly log: (m: string) => void,
   ) {}
 
@@ -263,12 +276,15 @@ export class E2eNode {
   private async boot(options: E2eNodeOptions): Promise<void> {
     const log = this.log;
     const full = this.mode === 'full';
+    const cilium = this.cni === 'cilium';
+    if (cilium && !full) throw new Error('the Cilium node runs in full mode only');
+    if (cilium) toolPaths(['cilium', 'cilium-helm', 'cilium-runtime-rootfs']);
     const tools = toolPaths(full
       ? ['kubernetes', 'etcd', 'coredns', 'local-path-provisioner', 'cloudnative-pg', 'cloudnative-pg-config']
       : ['kubernetes', 'etcd']);
     const postgres = full ? debianRootfs('postgresql-rootfs') : undefined;
     const valkey = full ? debianRootfs('valkey-rootfs') : undefined;
-    const baseline = { sysctls: readSysctls(), hostPaths: existingHostPaths(), pid: process.pid };
+    const baseline = { sysctls: readSysctls(), hostPaths: existingHostPaths(), pid: process.pid, bpffsMounted: bpffsMounted() };
 
     // The teardown exists before anything is created, and the watchdog knows it.
     for (const d of ['logs', 'bin', 'images', 'cni/net.d', 'cni/ipam', 'containerd', 'kubelet', 'pod-logs']) {
@@ -296,17 +312,27 @@ export class E2eNode {
     run('iptables', ['-w', '-N', NODE.chain]);
     run('iptables', ['-w', '-A', NODE.chain, '-s', NODE.podCidr, '-o', NODE.bridge, '-j', 'RETURN']);
     run('iptables', ['-w', '-A', NODE.chain, '-s', NODE.podCidr, '-j', 'DROP']);
+    if (cilium) {
+      // Cilium's pods: to each other, never out of the host (its legacy host routing sends forwarded traffic through here).
+      run('iptables', ['-w', '-A', NODE.chain, '-s', CILIUM_NODE.podCidr, '-d', CILIUM_NODE.podCidr, '-j', 'RETURN']);
+      run('iptables', ['-w', '-A', NODE.chain, '-s', CILIUM_NODE.podCidr, '-j', 'DROP']);
+      // The node's own cgroup of the cgroup2 hierarchy, where Cilium attaches socket load balancing.
+      mkdirSync(CILIUM_NODE.cgroupRoot, { recursive: true });
+      run('mount', ['--bind', join('/sys/fs/cgroup/unified', NODE.cgroup), CILIUM_NODE.cgroupRoot]);
+      mkdirSync(CILIUM_NODE.cniBinPath, { recursive: true });
+    }
     run('iptables', ['-w', '-I', 'FORWARD', '1', '-j', NODE.chain]);
 
     // Binaries and images.
     let started = Date.now();
     const bin = await buildNodeBinaries(join(NODE.dir, 'bin'));
-    const specs = nodeImageSpecs({
+    const specs: ImageSpec[] = nodeImageSpecs({
       ...bin,
       ...(full ? {
         coredns: tools.coredns, localPathProvisioner: tools.localPathProvisioner, busybox: BUSYBOX, cnpgManager: tools.cnpgManager, postgres, valkey,
       } : {}),
     });
+    if (cilium) specs.push(...ciliumImageSpecs());
     if (postgres && valkey) {
       this.postgresImage = postgresImage(postgres.packageVersion);
       this.postgresPackageVersion = postgres.packageVersion;
@@ -326,7 +352,7 @@ export class E2eNode {
     started = Date.now();
     this.plane = await ControlPlane.start({
       address: NODE.gateway,
-      controllers: [...DEFAULT_CONTROLLERS, ...NODE_CONTROLLERS, ...(options.controllers ?? [])],
+      controllers: [...DEFAULT_CONTROLLERS, ...NODE_CONTROLLERS, ...(cilium ? CILIUM_CONTROLLERS : []), ...(options.controllers ?? [])],
       authorizationModes: ['Node', 'RBAC'],
       apiServerArgs: ['--enable-admission-plugins=NodeRestriction'],
       // Each controller acts as its own ServiceAccount in kube-system (`system:serviceaccount:kube-system:
@@ -334,7 +360,9 @@ export class E2eNode {
       // platform's policies name those identities (service-endpoints lets only the endpoint controllers write
       // EndpointSlices in a workspace; operator-labels exempts the workload controllers). The tokens come from
       // the TokenRequest API (no --service-account-private-key-file: no legacy token Secrets).
-      controllerManagerArgs: ['--use-service-account-credentials=true'],
+      controllerManagerArgs: ['--use-service-account-credentials=true',
+        // The node's podCIDR, which Cilium's `ipam.mode: kubernetes` reads from the Node.
+        ...(cilium ? ['--allocate-node-cidrs=true', `--cluster-cidr=${CILIUM_NODE.podCidr}`, '--node-cidr-mask-size=24'] : [])],
       log,
     });
     log(`control plane up in ${Date.now() - started} ms (${this.plane.server})`);
@@ -352,9 +380,10 @@ export class E2eNode {
         },
       }],
     };
-    writeFileSync(join(NODE.dir, 'cni', 'net.d', '10-mini-atlas-e2e.conflist'), `${JSON.stringify(cni, null, 2)}\n`);
+    // Cilium's agent writes its own configuration (05-cilium.conflist) and installs its plugin when it starts.
+    if (!cilium) writeFileSync(join(NODE.dir, 'cni', 'net.d', '10-mini-atlas-e2e.conflist'), `${JSON.stringify(cni, null, 2)}\n`);
     const containerdConfig = join(NODE.dir, 'containerd', 'config.toml');
-    writeFileSync(containerdConfig, containerdToml(bin.runcWrapper));
+    writeFileSync(containerdConfig, containerdToml(bin.runcWrapper, cilium ? CILIUM_NODE.cniBinPath : '/usr/lib/cni'));
     const containerd = this.spawnInCgroup('containerd', 'containerd', ['--config', containerdConfig], {
       ...process.env, RUNC_WRAPPER_LOG, RUNC_WRAPPER_RUNC: '/usr/sbin/runc',
     });
@@ -413,8 +442,11 @@ export class E2eNode {
     ]);
     await waitReady(kubelet, 'kubelet', 60_000, async () => (await get(`http://127.0.0.1:${healthz}/healthz`)).status === 200);
     const api = new KubeLite(this.plane.admin);
-    await waitReady(kubelet, `node ${NODE.name} Ready`, 90_000, async () => api.nodeReady(NODE.name));
-    log(`kubelet registered node ${NODE.name}, Ready in ${Date.now() - started} ms`);
+    // Without a CNI configuration the node is not Ready until Cilium's agent writes one.
+    if (!cilium) {
+      await waitReady(kubelet, `node ${NODE.name} Ready`, 90_000, async () => api.nodeReady(NODE.name));
+      log(`kubelet registered node ${NODE.name}, Ready in ${Date.now() - started} ms`);
+    }
     if (!full) return;
 
     // kube-scheduler and kube-proxy, each as its bootstrap-RBAC identity.
@@ -433,6 +465,31 @@ export class E2eNode {
     ]);
     // Its serving certificate is self-signed (in --cert-dir): the probe checks liveness, not identity.
     await waitReady(scheduler, 'kube-scheduler', 60_000, async () => (await get(`https://127.0.0.1:${schedPort}/healthz`, { insecure: true })).status === 200);
+    if (cilium) {
+      await this.startCilium(api, kubelet);
+    } else {
+      await this.startKubeProxy(tools.kubeProxy, started);
+    }
+    await this.startAddons(api, kubelet, cilium);
+  }
+
+  /** Cilium's objects rendered from the platform's values; waits for the agent, the operator and the node. */
+  private async startCilium(api: KubeLite, kubelet: ManagedProcess): Promise<void> {
+    const started = Date.now();
+    const port = Number(new URL(this.plane.server).port);
+    const objects = renderCilium(ciliumE2eValues(process.cwd(), port), join(NODE.dir, 'cilium-values.json'));
+    for (const o of objects) await api.apply(o);
+    try {
+      await waitReady(kubelet, 'the Cilium agent Ready', 300_000, async () => api.daemonSetReady('kube-system', 'cilium'));
+      await waitReady(kubelet, 'the Cilium operator available', 120_000, async () => api.deploymentAvailable('kube-system', 'cilium-operator'));
+      await waitReady(kubelet, `node ${NODE.name} Ready`, 120_000, async () => api.nodeReady(NODE.name));
+    } catch (e) {
+      throw new Error(`${e instanceof Error ? e.message : String(e)}\nkube-system:\n${await api.describeNamespace('kube-system')}`);
+    }
+    this.log(`Cilium agent and operator ready, node Ready in ${Date.now() - started} ms`);
+  }
+
+  private async startKubeProxy(kubeProxy: string, started: number): Promise<void> {
     const proxyKc = await this.plane.issueKubeconfig('kube-proxy', { user: 'system:kube-proxy' });
     const proxyConfig = join(NODE.dir, 'kube-proxy.yaml');
     const proxyHealth = await freePort();
@@ -451,10 +508,14 @@ export class E2eNode {
       conntrack: { maxPerCore: 0, min: 0, tcpEstablishedTimeout: '0s', tcpCloseWaitTimeout: '0s' },
       iptables: { localhostNodePorts: false, masqueradeAll: false, syncPeriod: '30s', minSyncPeriod: '0s' },
     }));
-    const proxy = this.spawnInCgroup('kube-proxy', tools.kubeProxy, [`--config=${proxyConfig}`, '--v=0']);
+    const proxy = this.spawnInCgroup('kube-proxy', kubeProxy, [`--config=${proxyConfig}`, '--v=0']);
     await waitReady(proxy, 'kube-proxy', 60_000, async () => (await get(`http://127.0.0.1:${proxyHealth}/healthz`)).status === 200);
-    log(`kube-scheduler and kube-proxy ready in ${Date.now() - started} ms`);
+    this.log(`kube-scheduler and kube-proxy ready in ${Date.now() - started} ms`);
+  }
 
+  private async startAddons(api: KubeLite, kubelet: ManagedProcess, cilium: boolean): Promise<void> {
+    const log = this.log;
+    let started = Date.now();
     await api.apply({ apiVersion: 'node.k8s.io/v1', kind: 'RuntimeClass', metadata: { name: UNWRAPPED_RUNTIME }, handler: UNWRAPPED_RUNTIME });
 
     // CoreDNS as a pod.
@@ -465,7 +526,7 @@ export class E2eNode {
     } catch (e) {
       throw new Error(`${e instanceof Error ? e.message : String(e)}\nkube-system:\n${await api.describeNamespace('kube-system')}`);
     }
-    await this.waitServiceProgrammed('kube-system', 'kube-dns');
+    if (!cilium) await this.waitServiceProgrammed('kube-system', 'kube-dns');
     log(`CoreDNS available in ${Date.now() - started} ms`);
 
     // local-path-provisioner as a pod, volumes below the node directory.
@@ -481,7 +542,7 @@ export class E2eNode {
 }
 
 /** containerd's configuration (version 2, containerd 1.6). */
-function containerdToml(runcWrapper: string): string {
+function containerdToml(runcWrapper: string, cniBinDir: string): string {
   const d = join(NODE.dir, 'containerd');
   return `version = 2
 root = "${d}/root"
@@ -520,7 +581,7 @@ disabled_plugins = ["io.containerd.snapshotter.v1.btrfs", "io.containerd.snapsho
         BinaryName = "/usr/sbin/runc"
         SystemdCgroup = false
   [plugins."io.containerd.grpc.v1.cri".cni]
-    bin_dir = "/usr/lib/cni"
+    bin_dir = "${cniBinDir}"
     conf_dir = "${NODE.dir}/cni/net.d"
     max_conf_num = 1
 `;

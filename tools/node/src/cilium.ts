@@ -1,0 +1,147 @@
+/**
+ * Cilium as the e2e node's CNI (`E2eNode.start({ cni: 'cilium' })`): the platform's Cilium HelmRelease values
+ * (read from `dist/`, so the values tested are the values shipped) with the deviations this host needs, rendered
+ * by Helm built from its module (`npm run tools -- cilium-helm`) from the chart inside the pinned Cilium module
+ * (`npm run tools -- cilium` copies `install/kubernetes/cilium`), and the agent and operator images.
+ *
+ * Every deviation is in {@link CILIUM_E2E_DEVIATIONS}, with its reason; the README's "What runs for real in CI"
+ * table lists them.
+ */
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import { CILIUM } from '../../../lib/shared/versions';
+import { debianRootfs, toolDir, toolPaths } from '../../control-plane/src/tool-cache';
+import { NODE } from './host';
+import { ImageSpec } from './images';
+import { LiteObject } from './kube-lite';
+
+/** Addresses of the Cilium node (the bridge keeps {@link NODE.gateway}, where the API server listens). */
+export const CILIUM_NODE = {
+  /**
+   * The node's pod CIDR, allocated by kube-controller-manager's node-ipam-controller (`ipam.mode: kubernetes`, the
+   * platform's value): next to the bridge's {@link NODE.podCidr}, which holds the API server's address.
+   */
+  podCidr: '10.244.1.0/24',
+  /** Where the agent keeps its runtime state (the chart's `daemon.runPath`), below the node directory. */
+  runPath: join(NODE.dir, 'cilium-run'),
+  /** The CNI plugins directory (the chart's `cni.binPath`): `cilium-cni`, and Debian's `loopback` for containerd. */
+  cniBinPath: join(NODE.dir, 'cni', 'bin'),
+  /** The node's cgroup in the cgroup2 hierarchy, bind-mounted here (the chart's `cgroup.hostRoot`). */
+  cgroupRoot: join(NODE.dir, 'cgroup2'),
+} as const;
+
+/** The images of the Cilium node. */
+export const CILIUM_IMAGES = {
+  agent: `mini-atlas.local/cilium:v${CILIUM.version}`,
+  operator: `mini-atlas.local/operator-generic:v${CILIUM.version}`,
+} as const;
+
+/** One value the e2e node sets differently from the platform's HelmRelease, and why. */
+export interface CiliumDeviation {
+  /** Dotted Helm value path. */
+  readonly path: string;
+  readonly value: unknown;
+  /** Why (quoted in the README). */
+  readonly reason: string;
+}
+
+/** The values the e2e node changes, each with its reason. */
+export function ciliumE2eDeviations(apiServerPort: number): CiliumDeviation[] {
+  return [
+    { path: 'k8sServiceHost', value: NODE.gateway, reason: 'the test API server listens on the node bridge address; `auto` reads kube-public/cluster-info, which only kubeadm publishes' },
+    { path: 'k8sServicePort', value: apiServerPort, reason: 'the test API server listens on a free port it picks' },
+    { path: 'image', value: { repository: CILIUM_IMAGES.agent.split(':')[0], tag: `v${CILIUM.version}`, useDigest: false, pullPolicy: 'Never' }, reason: 'no registry is reachable: the agent image is built locally from the pinned module' },
+    { path: 'operator.image', value: { repository: 'mini-atlas.local/operator', tag: `v${CILIUM.version}`, useDigest: false, pullPolicy: 'Never' }, reason: 'no registry is reachable: `cilium-operator-generic` is built locally from the pinned module (the chart appends `-generic`)' },
+    { path: 'envoy.enabled', value: false, reason: 'Envoy is not obtainable here (no registry, not a Go module); the DNS proxy of L7 DNS rules is the agent\'s own' },
+    { path: 'gatewayAPI.enabled', value: false, reason: 'Cilium\'s Gateway API implementation is Envoy' },
+    { path: 'cgroup.autoMount.enabled', value: false, reason: 'the host\'s cgroup2 hierarchy is mounted at /sys/fs/cgroup/unified already; the node bind-mounts its own cgroup of it so socket LB attaches to the node\'s pods only, not to every process of the host' },
+    { path: 'cgroup.hostRoot', value: CILIUM_NODE.cgroupRoot, reason: 'see cgroup.autoMount.enabled' },
+    { path: 'sysctlfix.enabled', value: false, reason: 'its init container writes /etc/sysctl.d/99-zzz-override_cilium.conf on the host, which the node must not leave behind' },
+    { path: 'daemon.runPath', value: CILIUM_NODE.runPath, reason: 'the agent\'s state lives below the node directory (removed by the teardown)' },
+    { path: 'cni.binPath', value: CILIUM_NODE.cniBinPath, reason: 'the node\'s containerd reads CNI plugins from the node directory' },
+    { path: 'cni.confPath', value: join(NODE.dir, 'cni', 'net.d'), reason: 'the node\'s containerd reads CNI configuration from the node directory' },
+    { path: 'devices', value: [NODE.bridge], reason: 'the datapath attaches to the node bridge only, never to the host\'s uplink' },
+    { path: 'bpf.hostLegacyRouting', value: true, reason: 'pod traffic leaving the node goes through the host\'s netfilter FORWARD chain, where the node drops anything bound off-host (no packet leaves the machine)' },
+    { path: 'enableIPv4Masquerade', value: false, reason: 'no pod traffic leaves the host, so nothing is masqueraded' },
+    { path: 'routingMode', value: 'native', reason: 'one node: no tunnel device (cilium_vxlan) is created' },
+    { path: 'ipv4NativeRoutingCIDR', value: CILIUM_NODE.podCidr, reason: 'required with native routing' },
+  ];
+}
+
+function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
+  const keys = path.split('.');
+  let o = target;
+  for (const k of keys.slice(0, -1)) {
+    if (typeof o[k] !== 'object' || o[k] === null) o[k] = {};
+    o = o[k] as Record<string, unknown>;
+  }
+  o[keys[keys.length - 1]!] = value;
+}
+
+/** The platform's Cilium HelmRelease values as shipped in dist/ (`dist/core/operators/helmrelease-kube-system-cilium.yaml`). */
+export function platformCiliumValues(repoRoot: string): Record<string, unknown> {
+  const file = join(repoRoot, 'dist', 'core', 'operators', 'helmrelease-kube-system-cilium.yaml');
+  const doc = parseAllDocuments(readFileSync(file, 'utf8'))[0]?.toJS() as { kind?: string; spec?: { values?: Record<string, unknown>; chart?: { spec?: { version?: string } } } };
+  if (doc.kind !== 'HelmRelease' || !doc.spec?.values) throw new Error(`${file} is not the Cilium HelmRelease with values`);
+  if (doc.spec.chart?.spec?.version !== CILIUM.chart.version) throw new Error(`${file} pins chart ${doc.spec.chart?.spec?.version}, not ${CILIUM.chart.version}`);
+  return doc.spec.values;
+}
+
+/** The platform's values with the e2e deviations applied. */
+export function ciliumE2eValues(repoRoot: string, apiServerPort: number): Record<string, unknown> {
+  const values = structuredClone(platformCiliumValues(repoRoot));
+  for (const d of ciliumE2eDeviations(apiServerPort)) setPath(values, d.path, d.value);
+  return values;
+}
+
+/**
+ * `helm template` (release `cilium` in `kube-system`, as the HelmRelease installs it) of the chart in the pinned
+ * Cilium module with `values` (written to `valuesFile`); the objects it renders.
+ */
+export function renderCilium(values: Record<string, unknown>, valuesFile: string): LiteObject[] {
+  toolPaths(['cilium', 'cilium-helm']);
+  const chart = join(toolDir('cilium'), 'install', 'kubernetes', 'cilium');
+  const helm = join(toolDir('cilium-helm'), 'helm');
+  writeFileSync(valuesFile, JSON.stringify(values, null, 2));
+  const out = execFileSync(helm, ['template', 'cilium', chart, '--namespace', 'kube-system', '--kube-version', '1.35.0', '--values', valuesFile],
+    { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  return parseAllDocuments(out).map((d) => d.toJS() as LiteObject | null).filter((o): o is LiteObject => o !== null && typeof o === 'object' && 'kind' in o);
+}
+
+/** The agent and operator images. */
+export function ciliumImageSpecs(): ImageSpec[] {
+  const bin = toolDir('cilium');
+  const rootfs = debianRootfs('cilium-runtime-rootfs');
+  const exe = (name: string, path = `/usr/bin/${name}`): { path: string; source: string; mode: number } => ({ path, source: join(bin, name), mode: 0o755 });
+  return [
+    {
+      ref: CILIUM_IMAGES.agent,
+      layerTar: rootfs.tar,
+      files: [
+        exe('cilium-agent'), exe('cilium-dbg'), exe('cilium-health-responder'), exe('cilium-mount'), exe('cilium-sysctlfix'),
+        exe('cilium-cni', '/opt/cni/bin/cilium-cni'),
+        // The chart's init containers run these scripts from the image root (upstream's Dockerfile copies them there).
+        { path: '/install-plugin.sh', source: join(bin, 'plugins', 'cilium-cni', 'install-plugin.sh'), mode: 0o755 },
+        { path: '/cni-uninstall.sh', source: join(bin, 'plugins', 'cilium-cni', 'cni-uninstall.sh'), mode: 0o755 },
+        { path: '/init-container.sh', source: join(bin, 'images', 'cilium', 'init-container.sh'), mode: 0o755 },
+        // install-plugin.sh installs /cni/loopback beside cilium-cni (upstream's runtime image builds it from the
+        // CNI plugins): Debian's containernetworking-plugins loopback here.
+        { path: '/cni/loopback', source: '/usr/lib/cni/loopback', mode: 0o755 },
+      ],
+      trees: [{ path: '/var/lib/cilium/bpf', source: join(bin, 'bpf') }],
+      // The datapath loader runs `clang` by that name: bookworm's clang 19 is /usr/lib/llvm-19/bin/clang.
+      path: '/usr/lib/llvm-19/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+      entrypoint: ['/usr/bin/cilium-dbg'],
+      user: '0:0',
+    },
+    {
+      ref: CILIUM_IMAGES.operator,
+      files: [exe('cilium-operator-generic')],
+      entrypoint: ['/usr/bin/cilium-operator-generic'],
+      path: '/usr/bin',
+      dirs: ['/tmp'],
+    },
+  ];
+}
