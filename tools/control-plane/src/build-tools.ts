@@ -174,9 +174,9 @@ const FLUX_CONTROLLER_SPECS: readonly GoToolSpec[] = (['source-controller', 'kus
  * Cilium's binaries, as its `images/cilium` Dockerfile puts them into the agent image (`make build-container`:
  * the agent, `cilium-dbg` for the chart's `config` and `clean-cilium-state` init containers, the health responder
  * the agent starts in its health endpoint, `cilium-mount` and `cilium-sysctlfix` for the `mount-cgroup` and
- * `apply-sysctl-overwrites` init containers, the CNI plugin) plus `cilium-operator-generic`, in one `go build`
- * (shared packages compile once). Tags as upstream's Makefiles set them (`Makefile.defs`: `osusergo`;
- * `operator/Makefile`: `ipam_provider_operator` for the generic operator, a tag only `operator/pkg/ipam` reads).
+ * `apply-sysctl-overwrites` init containers, the CNI plugin), in one `go build` (shared packages compile once),
+ * with upstream's tag `osusergo` (`Makefile.defs`). Not `cilium-operator-generic`: it imports
+ * sigs.k8s.io/mcs-api/controllers, which the Go module proxy serves at no version (docs/cilium-evidence.md).
  * The module's BPF sources (what the agent compiles at runtime; upstream's `make install-bpf` copies `bpf/` but
  * its tests, complexity tests, `custom/` and Makefiles to `/var/lib/cilium/bpf`), its chart and the init containers'
  * scripts are copied beside.
@@ -188,7 +188,6 @@ const CILIUM_SPEC: GoToolSpec = {
   version: `v${CILIUM.version}`,
   binaries: [
     { pkg: 'github.com/cilium/cilium/daemon', out: 'cilium-agent' },
-    { pkg: 'github.com/cilium/cilium/operator', out: 'cilium-operator-generic' },
     { pkg: 'github.com/cilium/cilium/plugins/cilium-cni', out: 'cilium-cni' },
     { pkg: 'github.com/cilium/cilium/cilium-dbg', out: 'cilium-dbg' },
     { pkg: 'github.com/cilium/cilium/cilium-health/responder', out: 'cilium-health-responder' },
@@ -196,7 +195,7 @@ const CILIUM_SPEC: GoToolSpec = {
     { pkg: 'github.com/cilium/cilium/tools/sysctlfix', out: 'cilium-sysctlfix' },
   ],
   stamp: [`github.com/cilium/cilium/pkg/version.ciliumVersion=${CILIUM.version}`],
-  tags: ['osusergo', 'ipam_provider_operator'],
+  tags: ['osusergo'],
   replaces: (up) => restate(up, noLocalReplace(up.module)),
   copy: {
     // The chart's init containers run the three scripts (upstream's Dockerfile copies them to the image root).

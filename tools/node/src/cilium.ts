@@ -2,13 +2,13 @@
  * Cilium as the e2e node's CNI (`E2eNode.start({ cni: 'cilium' })`): the platform's Cilium HelmRelease values
  * (read from `dist/`, so the values tested are the values shipped) with the deviations this host needs, rendered
  * by Helm built from its module (`npm run tools -- cilium-helm`) from the chart inside the pinned Cilium module
- * (`npm run tools -- cilium` copies `install/kubernetes/cilium`), and the agent and operator images.
+ * (`npm run tools -- cilium` copies `install/kubernetes/cilium`), and the agent image.
  *
  * Every deviation is in {@link CILIUM_E2E_DEVIATIONS}, with its reason; the README's "What runs for real in CI"
  * table lists them.
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { CILIUM } from '../../../lib/shared/versions';
@@ -24,8 +24,6 @@ export const CILIUM_NODE = {
    * platform's value): next to the bridge's {@link NODE.podCidr}, which holds the API server's address.
    */
   podCidr: '10.244.1.0/24',
-  /** Where the agent keeps its runtime state (the chart's `daemon.runPath`), below the node directory. */
-  runPath: join(NODE.dir, 'cilium-run'),
   /** The CNI plugins directory (the chart's `cni.binPath`): `cilium-cni`, and Debian's `loopback` for containerd. */
   cniBinPath: join(NODE.dir, 'cni', 'bin'),
   /** The node's cgroup in the cgroup2 hierarchy, bind-mounted here (the chart's `cgroup.hostRoot`). */
@@ -35,7 +33,6 @@ export const CILIUM_NODE = {
 /** The images of the Cilium node. */
 export const CILIUM_IMAGES = {
   agent: `mini-atlas.local/cilium:v${CILIUM.version}`,
-  operator: `mini-atlas.local/operator-generic:v${CILIUM.version}`,
 } as const;
 
 /** One value the e2e node sets differently from the platform's HelmRelease, and why. */
@@ -53,13 +50,15 @@ export function ciliumE2eDeviations(apiServerPort: number): CiliumDeviation[] {
     { path: 'k8sServiceHost', value: NODE.gateway, reason: 'the test API server listens on the node bridge address; `auto` reads kube-public/cluster-info, which only kubeadm publishes' },
     { path: 'k8sServicePort', value: apiServerPort, reason: 'the test API server listens on a free port it picks' },
     { path: 'image', value: { repository: CILIUM_IMAGES.agent.split(':')[0], tag: `v${CILIUM.version}`, useDigest: false, pullPolicy: 'Never' }, reason: 'no registry is reachable: the agent image is built locally from the pinned module' },
-    { path: 'operator.image', value: { repository: 'mini-atlas.local/operator', tag: `v${CILIUM.version}`, useDigest: false, pullPolicy: 'Never' }, reason: 'no registry is reachable: `cilium-operator-generic` is built locally from the pinned module (the chart appends `-generic`)' },
+    {
+      path: 'operator.enabled', value: false,
+      reason: '`cilium-operator-generic` cannot be built here: it imports sigs.k8s.io/mcs-api/controllers (v0.5.2), which proxy.golang.org serves at no version (`@v/list` 404, v0.5.2 and v0.5.1 `.zip` 403); the node applies the CRDs the operator would register (the module\'s `pkg/k8s/apis/cilium.io/client/crds`) before the agent starts',
+    },
     { path: 'envoy.enabled', value: false, reason: 'Envoy is not obtainable here (no registry, not a Go module); the DNS proxy of L7 DNS rules is the agent\'s own' },
     { path: 'gatewayAPI.enabled', value: false, reason: 'Cilium\'s Gateway API implementation is Envoy' },
     { path: 'cgroup.autoMount.enabled', value: false, reason: 'the host\'s cgroup2 hierarchy is mounted at /sys/fs/cgroup/unified already; the node bind-mounts its own cgroup of it so socket LB attaches to the node\'s pods only, not to every process of the host' },
     { path: 'cgroup.hostRoot', value: CILIUM_NODE.cgroupRoot, reason: 'see cgroup.autoMount.enabled' },
     { path: 'sysctlfix.enabled', value: false, reason: 'its init container writes /etc/sysctl.d/99-zzz-override_cilium.conf on the host, which the node must not leave behind' },
-    { path: 'daemon.runPath', value: CILIUM_NODE.runPath, reason: 'the agent\'s state lives below the node directory (removed by the teardown)' },
     { path: 'cni.binPath', value: CILIUM_NODE.cniBinPath, reason: 'the node\'s containerd reads CNI plugins from the node directory' },
     { path: 'cni.confPath', value: join(NODE.dir, 'cni', 'net.d'), reason: 'the node\'s containerd reads CNI configuration from the node directory' },
     { path: 'devices', value: [NODE.bridge], reason: 'the datapath attaches to the node bridge only, never to the host\'s uplink' },
@@ -89,6 +88,13 @@ export function platformCiliumValues(repoRoot: string): Record<string, unknown> 
   return doc.spec.values;
 }
 
+/** The Cilium CRDs of the pinned module (`npm run tools` copies them: tool `cilium-crds`), as the operator registers them. */
+export function ciliumCrds(): LiteObject[] {
+  const dir = toolPaths(['cilium-crds']).ciliumCrds;
+  return ['v2', 'v2alpha1'].flatMap((v) => readdirSync(join(dir, v)).filter((f) => f.endsWith('.yaml')).sort()
+    .map((f) => parseAllDocuments(readFileSync(join(dir, v, f), 'utf8'))[0]!.toJS() as LiteObject));
+}
+
 /** The platform's values with the e2e deviations applied. */
 export function ciliumE2eValues(repoRoot: string, apiServerPort: number): Record<string, unknown> {
   const values = structuredClone(platformCiliumValues(repoRoot));
@@ -110,7 +116,37 @@ export function renderCilium(values: Record<string, unknown>, valuesFile: string
   return parseAllDocuments(out).map((d) => d.toJS() as LiteObject | null).filter((o): o is LiteObject => o !== null && typeof o === 'object' && 'kind' in o);
 }
 
-/** The agent and operator images. */
+/**
+ * The one change made to the rendered objects: the agent container loses the chart's `host-proc-sys-kernel`
+ * volume (the host's `/proc/sys/kernel` at `/host/proc/sys/kernel`). Through it the agent sets
+ * `kernel.unprivileged_bpf_disabled=1`, which is final until reboot, so the node's teardown could not write the
+ * host's value (2 here) back; both kernel settings the agent writes there are `IgnoreErr: true` in
+ * pkg/datapath (`kernel.unprivileged_bpf_disabled`, `kernel.timer_migration`), so it starts without them.
+ */
+export function withoutHostKernelSysctls(objects: readonly LiteObject[]): LiteObject[] {
+  return objects.map((o) => {
+    if (o.kind !== 'DaemonSet' || o.metadata.name !== 'cilium') return o;
+    const copy = structuredClone(o) as LiteObject & { spec: { template: { spec: PodSpecLite } } };
+    const pod = copy.spec.template.spec;
+    const before = pod.volumes.length;
+    pod.volumes = pod.volumes.filter((v) => v.name !== HOST_KERNEL_VOLUME);
+    if (pod.volumes.length !== before - 1) throw new Error(`the rendered cilium DaemonSet has no volume ${HOST_KERNEL_VOLUME}`);
+    for (const c of [...pod.containers, ...(pod.initContainers ?? [])]) {
+      c.volumeMounts = c.volumeMounts?.filter((m) => m.name !== HOST_KERNEL_VOLUME);
+    }
+    return copy;
+  });
+}
+
+const HOST_KERNEL_VOLUME = 'host-proc-sys-kernel';
+
+interface PodSpecLite {
+  volumes: { name: string }[];
+  containers: { volumeMounts?: { name: string }[] }[];
+  initContainers?: { volumeMounts?: { name: string }[] }[];
+}
+
+/** The agent's image. */
 export function ciliumImageSpecs(): ImageSpec[] {
   const bin = toolDir('cilium');
   const rootfs = debianRootfs('cilium-runtime-rootfs');
@@ -135,13 +171,6 @@ export function ciliumImageSpecs(): ImageSpec[] {
       path: '/usr/lib/llvm-19/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
       entrypoint: ['/usr/bin/cilium-dbg'],
       user: '0:0',
-    },
-    {
-      ref: CILIUM_IMAGES.operator,
-      files: [exe('cilium-operator-generic')],
-      entrypoint: ['/usr/bin/cilium-operator-generic'],
-      path: '/usr/bin',
-      dirs: ['/tmp'],
     },
   ];
 }

@@ -139,9 +139,18 @@ export function nodeMounts(): string[] {
 /** Interfaces Cilium's agent creates: `cilium_host`/`cilium_net` (and `cilium_vxlan` in tunnel mode), `lxc…` per endpoint. */
 const CILIUM_INTERFACE = /^(cilium_|lxc)/;
 
-/** True when a bpf filesystem is mounted at /sys/fs/bpf (Cilium's chart mounts one there when missing). */
-export function bpffsMounted(): boolean {
-  return readFileSync('/proc/self/mountinfo', 'utf8').split('\n').some((l) => l.split(' ')[4] === '/sys/fs/bpf' && / - bpf /.test(l));
+/**
+ * Mount points outside {@link NODE.dir} that the Cilium node creates as shared mounts when they are not mount
+ * points yet (containerd refuses Bidirectional and HostToContainer propagation from a private mount, and this
+ * host's `/` is private): the bpf filesystem (Cilium's chart would mount it from an init container) and
+ * `/run/netns` bound to itself (as `ip netns add` does). The teardown unmounts each that was not mounted before.
+ */
+export const HOST_MOUNTS: readonly string[] = ['/sys/fs/bpf', '/run/netns'];
+
+/** Which of {@link HOST_MOUNTS} are mount points now. */
+export function existingHostMounts(): string[] {
+  const points = new Set(readFileSync('/proc/self/mountinfo', 'utf8').split('\n').map((l) => l.split(' ')[4]));
+  return HOST_MOUNTS.filter((m) => points.has(m));
 }
 
 /** Network interfaces of the node: the bridge and the veths attached to it, and Cilium's. */
@@ -212,8 +221,8 @@ export interface HostBaseline {
   readonly hostPaths: readonly string[];
   /** Pid of the runner holding the lock. */
   readonly pid: number;
-  /** A bpf filesystem was mounted at /sys/fs/bpf before the node started (then it is left mounted). */
-  readonly bpffsMounted?: boolean;
+  /** Which of {@link HOST_MOUNTS} were mount points before the node started (those are left alone). */
+  readonly hostMounts?: readonly string[];
 }
 
 function q(s: string): string {
@@ -263,7 +272,9 @@ for l in $(ip -o link show 2>/dev/null | awk -F': ' '{ print $2 }' | cut -d@ -f1
 ip -4 rule show 2>/dev/null | grep -E 'lookup (2004|2005)' | cut -d: -f1 | while read -r pref; do ip -4 rule del pref "$pref" 2>/dev/null; done
 ip -4 route flush table 2004 2>/dev/null; ip -4 route flush table 2005 2>/dev/null
 if ! ip -4 rule show | grep -qE '^0:[[:space:]]+from all lookup local'; then ip -4 rule add pref 0 lookup local 2>/dev/null && ip -4 rule del pref 100 lookup local 2>/dev/null; fi
-${base.bpffsMounted === false ? 'awk \'$5 == "/sys/fs/bpf" { found = 1 } END { exit !found }\' /proc/self/mountinfo && umount /sys/fs/bpf 2>/dev/null' : '# /sys/fs/bpf was mounted before the node started: left as it is'}
+${HOST_MOUNTS.map((m) => (base.hostMounts ?? HOST_MOUNTS).includes(m)
+    ? `# ${m} was a mount point before the node started: left as it is`
+    : `while awk -v m=${q(m)} '$5 == m { found = 1 } END { exit !found }' /proc/self/mountinfo; do umount ${q(m)} 2>/dev/null || umount -l ${q(m)} 2>/dev/null || break; done`).join('\n')}
 
 for cmd in iptables ip6tables; do
   for t in filter nat mangle raw; do

@@ -18,7 +18,7 @@ const PLURALS: Readonly<Record<string, string>> = {
   ConfigMap: 'configmaps', Deployment: 'deployments', Service: 'services', RuntimeClass: 'runtimeclasses',
   Namespace: 'namespaces', Role: 'roles', RoleBinding: 'rolebindings',
   // What the Cilium chart renders (`cilium.ts`).
-  DaemonSet: 'daemonsets', Secret: 'secrets', ResourceQuota: 'resourcequotas',
+  DaemonSet: 'daemonsets', Secret: 'secrets', ResourceQuota: 'resourcequotas', CustomResourceDefinition: 'customresourcedefinitions',
 };
 
 /** A one-replica Deployment whose pods carry `labels` (its selector too). */
@@ -80,6 +80,17 @@ export class KubeLite {
     if (r.status !== 200) return false;
     const d = JSON.parse(r.body) as { spec: { replicas?: number }; status?: { availableReplicas?: number } };
     return (d.status?.availableReplicas ?? 0) >= (d.spec.replicas ?? 1);
+  }
+
+  /** True when every named CustomResourceDefinition is Established. */
+  async crdsEstablished(names: readonly string[]): Promise<boolean> {
+    for (const n of names) {
+      const r = await this.call('GET', `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${n}`);
+      if (r.status !== 200) return false;
+      const crd = JSON.parse(r.body) as { status?: { conditions?: { type: string; status: string }[] } };
+      if (!crd.status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True')) return false;
+    }
+    return true;
   }
 
   /** True when the DaemonSet's pods are scheduled, all of them up to date and ready. */

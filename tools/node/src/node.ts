@@ -28,12 +28,12 @@ import {
 } from '../../control-plane/src/managed-process';
 import { debianRootfs, toolPaths } from '../../control-plane/src/tool-cache';
 import {
-  bpffsMounted, cgroupHierarchies, existingHostPaths, NODE, nodeFirewallRules, readSysctls, renderTeardownScript, TEARDOWN_SCRIPT, writeSysctl,
+  cgroupHierarchies, existingHostMounts, existingHostPaths, HOST_MOUNTS, NODE, nodeFirewallRules, readSysctls, renderTeardownScript, TEARDOWN_SCRIPT, writeSysctl,
 } from './host';
 import { KubeLite, LiteObject, oneReplicaDeployment } from './kube-lite';
 import { serviceProgrammed, serviceRules } from './kube-proxy';
 import { buildNodeBinaries, IMAGES, ImageSpec, nodeImageSpecs, postgresImage, valkeyImage, writeImageArchive } from './images';
-import { CILIUM_NODE, ciliumE2eValues, ciliumImageSpecs, renderCilium } from './cilium';
+import { CILIUM_NODE, ciliumCrds, ciliumE2eValues, ciliumImageSpecs, renderCilium, withoutHostKernelSysctls } from './cilium';
 
 /** Options of {@link E2eNode.start}. */
 export interface E2eNodeOptions {
@@ -284,7 +284,7 @@ export class E2eNode {
       : ['kubernetes', 'etcd']);
     const postgres = full ? debianRootfs('postgresql-rootfs') : undefined;
     const valkey = full ? debianRootfs('valkey-rootfs') : undefined;
-    const baseline = { sysctls: readSysctls(), hostPaths: existingHostPaths(), pid: process.pid, bpffsMounted: bpffsMounted() };
+    const baseline = { sysctls: readSysctls(), hostPaths: existingHostPaths(), pid: process.pid, hostMounts: existingHostMounts() };
 
     // The teardown exists before anything is created, and the watchdog knows it.
     for (const d of ['logs', 'bin', 'images', 'cni/net.d', 'cni/ipam', 'containerd', 'kubelet', 'pod-logs']) {
@@ -319,6 +319,16 @@ export class E2eNode {
       // The node's own cgroup of the cgroup2 hierarchy, where Cilium attaches socket load balancing.
       mkdirSync(CILIUM_NODE.cgroupRoot, { recursive: true });
       run('mount', ['--bind', join('/sys/fs/cgroup/unified', NODE.cgroup), CILIUM_NODE.cgroupRoot]);
+      run('mount', ['--make-shared', CILIUM_NODE.cgroupRoot]);
+      // The chart's volumes with mount propagation need shared host mounts (see HOST_MOUNTS).
+      const mounted = existingHostMounts();
+      for (const m of HOST_MOUNTS) {
+        if (mounted.includes(m)) continue;
+        mkdirSync(m, { recursive: true });
+        if (m === '/sys/fs/bpf') run('mount', ['-t', 'bpf', 'bpf', m]);
+        else run('mount', ['--bind', m, m]);
+        run('mount', ['--make-shared', m]);
+      }
       mkdirSync(CILIUM_NODE.cniBinPath, { recursive: true });
     }
     run('iptables', ['-w', '-I', 'FORWARD', '1', '-j', NODE.chain]);
@@ -473,20 +483,21 @@ export class E2eNode {
     await this.startAddons(api, kubelet, cilium);
   }
 
-  /** Cilium's objects rendered from the platform's values; waits for the agent, the operator and the node. */
+  /** Cilium's objects rendered from the platform's values; the CRDs first (no operator: see cilium.ts); waits for the agent and the node. */
   private async startCilium(api: KubeLite, kubelet: ManagedProcess): Promise<void> {
     const started = Date.now();
     const port = Number(new URL(this.plane.server).port);
-    const objects = renderCilium(ciliumE2eValues(process.cwd(), port), join(NODE.dir, 'cilium-values.json'));
+    for (const crd of ciliumCrds()) await api.apply(crd);
+    await waitReady(kubelet, 'the Cilium CRDs Established', 60_000, async () => api.crdsEstablished(ciliumCrds().map((c) => c.metadata.name)));
+    const objects = withoutHostKernelSysctls(renderCilium(ciliumE2eValues(process.cwd(), port), join(NODE.dir, 'cilium-values.json')));
     for (const o of objects) await api.apply(o);
     try {
       await waitReady(kubelet, 'the Cilium agent Ready', 300_000, async () => api.daemonSetReady('kube-system', 'cilium'));
-      await waitReady(kubelet, 'the Cilium operator available', 120_000, async () => api.deploymentAvailable('kube-system', 'cilium-operator'));
       await waitReady(kubelet, `node ${NODE.name} Ready`, 120_000, async () => api.nodeReady(NODE.name));
     } catch (e) {
       throw new Error(`${e instanceof Error ? e.message : String(e)}\nkube-system:\n${await api.describeNamespace('kube-system')}`);
     }
-    this.log(`Cilium agent and operator ready, node Ready in ${Date.now() - started} ms`);
+    this.log(`Cilium agent ready, node Ready in ${Date.now() - started} ms`);
   }
 
   private async startKubeProxy(kubeProxy: string, started: number): Promise<void> {
