@@ -117,15 +117,21 @@ export function renderCilium(values: Record<string, unknown>, valuesFile: string
 }
 
 /**
- * The one change made to the rendered objects: the agent container loses the chart's `host-proc-sys-kernel`
- * volume (the host's `/proc/sys/kernel` at `/host/proc/sys/kernel`). Through it the agent sets
- * `kernel.unprivileged_bpf_disabled=1`, which is final until reboot, so the node's teardown could not write the
- * host's value (2 here) back; both kernel settings the agent writes there are `IgnoreErr: true` in
- * pkg/datapath (`kernel.unprivileged_bpf_disabled`, `kernel.timer_migration`), so it starts without them.
+ * The changes made to the rendered objects, both to the agent's DaemonSet:
+ * - it loses the chart's `host-proc-sys-kernel` volume (the host's `/proc/sys/kernel` at `/host/proc/sys/kernel`).
+ *   Through it the agent sets `kernel.unprivileged_bpf_disabled=1`, which is final until reboot, so the node's
+ *   teardown could not write the host's value (2 here) back; both kernel settings the agent writes there are
+ *   `IgnoreErr: true` in pkg/datapath (`kernel.unprivileged_bpf_disabled`, `kernel.timer_migration`);
+ * - its `cilium-netns` volume names `/run/netns` instead of `/var/run/netns`, the same directory: this host's
+ *   `/var/run` is a symlink to `/run`, and containerd 1.6 checks the mount propagation the chart asks for
+ *   (HostToContainer) on the literal path, failing with `path "/var/run/netns" is mounted on "/" but it is not a
+ *   shared or slave mount` although `/run/netns` is a shared mount.
  */
-export function withoutHostKernelSysctls(objects: readonly LiteObject[]): LiteObject[] {
-  return objects.map((o) => {
+export function adaptRenderedForNode(objects: readonly LiteObject[]): LiteObject[] {
+  let seen = 0;
+  const out = objects.map((o) => {
     if (o.kind !== 'DaemonSet' || o.metadata.name !== 'cilium') return o;
+    seen++;
     const copy = structuredClone(o) as LiteObject & { spec: { template: { spec: PodSpecLite } } };
     const pod = copy.spec.template.spec;
     const before = pod.volumes.length;
@@ -134,14 +140,19 @@ export function withoutHostKernelSysctls(objects: readonly LiteObject[]): LiteOb
     for (const c of [...pod.containers, ...(pod.initContainers ?? [])]) {
       c.volumeMounts = c.volumeMounts?.filter((m) => m.name !== HOST_KERNEL_VOLUME);
     }
+    const netns = pod.volumes.find((v) => v.name === 'cilium-netns');
+    if (netns?.hostPath?.path !== '/var/run/netns') throw new Error(`the rendered cilium DaemonSet's cilium-netns volume is ${JSON.stringify(netns)}`);
+    netns.hostPath.path = '/run/netns';
     return copy;
   });
+  if (seen !== 1) throw new Error(`expected one rendered DaemonSet cilium, found ${seen}`);
+  return out;
 }
 
 const HOST_KERNEL_VOLUME = 'host-proc-sys-kernel';
 
 interface PodSpecLite {
-  volumes: { name: string }[];
+  volumes: { name: string; hostPath?: { path: string } }[];
   containers: { volumeMounts?: { name: string }[] }[];
   initContainers?: { volumeMounts?: { name: string }[] }[];
 }

@@ -33,7 +33,7 @@ import {
 import { KubeLite, LiteObject, oneReplicaDeployment } from './kube-lite';
 import { serviceProgrammed, serviceRules } from './kube-proxy';
 import { buildNodeBinaries, IMAGES, ImageSpec, nodeImageSpecs, postgresImage, valkeyImage, writeImageArchive } from './images';
-import { CILIUM_NODE, ciliumCrds, ciliumE2eValues, ciliumImageSpecs, renderCilium, withoutHostKernelSysctls } from './cilium';
+import { CILIUM_NODE, ciliumCrds, ciliumE2eValues, ciliumImageSpecs, renderCilium, adaptRenderedForNode } from './cilium';
 
 /** Options of {@link E2eNode.start}. */
 export interface E2eNodeOptions {
@@ -489,7 +489,7 @@ export class E2eNode {
     const port = Number(new URL(this.plane.server).port);
     for (const crd of ciliumCrds()) await api.apply(crd);
     await waitReady(kubelet, 'the Cilium CRDs Established', 60_000, async () => api.crdsEstablished(ciliumCrds().map((c) => c.metadata.name)));
-    const objects = withoutHostKernelSysctls(renderCilium(ciliumE2eValues(process.cwd(), port), join(NODE.dir, 'cilium-values.json')));
+    const objects = adaptRenderedForNode(renderCilium(ciliumE2eValues(process.cwd(), port), join(NODE.dir, 'cilium-values.json')));
     for (const o of objects) await api.apply(o);
     try {
       await waitReady(kubelet, 'the Cilium agent Ready', 300_000, async () => api.daemonSetReady('kube-system', 'cilium'));
