@@ -97,7 +97,7 @@ export function ciliumCrds(): LiteObject[] {
 
 /** The platform's values with the e2e deviations applied. */
 export function ciliumE2eValues(repoRoot: string, apiServerPort: number): Record<string, unknown> {
-  const values = structuredClone(platformCiliumValues(repoRoot));
+  const values = JSON.parse(JSON.stringify(platformCiliumValues(repoRoot))) as Record<string, unknown>;
   for (const d of ciliumE2eDeviations(apiServerPort)) setPath(values, d.path, d.value);
   return values;
 }
@@ -132,7 +132,7 @@ export function adaptRenderedForNode(objects: readonly LiteObject[]): LiteObject
   const out = objects.map((o) => {
     if (o.kind !== 'DaemonSet' || o.metadata.name !== 'cilium') return o;
     seen++;
-    const copy = structuredClone(o) as LiteObject & { spec: { template: { spec: PodSpecLite } } };
+    const copy = JSON.parse(JSON.stringify(o)) as LiteObject & { spec: { template: { spec: PodSpecLite } } };
     const pod = copy.spec.template.spec;
     const before = pod.volumes.length;
     pod.volumes = pod.volumes.filter((v) => v.name !== HOST_KERNEL_VOLUME);
