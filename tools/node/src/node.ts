@@ -495,9 +495,24 @@ export class E2eNode {
       await waitReady(kubelet, 'the Cilium agent Ready', 300_000, async () => api.daemonSetReady('kube-system', 'cilium'));
       await waitReady(kubelet, `node ${NODE.name} Ready`, 120_000, async () => api.nodeReady(NODE.name));
     } catch (e) {
-      throw new Error(`${e instanceof Error ? e.message : String(e)}\nkube-system:\n${await api.describeNamespace('kube-system')}`);
+      throw new Error(`${e instanceof Error ? e.message : String(e)}\nkube-system:\n${await api.describeNamespace('kube-system')}\n${this.ciliumAgentLogs()}`);
     }
     this.log(`Cilium agent ready, node Ready in ${Date.now() - started} ms`);
+  }
+
+  /**
+   * What the Cilium agent pod's containers wrote, for a failure message: each container's warnings and errors
+   * and its last lines (the kubelet keeps the current and the previous run of a container).
+   */
+  ciliumAgentLogs(lines = 40): string {
+    const root = join(NODE.dir, 'pod-logs');
+    if (!existsSync(root)) return '';
+    return readdirSync(root).filter((d) => d.startsWith('kube-system_cilium-')).flatMap((d) => readdirSync(join(root, d)).flatMap((c) =>
+      readdirSync(join(root, d, c)).filter((f) => /^\d+\.log$/.test(f)).map((f) => {
+        const all = readFileSync(join(root, d, c, f), 'utf8').split('\n').filter(Boolean);
+        const notable = all.filter((l) => /level=(warn|error|fatal)|panic/.test(l)).slice(-lines);
+        return `--- ${d}/${c}/${f} (${all.length} lines; warnings and errors, then the last ${lines})\n${notable.join('\n')}\n...\n${all.slice(-lines).join('\n')}`;
+      }))).join('\n');
   }
 
   private async startKubeProxy(kubeProxy: string, started: number): Promise<void> {
