@@ -158,7 +158,7 @@ func main() { coremain.Run() }
  * Flux's source-controller and kustomize-controller (`main.go` at each module's root, built as upstream's
  * Dockerfile does, with no version stamp: upstream sets none). Each points its `/api` submodule at the local
  * directory; the submodule is published at the version required, so that replacement is dropped. Recorded
- * deviations: {@link FLUX_RECORDED_REPLACES}.
+ * deviations (appended to every tool's replacements): {@link RECORDED_REPLACES}.
  */
 const FLUX_CONTROLLER_SPECS: readonly GoToolSpec[] = (['source-controller', 'kustomize-controller'] as const).map((tool) => ({
   kind: 'go',
