@@ -52,23 +52,19 @@ func parse(args []string) (sub, bundle, id, process string) {
 	valueFlags := map[string]bool{"--root": true, "--log": true, "--log-format": true, "--criu": true,
 		"--rootless": true, "--bundle": true, "-b": true, "--pid-file": true, "--console-socket": true,
 		"--preserve-fds": true, "--process": true, "-p": true}
+	// The flags whose values the wrapper reads, as `--flag value` or `--flag=value`.
+	read := map[string]*string{"--bundle": &bundle, "-b": &bundle, "--process": &process, "-p": &process}
 	for i := 0; i < len(args); i++ {
 		a := args[i]
+		name, value, inline := strings.Cut(a, "=")
 		switch {
-		case a == "--bundle" || a == "-b":
+		case read[a] != nil:
 			if i+1 < len(args) {
-				bundle = args[i+1]
+				*read[a] = args[i+1]
 			}
 			i++
-		case strings.HasPrefix(a, "--bundle="):
-			bundle = strings.TrimPrefix(a, "--bundle=")
-		case a == "--process" || a == "-p":
-			if i+1 < len(args) {
-				process = args[i+1]
-			}
-			i++
-		case strings.HasPrefix(a, "--process="):
-			process = strings.TrimPrefix(a, "--process=")
+		case inline && read[name] != nil:
+			*read[name] = value
 		case strings.HasPrefix(a, "-") && !strings.Contains(a, "="):
 			if valueFlags[a] {
 				i++
