@@ -143,18 +143,35 @@ test('inside a workspace: a pod reaches the workspace\'s Service by name (kube-p
   expect(await run(A, ['get', `http://server.${A}.svc.cluster.local/readyz`])).toStrictEqual({ phase: 'Succeeded', output: '200 ok' });
 });
 
-test('from another workspace: a connection to a pod is dropped', async () => {
-  expect(await run(B, ['dial', `${serverIp[A]}:8080`])).toStrictEqual({ phase: 'Failed', output: `dial tcp ${serverIp[A]}:8080: i/o timeout` });
+/**
+ * Packets the agent counted as dropped for reason 133 "Policy denied" (pkg/monitor/api/drop.go) in `direction`,
+ * from `cilium-dbg bpf metrics list -o json` run in the agent's container (through containerd, as `kubectl exec`
+ * would).
+ */
+async function policyDenied(direction: 'INGRESS' | 'EGRESS'): Promise<number> {
+  const tasks = await node!.ctr('tasks', 'list');
+  const containers = (await node!.ctr('containers', 'list')).split('\n').filter((l) => l.includes(CILIUM_IMAGES.agent)).map((l) => l.split(/\s+/)[0]!);
+  const agent = tasks.split('\n').map((l) => l.split(/\s+/)).find((f) => containers.includes(f[0]!) && f[2] === 'RUNNING')?.[0];
+  if (!agent) throw new Error(`no running container of ${CILIUM_IMAGES.agent}:\n${tasks}`);
+  const out = await node!.ctr('tasks', 'exec', '--exec-id', `metrics-${Date.now()}`, agent, 'cilium-dbg', 'bpf', 'metrics', 'list', '-o', 'json');
+  const rows = JSON.parse(out) as { reason: string; direction: string; packets: number }[];
+  return rows.filter((r) => r.reason === 'Policy denied' && r.direction === direction).reduce((n, r) => n + r.packets, 0);
+}
+
+test('from another workspace: a connection to a pod is dropped — by Cilium\'s policy (its "Policy denied" ingress counter rises)', async () => {
+  const before = await policyDenied('INGRESS');
+  expect(await run(B, ['dial', `${serverIp[A]}:8080`])).toStrictEqual({ phase: 'Failed', output: `error dial tcp ${serverIp[A]}:8080: i/o timeout` });
+  expect(await policyDenied('INGRESS')).toBeGreaterThan(before);
 });
 
 test('from another workspace, the other direction: a connection to a pod is dropped', async () => {
-  expect(await run(A, ['dial', `${serverIp[B]}:8080`])).toStrictEqual({ phase: 'Failed', output: `dial tcp ${serverIp[B]}:8080: i/o timeout` });
+  expect(await run(A, ['dial', `${serverIp[B]}:8080`])).toStrictEqual({ phase: 'Failed', output: `error dial tcp ${serverIp[B]}:8080: i/o timeout` });
 });
 
 test('from another workspace: a connection to the workspace\'s Service is dropped', async () => {
   const svc = await client.get('v1', 'Service', 'server', A);
   const ip = (svc?.spec as { clusterIP: string }).clusterIP;
-  expect(await run(B, ['dial', `${ip}:80`])).toStrictEqual({ phase: 'Failed', output: `dial tcp ${ip}:80: i/o timeout` });
+  expect(await run(B, ['dial', `${ip}:80`])).toStrictEqual({ phase: 'Failed', output: `error dial tcp ${ip}:80: i/o timeout` });
 });
 
 test('DNS from a workspace: cluster names resolve through the policy\'s DNS rule', async () => {
@@ -162,7 +179,7 @@ test('DNS from a workspace: cluster names resolve through the policy\'s DNS rule
 });
 
 test('a workspace pod cannot reach the API server (only database pods may, on its port)', async () => {
-  expect(await run(A, ['dial', '10.96.0.1:443'])).toStrictEqual({ phase: 'Failed', output: 'dial tcp 10.96.0.1:443: i/o timeout' });
+  expect(await run(A, ['dial', '10.96.0.1:443'])).toStrictEqual({ phase: 'Failed', output: 'error dial tcp 10.96.0.1:443: i/o timeout' });
 });
 
 test('a workspace reaches the shared Kafka\'s brokers on the Kafka port', async () => {
@@ -170,5 +187,5 @@ test('a workspace reaches the shared Kafka\'s brokers on the Kafka port', async 
 });
 
 test('a workspace cannot reach the brokers\' pods on any other port', async () => {
-  expect(await run(A, ['dial', `${serverIp[KAFKA]}:8080`])).toStrictEqual({ phase: 'Failed', output: `dial tcp ${serverIp[KAFKA]}:8080: i/o timeout` });
+  expect(await run(A, ['dial', `${serverIp[KAFKA]}:8080`])).toStrictEqual({ phase: 'Failed', output: `error dial tcp ${serverIp[KAFKA]}:8080: i/o timeout` });
 });
