@@ -144,11 +144,11 @@ test('inside a workspace: a pod reaches the workspace\'s Service by name (kube-p
 });
 
 /**
- * Packets the agent counted as dropped for reason 133 "Policy denied" (pkg/monitor/api/drop.go) in `direction`,
+ * Packets the agent counted as dropped for reason 133 "Policy denied" (pkg/monitor/api/drop.go) in `direction` (lower case in its JSON),
  * from `cilium-dbg bpf metrics list -o json` run in the agent's container (through containerd, as `kubectl exec`
  * would).
  */
-async function policyDenied(direction: 'INGRESS' | 'EGRESS'): Promise<number> {
+async function policyDenied(direction: 'ingress' | 'egress'): Promise<number> {
   const tasks = await node!.ctr('tasks', 'list');
   const containers = (await node!.ctr('containers', 'list')).split('\n').filter((l) => l.includes(CILIUM_IMAGES.agent)).map((l) => l.split(/\s+/)[0]!);
   const agent = tasks.split('\n').map((l) => l.split(/\s+/)).find((f) => containers.includes(f[0]!) && f[2] === 'RUNNING')?.[0];
@@ -159,9 +159,9 @@ async function policyDenied(direction: 'INGRESS' | 'EGRESS'): Promise<number> {
 }
 
 test('from another workspace: a connection to a pod is dropped — by Cilium\'s policy (its "Policy denied" ingress counter rises)', async () => {
-  const before = await policyDenied('INGRESS');
+  const before = await policyDenied('ingress');
   expect(await run(B, ['dial', `${serverIp[A]}:8080`])).toStrictEqual({ phase: 'Failed', output: `error dial tcp ${serverIp[A]}:8080: i/o timeout` });
-  expect(await policyDenied('INGRESS')).toBeGreaterThan(before);
+  expect(await policyDenied('ingress')).toBeGreaterThan(before);
 });
 
 test('from another workspace, the other direction: a connection to a pod is dropped', async () => {
