@@ -3,7 +3,7 @@
  * their own: `validate`, `tools`, `docs`, `import`. Bench and cluster commands
  * are tested beside their other tests.
  */
-import { parseToolsArgs, TOOLS_COMMAND } from '../tools/control-plane/src/build-tools';
+import { parseToolsArgs, selectTools, TOOLS_COMMAND } from '../tools/control-plane/src/build-tools';
 import { DOCS_COMMAND } from '../scripts/docs';
 import { IMPORT_COMMAND } from '../scripts/import';
 import { CommandSpec, EXIT_USAGE, HELP_OPTION, helpText, parseCommandLine, UsageError } from '@mini-atlas/cli-common/command-line';
@@ -125,6 +125,14 @@ describe('npm run validate', () => {
 });
 
 describe('npm run tools', () => {
+  test('a bare run builds every tool but the Cilium node\'s, which are built only when named', () => {
+    const all = ['kubernetes', 'etcd', 'kro', 'kyverno', 'coredns', 'local-path-provisioner', 'cloudnative-pg', 'cloudnative-pg-config'];
+    const flux = ['cilium-crds', 'source-controller', 'kustomize-controller'];
+    expect(selectTools([], true)).toStrictEqual([...all, 'postgresql-rootfs', 'valkey-rootfs', ...flux]);
+    expect(selectTools([], false)).toStrictEqual([...all, ...flux]);
+    expect(selectTools(['cilium-runtime-rootfs', 'cilium', 'cilium-helm'], false)).toStrictEqual(['cilium', 'cilium-helm', 'cilium-runtime-rootfs']);
+  });
+
   test('--rebuild and tool names, in the order given; none means all', () => {
     expect(parseToolsArgs(['--rebuild', 'kro', 'etcd'])).toStrictEqual({ rebuild: true, only: ['kro', 'etcd'], help: false });
     expect(parseToolsArgs([])).toStrictEqual({ rebuild: false, only: [], help: false });
@@ -132,7 +140,7 @@ describe('npm run tools', () => {
 
   test.each([
     [['--rebiuld'], 'unknown option --rebiuld for tools; valid options: --rebuild, --help'],
-    [['kro', 'kubectl'], 'unknown tool(s) kubectl; known: kubernetes, etcd, kro, kyverno, coredns, local-path-provisioner, cloudnative-pg, cloudnative-pg-config, postgresql-rootfs, valkey-rootfs, cilium-crds, source-controller, kustomize-controller'],
+    [['kro', 'kubectl'], 'unknown tool(s) kubectl; known: kubernetes, etcd, kro, kyverno, coredns, local-path-provisioner, cloudnative-pg, cloudnative-pg-config, postgresql-rootfs, valkey-rootfs, cilium-crds, source-controller, kustomize-controller, cilium, cilium-helm, cilium-runtime-rootfs'],
     [['--rebuild=yes'], '--rebuild takes no value; write --rebuild alone'],
   ])('%j → %s', (argv, message) => {
     const e = usageError(() => parseToolsArgs(argv));
@@ -141,7 +149,7 @@ describe('npm run tools', () => {
   });
 
   test('the help lists the tools', () => {
-    expect(helpText(TOOLS_COMMAND)).toContain('Tools: kubernetes, etcd, kro, kyverno, coredns, local-path-provisioner, cloudnative-pg, cloudnative-pg-config, postgresql-rootfs, valkey-rootfs, cilium-crds, source-controller, kustomize-controller (default: all; postgresql-rootfs, valkey-rootfs only as root with debootstrap installed).');
+    expect(helpText(TOOLS_COMMAND)).toContain('Tools: kubernetes, etcd, kro, kyverno, coredns, local-path-provisioner, cloudnative-pg, cloudnative-pg-config, postgresql-rootfs, valkey-rootfs, cilium-crds, source-controller, kustomize-controller, cilium, cilium-helm, cilium-runtime-rootfs (default: all but cilium (Cilium e2e node), cilium-helm (Cilium e2e node), cilium-runtime-rootfs (Cilium e2e node), built only when named; postgresql-rootfs, valkey-rootfs only as root with debootstrap installed).');
   });
 });
 

@@ -68,6 +68,26 @@ export const E2E_POSTGRESQL = { debianSuite: 'bookworm', package: 'postgresql-15
  */
 export const E2E_VALKEY = { debianSuite: 'bookworm', package: 'valkey-server', packageSuite: 'bookworm-backports' } as const;
 
+/**
+ * Helm built from its Go module for the Cilium e2e node (`npm run tools -- cilium-helm`): it renders the Cilium
+ * chart (from the pinned Cilium module, `install/kubernetes/cilium`) with the platform's HelmRelease values.
+ * v3.20.2: the first 3.x release built against the Kubernetes 1.35 client that the Go module proxy lists
+ * (`go list -m -versions helm.sh/helm/v3` lists no v3.20.0); see {@link CLUSTER_PREREQUISITES}`.helm`.
+ */
+export const E2E_HELM = { module: 'helm.sh/helm/v3', version: 'v3.20.2' } as const;
+
+/**
+ * The Cilium agent image of the e2e node: Debian's packages the agent runs at runtime (the datapath loader
+ * compiles its BPF programs with `clang` when endpoints are created: `pkg/datapath/loader/compile.go`), on a
+ * debootstrap minimal base. Upstream's runtime image (images/runtime) ships clang 19.1.7 and iproute2/iptables/
+ * ipset/kmod from Ubuntu; bookworm's `clang-19` is the same LLVM release.
+ */
+export const E2E_CILIUM_RUNTIME = {
+  debianSuite: 'bookworm',
+  package: 'clang-19',
+  extraPackages: ['iproute2', 'iptables', 'ipset', 'kmod', 'ca-certificates'],
+} as const;
+
 /** Kind CLI used by `npm run cluster:up`. */
 export const KIND = { version: 'v0.32.0' } as const;
 

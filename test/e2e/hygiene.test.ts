@@ -4,7 +4,7 @@
  * the pod's processes), no mount below the node directory, no bridge or veth, no Kubernetes or node iptables
  * rule, no cgroup, no node directory, lock or stray host path is left, and every kernel setting the kubelet
  * and the node change is back to its value before the run. One node per host: a second start is refused
- * while the lock is held, and a start the preflight refuses leaves everything as it was. Each case runs a minimal node (control plane, containerd, kubelet, one pod).
+ * while the lock is held, and a start the preflight refuses leaves everything as it was. Each case runs the e2e node (Cilium as its CNI) with one pod.
  */
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -83,7 +83,7 @@ test('a normal stop leaves nothing: processes (containerd shims included), mount
 
 test('one e2e node per host: a second start is refused while the lock is held', async () => {
   const { child } = await startFixture();
-  const refused = E2eNode.start({ mode: 'minimal' }).then(() => 'started', (e: unknown) => (e instanceof Error ? e.message : String(e)));
+  const refused = E2eNode.start().then(() => 'started', (e: unknown) => (e instanceof Error ? e.message : String(e)));
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
   expect(await refused).toMatch(new RegExp(`^another e2e node runs on this host \\(runner pid ${child.pid}, lock ${NODE.lock}\\)`));
   child.kill('SIGTERM');
@@ -96,7 +96,7 @@ test('a start refused by the preflight (a foreign KUBE- chain on the host) fails
   execFileSync('iptables', ['-w', '-N', 'KUBE-FOREIGN-E2E-TEST']);
   try {
     const withChain = hostFootprint();
-    const refused = await E2eNode.start({ mode: 'minimal' }).then(() => 'started', (e: unknown) => (e instanceof Error ? e.message : String(e)));
+    const refused = await E2eNode.start().then(() => 'started', (e: unknown) => (e instanceof Error ? e.message : String(e)));
     expect(refused).toBe('cannot start the e2e node:\niptables already holds Kubernetes or node rules:\n  iptables -t filter -N KUBE-FOREIGN-E2E-TEST');
     expect(hostFootprint()).toEqual(withChain);
   } finally {

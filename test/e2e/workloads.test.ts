@@ -1,5 +1,5 @@
 /**
- * Mini-Atlas on a real node: the e2e node of `tools/node` (containerd, kubelet, kube-scheduler, kube-proxy,
+ * Mini-Atlas on a real node: the e2e node of `tools/node` (containerd, kubelet, kube-scheduler, Cilium with kube-proxy replacement,
  * CoreDNS as a pod) registered with the test control plane, the real KRO controller and the platform's RGDs
  * from `dist/` (the foundation Kustomization, applied as Flux would). The suite creates an e2e-only workspace
  * (a Workspace instance derived from dist/'s, without Topic: no Kafka runs here) and WebApplications in it that
@@ -52,6 +52,7 @@ let client: KubeClient;
 
 type PodStatus = {
   phase?: string;
+  podIP?: string;
   containerStatuses?: { ready?: boolean; restartCount?: number; image?: string; lastState?: { terminated?: { exitCode?: number } } }[];
 };
 const podStatus = (p: KubeObject): PodStatus => (p.status ?? {}) as PodStatus;
@@ -259,7 +260,7 @@ async function appEnv(app: string, variable: string): Promise<EnvVar[]> {
 }
 
 /**
- * Waits until kube-proxy has programmed the Service with a ready endpoint (a client reaches it at once); on a
+ * Waits until Cilium's load balancer has the Service with an active backend (a client reaches it at once); on a
  * timeout, says what its rules, its EndpointSlices and the workspace's warnings are.
  */
 async function serviceReady(service: string): Promise<void> {
@@ -349,6 +350,20 @@ describe('CloudNativePG: an Infrastructure instance runs a real PostgreSQL', () 
     expect([(pvc?.status as { phase: string }).phase, (pvc?.spec as { storageClassName: string }).storageClassName]).toEqual(['Bound', 'retained']);
   }, 7 * MINUTE);
 
+  test('under the workspace policy (Cilium), the CloudNativePG operator reaches the database\'s instance manager and the instance reaches the API server', async () => {
+    // `status.instancesReportedState` is what the operator read over HTTP from each instance manager on its status
+    // port 8000 (internal/controller/cluster_status.go: isPrimary and timeLineID come from that answer only), i.e.
+    // cnpg-system → the workspace, allowed by the workspace-isolation policy's ingress rule. The instance manager
+    // watches its Cluster through the API server (the workspace → API server on the port of postgres-api-server).
+    const [pod] = await client.list('v1', 'Pod', WORKSPACE, `cnpg.io/cluster=${DB},cnpg.io/podRole=instance`);
+    const ip = podStatus(pod!).podIP;
+    const cluster = await client.get('postgresql.cnpg.io/v1', 'Cluster', DB, WORKSPACE);
+    expect((cluster?.status as { instancesReportedState?: unknown }).instancesReportedState)
+      .toStrictEqual({ [pod!.metadata.name!]: { isPrimary: true, timeLineID: 1, ip } });
+    const policies = await client.list('cilium.io/v2', 'CiliumNetworkPolicy', WORKSPACE);
+    expect(policies.map((p) => p.metadata.name).sort()).toStrictEqual(['postgres-api-server', 'workspace-isolation']);
+  }, MINUTE);
+
   test('a client pod with the app\'s env references connects with DATABASE_URI, then with DATABASE_HOST/PORT/NAME/USER/PASSWORD, as the owner role, not a superuser', async () => {
     // A WebApplication with the database: the env its Deployment gets is what the client pod receives.
     const app = webApplication(DB_APP, IMAGES.app, 1);
@@ -356,7 +371,7 @@ describe('CloudNativePG: an Infrastructure instance runs a real PostgreSQL', () 
     const env = await appEnv(DB_APP, 'DATABASE_URI');
     expect(env.map((v) => v.name)).toEqual(['PORT', 'DATABASE_SECRET_NAME', 'DATABASE_HOST', 'DATABASE_PORT', 'DATABASE_NAME', 'DATABASE_USER', 'DATABASE_PASSWORD', 'DATABASE_URI']);
     // The rw Service selects the primary by a label the instance manager sets; the client starts once
-    // kube-proxy has programmed that Service with the primary as its endpoint.
+    // Cilium's load balancer has that Service with the primary as its backend.
     await serviceReady(`${DB}-rw`);
     const query = 'select current_user, r.rolsuper, current_setting(\'server_version\') from pg_roles r where r.rolname = current_user';
     // PostgreSQL's image user (26); the URI carries the role, host and password. Then once more with the

@@ -12,7 +12,7 @@ import { KubeClient, waitFor } from '../../../tools/control-plane/src/kube-clien
 import { restrictedPod } from './pods';
 
 async function main(): Promise<void> {
-  const node = await E2eNode.start({ mode: 'minimal', log: (m) => process.stderr.write(`[node] ${m}\n`) });
+  const node = await E2eNode.start({ log: (m) => process.stderr.write(`[node] ${m}\n`) });
   const client = new KubeClient(node.plane.admin);
   await client.apply(restrictedPod('default', 'hold', IMAGES.app, [], [], NODE.name));
   await waitFor('pod default/hold Running', async () => {

@@ -9,20 +9,24 @@
  *   module that restates Kyverno's `replace` directives);
  * - the real Cilium CRDs, copied from the pinned github.com/cilium/cilium module.
  * - Flux's source-controller and kustomize-controller (each module's root `main`; recorded replaces in
- *   `flux-replaces.ts`).
+ *   `recorded-replaces.ts`).
+ *
+ * Only when named (`npm run tools -- cilium cilium-helm cilium-runtime-rootfs`, see `CILIUM_NODE_TOOLS`; `npm run
+ * test:e2e` names them): the e2e node's Cilium agent, CNI plugin and tools (with the module's `bpf/` sources and
+ * chart), Helm to render that chart, and the agent image's Debian root filesystem with clang.
  *
  * Each lands in `<cache>/<tool>-<version>/` (see `tools/control-plane/src/tool-cache.ts`) and is skipped once there.
  * Usage: `npm run tools -- [--rebuild] [tool…]` (or `node build/tools/control-plane/src/build-tools.js …`; `--help` lists the tools).
  * A failed build does not stop the others; the script exits non-zero and says what failed, how long it ran
  * and how much memory it used.
  */
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { $, ProcessOutput } from 'zx';
-import { CILIUM, CLOUDNATIVE_PG, COREDNS, E2E_POSTGRESQL, E2E_VALKEY, KRO, KUBERNETES, KYVERNO, LOCAL_PATH_PROVISIONER } from '../../../lib/shared/versions';
+import { CILIUM, CLOUDNATIVE_PG, COREDNS, E2E_CILIUM_RUNTIME, E2E_HELM, E2E_POSTGRESQL, E2E_VALKEY, KRO, KUBERNETES, KYVERNO, LOCAL_PATH_PROVISIONER } from '../../../lib/shared/versions';
 import { CommandSpec, HELP_OPTION, parseCommandLine, parseOrExit, UsageError } from '@mini-atlas/cli-common/command-line';
 import { GoModFile, GoReplace, isLocalReplace, parseGoMod, renderWrapperGoMod } from './go-mod';
-import { FLUX_RECORDED_REPLACES } from './flux-replaces';
+import { RECORDED_REPLACES } from './recorded-replaces';
 import {
   BuildRecord, BuildStep, cacheRoot, COMPLETE_MARKER, goCacheDirs, readBuildRecord, TOOL_VERSIONS, toolDir, ToolName,
 } from './tool-cache';
@@ -34,14 +38,23 @@ const HEARTBEAT_MS = 60_000;
 interface GoBinary {
   /** Import path of the main package. */
   readonly pkg: string;
-  /** Output file name. */
+  /** Output file name (the binary is renamed to it when it differs from the package's last path element). */
   readonly out: string;
 }
 
-/** How to build a tool from a Go module. */
-interface GoToolSpec {
-  readonly kind: 'go';
+/** What every kind of tool may say about when it is built. */
+interface ToolSpecBase {
   readonly tool: ToolName;
+  /**
+   * Built only when named on the command line (`npm run tools -- <tool>`), never by a bare `npm run tools`: the
+   * reason is printed by `--help`. For tools that only an optional suite needs.
+   */
+  readonly onlyWhenNamed?: string;
+}
+
+/** How to build a tool from a Go module. */
+interface GoToolSpec extends ToolSpecBase {
+  readonly kind: 'go';
   /** Upstream module path and version. */
   readonly module: string;
   readonly version: string;
@@ -52,12 +65,18 @@ interface GoToolSpec {
   readonly replaces: (upstream: GoModFile) => GoReplace[];
   /** Go files written into the wrapper module (a `main` package of its own), by file name. */
   readonly wrapperFiles?: Readonly<Record<string, string>>;
+  /** Build tags (`go build -tags`). */
+  readonly tags?: readonly string[];
+  /**
+   * Files and directories (whole) of the module copied into the tool directory (same relative path), minus
+   * `exclude` (relative paths inside the module).
+   */
+  readonly copy?: { readonly paths: readonly string[]; readonly exclude: readonly string[] };
 }
 
 /** How to take files out of a Go module. */
-interface ModuleFilesSpec {
+interface ModuleFilesSpec extends ToolSpecBase {
   readonly kind: 'module-files';
-  readonly tool: ToolName;
   readonly module: string;
   readonly version: string;
   /** Directories inside the module whose `*.yaml` files are copied (to the same relative path). */
@@ -69,9 +88,8 @@ interface ModuleFilesSpec {
  * the package on it, the package's version written to `package-version` (the image's tag), the layer as
  * `rootfs.tar`; the e2e node reads both through `debianRootfs` (`tool-cache.ts`).
  */
-interface DebootstrapSpec {
+interface DebootstrapSpec extends ToolSpecBase {
   readonly kind: 'debootstrap';
-  readonly tool: ToolName;
   /** The base suite (`bookworm`). */
   readonly suite: string;
   /** The package installed on the minimal base; its version is written to `package-version`. */
@@ -82,12 +100,14 @@ interface DebootstrapSpec {
    * its dependencies from wherever apt's default priorities take them). Absent: `debootstrap --include`.
    */
   readonly packageSuite?: string;
+  /** More packages installed beside `package` (base suite only; the version recorded is `package`'s). */
+  readonly extraPackages?: readonly string[];
   readonly mirror: string;
   /**
    * A system user the package creates, moved to this uid and gid (the image's user); `dropGroup` names a base
-   * group holding that gid, removed from the image.
+   * group holding that gid, removed from the image. Absent: the image runs as root.
    */
-  readonly user: { readonly name: string; readonly id: number; readonly dropGroup?: string };
+  readonly user?: { readonly name: string; readonly id: number; readonly dropGroup?: string };
   /** Paths removed from the root filesystem before it is packed (relative). */
   readonly prune: readonly string[];
 }
@@ -138,7 +158,7 @@ func main() { coremain.Run() }
  * Flux's source-controller and kustomize-controller (`main.go` at each module's root, built as upstream's
  * Dockerfile does, with no version stamp: upstream sets none). Each points its `/api` submodule at the local
  * directory; the submodule is published at the version required, so that replacement is dropped. Recorded
- * deviations: {@link FLUX_RECORDED_REPLACES}.
+ * deviations (appended to every tool's replacements): {@link RECORDED_REPLACES}.
  */
 const FLUX_CONTROLLER_SPECS: readonly GoToolSpec[] = (['source-controller', 'kustomize-controller'] as const).map((tool) => ({
   kind: 'go',
@@ -147,8 +167,43 @@ const FLUX_CONTROLLER_SPECS: readonly GoToolSpec[] = (['source-controller', 'kus
   version: TOOL_VERSIONS[tool],
   binaries: [{ pkg: `github.com/fluxcd/${tool}`, out: tool }],
   stamp: [],
-  replaces: (up: GoModFile) => [...restate(up, () => undefined), ...(FLUX_RECORDED_REPLACES[tool] ?? []).map((r) => r.replace)],
+  replaces: (up: GoModFile) => restate(up, () => undefined),
 }));
+
+/**
+ * Cilium's binaries, as its `images/cilium` Dockerfile puts them into the agent image (`make build-container`:
+ * the agent, `cilium-dbg` for the chart's `config` and `clean-cilium-state` init containers, the health responder
+ * the agent starts in its health endpoint, `cilium-mount` and `cilium-sysctlfix` for the `mount-cgroup` and
+ * `apply-sysctl-overwrites` init containers, the CNI plugin), in one `go build` (shared packages compile once),
+ * with upstream's tag `osusergo` (`Makefile.defs`). Not `cilium-operator-generic`: it imports
+ * sigs.k8s.io/mcs-api/controllers, which the Go module proxy serves at no version (docs/cilium-evidence.md).
+ * The module's BPF sources (what the agent compiles at runtime; upstream's `make install-bpf` copies `bpf/` but
+ * its tests, complexity tests, `custom/` and Makefiles to `/var/lib/cilium/bpf`), its chart and the init containers'
+ * scripts are copied beside.
+ */
+const CILIUM_SPEC: GoToolSpec = {
+  kind: 'go',
+  tool: 'cilium',
+  module: 'github.com/cilium/cilium',
+  version: `v${CILIUM.version}`,
+  binaries: [
+    { pkg: 'github.com/cilium/cilium/daemon', out: 'cilium-agent' },
+    { pkg: 'github.com/cilium/cilium/plugins/cilium-cni', out: 'cilium-cni' },
+    { pkg: 'github.com/cilium/cilium/cilium-dbg', out: 'cilium-dbg' },
+    { pkg: 'github.com/cilium/cilium/cilium-health/responder', out: 'cilium-health-responder' },
+    { pkg: 'github.com/cilium/cilium/tools/mount', out: 'cilium-mount' },
+    { pkg: 'github.com/cilium/cilium/tools/sysctlfix', out: 'cilium-sysctlfix' },
+  ],
+  stamp: [`github.com/cilium/cilium/pkg/version.ciliumVersion=${CILIUM.version}`],
+  tags: ['osusergo'],
+  replaces: (up) => restate(up, noLocalReplace(up.module)),
+  copy: {
+    // The chart's init containers run the three scripts (upstream's Dockerfile copies them to the image root).
+    paths: ['bpf', 'install/kubernetes/cilium', 'images/cilium/init-container.sh', 'plugins/cilium-cni/install-plugin.sh', 'plugins/cilium-cni/cni-uninstall.sh'],
+    exclude: ['bpf/tests', 'bpf/complexity-tests', 'bpf/custom', 'bpf/Makefile', 'bpf/Makefile.bpf', 'bpf/.gitignore'],
+  },
+  onlyWhenNamed: 'the e2e node\'s Cilium; npm run test:e2e names them',
+};
 
 const SPECS: readonly ToolSpec[] = [
   {
@@ -162,7 +217,6 @@ const SPECS: readonly ToolSpec[] = [
       // The node of the e2e suite (`npm run test:e2e`).
       { pkg: 'k8s.io/kubernetes/cmd/kubelet', out: 'kubelet' },
       { pkg: 'k8s.io/kubernetes/cmd/kube-scheduler', out: 'kube-scheduler' },
-      { pkg: 'k8s.io/kubernetes/cmd/kube-proxy', out: 'kube-proxy' },
     ],
     stamp: [
       `k8s.io/component-base/version.gitVersion=${KUBERNETES.version}`,
@@ -282,6 +336,30 @@ const SPECS: readonly ToolSpec[] = [
     dirs: ['pkg/k8s/apis/cilium.io/client/crds/v2', 'pkg/k8s/apis/cilium.io/client/crds/v2alpha1'],
   },
   ...FLUX_CONTROLLER_SPECS,
+  CILIUM_SPEC,
+  {
+    kind: 'go',
+    tool: 'cilium-helm',
+    module: E2E_HELM.module,
+    version: E2E_HELM.version,
+    binaries: [{ pkg: `${E2E_HELM.module}/cmd/helm`, out: 'helm' }],
+    // Helm's Makefile stamps internal/version.version the same way.
+    stamp: [`${E2E_HELM.module}/internal/version.version=${E2E_HELM.version}`],
+    replaces: (up) => restate(up, noLocalReplace(up.module)),
+    onlyWhenNamed: 'the e2e node\'s Cilium; npm run test:e2e names them',
+  },
+  {
+    kind: 'debootstrap',
+    tool: 'cilium-runtime-rootfs',
+    suite: E2E_CILIUM_RUNTIME.debianSuite,
+    package: E2E_CILIUM_RUNTIME.package,
+    extraPackages: E2E_CILIUM_RUNTIME.extraPackages,
+    mirror: 'http://deb.debian.org/debian',
+    // The agent's datapath loader runs `clang` by that name (pkg/datapath/loader/compile.go); bookworm names it
+    // clang-19 (its unversioned `clang` is 14): the image's PATH puts /usr/lib/llvm-19/bin first.
+    prune: ['var/lib/apt/lists', 'var/cache/apt', 'usr/share/doc', 'usr/share/man', 'usr/share/locale'],
+    onlyWhenNamed: 'the e2e node\'s Cilium; npm run test:e2e names them',
+  },
 ];
 
 /** Environment of every `go` invocation. */
@@ -289,8 +367,9 @@ function goEnv(): NodeJS.ProcessEnv {
   return {
     ...process.env,
     ...goCacheDirs(),
-    // -mod=mod lets the wrapper resolve its requirements; -modcacherw keeps the module cache deletable.
-    GOFLAGS: '-mod=mod -modcacherw -buildvcs=false',
+    // -mod=mod lets the wrapper resolve its requirements; -modcacherw keeps the module cache deletable. The
+    // caller's GOFLAGS (e.g. `-p=1` on a shared machine) come after.
+    GOFLAGS: ['-mod=mod -modcacherw -buildvcs=false', process.env.GOFLAGS].filter(Boolean).join(' '),
     GOWORK: 'off',
     CGO_ENABLED: '0',
   };
@@ -350,21 +429,37 @@ async function buildGoTool(spec: GoToolSpec, staging: string, scratch: string): 
     module: `mini-atlas.local/tools/${spec.tool}`,
     go: upstreamMod.go ?? '1.22',
     require: { path: spec.module, version: spec.version },
-    replaces: spec.replaces(upstreamMod),
+    replaces: withRecorded(spec.tool, spec.replaces(upstreamMod)),
   }));
   const ldflags = ['-s', '-w', ...spec.stamp.map((s) => `-X ${s}`)].join(' ');
   // One `go build` for every binary of the tool: the packages they share are compiled once, and with `-o`
   // naming a directory each main package lands there under the last element of its import path.
+  // (renamed to `out` afterwards).
   const single = spec.binaries.length === 1;
-  const wrong = spec.binaries.filter((b) => b.pkg.split('/').pop() !== b.out);
-  if (!single && wrong.length > 0) throw new Error(`${spec.tool}: output names must be the package's last path element (${wrong.map((b) => b.out).join(', ')})`);
+  const last = (b: GoBinary): string => b.pkg.split('/').pop()!;
+  const clash = spec.binaries.filter((b, i) => spec.binaries.findIndex((o) => last(o) === last(b)) !== i);
+  if (!single && clash.length > 0) throw new Error(`${spec.tool}: main packages must end in distinct path elements (${clash.map((b) => b.pkg).join(', ')})`);
   const names = spec.binaries.map((b) => b.out).join(', ');
   console.log(`[tools]   go build ${spec.binaries.map((b) => b.pkg).join(' ')}`);
+  const tags = spec.tags && spec.tags.length > 0 ? [`-tags=${spec.tags.join(',')}`] : [];
   const step = await timed(`go build ${names}`, wrapper,
-    ['go', 'build', '-trimpath', `-ldflags=${ldflags}`, '-o', single ? join(staging, spec.binaries[0]!.out) : `${staging}/`, ...spec.binaries.map((b) => b.pkg)]);
+    ['go', 'build', '-trimpath', ...tags, `-ldflags=${ldflags}`, '-o', single ? join(staging, spec.binaries[0]!.out) : `${staging}/`, ...spec.binaries.map((b) => b.pkg)]);
+  if (!single) for (const b of spec.binaries) if (last(b) !== b.out) renameSync(join(staging, last(b)), join(staging, b.out));
   console.log(`[tools]   built ${names} in ${step.seconds} s${step.peakRssKiB ? `, peak RSS ${mib(step.peakRssKiB)}` : ''}`);
   const steps: BuildStep[] = [step];
+  for (const dir of spec.copy?.paths ?? []) {
+    const excluded = new Set((spec.copy?.exclude ?? []).map((e) => join(upstream.Dir, e)));
+    cpSync(join(upstream.Dir, dir), join(staging, dir), { recursive: true, filter: (src) => !excluded.has(src) });
+  }
   return steps;
+}
+
+/** A tool's replacements with its recorded ones ({@link RECORDED_REPLACES}) appended; a path replaced twice is an error. */
+function withRecorded(tool: ToolName, replaces: readonly GoReplace[]): GoReplace[] {
+  const recorded = (RECORDED_REPLACES[tool] ?? []).map((r) => r.replace);
+  const twice = recorded.filter((r) => replaces.some((u) => u.path === r.path));
+  if (twice.length > 0) throw new Error(`${tool}: recorded replacement of ${twice.map((r) => r.path).join(', ')} duplicates one of upstream's go.mod`);
+  return [...replaces, ...recorded];
 }
 
 async function copyModuleFiles(spec: ModuleFilesSpec, staging: string, scratch: string): Promise<BuildStep[]> {
@@ -420,10 +515,22 @@ async function aptInstallFromSuite(spec: DebootstrapSpec & { readonly packageSui
   }
 }
 
+/** Moves a system user of the root filesystem (and its files) to `user.id` (see {@link DebootstrapSpec.user}). */
+async function moveUser(rootfs: string, user: NonNullable<DebootstrapSpec['user']>): Promise<void> {
+  const oldUid = moveId(join(rootfs, 'etc/passwd'), user.name, user.id, [2, 3]);
+  const oldGid = moveId(join(rootfs, 'etc/group'), user.name, user.id, [2], user.dropGroup);
+  const gshadow = join(rootfs, 'etc/gshadow');
+  if (user.dropGroup && existsSync(gshadow)) {
+    writeFileSync(gshadow, readFileSync(gshadow, 'utf8').split('\n').filter((l) => l.split(':')[0] !== user.dropGroup).join('\n'));
+  }
+  await $({ quiet: true })`find ${rootfs} -xdev -uid ${oldUid} -exec chown -h ${user.id} {} +`;
+  await $({ quiet: true })`find ${rootfs} -xdev -gid ${oldGid} -exec chgrp -h ${user.id} {} +`;
+}
+
 async function debootstrap(spec: DebootstrapSpec, staging: string, scratch: string): Promise<BuildStep[]> {
   if (process.getuid?.() !== 0) throw new Error('debootstrap needs root');
   const rootfs = join(scratch, 'rootfs');
-  const include = spec.packageSuite ? [] : [`--include=${spec.package}`];
+  const include = spec.packageSuite ? [] : [`--include=${[spec.package, ...(spec.extraPackages ?? [])].join(',')}`];
   console.log(`[tools]   debootstrap --variant=minbase ${include.join(' ')} ${spec.suite}`);
   const steps: BuildStep[] = [];
   try {
@@ -436,14 +543,7 @@ async function debootstrap(spec: DebootstrapSpec, staging: string, scratch: stri
       .filter((m) => m.startsWith(`${rootfs}/`)).reverse();
     for (const m of mounts) await $({ quiet: true, nothrow: true })`umount -l ${m}`;
   }
-  const oldUid = moveId(join(rootfs, 'etc/passwd'), spec.user.name, spec.user.id, [2, 3]);
-  const oldGid = moveId(join(rootfs, 'etc/group'), spec.user.name, spec.user.id, [2], spec.user.dropGroup);
-  const gshadow = join(rootfs, 'etc/gshadow');
-  if (spec.user.dropGroup && existsSync(gshadow)) {
-    writeFileSync(gshadow, readFileSync(gshadow, 'utf8').split('\n').filter((l) => l.split(':')[0] !== spec.user.dropGroup).join('\n'));
-  }
-  await $({ quiet: true })`find ${rootfs} -xdev -uid ${oldUid} -exec chown -h ${spec.user.id} {} +`;
-  await $({ quiet: true })`find ${rootfs} -xdev -gid ${oldGid} -exec chgrp -h ${spec.user.id} {} +`;
+  if (spec.user) await moveUser(rootfs, spec.user);
   for (const p of spec.prune) rmSync(join(rootfs, p), { recursive: true, force: true });
   const status = readFileSync(join(rootfs, 'var/lib/dpkg/status'), 'utf8');
   const entry = status.split('\n\n').find((e) => e.startsWith(`Package: ${spec.package}\n`));
@@ -528,7 +628,7 @@ async function buildTool(spec: ToolSpec, goVersion: string, rebuild: boolean): P
 export const TOOLS_COMMAND = {
   name: 'tools',
   usage: 'npm run tools -- [--rebuild] [tool…]',
-  summary: `Builds the tools of the control-plane suite into the cache, skipping those already there. Tools: ${SPECS.map((s) => s.tool).join(', ')} (default: all; ${SPECS.filter((s) => s.kind === 'debootstrap').map((s) => s.tool).join(', ')} only as root with debootstrap installed).`,
+  summary: `Builds the tools of the control-plane suite into the cache, skipping those already there. Tools: ${SPECS.map((s) => s.tool).join(', ')} (default: all but ${SPECS.filter((s) => s.onlyWhenNamed).map((s) => `${s.tool} (${s.onlyWhenNamed})`).join(', ')}, built only when named; ${SPECS.filter((s) => s.kind === 'debootstrap' && !s.onlyWhenNamed).map((s) => s.tool).join(', ')} only as root with debootstrap installed).`,
   options: {
     rebuild: { type: 'boolean', help: 'build again even when cached' },
     help: HELP_OPTION,
@@ -553,12 +653,22 @@ export function parseToolsArgs(argv: readonly string[]): ToolsOptions {
   return { rebuild: values.rebuild, only: positionals as ToolName[], help: values.help };
 }
 
+/**
+ * The tools a run builds, in build order: those named, else every tool not built only when named
+ * ({@link ToolSpecBase.onlyWhenNamed}: the Cilium node's) — Debian root filesystems only when `canDebootstrap`.
+ */
+export function selectTools(only: readonly ToolName[], canDebootstrap: boolean): ToolName[] {
+  return SPECS.filter((s) => (only.length === 0
+    ? !s.onlyWhenNamed && (canDebootstrap || s.kind !== 'debootstrap')
+    : only.includes(s.tool))).map((s) => s.tool);
+}
+
 async function main(): Promise<void> {
   const { rebuild, only } = parseOrExit(TOOLS_COMMAND, () => parseToolsArgs(process.argv.slice(2)));
   // A root filesystem needs root and Debian's debootstrap (.ci/run installs it before the e2e suite): without
   // them it is built only when named (and then fails, saying why); the e2e node says it is missing.
   const canDebootstrap = process.getuid?.() === 0 && existsSync('/usr/sbin/debootstrap');
-  const selected = SPECS.filter((s) => (only.length === 0 ? canDebootstrap || s.kind !== 'debootstrap' : only.includes(s.tool)));
+  const selected = selectTools(only, canDebootstrap).map((t) => SPECS.find((s) => s.tool === t)!);
 
   const goVersion = (await $({ env: goEnv(), quiet: true })`go version`).stdout.trim();
   console.log(`[tools] cache ${cacheRoot()} · ${goVersion}`);

@@ -53,6 +53,11 @@ export interface ControlPlaneOptions {
    * bridge so that pods reach the API server through the `kubernetes` Service. etcd stays on 127.0.0.1.
    */
   readonly address?: string;
+  /**
+   * The API server's secure port. Default: a free port. The e2e node serves on the platform's port (6443, Kind's),
+   * the one its workspace policy lets database pods reach.
+   */
+  readonly apiServerPort?: number;
   /** Authorizers of the API server, in order (default `RBAC`; the e2e node adds `Node` before it). */
   readonly authorizationModes?: readonly string[];
   /** Extra kube-apiserver flags (`--name=value`). */
@@ -305,7 +310,7 @@ export class ControlPlane {
     const ports: ControlPlanePorts = {
       etcdClient: await freePort(),
       etcdPeer: await freePort(),
-      apiServer: await freePort(),
+      apiServer: options.apiServerPort ?? await freePort(),
       ...(controllers.length > 0 ? { controllerManager: await freePort() } : {}),
     };
     this.listening = ports;

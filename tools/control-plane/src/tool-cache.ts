@@ -9,14 +9,21 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { CILIUM, CLOUDNATIVE_PG, COREDNS, E2E_POSTGRESQL, E2E_VALKEY, ETCD, FLUX, KRO, KUBERNETES, KYVERNO, LOCAL_PATH_PROVISIONER } from '../../../lib/shared/versions';
+import { CILIUM, CLOUDNATIVE_PG, COREDNS, E2E_CILIUM_RUNTIME, E2E_HELM, E2E_POSTGRESQL, E2E_VALKEY, ETCD, FLUX, KRO, KUBERNETES, KYVERNO, LOCAL_PATH_PROVISIONER } from '../../../lib/shared/versions';
 
 /** The tools the control-plane suite needs. */
 export type ToolName = 'kubernetes' | 'etcd' | 'kro' | 'kyverno' | 'cilium-crds' | 'coredns' | 'local-path-provisioner'
-  | 'cloudnative-pg' | 'cloudnative-pg-config' | DebianRootfsTool | 'source-controller' | 'kustomize-controller';
+  | 'cloudnative-pg' | 'cloudnative-pg-config' | DebianRootfsTool | 'source-controller' | 'kustomize-controller'
+  | 'cilium' | 'cilium-helm';
 
 /** The tools that are a Debian root filesystem for one package (see {@link debianRootfs}). */
-export type DebianRootfsTool = 'postgresql-rootfs' | 'valkey-rootfs';
+export type DebianRootfsTool = 'postgresql-rootfs' | 'valkey-rootfs' | 'cilium-runtime-rootfs';
+
+/**
+ * The tools of the e2e node's Cilium only: `npm run tools` builds them only when named (`npm run tools -- cilium …`,
+ * as `npm run test:e2e` does), so the control-plane suite, which runs no node, never pays for them.
+ */
+export const CILIUM_NODE_TOOLS: readonly ToolName[] = ['cilium', 'cilium-helm', 'cilium-runtime-rootfs'];
 
 /** Name of the file written into a tool directory once its build completed. */
 export const COMPLETE_MARKER = '.complete.json';
@@ -77,6 +84,9 @@ export const TOOL_VERSIONS: Readonly<Record<ToolName, string>> = {
   'valkey-rootfs': `${E2E_VALKEY.package}-${E2E_VALKEY.packageSuite}`,
   'source-controller': FLUX.sourceController,
   'kustomize-controller': FLUX.kustomizeController,
+  cilium: `v${CILIUM.version}`,
+  'cilium-helm': E2E_HELM.version,
+  'cilium-runtime-rootfs': `${E2E_CILIUM_RUNTIME.package}-${E2E_CILIUM_RUNTIME.debianSuite}`,
 };
 
 /** The cache directory of one tool at its pinned version. */
@@ -99,10 +109,9 @@ export interface ToolPaths {
   readonly kubeApiserver: string;
   /** `kube-controller-manager` binary (namespace deletion and garbage collection). */
   readonly kubeControllerManager: string;
-  /** `kubelet`, `kube-scheduler` and `kube-proxy` binaries (the e2e node). */
+  /** `kubelet` and `kube-scheduler` binaries (the e2e node). */
   readonly kubelet: string;
   readonly kubeScheduler: string;
-  readonly kubeProxy: string;
   /** `etcd` binary. */
   readonly etcd: string;
   /** CoreDNS binary (the e2e node's cluster DNS). */
@@ -139,7 +148,6 @@ export function toolPaths(needed: readonly ToolName[] = CONTROL_PLANE_TOOLS): To
     kubeControllerManager: join(toolDir('kubernetes'), 'kube-controller-manager'),
     kubelet: join(toolDir('kubernetes'), 'kubelet'),
     kubeScheduler: join(toolDir('kubernetes'), 'kube-scheduler'),
-    kubeProxy: join(toolDir('kubernetes'), 'kube-proxy'),
     etcd: join(toolDir('etcd'), 'etcd'),
     coredns: join(toolDir('coredns'), 'coredns'),
     localPathProvisioner: join(toolDir('local-path-provisioner'), 'local-path-provisioner'),

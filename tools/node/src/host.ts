@@ -40,10 +40,9 @@ export const NODE = {
 export const TEARDOWN_SCRIPT = join(NODE.dir, 'teardown.sh');
 
 /**
- * Kernel settings the node changes (`/proc/sys` paths): IP forwarding (the bridge plugin, and service
- * traffic between pods that kube-proxy DNATs), the kubelet's kernel tunables (`vm/overcommit_memory`,
- * `vm/panic_on_oom`, `kernel/panic`, `kernel/panic_on_oops`, `kernel/keys/root_max*`) and what kube-proxy may
- * touch. Each is read before the node starts and written back by the teardown.
+ * Kernel settings the node changes (`/proc/sys` paths): IP forwarding (pod traffic routed by the host), the kubelet's kernel tunables (`vm/overcommit_memory`,
+ * `vm/panic_on_oom`, `kernel/panic`, `kernel/panic_on_oops`, `kernel/keys/root_max*`) and what Cilium's agent or
+ * the kernel's netfilter may touch. Each is read before the node starts and written back by the teardown.
  */
 export const TOUCHED_SYSCTLS: readonly string[] = [
   'net/ipv4/ip_forward',
@@ -58,6 +57,14 @@ export const TOUCHED_SYSCTLS: readonly string[] = [
   'net/bridge/bridge-nf-call-ip6tables',
   'net/ipv4/conf/all/route_localnet',
   'net/netfilter/nf_conntrack_max',
+  // What Cilium's agent sets host-wide (pkg/datapath/loader, pkg/datapath/linux: `tables.Sysctl` entries). Its
+  // `kernel.unprivileged_bpf_disabled=1` cannot be written back (1 is final until reboot); see cilium.ts.
+  'net/ipv4/conf/all/rp_filter',
+  'net/ipv4/conf/all/forwarding',
+  'net/ipv4/fib_multipath_use_neigh',
+  'net/core/bpf_jit_enable',
+  'net/core/fb_tunnels_only_for_init_net',
+  'kernel/timer_migration',
 ];
 
 /**
@@ -78,6 +85,9 @@ export const HOST_PATHS: readonly string[] = [
   '/etc/kubernetes',
   '/var/run/kubernetes',
   '/usr/libexec/kubernetes',
+  // Cilium's agent: its runtime state and API socket (where the CNI plugin finds it), the chart's xtables lock.
+  '/run/cilium',
+  '/run/xtables.lock',
 ];
 
 /** Reads the {@link TOUCHED_SYSCTLS} that exist on this host. */
@@ -125,13 +135,30 @@ export function nodeMounts(): string[] {
     .filter((m) => m === NODE.dir || m.startsWith(`${NODE.dir}/`));
 }
 
-/** Network interfaces of the node: the bridge and the veths attached to it. */
+/** Interfaces Cilium's agent creates: `cilium_host`/`cilium_net` (and `cilium_vxlan` in tunnel mode), `lxc…` per endpoint. */
+const CILIUM_INTERFACE = /^(cilium_|lxc)/;
+
+/**
+ * Mount points outside {@link NODE.dir} that the Cilium node creates as shared mounts when they are not mount
+ * points yet (containerd refuses Bidirectional and HostToContainer propagation from a private mount, and this
+ * host's `/` is private): the bpf filesystem (Cilium's chart would mount it from an init container) and
+ * `/run/netns` bound to itself (as `ip netns add` does). The teardown unmounts each that was not mounted before.
+ */
+export const HOST_MOUNTS: readonly string[] = ['/sys/fs/bpf', '/run/netns'];
+
+/** Which of {@link HOST_MOUNTS} are mount points now. */
+export function existingHostMounts(): string[] {
+  const points = new Set(readFileSync('/proc/self/mountinfo', 'utf8').split('\n').map((l) => l.split(' ')[4]));
+  return HOST_MOUNTS.filter((m) => points.has(m));
+}
+
+/** Network interfaces of the node: the bridge and the veths attached to it, and Cilium's. */
 export function nodeInterfaces(): string[] {
   const out = execFileSync('ip', ['-o', 'link', 'show'], { encoding: 'utf8' });
   return out.split('\n').flatMap((l) => {
     const m = /^\d+: ([^:@]+)[@:].*/.exec(l);
     if (!m) return [];
-    return m[1] === NODE.bridge || l.includes(` master ${NODE.bridge} `) ? [m[1]!] : [];
+    return m[1] === NODE.bridge || l.includes(` master ${NODE.bridge} `) || CILIUM_INTERFACE.test(m[1]!) ? [m[1]!] : [];
   });
 }
 
@@ -147,7 +174,7 @@ export function nodeFirewallRules(): string[] {
         continue;
       }
       for (const l of out.split('\n')) {
-        if (/(KUBE-|CNI-|MINI-ATLAS-E2E)/.test(l)) lines.push(`${cmd} -t ${table} ${l}`);
+        if (/(KUBE-|CNI-|CILIUM_|MINI-ATLAS-E2E)/.test(l)) lines.push(`${cmd} -t ${table} ${l}`);
       }
     }
   }
@@ -193,6 +220,8 @@ export interface HostBaseline {
   readonly hostPaths: readonly string[];
   /** Pid of the runner holding the lock. */
   readonly pid: number;
+  /** Which of {@link HOST_MOUNTS} were mount points before the node started (those are left alone). */
+  readonly hostMounts?: readonly string[];
 }
 
 function q(s: string): string {
@@ -237,12 +266,20 @@ done
 
 for l in $(ip -o link show master "$BRIDGE" 2>/dev/null | awk -F': ' '{ print $2 }' | cut -d@ -f1); do ip link del "$l" 2>/dev/null; done
 ip link del "$BRIDGE" 2>/dev/null
+for l in $(ip -o link show 2>/dev/null | awk -F': ' '{ print $2 }' | cut -d@ -f1 | grep -E '^(cilium_|lxc)'); do ip link del "$l" 2>/dev/null; done
+# Cilium's policy routing (L7 proxy): its rules and tables, and the local table's rule back at priority 0.
+ip -4 rule show 2>/dev/null | grep -E 'lookup (2004|2005)' | cut -d: -f1 | while read -r pref; do ip -4 rule del pref "$pref" 2>/dev/null; done
+ip -4 route flush table 2004 2>/dev/null; ip -4 route flush table 2005 2>/dev/null
+if ! ip -4 rule show | grep -qE '^0:[[:space:]]+from all lookup local'; then ip -4 rule add pref 0 lookup local 2>/dev/null && ip -4 rule del pref 100 lookup local 2>/dev/null; fi
+${HOST_MOUNTS.map((m) => (base.hostMounts ?? HOST_MOUNTS).includes(m)
+    ? `# ${m} was a mount point before the node started: left as it is`
+    : `while awk -v m=${q(m)} '$5 == m { found = 1 } END { exit !found }' /proc/self/mountinfo; do umount ${q(m)} 2>/dev/null || umount -l ${q(m)} 2>/dev/null || break; done`).join('\n')}
 
 for cmd in iptables ip6tables; do
   for t in filter nat mangle raw; do
-    $cmd -w -t $t -S 2>/dev/null | grep -E -- '^-A [A-Z]+ .*-j (KUBE-[A-Z0-9-]+|${NODE.chain})( |$)' | grep -E '^-A (INPUT|OUTPUT|FORWARD|PREROUTING|POSTROUTING) ' \\
+    $cmd -w -t $t -S 2>/dev/null | grep -E -- '^-A [A-Z]+ .*-j (KUBE-[A-Z0-9-]+|CILIUM_[A-Za-z0-9_]+|${NODE.chain})( |$)' | grep -E '^-A (INPUT|OUTPUT|FORWARD|PREROUTING|POSTROUTING) ' \\
       | sed 's/^-A /-D /' | while read -r rule; do eval "$cmd -w -t $t $rule" 2>/dev/null; done
-    chains=$($cmd -w -t $t -S 2>/dev/null | awk '$1 == "-N" && ($2 ~ /^KUBE-/ || $2 == "${NODE.chain}") { print $2 }')
+    chains=$($cmd -w -t $t -S 2>/dev/null | awk '$1 == "-N" && ($2 ~ /^KUBE-/ || $2 ~ /^CILIUM_/ || $2 == "${NODE.chain}") { print $2 }')
     for c in $chains; do $cmd -w -t $t -F "$c" 2>/dev/null; done
     for c in $chains; do $cmd -w -t $t -X "$c" 2>/dev/null; done
   done

@@ -18,7 +18,7 @@
  * as the single layer, the reference from {@link debianImageRef}.
  */
 import { createHash } from 'node:crypto';
-import { chmodSync, copyFileSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, cpSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { $ } from 'zx';
 import { CLOUDNATIVE_PG, COREDNS, LOCAL_PATH_PROVISIONER } from '../../../lib/shared/versions';
@@ -112,7 +112,12 @@ export interface ImageSpec {
   readonly dirs?: readonly string[];
   /** Symbolic links (absolute path in the image → target). */
   readonly links?: Readonly<Record<string, string>>;
-  /** A ready layer tar (a whole root filesystem) used instead of `files`, `dirs` and `links`. */
+  /** Directory trees copied whole (absolute path in the image ← directory on the host). */
+  readonly trees?: readonly { readonly path: string; readonly source: string }[];
+  /**
+   * A ready layer tar (a whole root filesystem): the image's first layer; `files`, `trees`, `dirs` and `links`,
+   * when given, make a second layer above it.
+   */
   readonly layerTar?: string;
   /** `PATH` of the image (default `/`). */
   readonly path?: string;
@@ -154,10 +159,15 @@ export async function writeImageArchive(spec: ImageSpec, archive: string, scratc
     mkdirSync(dirname(join(rootfs, link)), { recursive: true });
     symlinkSync(target, join(rootfs, link));
   }
-  let layerFile = join(scratch, 'layer.tar');
-  if (spec.layerTar) layerFile = spec.layerTar;
-  else await $({ quiet: true })`tar --sort=name --owner=0 --group=0 --numeric-owner --mtime=@0 --format=gnu -C ${rootfs} -cf ${layerFile} .`;
-  const layerDigest = sha256(readFileSync(layerFile));
+  for (const t of spec.trees ?? []) cpSync(t.source, join(rootfs, t.path), { recursive: true });
+  const own = spec.files.length > 0 || (spec.trees ?? []).length > 0 || (spec.dirs ?? []).length > 0 || Object.keys(spec.links ?? {}).length > 0;
+  const layerFiles: string[] = spec.layerTar ? [spec.layerTar] : [];
+  if (own || !spec.layerTar) {
+    const layerFile = join(scratch, 'layer.tar');
+    await $({ quiet: true })`tar --sort=name --owner=0 --group=0 --numeric-owner --mtime=@0 --format=gnu -C ${rootfs} -cf ${layerFile} .`;
+    layerFiles.push(layerFile);
+  }
+  const layerDigests = layerFiles.map((f) => sha256(readFileSync(f)));
   const config = {
     architecture: 'amd64',
     os: 'linux',
@@ -167,17 +177,19 @@ export async function writeImageArchive(spec: ImageSpec, archive: string, scratc
       ...(spec.user ? { User: spec.user } : {}),
       Env: [`PATH=${spec.path ?? '/'}`],
     },
-    rootfs: { type: 'layers', diff_ids: [`sha256:${layerDigest}`] },
+    rootfs: { type: 'layers', diff_ids: layerDigests.map((d) => `sha256:${d}`) },
     history: [{ created_by: 'mini-atlas tools/node/src/images.ts', comment: spec.ref }],
   };
   const configJson = JSON.stringify(config);
   const configDigest = sha256(configJson);
   const out = join(scratch, 'archive');
-  mkdirSync(join(out, layerDigest), { recursive: true });
-  copyFileSync(layerFile, join(out, layerDigest, 'layer.tar'));
+  layerFiles.forEach((f, i) => {
+    mkdirSync(join(out, layerDigests[i]!), { recursive: true });
+    copyFileSync(f, join(out, layerDigests[i]!, 'layer.tar'));
+  });
   writeFileSync(join(out, `${configDigest}.json`), configJson);
   writeFileSync(join(out, 'manifest.json'), JSON.stringify([
-    { Config: `${configDigest}.json`, RepoTags: [spec.ref], Layers: [`${layerDigest}/layer.tar`] },
+    { Config: `${configDigest}.json`, RepoTags: [spec.ref], Layers: layerDigests.map((d) => `${d}/layer.tar`) },
   ]));
   await $({ quiet: true })`tar --sort=name --owner=0 --group=0 --numeric-owner --mtime=@0 -C ${out} -cf ${archive} .`;
   rmSync(scratch, { recursive: true, force: true });

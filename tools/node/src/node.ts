@@ -4,11 +4,13 @@
  *
  * - containerd (Debian's package) with its own root, state, socket and config, `restrict_oom_score_adj`, and
  *   `runc-wrapper` as its runtime (runc without CAP_SYS_RESOURCE, which this host cannot grant);
- * - the CNI bridge plugin (Debian's containernetworking-plugins) on the node's own bridge, no IP masquerade,
- *   and a firewall chain that drops pod traffic leaving the host;
- * - kubelet, kube-scheduler and kube-proxy (iptables) built with the API server (`npm run tools`);
- * - the API server on the bridge address, so pods reach it through the `kubernetes` Service;
- * - CoreDNS as a pod in `kube-system` (`k8s-app=kube-dns`), with no forwarder.
+ * - kubelet and kube-scheduler built with the API server (`npm run tools`);
+ * - Cilium 1.20 as the CNI, with kube-proxy replacement (no kube-proxy): the agent as a DaemonSet rendered from the
+ *   platform's Cilium HelmRelease values with the deviations of `cilium.ts`, so every e2e test runs under the
+ *   platform's network policies; a firewall chain drops pod traffic leaving the host;
+ * - the API server on the address of the node's own bridge, on the platform's API server port, so pods reach it
+ *   through the `kubernetes` Service and the workspace policy's API server rule applies as on Kind;
+ * - CoreDNS as a pod in `kube-system` (`k8s-app=kube-dns`), with no forwarder; local-path-provisioner.
  *
  * One node per host (a lock). {@link E2eNode.stop} — and, when the runner dies, the watchdog of
  * `managed-process.ts` — runs the teardown script of `host.ts`, which leaves no process, mount, interface,
@@ -28,20 +30,17 @@ import {
 } from '../../control-plane/src/managed-process';
 import { debianRootfs, toolPaths } from '../../control-plane/src/tool-cache';
 import {
-  cgroupHierarchies, existingHostPaths, NODE, nodeFirewallRules, readSysctls, renderTeardownScript, TEARDOWN_SCRIPT, writeSysctl,
+  cgroupHierarchies, existingHostMounts, existingHostPaths, HOST_MOUNTS, NODE, nodeFirewallRules, readSysctls, renderTeardownScript, TEARDOWN_SCRIPT, writeSysctl,
 } from './host';
 import { KubeClient, KubeObject } from '../../control-plane/src/kube-client';
 import { oneReplicaDeployment } from './deployment';
-import { serviceProgrammed, serviceRules } from './kube-proxy';
-import { buildNodeBinaries, IMAGES, nodeImageSpecs, postgresImage, valkeyImage, writeImageArchive } from './images';
+import { buildNodeBinaries, IMAGES, ImageSpec, nodeImageSpecs, postgresImage, valkeyImage, writeImageArchive } from './images';
+import {
+  adaptRenderedForNode, CILIUM_IMAGES, CILIUM_NODE, ciliumCrds, ciliumE2eValues, ciliumImageSpecs, ciliumServiceEntries, ciliumServiceProgrammed, renderCilium,
+} from './cilium';
 
 /** Options of {@link E2eNode.start}. */
 export interface E2eNodeOptions {
-  /**
-   * `minimal`: control plane, containerd and kubelet only (pods are bound to the node by name); `full` adds
-   * kube-scheduler, kube-proxy and CoreDNS. Default `full`.
-   */
-  readonly mode?: 'minimal' | 'full';
   /** Extra kube-controller-manager controllers. */
   readonly controllers?: readonly string[];
   /** Progress messages. */
@@ -63,7 +62,15 @@ export const NODE_CONTROLLERS: readonly string[] = [
   'persistentvolume-binder-controller',
   // CloudNativePG bootstraps an instance's data directory in a Job (`<cluster>-1-initdb`).
   'job-controller',
+  // The Cilium agent is a DaemonSet.
+  'daemonset-controller',
+  // Gives the Node its podCIDR, which Cilium's `ipam.mode: kubernetes` (the platform's value) reads.
+  'node-ipam-controller',
 ];
+
+/** The API server's secure port on the node: the platform's (`CiliumProps.apiServerPort`, default 6443, Kind's). */
+export const NODE_API_SERVER_PORT = 6443;
+
 
 /** Where {@link E2eNode.stop} copies the node's process logs before the teardown removes them. */
 export const LAST_RUN_LOGS = join(tmpdir(), 'mini-atlas-e2e-logs');
@@ -76,6 +83,9 @@ const BUSYBOX = '/bin/busybox';
 
 /** Where local-path-provisioner creates volumes (removed with the node directory). */
 export const LOCAL_PATH_DIR = join(NODE.dir, 'local-path');
+
+/** The field manager of what the node applies (Cilium's objects, CoreDNS, local-path-provisioner). */
+const NODE_FIELD_MANAGER = 'mini-atlas-e2e-node';
 
 const CONTAINERD_SOCKET = join(NODE.dir, 'containerd', 'containerd.sock');
 const RUNC_WRAPPER_LOG = join(NODE.dir, 'runc-wrapper.log');
@@ -117,7 +127,7 @@ function preflight(): void {
     }
   }
   if (!existsSync(BUSYBOX)) problems.push(`${BUSYBOX} is missing (Debian's busybox-static, for local-path-provisioner's helper pods)`);
-  if (!existsSync('/usr/lib/cni/bridge')) problems.push('the CNI bridge plugin (/usr/lib/cni/bridge, containernetworking-plugins) is missing');
+  if (!existsSync('/usr/lib/cni/loopback')) problems.push('the CNI loopback plugin (/usr/lib/cni/loopback, containernetworking-plugins; the Cilium agent image installs it) is missing');
   if (problems.length > 0) throw new Error(`cannot start the e2e node:\n${problems.join('\n')}`);
 }
 
@@ -131,7 +141,7 @@ export class E2eNode {
   static async start(options: E2eNodeOptions = {}): Promise<E2eNode> {
     const log = options.log ?? ((): void => undefined);
     takeLock(log);
-    const node = new E2eNode(options.mode ?? 'full', log);
+    const node = new E2eNode(log);
     try {
       preflight();
       await node.boot(options);
@@ -144,24 +154,21 @@ export class E2eNode {
 
   /** The control plane the node is registered with. */
   plane!: ControlPlane;
-  /** `full` mode: the PostgreSQL image imported for CloudNativePG's clusters (its tag is the Debian package version). */
+  /** The PostgreSQL image imported for CloudNativePG's clusters (its tag is the Debian package version). */
   postgresImage = '';
-  /** `full` mode: the Debian package version of that PostgreSQL (e.g. `15.18-0+deb12u1`). */
+  /** The Debian package version of that PostgreSQL (e.g. `15.18-0+deb12u1`). */
   postgresPackageVersion = '';
-  /** `full` mode: the Valkey image imported for the Infrastructure caches (its tag is the Debian package version). */
+  /** The Valkey image imported for the Infrastructure caches (its tag is the Debian package version). */
   valkeyImage = '';
-  /** `full` mode: the Debian package version of that `valkey-server` (e.g. `8.0.1+dfsg1-1~bpo12+1`). */
+  /** The Debian package version of that `valkey-server` (e.g. `8.0.1+dfsg1-1~bpo12+1`). */
   valkeyPackageVersion = '';
   /** `full` mode: CloudNativePG's `config/rbac` and `config/webhook` from its module (see `cnpg.ts`). */
   cnpgConfigDir = '';
   private readonly processes: ManagedProcess[] = [];
+  private execs = 0;
   private stopped = false;
 
-  private constructor(
-    /** What runs (see {@link E2eNodeOptions.mode}). */
-    readonly mode: 'minimal' | 'full',
-    private readonly log: (m: string) => void,
-  ) {}
+  private constructor(private readonly log: (m: string) => void) {}
 
   /** Log file of each node process, by name. */
   get logs(): Readonly<Record<string, string>> {
@@ -199,21 +206,32 @@ export class E2eNode {
   }
 
   /**
-   * Waits until kube-proxy has programmed a Service with at least one endpoint ({@link serviceProgrammed});
-   * throws with the Service's rules after `timeoutMs`.
+   * Waits until Cilium's load balancer has a Service with at least one active backend
+   * ({@link ciliumServiceProgrammed}, from `cilium-dbg service list -o json` in the agent); until then a
+   * connection to its ClusterIP fails. Throws with what the agent lists for it after `timeoutMs`.
    */
   async waitServiceProgrammed(namespace: string, service: string, timeoutMs = 60_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
-    const save = (table: string): string => execFileSync('iptables-save', ['-t', table], { encoding: 'utf8' });
     for (;;) {
-      const [nat, filter] = [save('nat'), save('filter')];
-      if (serviceProgrammed(nat, filter, namespace, service)) return;
+      const list = await this.ciliumDbg('service', 'list', '-o', 'json');
+      if (ciliumServiceProgrammed(list, namespace, service)) return;
       if (Date.now() > deadline) {
-        const rules = serviceRules(nat, filter, namespace, service);
-        throw new Error(`kube-proxy did not program Service ${namespace}/${service} with an endpoint within ${timeoutMs} ms; its rules:\n  ${rules.join('\n  ') || '(none)'}`);
+        throw new Error(`Cilium did not program Service ${namespace}/${service} with an active backend within ${timeoutMs} ms; the agent lists:\n${JSON.stringify(ciliumServiceEntries(list, namespace, service), null, 2)}`);
       }
-      await new Promise((r) => setTimeout(r, 250));
+      await new Promise((r) => setTimeout(r, 500));
     }
+  }
+
+  /**
+   * Runs `cilium-dbg` with `args` in the running Cilium agent container (through containerd, as `kubectl exec`
+   * would); its standard output.
+   */
+  async ciliumDbg(...args: string[]): Promise<string> {
+    const tasks = await this.ctr('tasks', 'list');
+    const containers = (await this.ctr('containers', 'list')).split('\n').filter((l) => l.includes(CILIUM_IMAGES.agent)).map((l) => l.split(/\s+/)[0]!);
+    const agent = tasks.split('\n').map((l) => l.split(/\s+/)).find((f) => containers.includes(f[0]!) && f[2] === 'RUNNING')?.[0];
+    if (!agent) throw new Error(`no running container of ${CILIUM_IMAGES.agent}:\n${tasks}`);
+    return this.ctr('tasks', 'exec', '--exec-id', `dbg-${process.pid}-${++this.execs}`, agent, 'cilium-dbg', ...args);
   }
 
   /** Packets dropped so far by the node's chain (pod traffic to an address outside the host). */
@@ -263,16 +281,14 @@ export class E2eNode {
 
   private async boot(options: E2eNodeOptions): Promise<void> {
     const log = this.log;
-    const full = this.mode === 'full';
-    const tools = toolPaths(full
-      ? ['kubernetes', 'etcd', 'coredns', 'local-path-provisioner', 'cloudnative-pg', 'cloudnative-pg-config']
-      : ['kubernetes', 'etcd']);
-    const postgres = full ? debianRootfs('postgresql-rootfs') : undefined;
-    const valkey = full ? debianRootfs('valkey-rootfs') : undefined;
-    const baseline = { sysctls: readSysctls(), hostPaths: existingHostPaths(), pid: process.pid };
+    toolPaths(['cilium', 'cilium-helm', 'cilium-runtime-rootfs']);
+    const tools = toolPaths(['kubernetes', 'etcd', 'coredns', 'local-path-provisioner', 'cloudnative-pg', 'cloudnative-pg-config']);
+    const postgres = debianRootfs('postgresql-rootfs');
+    const valkey = debianRootfs('valkey-rootfs');
+    const baseline = { sysctls: readSysctls(), hostPaths: existingHostPaths(), pid: process.pid, hostMounts: existingHostMounts() };
 
     // The teardown exists before anything is created, and the watchdog knows it.
-    for (const d of ['logs', 'bin', 'images', 'cni/net.d', 'cni/ipam', 'containerd', 'kubelet', 'pod-logs']) {
+    for (const d of ['logs', 'bin', 'images', 'cni/net.d', 'containerd', 'kubelet', 'pod-logs']) {
       mkdirSync(join(NODE.dir, d), { recursive: true });
     }
     writeFileSync(TEARDOWN_SCRIPT, renderTeardownScript(baseline), { mode: 0o755 });
@@ -288,33 +304,45 @@ export class E2eNode {
       }
     }
 
-    // Network: the bridge with the gateway address (the API server binds to it), forwarding on, and the
-    // node's chain first in FORWARD: pod traffic may go to pods and to the host, never out of the host.
+    // Network: the node's bridge with the gateway address (the API server binds to it; Cilium's datapath attaches
+    // to it), forwarding on, and the node's chain first in FORWARD: pod traffic may go to pods and to the host,
+    // never out of the host (Cilium's legacy host routing sends forwarded traffic through here).
     run('ip', ['link', 'add', NODE.bridge, 'type', 'bridge']);
     run('ip', ['addr', 'add', `${NODE.gateway}/${NODE.prefix}`, 'dev', NODE.bridge]);
     run('ip', ['link', 'set', NODE.bridge, 'up']);
     writeSysctl('net/ipv4/ip_forward', '1');
     run('iptables', ['-w', '-N', NODE.chain]);
-    run('iptables', ['-w', '-A', NODE.chain, '-s', NODE.podCidr, '-o', NODE.bridge, '-j', 'RETURN']);
-    run('iptables', ['-w', '-A', NODE.chain, '-s', NODE.podCidr, '-j', 'DROP']);
+    run('iptables', ['-w', '-A', NODE.chain, '-s', CILIUM_NODE.podCidr, '-d', CILIUM_NODE.podCidr, '-j', 'RETURN']);
+    run('iptables', ['-w', '-A', NODE.chain, '-s', CILIUM_NODE.podCidr, '-j', 'DROP']);
+    // The node's own cgroup of the cgroup2 hierarchy, where Cilium attaches socket load balancing.
+    mkdirSync(CILIUM_NODE.cgroupRoot, { recursive: true });
+    run('mount', ['--bind', join('/sys/fs/cgroup/unified', NODE.cgroup), CILIUM_NODE.cgroupRoot]);
+    run('mount', ['--make-shared', CILIUM_NODE.cgroupRoot]);
+    // The chart's volumes with mount propagation need shared host mounts (see HOST_MOUNTS).
+    const mounted = existingHostMounts();
+    for (const m of HOST_MOUNTS) {
+      if (mounted.includes(m)) continue;
+      mkdirSync(m, { recursive: true });
+      if (m === '/sys/fs/bpf') run('mount', ['-t', 'bpf', 'bpf', m]);
+      else run('mount', ['--bind', m, m]);
+      run('mount', ['--make-shared', m]);
+    }
+    mkdirSync(CILIUM_NODE.cniBinPath, { recursive: true });
     run('iptables', ['-w', '-I', 'FORWARD', '1', '-j', NODE.chain]);
 
     // Binaries and images.
     let started = Date.now();
     const bin = await buildNodeBinaries(join(NODE.dir, 'bin'));
-    const specs = nodeImageSpecs({
+    const specs: ImageSpec[] = nodeImageSpecs({
       ...bin,
-      ...(full ? {
-        coredns: tools.coredns, localPathProvisioner: tools.localPathProvisioner, busybox: BUSYBOX, cnpgManager: tools.cnpgManager, postgres, valkey,
-      } : {}),
+      coredns: tools.coredns, localPathProvisioner: tools.localPathProvisioner, busybox: BUSYBOX, cnpgManager: tools.cnpgManager, postgres, valkey,
     });
-    if (postgres && valkey) {
-      this.postgresImage = postgresImage(postgres.packageVersion);
-      this.postgresPackageVersion = postgres.packageVersion;
-      this.valkeyImage = valkeyImage(valkey.packageVersion);
-      this.valkeyPackageVersion = valkey.packageVersion;
-      this.cnpgConfigDir = tools.cnpgConfig;
-    }
+    specs.push(...ciliumImageSpecs());
+    this.postgresImage = postgresImage(postgres.packageVersion);
+    this.postgresPackageVersion = postgres.packageVersion;
+    this.valkeyImage = valkeyImage(valkey.packageVersion);
+    this.valkeyPackageVersion = valkey.packageVersion;
+    this.cnpgConfigDir = tools.cnpgConfig;
     const archives: string[] = [];
     for (const spec of specs) {
       const archive = join(NODE.dir, 'images', `${spec.ref.replace(/[/:]/g, '_')}.tar`);
@@ -327,6 +355,7 @@ export class E2eNode {
     started = Date.now();
     this.plane = await ControlPlane.start({
       address: NODE.gateway,
+      apiServerPort: NODE_API_SERVER_PORT,
       controllers: [...DEFAULT_CONTROLLERS, ...NODE_CONTROLLERS, ...(options.controllers ?? [])],
       authorizationModes: ['Node', 'RBAC'],
       apiServerArgs: ['--enable-admission-plugins=NodeRestriction'],
@@ -335,27 +364,18 @@ export class E2eNode {
       // platform's policies name those identities (service-endpoints lets only the endpoint controllers write
       // EndpointSlices in a workspace; operator-labels exempts the workload controllers). The tokens come from
       // the TokenRequest API (no --service-account-private-key-file: no legacy token Secrets).
-      controllerManagerArgs: ['--use-service-account-credentials=true'],
+      controllerManagerArgs: ['--use-service-account-credentials=true',
+        // The node's podCIDR, which Cilium's `ipam.mode: kubernetes` reads from the Node.
+        '--allocate-node-cidrs=true', `--cluster-cidr=${CILIUM_NODE.podCidr}`, '--node-cidr-mask-size=24'],
       log,
     });
     log(`control plane up in ${Date.now() - started} ms (${this.plane.server})`);
 
     // containerd.
     started = Date.now();
-    const cni = {
-      cniVersion: '0.4.0',
-      name: NODE.cniNetwork,
-      plugins: [{
-        type: 'bridge', bridge: NODE.bridge, isGateway: true, ipMasq: false, hairpinMode: true,
-        ipam: {
-          type: 'host-local', dataDir: join(NODE.dir, 'cni', 'ipam'),
-          ranges: [[{ subnet: NODE.podCidr, gateway: NODE.gateway }]], routes: [{ dst: '0.0.0.0/0' }],
-        },
-      }],
-    };
-    writeFileSync(join(NODE.dir, 'cni', 'net.d', '10-mini-atlas-e2e.conflist'), `${JSON.stringify(cni, null, 2)}\n`);
+    // Cilium's agent writes the CNI configuration (05-cilium.conflist) and installs its plugin when it starts.
     const containerdConfig = join(NODE.dir, 'containerd', 'config.toml');
-    writeFileSync(containerdConfig, containerdToml(bin.runcWrapper));
+    writeFileSync(containerdConfig, containerdToml(bin.runcWrapper, CILIUM_NODE.cniBinPath));
     const containerd = this.spawnInCgroup('containerd', 'containerd', ['--config', containerdConfig], {
       ...process.env, RUNC_WRAPPER_LOG, RUNC_WRAPPER_RUNC: '/usr/sbin/runc',
     });
@@ -414,14 +434,9 @@ export class E2eNode {
     ]);
     await waitReady(kubelet, 'kubelet', 60_000, async () => (await get(`http://127.0.0.1:${healthz}/healthz`)).status === 200);
     const api = new KubeClient(this.plane.admin);
-    const apply = async (o: KubeObject): Promise<void> => {
-      await api.apply(o, { fieldManager: 'mini-atlas-e2e-node' });
-    };
-    await waitReady(kubelet, `node ${NODE.name} Ready`, 90_000, async () => nodeReady(await api.get('v1', 'Node', NODE.name)));
-    log(`kubelet registered node ${NODE.name}, Ready in ${Date.now() - started} ms`);
-    if (!full) return;
+    // Without a CNI configuration the node is not Ready until Cilium's agent writes one (startCilium waits).
 
-    // kube-scheduler and kube-proxy, each as its bootstrap-RBAC identity.
+    // kube-scheduler as its bootstrap-RBAC identity.
     started = Date.now();
     const schedKc = await this.plane.issueKubeconfig('kube-scheduler', { user: 'system:kube-scheduler' });
     const schedPort = await freePort();
@@ -437,28 +452,55 @@ export class E2eNode {
     ]);
     // Its serving certificate is self-signed (in --cert-dir): the probe checks liveness, not identity.
     await waitReady(scheduler, 'kube-scheduler', 60_000, async () => (await get(`https://127.0.0.1:${schedPort}/healthz`, { insecure: true })).status === 200);
-    const proxyKc = await this.plane.issueKubeconfig('kube-proxy', { user: 'system:kube-proxy' });
-    const proxyConfig = join(NODE.dir, 'kube-proxy.yaml');
-    const proxyHealth = await freePort();
-    writeFileSync(proxyConfig, toYaml({
-      apiVersion: 'kubeproxy.config.k8s.io/v1alpha1',
-      kind: 'KubeProxyConfiguration',
-      clientConnection: { kubeconfig: proxyKc.kubeconfig },
-      mode: 'iptables',
-      clusterCIDR: NODE.podCidr,
-      hostnameOverride: NODE.name,
-      bindAddress: NODE.gateway,
-      healthzBindAddress: `127.0.0.1:${proxyHealth}`,
-      metricsBindAddress: `127.0.0.1:${await freePort()}`,
-      nodePortAddresses: [`${NODE.gateway}/32`],
-      // Leave the host's conntrack settings as they are.
-      conntrack: { maxPerCore: 0, min: 0, tcpEstablishedTimeout: '0s', tcpCloseWaitTimeout: '0s' },
-      iptables: { localhostNodePorts: false, masqueradeAll: false, syncPeriod: '30s', minSyncPeriod: '0s' },
-    }));
-    const proxy = this.spawnInCgroup('kube-proxy', tools.kubeProxy, [`--config=${proxyConfig}`, '--v=0']);
-    await waitReady(proxy, 'kube-proxy', 60_000, async () => (await get(`http://127.0.0.1:${proxyHealth}/healthz`)).status === 200);
-    log(`kube-scheduler and kube-proxy ready in ${Date.now() - started} ms`);
+    log(`kube-scheduler ready in ${Date.now() - started} ms`);
+    await this.startCilium(api, kubelet);
+    await this.startAddons(api, kubelet);
+  }
 
+  /** Cilium's objects rendered from the platform's values; the CRDs first (no operator: see cilium.ts); waits for the agent and the node. */
+  private async startCilium(api: KubeClient, kubelet: ManagedProcess): Promise<void> {
+    const started = Date.now();
+    const port = Number(new URL(this.plane.server).port);
+    const crds = ciliumCrds();
+    for (const crd of crds) await api.apply(crd, { fieldManager: NODE_FIELD_MANAGER });
+    await waitReady(kubelet, 'the Cilium CRDs Established', 60_000, async () => {
+      for (const crd of crds) {
+        if (!conditionTrue(await api.get('apiextensions.k8s.io/v1', 'CustomResourceDefinition', crd.metadata.name ?? ''), 'Established')) return false;
+      }
+      return true;
+    });
+    const objects = adaptRenderedForNode(renderCilium(ciliumE2eValues(process.cwd(), port), join(NODE.dir, 'cilium-values.json')));
+    for (const o of objects) await api.apply(o, { fieldManager: NODE_FIELD_MANAGER });
+    try {
+      await waitReady(kubelet, 'the Cilium agent Ready', 300_000, async () => daemonSetReady(await api.get('apps/v1', 'DaemonSet', 'cilium', 'kube-system')));
+      await waitReady(kubelet, `node ${NODE.name} Ready`, 120_000, async () => nodeReady(await api.get('v1', 'Node', NODE.name)));
+    } catch (e) {
+      throw new Error(`${e instanceof Error ? e.message : String(e)}\nkube-system:\n${await api.describeNamespace('kube-system')}\n${this.ciliumAgentLogs()}`);
+    }
+    this.log(`Cilium agent ready, node Ready in ${Date.now() - started} ms`);
+  }
+
+  /**
+   * What the Cilium agent pod's containers wrote, for a failure message: each container's warnings and errors
+   * and its last lines (the kubelet keeps the current and the previous run of a container).
+   */
+  ciliumAgentLogs(lines = 40): string {
+    const root = join(NODE.dir, 'pod-logs');
+    if (!existsSync(root)) return '';
+    return readdirSync(root).filter((d) => d.startsWith('kube-system_cilium-')).flatMap((d) => readdirSync(join(root, d)).flatMap((c) =>
+      readdirSync(join(root, d, c)).filter((f) => /^\d+\.log$/.test(f)).map((f) => {
+        const all = readFileSync(join(root, d, c, f), 'utf8').split('\n').filter(Boolean);
+        const notable = all.filter((l) => /level=(warn|error|fatal)|panic/.test(l)).slice(-lines);
+        return `--- ${d}/${c}/${f} (${all.length} lines; warnings and errors, then the last ${lines})\n${notable.join('\n')}\n...\n${all.slice(-lines).join('\n')}`;
+      }))).join('\n');
+  }
+
+  private async startAddons(api: KubeClient, kubelet: ManagedProcess): Promise<void> {
+    const log = this.log;
+    const apply = async (o: KubeObject): Promise<void> => {
+      await api.apply(o, { fieldManager: NODE_FIELD_MANAGER });
+    };
+    let started = Date.now();
     await apply({ apiVersion: 'node.k8s.io/v1', kind: 'RuntimeClass', metadata: { name: UNWRAPPED_RUNTIME }, handler: UNWRAPPED_RUNTIME });
 
     // CoreDNS as a pod.
@@ -485,7 +527,7 @@ export class E2eNode {
 }
 
 /** containerd's configuration (version 2, containerd 1.6). */
-function containerdToml(runcWrapper: string): string {
+function containerdToml(runcWrapper: string, cniBinDir: string): string {
   const d = join(NODE.dir, 'containerd');
   return `version = 2
 root = "${d}/root"
@@ -524,7 +566,7 @@ disabled_plugins = ["io.containerd.snapshotter.v1.btrfs", "io.containerd.snapsho
         BinaryName = "/usr/sbin/runc"
         SystemdCgroup = false
   [plugins."io.containerd.grpc.v1.cri".cni]
-    bin_dir = "/usr/lib/cni"
+    bin_dir = "${cniBinDir}"
     conf_dir = "${NODE.dir}/cni/net.d"
     max_conf_num = 1
 `;
@@ -532,8 +574,20 @@ disabled_plugins = ["io.containerd.snapshotter.v1.btrfs", "io.containerd.snapsho
 
 /** True when `node` (as read) reports the condition Ready=True. */
 function nodeReady(node: KubeObject | undefined): boolean {
-  const conditions = (node?.status?.conditions ?? []) as { type: string; status: string }[];
-  return conditions.some((c) => c.type === 'Ready' && c.status === 'True');
+  return conditionTrue(node, 'Ready');
+}
+
+/** True when the object (as read) has the status condition `type` with status `True`. */
+function conditionTrue(obj: KubeObject | undefined, type: string): boolean {
+  const conditions = (obj?.status?.conditions ?? []) as { type: string; status: string }[];
+  return conditions.some((c) => c.type === type && c.status === 'True');
+}
+
+/** True when the DaemonSet (as read) has pods scheduled, all of them up to date and ready. */
+function daemonSetReady(ds: KubeObject | undefined): boolean {
+  const s = (ds?.status ?? {}) as { desiredNumberScheduled?: number; numberReady?: number; updatedNumberScheduled?: number };
+  const want = s.desiredNumberScheduled ?? 0;
+  return want > 0 && s.numberReady === want && s.updatedNumberScheduled === want;
 }
 
 /** True when `deployment` (as read) has as many available replicas as it asks for. */

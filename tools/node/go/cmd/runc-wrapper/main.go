@@ -1,5 +1,8 @@
 // Command runc-wrapper is the e2e node's OCI runtime: it removes CAP_SYS_RESOURCE from a container's
-// capability sets before handing `create` and `run` to runc, and execs runc unchanged for every other call.
+// capability sets before handing `create` and `run` to runc, and from the process of an `exec` (`--process
+// FILE`: containerd builds it from the container's original spec, so exec probes and lifecycle hooks of a
+// container that asked for the capability would fail the same way), and execs runc unchanged for every other
+// call. Only `create` and `run` removals are logged.
 //
 // The host of the e2e suite cannot grant CAP_SYS_RESOURCE to a container (runc fails with "unable to apply
 // caps"), privileged ones included. Every removal is appended to $RUNC_WRAPPER_LOG (one line per container),
@@ -23,11 +26,17 @@ func main() {
 	if runc == "" {
 		runc = "/usr/sbin/runc"
 	}
-	if sub, bundle, id := parse(os.Args[1:]); sub == "create" || sub == "run" {
-		if err := strip(filepath.Join(bundle, "config.json"), id); err != nil {
-			fmt.Fprintf(os.Stderr, "runc-wrapper: %v\n", err)
-			os.Exit(1)
-		}
+	sub, bundle, id, process := parse(os.Args[1:])
+	var err error
+	switch {
+	case sub == "create" || sub == "run":
+		err = strip(filepath.Join(bundle, "config.json"), id, true)
+	case sub == "exec" && process != "":
+		err = strip(process, id, false)
+	}
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "runc-wrapper: %v\n", err)
+		os.Exit(1)
 	}
 	args := append([]string{runc}, os.Args[1:]...)
 	if err := syscall.Exec(runc, args, os.Environ()); err != nil {
@@ -36,22 +45,26 @@ func main() {
 	}
 }
 
-// parse finds the subcommand, the bundle directory (default: the working directory) and the container id.
-func parse(args []string) (sub, bundle, id string) {
+// parse finds the subcommand, the bundle directory (default: the working directory), the container id and
+// the process file of an exec.
+func parse(args []string) (sub, bundle, id, process string) {
 	bundle = "."
 	valueFlags := map[string]bool{"--root": true, "--log": true, "--log-format": true, "--criu": true,
 		"--rootless": true, "--bundle": true, "-b": true, "--pid-file": true, "--console-socket": true,
-		"--preserve-fds": true}
+		"--preserve-fds": true, "--process": true, "-p": true}
+	// The flags whose values the wrapper reads, as `--flag value` or `--flag=value`.
+	read := map[string]*string{"--bundle": &bundle, "-b": &bundle, "--process": &process, "-p": &process}
 	for i := 0; i < len(args); i++ {
 		a := args[i]
+		name, value, inline := strings.Cut(a, "=")
 		switch {
-		case a == "--bundle" || a == "-b":
+		case read[a] != nil:
 			if i+1 < len(args) {
-				bundle = args[i+1]
+				*read[a] = args[i+1]
 			}
 			i++
-		case strings.HasPrefix(a, "--bundle="):
-			bundle = strings.TrimPrefix(a, "--bundle=")
+		case inline && read[name] != nil:
+			*read[name] = value
 		case strings.HasPrefix(a, "-") && !strings.Contains(a, "="):
 			if valueFlags[a] {
 				i++
@@ -63,10 +76,12 @@ func parse(args []string) (sub, bundle, id string) {
 			id = a
 		}
 	}
-	return sub, bundle, id
+	return sub, bundle, id, process
 }
 
-func strip(configFile, id string) error {
+// strip removes the capability from a container's config.json (`process.capabilities`) or, with isSpec
+// false, from an exec's process file (`capabilities`).
+func strip(configFile, id string, isSpec bool) error {
 	raw, err := os.ReadFile(configFile)
 	if err != nil {
 		return err
@@ -75,7 +90,10 @@ func strip(configFile, id string) error {
 	if err := json.Unmarshal(raw, &spec); err != nil {
 		return fmt.Errorf("%s: %w", configFile, err)
 	}
-	process, _ := spec["process"].(map[string]any)
+	process := spec
+	if isSpec {
+		process, _ = spec["process"].(map[string]any)
+	}
 	caps, _ := process["capabilities"].(map[string]any)
 	removed := false
 	for set, v := range caps {
@@ -100,7 +118,7 @@ func strip(configFile, id string) error {
 	if err := os.WriteFile(configFile, out, 0o600); err != nil {
 		return err
 	}
-	if log := os.Getenv("RUNC_WRAPPER_LOG"); log != "" {
+	if log := os.Getenv("RUNC_WRAPPER_LOG"); log != "" && isSpec {
 		f, err := os.OpenFile(log, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
 		if err == nil {
 			defer f.Close()
