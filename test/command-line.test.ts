@@ -149,7 +149,7 @@ describe('npm run tools', () => {
   });
 
   test('the help lists the tools', () => {
-    expect(helpText(TOOLS_COMMAND)).toContain('Tools: kubernetes, etcd, kro, kyverno, coredns, local-path-provisioner, cloudnative-pg, cloudnative-pg-config, postgresql-rootfs, valkey-rootfs, cilium-crds, source-controller, kustomize-controller, cilium, cilium-helm, cilium-runtime-rootfs (default: all but cilium (Cilium e2e node), cilium-helm (Cilium e2e node), cilium-runtime-rootfs (Cilium e2e node), built only when named; postgresql-rootfs, valkey-rootfs only as root with debootstrap installed).');
+    expect(helpText(TOOLS_COMMAND)).toContain('Tools: kubernetes, etcd, kro, kyverno, coredns, local-path-provisioner, cloudnative-pg, cloudnative-pg-config, postgresql-rootfs, valkey-rootfs, cilium-crds, source-controller, kustomize-controller, cilium, cilium-helm, cilium-runtime-rootfs (default: all but cilium (the e2e node; npm run test:e2e names it), cilium-helm (the e2e node; npm run test:e2e names it), cilium-runtime-rootfs (the e2e node; npm run test:e2e names it), built only when named; postgresql-rootfs, valkey-rootfs only as root with debootstrap installed).');
   });
 });
 

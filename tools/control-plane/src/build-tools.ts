@@ -202,7 +202,7 @@ const CILIUM_SPEC: GoToolSpec = {
     paths: ['bpf', 'install/kubernetes/cilium', 'images/cilium/init-container.sh', 'plugins/cilium-cni/install-plugin.sh', 'plugins/cilium-cni/cni-uninstall.sh'],
     exclude: ['bpf/tests', 'bpf/complexity-tests', 'bpf/custom', 'bpf/Makefile', 'bpf/Makefile.bpf', 'bpf/.gitignore'],
   },
-  onlyWhenNamed: 'the e2e node\'s Cilium; npm run test:e2e names them',
+  onlyWhenNamed: 'the e2e node; npm run test:e2e names it',
 };
 
 const SPECS: readonly ToolSpec[] = [
@@ -346,7 +346,7 @@ const SPECS: readonly ToolSpec[] = [
     // Helm's Makefile stamps internal/version.version the same way.
     stamp: [`${E2E_HELM.module}/internal/version.version=${E2E_HELM.version}`],
     replaces: (up) => restate(up, noLocalReplace(up.module)),
-    onlyWhenNamed: 'the e2e node\'s Cilium; npm run test:e2e names them',
+    onlyWhenNamed: 'the e2e node; npm run test:e2e names it',
   },
   {
     kind: 'debootstrap',
@@ -358,7 +358,7 @@ const SPECS: readonly ToolSpec[] = [
     // The agent's datapath loader runs `clang` by that name (pkg/datapath/loader/compile.go); bookworm names it
     // clang-19 (its unversioned `clang` is 14): the image's PATH puts /usr/lib/llvm-19/bin first.
     prune: ['var/lib/apt/lists', 'var/cache/apt', 'usr/share/doc', 'usr/share/man', 'usr/share/locale'],
-    onlyWhenNamed: 'the e2e node\'s Cilium; npm run test:e2e names them',
+    onlyWhenNamed: 'the e2e node; npm run test:e2e names it',
   },
 ];
 
