@@ -197,6 +197,16 @@ export interface HostFootprint {
   readonly nodeDir: boolean;
   readonly lock: boolean;
   readonly sysctls: Readonly<Record<string, string>>;
+  /** Which of {@link HOST_MOUNTS} are mount points (the node mounts those that were not, and unmounts them). */
+  readonly hostMounts: readonly string[];
+  /** The host's policy routing rules, v4 and v6 (Cilium's L7 proxy adds rules to its tables 2004/2005 and moves `lookup local`). */
+  readonly routingRules: readonly string[];
+}
+
+/** `ip rule show` of both families, one line each, prefixed by the family. */
+function routingRules(): string[] {
+  return (['-4', '-6'] as const).flatMap((family) => execFileSync('ip', [family, 'rule', 'show'], { encoding: 'utf8' })
+    .split('\n').filter(Boolean).map((l) => `${family} ${l.trim()}`));
 }
 
 /** The node's current footprint on the host. */
@@ -211,6 +221,8 @@ export function hostFootprint(): HostFootprint {
     nodeDir: existsSync(NODE.dir),
     lock: existsSync(NODE.lock),
     sysctls: readSysctls(),
+    hostMounts: existingHostMounts(),
+    routingRules: routingRules(),
   };
 }
 
