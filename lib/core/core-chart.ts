@@ -134,6 +134,8 @@ export class CoreChart extends Chart {
       strimzi: serviceAccountUser(this.strimzi.namespace, 'strimzi-cluster-operator'),
       // Kyverno's chart: `<release>-background-controller` (charts/kyverno `kyverno.background-controller.serviceAccountName`).
       kyvernoBackground: serviceAccountUser(this.kyverno.namespace, `${this.kyverno.releaseName}-background-controller`),
+      // Cilium's chart: the agent's ServiceAccount `serviceAccounts.cilium.name` (default `cilium`) in the release namespace.
+      ciliumAgent: serviceAccountUser(this.cilium.namespace, 'cilium'),
       kubeControllers: KUBE_CONTROLLER_SERVICE_ACCOUNTS.map((n) => serviceAccountUser('kube-system', n)),
     };
     this.wiring = {

@@ -37,6 +37,12 @@ export interface PlatformIdentities {
   readonly strimzi: string;
   /** Kyverno's background controller: generates the cache password Secrets and copies the workspaces' Kafka Secrets. */
   readonly kyvernoBackground: string;
+  /**
+   * Cilium's agent: creates each pod's CiliumEndpoint in the pod's namespace with the pod's labels
+   * (pkg/endpointmanager/endpointsynchronizer.go: `Labels: cepOwner.GetLabels()`), `cnpg.io/*` included for a
+   * database pod; other nodes' agents learn the pod's identity from it.
+   */
+  readonly ciliumAgent: string;
   /** kube-controller-manager's controllers (`KUBE_CONTROLLER_SERVICE_ACCOUNTS`). */
   readonly kubeControllers: readonly string[];
 }
@@ -56,11 +62,13 @@ export function endpointControllers(ids: PlatformIdentities): readonly string[] 
  * CloudNativePG creates carries their labels (Kubernetes `endpointslice` `setEndpointSliceLabels`: "slice labels
  * must be equivalent to the Service labels" except the reserved ones; the Endpoints controller copies them too),
  * so without them a workspace Service made by an operator would get no endpoints (the e2e suite's cache Service did not)
- * — and Kyverno's background controller: the `kafka-credentials` policy copies Strimzi's Secrets (labelled
- * `strimzi.io/*` by Strimzi in the Kafka namespace) into the workspace, labels included (a clone copies its source's metadata).
+ * — Kyverno's background controller: the `kafka-credentials` policy copies Strimzi's Secrets (labelled
+ * `strimzi.io/*` by Strimzi in the Kafka namespace) into the workspace, labels included (a clone copies its source's metadata)
+ * — and Cilium's agent, which copies each pod's labels onto its CiliumEndpoint (found on the e2e node: without it a
+ * database pod's CiliumEndpoint, labelled `cnpg.io/*`, would be refused).
  */
 export function labellingControllers(ids: PlatformIdentities): readonly string[] {
-  return [ids.kro, ids.cloudNativePg, ids.strimzi, ids.kyvernoBackground, ...kubeController(ids, 'deployment-controller', 'replicaset-controller',
+  return [ids.kro, ids.cloudNativePg, ids.strimzi, ids.kyvernoBackground, ids.ciliumAgent, ...kubeController(ids, 'deployment-controller', 'replicaset-controller',
     'statefulset-controller', 'daemon-set-controller', 'job-controller', 'cronjob-controller', 'namespace-controller', 'generic-garbage-collector'),
   ...endpointControllers(ids)];
 }

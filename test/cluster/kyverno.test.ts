@@ -71,7 +71,7 @@ const SUITE_OUTCOMES: Readonly<Record<string, readonly string[]>> = {
 
 /** The variant suites each policy has (`test/kyverno/<policy>--<variant>/`): the platform's controllers as requester. */
 const SUITE_VARIANTS: Readonly<Record<string, readonly string[]>> = {
-  'operator-labels': ['as-cloudnative-pg', 'as-endpointslice-controller', 'as-job-controller', 'as-kyverno-background'],
+  'operator-labels': ['as-cilium-agent', 'as-cloudnative-pg', 'as-endpointslice-controller', 'as-job-controller', 'as-kyverno-background'],
   'service-endpoints': ['as-endpointslice-controller'],
   'workspace-guardrails': ['as-kro', 'as-namespace-controller'],
 };

@@ -52,6 +52,7 @@ export const TEST_IDENTITIES: PlatformIdentities = {
   cloudNativePg: 'system:serviceaccount:databases:pg-operator',
   strimzi: 'system:serviceaccount:streams:strimzi-cluster-operator',
   kyvernoBackground: 'system:serviceaccount:policies:kyverno-background-controller',
+  ciliumAgent: 'system:serviceaccount:kube-system:cilium',
   kubeControllers: ['system:serviceaccount:kube-system:job-controller', 'system:serviceaccount:kube-system:namespace-controller'],
 };
 

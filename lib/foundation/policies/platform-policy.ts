@@ -136,6 +136,12 @@ export class PlatformPolicy extends Construct {
             apiVersions: [...(m.apiVersions ?? ['*'])],
             resources: [...m.resources],
             operations,
+            // A namespaceSelector never skips a cluster-scoped object (admissionregistration.k8s.io/v1
+            // MatchResources.namespaceSelector: "If the object is another cluster scoped resource, it never skips
+            // the policy"): a policy about some namespaces matches namespaced objects only. Without this,
+            // `operator-labels` (resources `*`) refused the CiliumIdentity objects Cilium's agent creates for each
+            // new set of pod labels (labelled `io.kubernetes.pod.namespace`), and new pods got no network.
+            ...(namespaces === 'all' ? {} : { scope: 'Namespaced' }),
           })),
           ...(namespaces === 'all'
             ? {}

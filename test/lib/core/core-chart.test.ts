@@ -78,6 +78,7 @@ describe('platform identities (defined once, exempted by the policies where the 
       cloudNativePg: 'system:serviceaccount:cnpg-system:cloudnative-pg',
       strimzi: 'system:serviceaccount:strimzi-system:strimzi-cluster-operator',
       kyvernoBackground: 'system:serviceaccount:kyverno:kyverno-background-controller',
+      ciliumAgent: 'system:serviceaccount:kube-system:cilium',
       kubeControllers: ['deployment-controller', 'replicaset-controller', 'statefulset-controller', 'daemon-set-controller', 'job-controller',
         'cronjob-controller', 'namespace-controller', 'generic-garbage-collector',
         'endpoint-controller', 'endpointslice-controller', 'endpointslicemirroring-controller']
@@ -89,7 +90,7 @@ describe('platform identities (defined once, exempted by the policies where the 
   test('who may label as an operator, and who may manage the guardrails', () => {
     const kube = (...names: string[]): string[] => names.map((n) => `system:serviceaccount:kube-system:${n}`);
     expect(labellingControllers(core.identities)).toEqual([core.identities.kro, core.identities.cloudNativePg, core.identities.strimzi, core.identities.kyvernoBackground,
-      ...kube('deployment-controller', 'replicaset-controller', 'statefulset-controller', 'daemon-set-controller', 'job-controller',
+      'system:serviceaccount:kube-system:cilium', ...kube('deployment-controller', 'replicaset-controller', 'statefulset-controller', 'daemon-set-controller', 'job-controller',
         'cronjob-controller', 'namespace-controller', 'generic-garbage-collector',
         'endpoint-controller', 'endpointslice-controller', 'endpointslicemirroring-controller')]);
     expect(endpointControllers(core.identities)).toEqual(kube('endpoint-controller', 'endpointslice-controller', 'endpointslicemirroring-controller'));

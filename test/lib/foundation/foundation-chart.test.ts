@@ -70,6 +70,8 @@ test("the platform's controllers are exempt by ServiceAccount, and only where th
     '"system:serviceaccount:cnpg-system:cloudnative-pg","system:serviceaccount:strimzi-system:strimzi-cluster-operator",' +
     // Kyverno's background controller copies Strimzi-labelled Secrets into workspaces (kafka-credentials).
     '"system:serviceaccount:kyverno:kyverno-background-controller",' +
+    // Cilium's agent copies each pod's labels onto its CiliumEndpoint.
+    '"system:serviceaccount:kube-system:cilium",' +
     ['deployment-controller', 'replicaset-controller', 'statefulset-controller', 'daemon-set-controller', 'job-controller',
       'cronjob-controller', 'namespace-controller', 'generic-garbage-collector',
       'endpoint-controller', 'endpointslice-controller', 'endpointslicemirroring-controller']

@@ -10,7 +10,7 @@ import {
   BROAD_SUBJECTS, RoleBindingSubjectsPolicy, ServiceEndpointsPolicy, ServiceExposurePolicy, WorkspaceGuardrailsPolicy,
 } from '../../../../lib/foundation/policies/tenant-isolation-policies';
 import { RESERVED_NAMESPACES } from '../../../../lib/shared/api';
-import { Json } from '../../../helpers/platform';
+import { Json, ofKind, render } from '../../../helpers/platform';
 import { renderConstruct } from '../../../helpers/construct';
 import { policyScope } from '../../../helpers/policies';
 
@@ -81,9 +81,9 @@ describe('workspace-guardrails', () => {
 });
 
 describe('operator-labels', () => {
-  test('covers every resource in a workspace on create and update', () => {
+  test('covers every namespaced resource in a workspace on create and update', () => {
     expect(labels(['x']).spec.matchConstraints.resourceRules)
-      .toEqual([{ apiGroups: ['*'], apiVersions: ['*'], resources: ['*'], operations: ['CREATE', 'UPDATE'] }]);
+      .toEqual([{ apiGroups: ['*'], apiVersions: ['*'], resources: ['*'], operations: ['CREATE', 'UPDATE'], scope: 'Namespaced' }]);
   });
 
   test('owns the label prefixes the network policies and operators select by', () => {
@@ -131,4 +131,29 @@ test('service-exposure has one rule for the type and one for externalIPs', () =>
     '!(object.spec.?type.orValue("ClusterIP") in ["NodePort", "LoadBalancer", "ExternalName"])',
     'object.spec.?externalIPs.orValue([]).size() == 0',
   ]);
+});
+
+describe('a policy about some namespaces matches namespaced objects only', () => {
+  // admissionregistration.k8s.io/v1 MatchResources.namespaceSelector: "If the object is another cluster scoped
+  // resource, it never skips the policy". On the e2e node, operator-labels (resources `*`) refused the
+  // CiliumIdentity Cilium's agent creates for a new set of pod labels, and the pod got no network.
+  const policies = ofKind(render(), 'ValidatingPolicy') as Json[];
+
+  test('every rule of a namespace-selected policy has scope Namespaced; the others keep the default scope', () => {
+    const scoped = policies.filter((p) => p.spec.matchConstraints.namespaceSelector !== undefined);
+    expect(scoped.map((p) => p.metadata.name).sort()).toEqual([
+      'host-isolation', 'hostname-ownership', 'image-registries', 'operator-labels', 'required-labels', 'role-binding-subjects',
+      'service-endpoints', 'service-exposure', 'workspace-guardrails', 'workspace-naming', 'workspace-scope',
+    ]);
+    expect(scoped.flatMap((p) => p.spec.matchConstraints.resourceRules.map((r: Json) => r.scope))
+      .every((s: unknown) => s === 'Namespaced')).toBe(true);
+    const unscoped = policies.filter((p) => p.spec.matchConstraints.namespaceSelector === undefined);
+    expect(unscoped.map((p) => [p.metadata.name, p.spec.matchConstraints.resourceRules.map((r: Json) => r.scope ?? '(default)')]))
+      .toEqual([['reserved-workspaces', ['(default)']], ['stateful-deletion', ['(default)', '(default)', '(default)', '(default)', '(default)']]]);
+  });
+
+  test('operator-labels exempts Cilium\'s agent (it copies pod labels onto CiliumEndpoints)', () => {
+    const p = policies.find((x) => x.metadata.name === 'operator-labels')!;
+    expect(variable(p, 'exempt')).toContain('"system:serviceaccount:kube-system:cilium"');
+  });
 });
