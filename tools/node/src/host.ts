@@ -28,7 +28,7 @@ export const NODE = {
   prefix: 24,
   /** ClusterIP of the cluster DNS Service. */
   clusterDns: '10.96.0.10',
-  /** The node's own iptables chain (filter table, first rule of FORWARD): drops pod traffic leaving the host. */
+  /** The node's own iptables chain (mangle table, first rule of FORWARD, ahead of Cilium's filter rules): drops pod traffic leaving the host. */
   chain: 'MINI-ATLAS-E2E',
   /** cgroup (in every hierarchy) holding containerd, its shims and, below `kubepods`, every pod. */
   cgroup: 'mini-atlas-e2e',

@@ -236,7 +236,7 @@ export class E2eNode {
 
   /** Packets dropped so far by the node's chain (pod traffic to an address outside the host). */
   droppedOutbound(): number {
-    const out = execFileSync('iptables', ['-w', '-t', 'filter', '-L', NODE.chain, '-v', '-x', '-n'], { encoding: 'utf8' });
+    const out = execFileSync('iptables', ['-w', '-t', 'mangle', '-L', NODE.chain, '-v', '-x', '-n'], { encoding: 'utf8' });
     const rule = out.split('\n').find((l) => /\bDROP\b/.test(l));
     if (!rule) throw new Error(`no DROP rule in ${NODE.chain}:\n${out}`);
     return Number(rule.trim().split(/\s+/)[0]);
@@ -305,15 +305,17 @@ export class E2eNode {
     }
 
     // Network: the node's bridge with the gateway address (the API server binds to it; Cilium's datapath attaches
-    // to it), forwarding on, and the node's chain first in FORWARD: pod traffic may go to pods and to the host,
-    // never out of the host (Cilium's legacy host routing sends forwarded traffic through here).
+    // to it), forwarding on, and the node's chain first in the mangle table's FORWARD: pod traffic may go to pods
+    // and to the host, never out of the host (Cilium's legacy host routing sends forwarded traffic through here).
+    // Not the filter table: Cilium inserts its own chain first there (pkg/datapath/iptables, `prepend-iptables-chains`),
+    // which accepts everything forwarded from `lxc+` — a pod outside any workspace policy reached the uplink.
     run('ip', ['link', 'add', NODE.bridge, 'type', 'bridge']);
     run('ip', ['addr', 'add', `${NODE.gateway}/${NODE.prefix}`, 'dev', NODE.bridge]);
     run('ip', ['link', 'set', NODE.bridge, 'up']);
     writeSysctl('net/ipv4/ip_forward', '1');
-    run('iptables', ['-w', '-N', NODE.chain]);
-    run('iptables', ['-w', '-A', NODE.chain, '-s', CILIUM_NODE.podCidr, '-d', CILIUM_NODE.podCidr, '-j', 'RETURN']);
-    run('iptables', ['-w', '-A', NODE.chain, '-s', CILIUM_NODE.podCidr, '-j', 'DROP']);
+    run('iptables', ['-w', '-t', 'mangle', '-N', NODE.chain]);
+    run('iptables', ['-w', '-t', 'mangle', '-A', NODE.chain, '-s', CILIUM_NODE.podCidr, '-d', CILIUM_NODE.podCidr, '-j', 'RETURN']);
+    run('iptables', ['-w', '-t', 'mangle', '-A', NODE.chain, '-s', CILIUM_NODE.podCidr, '-j', 'DROP']);
     // The node's own cgroup of the cgroup2 hierarchy, where Cilium attaches socket load balancing.
     mkdirSync(CILIUM_NODE.cgroupRoot, { recursive: true });
     run('mount', ['--bind', join('/sys/fs/cgroup/unified', NODE.cgroup), CILIUM_NODE.cgroupRoot]);
@@ -328,7 +330,7 @@ export class E2eNode {
       run('mount', ['--make-shared', m]);
     }
     mkdirSync(CILIUM_NODE.cniBinPath, { recursive: true });
-    run('iptables', ['-w', '-I', 'FORWARD', '1', '-j', NODE.chain]);
+    run('iptables', ['-w', '-t', 'mangle', '-I', 'FORWARD', '1', '-j', NODE.chain]);
 
     // Binaries and images.
     let started = Date.now();
