@@ -358,7 +358,11 @@ export class E2eNode {
       apiServerPort: NODE_API_SERVER_PORT,
       controllers: [...DEFAULT_CONTROLLERS, ...NODE_CONTROLLERS, ...(options.controllers ?? [])],
       authorizationModes: ['Node', 'RBAC'],
-      apiServerArgs: ['--enable-admission-plugins=NodeRestriction'],
+      // Webhooks (CloudNativePG's) and aggregated APIs are called at their Service's endpoints, not its ClusterIP
+      // (cmd/kube-apiserver/app/server.go: buildServiceResolver). Cilium translates ClusterIPs for the node's
+      // processes (socket LB on the node's own cgroup2 subtree, deviation `cgroup.hostRoot`) and its pods; the
+      // control plane runs beside the node, so a ClusterIP it dialled would leave through the host's uplink.
+      apiServerArgs: ['--enable-admission-plugins=NodeRestriction', '--enable-aggregator-routing=true'],
       // Each controller acts as its own ServiceAccount in kube-system (`system:serviceaccount:kube-system:
       // endpointslice-controller`, …, with the bootstrap roles `system:controller:*`), as kubeadm runs it: the
       // platform's policies name those identities (service-endpoints lets only the endpoint controllers write
