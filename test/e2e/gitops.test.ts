@@ -13,6 +13,7 @@
  */
 import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, cpSync } from 'node:fs';
 import { join } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import { PushedCommit } from '../../tools/control-plane/src/git-server';
 import { KroController } from '../../tools/control-plane/src/kro-controller';
 import { IMAGES } from '../../tools/node/src/images';
@@ -386,11 +387,11 @@ describe('a workspace CiliumNetworkPolicy changed in TypeScript → synth → Fl
     const c = await publish(message);
     await readyAt('foundation', c);
     await waitFor(`CiliumNetworkPolicy ${SHOP}/${POLICY} on port ${port}`, async () =>
-      (JSON.stringify((await livePolicy())?.egress) === JSON.stringify(apiServerRule(port)) ? true : undefined),
+      (isDeepStrictEqual((await livePolicy())?.egress, apiServerRule(port)) ? true : undefined),
     { timeoutMs: 2 * MINUTE, intervalMs: 250, describe: async () => JSON.stringify(await livePolicy()) });
     const toPolicy = Date.now() - c.servedAt;
     await waitFor(`Cilium's agent holding ${SHOP}/${POLICY} on port ${port}`, async () =>
-      (JSON.stringify(await agentPorts()) === JSON.stringify([port]) ? true : undefined),
+      (isDeepStrictEqual(await agentPorts(), [port]) ? true : undefined),
     { timeoutMs: MINUTE, intervalMs: 250, describe: async () => JSON.stringify(await agentPorts()) });
     return { changed, commit: c, toPolicy, toAgent: Date.now() - c.servedAt };
   }
