@@ -16,7 +16,7 @@ import { E2eNode } from '../../tools/node/src/node';
 import { KubeClient, waitFor } from '../../tools/control-plane/src/kube-client';
 import { Dist, kafkaNamespace } from '../cluster/support/dist';
 import { E2ePlatform, startPlatform, workspaceInstance } from './support/platform';
-import { restrictedPod } from './support/pods';
+import { ClientRun, restrictedPod, runClientPod } from './support/pods';
 
 const MINUTE = 60_000;
 jest.setTimeout(5 * MINUTE);
@@ -68,16 +68,8 @@ function egressPorts(policy: string, select: (rule: PolicyRule) => boolean): str
 
 let clients = 0;
 /** A one-shot client pod of the test app in `namespace`; its phase and what it printed. */
-async function run(namespace: string, args: readonly string[], labels: Readonly<Record<string, string>> = {}): Promise<{ phase: string; output: string }> {
-  const name = `client-${++clients}`;
-  const pod = restrictedPod(namespace, name, IMAGES.app, args);
-  await client.apply({ ...pod, metadata: { ...pod.metadata, labels: { ...pod.metadata.labels, ...labels } } });
-  const phase = await waitFor(`pod ${namespace}/${name} to finish`, async () => {
-    const p = await client.get('v1', 'Pod', name, namespace);
-    const ph = (p?.status as { phase?: string } | undefined)?.phase;
-    return ph === 'Succeeded' || ph === 'Failed' ? ph : undefined;
-  }, { timeoutMs: 2 * MINUTE });
-  return { phase, output: node.podLog(namespace, name, 'main') };
+async function run(namespace: string, args: readonly string[], labels: Readonly<Record<string, string>> = {}): Promise<ClientRun> {
+  return runClientPod(client, node, namespace, `client-${++clients}`, IMAGES.app, args, labels);
 }
 
 beforeAll(async () => {

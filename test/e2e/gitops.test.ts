@@ -11,8 +11,9 @@
  * The harness installs the operators itself and applies the Flux objects only as {@link DEVIATIONS} lists.
  * Run with `npm run test:e2e`.
  */
-import { existsSync, readFileSync, rmSync, writeFileSync, cpSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, cpSync } from 'node:fs';
 import { join } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import { PushedCommit } from '../../tools/control-plane/src/git-server';
 import { KroController } from '../../tools/control-plane/src/kro-controller';
 import { IMAGES } from '../../tools/node/src/images';
@@ -24,6 +25,7 @@ import {
 } from '../cluster/support/flux-harness';
 import { KubeObject, KubeClient, waitFor } from '../../tools/control-plane/src/kube-client';
 import { instanceReadiness } from '../cluster/support/readiness';
+import { ClientRun, runClientPod } from './support/pods';
 import { ProjectCopy } from './support/project-copy';
 import { startCnpgOperator, startKro, withNodeImages } from './support/platform';
 
@@ -307,6 +309,127 @@ describe('a hostile team folder, committed past synth, is refused by the real ku
     const c = await publish('back to the synthesized dist/');
     const ks = await readyAt(`delivery-${SHOP}`, c);
     expect(inventory(ks)).toEqual(SHOP_INVENTORY);
+  });
+});
+
+/**
+ * A workspace CiliumNetworkPolicy changed the way a platform engineer changes it: the typed prop the rule follows.
+ * `postgres-api-server` lets the workspace's database pods (label `cnpg.io/cluster`) reach the API server on
+ * `CiliumProps.apiServerPort` only (lib/core/operators/cilium.ts; through `CoreChart.wiring` into the Workspace
+ * RGD). The node's API server serves on 6443; the synth program says 6444 (`buildPlatform({ core: { cilium: {
+ * apiServerPort: 6444 } } })`), synth, commit, Flux applies the Workspace RGD, KRO re-reconciles every Workspace
+ * on the RGD's change (kro v0.9.3 pkg/dynamiccontroller/dynamic_controller.go, Register: a re-registered kind
+ * "enqueue[s] existing instances") and rewrites the policy, Cilium's agent imports it: a database pod's connection
+ * to the API server (the `kubernetes` Service, 10.96.0.1:443, translated by kube-proxy replacement to 6443) is
+ * dropped. Reverting the TypeScript gives the connection back. With `apiServerHost` 'auto', Cilium's own
+ * HelmRelease does not carry the port, so the Workspace RGD is the one file the change touches.
+ *
+ * The client pod carries `cnpg.io/cluster` as CloudNativePG's instance pods do, created by the cluster admin:
+ * Kyverno does not run in this file (see {@link DEVIATIONS}); with it, the ValidatingPolicy `operator-labels`
+ * would refuse that label from anyone but the platform's operators, the admin included. Its value names no
+ * Cluster, so the CloudNativePG operator leaves the pod alone. While the rule says 6444, the real database of
+ * the workspace cannot reach the API server either; CloudNativePG skips its isolation shutdown for a
+ * one-instance Cluster (pkg/management/postgres/webserver/probes/liveness.go), and the revert restores it.
+ */
+describe('a workspace CiliumNetworkPolicy changed in TypeScript → synth → Flux: the new rule takes effect on real traffic', () => {
+  const POLICY = 'postgres-api-server';
+  const PORT_LINE = '    core: { cilium: { apiServerPort: 6444 } },\n';
+  const WORKSPACE_RGD = 'foundation/resourcegraphdefinition-workspace.platform.mini-atlas.io.yaml';
+  const DATABASE_POD = { 'cnpg.io/cluster': 'e2e-policy-probe' };
+  const API_SERVICE = '10.96.0.1:443';
+  let clients = 0;
+  const created: string[] = [];
+
+  /** A database-labelled client pod in the team's workspace dialling the `kubernetes` Service. */
+  async function dialApiServer(): Promise<ClientRun> {
+    const name = `policy-client-${++clients}`;
+    created.push(name);
+    return runClientPod(client, node!, SHOP, name, IMAGES.app, ['dial', API_SERVICE], DATABASE_POD);
+  }
+
+  /** The egress rules of the workspace's live policy (what KRO wrote). */
+  async function livePolicy(): Promise<{ description?: string; egress?: unknown[] } | undefined> {
+    return (await client.get('cilium.io/v2', 'CiliumNetworkPolicy', POLICY, SHOP))?.spec as { description?: string; egress?: unknown[] } | undefined;
+  }
+
+  const apiServerRule = (port: string): unknown[] => [{ toEntities: ['kube-apiserver'], toPorts: [{ ports: [{ port, protocol: 'TCP' }] }] }];
+
+  /**
+   * The ports of the egress entries Cilium's agent holds for the workspace's policy: its policy repository, as
+   * `cilium-dbg policy get -o json` prints it (daemon/restapi/policy.go: the repository's PolicyEntries, each
+   * labelled with its CiliumNetworkPolicy's `io.cilium.k8s.policy.name` and `.namespace`).
+   */
+  async function agentPorts(): Promise<string[]> {
+    type Entry = { Ingress: boolean; Labels: { key: string; value?: string }[] | null; L4: { ports?: { port: string }[] }[] | null };
+    const repository = JSON.parse(await node!.ciliumDbg('policy', 'get', '-o', 'json')) as { policy: string };
+    const label = (e: Entry, key: string): string | undefined => e.Labels?.find((l) => l.key === key)?.value;
+    return (JSON.parse(repository.policy) as Entry[])
+      .filter((e) => !e.Ingress && label(e, 'io.cilium.k8s.policy.name') === POLICY && label(e, 'io.cilium.k8s.policy.namespace') === SHOP)
+      .flatMap((e) => (e.L4 ?? []).flatMap((r) => (r.ports ?? []).map((p) => p.port)));
+  }
+
+  /** Every file of a dist/ tree by its path, with its text. */
+  function distFiles(dir: string): Map<string, string> {
+    const files = (readdirSync(dir, { recursive: true }) as string[]).filter((f) => statSync(join(dir, f)).isFile());
+    return new Map(files.map((f) => [f, readFileSync(join(dir, f), 'utf8')]));
+  }
+
+  /**
+   * Synthesizes and commits the copy as it now stands, waits for the foundation stage Ready at that commit, the
+   * workspace's policy carrying `port` and the agent holding it; returns the files synth changed, the commit, and
+   * the times from the commit being served to the policy changed and to the agent holding it (ms).
+   */
+  async function rollOut(message: string, port: string): Promise<{ changed: string[]; commit: PushedCommit; toPolicy: number; toAgent: number }> {
+    const before = distFiles(project!.dist);
+    await synth();
+    const after = distFiles(project!.dist);
+    const changed = [...new Set([...before.keys(), ...after.keys()])].filter((f) => before.get(f) !== after.get(f)).sort();
+    const c = await publish(message);
+    await readyAt('foundation', c);
+    await waitFor(`CiliumNetworkPolicy ${SHOP}/${POLICY} on port ${port}`, async () =>
+      (isDeepStrictEqual((await livePolicy())?.egress, apiServerRule(port)) ? true : undefined),
+    { timeoutMs: 2 * MINUTE, intervalMs: 250, describe: async () => JSON.stringify(await livePolicy()) });
+    const toPolicy = Date.now() - c.servedAt;
+    await waitFor(`Cilium's agent holding ${SHOP}/${POLICY} on port ${port}`, async () =>
+      (isDeepStrictEqual(await agentPorts(), [port]) ? true : undefined),
+    { timeoutMs: MINUTE, intervalMs: 250, describe: async () => JSON.stringify(await agentPorts()) });
+    return { changed, commit: c, toPolicy, toAgent: Date.now() - c.servedAt };
+  }
+
+  afterAll(async () => {
+    for (const name of created) await client.delete('v1', 'Pod', name, SHOP);
+  });
+
+  test('before: the policy lets database pods reach the API server on 6443, and a database pod connects', async () => {
+    const policy = await livePolicy();
+    expect([policy?.description, policy?.egress]).toEqual(['PostgreSQL instance managers reach the Kubernetes API server on its port 6443', apiServerRule('6443')]);
+    expect(await agentPorts()).toEqual(['6443']);
+    expect(new URL(node!.plane.server).port).toBe('6443');
+    expect(await dialApiServer()).toEqual({ phase: 'Succeeded', output: 'connected' });
+  });
+
+  test('apiServerPort 6443→6444 in TypeScript → synth → commit → Flux → KRO → Cilium: the database pod\'s connection times out', async () => {
+    project!.edit('main.ts', '    foundation: {', `${PORT_LINE}    foundation: {`);
+    const { changed, commit, toPolicy, toAgent } = await rollOut('the API server port: 6444', '6444');
+    expect(changed).toEqual([WORKSPACE_RGD]);
+    headline.policyCommitToPolicy = toPolicy;
+    headline.policyCommitToAgent = toAgent;
+    expect((await livePolicy())?.description).toBe('PostgreSQL instance managers reach the Kubernetes API server on its port 6444');
+    expect(await dialApiServer()).toEqual({ phase: 'Failed', output: `error dial tcp ${API_SERVICE}: i/o timeout` });
+    headline.policyCommitToDenied = Date.now() - commit.servedAt;
+    progress(`policy: commit served → ${SHOP}/${POLICY} on 6444 ${seconds(toPolicy)} s → in the agent ${seconds(toAgent)} s → a dial timed out ${seconds(headline.policyCommitToDenied)} s`);
+  });
+
+  test('the TypeScript change reverted → synth → commit → Flux: 6443 again, the database pod connects, the team stage is Ready', async () => {
+    project!.edit('main.ts', PORT_LINE, '');
+    const { changed, commit, toPolicy, toAgent } = await rollOut('the API server port: back to the default', '6443');
+    expect(changed).toEqual([WORKSPACE_RGD]);
+    headline.policyRevertCommitToPolicy = toPolicy;
+    headline.policyRevertCommitToAgent = toAgent;
+    expect(await dialApiServer()).toEqual({ phase: 'Succeeded', output: 'connected' });
+    headline.policyRevertCommitToConnected = Date.now() - commit.servedAt;
+    expect(inventory(await readyAt(`delivery-${SHOP}`, commit))).toEqual(SHOP_INVENTORY);
+    progress(`policy revert: commit served → ${SHOP}/${POLICY} on 6443 ${seconds(toPolicy)} s → in the agent ${seconds(toAgent)} s → a dial connected ${seconds(headline.policyRevertCommitToConnected)} s`);
   });
 });
 
