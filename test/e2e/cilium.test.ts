@@ -1,6 +1,6 @@
 /**
- * Workspace isolation under the real Cilium agent: the e2e node with Cilium 1.20 as its CNI (`E2eNode.start({ cni:
- * 'cilium' })`: agent, operator and CNI plugin built from the pinned module, the chart rendered by Helm from the
+ * Workspace isolation under the real Cilium agent: the e2e node, whose CNI is Cilium 1.20 (agent, operator and CNI
+ * plugin built from the pinned module, the chart rendered by Helm from the
  * platform's HelmRelease values with the deviations of `tools/node/src/cilium.ts`, kube-proxy replacement, no
  * kube-proxy), KRO and the platform's Workspace RGD from dist/. Two workspaces the suite creates (dist/'s first
  * Workspace under other names, without Topic) hold a server pod with a Service each; client pods send real
@@ -9,7 +9,7 @@
 import { execFileSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { CILIUM_IMAGES, CILIUM_NODE } from '../../tools/node/src/cilium';
+import { CILIUM_IMAGES } from '../../tools/node/src/cilium';
 import { NODE } from '../../tools/node/src/host';
 import { IMAGES } from '../../tools/node/src/images';
 import { E2eNode } from '../../tools/node/src/node';
@@ -112,14 +112,19 @@ afterAll(async () => {
   await platform?.stop();
 }, 3 * MINUTE);
 
-test('Cilium is the node\'s CNI: its agent pod is Ready, pods get addresses from the node\'s podCIDR and no kube-proxy runs', async () => {
-  const agents = await client.list('v1', 'Pod', 'kube-system', 'k8s-app=cilium');
-  expect(agents.map((p) => (p.spec as { containers: { image: string }[] }).containers[0]!.image)).toStrictEqual([CILIUM_IMAGES.agent]);
+test('Cilium is the node\'s CNI: its agent and operator pods are Ready, pods get addresses from the node\'s podCIDR and no kube-proxy runs', async () => {
+  const images = async (selector: string): Promise<string[]> => (await client.list('v1', 'Pod', 'kube-system', selector))
+    .filter((p) => (p.status as { conditions?: { type: string; status: string }[] }).conditions?.some((c) => c.type === 'Ready' && c.status === 'True'))
+    .map((p) => (p.spec as { containers: { image: string }[] }).containers[0]!.image);
+  expect(await images('k8s-app=cilium')).toStrictEqual([CILIUM_IMAGES.agent]);
+  expect(await images('io.cilium/app=operator')).toStrictEqual([CILIUM_IMAGES.operator]);
+  // The operator registered Cilium's CRDs (the node applies none).
+  const crd = await client.get('apiextensions.k8s.io/v1', 'CustomResourceDefinition', 'ciliumnetworkpolicies.cilium.io');
+  expect((crd?.metadata as { managedFields?: { manager: string }[] }).managedFields?.map((f) => f.manager)).not.toContain('mini-atlas-e2e-node');
   expect(readdirSync(join(NODE.dir, 'cni', 'net.d'))).toStrictEqual(['05-cilium.conflist']);
   expect(serverIp[A]).toMatch(/^10\.244\.1\.\d+$/);
-  expect(Object.keys(node.pids)).not.toContain('kube-proxy');
+  expect(execFileSync('ps', ['-eo', 'comm'], { encoding: 'utf8' }).split('\n').map((l) => l.trim())).not.toContain('kube-proxy');
   expect(execFileSync('iptables-save', ['-t', 'nat'], { encoding: 'utf8' })).not.toContain('KUBE-SERVICES');
-  expect(CILIUM_NODE.podCidr).toBe('10.244.1.0/24');
 });
 
 test('inside a workspace: a pod reaches another pod of it by IP', async () => {
@@ -152,10 +157,24 @@ test('from another workspace, the other direction: a connection to a pod is drop
   expect(await run(A, ['dial', `${serverIp[B]}:8080`])).toStrictEqual({ phase: 'Failed', output: `error dial tcp ${serverIp[B]}:8080: i/o timeout` });
 });
 
-test('from another workspace: a connection to the workspace\'s Service is dropped', async () => {
-  const svc = await client.get('v1', 'Service', 'server', A);
-  const ip = (svc?.spec as { clusterIP: string }).clusterIP;
-  expect(await run(B, ['dial', `${ip}:80`])).toStrictEqual({ phase: 'Failed', output: `error dial tcp ${ip}:80: i/o timeout` });
+test('from another workspace: a connection to the workspace\'s Service is dropped, in both directions', async () => {
+  for (const [from, to] of [[B, A], [A, B]] as const) {
+    const svc = await client.get('v1', 'Service', 'server', to);
+    const ip = (svc?.spec as { clusterIP: string }).clusterIP;
+    expect(await run(from, ['dial', `${ip}:80`])).toStrictEqual({ phase: 'Failed', output: `error dial tcp ${ip}:80: i/o timeout` });
+  }
+});
+
+/** Packets the agent counted as dropped for "Policy denied" in the ingress direction only. */
+async function ingressPolicyDenied(): Promise<number> {
+  const rows = JSON.parse(await node.ciliumDbg('bpf', 'metrics', 'list', '-o', 'json')) as { reason: string; direction: string; packets: number }[];
+  return rows.filter((r) => r.reason === 'Policy denied' && r.direction === 'ingress').reduce((n, r) => n + r.packets, 0);
+}
+
+test('ingress default deny: a pod outside any workspace (no policy limits its egress) cannot reach a workspace pod, dropped at the workspace\'s ingress', async () => {
+  const before = await ingressPolicyDenied();
+  expect(await run('default', ['dial', `${serverIp[A]}:8080`])).toStrictEqual({ phase: 'Failed', output: `error dial tcp ${serverIp[A]}:8080: i/o timeout` });
+  expect(await ingressPolicyDenied()).toBeGreaterThan(before);
 });
 
 test('DNS from a workspace: cluster names resolve through the policy\'s DNS rule', async () => {

@@ -94,7 +94,7 @@ afterAll(async () => {
 
 test('the node is registered Ready with the kubelet built at the pinned Kubernetes version and Debian\'s containerd', async () => {
   const n = await client.get('v1', 'Node', NODE.name);
-  const status = n?.status as { nodeInfo: { kubeletVersion: string; kubeProxyVersion?: string; containerRuntimeVersion: string }; conditions: { type: string; status: string }[]; addresses: { type: string; address: string }[] };
+  const status = n?.status as { nodeInfo: { kubeletVersion: string; containerRuntimeVersion: string }; conditions: { type: string; status: string }[]; addresses: { type: string; address: string }[] };
   expect(status.nodeInfo.kubeletVersion).toBe(KUBERNETES.version);
   expect(status.nodeInfo.containerRuntimeVersion).toBe('containerd://1.6.20');
   expect(status.conditions.find((c) => c.type === 'Ready')?.status).toBe('True');
@@ -271,7 +271,7 @@ async function appEnv(app: string, variable: string): Promise<EnvVar[]> {
 
 /**
  * Waits until Cilium's load balancer has the Service with an active backend (a client reaches it at once); on a
- * timeout, says what its rules, its EndpointSlices and the workspace's warnings are.
+ * timeout, says what the agent lists for it, its EndpointSlices and the workspace's warnings.
  */
 async function serviceReady(service: string): Promise<void> {
   try {

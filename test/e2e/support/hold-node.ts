@@ -1,5 +1,5 @@
 /**
- * Fixture for hygiene.test.ts: starts a minimal e2e node (control plane, containerd, kubelet) with one pod
+ * Fixture for hygiene.test.ts: starts the e2e node (Cilium as its CNI) with one pod
  * bound to it, prints one JSON line on stdout (the processes in the node's cgroups, containerd shims
  * included), then either stops the node and exits (`--stop`) or waits to be signalled or killed.
  * Run with `node -r tsx/cjs`.

@@ -175,8 +175,9 @@ const FLUX_CONTROLLER_SPECS: readonly GoToolSpec[] = (['source-controller', 'kus
  * the agent, `cilium-dbg` for the chart's `config` and `clean-cilium-state` init containers, the health responder
  * the agent starts in its health endpoint, `cilium-mount` and `cilium-sysctlfix` for the `mount-cgroup` and
  * `apply-sysctl-overwrites` init containers, the CNI plugin), in one `go build` (shared packages compile once),
- * with upstream's tag `osusergo` (`Makefile.defs`). Not `cilium-operator-generic`: it imports
- * sigs.k8s.io/mcs-api/controllers, which the Go module proxy serves at no version (docs/cilium-evidence.md).
+ * with upstream's tag `osusergo` (`Makefile.defs`); and `cilium-operator-generic` (`operator/`, with the tag
+ * `ipam_provider_operator` of its Makefile, which only the operator's IPAM files carry), through the recorded
+ * replace of sigs.k8s.io/mcs-api/controllers (`recorded-replaces.ts`).
  * The module's BPF sources (what the agent compiles at runtime; upstream's `make install-bpf` copies `bpf/` but
  * its tests, complexity tests, `custom/` and Makefiles to `/var/lib/cilium/bpf`), its chart and the init containers'
  * scripts are copied beside.
@@ -193,9 +194,10 @@ const CILIUM_SPEC: GoToolSpec = {
     { pkg: 'github.com/cilium/cilium/cilium-health/responder', out: 'cilium-health-responder' },
     { pkg: 'github.com/cilium/cilium/tools/mount', out: 'cilium-mount' },
     { pkg: 'github.com/cilium/cilium/tools/sysctlfix', out: 'cilium-sysctlfix' },
+    { pkg: 'github.com/cilium/cilium/operator', out: 'cilium-operator-generic' },
   ],
   stamp: [`github.com/cilium/cilium/pkg/version.ciliumVersion=${CILIUM.version}`],
-  tags: ['osusergo'],
+  tags: ['osusergo', 'ipam_provider_operator'],
   replaces: (up) => restate(up, noLocalReplace(up.module)),
   copy: {
     // The chart's init containers run the three scripts (upstream's Dockerfile copies them to the image root).

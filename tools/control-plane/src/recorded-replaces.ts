@@ -30,5 +30,12 @@ export const RECORDED_REPLACES: Readonly<Partial<Record<ToolName, readonly Recor
         'proxy.golang.org refuses (403 "This module version is not available" for its .info); v4.7.0 is the nearest ' +
         'release it serves.',
     },
+    {
+      replace: { path: 'sigs.k8s.io/mcs-api/controllers', newPath: 'sigs.k8s.io/mcs-api/controllers', newVersion: 'v0.0.0-20251224112231-f4767b9e5a04' },
+      reason: 'cilium v1.20.0 requires sigs.k8s.io/mcs-api/controllers v0.5.2 (only cilium-operator-generic imports it), which ' +
+        'proxy.golang.org serves at no tagged version (`@v/list` 404, v0.5.2 and v0.5.1 `.zip` 403); the pseudo-version ' +
+        'cilium v1.19.0 pinned (upstream commit f4767b9e5a04, 2025-12-24) is served, and v1.20.0 uses only its ' +
+        '`DerivedServiceAnnotation` constant and the `ServiceImportReconciler` name.',
+    },
   ],
 };

@@ -8,7 +8,7 @@
  * table lists them.
  */
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { CILIUM } from '../../../lib/shared/versions';
@@ -33,6 +33,7 @@ export const CILIUM_NODE = {
 /** The images of the Cilium node. */
 export const CILIUM_IMAGES = {
   agent: `mini-atlas.local/cilium:v${CILIUM.version}`,
+  operator: `mini-atlas.local/cilium-operator-generic:v${CILIUM.version}`,
 } as const;
 
 /** One value the e2e node sets differently from the platform's HelmRelease, and why. */
@@ -51,8 +52,8 @@ export function ciliumE2eDeviations(apiServerPort: number): CiliumDeviation[] {
     { path: 'k8sServicePort', value: apiServerPort, reason: 'set with k8sServiceHost (the chart needs both); the test API server serves on the platform\'s API server port (6443, Kind\'s), so the workspace policy\'s API server rule is the one shipped' },
     { path: 'image', value: { repository: CILIUM_IMAGES.agent.split(':')[0], tag: `v${CILIUM.version}`, useDigest: false, pullPolicy: 'Never' }, reason: 'no registry is reachable: the agent image is built locally from the pinned module' },
     {
-      path: 'operator.enabled', value: false,
-      reason: '`cilium-operator-generic` cannot be built here: it imports sigs.k8s.io/mcs-api/controllers (v0.5.2), which proxy.golang.org serves at no version (`@v/list` 404, v0.5.2 and v0.5.1 `.zip` 403); the node applies the CRDs the operator would register (the module\'s `pkg/k8s/apis/cilium.io/client/crds`) before the agent starts',
+      path: 'operator.image', value: { override: CILIUM_IMAGES.operator, pullPolicy: 'Never' },
+      reason: 'no registry is reachable: `cilium-operator-generic` is built locally from the pinned module (with the recorded replace of sigs.k8s.io/mcs-api/controllers) into an image FROM scratch',
     },
     { path: 'envoy.enabled', value: false, reason: 'Envoy is not obtainable here (no registry, not a Go module); the DNS proxy of L7 DNS rules is the agent\'s own' },
     { path: 'gatewayAPI.enabled', value: false, reason: 'Cilium\'s Gateway API implementation is Envoy' },
@@ -86,13 +87,6 @@ export function platformCiliumValues(repoRoot: string): Record<string, unknown> 
   if (doc.kind !== 'HelmRelease' || !doc.spec?.values) throw new Error(`${file} is not the Cilium HelmRelease with values`);
   if (doc.spec.chart?.spec?.version !== CILIUM.chart.version) throw new Error(`${file} pins chart ${doc.spec.chart?.spec?.version}, not ${CILIUM.chart.version}`);
   return doc.spec.values;
-}
-
-/** The Cilium CRDs of the pinned module (`npm run tools` copies them: tool `cilium-crds`), as the operator registers them. */
-export function ciliumCrds(): KubeObject[] {
-  const dir = toolPaths(['cilium-crds']).ciliumCrds;
-  return ['v2', 'v2alpha1'].flatMap((v) => readdirSync(join(dir, v)).filter((f) => f.endsWith('.yaml')).sort()
-    .map((f) => parseAllDocuments(readFileSync(join(dir, v, f), 'utf8'))[0]!.toJS() as KubeObject));
 }
 
 /** The platform's values with the e2e deviations applied. */
@@ -157,7 +151,7 @@ interface PodSpecLite {
   initContainers?: { volumeMounts?: { name: string }[] }[];
 }
 
-/** The agent's image. */
+/** The agent's image and the operator's. */
 export function ciliumImageSpecs(): ImageSpec[] {
   const bin = toolDir('cilium');
   const rootfs = debianRootfs('cilium-runtime-rootfs');
@@ -182,6 +176,14 @@ export function ciliumImageSpecs(): ImageSpec[] {
       path: '/usr/lib/llvm-19/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
       entrypoint: ['/usr/bin/cilium-dbg'],
       user: '0:0',
+    },
+    {
+      // Upstream's operator image holds the static binary and CA certificates; the operator talks to the API server only.
+      ref: CILIUM_IMAGES.operator,
+      files: [exe('cilium-operator-generic')],
+      dirs: ['/tmp'],
+      path: '/usr/bin',
+      entrypoint: ['/usr/bin/cilium-operator-generic'],
     },
   ];
 }

@@ -18,9 +18,9 @@ export const NODE = {
   dir: '/var/lib/mini-atlas-e2e',
   /** One e2e node per host: holds the pid of the runner. */
   lock: '/run/mini-atlas-e2e.lock',
-  /** The CNI bridge; its address is the pods' gateway and the API server's address. */
+  /** The node's bridge: its address is the API server's, and Cilium's datapath attaches to it (`devices`). */
   bridge: 'maatlas-e2e0',
-  /** Pod network (one node). */
+  /** The bridge's network (the pods' network is Cilium's, `CILIUM_NODE.podCidr`). */
   podCidr: '10.244.0.0/24',
   /** Address of the bridge. */
   gateway: '10.244.0.1',
@@ -32,8 +32,8 @@ export const NODE = {
   chain: 'MINI-ATLAS-E2E',
   /** cgroup (in every hierarchy) holding containerd, its shims and, below `kubepods`, every pod. */
   cgroup: 'mini-atlas-e2e',
-  /** CNI network name (also the prefix of libcni's cache files). */
-  cniNetwork: 'mini-atlas-e2e',
+  /** CNI network name of Cilium's `05-cilium.conflist` (also the prefix of libcni's cache files). */
+  cniNetwork: 'cilium',
 } as const;
 
 /** The teardown script (in {@link NODE.dir}). */

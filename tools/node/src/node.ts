@@ -28,7 +28,7 @@ import {
 import {
   ManagedProcess, registerCleanupScript, unregisterCleanupScript,
 } from '../../control-plane/src/managed-process';
-import { debianRootfs, toolPaths } from '../../control-plane/src/tool-cache';
+import { CILIUM_NODE_TOOLS, debianRootfs, toolPaths } from '../../control-plane/src/tool-cache';
 import {
   cgroupHierarchies, existingHostMounts, existingHostPaths, HOST_MOUNTS, NODE, nodeFirewallRules, readSysctls, renderTeardownScript, TEARDOWN_SCRIPT, writeSysctl,
 } from './host';
@@ -36,7 +36,7 @@ import { KubeClient, KubeObject } from '../../control-plane/src/kube-client';
 import { oneReplicaDeployment } from './deployment';
 import { buildNodeBinaries, IMAGES, ImageSpec, nodeImageSpecs, postgresImage, valkeyImage, writeImageArchive } from './images';
 import {
-  adaptRenderedForNode, CILIUM_IMAGES, CILIUM_NODE, ciliumCrds, ciliumE2eValues, ciliumImageSpecs, ciliumServiceEntries, ciliumServiceProgrammed, renderCilium,
+  adaptRenderedForNode, CILIUM_IMAGES, CILIUM_NODE, ciliumE2eValues, ciliumImageSpecs, ciliumServiceEntries, ciliumServiceProgrammed, renderCilium,
 } from './cilium';
 
 /** Options of {@link E2eNode.start}. */
@@ -117,7 +117,9 @@ function preflight(): void {
   const firewall = nodeFirewallRules();
   if (firewall.length > 0) problems.push(`iptables already holds Kubernetes or node rules:\n  ${firewall.slice(0, 10).join('\n  ')}`);
   const routes = execFileSync('ip', ['-4', 'route', 'show'], { encoding: 'utf8' });
-  if (routes.includes(NODE.podCidr.split('/')[0]!.replace(/\.0$/, '.'))) problems.push(`the pod network ${NODE.podCidr} is already routed:\n${routes}`);
+  for (const cidr of [NODE.podCidr, CILIUM_NODE.podCidr]) {
+    if (routes.includes(cidr.split('/')[0]!.replace(/\.0$/, '.'))) problems.push(`the network ${cidr} is already routed:\n${routes}`);
+  }
   if (existsSync(NODE.dir)) problems.push(`${NODE.dir} exists`);
   for (const bin of ['containerd', 'ctr', 'runc', 'iptables', 'ip']) {
     try {
@@ -162,7 +164,7 @@ export class E2eNode {
   valkeyImage = '';
   /** The Debian package version of that `valkey-server` (e.g. `8.0.1+dfsg1-1~bpo12+1`). */
   valkeyPackageVersion = '';
-  /** `full` mode: CloudNativePG's `config/rbac` and `config/webhook` from its module (see `cnpg.ts`). */
+  /** CloudNativePG's `config/rbac` and `config/webhook` from its module (see `cnpg.ts`). */
   cnpgConfigDir = '';
   private readonly processes: ManagedProcess[] = [];
   private execs = 0;
@@ -281,7 +283,7 @@ export class E2eNode {
 
   private async boot(options: E2eNodeOptions): Promise<void> {
     const log = this.log;
-    toolPaths(['cilium', 'cilium-helm', 'cilium-runtime-rootfs']);
+    toolPaths(CILIUM_NODE_TOOLS);
     const tools = toolPaths(['kubernetes', 'etcd', 'coredns', 'local-path-provisioner', 'cloudnative-pg', 'cloudnative-pg-config']);
     const postgres = debianRootfs('postgresql-rootfs');
     const valkey = debianRootfs('valkey-rootfs');
@@ -463,31 +465,28 @@ export class E2eNode {
     await this.startAddons(api, kubelet);
   }
 
-  /** Cilium's objects rendered from the platform's values; the CRDs first (no operator: see cilium.ts); waits for the agent and the node. */
+  /**
+   * Cilium's objects rendered from the platform's values; waits for the operator (which registers Cilium's CRDs,
+   * as on Kind), the agent and the node.
+   */
   private async startCilium(api: KubeClient, kubelet: ManagedProcess): Promise<void> {
     const started = Date.now();
     const port = Number(new URL(this.plane.server).port);
-    const crds = ciliumCrds();
-    for (const crd of crds) await api.apply(crd, { fieldManager: NODE_FIELD_MANAGER });
-    await waitReady(kubelet, 'the Cilium CRDs Established', 60_000, async () => {
-      for (const crd of crds) {
-        if (!conditionTrue(await api.get('apiextensions.k8s.io/v1', 'CustomResourceDefinition', crd.metadata.name ?? ''), 'Established')) return false;
-      }
-      return true;
-    });
     const objects = adaptRenderedForNode(renderCilium(ciliumE2eValues(process.cwd(), port), join(NODE.dir, 'cilium-values.json')));
     for (const o of objects) await api.apply(o, { fieldManager: NODE_FIELD_MANAGER });
     try {
+      await waitReady(kubelet, 'the Cilium operator available', 300_000, async () => deploymentAvailable(await api.get('apps/v1', 'Deployment', 'cilium-operator', 'kube-system')));
+      // The agent waits for the CRDs it needs, which the operator registers.
       await waitReady(kubelet, 'the Cilium agent Ready', 300_000, async () => daemonSetReady(await api.get('apps/v1', 'DaemonSet', 'cilium', 'kube-system')));
       await waitReady(kubelet, `node ${NODE.name} Ready`, 120_000, async () => nodeReady(await api.get('v1', 'Node', NODE.name)));
     } catch (e) {
       throw new Error(`${e instanceof Error ? e.message : String(e)}\nkube-system:\n${await api.describeNamespace('kube-system')}\n${this.ciliumAgentLogs()}`);
     }
-    this.log(`Cilium agent ready, node Ready in ${Date.now() - started} ms`);
+    this.log(`Cilium operator and agent ready, node Ready in ${Date.now() - started} ms`);
   }
 
   /**
-   * What the Cilium agent pod's containers wrote, for a failure message: each container's warnings and errors
+   * What the Cilium agent's and operator's pods' containers wrote, for a failure message: each container's warnings and errors
    * and its last lines (the kubelet keeps the current and the previous run of a container).
    */
   ciliumAgentLogs(lines = 40): string {
