@@ -43,9 +43,13 @@ async function server(namespace: string): Promise<string> {
     apiVersion: 'v1', kind: 'Service', metadata: { name: 'server', namespace },
     spec: { selector: { role: 'server' }, ports: [{ name: 'http', port: 80, targetPort: 8080, protocol: 'TCP' }] },
   });
-  return waitFor(`pod ${namespace}/server Ready with an IP`, async () => {
-    const p = await client.get('v1', 'Pod', 'server', namespace);
-    const st = p?.status as { podIP?: string; conditions?: { type: string; status: string }[] } | undefined;
+  return readyPodIp(namespace, 'server');
+}
+
+/** The IP of pod `namespace/name` once it is Ready. */
+async function readyPodIp(namespace: string, name: string): Promise<string> {
+  return waitFor(`pod ${namespace}/${name} Ready with an IP`, async () => {
+    const st = (await client.get('v1', 'Pod', name, namespace))?.status as { podIP?: string; conditions?: { type: string; status: string }[] } | undefined;
     return st?.podIP && st.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ? st.podIP : undefined;
   }, { timeoutMs: 2 * MINUTE });
 }
@@ -101,10 +105,7 @@ beforeAll(async () => {
   });
   serverIp[A] = await server(A);
   serverIp[B] = await server(B);
-  serverIp.kafka = await waitFor('the broker listener Ready', async () => {
-    const st = (await client.get('v1', 'Pod', 'broker-listener', kafka))?.status as { podIP?: string; conditions?: { type: string; status: string }[] } | undefined;
-    return st?.podIP && st.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ? st.podIP : undefined;
-  }, { timeoutMs: 2 * MINUTE });
+  serverIp.kafka = await readyPodIp(kafka, 'broker-listener');
   progress(`node with Cilium, KRO, workspaces ${A} and ${B} up in ${Date.now() - started} ms`);
 }, 15 * MINUTE);
 
@@ -136,15 +137,15 @@ test('inside a workspace: a pod reaches the workspace\'s Service by name (kube-p
 });
 
 /**
- * Packets the agent counted as dropped for reason 133 "Policy denied" (pkg/monitor/api/drop.go), both directions,
- * from `cilium-dbg bpf metrics list -o json` run in the agent's container (through containerd, as `kubectl exec`
- * would). A cross-workspace connection is denied at the client's egress already (its workspace's policy allows
- * egress to its own namespace, DNS and the brokers only), so run 3, which counted ingress only, saw 0 before and after.
+ * Packets the agent counted as dropped for reason 133 "Policy denied" (pkg/monitor/api/drop.go), in `direction` or
+ * both, from `cilium-dbg bpf metrics list -o json` run in the agent's container (through containerd, as `kubectl
+ * exec` would). A cross-workspace connection is denied at the client's egress already (its workspace's policy
+ * allows egress to its own namespace, DNS and the brokers only), so run 3, which counted ingress only, saw 0 before
+ * and after.
  */
-async function policyDenied(): Promise<number> {
-  const out = await node.ciliumDbg('bpf', 'metrics', 'list', '-o', 'json');
-  const rows = JSON.parse(out) as { reason: string; direction: string; packets: number }[];
-  return rows.filter((r) => r.reason === 'Policy denied').reduce((n, r) => n + r.packets, 0);
+async function policyDenied(direction?: 'ingress'): Promise<number> {
+  const rows = JSON.parse(await node.ciliumDbg('bpf', 'metrics', 'list', '-o', 'json')) as { reason: string; direction: string; packets: number }[];
+  return rows.filter((r) => r.reason === 'Policy denied' && (direction === undefined || r.direction === direction)).reduce((n, r) => n + r.packets, 0);
 }
 
 test('from another workspace: a connection to a pod is dropped — by Cilium\'s policy (its "Policy denied" drop counter rises)', async () => {
@@ -165,16 +166,10 @@ test('from another workspace: a connection to the workspace\'s Service is droppe
   }
 });
 
-/** Packets the agent counted as dropped for "Policy denied" in the ingress direction only. */
-async function ingressPolicyDenied(): Promise<number> {
-  const rows = JSON.parse(await node.ciliumDbg('bpf', 'metrics', 'list', '-o', 'json')) as { reason: string; direction: string; packets: number }[];
-  return rows.filter((r) => r.reason === 'Policy denied' && r.direction === 'ingress').reduce((n, r) => n + r.packets, 0);
-}
-
 test('ingress default deny: a pod outside any workspace (no policy limits its egress) cannot reach a workspace pod, dropped at the workspace\'s ingress', async () => {
-  const before = await ingressPolicyDenied();
+  const before = await policyDenied('ingress');
   expect(await run('default', ['dial', `${serverIp[A]}:8080`])).toStrictEqual({ phase: 'Failed', output: `error dial tcp ${serverIp[A]}:8080: i/o timeout` });
-  expect(await ingressPolicyDenied()).toBeGreaterThan(before);
+  expect(await policyDenied('ingress')).toBeGreaterThan(before);
 });
 
 test('DNS from a workspace: cluster names resolve through the policy\'s DNS rule', async () => {
